@@ -1,0 +1,63 @@
+import { describe, expect, it } from 'vitest';
+import { ALL_EVENT_TYPES, validateEvent } from './events';
+
+const created = {
+  specversion: '1.0',
+  id: '3f1c2a4e-8b7d-4c2a-9e1f-0a1b2c3d4e5f',
+  source: 'test',
+  type: 'sct.order.created.v1',
+  subject: 'o-1',
+  time: '2024-03-01T12:00:00-03:00',
+  data: {
+    customerId: 'c-1',
+    warehouseId: 'w-1',
+    siteTimeZone: 'America/Sao_Paulo',
+    promisedDate: '2024-03-10',
+    lines: [{ sku: 'A', quantity: 1 }],
+  },
+};
+
+function fields(input: unknown): string[] {
+  const r = validateEvent(input);
+  return r.ok ? [] : r.issues.map((i) => i.field).sort();
+}
+
+describe('validateEvent', () => {
+  it('accepts a valid order.created with an offset time', () => {
+    expect(validateEvent(created).ok).toBe(true);
+  });
+
+  it('names every broken field', () => {
+    expect(fields({ ...created, id: 'x', time: '2024-03-01 12:00' })).toEqual(['id', 'time']);
+    expect(fields({ ...created, data: { ...created.data, lines: [{ sku: 'A', quantity: 0 }] } })).toEqual([
+      'data.lines.0.quantity',
+    ]);
+    expect(fields({ ...created, data: { ...created.data, promisedDate: '2024-02-30' } })).toEqual([
+      'data.promisedDate',
+    ]);
+    expect(fields({ ...created, data: { ...created.data, siteTimeZone: 'Mars/Olympus' } })).toEqual([
+      'data.siteTimeZone',
+    ]);
+    expect(fields({ ...created, subject: 'o 1; DROP TABLE orders' })).toEqual(['subject']);
+    expect(fields({ ...created, extra: 1 })).toEqual(['(root)']);
+  });
+
+  it('rejects an unknown type with the list of known ones', () => {
+    const r = validateEvent({ ...created, type: 'sct.order.teleported.v1' });
+    expect(r.ok).toBe(false);
+    if (!r.ok) {
+      expect(r.issues[0]!.field).toBe('type');
+      expect(r.issues[0]!.message).toContain('sct.order.created.v1');
+    }
+  });
+
+  it('rejects a time without offset and a checkpoint with an unknown status', () => {
+    expect(fields({ ...created, time: '2024-03-01T12:00:00' })).toEqual(['time']);
+    const checkpoint = { ...created, type: 'sct.shipment.checkpoint.v1', data: { status: 'lost_in_space' } };
+    expect(fields(checkpoint)).toEqual(['data.status']);
+  });
+
+  it('has a data schema for each of the 12 event types', () => {
+    expect(ALL_EVENT_TYPES).toHaveLength(12);
+  });
+});

@@ -1,0 +1,7 @@
+/** Public surface of the contracts package: event schemas, statuses, topics and the API contract. */
+export * from './events';
+export * from './order-status';
+export * from './shipment-status';
+export * from './topics';
+export * from './api';
+export * from './ipc';

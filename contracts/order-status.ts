@@ -1,0 +1,45 @@
+/**
+ * Order lifecycle statuses and their rank. An order's status is the highest-ranked status among
+ * the events applied so far, so a late event never moves an order backwards; `cancelled` is
+ * terminal unless the order was already delivered.
+ */
+export const ORDER_STATUSES = [
+  'created',
+  'approved',
+  'picked',
+  'packed',
+  'shipped',
+  'delivered',
+  'cancelled',
+] as const;
+
+export type OrderStatus = (typeof ORDER_STATUSES)[number];
+
+/** Open statuses: the backlog (DESIGN.md "Backlog = open orders by status"). */
+export const OPEN_ORDER_STATUSES: readonly OrderStatus[] = [
+  'created',
+  'approved',
+  'picked',
+  'packed',
+  'shipped',
+];
+
+const RANK: Record<OrderStatus, number> = {
+  created: 0,
+  approved: 1,
+  picked: 2,
+  packed: 3,
+  shipped: 4,
+  delivered: 5,
+  cancelled: 6,
+};
+
+/**
+ * The status an order has after seeing `next`, given it had `current`.
+ * Never moves backwards: `max(rank)`; delivered orders are not un-delivered by a late cancel.
+ */
+export function advanceOrderStatus(current: OrderStatus | undefined, next: OrderStatus): OrderStatus {
+  if (current === undefined) return next;
+  if (current === 'delivered' && next === 'cancelled') return current;
+  return RANK[next] > RANK[current] ? next : current;
+}

@@ -1,0 +1,79 @@
+/**
+ * Write-side handlers (commands): validate, publish to Kafka (acks=all, idempotent producer),
+ * record the injection in the audit log. The API never writes read models: workers do.
+ *
+ * A rejected request changes nothing: the whole batch is validated before anything is
+ * published, so one bad event rejects the batch with its index and field issues.
+ */
+import {
+  validateEvent,
+  type FieldIssue,
+  type InjectResult,
+  type SupplyChainEvent,
+} from '../../../../contracts';
+import type { Pool } from '../../../../runtime/db';
+import type { EventPublisher } from '../../../../runtime/kafka';
+import type { Logger } from '../../../../runtime/logger';
+
+/** A request that breaks the contract (HTTP 400). */
+export class ValidationFailedError extends Error {
+  override name = 'ValidationFailedError';
+  constructor(
+    readonly issues: FieldIssue[],
+    readonly index?: number,
+  ) {
+    super(
+      `${index === undefined ? 'event' : `event ${index}`} is invalid: ` +
+        issues.map((i) => `${i.field} ${i.rule}`).join(', '),
+    );
+  }
+}
+
+export interface CommandDeps {
+  pool: Pool;
+  publisher: EventPublisher;
+  log: Logger;
+  /** Who injects (operator or client name), for the audit log. */
+  actor: string;
+}
+
+/**
+ * Validates every event, publishes all of them, then audits them.
+ * @returns Kafka placement of each event, in input order
+ * @throws ValidationFailedError (nothing published) or ServiceUnavailableError (Kafka down)
+ */
+export async function injectEvents(deps: CommandDeps, inputs: unknown[]): Promise<InjectResult[]> {
+  const events: SupplyChainEvent[] = [];
+  inputs.forEach((input, index) => {
+    const result = validateEvent(input);
+    if (!result.ok) throw new ValidationFailedError(result.issues, inputs.length > 1 ? index : undefined);
+    events.push(result.event);
+  });
+  const results = await deps.publisher.publish(events);
+  await audit(deps, events, results);
+  return results;
+}
+
+async function audit(deps: CommandDeps, events: SupplyChainEvent[], results: InjectResult[]): Promise<void> {
+  const rows = events.map((e, i) => ({
+    event_id: e.id,
+    event_type: e.type,
+    subject: e.subject,
+    drill_id: e.drillid ?? null,
+    actor: deps.actor,
+    kafka_topic: results[i]!.topic,
+    kafka_partition: results[i]!.partition,
+    kafka_offset: Number(results[i]!.offset),
+  }));
+  try {
+    await deps.pool.query(
+      `INSERT INTO injection_audit (event_id, event_type, subject, drill_id, actor, kafka_topic, kafka_partition, kafka_offset)
+       SELECT event_id, event_type, subject, drill_id, actor, kafka_topic, kafka_partition, kafka_offset
+         FROM json_populate_recordset(NULL::injection_audit, $1::json)`,
+      [JSON.stringify(rows)],
+    );
+  } catch (err) {
+    // The events are already durable in Kafka; losing the audit row must not fail the request.
+    deps.log.error({ err: String(err), eventIds: rows.map((r) => r.event_id) }, 'audit log write failed');
+  }
+}

@@ -1,0 +1,79 @@
+/**
+ * Stack health: is each service answering, at which address, and how are the workers doing.
+ * Results are cached for 2 s so a busy console cannot hammer the services.
+ */
+import type { Kafka } from 'kafkajs';
+import type { ServiceHealth, StackHealth, WorkerHealth } from '../../../../contracts';
+import { redactUrl, type AppConfig } from '../../../../runtime/config';
+import type { Pool } from '../../../../runtime/db';
+import type { RedisClient } from '../../../../runtime/redis';
+import { howToStart } from '../../../../runtime/service-errors';
+
+export interface HealthDeps {
+  config: AppConfig;
+  pool: Pool;
+  redis: RedisClient;
+  kafka: Kafka;
+  workers: () => WorkerHealth[];
+}
+
+async function probe(
+  name: ServiceHealth['name'],
+  address: string,
+  check: () => Promise<unknown>,
+): Promise<ServiceHealth> {
+  try {
+    await withTimeout(check(), 2_500);
+    return { name, state: 'up', address, detail: 'ok' };
+  } catch (err) {
+    return { name, state: 'down', address, detail: `${(err as Error).message}. To fix: ${howToStart(name)}` };
+  }
+}
+
+function withTimeout<T>(p: Promise<T>, ms: number): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    const t = setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms);
+    p.then(
+      (v) => {
+        clearTimeout(t);
+        resolve(v);
+      },
+      (e: unknown) => {
+        clearTimeout(t);
+        reject(e instanceof Error ? e : new Error(String(e)));
+      },
+    );
+  });
+}
+
+/** Returns a function that reports {@link StackHealth}, cached for 2 s. */
+export function healthChecker(deps: HealthDeps): () => Promise<StackHealth> {
+  let cached: { at: number; value: Promise<StackHealth> } | null = null;
+  const admin = deps.kafka.admin();
+  let adminConnected = false;
+  const check = async (): Promise<StackHealth> => {
+    const services = await Promise.all([
+      probe('kafka', deps.config.kafkaBrokers.join(','), async () => {
+        if (!adminConnected) {
+          await admin.connect();
+          adminConnected = true;
+        }
+        try {
+          await admin.describeCluster();
+        } catch (err) {
+          adminConnected = false;
+          await admin.disconnect().catch(() => undefined);
+          throw err;
+        }
+      }),
+      probe('postgres', redactUrl(deps.config.databaseUrl), () => deps.pool.query('SELECT 1')),
+      probe('redis', redactUrl(deps.config.redisUrl), () => deps.redis.ping()),
+    ]);
+    return { services, workers: deps.workers(), checkedAt: new Date().toISOString() };
+  };
+  return () => {
+    const now = Date.now();
+    if (!cached || now - cached.at > 2_000) cached = { at: now, value: check() };
+    return cached.value;
+  };
+}

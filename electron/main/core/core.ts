@@ -1,0 +1,156 @@
+/**
+ * The main-process core, in plain Node: everything the desktop app does except the window. The
+ * Electron shell (`electron/main/index.ts`) and the headless server (`electron/main/headless.ts`)
+ * both start it. It checks the services (naming any that is down), applies migrations, creates
+ * topics, starts the embedded API on loopback and the worker supervisor, and relays change
+ * notifications from Redis to the console's live stream.
+ */
+import { randomBytes } from 'node:crypto';
+import { userInfo } from 'node:os';
+import type { FastifyInstance } from 'fastify';
+import type { ChangeNotification } from '../../../contracts';
+import type { AppConfig } from '../../../runtime/config';
+import { createPool, migrate, pingPostgres, type Pool } from '../../../runtime/db';
+import { createKafka, ensureTopics, EventPublisher } from '../../../runtime/kafka';
+import type { Logger } from '../../../runtime/logger';
+import { createRedis, redisKeys, type RedisClient } from '../../../runtime/redis';
+import { healthChecker } from './api/health';
+import { buildApiServer } from './api/server';
+import { registerConsole } from './api/static-console';
+import { Supervisor, type Spawner } from './supervisor';
+
+export interface CoreOptions {
+  config: AppConfig;
+  log: Logger;
+  migrationsDir: string;
+  /** Folder of the built workers (`<name>.mjs`); omit to run without workers (tests of the API alone). */
+  workersDir?: string;
+  spawn?: Spawner;
+  /** Folder of the built console (`out/renderer`), served at `/`; omit for an API-only core. */
+  rendererDir?: string;
+  /** Fixed API token; a random 256-bit one by default. */
+  token?: string;
+}
+
+export interface Core {
+  /** Base URL of the API, e.g. `http://127.0.0.1:41234`. */
+  url: string;
+  token: string;
+  app: FastifyInstance;
+  pool: Pool;
+  supervisor: Supervisor | null;
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts the core.
+ * @throws ServiceUnavailableError when Kafka or PostgreSQL cannot be reached (Redis is optional:
+ *   a cache, so the core starts without it and reconnects in the background)
+ */
+export async function startCore(opts: CoreOptions): Promise<Core> {
+  const { config, log } = opts;
+  const pool = createPool(config, 10);
+  const redis = createRedis(config);
+  const subscriber = createRedis(config);
+  const kafka = createKafka(config, 'sct-main');
+  const closeAll = async () => {
+    redis.disconnect();
+    subscriber.disconnect();
+    await pool.end().catch(() => undefined);
+  };
+  let publisher: EventPublisher | null = null;
+  try {
+    await migrate(config, opts.migrationsDir); // creates the database when missing
+    await pingPostgres(pool, config.databaseUrl);
+    const topics = await ensureTopics(kafka, config);
+    publisher = new EventPublisher(kafka, topics, config.kafkaBrokers);
+  } catch (err) {
+    await closeAll();
+    throw err;
+  }
+
+  const listeners = new Set<(n: ChangeNotification) => void>();
+  relayChanges(subscriber, redisKeys(config.topicPrefix).changes, listeners, log);
+
+  const supervisor =
+    opts.workersDir && opts.spawn
+      ? new Supervisor({ workersDir: opts.workersDir, env: workerEnv(config), spawn: opts.spawn, log })
+      : null;
+  const token = opts.token ?? randomBytes(32).toString('base64url');
+  const app = await buildApiServer({
+    pool,
+    publisher,
+    log,
+    actor: safeUserName(),
+    redis,
+    prefix: config.topicPrefix,
+    token,
+    health: healthChecker({ config, pool, redis, kafka, workers: () => supervisor?.health() ?? [] }),
+    subscribe: (listener) => {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+  });
+  if (opts.rendererDir) await registerConsole(app, opts.rendererDir);
+  await app.listen({ host: config.apiHost, port: config.apiPort });
+  const address = app.server.address();
+  const port = typeof address === 'object' && address ? address.port : config.apiPort;
+  supervisor?.start();
+  const pub = publisher;
+  return {
+    url: `http://${config.apiHost}:${port}`,
+    token,
+    app,
+    pool,
+    supervisor,
+    stop: async () => {
+      await supervisor?.stop();
+      await app.close();
+      await pub.close();
+      await closeAll();
+    },
+  };
+}
+
+/** Environment handed to workers: the same configuration, as the variables they read. */
+export function workerEnv(config: AppConfig): NodeJS.ProcessEnv {
+  return {
+    ...process.env,
+    KAFKA_BROKERS: config.kafkaBrokers.join(','),
+    DATABASE_URL: config.databaseUrl,
+    REDIS_URL: config.redisUrl,
+    SCT_TOPIC_PREFIX: config.topicPrefix,
+    SCT_LOG_LEVEL: config.logLevel,
+  };
+}
+
+function relayChanges(
+  subscriber: RedisClient,
+  channel: string,
+  listeners: Set<(n: ChangeNotification) => void>,
+  log: Logger,
+): void {
+  // A subscriber must re-subscribe after every reconnect (Redis restarts lose subscriptions).
+  const subscribe = () =>
+    void subscriber
+      .subscribe(channel)
+      .catch((err: unknown) => log.debug({ err: String(err) }, 'live channel not subscribed yet'));
+  subscriber.on('ready', subscribe);
+  subscriber.on('message', (_channel: string, text: string) => {
+    let n: ChangeNotification;
+    try {
+      n = JSON.parse(text) as ChangeNotification;
+    } catch {
+      return;
+    }
+    for (const l of listeners) l(n);
+  });
+}
+
+function safeUserName(): string {
+  try {
+    return userInfo().username;
+  } catch {
+    return 'operator';
+  }
+}

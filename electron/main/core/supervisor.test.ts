@@ -1,0 +1,55 @@
+import { describe, expect, it, vi } from 'vitest';
+import { createLogger } from '../../../runtime/logger';
+import { Supervisor, type SupervisedProcess, type Spawner } from './supervisor';
+
+class FakeProcess implements SupervisedProcess {
+  private listeners: ((code: number | null) => void)[] = [];
+  constructor(readonly pid: number) {}
+  kill = vi.fn((_signal?: NodeJS.Signals) => this.exit(null));
+  onExit(listener: (code: number | null) => void): void {
+    this.listeners.push(listener);
+  }
+  exit(code: number | null): void {
+    const ls = this.listeners;
+    this.listeners = [];
+    for (const l of ls) l(code);
+  }
+}
+
+describe('Supervisor', () => {
+  it('restarts a crashed worker with exponential backoff and reports its state', async () => {
+    vi.useFakeTimers();
+    const spawned: FakeProcess[] = [];
+    const spawn: Spawner = () => {
+      const p = new FakeProcess(100 + spawned.length);
+      spawned.push(p);
+      return p;
+    };
+    const sup = new Supervisor({
+      workersDir: '/w',
+      env: {},
+      spawn,
+      log: createLogger('t', 'silent'),
+      baseBackoffMs: 100,
+    });
+    sup.start();
+    expect(spawned).toHaveLength(3);
+    const first = spawned[0]!;
+    first.exit(1);
+    let h = sup.health().find((w) => w.name === 'order-processor')!;
+    expect(h).toMatchObject({ state: 'crashed', restarts: 1, lastExitCode: 1, pid: null });
+    vi.advanceTimersByTime(100);
+    expect(spawned).toHaveLength(4);
+    spawned[3]!.exit(1); // crashes again right away: the delay doubles
+    vi.advanceTimersByTime(150);
+    expect(spawned).toHaveLength(4);
+    vi.advanceTimersByTime(100);
+    expect(spawned).toHaveLength(5);
+    h = sup.health().find((w) => w.name === 'order-processor')!;
+    expect(h).toMatchObject({ state: 'running', restarts: 2, pid: 104 });
+    const stopping = sup.stop();
+    await stopping;
+    expect(sup.health().every((w) => w.state === 'stopped')).toBe(true);
+    vi.useRealTimers();
+  });
+});

@@ -1,0 +1,146 @@
+/**
+ * Worker supervisor: starts each worker process, restarts it with exponential backoff when it
+ * exits, and reports each one's state. The way a process is spawned is injected: Electron's
+ * `utilityProcess` on the desktop, `child_process.fork` headless (see `forkSpawner`).
+ */
+import { fork } from 'node:child_process';
+import type { WorkerHealth } from '../../../contracts';
+import type { Logger } from '../../../runtime/logger';
+
+/** The three workers, by name; each runs `<workersDir>/<name>.mjs`. */
+export const WORKER_NAMES = ['order-processor', 'shipment-tracker', 'analytics-aggregator'] as const;
+export type WorkerName = (typeof WORKER_NAMES)[number];
+
+/** A running worker process as the supervisor sees it. */
+export interface SupervisedProcess {
+  readonly pid: number | null;
+  /** Sends SIGTERM (graceful) or SIGKILL. */
+  kill(signal?: NodeJS.Signals): void;
+  /** Called once when the process exits, with its exit code (null when killed by a signal). */
+  onExit(listener: (code: number | null) => void): void;
+}
+
+/** Starts a worker script with an environment. */
+export type Spawner = (name: WorkerName, script: string, env: NodeJS.ProcessEnv) => SupervisedProcess;
+
+/** Headless spawner: `child_process.fork`, worker logs go to the parent's stdout/stderr. */
+export const forkSpawner: Spawner = (_name, script, env) => {
+  const child = fork(script, [], { env, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  return {
+    get pid() {
+      return child.pid ?? null;
+    },
+    kill: (signal = 'SIGTERM') => void child.kill(signal),
+    onExit: (listener) => void child.once('exit', (code) => listener(code)),
+  };
+};
+
+export interface SupervisorOptions {
+  workersDir: string;
+  env: NodeJS.ProcessEnv;
+  spawn: Spawner;
+  log: Logger;
+  /** First restart delay in ms (doubles per consecutive crash, capped at `maxBackoffMs`). */
+  baseBackoffMs?: number;
+  maxBackoffMs?: number;
+  /** A run longer than this (ms) resets the backoff. */
+  stableAfterMs?: number;
+}
+
+interface Slot {
+  name: WorkerName;
+  process: SupervisedProcess | null;
+  health: WorkerHealth;
+  consecutiveCrashes: number;
+  startedAt: number;
+  timer: NodeJS.Timeout | null;
+}
+
+/** Supervises the workers; `start()` launches them, `stop()` terminates them (SIGTERM). */
+export class Supervisor {
+  private readonly slots = new Map<WorkerName, Slot>();
+  private stopping = false;
+
+  constructor(private readonly opts: SupervisorOptions) {
+    for (const name of WORKER_NAMES) {
+      this.slots.set(name, {
+        name,
+        process: null,
+        health: { name, state: 'stopped', pid: null, restarts: 0, lastExitCode: null },
+        consecutiveCrashes: 0,
+        startedAt: 0,
+        timer: null,
+      });
+    }
+  }
+
+  start(): void {
+    this.stopping = false;
+    for (const slot of this.slots.values()) this.launch(slot);
+  }
+
+  /** Current state of every worker. */
+  health(): WorkerHealth[] {
+    return [...this.slots.values()].map((s) => ({ ...s.health }));
+  }
+
+  /** Sends a signal to one worker (fault drills and tests); the supervisor restarts it. */
+  signal(name: WorkerName, signal: NodeJS.Signals): void {
+    this.slots.get(name)?.process?.kill(signal);
+  }
+
+  /** Stops all workers and waits (up to `timeoutMs`) for them to exit. */
+  async stop(timeoutMs = 10_000): Promise<void> {
+    this.stopping = true;
+    const waits = [...this.slots.values()].map((slot) => {
+      if (slot.timer) clearTimeout(slot.timer);
+      const proc = slot.process;
+      if (!proc) return Promise.resolve();
+      return new Promise<void>((resolve) => {
+        const t = setTimeout(() => {
+          proc.kill('SIGKILL');
+          resolve();
+        }, timeoutMs);
+        proc.onExit(() => {
+          clearTimeout(t);
+          resolve();
+        });
+        proc.kill('SIGTERM');
+      });
+    });
+    await Promise.all(waits);
+  }
+
+  private launch(slot: Slot): void {
+    slot.timer = null;
+    const script = `${this.opts.workersDir}/${slot.name}.mjs`;
+    slot.health.state = slot.health.restarts > 0 ? 'restarting' : 'starting';
+    const proc = this.opts.spawn(slot.name, script, this.opts.env);
+    slot.process = proc;
+    slot.startedAt = Date.now();
+    slot.health.pid = proc.pid;
+    slot.health.state = 'running';
+    proc.onExit((code) => this.onExit(slot, proc, code));
+  }
+
+  private onExit(slot: Slot, proc: SupervisedProcess, code: number | null): void {
+    if (slot.process !== proc) return;
+    slot.process = null;
+    slot.health.pid = null;
+    slot.health.lastExitCode = code;
+    if (this.stopping) {
+      slot.health.state = 'stopped';
+      return;
+    }
+    const stable = Date.now() - slot.startedAt > (this.opts.stableAfterMs ?? 30_000);
+    slot.consecutiveCrashes = stable ? 1 : slot.consecutiveCrashes + 1;
+    const delay = Math.min(
+      (this.opts.baseBackoffMs ?? 500) * 2 ** (slot.consecutiveCrashes - 1),
+      this.opts.maxBackoffMs ?? 30_000,
+    );
+    slot.health.state = 'crashed';
+    slot.health.restarts += 1;
+    this.opts.log.warn({ worker: slot.name, code, restartInMs: delay }, 'worker exited; restarting');
+    slot.timer = setTimeout(() => this.launch(slot), delay);
+  }
+}

@@ -1,0 +1,81 @@
+/**
+ * Electron shell (thin): starts the main-process core, opens the console window and answers the
+ * typed IPC channels of contracts/ipc.ts. Workers run as Electron `utilityProcess`es. Everything
+ * else lives in `core/` and runs in plain Node (see headless.ts).
+ */
+import path from 'node:path';
+import { app, BrowserWindow, dialog, ipcMain, Notification, utilityProcess } from 'electron';
+import type { ApiConnection } from '../../contracts';
+import { loadConfig } from '../../runtime/config';
+import { migrationsDir } from '../../runtime/db';
+import { createLogger } from '../../runtime/logger';
+import { startCore, type Core } from './core/core';
+import type { Spawner } from './core/supervisor';
+import { isAllowedNavigation, isTrustedSender, secureWebPreferences } from './window-security';
+
+const utilitySpawner: Spawner = (name, script, env) => {
+  const child = utilityProcess.fork(script, [], { env, serviceName: name, stdio: 'inherit' });
+  return {
+    get pid() {
+      return child.pid ?? null;
+    },
+    kill: () => void child.kill(),
+    onExit: (listener) => void child.once('exit', (code) => listener(code)),
+  };
+};
+
+let core: Core | null = null;
+
+async function main(): Promise<void> {
+  await app.whenReady();
+  const appRoot = app.getAppPath();
+  // Packaged: workers and migrations are unpacked next to the asar archive (electron-builder.yml).
+  const unpackedRoot = appRoot.replace(/app\.asar$/, 'app.asar.unpacked');
+  const config = loadConfig(process.env, path.join(app.getPath('userData'), 'settings.json'));
+  const log = createLogger('main', config.logLevel);
+  try {
+    core = await startCore({
+      config,
+      log,
+      migrationsDir: migrationsDir(unpackedRoot),
+      workersDir: path.join(unpackedRoot, 'out', 'workers'),
+      spawn: utilitySpawner,
+      rendererDir: path.join(appRoot, 'out', 'renderer'),
+    });
+  } catch (err) {
+    dialog.showErrorBox('Supply Chain Event Tracker cannot start', (err as Error).message);
+    app.exit(3);
+    return;
+  }
+  // The console is served by the embedded API on loopback (same origin as the API it calls).
+  const rendererUrl = process.env.ELECTRON_RENDERER_URL ?? `${core.url}/`;
+  const connection: ApiConnection = { baseUrl: core.url, token: core.token };
+
+  ipcMain.handle('api:get-connection', (event) => {
+    if (!isTrustedSender(event.senderFrame?.url, rendererUrl)) throw new Error('refused: untrusted sender');
+    return connection;
+  });
+  ipcMain.handle('app:notify', (event, request: { title: string; body: string }) => {
+    if (!isTrustedSender(event.senderFrame?.url, rendererUrl)) throw new Error('refused: untrusted sender');
+    new Notification({
+      title: String(request.title).slice(0, 200),
+      body: String(request.body).slice(0, 1000),
+    }).show();
+  });
+
+  const win = new BrowserWindow({
+    width: 1440,
+    height: 900,
+    title: 'Supply Chain Event Tracker',
+    webPreferences: secureWebPreferences(path.join(__dirname, '../preload/index.js')),
+  });
+  win.webContents.setWindowOpenHandler(() => ({ action: 'deny' }));
+  win.webContents.on('will-navigate', (event, url) => {
+    if (!isAllowedNavigation(url, rendererUrl)) event.preventDefault();
+  });
+  await win.loadURL(rendererUrl);
+}
+
+app.on('window-all-closed', () => app.quit());
+app.on('before-quit', () => void core?.stop());
+void main();

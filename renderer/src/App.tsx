@@ -1,0 +1,131 @@
+/**
+ * The application shell: connection gate (desktop bridge or browser token), then the console:
+ * left navigation, header (screen title, id lookup, live indicator), the routed screen with the
+ * outage banner above it, and the health strip at the bottom. Starts the live stream and the
+ * health polling once connected.
+ */
+import { useEffect, type ReactNode } from 'react';
+import { EntityLookup } from './components/EntityLookup';
+import { HealthStrip, OutageBanner } from './components/HealthStrip';
+import { LiveIndicator } from './components/LiveIndicator';
+import { Nav } from './components/Nav';
+import { routeHref, type Route } from './router/hash';
+import { useRoute } from './router/useRoute';
+import { Dashboard } from './screens/Dashboard';
+import { InjectEvent } from './screens/InjectEvent';
+import { NotFound } from './screens/NotFound';
+import { OrderDetail } from './screens/OrderDetail';
+import { OrdersList } from './screens/OrdersList';
+import { ShipmentTimeline } from './screens/ShipmentTimeline';
+import { TokenScreen } from './screens/TokenScreen';
+import { useConnection } from './state/connection';
+import { startHealthPolling } from './state/health';
+import { startLive } from './state/live';
+
+/** Title of a route, for the header and the window title. */
+export function routeTitle(route: Route): string {
+  switch (route.name) {
+    case 'dashboard':
+      return 'Dashboard';
+    case 'orders':
+      return 'Orders';
+    case 'order':
+      return `Order ${route.orderId}`;
+    case 'shipment':
+      return `Shipment ${route.shipmentId}`;
+    case 'inject':
+      return 'Inject event';
+    case 'not-found':
+      return 'Not found';
+  }
+}
+
+function Screen({ route }: { route: Route }): ReactNode {
+  switch (route.name) {
+    case 'dashboard':
+      return <Dashboard />;
+    case 'orders':
+      return <OrdersList />;
+    case 'order':
+      return <OrderDetail key={route.orderId} orderId={route.orderId} />;
+    case 'shipment':
+      return <ShipmentTimeline key={route.shipmentId} shipmentId={route.shipmentId} />;
+    case 'inject':
+      return <InjectEvent key={routeHref(route)} presetType={route.type} presetSubject={route.subject} />;
+    case 'not-found':
+      return <NotFound path={route.path} />;
+  }
+}
+
+function Breadcrumb({ route }: { route: Route }): ReactNode {
+  if (route.name === 'order' || route.name === 'shipment') {
+    return (
+      <h1 className="topbar__title">
+        <a href="#/orders" className="topbar__crumb">
+          Orders
+        </a>
+        <span className="topbar__sep">/</span>
+        <span>{route.name === 'order' ? 'Order' : 'Shipment'}</span>{' '}
+        <span className="mono">{route.name === 'order' ? route.orderId : route.shipmentId}</span>
+      </h1>
+    );
+  }
+  return <h1 className="topbar__title">{routeTitle(route)}</h1>;
+}
+
+function Console(): ReactNode {
+  const route = useRoute();
+  useEffect(() => startLive(), []);
+  useEffect(() => startHealthPolling(), []);
+  useEffect(() => {
+    document.title = `${routeTitle(route)} · Supply Chain Event Tracker`;
+  }, [route]);
+  return (
+    <div className="app">
+      <Nav route={route} />
+      <header className="topbar">
+        <Breadcrumb route={route} />
+        <span className="toolbar__spacer" />
+        <EntityLookup />
+        <LiveIndicator />
+      </header>
+      <main className="main" id="main">
+        <OutageBanner />
+        <Screen route={route} />
+      </main>
+      <HealthStrip />
+    </div>
+  );
+}
+
+/** Root component. */
+export function App(): ReactNode {
+  const state = useConnection((s) => s.state);
+  useEffect(() => {
+    if (useConnection.getState().state.phase === 'starting') void useConnection.getState().start();
+  }, []);
+  switch (state.phase) {
+    case 'starting':
+      return <div className="gate placeholder">Connecting to the console API…</div>;
+    case 'needs-token':
+      return <TokenScreen reason={state.reason} />;
+    case 'failed':
+      return (
+        <div className="gate">
+          <div className="notice notice--error" role="alert">
+            <div className="notice__title">The console cannot start</div>
+            <div>{state.message}</div>
+            <button
+              type="button"
+              className="btn btn--small"
+              onClick={() => void useConnection.getState().start()}
+            >
+              Try again
+            </button>
+          </div>
+        </div>
+      );
+    case 'ready':
+      return <Console key={state.epoch} />;
+  }
+}

@@ -1,0 +1,52 @@
+/** Loading, empty and error states shared by the screens. */
+import type { ReactNode } from 'react';
+import { ApiRequestError } from '../api/client';
+
+/** A failed load: the server's message and code (or the network problem), with a retry button. */
+export function ErrorNotice({
+  error,
+  onRetry,
+  title,
+}: {
+  error: Error;
+  onRetry?: () => void;
+  title?: string;
+}): ReactNode {
+  const api = error instanceof ApiRequestError ? error : null;
+  return (
+    <div className="notice notice--error" role="alert" data-testid="error-notice">
+      <div className="notice__title">{title ?? (api?.status === 404 ? 'Not found' : 'Request failed')}</div>
+      <div>{error.message}</div>
+      {api && (
+        <div className="notice__meta mono">
+          {api.status > 0 ? `HTTP ${api.status} · ` : ''}
+          {api.code}
+        </div>
+      )}
+      {onRetry && (
+        <button type="button" className="btn btn--small" onClick={onRetry}>
+          Retry
+        </button>
+      )}
+    </div>
+  );
+}
+
+/** A quiet placeholder while the first answer is loading. */
+export function Loading({ label = 'Loading…' }: { label?: string }): ReactNode {
+  return (
+    <div className="placeholder" aria-busy="true">
+      {label}
+    </div>
+  );
+}
+
+/** An empty state. */
+export function Empty({ children }: { children: ReactNode }): ReactNode {
+  return <div className="placeholder">{children}</div>;
+}
+
+/** True when `error` is an API 404. */
+export function isNotFound(error: Error | null): boolean {
+  return error instanceof ApiRequestError && error.status === 404;
+}

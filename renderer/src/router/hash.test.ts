@@ -1,0 +1,44 @@
+import { describe, expect, it } from 'vitest';
+import { parseHash, routeHref, sectionOf, type Route } from './hash';
+
+describe('hash router', () => {
+  it('parses every screen', () => {
+    expect(parseHash('')).toEqual({ name: 'dashboard' });
+    expect(parseHash('#')).toEqual({ name: 'dashboard' });
+    expect(parseHash('#/')).toEqual({ name: 'dashboard' });
+    expect(parseHash('#/orders')).toEqual({ name: 'orders' });
+    expect(parseHash('#/orders/')).toEqual({ name: 'orders' });
+    expect(parseHash('#/orders/ord-1')).toEqual({ name: 'order', orderId: 'ord-1' });
+    expect(parseHash('#/shipments/shp%3A9')).toEqual({ name: 'shipment', shipmentId: 'shp:9' });
+    expect(parseHash('#/inject')).toEqual({ name: 'inject', type: null, subject: null });
+    expect(parseHash('#/inject?type=sct.order.approved.v1&subject=o-1')).toEqual({
+      name: 'inject',
+      type: 'sct.order.approved.v1',
+      subject: 'o-1',
+    });
+  });
+  it('never turns a token hand-over into a route', () => {
+    expect(parseHash('#token=secret')).toEqual({ name: 'dashboard' });
+  });
+  it('reports unknown paths and bad escapes as not found', () => {
+    expect(parseHash('#/nope')).toEqual({ name: 'not-found', path: '/nope' });
+    expect(parseHash('#/orders/a/b')).toEqual({ name: 'not-found', path: '/orders/a/b' });
+    expect(parseHash('#/orders/%E0%A4%A')).toEqual({ name: 'not-found', path: '/orders/%E0%A4%A' });
+  });
+  it('round-trips routes through routeHref', () => {
+    const routes: Route[] = [
+      { name: 'dashboard' },
+      { name: 'orders' },
+      { name: 'order', orderId: 'a/b c' },
+      { name: 'shipment', shipmentId: 'S:1' },
+      { name: 'inject', type: 'sct.order.created.v1', subject: 'o 1' },
+      { name: 'inject', type: null, subject: null },
+    ];
+    for (const r of routes) expect(parseHash(routeHref(r))).toEqual(r);
+  });
+  it('maps routes to nav sections', () => {
+    expect(sectionOf({ name: 'order', orderId: 'x' })).toBe('orders');
+    expect(sectionOf({ name: 'inject', type: null, subject: null })).toBe('inject');
+    expect(sectionOf({ name: 'not-found', path: '' })).toBeNull();
+  });
+});

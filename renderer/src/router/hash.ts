@@ -1,0 +1,100 @@
+/**
+ * A tiny hash router: the console's screens are addressed by `location.hash` so it works from
+ * `file://` (desktop) and from any path (headless) without server routing.
+ *
+ * | hash                         | route                                    |
+ * |------------------------------|------------------------------------------|
+ * | `#/` (or empty)              | dashboard                                |
+ * | `#/orders`                   | orders list                              |
+ * | `#/orders/<orderId>`         | order detail                             |
+ * | `#/shipments/<shipmentId>`   | shipment timeline                        |
+ * | `#/inject?type=..&subject=..`| inject form (optional prefill)           |
+ *
+ * `#token=...` is the browser console's login hand-over; the API client strips it before the
+ * router runs, and the router maps it to the dashboard so a token can never become a route id.
+ * Pure functions (no DOM); the React hook lives in useRoute.ts.
+ */
+
+/** A parsed route. Ids are decoded (`%2F` -> `/`). */
+export type Route =
+  | { name: 'dashboard' }
+  | { name: 'orders' }
+  | { name: 'order'; orderId: string }
+  | { name: 'shipment'; shipmentId: string }
+  | { name: 'inject'; type: string | null; subject: string | null }
+  | { name: 'not-found'; path: string };
+
+/** Parses `location.hash` (with or without `#`) into a {@link Route}. Never throws. */
+export function parseHash(hash: string): Route {
+  let body = hash.startsWith('#') ? hash.slice(1) : hash;
+  if (body.startsWith('token=')) return { name: 'dashboard' };
+  const q = body.indexOf('?');
+  const query = new URLSearchParams(q === -1 ? '' : body.slice(q + 1));
+  body = q === -1 ? body : body.slice(0, q);
+  const segments = body.split('/').filter((s) => s !== '');
+  let decoded: string[];
+  try {
+    decoded = segments.map((s) => decodeURIComponent(s));
+  } catch {
+    return { name: 'not-found', path: body };
+  }
+  const [head, id, ...rest] = decoded;
+  if (rest.length > 0) return { name: 'not-found', path: body };
+  if (head === undefined) return { name: 'dashboard' };
+  if (head === 'orders' && id === undefined) return { name: 'orders' };
+  if (head === 'orders' && id) return { name: 'order', orderId: id };
+  if (head === 'shipments' && id) return { name: 'shipment', shipmentId: id };
+  if (head === 'inject' && id === undefined) {
+    return { name: 'inject', type: query.get('type') || null, subject: query.get('subject') || null };
+  }
+  return { name: 'not-found', path: body };
+}
+
+/** The hash (`#/...`) that addresses a route; inverse of {@link parseHash}. */
+export function routeHref(route: Route): string {
+  switch (route.name) {
+    case 'dashboard':
+      return '#/';
+    case 'orders':
+      return '#/orders';
+    case 'order':
+      return `#/orders/${encodeURIComponent(route.orderId)}`;
+    case 'shipment':
+      return `#/shipments/${encodeURIComponent(route.shipmentId)}`;
+    case 'inject': {
+      const params = new URLSearchParams();
+      if (route.type) params.set('type', route.type);
+      if (route.subject) params.set('subject', route.subject);
+      const qs = params.toString();
+      return qs ? `#/inject?${qs}` : '#/inject';
+    }
+    case 'not-found':
+      return `#/${route.path.replace(/^\/+/, '')}`;
+  }
+}
+
+/** Shorthand links used across screens. */
+export const hrefs = {
+  dashboard: (): string => routeHref({ name: 'dashboard' }),
+  orders: (): string => routeHref({ name: 'orders' }),
+  order: (orderId: string): string => routeHref({ name: 'order', orderId }),
+  shipment: (shipmentId: string): string => routeHref({ name: 'shipment', shipmentId }),
+  inject: (type?: string, subject?: string): string =>
+    routeHref({ name: 'inject', type: type ?? null, subject: subject ?? null }),
+};
+
+/** The navigation section a route belongs to (highlights the left nav). */
+export function sectionOf(route: Route): 'dashboard' | 'orders' | 'inject' | null {
+  switch (route.name) {
+    case 'dashboard':
+      return 'dashboard';
+    case 'orders':
+    case 'order':
+    case 'shipment':
+      return 'orders';
+    case 'inject':
+      return 'inject';
+    case 'not-found':
+      return null;
+  }
+}

@@ -1,0 +1,285 @@
+/**
+ * Order detail: header (status, customer, warehouse, lifecycle instants, promised date and
+ * punctuality), lines (ordered vs delivered quantity) and the event history ordered by event
+ * time, each entry with its source, drill badge and collapsible data. Links to the shipment.
+ * Refetches when a live change names this order or its shipment.
+ */
+import { useEffect, useMemo, useRef, type ReactNode } from 'react';
+import type { HistoryEntry, OrderDetail as OrderDetailData } from '../../../contracts/api';
+import { getOrder } from '../api/client';
+import { changesToOrder, type ChangeFilter } from '../api/notifications';
+import { DrillBadge, Instant, Mono, StatusChip } from '../components/Badges';
+import { ErrorNotice, isNotFound, Loading } from '../components/Notice';
+import { EMPTY, formatCount, punctuality, shortEventType } from '../lib/format';
+import { useApiResource } from '../lib/useApiResource';
+import { hrefs } from '../router/hash';
+
+/** History sorted by event time, then by when it was recorded (stable for equal times). */
+export function sortHistory(history: HistoryEntry[]): HistoryEntry[] {
+  return [...history].sort((a, b) => {
+    const t = Date.parse(a.time) - Date.parse(b.time);
+    return t !== 0 ? t : Date.parse(a.recordedAt) - Date.parse(b.recordedAt);
+  });
+}
+
+function Field({ label, children }: { label: string; children: ReactNode }): ReactNode {
+  return (
+    <div className="kv">
+      <dt>{label}</dt>
+      <dd>{children}</dd>
+    </div>
+  );
+}
+
+function Punctuality({ o }: { o: OrderDetailData }): ReactNode {
+  const p = punctuality(o.deliveredAt, o.promisedDate, o.siteTimeZone);
+  if (!p) return null;
+  if (p.onTime) return <span className="flag flag--ok">on time</span>;
+  return (
+    <span className="flag flag--bad">
+      late by {p.days} day{p.days === 1 ? '' : 's'}
+    </span>
+  );
+}
+
+function Header({ o }: { o: OrderDetailData }): ReactNode {
+  return (
+    <section className="panel detail-head">
+      <div className="detail-head__title">
+        <span className="muted">Order</span>
+        <h2 className="mono" data-testid="order-id">
+          {o.orderId}
+        </h2>
+        <StatusChip status={o.status} kind="order" />
+        {o.isDrill && <DrillBadge drillId={o.drillId} />}
+        <span className="toolbar__spacer" />
+        {o.shipmentId && (
+          <a className="btn btn--small" href={hrefs.shipment(o.shipmentId)} data-testid="shipment-link">
+            Shipment <span className="mono">{o.shipmentId}</span> →
+          </a>
+        )}
+        <a
+          className="btn btn--small btn--ghost"
+          href={hrefs.inject(undefined, o.orderId)}
+          data-testid="inject-for-order"
+        >
+          Inject event…
+        </a>
+      </div>
+      <dl className="kvs">
+        <Field label="Customer">
+          <Mono>{o.customerId}</Mono>
+        </Field>
+        <Field label="Warehouse">
+          <Mono>{o.warehouseId}</Mono>
+        </Field>
+        <Field label="Site time zone">{o.siteTimeZone ?? EMPTY}</Field>
+        <Field label="Promised date">
+          <span className="num">{o.promisedDate ?? EMPTY}</span> <Punctuality o={o} />
+        </Field>
+        <Field label="Created">
+          <Instant value={o.createdAt} />
+        </Field>
+        <Field label="Approved">
+          <Instant value={o.approvedAt} />
+        </Field>
+        <Field label="Shipped">
+          <Instant value={o.shippedAt} />
+        </Field>
+        <Field label="Delivered">
+          <Instant value={o.deliveredAt} />
+        </Field>
+        {o.cancelledAt && (
+          <Field label="Cancelled">
+            <Instant value={o.cancelledAt} />{' '}
+            {o.cancelReason && <span className="muted">— {o.cancelReason}</span>}
+          </Field>
+        )}
+        <Field label="Shipment">
+          {o.shipmentId ? (
+            <a href={hrefs.shipment(o.shipmentId)} className="mono">
+              {o.shipmentId}
+            </a>
+          ) : (
+            <span className="muted">{EMPTY}</span>
+          )}
+        </Field>
+        <Field label="Last event">
+          <Instant value={o.lastEventTime} />
+        </Field>
+        <Field label="Events applied">
+          <span className="num">{formatCount(o.eventCount)}</span>
+        </Field>
+      </dl>
+    </section>
+  );
+}
+
+function Lines({ o }: { o: OrderDetailData }): ReactNode {
+  const totalOrdered = o.lines.reduce((s, l) => s + l.quantity, 0);
+  const anyDelivered = o.lines.some((l) => l.deliveredQuantity !== null);
+  const totalDelivered = o.lines.reduce((s, l) => s + (l.deliveredQuantity ?? 0), 0);
+  return (
+    <section className="panel">
+      <header className="panel__header">
+        <h2>Lines</h2>
+        <span className="muted">
+          {o.lines.length} SKU{o.lines.length === 1 ? '' : 's'}
+        </span>
+      </header>
+      <table className="table" data-testid="order-lines">
+        <thead>
+          <tr>
+            <th>SKU</th>
+            <th className="num-col">Ordered</th>
+            <th className="num-col">Delivered</th>
+            <th className="num-col">Short</th>
+          </tr>
+        </thead>
+        <tbody>
+          {o.lines.map((l, i) => {
+            const short = l.deliveredQuantity === null ? null : l.quantity - l.deliveredQuantity;
+            return (
+              <tr key={`${l.sku}:${i}`} data-testid="order-line">
+                <td className="mono">{l.sku}</td>
+                <td className="num-col num">{formatCount(l.quantity)}</td>
+                <td className="num-col num">{formatCount(l.deliveredQuantity)}</td>
+                <td className={`num-col num${short !== null && short > 0 ? ' text-bad' : ''}`}>
+                  {short === null ? EMPTY : short > 0 ? formatCount(short) : '0'}
+                </td>
+              </tr>
+            );
+          })}
+          {o.lines.length === 0 && (
+            <tr>
+              <td colSpan={4} className="muted">
+                No lines recorded
+              </td>
+            </tr>
+          )}
+        </tbody>
+        {o.lines.length > 1 && (
+          <tfoot>
+            <tr>
+              <td>Total</td>
+              <td className="num-col num">{formatCount(totalOrdered)}</td>
+              <td className="num-col num">{anyDelivered ? formatCount(totalDelivered) : EMPTY}</td>
+              <td className="num-col num">
+                {anyDelivered ? formatCount(totalOrdered - totalDelivered) : EMPTY}
+              </td>
+            </tr>
+          </tfoot>
+        )}
+      </table>
+    </section>
+  );
+}
+
+function History({ history }: { history: HistoryEntry[] }): ReactNode {
+  const sorted = useMemo(() => sortHistory(history), [history]);
+  return (
+    <section className="panel">
+      <header className="panel__header">
+        <h2>Event history</h2>
+        <span className="muted">
+          by event time · {sorted.length} event{sorted.length === 1 ? '' : 's'}
+        </span>
+      </header>
+      <ol className="history" data-testid="order-history">
+        {sorted.map((h) => (
+          <li
+            key={h.id}
+            className={`history__entry${h.drillId ? ' history__entry--drill' : ''}`}
+            data-testid="history-entry"
+            data-event-id={h.id}
+            data-type={h.type}
+          >
+            <div className="history__row">
+              <Instant value={h.time} />
+              <span className="history__type mono" title={h.type}>
+                {shortEventType(h.type)}
+              </span>
+              {h.drillId && <DrillBadge drillId={h.drillId} />}
+              <span className="toolbar__spacer" />
+              <span className="muted small">
+                source <span className="mono">{h.source}</span>
+              </span>
+              <span className="muted small" title={`Recorded ${h.recordedAt}`}>
+                recorded <Instant value={h.recordedAt} />
+              </span>
+            </div>
+            <details className="history__data">
+              <summary>
+                data <span className="mono muted">{summarizeData(h.data)}</span>
+              </summary>
+              <pre className="code">{JSON.stringify(h.data, null, 2)}</pre>
+              <div className="muted small mono">id {h.id}</div>
+            </details>
+          </li>
+        ))}
+        {sorted.length === 0 && <li className="muted">No events recorded</li>}
+      </ol>
+    </section>
+  );
+}
+
+/** A one-line preview of event data: `{customerId, warehouseId, +3}` style, at most ~80 chars. */
+export function summarizeData(data: unknown): string {
+  if (data === null || data === undefined) return '';
+  const text = JSON.stringify(data);
+  return text.length > 80 ? `${text.slice(0, 79)}…` : text;
+}
+
+/** The order detail screen. */
+export function OrderDetail({ orderId }: { orderId: string }): ReactNode {
+  // The live filter also matches the order's shipment, whose id is known only after a load.
+  const shipmentIdRef = useRef<string | null>(null);
+  const liveFilter = useMemo<ChangeFilter>(
+    () => (change) => changesToOrder(orderId, shipmentIdRef.current)(change),
+    [orderId],
+  );
+  const order = useApiResource<OrderDetailData>(
+    `order:${orderId}`,
+    (signal) => getOrder(orderId, signal),
+    liveFilter,
+  );
+  const current = order.data && order.data.orderId === orderId ? order.data : null;
+  useEffect(() => {
+    shipmentIdRef.current = current?.shipmentId ?? null;
+  });
+
+  if (!current) {
+    if (order.error && isNotFound(order.error)) {
+      return (
+        <div className="screen" data-testid="order-detail" data-state="not-found">
+          <div className="notice">
+            <div className="notice__title">
+              Order <span className="mono">{orderId}</span> is not known (yet)
+            </div>
+            <div>
+              Events are applied asynchronously; this page updates by itself when the order is materialized.
+            </div>
+          </div>
+        </div>
+      );
+    }
+    if (order.error) return <ErrorNotice error={order.error} onRetry={order.reload} />;
+    return <Loading label="Loading order…" />;
+  }
+  return (
+    <div className="screen" data-testid="order-detail" data-order-id={current.orderId}>
+      {order.error && (
+        <ErrorNotice
+          error={order.error}
+          onRetry={order.reload}
+          title="Refresh failed (showing the last answer)"
+        />
+      )}
+      <Header o={current} />
+      <div className="detail-grid">
+        <Lines o={current} />
+        <History history={current.history} />
+      </div>
+    </div>
+  );
+}

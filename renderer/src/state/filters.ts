@@ -1,0 +1,92 @@
+/**
+ * View filters that survive navigation within a session: the dashboard's KPI range and drill
+ * toggle, and the orders list query. Days are site-time calendar days `YYYY-MM-DD`.
+ */
+import { create } from 'zustand';
+import type { OrderListQuery } from '../../../contracts/api';
+import type { OrderStatus } from '../../../contracts/order-status';
+import type { OrdersQuery } from '../api/client';
+
+interface KpiFilterState {
+  /** Explicit range; null = the data's own range (KpiSummary.dataFrom/dataTo). */
+  from: string | null;
+  to: string | null;
+  includeDrills: boolean;
+  setRange(from: string | null, to: string | null): void;
+  setIncludeDrills(include: boolean): void;
+}
+
+/** Dashboard filters (drill traffic excluded by default, as the KPI definitions require). */
+export const useKpiFilter = create<KpiFilterState>()((set) => ({
+  from: null,
+  to: null,
+  includeDrills: false,
+  setRange: (from, to) => set({ from, to }),
+  setIncludeDrills: (includeDrills) => set({ includeDrills }),
+}));
+
+/** Sortable columns of the orders list (server-side). */
+export type OrderSort = OrderListQuery['sort'];
+
+/** The orders list query as the screen holds it. */
+export interface OrdersFilter {
+  status: OrderStatus | null;
+  from: string | null;
+  to: string | null;
+  q: string;
+  sort: OrderSort;
+  order: 'asc' | 'desc';
+  page: number;
+  pageSize: number;
+  includeDrills: boolean;
+}
+
+interface OrdersFilterState extends OrdersFilter {
+  /** Changes filters; any change other than `page` goes back to page 1. */
+  update(patch: Partial<OrdersFilter>): void;
+  /** Clicking a column header: same column flips the direction, another column sorts descending. */
+  sortBy(column: OrderSort): void;
+  /** Back to defaults; bumps `resets` so inputs with local state (the search box) clear too. */
+  reset(): void;
+  resets: number;
+}
+
+const ORDERS_DEFAULT: OrdersFilter = {
+  status: null,
+  from: null,
+  to: null,
+  q: '',
+  sort: 'createdAt',
+  order: 'desc',
+  page: 1,
+  pageSize: 100,
+  includeDrills: true,
+};
+
+/** Orders list filters. */
+export const useOrdersFilter = create<OrdersFilterState>()((set) => ({
+  ...ORDERS_DEFAULT,
+  update: (patch) =>
+    set((s) => ({ ...patch, page: patch.page ?? (Object.keys(patch).length > 0 ? 1 : s.page) })),
+  sortBy: (column) =>
+    set((s) => ({ sort: column, order: s.sort === column && s.order === 'desc' ? 'asc' : 'desc', page: 1 })),
+  resets: 0,
+  reset: () => set((s) => ({ ...ORDERS_DEFAULT, resets: s.resets + 1 })),
+}));
+
+/** Turns the screen's filter into the API query (empty values left out, the search trimmed). */
+export function toOrdersQuery(f: OrdersFilter): OrdersQuery {
+  const query: OrdersQuery = {
+    sort: f.sort,
+    order: f.order,
+    page: f.page,
+    pageSize: f.pageSize,
+    includeDrills: f.includeDrills,
+  };
+  if (f.status) query.status = f.status;
+  if (f.from) query.from = f.from;
+  if (f.to) query.to = f.to;
+  const q = f.q.trim();
+  if (q) query.q = q;
+  return query;
+}

@@ -1,0 +1,145 @@
+/**
+ * PostgreSQL access: a pool with named connection errors, transactions, and the migration runner.
+ * All SQL in the project is parameterized ($1...); ids and filters are never spliced into text.
+ */
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import pg from 'pg';
+import { redactUrl, type AppConfig } from './config';
+import { ServiceUnavailableError } from './service-errors';
+
+export type Pool = pg.Pool;
+export type PoolClient = pg.PoolClient;
+
+// Return `date` columns as 'YYYY-MM-DD' strings (calendar days) instead of local-midnight Dates,
+// timestamptz as UTC ISO strings, and bigint (int8) as JS numbers: offsets and durations in this project stay below 2^53.
+pg.types.setTypeParser(1082, (v: string) => v);
+pg.types.setTypeParser(20, (v: string) => Number(v));
+// timestamptz as UTC ISO strings ('2024-01-02T03:04:05.000Z'): the form every module compares.
+const parseTimestamptz = pg.types.getTypeParser(1184) as (v: string) => Date;
+pg.types.setTypeParser(1184, (v: string) => parseTimestamptz(v).toISOString());
+
+/** A pool on `databaseUrl`; `max` connections (default 5). */
+export function createPool(config: Pick<AppConfig, 'databaseUrl'>, max = 5): Pool {
+  const pool = new pg.Pool({ connectionString: config.databaseUrl, max, connectionTimeoutMillis: 5_000 });
+  pool.on('error', () => undefined); // idle-client errors surface on the next query instead
+  return pool;
+}
+
+/**
+ * Checks that PostgreSQL answers.
+ * @throws ServiceUnavailableError naming the address (without password)
+ */
+export async function pingPostgres(pool: Pool, databaseUrl: string): Promise<void> {
+  try {
+    await pool.query('SELECT 1');
+  } catch (err) {
+    throw new ServiceUnavailableError('postgres', redactUrl(databaseUrl), (err as Error).message);
+  }
+}
+
+/**
+ * Runs `work` in one transaction (READ COMMITTED): commit on success, rollback on any error.
+ * @throws whatever `work` throws, after rollback
+ */
+export async function withTransaction<T>(pool: Pool, work: (client: PoolClient) => Promise<T>): Promise<T> {
+  const client = await pool.connect();
+  try {
+    await client.query('BEGIN');
+    const result = await work(client);
+    await client.query('COMMIT');
+    return result;
+  } catch (err) {
+    await client.query('ROLLBACK').catch(() => undefined);
+    throw err;
+  } finally {
+    client.release();
+  }
+}
+
+/** Folder of the versioned SQL migrations (`db/migrations`), resolved from the repo root. */
+export function migrationsDir(repoRoot = findRepoRoot()): string {
+  return path.join(repoRoot, 'db', 'migrations');
+}
+
+/**
+ * Creates the database named in `databaseUrl` if missing (connecting to the `postgres` database),
+ * then applies pending migrations (node-pg-migrate, advisory-locked, so concurrent callers are
+ * safe).
+ * @param dir folder of the SQL migrations (see {@link migrationsDir})
+ * @throws ServiceUnavailableError when PostgreSQL is not reachable
+ */
+export async function migrate(config: Pick<AppConfig, 'databaseUrl'>, dir: string): Promise<void> {
+  await createDatabaseIfMissing(config.databaseUrl);
+  const { runner } = await import('node-pg-migrate');
+  try {
+    await runner({
+      databaseUrl: config.databaseUrl,
+      dir,
+      direction: 'up',
+      migrationsTable: 'pgmigrations',
+      advisoryLockMode: 'wait', // the main process and several workers may start together
+      count: Infinity,
+      log: () => undefined,
+    });
+  } catch (err) {
+    const e = err as Error & { code?: string };
+    if (e.code === 'ECONNREFUSED' || /ECONNREFUSED|connect/i.test(e.message)) {
+      throw new ServiceUnavailableError('postgres', redactUrl(config.databaseUrl), e.message);
+    }
+    throw err;
+  }
+}
+
+/** Creates the target database when it does not exist yet. */
+export async function createDatabaseIfMissing(databaseUrl: string): Promise<void> {
+  const url = new URL(databaseUrl);
+  const dbName = decodeURIComponent(url.pathname.slice(1));
+  if (!dbName) return;
+  url.pathname = '/postgres';
+  const client = new pg.Client({ connectionString: url.toString(), connectionTimeoutMillis: 5_000 });
+  try {
+    await client.connect();
+  } catch (err) {
+    throw new ServiceUnavailableError('postgres', redactUrl(databaseUrl), (err as Error).message);
+  }
+  try {
+    const found = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [dbName]);
+    if (found.rowCount === 0) {
+      // CREATE DATABASE takes no bind parameters: quote the identifier instead.
+      await client.query(`CREATE DATABASE ${pg.escapeIdentifier(dbName)}`).catch((err: { code?: string }) => {
+        if (err.code !== '42P04') throw err; // created concurrently by another process
+      });
+    }
+  } finally {
+    await client.end();
+  }
+}
+
+/** Drops a database (tests). Terminates its connections first. */
+export async function dropDatabase(databaseUrl: string): Promise<void> {
+  const url = new URL(databaseUrl);
+  const dbName = decodeURIComponent(url.pathname.slice(1));
+  url.pathname = '/postgres';
+  const client = new pg.Client({ connectionString: url.toString() });
+  await client.connect();
+  try {
+    await client.query(`DROP DATABASE IF EXISTS ${pg.escapeIdentifier(dbName)} WITH (FORCE)`);
+  } finally {
+    await client.end();
+  }
+}
+
+/**
+ * The repo (or installed app) root: the nearest folder above the entry script that holds
+ * `db/migrations`; the working directory when none does.
+ */
+export function findRepoRoot(start = path.dirname(path.resolve(process.argv[1] ?? '.'))): string {
+  let dir = start;
+  for (;;) {
+    if (existsSync(path.join(dir, 'db', 'migrations'))) return dir;
+    const parent = path.dirname(dir);
+    if (parent === dir) return process.cwd();
+    dir = parent;
+  }
+}

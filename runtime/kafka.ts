@@ -1,0 +1,198 @@
+/**
+ * Kafka access for every process: client factory, topic creation and the event publisher (the
+ * transport facade used by the API, the drills and the Olist import alike).
+ *
+ * The publisher is idempotent (`idempotent: true`, one in-flight request) and waits for acks=all,
+ * so a returned result means the broker durably stored the event.
+ */
+import { Kafka, logLevel as KafkaLogLevel, Partitioners, type Producer, type Admin } from 'kafkajs';
+import {
+  HEADERS,
+  TOPIC_PARTITIONS,
+  topicForType,
+  topicNames,
+  type SupplyChainEvent,
+  type TopicNames,
+  type InjectResult,
+} from '../contracts';
+import { ServiceUnavailableError } from './service-errors';
+import type { AppConfig } from './config';
+
+/**
+ * A kafkajs client with quiet logs and bounded connection retries.
+ * @param clientId shows up in broker logs (`sct-main`, `sct-order-processor`, ...)
+ */
+export function createKafka(config: Pick<AppConfig, 'kafkaBrokers'>, clientId: string): Kafka {
+  return new Kafka({
+    clientId,
+    brokers: config.kafkaBrokers,
+    logLevel: KafkaLogLevel.NOTHING,
+    connectionTimeout: 3_000,
+    requestTimeout: 30_000,
+    retry: { retries: 5, initialRetryTime: 200, maxRetryTime: 5_000 },
+  });
+}
+
+/**
+ * Creates the project's topics when missing (6 partitions, replication factor 1 for a single
+ * node). Safe to call concurrently and repeatedly.
+ * @throws ServiceUnavailableError when the broker cannot be reached
+ */
+export async function ensureTopics(
+  kafka: Kafka,
+  config: Pick<AppConfig, 'kafkaBrokers' | 'topicPrefix'>,
+): Promise<TopicNames> {
+  const topics = topicNames(config.topicPrefix);
+  const admin = kafka.admin();
+  try {
+    await connectOrExplain(admin, config.kafkaBrokers);
+    const existing = new Set(await admin.listTopics());
+    const missing = Object.values(topics).filter((t) => !existing.has(t));
+    if (missing.length > 0) {
+      await admin.createTopics({
+        waitForLeaders: true,
+        topics: missing.map((topic) => ({ topic, numPartitions: TOPIC_PARTITIONS, replicationFactor: 1 })),
+      });
+    }
+    return topics;
+  } finally {
+    await admin.disconnect().catch(() => undefined);
+  }
+}
+
+/** Connects a kafkajs producer/consumer/admin, turning connection failures into a named error. */
+export async function connectOrExplain(
+  client: Pick<Admin | Producer, 'connect'>,
+  brokers: string[],
+): Promise<void> {
+  try {
+    await client.connect();
+  } catch (err) {
+    throw new ServiceUnavailableError('kafka', brokers.join(','), (err as Error).message);
+  }
+}
+
+/** Serializes an event the way every producer in the project does: key = subject, ids in headers. */
+export function toKafkaMessage(event: SupplyChainEvent) {
+  const headers: Record<string, string> = { [HEADERS.id]: event.id, [HEADERS.type]: event.type };
+  if (event.drillid) headers[HEADERS.drillId] = event.drillid;
+  return { key: event.subject, value: JSON.stringify(event), headers };
+}
+
+/**
+ * Publishes validated events. One instance per process; call {@link EventPublisher.close} on exit.
+ */
+export class EventPublisher {
+  private readonly producer: Producer;
+  private connected: Promise<void> | null = null;
+
+  constructor(
+    kafka: Kafka,
+    private readonly topics: TopicNames,
+    private readonly brokers: string[],
+  ) {
+    this.producer = kafka.producer({
+      idempotent: true,
+      maxInFlightRequests: 1,
+      createPartitioner: Partitioners.DefaultPartitioner,
+      allowAutoTopicCreation: false,
+    });
+  }
+
+  /**
+   * Publishes events (already validated) with acks=all and waits for the broker.
+   * Events of one entity keep their given order (same key, same partition, one in-flight request).
+   * @returns where each event was stored, in input order
+   * @throws ServiceUnavailableError when the broker is unreachable; nothing is reported as stored then
+   */
+  async publish(events: readonly SupplyChainEvent[]): Promise<InjectResult[]> {
+    if (events.length === 0) return [];
+    await this.connect();
+    const byTopic = new Map<string, { index: number; event: SupplyChainEvent; partition: number }[]>();
+    events.forEach((event, index) => {
+      const topic = topicForType(this.topics, event.type);
+      const list = byTopic.get(topic) ?? [];
+      list.push({ index, event, partition: partitionForKey(topic, event.subject) });
+      byTopic.set(topic, list);
+    });
+    let metadata;
+    try {
+      metadata = await this.producer.sendBatch({
+        acks: -1,
+        timeout: 30_000,
+        topicMessages: [...byTopic].map(([topic, list]) => ({
+          topic,
+          messages: list.map((x) => ({ ...toKafkaMessage(x.event), partition: x.partition })),
+        })),
+      });
+    } catch (err) {
+      throw new ServiceUnavailableError('kafka', this.brokers.join(','), (err as Error).message);
+    }
+    return assignOffsets(byTopic, metadata, events.length);
+  }
+
+  /** Publishes raw messages (dead letters, tests); acks=all. */
+  async publishRaw(
+    topic: string,
+    messages: { key: string | null; value: string; headers?: Record<string, string> }[],
+  ): Promise<void> {
+    await this.connect();
+    await this.producer.send({ topic, acks: -1, messages });
+  }
+
+  async close(): Promise<void> {
+    if (this.connected) await this.producer.disconnect().catch(() => undefined);
+    this.connected = null;
+  }
+
+  private connect(): Promise<void> {
+    this.connected ??= connectOrExplain(this.producer, this.brokers).catch((err: unknown) => {
+      this.connected = null;
+      throw err;
+    });
+    return this.connected;
+  }
+}
+
+/**
+ * kafkajs reports, per topic-partition, the base offset of the appended messages. Messages of one
+ * partition in one request are appended in order, so each message's offset is base + its rank.
+ */
+function assignOffsets(
+  byTopic: Map<string, { index: number; event: SupplyChainEvent; partition: number }[]>,
+  metadata: { topicName: string; partition: number; baseOffset?: string }[],
+  count: number,
+): InjectResult[] {
+  const results: InjectResult[] = new Array<InjectResult>(count);
+  const base = new Map(metadata.map((m) => [`${m.topicName}/${m.partition}`, BigInt(m.baseOffset ?? '-1')]));
+  const rankOf = new Map<string, bigint>();
+  for (const [topic, list] of byTopic) {
+    for (const { index, event, partition } of list) {
+      const key = `${topic}/${partition}`;
+      const rank = rankOf.get(key) ?? 0n;
+      rankOf.set(key, rank + 1n);
+      const first = base.get(key) ?? -1n;
+      results[index] = {
+        id: event.id,
+        topic,
+        partition,
+        offset: first >= 0n ? (first + rank).toString() : '-1',
+      };
+    }
+  }
+  return results;
+}
+
+const keyPartitioner = Partitioners.DefaultPartitioner();
+const partitionMetadata = Array.from({ length: TOPIC_PARTITIONS }, (_, partitionId) => ({
+  partitionId,
+  leader: 0,
+  partitionErrorCode: 0,
+  replicas: [0],
+  isr: [0],
+}));
+
+/** The partition of an entity id: kafkajs' Java-compatible murmur2 key partitioner over the topic's partitions. */
+export function partitionForKey(topic: string, key: string): number {
+  return keyPartitioner({ topic, partitionMetadata, message: { key, value: null } });
+}

@@ -1,0 +1,108 @@
+/**
+ * KPI queries over the read models (DESIGN.md "KPIs"), shared by the API, the `npm run kpi`
+ * script and the analytics-aggregator's Redis snapshot. Days are site-time calendar days,
+ * ranges inclusive; drill traffic is excluded unless `includeDrills`.
+ */
+import {
+  ORDER_STATUSES,
+  OPEN_ORDER_STATUSES,
+  EXCEPTION_SHIPMENT_STATUSES,
+  type KpiDailyPoint,
+  type KpiQuery,
+  type KpiSummary,
+  type OrderStatus,
+} from '../contracts';
+import type { Pool, PoolClient } from './db';
+
+type Queryable = Pool | PoolClient;
+
+/**
+ * Computes the KPI summary.
+ * - delivered/on time/late/OTIF/cycle time: orders whose delivery day is in the range;
+ * - created and orders by status (and so backlog): orders whose created day is in the range;
+ * - open exceptions: shipments whose current status is exception or failed_attempt.
+ */
+export async function queryKpiSummary(db: Queryable, q: KpiQuery): Promise<KpiSummary> {
+  const from = q.from ?? null;
+  const to = q.to ?? null;
+  const params = [from, to, q.includeDrills];
+  const delivered = await db.query<{
+    delivered: number;
+    on_time: number;
+    otif: number;
+    median: number | null;
+    p90: number | null;
+  }>(
+    `SELECT count(*)::int AS delivered,
+            count(*) FILTER (WHERE on_time)::int AS on_time,
+            count(*) FILTER (WHERE on_time AND in_full)::int AS otif,
+            percentile_cont(0.5) WITHIN GROUP (ORDER BY cycle_time_ms) AS median,
+            percentile_cont(0.9) WITHIN GROUP (ORDER BY cycle_time_ms) AS p90
+       FROM order_facts
+      WHERE delivered_day IS NOT NULL
+        AND ($1::date IS NULL OR delivered_day >= $1::date)
+        AND ($2::date IS NULL OR delivered_day <= $2::date)
+        AND ($3::boolean OR NOT is_drill)`,
+    params,
+  );
+  const byStatus = await db.query<{ status: OrderStatus; n: number }>(
+    `SELECT status, count(*)::int AS n FROM order_facts
+      WHERE ($1::date IS NULL OR created_day >= $1::date)
+        AND ($2::date IS NULL OR created_day <= $2::date)
+        AND ($3::boolean OR NOT is_drill)
+      GROUP BY status`,
+    params,
+  );
+  const exceptions = await db.query<{ n: number }>(
+    `SELECT count(*)::int AS n FROM shipments WHERE status = ANY($1::text[]) AND ($2::boolean OR NOT is_drill)`,
+    [EXCEPTION_SHIPMENT_STATUSES, q.includeDrills],
+  );
+  const range = await db.query<{ first: string | null; last: string | null }>(
+    `SELECT min(created_day)::text AS first, greatest(max(created_day), max(delivered_day))::text AS last
+       FROM order_facts WHERE ($1::boolean OR NOT is_drill)`,
+    [q.includeDrills],
+  );
+  const ordersByStatus = Object.fromEntries(ORDER_STATUSES.map((s) => [s, 0])) as Record<OrderStatus, number>;
+  for (const r of byStatus.rows) ordersByStatus[r.status] = r.n;
+  const d = delivered.rows[0]!;
+  const createdOrders = Object.values(ordersByStatus).reduce((a, b) => a + b, 0);
+  return {
+    from,
+    to,
+    includeDrills: q.includeDrills,
+    createdOrders,
+    deliveredOrders: d.delivered,
+    onTimeOrders: d.on_time,
+    lateOrders: d.delivered - d.on_time,
+    otd: d.delivered > 0 ? d.on_time / d.delivered : null,
+    otifOrders: d.otif,
+    otif: d.delivered > 0 ? d.otif / d.delivered : null,
+    cycleTimeMedianMs: d.median === null ? null : Math.round(d.median),
+    cycleTimeP90Ms: d.p90 === null ? null : Math.round(d.p90),
+    ordersByStatus,
+    backlog: OPEN_ORDER_STATUSES.reduce((sum, s) => sum + ordersByStatus[s], 0),
+    openExceptions: exceptions.rows[0]!.n,
+    dataFrom: range.rows[0]?.first ?? null,
+    dataTo: range.rows[0]?.last ?? null,
+    computedAt: new Date().toISOString(),
+  };
+}
+
+/** Daily created/shipped/delivered/on-time/late counts from the `kpi_daily` materialized view. */
+export async function queryKpiDaily(db: Queryable, q: KpiQuery): Promise<KpiDailyPoint[]> {
+  const { rows } = await db.query<KpiDailyPoint>(
+    `SELECT day::text AS day, sum(created)::int AS created, sum(shipped)::int AS shipped,
+            sum(delivered)::int AS delivered, sum(on_time)::int AS "onTime", sum(late)::int AS late
+       FROM kpi_daily
+      WHERE ($1::date IS NULL OR day >= $1::date) AND ($2::date IS NULL OR day <= $2::date)
+        AND ($3::boolean OR NOT is_drill)
+      GROUP BY day ORDER BY day`,
+    [q.from ?? null, q.to ?? null, q.includeDrills],
+  );
+  return rows;
+}
+
+/** Refreshes the daily KPI view without blocking readers (needs its unique index). */
+export async function refreshKpiViews(db: Queryable): Promise<void> {
+  await db.query('REFRESH MATERIALIZED VIEW CONCURRENTLY kpi_daily');
+}

@@ -1,0 +1,196 @@
+/**
+ * End to end in Debian's Chromium against the real headless console (API + workers + built UI on
+ * the local Kafka, PostgreSQL and Redis): dashboard, orders list, order detail with history,
+ * shipment timeline, an injected event appearing live, field-level errors. Screenshots of each
+ * page go to test-output/screenshots (git-ignored) for a person to look at.
+ */
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import { randomUUID } from 'node:crypto';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { OrderDetail } from '../../contracts';
+import { orderCreated, orderEvent, repoRoot, waitFor } from '../support/harness';
+import { startHeadless, type HeadlessConsole } from '../support/headless';
+
+const shots = path.join(repoRoot, 'test-output', 'screenshots');
+const CHROMIUM = process.env.SCT_CHROMIUM ?? '/usr/bin/chromium';
+
+let consoleApp: HeadlessConsole;
+let browser: Browser;
+let page: Page;
+const consoleErrors: string[] = [];
+const orderId = `E2E-${randomUUID().slice(0, 8).toUpperCase()}`;
+const shipmentId = `shp-${orderId}`;
+
+async function shot(name: string): Promise<void> {
+  await page.screenshot({ path: path.join(shots, `${name}.png`), fullPage: false });
+}
+
+beforeAll(async () => {
+  mkdirSync(shots, { recursive: true });
+  consoleApp = await startHeadless();
+  // Seed: a few delivered orders (one late), one open, with a shipment timeline.
+  const events: unknown[] = [];
+  for (let i = 0; i < 6; i++) {
+    const id = i === 0 ? orderId : `E2E-${i}-${randomUUID().slice(0, 6)}`;
+    const day = 10 + i;
+    events.push(orderCreated(id, { time: `2024-05-${day}T12:00:00Z`, promisedDate: `2024-05-${day + 4}` }));
+    events.push(orderEvent(id, 'approved', `2024-05-${day}T14:00:00Z`));
+    events.push(orderEvent(id, 'shipped', `2024-05-${day + 1}T10:00:00Z`));
+    if (i < 5) events.push(orderEvent(id, 'delivered', `2024-05-${day + (i === 4 ? 6 : 3)}T15:00:00Z`));
+  }
+  const s = { specversion: '1.0', source: 'e2e', subject: shipmentId };
+  events.push(
+    {
+      ...s,
+      id: randomUUID(),
+      type: 'sct.shipment.created.v1',
+      time: '2024-05-11T10:00:00Z',
+      data: {
+        orderId,
+        carrier: 'UPS',
+        trackingNumber: '1Z999AA10123456784',
+        origin: 'Campinas, SP',
+        destination: 'Curitiba, PR',
+        promisedDate: '2024-05-14',
+      },
+    },
+    {
+      ...s,
+      id: randomUUID(),
+      type: 'sct.shipment.checkpoint.v1',
+      time: '2024-05-11T18:00:00Z',
+      data: { status: 'in_transit', location: 'São Paulo hub', message: 'Departed facility' },
+    },
+    {
+      ...s,
+      id: randomUUID(),
+      type: 'sct.shipment.exception.v1',
+      time: '2024-05-12T09:00:00Z',
+      data: { reasonCode: 'WEATHER_DELAY', message: 'Severe weather' },
+    },
+    {
+      ...s,
+      id: randomUUID(),
+      type: 'sct.shipment.checkpoint.v1',
+      time: '2024-05-13T07:00:00Z',
+      data: { status: 'out_for_delivery', location: 'Curitiba' },
+    },
+    {
+      ...s,
+      id: randomUUID(),
+      type: 'sct.shipment.delivered.v1',
+      time: '2024-05-13T15:00:00Z',
+      data: { signedBy: 'R. Lima' },
+    },
+  );
+  const res = await consoleApp.api('/api/events/batch', { method: 'POST', body: JSON.stringify({ events }) });
+  expect(res.status).toBe(202);
+  await waitFor('seed applied', async () => {
+    const r = await consoleApp.api('/api/kpi/summary?from=2024-05-01&to=2024-05-31');
+    const k = (await r.json()) as { deliveredOrders: number };
+    return k.deliveredOrders === 5;
+  });
+  browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--no-first-run',
+    ],
+  });
+  page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
+  page.on('console', (m) => {
+    if (m.type() === 'error') consoleErrors.push(m.text());
+  });
+  page.on('pageerror', (e) => consoleErrors.push(String(e)));
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await consoleApp?.close();
+});
+
+describe('console in Chromium', () => {
+  it('shows the KPI dashboard with charts', async () => {
+    await page.goto(`${consoleApp.url}/#token=${consoleApp.token}`);
+    await page.getByTestId('kpi-otd').waitFor();
+    await page.getByTestId('chart-daily').waitFor();
+    await page.getByTestId('chart-status').waitFor();
+    expect(page.url()).not.toContain('token='); // the token leaves the address bar
+    // 4 of 5 delivered on time -> 80 %.
+    await expect
+      .poll(async () => page.getByTestId('kpi-otd').innerText(), { timeout: 20_000 })
+      .toContain('80');
+    await expect.poll(async () => page.getByTestId('kpi-late').innerText()).toContain('1');
+    await page.waitForTimeout(500); // let chart animations settle for the screenshot
+    await shot('01-dashboard');
+  });
+
+  it('lists orders and opens one with its history', async () => {
+    await page.getByTestId('nav-orders').click();
+    await page.getByTestId('orders-table').waitFor();
+    await expect
+      .poll(async () => page.getByTestId('order-row').count(), { timeout: 20_000 })
+      .toBeGreaterThanOrEqual(6);
+    await shot('02-orders');
+    await page.locator(`[data-testid="order-row"][data-order-id="${orderId}"]`).click();
+    await page.getByTestId('order-detail').waitFor();
+    await expect.poll(async () => page.getByTestId('history-entry').count()).toBe(4);
+    await shot('03-order-detail');
+  });
+
+  it('opens the shipment timeline in event-time order', async () => {
+    await page.getByTestId('shipment-link').click();
+    await page.getByTestId('shipment-timeline').waitFor();
+    await expect.poll(async () => page.getByTestId('timeline-entry').count()).toBe(5);
+    const text = await page.getByTestId('shipment-timeline').innerText();
+    expect(text.indexOf('Departed facility')).toBeLessThan(text.indexOf('Severe weather'));
+    await shot('04-shipment-timeline');
+  });
+
+  it('shows field-level errors, then injects an event that appears without reload', async () => {
+    await page.getByTestId('nav-inject').click();
+    await page.getByTestId('inject-form').waitFor();
+    await page.getByTestId('inject-type').selectOption('sct.order.cancelled.v1');
+    await page.getByTestId('inject-subject').fill('bad id with spaces');
+    await page.getByTestId('inject-submit').click();
+    await page.locator('[data-testid="field-error"][data-field="subject"]').first().waitFor();
+    await page.locator('[data-testid="field-error"][data-field="data.reason"]').first().waitFor();
+    await shot('05-inject-errors');
+
+    const open = `E2E-OPEN-${randomUUID().slice(0, 6)}`;
+    await consoleApp.api('/api/events', {
+      method: 'POST',
+      body: JSON.stringify(orderCreated(open, { time: '2024-05-20T12:00:00Z' })),
+    });
+    await waitFor(
+      'open order visible',
+      async () => (await consoleApp.api(`/api/orders/${open}`)).status === 200,
+    );
+    await page.getByTestId('inject-subject').fill(open);
+    await page
+      .locator('[data-field="data.reason"]')
+      .locator('visible=true')
+      .first()
+      .fill('Customer changed their mind');
+    await page.getByTestId('inject-submit').click();
+    await page.getByTestId('inject-result').waitFor();
+    await shot('06-inject-result');
+
+    // Watch it appear on the order page, pushed live.
+    await page.goto(`${consoleApp.url}/#/orders/${open}`);
+    await page.getByTestId('order-detail').waitFor();
+    await expect.poll(async () => page.getByTestId('history-entry').count(), { timeout: 20_000 }).toBe(2);
+    const detail = (await (await consoleApp.api(`/api/orders/${open}`)).json()) as OrderDetail;
+    expect(detail.status).toBe('cancelled');
+    await shot('07-order-cancelled');
+  });
+
+  it('ran without console errors or CSP violations', () => {
+    expect(consoleErrors.filter((e) => !e.includes('favicon'))).toEqual([]);
+  });
+});

@@ -1,0 +1,231 @@
+/**
+ * The event flow end to end on the real local stack: API -> Kafka -> workers -> PostgreSQL/Redis
+ * -> query API. Covers visibility, idempotency (same event twice = one effect), a worker killed
+ * with SIGKILL mid-stream, out-of-order event times, poison events, and bad requests.
+ */
+import { randomUUID } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { InjectResult, KpiSummary, OrderDetail, OrderPage, ShipmentDetail } from '../../contracts';
+import { createKafka } from '../../runtime/kafka';
+import { orderCreated, orderEvent, startDeployment, waitFor, type TestDeployment } from '../support/harness';
+
+let d: TestDeployment;
+
+beforeAll(async () => {
+  d = await startDeployment();
+});
+
+afterAll(async () => {
+  await d?.close();
+});
+
+async function inject(body: unknown): Promise<Response> {
+  return d.api('/api/events', { method: 'POST', body: JSON.stringify(body) });
+}
+
+async function getOrder(id: string): Promise<OrderDetail | null> {
+  const res = await d.api(`/api/orders/${id}`);
+  return res.status === 200 ? ((await res.json()) as OrderDetail) : null;
+}
+
+describe('pipeline', () => {
+  it('makes an injected event visible through the query API', async () => {
+    const id = `o-${randomUUID().slice(0, 8)}`;
+    const res = await inject(orderCreated(id));
+    expect(res.status).toBe(202);
+    const placed = (await res.json()) as InjectResult;
+    expect(placed.topic).toBe(`${d.config.topicPrefix}.orders`);
+    expect(Number(placed.offset)).toBeGreaterThanOrEqual(0);
+    const order = await waitFor('order visible', () => getOrder(id));
+    expect(order.status).toBe('created');
+    expect(order.lines).toEqual([{ sku: 'SKU-1', quantity: 2, deliveredQuantity: null }]);
+    expect(order.history).toHaveLength(1);
+  });
+
+  it('applies the same event injected twice once', async () => {
+    const id = `o-${randomUUID().slice(0, 8)}`;
+    const event = orderCreated(id);
+    expect((await inject(event)).status).toBe(202);
+    expect((await inject(event)).status).toBe(202);
+    // A marker event after the duplicate: once it is visible, the duplicate has been processed too.
+    expect((await inject(orderEvent(id, 'approved', '2024-03-01T13:00:00Z'))).status).toBe(202);
+    const order = await waitFor('approved visible', async () => {
+      const o = await getOrder(id);
+      return o?.status === 'approved' ? o : null;
+    });
+    expect(order.eventCount).toBe(2);
+    expect(order.history.map((h) => h.type)).toEqual(['sct.order.created.v1', 'sct.order.approved.v1']);
+  });
+
+  it('places a late event by event time and never moves status backwards', async () => {
+    const id = `o-${randomUUID().slice(0, 8)}`;
+    const events = [
+      orderCreated(id, { time: '2024-03-01T12:00:00Z' }),
+      orderEvent(id, 'delivered', '2024-03-05T12:00:00Z'),
+      orderEvent(id, 'shipped', '2024-03-03T12:00:00Z'), // arrives after delivered
+    ];
+    const res = await d.api('/api/events/batch', { method: 'POST', body: JSON.stringify({ events }) });
+    expect(res.status).toBe(202);
+    const order = await waitFor('three events applied', async () => {
+      const o = await getOrder(id);
+      return o?.eventCount === 3 ? o : null;
+    });
+    expect(order.status).toBe('delivered');
+    expect(order.history.map((h) => h.type)).toEqual([
+      'sct.order.created.v1',
+      'sct.order.shipped.v1',
+      'sct.order.delivered.v1',
+    ]);
+  });
+
+  it('keeps a shipment delivered when an older in_transit checkpoint arrives late', async () => {
+    const sid = `s-${randomUUID().slice(0, 8)}`;
+    const base = { specversion: '1.0', source: 'test', subject: sid };
+    const events = [
+      {
+        ...base,
+        id: randomUUID(),
+        type: 'sct.shipment.created.v1',
+        time: '2024-03-02T10:00:00Z',
+        data: {
+          orderId: 'o-x',
+          carrier: 'UPS',
+          trackingNumber: '1Z',
+          origin: 'A',
+          destination: 'B',
+          promisedDate: '2024-03-06',
+        },
+      },
+      {
+        ...base,
+        id: randomUUID(),
+        type: 'sct.shipment.delivered.v1',
+        time: '2024-03-05T10:00:00Z',
+        data: {},
+      },
+      {
+        ...base,
+        id: randomUUID(),
+        type: 'sct.shipment.checkpoint.v1',
+        time: '2024-03-03T10:00:00Z',
+        data: { status: 'in_transit', location: 'Hub' },
+      },
+    ];
+    expect(
+      (await d.api('/api/events/batch', { method: 'POST', body: JSON.stringify({ events }) })).status,
+    ).toBe(202);
+    const shipment = await waitFor('timeline complete', async () => {
+      const res = await d.api(`/api/shipments/${sid}`);
+      const s = res.status === 200 ? ((await res.json()) as ShipmentDetail) : null;
+      return s && s.timeline.length === 3 ? s : null;
+    });
+    expect(shipment.status).toBe('delivered');
+    expect(shipment.timeline.map((t) => t.status)).toEqual(['info_received', 'in_transit', 'delivered']);
+  });
+
+  it('rejects invalid events with field-named errors and publishes nothing', async () => {
+    const bad = orderCreated('o-bad');
+    (bad.data.lines[0] as { quantity: number }).quantity = 0;
+    const res = await inject({ ...bad, time: 'yesterday' });
+    expect(res.status).toBe(400);
+    const body = (await res.json()) as { error: string; issues: { field: string; rule: string }[] };
+    expect(body.error).toBe('validation_failed');
+    expect(body.issues.map((i) => i.field).sort()).toEqual(['data.lines.0.quantity', 'time']);
+    const batch = await d.api('/api/events/batch', {
+      method: 'POST',
+      body: JSON.stringify({ events: [orderCreated('o-ok-1'), { type: 'nope' }] }),
+    });
+    expect(batch.status).toBe(400);
+    expect(((await batch.json()) as { index: number }).index).toBe(1);
+    // Nothing of the rejected batch reached Kafka: its valid first event never shows up.
+    await new Promise((r) => setTimeout(r, 1500));
+    expect(await getOrder('o-ok-1')).toBeNull();
+    expect((await d.api('/api/orders?pageSize=9999')).status).toBe(400);
+    expect((await fetch(`${d.core.url}/api/orders`)).status).toBe(401);
+  });
+
+  it('sends a poison message to the dead-letter topic and moves on', async () => {
+    const kafka = createKafka(d.config, 'test-poison');
+    const producer = kafka.producer();
+    await producer.connect();
+    await producer.send({
+      topic: `${d.config.topicPrefix}.orders`,
+      messages: [{ key: 'o-poison', value: '{not json' }],
+    });
+    await producer.disconnect();
+    const id = `o-${randomUUID().slice(0, 8)}`;
+    await inject(orderCreated(id));
+    await waitFor('order after poison visible', () => getOrder(id));
+    const { rows } = await d.core.pool.query<{ n: number }>(
+      "SELECT count(*)::int AS n FROM dead_letters WHERE error LIKE 'value is not JSON%'",
+    );
+    expect(rows[0]!.n).toBe(2); // one per consumer group of the orders topic
+  });
+
+  it('leaves every count exact when a worker is killed mid-stream', async () => {
+    const orders = 400;
+    const ids = Array.from({ length: orders }, (_, i) => `k-${i}-${randomUUID().slice(0, 6)}`);
+    const stream = ids.flatMap((id) => [
+      orderCreated(id, { time: '2024-04-01T10:00:00Z', promisedDate: '2024-04-05' }),
+      orderEvent(id, 'approved', '2024-04-01T11:00:00Z'),
+      orderEvent(id, 'shipped', '2024-04-02T11:00:00Z'),
+      orderEvent(id, 'delivered', '2024-04-04T11:00:00Z'),
+    ]);
+    const sup = d.core.supervisor!;
+    const kill = async (name: 'order-processor' | 'analytics-aggregator') => {
+      await waitFor(`${name} running`, async () => sup.health().find((w) => w.name === name)?.pid);
+      sup.signal(name, 'SIGKILL');
+    };
+    for (let i = 0; i < stream.length; i += 200) {
+      const res = await d.api('/api/events/batch', {
+        method: 'POST',
+        body: JSON.stringify({ events: stream.slice(i, i + 200) }),
+      });
+      expect(res.status).toBe(202);
+      if (i === 400) await kill('order-processor');
+      if (i === 800) await kill('analytics-aggregator');
+      if (i === 1200) await kill('order-processor');
+    }
+    await waitFor(
+      'all orders delivered',
+      async () => {
+        const { rows } = await d.core.pool.query<{ n: number }>(
+          "SELECT count(*)::int AS n FROM orders WHERE order_id LIKE 'k-%' AND status = 'delivered'",
+        );
+        return rows[0]!.n === orders;
+      },
+      120_000,
+    );
+    await waitFor(
+      'all facts delivered',
+      async () => {
+        const { rows } = await d.core.pool.query<{ n: number }>(
+          "SELECT count(*)::int AS n FROM order_facts WHERE order_id LIKE 'k-%' AND delivered_day IS NOT NULL",
+        );
+        return rows[0]!.n === orders;
+      },
+      120_000,
+    );
+    const counts = await d.core.pool.query<{ events: number; sum: number; dup: number }>(
+      `SELECT (SELECT count(*)::int FROM order_events WHERE order_id LIKE 'k-%') AS events,
+              (SELECT sum(event_count)::int FROM orders WHERE order_id LIKE 'k-%') AS sum,
+              (SELECT count(*)::int FROM (SELECT order_id FROM order_events WHERE order_id LIKE 'k-%' GROUP BY order_id HAVING count(*) <> 4) x) AS dup`,
+    );
+    expect(counts.rows[0]).toEqual({ events: orders * 4, sum: orders * 4, dup: 0 });
+    expect(sup.health().find((w) => w.name === 'order-processor')!.restarts).toBeGreaterThanOrEqual(2);
+    const kpi = await waitFor('kpi', async () => {
+      const res = await d.api('/api/kpi/summary?from=2024-04-01&to=2024-04-30');
+      const k = (await res.json()) as KpiSummary;
+      return k.deliveredOrders === orders ? k : null;
+    });
+    // Delivered 2024-04-04 08:00 in São Paulo, promised 2024-04-05: all on time; cycle 3 d 1 h.
+    expect(kpi.onTimeOrders).toBe(orders);
+    expect(kpi.lateOrders).toBe(0);
+    expect(kpi.cycleTimeMedianMs).toBe((3 * 24 + 1) * 3600_000);
+    const page = (await (
+      await d.api('/api/orders?status=delivered&q=k-&pageSize=10&sort=createdAt')
+    ).json()) as OrderPage;
+    expect(page.total).toBe(orders);
+    expect(page.items).toHaveLength(10);
+  });
+});

@@ -1,0 +1,39 @@
+/**
+ * One test runner for the repo. Projects:
+ * - unit: beside the code (`*.test.ts[x]`), no services needed;
+ * - integration: `tests/integration`, against the real local Kafka, PostgreSQL and Redis;
+ * - e2e: `tests/e2e`, the headless console in Debian's Chromium via playwright-core.
+ */
+import { defineConfig } from 'vitest/config';
+
+export default defineConfig({
+  test: {
+    projects: [
+      {
+        test: {
+          name: 'unit',
+          include: ['{contracts,runtime,workers,electron,renderer,scripts}/**/*.test.{ts,tsx}'],
+          environment: 'node',
+        },
+      },
+      {
+        test: {
+          name: 'integration',
+          include: ['tests/integration/**/*.test.ts'],
+          testTimeout: 180_000,
+          hookTimeout: 180_000,
+          fileParallelism: false,
+        },
+      },
+      {
+        test: {
+          name: 'e2e',
+          include: ['tests/e2e/**/*.test.ts'],
+          testTimeout: 180_000,
+          hookTimeout: 240_000,
+          fileParallelism: false,
+        },
+      },
+    ],
+  },
+});

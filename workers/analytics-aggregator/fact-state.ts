@@ -1,0 +1,110 @@
+/**
+ * KPI facts of one order as a pure fold over its order events (analytics-aggregator). The derived
+ * columns (site days, on time, in full, cycle time) are recomputed from the instants after every
+ * fold, so the order in which events arrive does not matter.
+ */
+import { advanceOrderStatus, EVENT_TYPES, type OrderEvent, type OrderStatus } from '../../contracts';
+import { minInstant, siteDay, toUtcIso } from '../runtime/time';
+import { cycleTimeMs, isInFull, isOnTime, type QuantityBySku } from './kpi';
+
+/** One `order_facts` row. */
+export interface FactRow {
+  order_id: string;
+  status: OrderStatus;
+  site_time_zone: string | null;
+  promised_date: string | null;
+  created_at: string | null;
+  shipped_at: string | null;
+  delivered_at: string | null;
+  created_day: string | null;
+  shipped_day: string | null;
+  delivered_day: string | null;
+  ordered_lines: QuantityBySku;
+  delivered_lines: QuantityBySku | null;
+  on_time: boolean | null;
+  in_full: boolean | null;
+  cycle_time_ms: number | null;
+  is_drill: boolean;
+}
+
+const STATUS_OF: Partial<Record<OrderEvent['type'], OrderStatus>> = {
+  [EVENT_TYPES.orderCreated]: 'created',
+  [EVENT_TYPES.orderApproved]: 'approved',
+  [EVENT_TYPES.orderPicked]: 'picked',
+  [EVENT_TYPES.orderPacked]: 'packed',
+  [EVENT_TYPES.orderShipped]: 'shipped',
+  [EVENT_TYPES.orderDelivered]: 'delivered',
+  [EVENT_TYPES.orderCancelled]: 'cancelled',
+};
+
+export function emptyFacts(orderId: string): FactRow {
+  return {
+    order_id: orderId,
+    status: 'created',
+    site_time_zone: null,
+    promised_date: null,
+    created_at: null,
+    shipped_at: null,
+    delivered_at: null,
+    created_day: null,
+    shipped_day: null,
+    delivered_day: null,
+    ordered_lines: {},
+    delivered_lines: null,
+    on_time: null,
+    in_full: null,
+    cycle_time_ms: null,
+    is_drill: false,
+  };
+}
+
+/** Applies one order event to the facts (mutates and returns them). `seen` = events before this one. */
+export function applyFactEvent(
+  current: FactRow | undefined,
+  event: OrderEvent,
+  seenBefore: boolean,
+): FactRow {
+  const f = current ?? emptyFacts(event.subject);
+  const time = toUtcIso(event.time);
+  const status = STATUS_OF[event.type]!;
+  f.status = seenBefore ? advanceOrderStatus(f.status, status) : status;
+  if (!seenBefore && event.drillid) f.is_drill = true;
+  switch (event.type) {
+    case EVENT_TYPES.orderCreated: {
+      f.site_time_zone = event.data.siteTimeZone;
+      f.promised_date = event.data.promisedDate;
+      f.created_at = time;
+      f.is_drill = Boolean(event.drillid);
+      const ordered: QuantityBySku = {};
+      for (const l of event.data.lines) ordered[l.sku] = (ordered[l.sku] ?? 0) + l.quantity;
+      f.ordered_lines = ordered;
+      break;
+    }
+    case EVENT_TYPES.orderShipped:
+      f.shipped_at = minInstant(f.shipped_at, time);
+      break;
+    case EVENT_TYPES.orderDelivered: {
+      f.delivered_at = minInstant(f.delivered_at, time);
+      const delivered: QuantityBySku = {};
+      for (const l of event.data.lines) delivered[l.sku] = (delivered[l.sku] ?? 0) + l.quantity;
+      f.delivered_lines = delivered;
+      break;
+    }
+    default:
+      break;
+  }
+  return derive(f);
+}
+
+/** Recomputes every derived column from the instants, the promise and the site time zone. */
+export function derive(f: FactRow): FactRow {
+  const tz = f.site_time_zone;
+  f.created_day = tz && f.created_at ? siteDay(f.created_at, tz) : null;
+  f.shipped_day = tz && f.shipped_at ? siteDay(f.shipped_at, tz) : null;
+  const delivered = f.status === 'delivered' && f.delivered_at !== null;
+  f.delivered_day = delivered && tz ? siteDay(f.delivered_at!, tz) : null;
+  f.on_time = delivered && tz && f.promised_date ? isOnTime(f.delivered_at!, f.promised_date, tz) : null;
+  f.in_full = delivered && f.delivered_lines ? isInFull(f.ordered_lines, f.delivered_lines) : null;
+  f.cycle_time_ms = delivered && f.created_at ? cycleTimeMs(f.created_at, f.delivered_at!) : null;
+  return f;
+}

@@ -1,0 +1,7 @@
+/** analytics-aggregator worker entry: `node out/workers/analytics-aggregator.mjs [--config file.json]`. */
+import { startWorker } from '../runtime/worker-main';
+import { analyticsProjection } from './projection';
+
+void startWorker('analytics-aggregator', ({ pool, redis, config, log }) =>
+  analyticsProjection(pool, redis, config.topicPrefix, log),
+);

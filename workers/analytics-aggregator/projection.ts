@@ -1,0 +1,92 @@
+/**
+ * analytics-aggregator projection: folds order events into `order_facts` (the per-order inputs
+ * of OTD, OTIF, cycle time and backlog). After commits it refreshes the `kpi_daily` materialized
+ * view (coalesced: at most one refresh in flight, one more queued), stores the live KPI snapshot
+ * in Redis and notifies the console.
+ */
+import type { OrderEvent, TopicNames } from '../../contracts';
+import type { Pool, PoolClient } from '../../runtime/db';
+import { queryKpiSummary, refreshKpiViews } from '../../runtime/kpi-query';
+import type { Logger } from '../../runtime/logger';
+import { changeNotification, publishChanges, type RedisClient } from '../../runtime/redis';
+import type { ConsumedEvent, Projection } from '../runtime/batch-consumer';
+import { upsertRows } from '../runtime/rows';
+import { applyFactEvent, type FactRow } from './fact-state';
+
+async function loadFacts(client: PoolClient, ids: string[]): Promise<Map<string, FactRow>> {
+  const { rows } = await client.query<FactRow>(
+    `SELECT order_id, status, site_time_zone, promised_date, created_at, shipped_at, delivered_at, created_day,
+            shipped_day, delivered_day, ordered_lines, delivered_lines, on_time, in_full, cycle_time_ms, is_drill
+       FROM order_facts WHERE order_id = ANY($1::text[])`,
+    [ids],
+  );
+  return new Map(rows.map((r) => [r.order_id, r]));
+}
+
+/** Coalesces refresh requests: while one runs, later requests collapse into one follow-up. */
+function coalesced(task: () => Promise<void>): () => Promise<void> {
+  let running: Promise<void> | null = null;
+  let again = false;
+  const run = async (): Promise<void> => {
+    if (running) {
+      again = true;
+      return running;
+    }
+    running = (async () => {
+      do {
+        again = false;
+        await task();
+      } while (again);
+    })().finally(() => {
+      running = null;
+    });
+    return running;
+  };
+  return run;
+}
+
+export function analyticsProjection(
+  pool: Pool,
+  redis: RedisClient,
+  prefix: string,
+  log: Logger,
+): Projection<{ count: number }> {
+  const refresh = coalesced(async () => {
+    await refreshKpiViews(pool);
+    const snapshot = await queryKpiSummary(pool, { includeDrills: false });
+    await publishChanges(
+      redis,
+      prefix,
+      [],
+      changeNotification('analytics-aggregator', { kpi: true }),
+      snapshot,
+    ).catch((err: unknown) => log.warn({ err: String(err) }, 'KPI snapshot not cached (Redis)'));
+  });
+  return {
+    name: 'analytics-aggregator',
+    topics: (t: TopicNames) => [t.orders],
+    async apply(client, events: ConsumedEvent[]) {
+      const orderEvents = events.map((c) => c.event as OrderEvent);
+      const ids = [...new Set(orderEvents.map((e) => e.subject))];
+      const facts = await loadFacts(client, ids);
+      const seen = new Set(facts.keys());
+      for (const event of orderEvents) {
+        facts.set(event.subject, applyFactEvent(facts.get(event.subject), event, seen.has(event.subject)));
+        seen.add(event.subject);
+      }
+      await upsertRows(
+        client,
+        'order_facts',
+        ['order_id'],
+        [...facts.values()].map((f) => ({ ...f })),
+      );
+      return { count: ids.length };
+    },
+    async afterCommit() {
+      // Not awaited by the batch: the view catches up behind the stream, never blocks it.
+      void refresh().catch((err: unknown) =>
+        log.warn({ err: String(err) }, 'KPI view refresh failed; retried on next batch'),
+      );
+    },
+  };
+}

@@ -1,0 +1,158 @@
+/**
+ * The order read model as a pure fold over order events: no I/O, so state transitions are
+ * unit-tested directly. Status never moves backwards (see `advanceOrderStatus`); each lifecycle
+ * time keeps the earliest event time seen for it, so a late duplicate-type event cannot rewrite it.
+ */
+import { advanceOrderStatus, EVENT_TYPES, type OrderEvent, type OrderStatus } from '../../contracts';
+import { maxInstant, minInstant, siteDay, toUtcIso } from '../runtime/time';
+
+/** One `orders` row (snake_case = column names). Instants are UTC ISO strings. */
+export interface OrderRow {
+  order_id: string;
+  status: OrderStatus;
+  customer_id: string | null;
+  warehouse_id: string | null;
+  site_time_zone: string | null;
+  promised_date: string | null;
+  created_at: string | null;
+  approved_at: string | null;
+  picked_at: string | null;
+  packed_at: string | null;
+  shipped_at: string | null;
+  delivered_at: string | null;
+  cancelled_at: string | null;
+  cancel_reason: string | null;
+  shipment_id: string | null;
+  last_event_time: string | null;
+  event_count: number;
+  is_drill: boolean;
+  drill_id: string | null;
+  created_day: string | null;
+}
+
+/** One `order_lines` row. */
+export interface OrderLineRow {
+  order_id: string;
+  sku: string;
+  quantity: number;
+  delivered_quantity: number | null;
+}
+
+export interface OrderState {
+  row: OrderRow;
+  lines: Map<string, OrderLineRow>;
+}
+
+const STATUS_OF: Record<OrderEvent['type'], OrderStatus> = {
+  [EVENT_TYPES.orderCreated]: 'created',
+  [EVENT_TYPES.orderApproved]: 'approved',
+  [EVENT_TYPES.orderPicked]: 'picked',
+  [EVENT_TYPES.orderPacked]: 'packed',
+  [EVENT_TYPES.orderShipped]: 'shipped',
+  [EVENT_TYPES.orderDelivered]: 'delivered',
+  [EVENT_TYPES.orderCancelled]: 'cancelled',
+};
+
+/** An order seen for the first time (its first event may not be `created`). */
+export function emptyOrder(orderId: string): OrderState {
+  return {
+    row: {
+      order_id: orderId,
+      status: 'created',
+      customer_id: null,
+      warehouse_id: null,
+      site_time_zone: null,
+      promised_date: null,
+      created_at: null,
+      approved_at: null,
+      picked_at: null,
+      packed_at: null,
+      shipped_at: null,
+      delivered_at: null,
+      cancelled_at: null,
+      cancel_reason: null,
+      shipment_id: null,
+      last_event_time: null,
+      event_count: 0,
+      is_drill: false,
+      drill_id: null,
+      created_day: null,
+    },
+    lines: new Map(),
+  };
+}
+
+/**
+ * Applies one order event to a state (mutates and returns it).
+ * @param state current state, or undefined for an unseen order
+ */
+export function applyOrderEvent(state: OrderState | undefined, event: OrderEvent): OrderState {
+  const s = state ?? emptyOrder(event.subject);
+  const row = s.row;
+  const time = toUtcIso(event.time);
+  const first = row.event_count === 0;
+  row.status = first ? STATUS_OF[event.type] : advanceOrderStatus(row.status, STATUS_OF[event.type]);
+  row.last_event_time = maxInstant(row.last_event_time, time);
+  row.event_count += 1;
+  if (first && event.drillid) {
+    row.is_drill = true;
+    row.drill_id = event.drillid;
+  }
+  switch (event.type) {
+    case EVENT_TYPES.orderCreated: {
+      row.customer_id = event.data.customerId;
+      row.warehouse_id = event.data.warehouseId;
+      row.site_time_zone = event.data.siteTimeZone;
+      row.promised_date = event.data.promisedDate;
+      row.created_at = time;
+      row.created_day = siteDay(time, event.data.siteTimeZone);
+      row.is_drill = Boolean(event.drillid);
+      row.drill_id = event.drillid ?? null;
+      for (const line of event.data.lines) {
+        const existing = s.lines.get(line.sku);
+        s.lines.set(line.sku, {
+          order_id: row.order_id,
+          sku: line.sku,
+          quantity: sumQuantity(event.data.lines, line.sku),
+          delivered_quantity: existing?.delivered_quantity ?? null,
+        });
+      }
+      break;
+    }
+    case EVENT_TYPES.orderApproved:
+      row.approved_at = minInstant(row.approved_at, time);
+      break;
+    case EVENT_TYPES.orderPicked:
+      row.picked_at = minInstant(row.picked_at, time);
+      break;
+    case EVENT_TYPES.orderPacked:
+      row.packed_at = minInstant(row.packed_at, time);
+      break;
+    case EVENT_TYPES.orderShipped:
+      row.shipped_at = minInstant(row.shipped_at, time);
+      row.shipment_id = event.data.shipmentId;
+      break;
+    case EVENT_TYPES.orderDelivered:
+      row.delivered_at = minInstant(row.delivered_at, time);
+      for (const line of event.data.lines) {
+        const existing = s.lines.get(line.sku);
+        s.lines.set(line.sku, {
+          order_id: row.order_id,
+          sku: line.sku,
+          quantity: existing?.quantity ?? 0,
+          delivered_quantity: sumQuantity(event.data.lines, line.sku),
+        });
+      }
+      break;
+    case EVENT_TYPES.orderCancelled:
+      row.cancelled_at = minInstant(row.cancelled_at, time);
+      row.cancel_reason = event.data.reason;
+      break;
+  }
+  return s;
+}
+
+/** A SKU may appear on several lines of one event: quantities add up. */
+function sumQuantity(lines: readonly { sku: string; quantity: number }[], sku: string): number {
+  return lines.filter((l) => l.sku === sku).reduce((sum, l) => sum + l.quantity, 0);
+}

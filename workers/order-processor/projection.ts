@@ -1,0 +1,95 @@
+/**
+ * order-processor projection: folds order events into `orders`, `order_lines` and
+ * `order_events`, then caches order summaries in Redis and notifies the console.
+ */
+import type { EntitySummary, OrderEvent, TopicNames } from '../../contracts';
+import type { PoolClient } from '../../runtime/db';
+import { changeNotification, publishChanges, type RedisClient } from '../../runtime/redis';
+import type { ConsumedEvent, Projection } from '../runtime/batch-consumer';
+import { insertRowsIgnoringDuplicates, upsertRows } from '../runtime/rows';
+import { toUtcIso } from '../runtime/time';
+import { applyOrderEvent, type OrderLineRow, type OrderRow, type OrderState } from './order-state';
+import { toOrderSummary } from './order-summary';
+
+export interface OrderOutcome {
+  orders: OrderRow[];
+}
+
+/** Loads current states of the given orders (rows and lines) inside the batch transaction. */
+async function loadOrders(client: PoolClient, ids: string[]): Promise<Map<string, OrderState>> {
+  const states = new Map<string, OrderState>();
+  const { rows } = await client.query<OrderRow>(
+    `SELECT order_id, status, customer_id, warehouse_id, site_time_zone, promised_date, created_at, approved_at,
+            picked_at, packed_at, shipped_at, delivered_at, cancelled_at, cancel_reason, shipment_id,
+            last_event_time, event_count, is_drill, drill_id, created_day
+       FROM orders WHERE order_id = ANY($1::text[])`,
+    [ids],
+  );
+  for (const row of rows) states.set(row.order_id, { row, lines: new Map() });
+  const lines = await client.query<OrderLineRow>(
+    'SELECT order_id, sku, quantity, delivered_quantity FROM order_lines WHERE order_id = ANY($1::text[])',
+    [ids],
+  );
+  for (const line of lines.rows) states.get(line.order_id)?.lines.set(line.sku, line);
+  return states;
+}
+
+/**
+ * @param redis cache client (may be down: afterCommit failures are only logged)
+ * @param prefix Redis key prefix
+ */
+export function orderProjection(redis: RedisClient, prefix: string): Projection<OrderOutcome> {
+  return {
+    name: 'order-processor',
+    topics: (t: TopicNames) => [t.orders],
+    async apply(client, events: ConsumedEvent[]) {
+      const orderEvents = events.map((c) => c as ConsumedEvent & { event: OrderEvent });
+      const ids = [...new Set(orderEvents.map((c) => c.event.subject))];
+      const states = await loadOrders(client, ids);
+      for (const { event } of orderEvents)
+        states.set(event.subject, applyOrderEvent(states.get(event.subject), event));
+      const rows = [...states.values()].filter((s) => ids.includes(s.row.order_id));
+      await upsertRows(
+        client,
+        'orders',
+        ['order_id'],
+        rows.map((s) => ({ ...s.row })),
+      );
+      await upsertRows(
+        client,
+        'order_lines',
+        ['order_id', 'sku'],
+        rows.flatMap((s) => [...s.lines.values()].map((l) => ({ ...l }))),
+        false,
+      );
+      await insertRowsIgnoringDuplicates(
+        client,
+        'order_events',
+        orderEvents.map(({ event, partition, offset }) => ({
+          event_id: event.id,
+          order_id: event.subject,
+          type: event.type,
+          event_time: toUtcIso(event.time),
+          source: event.source,
+          drill_id: event.drillid ?? null,
+          data: event.data,
+          kafka_partition: partition,
+          kafka_offset: offset,
+        })),
+      );
+      return { orders: rows.map((s) => s.row) };
+    },
+    async afterCommit(outcome) {
+      const summaries: EntitySummary[] = outcome.orders.map((row) => ({
+        kind: 'order',
+        order: toOrderSummary(row),
+      }));
+      await publishChanges(
+        redis,
+        prefix,
+        summaries,
+        changeNotification('order-processor', { orderIds: outcome.orders.map((r) => r.order_id) }),
+      );
+    },
+  };
+}

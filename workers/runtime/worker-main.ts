@@ -1,0 +1,93 @@
+/**
+ * Process entry shared by the three workers: reads configuration (`--config <json file>` and the
+ * environment), applies migrations, ensures topics, runs the projection's consumer loop, and
+ * shuts down cleanly on SIGTERM/SIGINT. An unreachable service is reported in one line naming
+ * the service, the address and how to start it; the process then exits with code 3 so the
+ * supervisor retries with backoff.
+ */
+import { loadConfig, type AppConfig } from '../../runtime/config';
+import { createPool, migrate, findRepoRoot, migrationsDir, type Pool } from '../../runtime/db';
+import { createKafka, ensureTopics, EventPublisher } from '../../runtime/kafka';
+import { createLogger, type Logger } from '../../runtime/logger';
+import { createRedis, type RedisClient } from '../../runtime/redis';
+import { ServiceUnavailableError } from '../../runtime/service-errors';
+import { runBatchConsumer, type Projection } from './batch-consumer';
+
+/** Exit code meaning "a dependency is down" (the supervisor backs off longer). */
+export const EXIT_DEPENDENCY_DOWN = 3;
+
+export interface WorkerContext {
+  config: AppConfig;
+  pool: Pool;
+  redis: RedisClient;
+  log: Logger;
+}
+
+/** Parses `--config <file>` from argv. */
+export function configPathFromArgv(argv: string[]): string | undefined {
+  const i = argv.indexOf('--config');
+  return i >= 0 ? argv[i + 1] : undefined;
+}
+
+/**
+ * Starts a worker process around a projection factory. Never returns normally; exits the process
+ * on fatal errors.
+ */
+export async function startWorker(
+  name: Projection<unknown>['name'],
+  makeProjection: (ctx: WorkerContext) => Projection<unknown>,
+): Promise<void> {
+  let config: AppConfig;
+  try {
+    config = loadConfig(process.env, configPathFromArgv(process.argv));
+  } catch (err) {
+    process.stderr.write(`${name}: ${(err as Error).message}\n`);
+    process.exit(2);
+  }
+  const log = createLogger(name, config.logLevel);
+  const pool = createPool(config, 4);
+  const redis = createRedis(config);
+  const kafka = createKafka(config, `sct-${name}`);
+  let publisher: EventPublisher | null = null;
+  let stop: (() => Promise<void>) | null = null;
+
+  const shutdown = async (code: number) => {
+    await stop?.().catch(() => undefined);
+    await publisher?.close();
+    redis.disconnect();
+    await pool.end().catch(() => undefined);
+    process.exit(code);
+  };
+  process.once('SIGTERM', () => void shutdown(0));
+  process.once('SIGINT', () => void shutdown(0));
+
+  try {
+    await migrate(config, migrationsDir(findRepoRoot()));
+    const topics = await ensureTopics(kafka, config);
+    publisher = new EventPublisher(kafka, topics, config.kafkaBrokers);
+    const handle = await runBatchConsumer(makeProjection({ config, pool, redis, log }), {
+      kafka,
+      pool,
+      publisher,
+      topics,
+      prefix: config.topicPrefix,
+      brokers: config.kafkaBrokers,
+      log,
+    });
+    stop = handle.stop;
+    handle.consumer.on(handle.consumer.events.CRASH, (e) => {
+      const restart = (e.payload as { restart?: boolean }).restart;
+      log.error({ err: String(e.payload.error) }, 'consumer crashed');
+      if (!restart) void shutdown(1);
+    });
+    log.info({ group: `${config.topicPrefix}.${name}` }, 'worker running');
+    process.send?.({ type: 'ready', name });
+  } catch (err) {
+    if (err instanceof ServiceUnavailableError) {
+      process.stderr.write(`${name}: ${err.message}\n`);
+      await shutdown(EXIT_DEPENDENCY_DOWN);
+    }
+    log.error({ err: String(err) }, 'worker failed to start');
+    await shutdown(1);
+  }
+}

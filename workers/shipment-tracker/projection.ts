@@ -1,0 +1,90 @@
+/**
+ * shipment-tracker projection: folds shipment events into `shipments` and the
+ * `shipment_checkpoints` timeline, then caches summaries in Redis and notifies the console.
+ */
+import type { EntitySummary, ShipmentEvent, ShipmentSummary, TopicNames } from '../../contracts';
+import type { PoolClient } from '../../runtime/db';
+import { changeNotification, publishChanges, type RedisClient } from '../../runtime/redis';
+import type { ConsumedEvent, Projection } from '../runtime/batch-consumer';
+import { insertRowsIgnoringDuplicates, upsertRows } from '../runtime/rows';
+import { toUtcIso } from '../runtime/time';
+import { applyShipmentEvent, type CheckpointRow, type ShipmentRow } from './shipment-state';
+
+export interface ShipmentOutcome {
+  shipments: ShipmentRow[];
+}
+
+async function loadShipments(client: PoolClient, ids: string[]): Promise<Map<string, ShipmentRow>> {
+  const { rows } = await client.query<ShipmentRow>(
+    `SELECT shipment_id, order_id, carrier, tracking_number, origin, destination, promised_date, status,
+            status_time, eta, exception_reason, delivered_at, created_at, last_event_time, is_drill, drill_id
+       FROM shipments WHERE shipment_id = ANY($1::text[])`,
+    [ids],
+  );
+  const map = new Map<string, ShipmentRow>();
+  for (const row of rows) map.set(row.shipment_id, row);
+  return map;
+}
+
+/** Maps a `shipments` row to the API's {@link ShipmentSummary}. */
+export function toShipmentSummary(row: ShipmentRow): ShipmentSummary {
+  return {
+    shipmentId: row.shipment_id,
+    orderId: row.order_id,
+    carrier: row.carrier,
+    trackingNumber: row.tracking_number,
+    origin: row.origin,
+    destination: row.destination,
+    promisedDate: row.promised_date,
+    status: row.status,
+    eta: row.eta,
+    exceptionReason: row.exception_reason,
+    deliveredAt: row.delivered_at,
+    lastEventTime: row.last_event_time,
+    isDrill: row.is_drill,
+    drillId: row.drill_id,
+  };
+}
+
+export function shipmentProjection(redis: RedisClient, prefix: string): Projection<ShipmentOutcome> {
+  return {
+    name: 'shipment-tracker',
+    topics: (t: TopicNames) => [t.shipments],
+    async apply(client, events: ConsumedEvent[]) {
+      const shipmentEvents = events.map((c) => c.event as ShipmentEvent);
+      const ids = [...new Set(shipmentEvents.map((e) => e.subject))];
+      const rows = await loadShipments(client, ids);
+      const checkpoints: CheckpointRow[] = [];
+      for (const event of shipmentEvents) {
+        const { row, checkpoint } = applyShipmentEvent(rows.get(event.subject), event);
+        rows.set(event.subject, row);
+        checkpoints.push(checkpoint);
+      }
+      const changed = ids.map((id) => rows.get(id)!);
+      await upsertRows(
+        client,
+        'shipments',
+        ['shipment_id'],
+        changed.map((r) => ({ ...r })),
+      );
+      await insertRowsIgnoringDuplicates(
+        client,
+        'shipment_checkpoints',
+        checkpoints.map((c) => ({ ...c, event_time: toUtcIso(c.event_time) })),
+      );
+      return { shipments: changed };
+    },
+    async afterCommit(outcome) {
+      const summaries: EntitySummary[] = outcome.shipments.map((row) => ({
+        kind: 'shipment',
+        shipment: toShipmentSummary(row),
+      }));
+      await publishChanges(
+        redis,
+        prefix,
+        summaries,
+        changeNotification('shipment-tracker', { shipmentIds: outcome.shipments.map((r) => r.shipment_id) }),
+      );
+    },
+  };
+}
