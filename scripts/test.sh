@@ -20,4 +20,9 @@ npm run --silent stack:up
 npm run --silent build
 npm run --silent typecheck
 npm run --silent lint
-npx vitest run "$@"
+mkdir -p test-output
+status=0
+npx vitest run --reporter=default --reporter=json --outputFile.json=test-output/vitest.json "$@" || status=$?
+# One plain closing line for CI readers: "tests: N passed, N failed".
+node -e 'const r=require("./test-output/vitest.json"); console.log(`tests: ${r.numPassedTests} passed, ${r.numFailedTests} failed`)' || true
+exit $status

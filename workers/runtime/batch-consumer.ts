@@ -123,7 +123,7 @@ export async function runBatchConsumer<O>(
   await consumer.run({
     autoCommit: false,
     eachBatchAutoResolve: false,
-    eachBatch: async (payload) => handleBatch(projection, opts, group, payload),
+    eachBatch: async (payload) => handleBatch(projection, opts, group, payload, consumer),
   });
   return {
     consumer,
@@ -154,6 +154,7 @@ async function handleBatch<O>(
   opts: BatchConsumerOptions,
   group: string,
   payload: EachBatchPayload,
+  consumer: Consumer,
 ): Promise<void> {
   const { batch } = payload;
   if (batch.messages.length === 0) return;
@@ -212,10 +213,9 @@ async function handleBatch<O>(
   });
 
   payload.resolveOffset(String(lastOffset));
-  await payload
-    .commitOffsetsIfNecessary({
-      topics: [{ topic, partitions: [{ partition, offset: String(lastOffset + 1) }] }],
-    })
+  // Mirror the position in Kafka too (lag tools read it); the stored position stays the truth.
+  await consumer
+    .commitOffsets([{ topic, partition, offset: String(lastOffset + 1) }])
     .catch((err: unknown) =>
       opts.log.debug({ err: String(err) }, 'kafka offset commit failed; stored position wins'),
     );
