@@ -3,6 +3,8 @@
  * the events applied so far, so a late event never moves an order backwards; `cancelled` is
  * terminal unless the order was already delivered.
  */
+import { EVENT_TYPES, type OrderEvent } from './events';
+
 export const ORDER_STATUSES = [
   'created',
   'approved',
@@ -43,3 +45,14 @@ export function advanceOrderStatus(current: OrderStatus | undefined, next: Order
   if (current === 'delivered' && next === 'cancelled') return current;
   return RANK[next] > RANK[current] ? next : current;
 }
+
+/** The status each order event type moves an order to. */
+export const ORDER_STATUS_OF_EVENT: Record<OrderEvent['type'], OrderStatus> = {
+  [EVENT_TYPES.orderCreated]: 'created',
+  [EVENT_TYPES.orderApproved]: 'approved',
+  [EVENT_TYPES.orderPicked]: 'picked',
+  [EVENT_TYPES.orderPacked]: 'packed',
+  [EVENT_TYPES.orderShipped]: 'shipped',
+  [EVENT_TYPES.orderDelivered]: 'delivered',
+  [EVENT_TYPES.orderCancelled]: 'cancelled',
+};

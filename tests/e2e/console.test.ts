@@ -187,7 +187,9 @@ describe('console in Chromium', () => {
     await expect.poll(async () => page.getByTestId('history-entry').count(), { timeout: 20_000 }).toBe(2);
     await page.evaluate(() => ((window as unknown as { __noReload: boolean }).__noReload = true));
     const late = orderEvent(open, 'approved', '2024-05-20T13:00:00Z'); // arrives after the cancel
-    expect((await consoleApp.api('/api/events', { method: 'POST', body: JSON.stringify(late) })).status).toBe(202);
+    expect((await consoleApp.api('/api/events', { method: 'POST', body: JSON.stringify(late) })).status).toBe(
+      202,
+    );
     await expect.poll(async () => page.getByTestId('history-entry').count(), { timeout: 20_000 }).toBe(3);
     expect(await page.evaluate(() => (window as unknown as { __noReload?: boolean }).__noReload)).toBe(true);
     const detail = (await (await consoleApp.api(`/api/orders/${open}`)).json()) as OrderDetail;

@@ -3,7 +3,13 @@
  * columns (site days, on time, in full, cycle time) are recomputed from the instants after every
  * fold, so the order in which events arrive does not matter.
  */
-import { advanceOrderStatus, EVENT_TYPES, type OrderEvent, type OrderStatus } from '../../contracts';
+import {
+  advanceOrderStatus,
+  EVENT_TYPES,
+  ORDER_STATUS_OF_EVENT,
+  type OrderEvent,
+  type OrderStatus,
+} from '../../contracts';
 import { minInstant, siteDay, toUtcIso } from '../runtime/time';
 import { cycleTimeMs, isInFull, isOnTime, type QuantityBySku } from './kpi';
 
@@ -26,16 +32,6 @@ export interface FactRow {
   cycle_time_ms: number | null;
   is_drill: boolean;
 }
-
-const STATUS_OF: Partial<Record<OrderEvent['type'], OrderStatus>> = {
-  [EVENT_TYPES.orderCreated]: 'created',
-  [EVENT_TYPES.orderApproved]: 'approved',
-  [EVENT_TYPES.orderPicked]: 'picked',
-  [EVENT_TYPES.orderPacked]: 'packed',
-  [EVENT_TYPES.orderShipped]: 'shipped',
-  [EVENT_TYPES.orderDelivered]: 'delivered',
-  [EVENT_TYPES.orderCancelled]: 'cancelled',
-};
 
 export function emptyFacts(orderId: string): FactRow {
   return {
@@ -66,7 +62,7 @@ export function applyFactEvent(
 ): FactRow {
   const f = current ?? emptyFacts(event.subject);
   const time = toUtcIso(event.time);
-  const status = STATUS_OF[event.type]!;
+  const status = ORDER_STATUS_OF_EVENT[event.type];
   f.status = seenBefore ? advanceOrderStatus(f.status, status) : status;
   if (!seenBefore && event.drillid) f.is_drill = true;
   switch (event.type) {

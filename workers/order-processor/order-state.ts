@@ -3,7 +3,13 @@
  * unit-tested directly. Status never moves backwards (see `advanceOrderStatus`); each lifecycle
  * time keeps the earliest event time seen for it, so a late duplicate-type event cannot rewrite it.
  */
-import { advanceOrderStatus, EVENT_TYPES, type OrderEvent, type OrderStatus } from '../../contracts';
+import {
+  advanceOrderStatus,
+  EVENT_TYPES,
+  ORDER_STATUS_OF_EVENT,
+  type OrderEvent,
+  type OrderStatus,
+} from '../../contracts';
 import { maxInstant, minInstant, siteDay, toUtcIso } from '../runtime/time';
 
 /** One `orders` row (snake_case = column names). Instants are UTC ISO strings. */
@@ -43,16 +49,6 @@ export interface OrderState {
   lines: Map<string, OrderLineRow>;
 }
 
-const STATUS_OF: Record<OrderEvent['type'], OrderStatus> = {
-  [EVENT_TYPES.orderCreated]: 'created',
-  [EVENT_TYPES.orderApproved]: 'approved',
-  [EVENT_TYPES.orderPicked]: 'picked',
-  [EVENT_TYPES.orderPacked]: 'packed',
-  [EVENT_TYPES.orderShipped]: 'shipped',
-  [EVENT_TYPES.orderDelivered]: 'delivered',
-  [EVENT_TYPES.orderCancelled]: 'cancelled',
-};
-
 /** An order seen for the first time (its first event may not be `created`). */
 export function emptyOrder(orderId: string): OrderState {
   return {
@@ -91,7 +87,9 @@ export function applyOrderEvent(state: OrderState | undefined, event: OrderEvent
   const row = s.row;
   const time = toUtcIso(event.time);
   const first = row.event_count === 0;
-  row.status = first ? STATUS_OF[event.type] : advanceOrderStatus(row.status, STATUS_OF[event.type]);
+  row.status = first
+    ? ORDER_STATUS_OF_EVENT[event.type]
+    : advanceOrderStatus(row.status, ORDER_STATUS_OF_EVENT[event.type]);
   row.last_event_time = maxInstant(row.last_event_time, time);
   row.event_count += 1;
   if (first && event.drillid) {

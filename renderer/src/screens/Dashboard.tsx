@@ -147,7 +147,7 @@ function KpiCards({ s }: { s: KpiSummary }): ReactNode {
       <KpiCard
         testId="kpi-delivered"
         label="Delivered"
-        title="Orders delivered, among those created in the range"
+        title="Orders delivered in the range (by delivery day, site time); the sub-line counts orders created in the range"
         value={formatCount(s.deliveredOrders)}
         raw={s.deliveredOrders}
         sub={`${formatCount(s.createdOrders)} created`}
@@ -171,7 +171,7 @@ function KpiCards({ s }: { s: KpiSummary }): ReactNode {
       <KpiCard
         testId="kpi-backlog"
         label="Backlog"
-        title="Open orders (created, approved, picked, packed or shipped)"
+        title="Open orders (created, approved, picked, packed or shipped) among those created in the range"
         value={formatCount(s.backlog)}
         raw={s.backlog}
         sub="open orders"
