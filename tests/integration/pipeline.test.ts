@@ -42,6 +42,27 @@ describe('pipeline', () => {
     expect(order.history).toHaveLength(1);
   });
 
+  it('pushes a change notification on the live stream after the worker commits', async () => {
+    const id = `o-${randomUUID().slice(0, 8)}`;
+    const controller = new AbortController();
+    const res = await d.api('/api/live', { signal: controller.signal });
+    expect(res.headers.get('content-type')).toContain('text/event-stream');
+    const reader = res.body!.getReader();
+    let text = '';
+    const seen = (async () => {
+      while (!text.includes(id)) {
+        const { value, done } = await reader.read();
+        if (done) break;
+        text += new TextDecoder().decode(value);
+      }
+    })();
+    expect((await inject(orderCreated(id))).status).toBe(202);
+    await Promise.race([seen, new Promise((r) => setTimeout(r, 20_000))]);
+    controller.abort();
+    expect(text).toContain('event: change');
+    expect(text).toContain(id);
+  });
+
   it('applies the same event injected twice once', async () => {
     const id = `o-${randomUUID().slice(0, 8)}`;
     const event = orderCreated(id);

@@ -136,6 +136,8 @@ function relayChanges(
       .subscribe(channel)
       .catch((err: unknown) => log.debug({ err: String(err) }, 'live channel not subscribed yet'));
   subscriber.on('ready', subscribe);
+  // The client connects while the core starts up: it may be ready before this listener exists.
+  if (subscriber.status === 'ready') subscribe();
   subscriber.on('message', (_channel: string, text: string) => {
     let n: ChangeNotification;
     try {
