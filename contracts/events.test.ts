@@ -61,3 +61,15 @@ describe('validateEvent', () => {
     expect(ALL_EVENT_TYPES).toHaveLength(12);
   });
 });
+
+describe('text fields', () => {
+  it('rejects control characters (PostgreSQL cannot store NUL) in every free-text field', () => {
+    const cancelled = { ...created, type: 'sct.order.cancelled.v1', data: { reason: 'bad\u0000reason' } };
+    expect(fields(cancelled)).toEqual(['data.reason']);
+    expect(fields({ ...created, source: 'a\u0007b' })).toEqual(['source']);
+    expect(
+      fields({ ...created, data: { ...created.data, lines: [{ sku: 'A\u0000', quantity: 1 }] } }),
+    ).toEqual(['data.lines.0.sku']);
+    expect(validateEvent({ ...cancelled, data: { reason: 'line one\nline two\ttabbed' } }).ok).toBe(true);
+  });
+});

@@ -33,21 +33,45 @@ export const timeZoneSchema = z
   .max(64)
   .refine(isKnownTimeZone, 'must be an IANA time zone name such as America/Sao_Paulo or UTC');
 
-/** A calendar date `YYYY-MM-DD` (a site-time calendar day, no zone). */
-export const calendarDateSchema = z.iso.date();
+/** A calendar date `YYYY-MM-DD` (a site-time calendar day, no zone), year 0001..9999. */
+export const calendarDateSchema = z.iso.date().refine((day) => !day.startsWith('0000-'), {
+  message: 'year must be 0001..9999 (PostgreSQL has no year 0)',
+  params: { rule: 'year_range' },
+});
 
-/** An RFC 3339 instant with an explicit offset (`Z` or `+hh:mm`). */
-export const instantSchema = z.iso.datetime({ offset: true });
+/**
+ * An RFC 3339 instant with an explicit offset (`Z` or `+hh:mm`) that falls within years
+ * 0001..9999 in UTC (so every process and PostgreSQL can store and compare it).
+ */
+export const instantSchema = z.iso.datetime({ offset: true }).refine(
+  (instant) => {
+    const time = new Date(instant);
+    if (Number.isNaN(time.getTime())) return true; // not an instant at all: the format rule reports it
+    const year = time.getUTCFullYear();
+    return year >= 1 && year <= 9999;
+  },
+  { message: 'must fall within years 0001..9999 in UTC', params: { rule: 'year_range' } },
+);
 
 const quantitySchema = z.number().int().min(1).max(1_000_000);
-const skuSchema = z.string().min(1).max(64);
-const shortText = (max: number) => z.string().min(1).max(max);
+/**
+ * Free text: 1..max characters without control characters (C0, DEL, C1) other than tab and
+ * newlines, and without unpaired UTF-16 surrogates (PostgreSQL cannot store NUL in text or jsonb
+ * nor a lone surrogate in jsonb, and the rest only hides content from operators).
+ */
+const shortText = (max: number) =>
+  z
+    .string()
+    .min(1)
+    .max(max)
+    .regex(/^(?:[\t\n\r]|[^\p{Cc}\p{Cs}])*$/u, 'must not contain control characters or unpaired surrogates');
+const skuSchema = shortText(64);
 
 /** One order line: a SKU and an ordered quantity (whole units). */
-export const orderLineSchema = z.object({ sku: skuSchema, quantity: quantitySchema });
+export const orderLineSchema = z.strictObject({ sku: skuSchema, quantity: quantitySchema });
 
 /** One delivered line: a SKU and the quantity actually delivered (0 allowed). */
-export const deliveredLineSchema = z.object({
+export const deliveredLineSchema = z.strictObject({
   sku: skuSchema,
   quantity: z.number().int().min(0).max(1_000_000),
 });
@@ -68,22 +92,25 @@ export const EVENT_TYPES = {
   shipmentDelivered: 'sct.shipment.delivered.v1',
 } as const;
 
-/** The `data` schema of each event type. */
+/** The `data` schema of each event type. Unknown fields are rejected, as in the envelope. */
 export const eventDataSchemas = {
-  [EVENT_TYPES.orderCreated]: z.object({
+  [EVENT_TYPES.orderCreated]: z.strictObject({
     customerId: entityIdSchema,
     warehouseId: entityIdSchema,
     siteTimeZone: timeZoneSchema,
     promisedDate: calendarDateSchema,
     lines: z.array(orderLineSchema).min(1).max(500),
   }),
-  [EVENT_TYPES.orderApproved]: z.object({ approvedBy: shortText(128).optional() }),
-  [EVENT_TYPES.orderPicked]: z.object({ pickerId: shortText(128).optional() }),
-  [EVENT_TYPES.orderPacked]: z.object({ packageCount: z.number().int().min(1).max(10_000).optional() }),
-  [EVENT_TYPES.orderShipped]: z.object({ shipmentId: entityIdSchema, carrier: shortText(64).optional() }),
-  [EVENT_TYPES.orderDelivered]: z.object({ lines: z.array(deliveredLineSchema).max(500) }),
-  [EVENT_TYPES.orderCancelled]: z.object({ reason: shortText(500) }),
-  [EVENT_TYPES.shipmentCreated]: z.object({
+  [EVENT_TYPES.orderApproved]: z.strictObject({ approvedBy: shortText(128).optional() }),
+  [EVENT_TYPES.orderPicked]: z.strictObject({ pickerId: shortText(128).optional() }),
+  [EVENT_TYPES.orderPacked]: z.strictObject({ packageCount: z.number().int().min(1).max(10_000).optional() }),
+  [EVENT_TYPES.orderShipped]: z.strictObject({
+    shipmentId: entityIdSchema,
+    carrier: shortText(64).optional(),
+  }),
+  [EVENT_TYPES.orderDelivered]: z.strictObject({ lines: z.array(deliveredLineSchema).max(500) }),
+  [EVENT_TYPES.orderCancelled]: z.strictObject({ reason: shortText(500) }),
+  [EVENT_TYPES.shipmentCreated]: z.strictObject({
     orderId: entityIdSchema,
     carrier: shortText(64),
     trackingNumber: shortText(64),
@@ -91,17 +118,17 @@ export const eventDataSchemas = {
     destination: shortText(200),
     promisedDate: calendarDateSchema,
   }),
-  [EVENT_TYPES.shipmentCheckpoint]: z.object({
+  [EVENT_TYPES.shipmentCheckpoint]: z.strictObject({
     status: z.enum(SHIPMENT_STATUSES),
     location: shortText(200).optional(),
     message: shortText(1000).optional(),
   }),
-  [EVENT_TYPES.shipmentEtaUpdated]: z.object({ eta: instantSchema }),
-  [EVENT_TYPES.shipmentException]: z.object({
+  [EVENT_TYPES.shipmentEtaUpdated]: z.strictObject({ eta: instantSchema }),
+  [EVENT_TYPES.shipmentException]: z.strictObject({
     reasonCode: shortText(64),
     message: shortText(1000).optional(),
   }),
-  [EVENT_TYPES.shipmentDelivered]: z.object({
+  [EVENT_TYPES.shipmentDelivered]: z.strictObject({
     location: shortText(200).optional(),
     signedBy: shortText(128).optional(),
   }),
@@ -121,7 +148,7 @@ export function entityOfType(type: EventType): 'order' | 'shipment' {
 const envelopeShape = {
   specversion: z.literal('1.0'),
   id: z.uuid(),
-  source: z.string().min(1).max(512),
+  source: shortText(512),
   subject: entityIdSchema,
   time: instantSchema,
   datacontenttype: z.literal('application/json').optional(),
@@ -197,10 +224,14 @@ export function toFieldIssues(error: z.ZodError): FieldIssue[] {
     if (issue.code === 'invalid_union' && field === 'type') {
       return { field, rule: 'known_event_type', message: `must be one of: ${ALL_EVENT_TYPES.join(', ')}` };
     }
+    const custom =
+      issue.code === 'custom' ? (issue.params as { rule?: unknown } | undefined)?.rule : undefined;
     const rule =
-      issue.code === 'invalid_format'
-        ? `format:${(issue as { format?: string }).format ?? 'unknown'}`
-        : issue.code;
+      typeof custom === 'string'
+        ? custom
+        : issue.code === 'invalid_format'
+          ? `format:${(issue as { format?: string }).format ?? 'unknown'}`
+          : issue.code;
     return { field, rule, message: issue.message };
   });
 }

@@ -19,9 +19,17 @@ pg.types.setTypeParser(20, (v: string) => Number(v));
 const parseTimestamptz = pg.types.getTypeParser(1184) as (v: string) => Date;
 pg.types.setTypeParser(1184, (v: string) => parseTimestamptz(v).toISOString());
 
-/** A pool on `databaseUrl`; `max` connections (default 5). */
-export function createPool(config: Pick<AppConfig, 'databaseUrl'>, max = 5): Pool {
-  const pool = new pg.Pool({ connectionString: config.databaseUrl, max, connectionTimeoutMillis: 5_000 });
+/**
+ * A pool on `databaseUrl`; `max` connections (default 5).
+ * @param schema when set, every connection works in that schema (`search_path`): replays use it
+ */
+export function createPool(config: Pick<AppConfig, 'databaseUrl'>, max = 5, schema?: string): Pool {
+  const pool = new pg.Pool({
+    connectionString: config.databaseUrl,
+    max,
+    connectionTimeoutMillis: 5_000,
+    ...(schema ? { options: `-c search_path=${schema}` } : {}),
+  });
   pool.on('error', () => undefined); // idle-client errors surface on the next query instead
   return pool;
 }
@@ -57,6 +65,46 @@ export async function withTransaction<T>(pool: Pool, work: (client: PoolClient) 
   }
 }
 
+const TRANSIENT_PG_CODES = new Set(['57P01', '57P02', '57P03', '53300', '40001', '40P01']);
+
+/**
+ * True for errors that say PostgreSQL is unreachable or restarting (or a retryable conflict),
+ * as opposed to an event the handler cannot apply. Those never dead-letter an event: the worker
+ * pauses and retries until the database is back.
+ */
+export function isDatabaseUnavailable(err: unknown): boolean {
+  const e = err as { code?: string; message?: string };
+  if (typeof e?.code === 'string' && (e.code.startsWith('08') || TRANSIENT_PG_CODES.has(e.code))) return true;
+  if (
+    typeof e?.code === 'string' &&
+    ['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND'].includes(e.code)
+  )
+    return true;
+  return /Connection terminated|connection timeout|timeout exceeded when trying to connect|Client has encountered a connection error|terminating connection/i.test(
+    e?.message ?? '',
+  );
+}
+
+/**
+ * Runs read-only `work` on one snapshot (REPEATABLE READ, READ ONLY): several queries that make up
+ * one answer (an order and its history) then never mix states from before and after a worker's
+ * commit.
+ */
+export async function readSnapshot<T>(pool: Pool, work: (client: PoolClient) => Promise<T>): Promise<T> {
+  const client = await pool.connect();
+  try {
+    await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
+    const result = await work(client);
+    await client.query('COMMIT');
+    return result;
+  } catch (err) {
+    await client.query('ROLLBACK').catch(() => undefined);
+    throw err;
+  } finally {
+    client.release();
+  }
+}
+
 /** Folder of the versioned SQL migrations (`db/migrations`), resolved from the repo root. */
 export function migrationsDir(repoRoot = findRepoRoot()): string {
   return path.join(repoRoot, 'db', 'migrations');
@@ -67,9 +115,14 @@ export function migrationsDir(repoRoot = findRepoRoot()): string {
  * then applies pending migrations (node-pg-migrate, advisory-locked, so concurrent callers are
  * safe).
  * @param dir folder of the SQL migrations (see {@link migrationsDir})
+ * @param schema target schema (created when missing); the default search path when omitted
  * @throws ServiceUnavailableError when PostgreSQL is not reachable
  */
-export async function migrate(config: Pick<AppConfig, 'databaseUrl'>, dir: string): Promise<void> {
+export async function migrate(
+  config: Pick<AppConfig, 'databaseUrl'>,
+  dir: string,
+  schema?: string,
+): Promise<void> {
   await createDatabaseIfMissing(config.databaseUrl);
   const { runner } = await import('node-pg-migrate');
   try {
@@ -79,6 +132,7 @@ export async function migrate(config: Pick<AppConfig, 'databaseUrl'>, dir: strin
       direction: 'up',
       migrationsTable: 'pgmigrations',
       advisoryLockMode: 'wait', // the main process and several workers may start together
+      ...(schema ? { schema, createSchema: true } : {}),
       count: Infinity,
       log: () => undefined,
     });

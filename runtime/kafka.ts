@@ -19,17 +19,31 @@ import { ServiceUnavailableError } from './service-errors';
 import type { AppConfig } from './config';
 
 /**
+ * How hard a client retries. `background` (workers, import): ride out a broker restart.
+ * `interactive` (the API): fail fast, so an operator gets "broker unavailable" within seconds
+ * instead of a hanging request (the idempotent producer makes a retry by the caller safe).
+ */
+export type KafkaProfile = 'background' | 'interactive';
+
+/**
  * A kafkajs client with quiet logs and bounded connection retries.
  * @param clientId shows up in broker logs (`sct-main`, `sct-order-processor`, ...)
  */
-export function createKafka(config: Pick<AppConfig, 'kafkaBrokers'>, clientId: string): Kafka {
+export function createKafka(
+  config: Pick<AppConfig, 'kafkaBrokers'>,
+  clientId: string,
+  profile: KafkaProfile = 'background',
+): Kafka {
+  const interactive = profile === 'interactive';
   return new Kafka({
     clientId,
     brokers: config.kafkaBrokers,
     logLevel: KafkaLogLevel.NOTHING,
-    connectionTimeout: 3_000,
-    requestTimeout: 30_000,
-    retry: { retries: 5, initialRetryTime: 200, maxRetryTime: 5_000 },
+    connectionTimeout: interactive ? 1_500 : 3_000,
+    requestTimeout: interactive ? 5_000 : 30_000,
+    retry: interactive
+      ? { retries: 2, initialRetryTime: 100, maxRetryTime: 1_000 }
+      : { retries: 5, initialRetryTime: 200, maxRetryTime: 5_000 },
   });
 }
 
@@ -119,7 +133,7 @@ export class EventPublisher {
     try {
       metadata = await this.producer.sendBatch({
         acks: -1,
-        timeout: 30_000,
+        timeout: 10_000,
         topicMessages: [...byTopic].map(([topic, list]) => ({
           topic,
           messages: list.map((x) => ({ ...toKafkaMessage(x.event), partition: x.partition })),

@@ -12,10 +12,12 @@ import { Nav } from './components/Nav';
 import { routeHref, type Route } from './router/hash';
 import { useRoute } from './router/useRoute';
 import { Dashboard } from './screens/Dashboard';
+import { DeadLetters } from './screens/DeadLetters';
 import { InjectEvent } from './screens/InjectEvent';
 import { NotFound } from './screens/NotFound';
 import { OrderDetail } from './screens/OrderDetail';
 import { OrdersList } from './screens/OrdersList';
+import { Pipeline } from './screens/Pipeline';
 import { ShipmentTimeline } from './screens/ShipmentTimeline';
 import { TokenScreen } from './screens/TokenScreen';
 import { useConnection } from './state/connection';
@@ -35,6 +37,10 @@ export function routeTitle(route: Route): string {
       return `Shipment ${route.shipmentId}`;
     case 'inject':
       return 'Inject event';
+    case 'dead-letters':
+      return 'Dead letters';
+    case 'pipeline':
+      return 'Pipeline';
     case 'not-found':
       return 'Not found';
   }
@@ -52,6 +58,10 @@ function Screen({ route }: { route: Route }): ReactNode {
       return <ShipmentTimeline key={route.shipmentId} shipmentId={route.shipmentId} />;
     case 'inject':
       return <InjectEvent key={routeHref(route)} presetType={route.type} presetSubject={route.subject} />;
+    case 'dead-letters':
+      return <DeadLetters />;
+    case 'pipeline':
+      return <Pipeline />;
     case 'not-found':
       return <NotFound path={route.path} />;
   }

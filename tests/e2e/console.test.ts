@@ -9,7 +9,9 @@ import path from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { OrderDetail } from '../../contracts';
+import type { DeadLetterPage, OrderDetail } from '../../contracts';
+import { createKafka } from '../../runtime/kafka';
+import { loadConfig } from '../../runtime/config';
 import { orderCreated, orderEvent, repoRoot, waitFor } from '../support/harness';
 import { startHeadless, type HeadlessConsole } from '../support/headless';
 
@@ -22,6 +24,7 @@ let page: Page;
 const consoleErrors: string[] = [];
 const orderId = `E2E-${randomUUID().slice(0, 8).toUpperCase()}`;
 const shipmentId = `shp-${orderId}`;
+const poisonOrderId = `E2E-POISON-${randomUUID().slice(0, 6)}`;
 
 async function shot(name: string): Promise<void> {
   await page.screenshot({ path: path.join(shots, `${name}.png`), fullPage: false });
@@ -91,6 +94,26 @@ beforeAll(async () => {
     const r = await consoleApp.api('/api/kpi/summary?from=2024-05-01&to=2024-05-31');
     const k = (await r.json()) as { deliveredOrders: number };
     return k.deliveredOrders === 5;
+  });
+  // A poison message straight into the orders topic (a valid CloudEvent but for one rule: quantity 0).
+  const producer = createKafka(loadConfig(), 'sct-e2e-poison').producer();
+  await producer.connect();
+  const poison = orderCreated(poisonOrderId, { time: '2024-05-21T09:30:00Z', quantity: 0 });
+  await producer.send({
+    topic: `${consoleApp.prefix}.orders`,
+    messages: [
+      {
+        key: poisonOrderId,
+        value: JSON.stringify(poison),
+        headers: { ce_id: poison.id, ce_type: poison.type },
+      },
+    ],
+  });
+  await producer.disconnect();
+  await waitFor('poison parked by both groups', async () => {
+    const r = await consoleApp.api('/api/dead-letters');
+    const p = (await r.json()) as DeadLetterPage;
+    return p.items.some((l) => l.eventId === poison.id && l.groups.length === 2);
   });
   browser = await chromium.launch({
     executablePath: CHROMIUM,
@@ -195,6 +218,47 @@ describe('console in Chromium', () => {
     const detail = (await (await consoleApp.api(`/api/orders/${open}`)).json()) as OrderDetail;
     expect(detail.status).toBe('cancelled'); // a late event never moves the status backwards
     await shot('07-order-live-update');
+  });
+
+  it('lists the dead letter with its reason and asks before a re-drive', async () => {
+    await page.getByTestId('nav-dead-letters').click();
+    await page.getByTestId('dead-letters-table').waitFor();
+    await expect.poll(async () => page.getByTestId('nav-dead-letters-count').innerText()).toBe('1');
+    const row = page.getByTestId('dead-letter-row').first();
+    await row.waitFor();
+    expect(await page.getByTestId('dead-letter-row').count()).toBe(1); // one row for two groups
+    expect(await row.getAttribute('data-offset')).toMatch(/^\d+$/);
+    expect(await row.getByTestId('dead-letter-status').getAttribute('data-status')).toBe('open');
+    const text = await row.innerText();
+    expect(text).toContain('order.created');
+    expect(text).toContain('data.lines.0.quantity: too_small');
+    expect(text).toContain('order-processor');
+    expect(text).toContain('analytics-aggregator');
+    await row.getByTestId('dead-letter-payload').click();
+    await page.getByTestId('dead-letter-details').waitFor();
+    expect(await page.getByTestId('dead-letter-details').innerText()).toContain(poisonOrderId);
+    await row.getByTestId('dead-letter-select').check();
+    await page.getByTestId('dead-letters-redrive').click();
+    await page.getByTestId('dead-letters-confirmation').waitFor();
+    await shot('08-dead-letters');
+  });
+
+  it('shows the pipeline: services, running workers with partition lag, drift check', async () => {
+    await page.getByTestId('nav-pipeline').click();
+    await page.getByTestId('pipeline').waitFor();
+    await expect.poll(async () => page.getByTestId('pipeline-service').count(), { timeout: 20_000 }).toBe(3);
+    const workers = page.getByTestId('pipeline-worker');
+    await expect.poll(async () => workers.count(), { timeout: 20_000 }).toBe(3);
+    for (const name of ['order-processor', 'shipment-tracker', 'analytics-aggregator']) {
+      const card = page.locator(`[data-testid="pipeline-worker"][data-worker="${name}"]`);
+      await expect.poll(async () => card.getAttribute('data-state'), { timeout: 20_000 }).toBe('running');
+      await expect
+        .poll(async () => card.getByTestId('pipeline-partition').count(), { timeout: 20_000 })
+        .toBeGreaterThan(0);
+    }
+    expect(await page.getByTestId('pipeline-partition').first().getAttribute('data-lag')).toMatch(/^\d+$/);
+    await page.getByTestId('drift-none').waitFor(); // a fresh deployment: no drift check yet
+    await shot('09-pipeline');
   });
 
   it('ran without console errors or CSP violations', () => {

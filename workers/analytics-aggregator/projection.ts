@@ -88,5 +88,9 @@ export function analyticsProjection(
         log.warn({ err: String(err) }, 'KPI view refresh failed; retried on next batch'),
       );
     },
+    async rebuildCache() {
+      await refresh();
+      return 1;
+    },
   };
 }

@@ -2,4 +2,6 @@
 import { startWorker } from '../runtime/worker-main';
 import { orderProjection } from './projection';
 
-void startWorker('order-processor', ({ redis, config }) => orderProjection(redis, config.topicPrefix));
+void startWorker('order-processor', ({ pool, redis, config }) =>
+  orderProjection(pool, redis, config.topicPrefix),
+);

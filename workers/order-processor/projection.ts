@@ -3,7 +3,8 @@
  * `order_events`, then caches order summaries in Redis and notifies the console.
  */
 import type { EntitySummary, OrderEvent, TopicNames } from '../../contracts';
-import type { PoolClient } from '../../runtime/db';
+import type { Pool, PoolClient } from '../../runtime/db';
+import { rebuildEntityCache } from '../runtime/cache-rebuild';
 import { changeNotification, publishChanges, type RedisClient } from '../../runtime/redis';
 import type { ConsumedEvent, Projection } from '../runtime/batch-consumer';
 import { insertRowsIgnoringDuplicates, upsertRows } from '../runtime/rows';
@@ -15,14 +16,15 @@ export interface OrderOutcome {
   orders: OrderRow[];
 }
 
+const ORDER_COLUMNS = `order_id, status, customer_id, warehouse_id, site_time_zone, promised_date, created_at,
+  approved_at, picked_at, packed_at, shipped_at, delivered_at, cancelled_at, cancel_reason, shipment_id,
+  last_event_time, event_count, is_drill, drill_id, created_day`;
+
 /** Loads current states of the given orders (rows and lines) inside the batch transaction. */
 async function loadOrders(client: PoolClient, ids: string[]): Promise<Map<string, OrderState>> {
   const states = new Map<string, OrderState>();
   const { rows } = await client.query<OrderRow>(
-    `SELECT order_id, status, customer_id, warehouse_id, site_time_zone, promised_date, created_at, approved_at,
-            picked_at, packed_at, shipped_at, delivered_at, cancelled_at, cancel_reason, shipment_id,
-            last_event_time, event_count, is_drill, drill_id, created_day
-       FROM orders WHERE order_id = ANY($1::text[])`,
+    `SELECT ${ORDER_COLUMNS} FROM orders WHERE order_id = ANY($1::text[])`,
     [ids],
   );
   for (const row of rows) states.set(row.order_id, { row, lines: new Map() });
@@ -35,10 +37,11 @@ async function loadOrders(client: PoolClient, ids: string[]): Promise<Map<string
 }
 
 /**
+ * @param pool used only to rebuild the cache (batches run on the transaction's client)
  * @param redis cache client (may be down: afterCommit failures are only logged)
  * @param prefix Redis key prefix
  */
-export function orderProjection(redis: RedisClient, prefix: string): Projection<OrderOutcome> {
+export function orderProjection(pool: Pool, redis: RedisClient, prefix: string): Projection<OrderOutcome> {
   return {
     name: 'order-processor',
     topics: (t: TopicNames) => [t.orders],
@@ -91,5 +94,14 @@ export function orderProjection(redis: RedisClient, prefix: string): Projection<
         changeNotification('order-processor', { orderIds: outcome.orders.map((r) => r.order_id) }),
       );
     },
+    rebuildCache: () =>
+      rebuildEntityCache<OrderRow>(
+        pool,
+        redis,
+        prefix,
+        `SELECT ${ORDER_COLUMNS} FROM orders WHERE order_id > $1 ORDER BY order_id LIMIT $2`,
+        (row) => row.order_id,
+        (row) => ({ kind: 'order', order: toOrderSummary(row) }),
+      ),
   };
 }

@@ -16,7 +16,7 @@
 import type { Consumer, EachBatchPayload, Kafka, KafkaMessage } from 'kafkajs';
 import { HEADERS, validateEvent, type SupplyChainEvent, type TopicNames } from '../../contracts';
 import { connectOrExplain, EventPublisher } from '../../runtime/kafka';
-import { withTransaction, type Pool, type PoolClient } from '../../runtime/db';
+import { isDatabaseUnavailable, withTransaction, type Pool, type PoolClient } from '../../runtime/db';
 import type { Logger } from '../../runtime/logger';
 
 /** An event with where it was read from. */
@@ -40,6 +40,8 @@ export interface Projection<Outcome> {
   apply(client: PoolClient, events: ConsumedEvent[]): Promise<Outcome>;
   /** Runs after the commit (Redis cache, change notifications). Errors are logged, not retried. */
   afterCommit?(outcome: Outcome): Promise<void>;
+  /** Rewrites this worker's Redis entries from PostgreSQL (called on every Redis (re)connect). */
+  rebuildCache?(): Promise<number>;
 }
 
 /** A message that cannot be applied, as parked in the dead-letter topic and table. */
@@ -62,6 +64,9 @@ export interface BatchConsumerOptions {
   prefix: string;
   brokers: string[];
   log: Logger;
+  retry?: RetryPolicy;
+  /** False in replays: poison is parked in the table only, not sent to the dead-letter topic again. */
+  produceDeadLetters?: boolean;
 }
 
 /** Parses and validates one Kafka message; returns the event or the reason it is poison. */
@@ -112,7 +117,7 @@ export async function runBatchConsumer<O>(
   // On assignment, resume from the positions stored with the read models.
   consumer.on(consumer.events.GROUP_JOIN, (e) => {
     const assignment = e.payload.memberAssignment as Record<string, number[]>;
-    void seekToStored(consumer, opts.pool, group, assignment).catch((err: unknown) =>
+    void seekToStored(consumer, opts.kafka, opts.pool, group, assignment).catch((err: unknown) =>
       opts.log.warn(
         { err: String(err) },
         'could not seek to stored positions; in-batch position check still applies',
@@ -133,21 +138,48 @@ export async function runBatchConsumer<O>(
   };
 }
 
+/**
+ * On assignment: seek each partition to the position stored with the read models, or to the
+ * start of the partition when none is stored (new or restored database). Kafka's own committed
+ * offset is never trusted to be the truth.
+ */
 async function seekToStored(
   consumer: Consumer,
+  kafka: Kafka,
   pool: Pool,
   group: string,
   assignment: Record<string, number[]>,
 ): Promise<void> {
-  for (const [topic, partitions] of Object.entries(assignment)) {
-    const { rows } = await pool.query<{ kafka_partition: number; next_offset: number }>(
-      'SELECT kafka_partition, next_offset FROM consumer_offsets WHERE consumer_group = $1 AND topic = $2 AND kafka_partition = ANY($3::int[])',
-      [group, topic, partitions],
-    );
-    for (const row of rows)
-      consumer.seek({ topic, partition: row.kafka_partition, offset: String(row.next_offset) });
+  const admin = kafka.admin();
+  await admin.connect();
+  try {
+    for (const [topic, partitions] of Object.entries(assignment)) {
+      const { rows } = await pool.query<{ kafka_partition: number; next_offset: number }>(
+        'SELECT kafka_partition, next_offset FROM consumer_offsets WHERE consumer_group = $1 AND topic = $2 AND kafka_partition = ANY($3::int[])',
+        [group, topic, partitions],
+      );
+      const lows = new Map((await admin.fetchTopicOffsets(topic)).map((o) => [o.partition, Number(o.low)]));
+      for (const partition of partitions) {
+        const stored = rows.find((r) => r.kafka_partition === partition)?.next_offset ?? 0;
+        consumer.seek({ topic, partition, offset: String(Math.max(stored, lows.get(partition) ?? 0)) });
+      }
+    }
+  } finally {
+    await admin.disconnect();
   }
 }
+
+/** Retry policy of a batch (ms). Handler errors: bounded; dependency outages: until it returns. */
+export interface RetryPolicy {
+  /** Failed attempts of a whole batch before its events are applied one by one (poison isolation). */
+  handlerAttempts: number;
+  baseBackoffMs: number;
+  maxBackoffMs: number;
+}
+
+export const DEFAULT_RETRY: RetryPolicy = { handlerAttempts: 3, baseBackoffMs: 200, maxBackoffMs: 5_000 };
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 async function handleBatch<O>(
   projection: Projection<O>,
@@ -161,70 +193,227 @@ async function handleBatch<O>(
   const topic = batch.topic;
   const partition = batch.partition;
 
-  // Decode outside the transaction; poison goes to the dead-letter topic first (acks=all).
+  // Decode outside the transaction; schema poison goes to the dead-letter topic first (acks=all).
   const decoded = batch.messages.map((message) => ({ message, result: decodeMessage(message) }));
-  const poison: PoisonMessage[] = [];
+  const invalid: PoisonMessage[] = [];
   for (const { message, result } of decoded) {
-    if ('error' in result) {
-      poison.push({
-        topic,
-        partition,
-        offset: Number(message.offset),
-        key: message.key?.toString('utf8') ?? null,
-        payload: message.value?.toString('utf8') ?? '',
-        error: result.error,
-        eventId: result.eventId,
-        eventType: result.eventType,
-      });
+    if ('error' in result)
+      invalid.push(poisonOf(topic, partition, message, result.error, result.eventId, result.eventType));
+  }
+  if (invalid.length > 0) await produceDeadLetters(opts, group, invalid);
+
+  if (await skippedAhead(opts, group, payload, consumer)) return;
+
+  const last = batch.messages[batch.messages.length - 1]!;
+  const position: BatchPosition = {
+    topic,
+    partition,
+    lastOffset: Number(last.offset),
+    lastAppendTime: new Date(Number(last.timestamp)).toISOString(),
+  };
+  const retry = opts.retry ?? DEFAULT_RETRY;
+  let handlerFailures = 0;
+  let backoff = retry.baseBackoffMs;
+  let outcomes: O[] = [];
+  for (;;) {
+    if (!payload.isRunning() || payload.isStale()) return; // nothing committed: redelivered later
+    try {
+      const isolate = handlerFailures >= retry.handlerAttempts;
+      outcomes = await applyBatch(projection, opts, group, decoded, invalid, position, isolate);
+      if (handlerFailures > 0) opts.log.info({ topic, partition }, 'batch applied after retries');
+      break;
+    } catch (err) {
+      if (isDatabaseUnavailable(err)) {
+        opts.log.warn(
+          { err: String(err), retryInMs: backoff },
+          'PostgreSQL unavailable: pausing this partition, nothing committed',
+        );
+      } else {
+        handlerFailures += 1;
+        opts.log.warn(
+          { err: String(err), attempt: handlerFailures, topic, partition },
+          'batch failed; retrying',
+        );
+      }
+      await sleep(backoff);
+      backoff = Math.min(backoff * 2, retry.maxBackoffMs);
+      await payload.heartbeat(); // throws on a rebalance: the new owner resumes from the stored position
     }
   }
-  if (poison.length > 0) await produceDeadLetters(opts, group, poison);
 
-  const lastOffset = Number(batch.messages[batch.messages.length - 1]!.offset);
-  const outcome = await withTransaction(opts.pool, async (client) => {
-    const nextStored = await lockPosition(client, group, topic, partition);
-    const fresh: ConsumedEvent[] = [];
-    for (const { message, result } of decoded) {
-      const offset = Number(message.offset);
-      if (offset < nextStored || 'error' in result) continue;
-      fresh.push({ event: result.event, topic, partition, offset });
-    }
-    const newIds = await recordApplied(
-      client,
-      group,
-      fresh.map((c) => c.event.id),
-    );
-    const seen = new Set<string>();
-    const toApply = fresh.filter((c) => {
-      if (!newIds.has(c.event.id) || seen.has(c.event.id)) return false;
-      seen.add(c.event.id);
-      return true;
-    });
-    const result = toApply.length > 0 ? await projection.apply(client, toApply) : null;
-    const freshPoison = poison.filter((p) => p.offset >= nextStored);
-    if (freshPoison.length > 0) await parkDeadLetters(client, group, freshPoison);
-    if (lastOffset + 1 > nextStored) {
-      await client.query(
-        'UPDATE consumer_offsets SET next_offset = $4, updated_at = now() WHERE consumer_group = $1 AND topic = $2 AND kafka_partition = $3',
-        [group, topic, partition, lastOffset + 1],
-      );
-    }
-    return result;
-  });
-
-  payload.resolveOffset(String(lastOffset));
+  payload.resolveOffset(String(position.lastOffset));
   // Mirror the position in Kafka too (lag tools read it); the stored position stays the truth.
   await consumer
-    .commitOffsets([{ topic, partition, offset: String(lastOffset + 1) }])
+    .commitOffsets([{ topic, partition, offset: String(position.lastOffset + 1) }])
     .catch((err: unknown) =>
       opts.log.debug({ err: String(err) }, 'kafka offset commit failed; stored position wins'),
     );
   await payload.heartbeat().catch(() => undefined);
-  if (outcome !== null && projection.afterCommit) {
-    await projection
-      .afterCommit(outcome)
-      .catch((err: unknown) => opts.log.warn({ err: String(err) }, 'after-commit step failed (cache only)'));
+  if (projection.afterCommit) {
+    for (const outcome of outcomes) {
+      await projection
+        .afterCommit(outcome)
+        .catch((err: unknown) =>
+          opts.log.warn({ err: String(err) }, 'after-commit step failed (cache only)'),
+        );
+    }
   }
+}
+
+/**
+ * Guards against a fetch that starts past the stored position (Kafka's committed offset is only a
+ * mirror: after a database restore, or before the seek on assignment took effect, it can be
+ * ahead). Unless the missing offsets were deleted by retention, seeks back to the stored position
+ * and drops this batch, so no event is skipped.
+ * @returns true when the batch must not be applied
+ */
+async function skippedAhead(
+  opts: BatchConsumerOptions,
+  group: string,
+  payload: EachBatchPayload,
+  consumer: Consumer,
+): Promise<boolean> {
+  const { topic, partition } = payload.batch;
+  const first = Number(payload.batch.firstOffset());
+  const { rows } = await opts.pool.query<{ next_offset: number }>(
+    'SELECT next_offset FROM consumer_offsets WHERE consumer_group = $1 AND topic = $2 AND kafka_partition = $3',
+    [group, topic, partition],
+  );
+  const stored = rows[0]?.next_offset ?? 0;
+  if (first <= stored) return false;
+  const admin = opts.kafka.admin();
+  await admin.connect();
+  try {
+    const low = Number(
+      (await admin.fetchTopicOffsets(topic)).find((o) => o.partition === partition)?.low ?? 0,
+    );
+    if (stored < low) return false; // the gap was deleted by retention: nothing to read there
+  } finally {
+    await admin.disconnect();
+  }
+  opts.log.warn(
+    { topic, partition, stored, fetched: first },
+    'fetch started past the stored position: seeking back',
+  );
+  consumer.seek({ topic, partition, offset: String(stored) });
+  return true;
+}
+
+interface BatchPosition {
+  topic: string;
+  partition: number;
+  lastOffset: number;
+  /** Broker append time of the last message (UTC ISO): the base of lag in seconds. */
+  lastAppendTime: string;
+}
+
+function poisonOf(
+  topic: string,
+  partition: number,
+  message: KafkaMessage,
+  error: string,
+  eventId: string | null,
+  eventType: string | null,
+): PoisonMessage {
+  return {
+    topic,
+    partition,
+    offset: Number(message.offset),
+    key: message.key?.toString('utf8') ?? null,
+    payload: message.value?.toString('utf8') ?? '',
+    error,
+    eventId,
+    eventType,
+  };
+}
+
+/**
+ * One attempt at a batch, in one transaction. `isolate` applies the events one by one, each in a
+ * savepoint: an event whose handler still fails is rolled back alone, sent to the dead-letter
+ * topic and parked, and the rest of the batch commits (the partition moves on).
+ */
+async function applyBatch<O>(
+  projection: Projection<O>,
+  opts: BatchConsumerOptions,
+  group: string,
+  decoded: { message: KafkaMessage; result: ReturnType<typeof decodeMessage> }[],
+  invalid: PoisonMessage[],
+  pos: BatchPosition,
+  isolate: boolean,
+): Promise<O[]> {
+  return withTransaction(opts.pool, async (client) => {
+    const nextStored = await lockPosition(client, group, pos.topic, pos.partition);
+    const fresh: ConsumedEvent[] = [];
+    let lastEventTime: string | null = null;
+    for (const { message, result } of decoded) {
+      const offset = Number(message.offset);
+      if (offset < nextStored || 'error' in result) continue;
+      fresh.push({ event: result.event, topic: pos.topic, partition: pos.partition, offset });
+      lastEventTime = result.event.time;
+    }
+    const outcomes: O[] = [];
+    const poison = invalid.filter((p) => p.offset >= nextStored);
+    if (!isolate) {
+      const toApply = await newEvents(client, group, fresh);
+      if (toApply.length > 0) outcomes.push(await projection.apply(client, toApply));
+    } else {
+      const failed: PoisonMessage[] = [];
+      for (const consumed of fresh) {
+        await client.query('SAVEPOINT one_event');
+        try {
+          const toApply = await newEvents(client, group, [consumed]);
+          if (toApply.length > 0) outcomes.push(await projection.apply(client, toApply));
+          await client.query('RELEASE SAVEPOINT one_event');
+        } catch (err) {
+          if (isDatabaseUnavailable(err)) throw err;
+          await client.query('ROLLBACK TO SAVEPOINT one_event');
+          const message = decoded.find((d) => Number(d.message.offset) === consumed.offset)!.message;
+          failed.push(
+            poisonOf(
+              pos.topic,
+              pos.partition,
+              message,
+              `handler failed after retries: ${(err as Error).message}`,
+              consumed.event.id,
+              consumed.event.type,
+            ),
+          );
+        }
+      }
+      if (failed.length > 0) {
+        await produceDeadLetters(opts, group, failed); // before COMMIT: a failed send rolls back
+        poison.push(...failed);
+      }
+    }
+    if (poison.length > 0) await parkDeadLetters(client, group, poison);
+    if (pos.lastOffset + 1 > nextStored) {
+      await client.query(
+        `UPDATE consumer_offsets SET next_offset = $4, last_append_time = $5, last_event_time = coalesce($6, last_event_time), updated_at = now()
+          WHERE consumer_group = $1 AND topic = $2 AND kafka_partition = $3`,
+        [group, pos.topic, pos.partition, pos.lastOffset + 1, pos.lastAppendTime, lastEventTime],
+      );
+    }
+    return outcomes;
+  });
+}
+
+/** Records the events' ids as applied; returns those not applied before (first occurrence only). */
+async function newEvents(
+  client: PoolClient,
+  group: string,
+  events: ConsumedEvent[],
+): Promise<ConsumedEvent[]> {
+  const newIds = await recordApplied(
+    client,
+    group,
+    events.map((c) => c.event.id),
+  );
+  const seen = new Set<string>();
+  return events.filter((c) => {
+    if (!newIds.has(c.event.id) || seen.has(c.event.id)) return false;
+    seen.add(c.event.id);
+    return true;
+  });
 }
 
 /** Locks (creating if needed) the stored position row; returns the next offset to apply. */
@@ -262,6 +451,7 @@ async function produceDeadLetters(
   group: string,
   poison: PoisonMessage[],
 ): Promise<void> {
+  if (opts.produceDeadLetters === false) return;
   await opts.publisher.publishRaw(
     opts.topics.deadLetter,
     poison.map((p) => ({

@@ -65,7 +65,9 @@ export async function startWorker(
     await migrate(config, migrationsDir(findRepoRoot()));
     const topics = await ensureTopics(kafka, config);
     publisher = new EventPublisher(kafka, topics, config.kafkaBrokers);
-    const handle = await runBatchConsumer(makeProjection({ config, pool, redis, log }), {
+    const projection = makeProjection({ config, pool, redis, log });
+    rebuildCacheOnConnect(redis, projection, log);
+    const handle = await runBatchConsumer(projection, {
       kafka,
       pool,
       publisher,
@@ -90,4 +92,28 @@ export async function startWorker(
     log.error({ err: String(err) }, 'worker failed to start');
     await shutdown(1);
   }
+}
+
+/**
+ * Rebuilds the projection's Redis entries whenever Redis becomes ready: at start-up (a crash
+ * between a commit and its cache write leaves a stale entry) and after every reconnect (writes
+ * failed while it was down). Runs one rebuild at a time.
+ */
+function rebuildCacheOnConnect(redis: RedisClient, projection: Projection<unknown>, log: Logger): void {
+  if (!projection.rebuildCache) return;
+  let running = false;
+  const rebuild = () => {
+    if (running) return;
+    running = true;
+    projection.rebuildCache!()
+      .then((n) => log.info({ entries: n }, 'Redis cache rebuilt from PostgreSQL'))
+      .catch((err: unknown) =>
+        log.warn({ err: String(err) }, 'Redis cache rebuild failed; retried on next reconnect'),
+      )
+      .finally(() => {
+        running = false;
+      });
+  };
+  redis.on('ready', rebuild);
+  if (redis.status === 'ready') rebuild();
 }

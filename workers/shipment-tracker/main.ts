@@ -2,4 +2,6 @@
 import { startWorker } from '../runtime/worker-main';
 import { shipmentProjection } from './projection';
 
-void startWorker('shipment-tracker', ({ redis, config }) => shipmentProjection(redis, config.topicPrefix));
+void startWorker('shipment-tracker', ({ pool, redis, config }) =>
+  shipmentProjection(pool, redis, config.topicPrefix),
+);

@@ -3,7 +3,8 @@
  * `shipment_checkpoints` timeline, then caches summaries in Redis and notifies the console.
  */
 import type { EntitySummary, ShipmentEvent, ShipmentSummary, TopicNames } from '../../contracts';
-import type { PoolClient } from '../../runtime/db';
+import type { Pool, PoolClient } from '../../runtime/db';
+import { rebuildEntityCache } from '../runtime/cache-rebuild';
 import { changeNotification, publishChanges, type RedisClient } from '../../runtime/redis';
 import type { ConsumedEvent, Projection } from '../runtime/batch-consumer';
 import { insertRowsIgnoringDuplicates, upsertRows } from '../runtime/rows';
@@ -14,10 +15,12 @@ export interface ShipmentOutcome {
   shipments: ShipmentRow[];
 }
 
+const SHIPMENT_COLUMNS = `shipment_id, order_id, carrier, tracking_number, origin, destination, promised_date, status,
+  status_time, eta, exception_reason, delivered_at, created_at, last_event_time, is_drill, drill_id`;
+
 async function loadShipments(client: PoolClient, ids: string[]): Promise<Map<string, ShipmentRow>> {
   const { rows } = await client.query<ShipmentRow>(
-    `SELECT shipment_id, order_id, carrier, tracking_number, origin, destination, promised_date, status,
-            status_time, eta, exception_reason, delivered_at, created_at, last_event_time, is_drill, drill_id
+    `SELECT ${SHIPMENT_COLUMNS}
        FROM shipments WHERE shipment_id = ANY($1::text[])`,
     [ids],
   );
@@ -46,7 +49,11 @@ export function toShipmentSummary(row: ShipmentRow): ShipmentSummary {
   };
 }
 
-export function shipmentProjection(redis: RedisClient, prefix: string): Projection<ShipmentOutcome> {
+export function shipmentProjection(
+  pool: Pool,
+  redis: RedisClient,
+  prefix: string,
+): Projection<ShipmentOutcome> {
   return {
     name: 'shipment-tracker',
     topics: (t: TopicNames) => [t.shipments],
@@ -86,5 +93,14 @@ export function shipmentProjection(redis: RedisClient, prefix: string): Projecti
         changeNotification('shipment-tracker', { shipmentIds: outcome.shipments.map((r) => r.shipment_id) }),
       );
     },
+    rebuildCache: () =>
+      rebuildEntityCache<ShipmentRow>(
+        pool,
+        redis,
+        prefix,
+        `SELECT ${SHIPMENT_COLUMNS} FROM shipments WHERE shipment_id > $1 ORDER BY shipment_id LIMIT $2`,
+        (row) => row.shipment_id,
+        (row) => ({ kind: 'shipment', shipment: toShipmentSummary(row) }),
+      ),
   };
 }

@@ -52,7 +52,7 @@ export async function startCore(opts: CoreOptions): Promise<Core> {
   const pool = createPool(config, 10);
   const redis = createRedis(config);
   const subscriber = createRedis(config);
-  const kafka = createKafka(config, 'sct-main');
+  const kafka = createKafka(config, 'sct-main', 'interactive');
   const closeAll = async () => {
     redis.disconnect();
     subscriber.disconnect();

@@ -15,6 +15,11 @@
 import type {
   ApiError,
   ChangeNotification,
+  DeadLetterKey,
+  DeadLetterListQuery,
+  DeadLetterPage,
+  DeadLetterRedriveResult,
+  DriftReport,
   EntitySummary,
   InjectResult,
   KpiDailyPoint,
@@ -147,6 +152,8 @@ interface RequestOptions {
   query?: Record<string, QueryValue>;
   body?: unknown;
   signal?: AbortSignal;
+  /** Non-2xx statuses whose JSON body is a normal answer (not thrown). */
+  accept?: readonly number[];
 }
 
 /** Builds `?a=1&b=true`, skipping null/undefined/empty values. */
@@ -206,7 +213,8 @@ async function request<T>(method: 'GET' | 'POST', path: string, options: Request
     if (conn.mode === 'browser') forgetToken();
     for (const listener of unauthorizedListeners) listener();
   }
-  if (!res.ok) throw new ApiRequestError(res.status, await readErrorBody(res));
+  if (!res.ok && !options.accept?.includes(res.status))
+    throw new ApiRequestError(res.status, await readErrorBody(res));
   if (res.status === 204) return undefined as T;
   try {
     return (await res.json()) as T;
@@ -305,9 +313,37 @@ export function getKpiDaily(range: KpiRange, signal?: AbortSignal): Promise<KpiD
   return request<KpiDailyPoint[]>('GET', '/kpi/daily', { query: { ...range }, signal });
 }
 
+/** Dead-letter list query as the console sets it (the server applies defaults). */
+export type DeadLettersQuery = Partial<DeadLetterListQuery>;
+
+/** `GET /api/dead-letters`: one page of dead letters (one row per source message), newest first. */
+export function listDeadLetters(query: DeadLettersQuery, signal?: AbortSignal): Promise<DeadLetterPage> {
+  return request<DeadLetterPage>('GET', '/dead-letters', { query: { ...query }, signal });
+}
+
+/**
+ * `POST /api/dead-letters/redrive`: re-publishes dead letters (1..500 keys). Resolves with the
+ * per-key outcomes also when nothing was re-driven (422 still invalid, 404 unknown).
+ */
+export function redriveDeadLetters(
+  keys: DeadLetterKey[],
+  signal?: AbortSignal,
+): Promise<DeadLetterRedriveResult> {
+  return request<DeadLetterRedriveResult>('POST', '/dead-letters/redrive', {
+    body: { keys },
+    signal,
+    accept: [404, 422],
+  });
+}
+
 /** `GET /api/health`: Kafka/PostgreSQL/Redis reachability and worker states. */
 export function getHealth(signal?: AbortSignal): Promise<StackHealth> {
   return request<StackHealth>('GET', '/health', { signal });
+}
+
+/** `GET /api/drift/last`: the newest drift check (`npm run replay`), or null when none has run. */
+export function getLastDrift(signal?: AbortSignal): Promise<DriftReport | null> {
+  return request<DriftReport | null>('GET', '/drift/last', { signal });
 }
 
 // ---------------------------------------------------------------------------------------------

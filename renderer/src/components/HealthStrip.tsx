@@ -5,6 +5,7 @@
 import type { ReactNode } from 'react';
 import type { ServiceHealth, WorkerHealth } from '../../../contracts/api';
 import { formatInstant } from '../lib/format';
+import { lagText, lagTone, stripLagLabel } from '../lib/pipeline';
 import { serviceLabel, useHealth } from '../state/health';
 
 const WORKER_OK: ReadonlySet<WorkerHealth['state']> = new Set(['running']);
@@ -25,18 +26,22 @@ function ServiceItem({ service }: { service: ServiceHealth }): ReactNode {
     >
       <span className="dot" aria-hidden="true" />
       <span className="strip__name">{serviceLabel(service.name)}</span>
-      <span className="strip__addr mono">{service.address}</span>
+      <span className="strip__addr mono" title={service.address}>
+        {service.address}
+      </span>
     </span>
   );
 }
 
 function WorkerItem({ worker }: { worker: WorkerHealth }): ReactNode {
   const tone = workerTone(worker.state);
+  const lag = stripLagLabel(worker);
   const title = [
     `${worker.name}: ${worker.state}`,
     worker.pid !== null ? `pid ${worker.pid}` : null,
     `${worker.restarts} restart${worker.restarts === 1 ? '' : 's'}`,
     worker.lastExitCode !== null ? `last exit code ${worker.lastExitCode}` : null,
+    lagText(worker),
   ]
     .filter(Boolean)
     .join(' · ');
@@ -51,6 +56,11 @@ function WorkerItem({ worker }: { worker: WorkerHealth }): ReactNode {
       <span className="strip__name">{worker.name}</span>
       {worker.state !== 'running' && <span className="strip__state">{worker.state}</span>}
       {worker.restarts > 0 && <span className="strip__restarts">↻{worker.restarts}</span>}
+      {lag !== null && (
+        <span className={`strip__lag strip__lag--${lagTone(worker)}`} data-testid="worker-lag">
+          · {lag}
+        </span>
+      )}
     </span>
   );
 }

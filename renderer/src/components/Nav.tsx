@@ -1,10 +1,12 @@
-/** The left navigation: brand, the three sections, and the connection mode at the bottom. */
-import type { ReactNode } from 'react';
+/** The left navigation: brand, the sections, and the connection mode at the bottom. */
+import { useEffect, type ReactNode } from 'react';
+import { formatCount } from '../lib/format';
 import { hrefs, sectionOf, type Route } from '../router/hash';
 import { useConnection } from '../state/connection';
+import { startDeadLetterPolling, useDeadLetterCount } from '../state/deadLetters';
 
 interface NavItem {
-  id: 'dashboard' | 'orders' | 'inject';
+  id: 'dashboard' | 'orders' | 'inject' | 'dead-letters' | 'pipeline';
   label: string;
   href: string;
   icon: ReactNode;
@@ -54,9 +56,49 @@ const ITEMS: NavItem[] = [
       </svg>
     ),
   },
+  {
+    id: 'dead-letters',
+    label: 'Dead letters',
+    href: hrefs.deadLetters(),
+    icon: (
+      <svg {...ICON_PROPS}>
+        <rect x="1.5" y="3.5" width="13" height="9" />
+        <path d="M1.5 4l6.5 5 6.5-5" />
+      </svg>
+    ),
+  },
+  {
+    id: 'pipeline',
+    label: 'Pipeline',
+    href: hrefs.pipeline(),
+    icon: (
+      <svg {...ICON_PROPS}>
+        <circle cx="3" cy="8" r="1.75" />
+        <circle cx="13" cy="3.5" r="1.75" />
+        <circle cx="13" cy="12.5" r="1.75" />
+        <path d="M4.75 8h3.5M8.25 3.5v9M8.25 3.5h3M8.25 12.5h3" />
+      </svg>
+    ),
+  },
 ];
 
-/** Left navigation (`nav-dashboard`, `nav-orders`, `nav-inject`). */
+/** Count of open dead letters next to the nav link (`nav-dead-letters-count`); polls while shown. */
+function DeadLetterBadge(): ReactNode {
+  const open = useDeadLetterCount((s) => s.open);
+  useEffect(() => startDeadLetterPolling(), []);
+  if (!open) return null;
+  return (
+    <span
+      className="nav__badge"
+      data-testid="nav-dead-letters-count"
+      title={`${formatCount(open)} open dead letter${open === 1 ? '' : 's'}`}
+    >
+      {open > 999 ? '999+' : formatCount(open)}
+    </span>
+  );
+}
+
+/** Left navigation (`nav-dashboard`, `nav-orders`, `nav-inject`, `nav-dead-letters`, `nav-pipeline`). */
 export function Nav({ route }: { route: Route }): ReactNode {
   const section = sectionOf(route);
   const connection = useConnection((s) => s.state);
@@ -84,6 +126,7 @@ export function Nav({ route }: { route: Route }): ReactNode {
             >
               {item.icon}
               {item.label}
+              {item.id === 'dead-letters' && <DeadLetterBadge />}
             </a>
           </li>
         ))}

@@ -11,6 +11,9 @@ describe('hash router', () => {
     expect(parseHash('#/orders/ord-1')).toEqual({ name: 'order', orderId: 'ord-1' });
     expect(parseHash('#/shipments/shp%3A9')).toEqual({ name: 'shipment', shipmentId: 'shp:9' });
     expect(parseHash('#/inject')).toEqual({ name: 'inject', type: null, subject: null });
+    expect(parseHash('#/dead-letters')).toEqual({ name: 'dead-letters' });
+    expect(parseHash('#/pipeline')).toEqual({ name: 'pipeline' });
+    expect(parseHash('#/pipeline/x')).toEqual({ name: 'not-found', path: '/pipeline/x' });
     expect(parseHash('#/inject?type=sct.order.approved.v1&subject=o-1')).toEqual({
       name: 'inject',
       type: 'sct.order.approved.v1',
@@ -33,12 +36,16 @@ describe('hash router', () => {
       { name: 'shipment', shipmentId: 'S:1' },
       { name: 'inject', type: 'sct.order.created.v1', subject: 'o 1' },
       { name: 'inject', type: null, subject: null },
+      { name: 'dead-letters' },
+      { name: 'pipeline' },
     ];
     for (const r of routes) expect(parseHash(routeHref(r))).toEqual(r);
   });
   it('maps routes to nav sections', () => {
     expect(sectionOf({ name: 'order', orderId: 'x' })).toBe('orders');
     expect(sectionOf({ name: 'inject', type: null, subject: null })).toBe('inject');
+    expect(sectionOf({ name: 'dead-letters' })).toBe('dead-letters');
+    expect(sectionOf({ name: 'pipeline' })).toBe('pipeline');
     expect(sectionOf({ name: 'not-found', path: '' })).toBeNull();
   });
 });

@@ -9,6 +9,8 @@
  * | `#/orders/<orderId>`         | order detail                             |
  * | `#/shipments/<shipmentId>`   | shipment timeline                        |
  * | `#/inject?type=..&subject=..`| inject form (optional prefill)           |
+ * | `#/dead-letters`             | dead letters (review and re-drive)       |
+ * | `#/pipeline`                 | pipeline (services, workers, lag, drift) |
  *
  * `#token=...` is the browser console's login hand-over; the API client strips it before the
  * router runs, and the router maps it to the dashboard so a token can never become a route id.
@@ -22,6 +24,8 @@ export type Route =
   | { name: 'order'; orderId: string }
   | { name: 'shipment'; shipmentId: string }
   | { name: 'inject'; type: string | null; subject: string | null }
+  | { name: 'dead-letters' }
+  | { name: 'pipeline' }
   | { name: 'not-found'; path: string };
 
 /** Parses `location.hash` (with or without `#`) into a {@link Route}. Never throws. */
@@ -44,6 +48,8 @@ export function parseHash(hash: string): Route {
   if (head === 'orders' && id === undefined) return { name: 'orders' };
   if (head === 'orders' && id) return { name: 'order', orderId: id };
   if (head === 'shipments' && id) return { name: 'shipment', shipmentId: id };
+  if (head === 'dead-letters' && id === undefined) return { name: 'dead-letters' };
+  if (head === 'pipeline' && id === undefined) return { name: 'pipeline' };
   if (head === 'inject' && id === undefined) {
     return { name: 'inject', type: query.get('type') || null, subject: query.get('subject') || null };
   }
@@ -68,6 +74,10 @@ export function routeHref(route: Route): string {
       const qs = params.toString();
       return qs ? `#/inject?${qs}` : '#/inject';
     }
+    case 'dead-letters':
+      return '#/dead-letters';
+    case 'pipeline':
+      return '#/pipeline';
     case 'not-found':
       return `#/${route.path.replace(/^\/+/, '')}`;
   }
@@ -81,10 +91,14 @@ export const hrefs = {
   shipment: (shipmentId: string): string => routeHref({ name: 'shipment', shipmentId }),
   inject: (type?: string, subject?: string): string =>
     routeHref({ name: 'inject', type: type ?? null, subject: subject ?? null }),
+  deadLetters: (): string => routeHref({ name: 'dead-letters' }),
+  pipeline: (): string => routeHref({ name: 'pipeline' }),
 };
 
 /** The navigation section a route belongs to (highlights the left nav). */
-export function sectionOf(route: Route): 'dashboard' | 'orders' | 'inject' | null {
+export function sectionOf(
+  route: Route,
+): 'dashboard' | 'orders' | 'inject' | 'dead-letters' | 'pipeline' | null {
   switch (route.name) {
     case 'dashboard':
       return 'dashboard';
@@ -94,6 +108,10 @@ export function sectionOf(route: Route): 'dashboard' | 'orders' | 'inject' | nul
       return 'orders';
     case 'inject':
       return 'inject';
+    case 'dead-letters':
+      return 'dead-letters';
+    case 'pipeline':
+      return 'pipeline';
     case 'not-found':
       return null;
   }

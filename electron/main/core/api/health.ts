@@ -8,6 +8,7 @@ import { redactUrl, type AppConfig } from '../../../../runtime/config';
 import type { Pool } from '../../../../runtime/db';
 import type { RedisClient } from '../../../../runtime/redis';
 import { howToStart } from '../../../../runtime/service-errors';
+import { withLag } from './lag';
 
 export interface HealthDeps {
   config: AppConfig;
@@ -69,7 +70,13 @@ export function healthChecker(deps: HealthDeps): () => Promise<StackHealth> {
       probe('postgres', redactUrl(deps.config.databaseUrl), () => deps.pool.query('SELECT 1')),
       probe('redis', redactUrl(deps.config.redisUrl), () => deps.redis.ping()),
     ]);
-    return { services, workers: deps.workers(), checkedAt: new Date().toISOString() };
+    let workers = deps.workers();
+    if (services.every((x) => x.state === 'up')) {
+      workers = await withTimeout(withLag(workers, deps.pool, admin, deps.config.topicPrefix), 2_500).catch(
+        () => workers,
+      );
+    }
+    return { services, workers, checkedAt: new Date().toISOString() };
   };
   return () => {
     const now = Date.now();

@@ -15,7 +15,7 @@ import type {
   ShipmentSummary,
   TimelineEntry,
 } from '../../../../contracts';
-import type { Pool } from '../../../../runtime/db';
+import { readSnapshot, type Pool } from '../../../../runtime/db';
 import { redisKeys, type RedisClient } from '../../../../runtime/redis';
 
 const ORDER_SUMMARY_COLUMNS = `
@@ -54,15 +54,19 @@ export async function listOrders(pool: Pool, q: OrderListQuery): Promise<OrderPa
   ];
   const direction = q.order === 'asc' ? 'ASC' : 'DESC';
   const nulls = q.order === 'asc' ? 'NULLS FIRST' : 'NULLS LAST';
-  const [items, total] = await Promise.all([
-    pool.query<OrderSummary>(
-      `SELECT ${ORDER_SUMMARY_COLUMNS} FROM orders WHERE ${where}
+  const [items, total] = await readSnapshot(
+    pool,
+    async (db) =>
+      [
+        await db.query<OrderSummary>(
+          `SELECT ${ORDER_SUMMARY_COLUMNS} FROM orders WHERE ${where}
         ORDER BY ${SORT_COLUMNS[q.sort]} ${direction} ${nulls}, order_id ${direction}
         LIMIT $6 OFFSET $7`,
-      [...params, q.pageSize, (q.page - 1) * q.pageSize],
-    ),
-    pool.query<{ n: number }>(`SELECT count(*)::int AS n FROM orders WHERE ${where}`, params),
-  ]);
+          [...params, q.pageSize, (q.page - 1) * q.pageSize],
+        ),
+        await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM orders WHERE ${where}`, params),
+      ] as const,
+  );
   return { items: items.rows, total: total.rows[0]!.n, page: q.page, pageSize: q.pageSize };
 }
 
@@ -73,18 +77,25 @@ function escapeLike(text: string): string {
 
 /** One order with its lines and its event history ordered by event time; null when unknown. */
 export async function getOrder(pool: Pool, orderId: string): Promise<OrderDetail | null> {
-  const [order, lines, history] = await Promise.all([
-    pool.query<OrderSummary>(`SELECT ${ORDER_SUMMARY_COLUMNS} FROM orders WHERE order_id = $1`, [orderId]),
-    pool.query<OrderLine>(
-      'SELECT sku, quantity, delivered_quantity AS "deliveredQuantity" FROM order_lines WHERE order_id = $1 ORDER BY sku',
-      [orderId],
-    ),
-    pool.query<HistoryEntry>(
-      `SELECT event_id::text AS id, type, event_time AS time, source, drill_id AS "drillId", data, recorded_at AS "recordedAt"
+  // One snapshot: the summary and the history must come from the same committed batch.
+  const [order, lines, history] = await readSnapshot(
+    pool,
+    async (db) =>
+      [
+        await db.query<OrderSummary>(`SELECT ${ORDER_SUMMARY_COLUMNS} FROM orders WHERE order_id = $1`, [
+          orderId,
+        ]),
+        await db.query<OrderLine>(
+          'SELECT sku, quantity, delivered_quantity AS "deliveredQuantity" FROM order_lines WHERE order_id = $1 ORDER BY sku',
+          [orderId],
+        ),
+        await db.query<HistoryEntry>(
+          `SELECT event_id::text AS id, type, event_time AS time, source, drill_id AS "drillId", data, recorded_at AS "recordedAt"
          FROM order_events WHERE order_id = $1 ORDER BY event_time, kafka_offset`,
-      [orderId],
-    ),
-  ]);
+          [orderId],
+        ),
+      ] as const,
+  );
   const summary = order.rows[0];
   if (!summary) return null;
   return { ...summary, lines: lines.rows, history: history.rows };
@@ -92,16 +103,21 @@ export async function getOrder(pool: Pool, orderId: string): Promise<OrderDetail
 
 /** One shipment with its checkpoint timeline ordered by event time; null when unknown. */
 export async function getShipment(pool: Pool, shipmentId: string): Promise<ShipmentDetail | null> {
-  const [shipment, timeline] = await Promise.all([
-    pool.query<ShipmentSummary>(`SELECT ${SHIPMENT_SUMMARY_COLUMNS} FROM shipments WHERE shipment_id = $1`, [
-      shipmentId,
-    ]),
-    pool.query<TimelineEntry>(
-      `SELECT event_id::text AS id, type, event_time AS time, status, location, message, drill_id AS "drillId"
+  const [shipment, timeline] = await readSnapshot(
+    pool,
+    async (db) =>
+      [
+        await db.query<ShipmentSummary>(
+          `SELECT ${SHIPMENT_SUMMARY_COLUMNS} FROM shipments WHERE shipment_id = $1`,
+          [shipmentId],
+        ),
+        await db.query<TimelineEntry>(
+          `SELECT event_id::text AS id, type, event_time AS time, status, location, message, drill_id AS "drillId"
          FROM shipment_checkpoints WHERE shipment_id = $1 ORDER BY event_time, event_id`,
-      [shipmentId],
-    ),
-  ]);
+          [shipmentId],
+        ),
+      ] as const,
+  );
   const summary = shipment.rows[0];
   if (!summary) return null;
   return { ...summary, timeline: timeline.rows };

@@ -17,12 +17,15 @@ import {
   type ZodTypeProvider,
 } from 'fastify-type-provider-zod';
 import {
+  deadLetterListQuerySchema,
+  deadLetterRedriveSchema,
   entityIdParamsSchema,
   injectBatchSchema,
   kpiQuerySchema,
   orderListQuerySchema,
   type ApiError,
   type ChangeNotification,
+  type DriftReport,
   type KpiSummary,
   type StackHealth,
 } from '../../../../contracts';
@@ -30,11 +33,19 @@ import { queryKpiDaily, queryKpiSummary } from '../../../../runtime/kpi-query';
 import type { Logger } from '../../../../runtime/logger';
 import { redisKeys, type RedisClient } from '../../../../runtime/redis';
 import { ServiceUnavailableError } from '../../../../runtime/service-errors';
+import { isDatabaseUnavailable } from '../../../../runtime/db';
 import { injectEvents, ValidationFailedError, type CommandDeps } from './commands';
+import { listDeadLetters, redriveDeadLetters } from './dead-letters';
 import { getOrder, getShipment, listOrders, lookupEntity } from './queries';
 
 /** Largest accepted request body (bytes): a full batch of 1,000 events fits with room. */
 export const BODY_LIMIT_BYTES = 2 * 1024 * 1024;
+
+/**
+ * Longest path parameter the router passes on (Fastify's default, 100, is below the 128
+ * characters an entity id may have): longer ones get 414; up to this, the params schema decides.
+ */
+const MAX_PARAM_LENGTH = 1024;
 
 export interface ApiDeps extends CommandDeps {
   redis: RedisClient;
@@ -47,7 +58,15 @@ export interface ApiDeps extends CommandDeps {
 
 /** Builds (does not start) the API server. Register static files on it before `listen`. */
 export async function buildApiServer(deps: ApiDeps): Promise<FastifyInstance> {
-  const app = Fastify({ logger: false, bodyLimit: BODY_LIMIT_BYTES }).withTypeProvider<ZodTypeProvider>();
+  const app = Fastify({
+    logger: false,
+    bodyLimit: BODY_LIMIT_BYTES,
+    routerOptions: { maxParamLength: MAX_PARAM_LENGTH },
+    // Router errors (malformed %-encoding, over-long params) get the same ApiError body as the rest.
+    frameworkErrors: (err, _req, reply) => void sendError(reply, err, deps.log),
+  }).withTypeProvider<ZodTypeProvider>();
+  // Bodies are JSON only: anything else is 415, not a string that fails validation later.
+  app.removeContentTypeParser('text/plain');
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   await app.register(fastifySwagger, {
@@ -132,7 +151,25 @@ export async function buildApiServer(deps: ApiDeps): Promise<FastifyInstance> {
     queryKpiDaily(deps.pool, req.query),
   );
 
+  app.get('/api/dead-letters', { schema: { querystring: deadLetterListQuerySchema } }, async (req) =>
+    listDeadLetters(deps.pool, req.query),
+  );
+
+  app.post('/api/dead-letters/redrive', { schema: { body: deadLetterRedriveSchema } }, async (req, reply) => {
+    const { status, body } = await redriveDeadLetters(deps, req.body.keys);
+    return reply.code(status).send(body);
+  });
+
   app.get('/api/health', async () => deps.health());
+
+  app.get('/api/drift/last', async () => {
+    const { rows } = await deps.pool.query<{ id: number; report: DriftReport }>(
+      'SELECT id, report FROM drift_checks ORDER BY id DESC LIMIT 1',
+    );
+    const last = rows[0];
+    // null (not 404) before the first check: "none yet" is a normal answer, not a missing route.
+    return last ? { ...last.report, id: last.id } : null;
+  });
 
   app.get('/api/live', (req, reply) => {
     reply.hijack();
@@ -173,7 +210,8 @@ function sendError(reply: FastifyReply, err: unknown, log: Logger): FastifyReply
   if (hasZodFastifySchemaValidationErrors(err)) {
     const issues = err.validation.map((v) => ({
       field: v.instancePath.replace(/^\//, '').replace(/\//g, '.') || '(root)',
-      rule: v.keyword,
+      // A refinement names its rule in `params.rule` (see contracts/api.ts); zod calls it `custom`.
+      rule: String((v.params as { params?: { rule?: unknown } }).params?.rule ?? v.keyword),
       message: v.message ?? 'invalid',
     }));
     const body: ApiError = {
@@ -184,9 +222,18 @@ function sendError(reply: FastifyReply, err: unknown, log: Logger): FastifyReply
     return reply.code(400).send(body);
   }
   if (err instanceof ServiceUnavailableError) {
-    return reply
-      .code(503)
-      .send({ error: `${err.service}_unavailable`, message: err.message } satisfies ApiError);
+    const error = err.service === 'kafka' ? 'broker_unavailable' : `${err.service}_unavailable`;
+    const message =
+      err.service === 'kafka'
+        ? `Kafka broker unavailable: nothing was published. ${err.message}`
+        : err.message;
+    return reply.code(503).send({ error, message } satisfies ApiError);
+  }
+  if (isDatabaseUnavailable(err)) {
+    return reply.code(503).send({
+      error: 'postgres_unavailable',
+      message: `PostgreSQL is unavailable (${(err as Error).message}); the console recovers when it is back.`,
+    } satisfies ApiError);
   }
   const e = err as { statusCode?: number; code?: string; message?: string };
   if (e.statusCode && e.statusCode >= 400 && e.statusCode < 500) {
@@ -200,9 +247,10 @@ function sendError(reply: FastifyReply, err: unknown, log: Logger): FastifyReply
       code === 'payload_too_large'
         ? `body is larger than ${BODY_LIMIT_BYTES} bytes`
         : (e.message ?? 'bad request');
+    const field = e.code === 'FST_ERR_BAD_URL' || e.code === 'FST_ERR_MAX_PARAM_LENGTH' ? '(url)' : '(body)';
     return reply
       .code(e.statusCode)
-      .send({ error: code, message, issues: [{ field: '(body)', rule: code, message }] } satisfies ApiError);
+      .send({ error: code, message, issues: [{ field, rule: code, message }] } satisfies ApiError);
   }
   log.error({ err: String(err) }, 'unhandled API error');
   return reply

@@ -1,0 +1,549 @@
+/**
+ * Dead letters: poison messages the workers parked, one row per source message (with the
+ * consumer groups that parked it), newest first. The operator reads the reason and the payload,
+ * selects one or many and re-drives them after a fix: after a confirmation, the API re-publishes
+ * each valid payload once through the normal path (events are idempotent by id, so they count
+ * once), refuses payloads that are still invalid (naming the rule), and the per-key results show
+ * here. Refreshes when the open count changes (polled for the nav badge) and after a re-drive.
+ */
+import { Fragment, useEffect, useRef, useState, type ReactNode } from 'react';
+import {
+  DEAD_LETTER_STATUSES,
+  type DeadLetter,
+  type DeadLetterKey,
+  type DeadLetterRedriveResult,
+  type DeadLetterStatusFilter,
+} from '../../../contracts/api';
+import { listDeadLetters, redriveDeadLetters, type DeadLettersQuery } from '../api/client';
+import type { ChangeFilter } from '../api/notifications';
+import { Instant } from '../components/Badges';
+import { Empty, ErrorNotice, Loading } from '../components/Notice';
+import {
+  deadLetterId,
+  groupLabel,
+  outcomeText,
+  payloadPreview,
+  prettyPayload,
+  readableReason,
+  redriveSummary,
+  toggleAll,
+  toggleId,
+  toKey,
+} from '../lib/deadLetters';
+import { EMPTY, formatCount, shortEventType } from '../lib/format';
+import { useApiResource } from '../lib/useApiResource';
+import { refreshDeadLetterCount, setOpenDeadLetters, useDeadLetterCount } from '../state/deadLetters';
+
+const PAGE_SIZE = 50;
+
+const STATUS_LABELS: Record<DeadLetterStatusFilter, string> = {
+  all: 'all',
+  open: 'open',
+  redriven: 're-driven',
+};
+
+/** Only a resync refetches from the live stream; new dead letters arrive through the open-count poll. */
+const resyncOnly: ChangeFilter = (c) => c === null;
+
+function Reason({ error }: { error: string }): ReactNode {
+  const { headline, details } = readableReason(error);
+  return (
+    <div className="dl-reason" title={error}>
+      <div className="dl-reason__headline">{headline}</div>
+      {details.length > 0 && (
+        <ul className="dl-reason__details">
+          {details.slice(0, 6).map((d, i) => (
+            <li key={i}>{d}</li>
+          ))}
+          {details.length > 6 && <li className="muted">… {details.length - 6} more</li>}
+        </ul>
+      )}
+    </div>
+  );
+}
+
+function Status({ letter }: { letter: DeadLetter }): ReactNode {
+  if (!letter.redrivenAt) {
+    return (
+      <span data-testid="dead-letter-status" data-status="open">
+        <span className="chip chip--warn">open</span>
+      </span>
+    );
+  }
+  return (
+    <span data-testid="dead-letter-status" data-status="redriven" className="dl-status">
+      <span className="chip chip--ok">re-driven</span>
+      <span className="small muted">
+        <Instant value={letter.redrivenAt} seconds={false} />
+        {letter.redriveCount > 1 ? ` · ${letter.redriveCount}×` : ''}
+      </span>
+    </span>
+  );
+}
+
+function Details({ letter }: { letter: DeadLetter }): ReactNode {
+  const pretty = prettyPayload(letter.payload);
+  const cut = letter.payloadLength > letter.payload.length;
+  return (
+    <div className="dl-details" data-testid="dead-letter-details">
+      <dl className="kvs kvs--inline">
+        <div className="kv">
+          <dt>Event id</dt>
+          <dd className="mono">{letter.eventId ?? EMPTY}</dd>
+        </div>
+        <div className="kv">
+          <dt>Parked by</dt>
+          <dd className="mono">{letter.groups.join(', ')}</dd>
+        </div>
+        <div className="kv">
+          <dt>Reason</dt>
+          <dd className="mono dl-details__error">{letter.error}</dd>
+        </div>
+      </dl>
+      <pre className="code dl-details__payload">{pretty.text}</pre>
+      <div className="small muted">
+        {pretty.json ? 'JSON payload' : 'payload is not JSON (shown as text)'} ·{' '}
+        {formatCount(letter.payloadLength)} characters
+        {cut ? ` (first ${formatCount(letter.payload.length)} shown)` : ''}
+      </div>
+    </div>
+  );
+}
+
+function Row({
+  letter,
+  selected,
+  expanded,
+  busy,
+  onSelect,
+  onExpand,
+  onRedrive,
+}: {
+  letter: DeadLetter;
+  selected: boolean;
+  expanded: boolean;
+  busy: boolean;
+  onSelect(): void;
+  onExpand(): void;
+  onRedrive(): void;
+}): ReactNode {
+  const id = deadLetterId(letter);
+  return (
+    <Fragment>
+      <tr
+        className={`dl-row${selected ? ' dl-row--selected' : ''}`}
+        data-testid="dead-letter-row"
+        data-topic={letter.sourceTopic}
+        data-partition={letter.sourcePartition}
+        data-offset={letter.sourceOffset}
+      >
+        <td className="dl-col-check">
+          <input
+            type="checkbox"
+            checked={selected}
+            onChange={onSelect}
+            aria-label={`Select dead letter ${id}`}
+            data-testid="dead-letter-select"
+          />
+        </td>
+        <td className="dl-col-time">
+          <Instant value={letter.recordedAt} />
+        </td>
+        <td className="dl-col-source">
+          <div className="mono dl-source__topic" title={letter.sourceTopic}>
+            {letter.sourceTopic}
+          </div>
+          <div className="small muted num">
+            partition {letter.sourcePartition} · offset {letter.sourceOffset}
+          </div>
+        </td>
+        <td className="dl-col-type">
+          {letter.eventType ? (
+            <span className="mono" title={letter.eventType}>
+              {shortEventType(letter.eventType)}
+            </span>
+          ) : (
+            <span className="muted">{EMPTY}</span>
+          )}
+        </td>
+        <td className="dl-col-id">
+          {letter.eventId ? (
+            <span className="mono" title={letter.eventId}>
+              {letter.eventId.length > 13 ? `${letter.eventId.slice(0, 8)}…` : letter.eventId}
+            </span>
+          ) : (
+            <span className="muted">{EMPTY}</span>
+          )}
+        </td>
+        <td className="dl-col-groups">
+          {letter.groups.map((g) => (
+            <div key={g} className="dl-group" title={g}>
+              {groupLabel(g)}
+            </div>
+          ))}
+        </td>
+        <td className="dl-col-reason">
+          <Reason error={letter.error} />
+        </td>
+        <td className="dl-col-payload">
+          <button
+            type="button"
+            className="dl-payload"
+            onClick={onExpand}
+            aria-expanded={expanded}
+            data-testid="dead-letter-payload"
+            title={expanded ? 'Hide the payload' : 'Show the whole payload'}
+          >
+            <span className="dl-payload__arrow" aria-hidden="true">
+              {expanded ? '▾' : '▸'}
+            </span>
+            <span className="mono">{payloadPreview(letter.payload)}</span>
+          </button>
+        </td>
+        <td className="dl-col-status">
+          <Status letter={letter} />
+          <button
+            type="button"
+            className="btn btn--small dl-row__redrive"
+            onClick={onRedrive}
+            disabled={busy}
+            data-testid="dead-letter-redrive"
+          >
+            {letter.redrivenAt ? 'Re-drive again' : 'Re-drive'}
+          </button>
+        </td>
+      </tr>
+      {expanded && (
+        <tr className="dl-row dl-row--details">
+          <td />
+          <td colSpan={8}>
+            <Details letter={letter} />
+          </td>
+        </tr>
+      )}
+    </Fragment>
+  );
+}
+
+function Confirm({
+  keys,
+  letters,
+  busy,
+  onConfirm,
+  onCancel,
+}: {
+  keys: DeadLetterKey[];
+  letters: Map<string, DeadLetter>;
+  busy: boolean;
+  onConfirm(): void;
+  onCancel(): void;
+}): ReactNode {
+  const again = keys.filter((k) => letters.get(deadLetterId(k))?.redrivenAt).length;
+  const n = keys.length;
+  return (
+    <div
+      className="notice dl-confirm"
+      role="alertdialog"
+      aria-label="Confirm re-drive"
+      data-testid="dead-letters-confirmation"
+    >
+      <div className="notice__title">
+        Re-drive {n === 1 ? `dead letter ${deadLetterId(keys[0]!)}` : `${formatCount(n)} dead letters`}?
+      </div>
+      <div>
+        {n === 1 ? 'Its payload is' : 'Each payload is'} checked against the event schema and, when valid,
+        published once more to its topic through the normal path; the workers apply an event at most once, so
+        nothing is counted twice. Payloads that are still invalid are refused and stay open.
+        {again > 0 && ` ${formatCount(again)} of them ${again === 1 ? 'was' : 'were'} re-driven before.`}
+      </div>
+      <div className="notice__links">
+        <button
+          type="button"
+          className="btn btn--small dl-confirm__go"
+          onClick={onConfirm}
+          disabled={busy}
+          data-testid="dead-letters-confirm"
+        >
+          {busy ? 'Re-driving…' : `Re-drive ${n === 1 ? 'it' : formatCount(n)}`}
+        </button>
+        <button type="button" className="btn btn--small btn--ghost" onClick={onCancel} disabled={busy}>
+          Cancel
+        </button>
+      </div>
+    </div>
+  );
+}
+
+function Results({ result, onClose }: { result: DeadLetterRedriveResult; onClose(): void }): ReactNode {
+  const tone =
+    result.redriven > 0 && result.rejected + result.notFound === 0 ? 'notice--ok' : 'notice--error';
+  const results = result.results ?? [];
+  return (
+    <div className={`notice ${tone} dl-results`} role="status" data-testid="dead-letters-results">
+      <div className="notice__title">Re-drive: {redriveSummary(result)}</div>
+      <ul className="dl-results__list">
+        {results.map((r) => (
+          <li
+            key={deadLetterId(r)}
+            data-testid="dead-letter-result"
+            data-outcome={r.outcome}
+            data-offset={r.sourceOffset}
+          >
+            <span className="mono">{deadLetterId(r)}</span>{' '}
+            <span className={r.outcome === 'redriven' ? 'text-ok' : 'text-bad'}>{outcomeText(r)}</span>
+          </li>
+        ))}
+      </ul>
+      <button type="button" className="btn btn--small btn--ghost" onClick={onClose}>
+        Dismiss
+      </button>
+    </div>
+  );
+}
+
+/** The dead-letters screen (`dead-letters-table`). */
+export function DeadLetters(): ReactNode {
+  const [status, setStatus] = useState<DeadLetterStatusFilter>('all');
+  const [type, setType] = useState('');
+  const [page, setPage] = useState(1);
+  const [selection, setSelection] = useState<Set<string>>(() => new Set());
+  const [expanded, setExpanded] = useState<Set<string>>(() => new Set());
+  const [pending, setPending] = useState<DeadLetterKey[] | null>(null);
+  const [busy, setBusy] = useState(false);
+  const [result, setResult] = useState<DeadLetterRedriveResult | null>(null);
+  const [failure, setFailure] = useState<Error | null>(null);
+
+  const query: DeadLettersQuery = { status, page, pageSize: PAGE_SIZE, ...(type ? { type } : {}) };
+  const resource = useApiResource(
+    `dead-letters:${JSON.stringify(query)}`,
+    (signal) => listDeadLetters(query, signal),
+    resyncOnly,
+  );
+  const data = resource.data;
+  const items = data?.items ?? [];
+  const letters = new Map(items.map((l) => [deadLetterId(l), l]));
+  const pageIds = items.map((l) => deadLetterId(l));
+  const allOnPage = pageIds.length > 0 && pageIds.every((id) => selection.has(id));
+
+  // Keep the badge in step with what this screen shows, and reload when the polled count moves
+  // (a worker parked a new dead letter, or someone else re-drove one).
+  const shownOpen = data?.openCount ?? null;
+  const shownOpenRef = useRef<number | null>(null);
+  const { reload } = resource;
+  useEffect(() => {
+    shownOpenRef.current = shownOpen;
+    if (shownOpen !== null) setOpenDeadLetters(shownOpen);
+  }, [shownOpen]);
+  useEffect(
+    () =>
+      useDeadLetterCount.subscribe((s) => {
+        const shown = shownOpenRef.current;
+        if (s.open !== null && shown !== null && s.open !== shown) reload();
+      }),
+    [reload],
+  );
+
+  const selectedKeys = [...selection]
+    .map((id) => letters.get(id))
+    .filter((l): l is DeadLetter => l !== undefined)
+    .map(toKey);
+
+  const updateFilter = (patch: { status?: DeadLetterStatusFilter; type?: string }): void => {
+    if (patch.status !== undefined) setStatus(patch.status);
+    if (patch.type !== undefined) setType(patch.type);
+    setPage(1);
+    setSelection(new Set());
+  };
+
+  const runRedrive = async (keys: DeadLetterKey[]): Promise<void> => {
+    setBusy(true);
+    setFailure(null);
+    try {
+      const answer = await redriveDeadLetters(keys);
+      setResult(answer);
+      setPending(null);
+      const done = new Set((answer.results ?? []).filter((r) => r.outcome === 'redriven').map(deadLetterId));
+      setSelection((s) => new Set([...s].filter((id) => !done.has(id))));
+      reload();
+      refreshDeadLetterCount();
+    } catch (err) {
+      setFailure(err instanceof Error ? err : new Error(String(err)));
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  const total = data?.total ?? null;
+  const pages = total === null ? 1 : Math.max(1, Math.ceil(total / PAGE_SIZE));
+  const types = data?.eventTypes ?? [];
+
+  return (
+    <div className="screen" data-testid="dead-letters">
+      <div className="toolbar">
+        <label className="field-inline">
+          <span>Status</span>
+          <select
+            className="input"
+            value={status}
+            onChange={(e) => updateFilter({ status: e.target.value as DeadLetterStatusFilter })}
+            data-testid="dead-letters-status"
+          >
+            {DEAD_LETTER_STATUSES.map((s) => (
+              <option key={s} value={s}>
+                {STATUS_LABELS[s]}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label className="field-inline">
+          <span>Event type</span>
+          <select
+            className="input"
+            value={type}
+            onChange={(e) => updateFilter({ type: e.target.value })}
+            data-testid="dead-letters-type"
+          >
+            <option value="">all</option>
+            {type && !types.includes(type) && <option value={type}>{type}</option>}
+            {types.map((t) => (
+              <option key={t} value={t}>
+                {t}
+              </option>
+            ))}
+          </select>
+        </label>
+        <span className="total" data-testid="dead-letters-total" data-total={total ?? ''}>
+          {total === null ? EMPTY : `${formatCount(total)} dead letter${total === 1 ? '' : 's'}`}
+        </span>
+        {data && (
+          <span className="muted" data-testid="dead-letters-open" data-open={data.openCount}>
+            {formatCount(data.openCount)} open
+          </span>
+        )}
+        <span className="toolbar__spacer" />
+        {selection.size > 0 && (
+          <button type="button" className="btn btn--small btn--ghost" onClick={() => setSelection(new Set())}>
+            Clear selection
+          </button>
+        )}
+        <button
+          type="button"
+          className="btn btn--small dl-redrive-selected"
+          disabled={selectedKeys.length === 0 || busy}
+          onClick={() => {
+            setResult(null);
+            setPending(selectedKeys);
+          }}
+          data-testid="dead-letters-redrive"
+        >
+          Re-drive selected{selectedKeys.length > 0 ? ` (${formatCount(selectedKeys.length)})` : ''}
+        </button>
+      </div>
+
+      {pending && pending.length > 0 && (
+        <Confirm
+          keys={pending}
+          letters={letters}
+          busy={busy}
+          onConfirm={() => void runRedrive(pending)}
+          onCancel={() => setPending(null)}
+        />
+      )}
+      {failure && <ErrorNotice error={failure} title="Re-drive failed: nothing was re-published" />}
+      {result && <Results result={result} onClose={() => setResult(null)} />}
+      {resource.error && (
+        <ErrorNotice error={resource.error} onRetry={reload} title="Dead letters could not be loaded" />
+      )}
+
+      <div className="panel dl-panel">
+        <table className="table dl-table" data-testid="dead-letters-table" data-loading={resource.loading}>
+          <thead>
+            <tr>
+              <th className="dl-col-check">
+                <input
+                  type="checkbox"
+                  checked={allOnPage}
+                  disabled={pageIds.length === 0}
+                  onChange={() => setSelection((s) => toggleAll(s, pageIds))}
+                  aria-label="Select every dead letter on this page"
+                  data-testid="dead-letters-select-all"
+                />
+              </th>
+              <th className="dl-col-time">Parked</th>
+              <th className="dl-col-source">Source</th>
+              <th className="dl-col-type">Event type</th>
+              <th className="dl-col-id">Event id</th>
+              <th className="dl-col-groups">Groups</th>
+              <th className="dl-col-reason">Reason</th>
+              <th className="dl-col-payload">Payload</th>
+              <th className="dl-col-status">Status</th>
+            </tr>
+          </thead>
+          <tbody>
+            {items.map((l) => {
+              const id = deadLetterId(l);
+              return (
+                <Row
+                  key={id}
+                  letter={l}
+                  selected={selection.has(id)}
+                  expanded={expanded.has(id)}
+                  busy={busy}
+                  onSelect={() => setSelection((s) => toggleId(s, id))}
+                  onExpand={() => setExpanded((s) => toggleId(s, id))}
+                  onRedrive={() => {
+                    setResult(null);
+                    setPending([toKey(l)]);
+                  }}
+                />
+              );
+            })}
+          </tbody>
+        </table>
+        {!data && !resource.error && <Loading label="Loading dead letters…" />}
+        {data && items.length === 0 && (
+          <Empty>
+            {type
+              ? 'No dead letters match these filters.'
+              : status === 'all'
+                ? 'No dead letters: every event was applied.'
+                : status === 'open'
+                  ? 'No open dead letters.'
+                  : 'No dead letter was re-driven yet.'}
+          </Empty>
+        )}
+      </div>
+
+      {total !== null && total > PAGE_SIZE && (
+        <div className="pager" data-testid="dead-letters-pager">
+          <span className="muted num">
+            {formatCount((page - 1) * PAGE_SIZE + 1)}–{formatCount(Math.min(total, page * PAGE_SIZE))} of{' '}
+            {formatCount(total)}
+          </span>
+          <span className="toolbar__spacer" />
+          <div className="btn-group">
+            <button
+              type="button"
+              className="btn btn--small"
+              disabled={page <= 1}
+              onClick={() => setPage(page - 1)}
+            >
+              ‹ Prev
+            </button>
+            <span className="pager__page num">
+              Page {formatCount(page)} / {formatCount(pages)}
+            </span>
+            <button
+              type="button"
+              className="btn btn--small"
+              disabled={page >= pages}
+              onClick={() => setPage(page + 1)}
+            >
+              Next ›
+            </button>
+          </div>
+        </div>
+      )}
+    </div>
+  );
+}

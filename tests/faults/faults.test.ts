@@ -1,0 +1,244 @@
+/**
+ * Fault-injection suite (`npm run test:faults`): a fixed stream of 20,000+ events flows through
+ * the API into the real Kafka, workers, PostgreSQL and Redis while, at seeded random points, each
+ * worker is SIGKILLed several times, the Kafka broker is restarted, PostgreSQL is restarted (when
+ * this process may run pg_ctlcluster) and the deployment's Redis keys are flushed. At the end the
+ * read models and KPI totals must equal a pure in-memory replay of the stream: zero lost, zero
+ * duplicated. Prints one summary line with the figures.
+ */
+import { execFileSync, spawnSync } from 'node:child_process';
+import { existsSync, readdirSync } from 'node:fs';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { topicNames, type KpiSummary, type SupplyChainEvent } from '../../contracts';
+import { createKafka } from '../../runtime/kafka';
+import { queryKpiSummary } from '../../runtime/kpi-query';
+import { deleteRedisKeys, repoRoot, startDeployment, waitFor, type TestDeployment } from '../support/harness';
+import { expectedState, generateStream, seededRandom } from './stream';
+import type { WorkerName } from '../../electron/main/core/supervisor';
+
+const ORDERS = Number(process.env.SCT_FAULT_ORDERS ?? 3_500);
+const BATCH = 250;
+
+let d: TestDeployment;
+const figures = {
+  sent: 0,
+  unique: 0,
+  kills: 0,
+  brokerRestarts: 0,
+  postgresRestarts: 0,
+  redisFlushes: 0,
+  retriedBatches: 0,
+  mismatches: 0,
+  brokerDownStatus: '',
+  brokerDownAnswerMs: 0,
+};
+
+beforeAll(async () => {
+  d = await startDeployment();
+});
+
+afterAll(async () => {
+  await d?.close();
+});
+
+/**
+ * Restarts the local broker the stack started (its pid file is in .stack/kafka). While it is
+ * down, an injection must fail fast with `broker_unavailable` and publish nothing.
+ */
+async function restartBroker(probe: SupplyChainEvent[]): Promise<boolean> {
+  if (!existsSync(path.join(repoRoot, '.stack', 'kafka', 'kafka.pid'))) return false;
+  const run = (cmd: string) =>
+    spawnSync('npx', ['tsx', 'scripts/stack.ts', cmd], { cwd: repoRoot, stdio: 'ignore', timeout: 120_000 });
+  if (run('down').status !== 0) return false;
+  const started = Date.now();
+  const res = await d.api('/api/events/batch', { method: 'POST', body: JSON.stringify({ events: probe }) });
+  figures.brokerDownAnswerMs = Date.now() - started;
+  figures.brokerDownStatus = `${res.status} ${((await res.json()) as { error: string }).error}`;
+  return run('up').status === 0;
+}
+
+/** Restarts the local PostgreSQL cluster when this process has the rights to. */
+function restartPostgres(): boolean {
+  if (process.getuid?.() !== 0 || !existsSync('/usr/bin/pg_ctlcluster') || !existsSync('/etc/postgresql'))
+    return false;
+  const version = readdirSync('/etc/postgresql')[0];
+  if (!version) return false;
+  try {
+    execFileSync('pg_ctlcluster', ['--skip-systemctl-redirect', version, 'main', 'restart'], {
+      stdio: 'ignore',
+      timeout: 60_000,
+    });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+async function sendBatch(events: SupplyChainEvent[]): Promise<void> {
+  // A broker or database restart makes the API answer 503: resend the same batch (same ids).
+  for (let attempt = 0; ; attempt++) {
+    try {
+      const res = await d.api('/api/events/batch', { method: 'POST', body: JSON.stringify({ events }) });
+      if (res.status === 202) return;
+      if (res.status < 500) throw new Error(`batch rejected: ${res.status} ${await res.text()}`);
+    } catch (err) {
+      if (String(err).includes('batch rejected')) throw err;
+    }
+    figures.retriedBatches += 1;
+    if (attempt > 120) throw new Error('API did not accept a batch for 2 minutes');
+    await new Promise((r) => setTimeout(r, 1_000));
+  }
+}
+
+describe('fault injection', () => {
+  it('loses and duplicates nothing while workers, the broker, PostgreSQL and Redis fail', async () => {
+    const stream = generateStream(ORDERS, d.config.topicPrefix);
+    figures.sent = stream.length;
+    expect(stream.length).toBeGreaterThanOrEqual(20_000);
+    const rnd = seededRandom(7);
+    const batches = Math.ceil(stream.length / BATCH);
+    // Fault schedule: batch index -> action (seeded random points).
+    const schedule = new Map<number, string>();
+    const at = () => {
+      let i = 1 + Math.floor(rnd() * (batches - 2));
+      while (schedule.has(i)) i = (i % (batches - 2)) + 1;
+      return i;
+    };
+    for (const w of ['order-processor', 'shipment-tracker', 'analytics-aggregator'])
+      for (let k = 0; k < 3; k++) schedule.set(at(), `kill:${w}`);
+    schedule.set(at(), 'broker');
+    schedule.set(at(), 'postgres');
+    schedule.set(at(), 'redis');
+    schedule.set(at(), 'redis');
+
+    const sup = d.core.supervisor!;
+    for (let b = 0; b < batches; b++) {
+      await sendBatch(stream.slice(b * BATCH, (b + 1) * BATCH));
+      const action = schedule.get(b);
+      if (!action) continue;
+      if (action.startsWith('kill:')) {
+        const name = action.slice(5) as WorkerName;
+        await waitFor(`${name} running`, async () => sup.health().find((w) => w.name === name)?.pid, 60_000);
+        sup.signal(name, 'SIGKILL');
+        figures.kills += 1;
+      } else if (action === 'broker') {
+        // The probe is the next batch: rejected now, sent again (same ids) by the next iteration.
+        if (await restartBroker(stream.slice((b + 1) * BATCH, (b + 2) * BATCH))) figures.brokerRestarts += 1;
+      } else if (action === 'postgres') {
+        if (restartPostgres()) figures.postgresRestarts += 1;
+      } else if (action === 'redis') {
+        await deleteRedisKeys(d.config);
+        figures.redisFlushes += 1;
+      }
+    }
+
+    // Wait until every group has applied everything that is in the topics.
+    const topics = topicNames(d.config.topicPrefix);
+    const admin = createKafka(d.config, 'sct-faults').admin();
+    await admin.connect();
+    const high = new Map<string, number>();
+    for (const t of [topics.orders, topics.shipments])
+      for (const o of await admin.fetchTopicOffsets(t)) high.set(`${t}/${o.partition}`, Number(o.high));
+    await admin.disconnect();
+    const groups: Record<string, string[]> = {
+      [topics.orders]: ['order-processor', 'analytics-aggregator'],
+      [topics.shipments]: ['shipment-tracker'],
+    };
+    await waitFor(
+      'every worker caught up',
+      async () => {
+        const { rows } = await d.core.pool.query<{
+          consumer_group: string;
+          topic: string;
+          kafka_partition: number;
+          next_offset: number;
+        }>('SELECT consumer_group, topic, kafka_partition, next_offset FROM consumer_offsets');
+        return [...high].every(([key, h]) => {
+          const topic = key.slice(0, key.lastIndexOf('/'));
+          const partition = Number(key.slice(key.lastIndexOf('/') + 1));
+          return (groups[topic] ?? []).every((name) => {
+            const r = rows.find(
+              (x) =>
+                x.consumer_group === `${d.config.topicPrefix}.${name}` &&
+                x.topic === topic &&
+                x.kafka_partition === partition,
+            );
+            return (r?.next_offset ?? 0) >= h;
+          });
+        });
+      },
+      300_000,
+      1_000,
+    );
+
+    // Compare with the pure replay.
+    const expected = expectedState(stream);
+    figures.unique = expected.unique;
+    const mismatches: string[] = [];
+    const orders = await d.core.pool.query<{
+      order_id: string;
+      status: string;
+      event_count: number;
+      delivered_at: string | null;
+      approved_at: string | null;
+    }>('SELECT order_id, status, event_count, delivered_at, approved_at FROM orders');
+    if (orders.rows.length !== expected.orders.size)
+      mismatches.push(`orders: ${orders.rows.length} rows, expected ${expected.orders.size}`);
+    for (const row of orders.rows) {
+      const e = expected.orders.get(row.order_id)?.row;
+      if (
+        !e ||
+        e.status !== row.status ||
+        e.event_count !== row.event_count ||
+        e.delivered_at !== row.delivered_at ||
+        e.approved_at !== row.approved_at
+      ) {
+        mismatches.push(`order ${row.order_id}`);
+      }
+    }
+    const events = await d.core.pool.query<{ n: number }>('SELECT count(*)::int AS n FROM order_events');
+    const expectedOrderEvents = [...expected.orders.values()].reduce((s, o) => s + o.row.event_count, 0);
+    if (events.rows[0]!.n !== expectedOrderEvents)
+      mismatches.push(`order_events: ${events.rows[0]!.n}, expected ${expectedOrderEvents}`);
+    const shipments = await d.core.pool.query<{
+      shipment_id: string;
+      status: string;
+      delivered_at: string | null;
+    }>('SELECT shipment_id, status, delivered_at FROM shipments');
+    if (shipments.rows.length !== expected.shipments.size)
+      mismatches.push(`shipments: ${shipments.rows.length}, expected ${expected.shipments.size}`);
+    for (const row of shipments.rows) {
+      const e = expected.shipments.get(row.shipment_id);
+      if (!e || e.status !== row.status || e.delivered_at !== row.delivered_at)
+        mismatches.push(`shipment ${row.shipment_id}`);
+    }
+    const kpi = await queryKpiSummary(d.core.pool, { includeDrills: false });
+    const facts = [...expected.facts.values()];
+    const delivered = facts.filter((f) => f.delivered_day !== null);
+    const expectedKpi: Partial<KpiSummary> = {
+      createdOrders: facts.length,
+      deliveredOrders: delivered.length,
+      onTimeOrders: delivered.filter((f) => f.on_time).length,
+      otifOrders: delivered.filter((f) => f.on_time && f.in_full).length,
+      backlog: facts.filter((f) => !['delivered', 'cancelled'].includes(f.status)).length,
+    };
+    for (const [k, v] of Object.entries(expectedKpi)) {
+      if (kpi[k as keyof KpiSummary] !== v)
+        mismatches.push(`kpi ${k}: ${String(kpi[k as keyof KpiSummary])}, expected ${String(v)}`);
+    }
+    figures.mismatches = mismatches.length;
+    console.log(
+      `faults: events sent ${figures.sent} (unique ${figures.unique}), kills ${figures.kills}, broker restarts ${figures.brokerRestarts}, ` +
+        `postgres restarts ${figures.postgresRestarts}, redis flushes ${figures.redisFlushes}, resent batches ${figures.retriedBatches}, mismatches ${figures.mismatches}`,
+    );
+    if (figures.brokerRestarts > 0) {
+      console.log(
+        `faults: injection while the broker was down answered ${figures.brokerDownStatus} in ${figures.brokerDownAnswerMs} ms`,
+      );
+      expect(figures.brokerDownStatus).toBe('503 broker_unavailable');
+    }
+    expect(mismatches.slice(0, 20)).toEqual([]);
+    expect(figures.kills).toBe(9);
+  });
+});
