@@ -223,6 +223,8 @@ export interface WorkerHealth {
   pid: number | null;
   restarts: number;
   lastExitCode: number | null;
+  /** Signal that ended the last run (e.g. SIGKILL), null when it exited by itself. */
+  lastSignal?: string | null;
   /** Sum of lagEvents over the group's partitions (absent when not measured). */
   lagEvents?: number;
   /** Largest lagSeconds over the partitions. */

@@ -47,14 +47,18 @@ export class ConfigError extends Error {
  * @param env environment variables (defaults to `process.env`)
  * @param settingsFile optional path of a JSON settings file with any subset of {@link AppConfig}
  * @param overrides values that win over everything (command-line flags, tests)
- * @throws ConfigError naming every invalid key and its rule
+ * @param settingsRequired a missing settings file is an error (default: when it came from SCT_SETTINGS_FILE)
+ * @throws ConfigError naming every invalid key (by its environment variable) and its rule
  */
 export function loadConfig(
   env: NodeJS.ProcessEnv = process.env,
-  settingsFile?: string,
+  settingsFile: string | undefined = env.SCT_SETTINGS_FILE,
   overrides: Partial<AppConfig> = {},
+  settingsRequired: boolean = settingsFile !== undefined && settingsFile === env.SCT_SETTINGS_FILE,
 ): AppConfig {
-  const fromFile = settingsFile ? readSettingsFile(settingsFile) : {};
+  // A file the operator named (SCT_SETTINGS_FILE, a worker's --config) must exist; the desktop's
+  // own settings file may not exist yet.
+  const fromFile = settingsFile ? readSettingsFile(settingsFile, settingsRequired) : {};
   const fromEnv: Partial<AppConfig> = {};
   if (env.KAFKA_BROKERS)
     fromEnv.kafkaBrokers = env.KAFKA_BROKERS.split(',')
@@ -69,24 +73,58 @@ export function loadConfig(
   const merged = { ...DEFAULT_CONFIG, ...fromFile, ...fromEnv, ...overrides };
   const parsed = configSchema.safeParse(merged);
   if (!parsed.success) {
-    const details = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
+    const details = parsed.error.issues
+      .map((i) => `${settingName(String(i.path[0] ?? ''))}: ${i.message}`)
+      .join('; ');
     throw new ConfigError(`invalid configuration: ${details}`);
   }
   return parsed.data;
 }
 
-function readSettingsFile(path: string): Partial<AppConfig> {
+/** Environment variable of each setting (messages name what the operator can set). */
+const ENV_NAME: Record<keyof AppConfig, string> = {
+  kafkaBrokers: 'KAFKA_BROKERS',
+  databaseUrl: 'DATABASE_URL',
+  redisUrl: 'REDIS_URL',
+  topicPrefix: 'SCT_TOPIC_PREFIX',
+  apiHost: 'SCT_API_HOST',
+  apiPort: 'SCT_API_PORT',
+  logLevel: 'SCT_LOG_LEVEL',
+};
+
+function settingName(key: string): string {
+  return key in ENV_NAME ? `${ENV_NAME[key as keyof AppConfig]} (${key})` : key || '(settings)';
+}
+
+function readSettingsFile(path: string, required: boolean): Partial<AppConfig> {
   let text: string;
   try {
     text = readFileSync(path, 'utf8');
-  } catch {
-    return {}; // no settings saved yet
-  }
-  try {
-    return configSchema.partial().parse(JSON.parse(text));
   } catch (err) {
-    throw new ConfigError(`settings file ${path} is not valid: ${(err as Error).message}`);
+    if (!required) return {}; // no settings saved yet
+    throw new ConfigError(
+      `settings file ${path} cannot be read: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`,
+    );
   }
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (err) {
+    throw new ConfigError(`settings file ${path} is not JSON: ${(err as Error).message}`);
+  }
+  const parsed = configSchema.partial().safeParse(json);
+  if (!parsed.success) {
+    const details = parsed.error.issues
+      .map((i) => `${i.path.join('.') || '(file)'}: ${i.message}`)
+      .join('; ');
+    throw new ConfigError(`settings file ${path} is not valid: ${details}`);
+  }
+  return parsed.data;
+}
+
+/** True for addresses only this machine can reach. */
+export function isLoopback(host: string): boolean {
+  return host === 'localhost' || host === '::1' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(host);
 }
 
 /** The URL with any password replaced by `***`, for logs and messages (secrets never in logs). */

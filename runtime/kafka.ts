@@ -58,8 +58,8 @@ export async function ensureTopics(
 ): Promise<TopicNames> {
   const topics = topicNames(config.topicPrefix);
   const admin = kafka.admin();
+  await connectOrExplain(admin, config.kafkaBrokers);
   try {
-    await connectOrExplain(admin, config.kafkaBrokers);
     const existing = new Set(await admin.listTopics());
     const missing = Object.values(topics).filter((t) => !existing.has(t));
     if (missing.length > 0) {
@@ -69,6 +69,13 @@ export async function ensureTopics(
       });
     }
     return topics;
+  } catch (err) {
+    // e.g. KAFKA_BROKERS points at something that accepts TCP but does not speak Kafka
+    throw new ServiceUnavailableError(
+      'kafka',
+      config.kafkaBrokers.join(','),
+      `no Kafka answer: ${(err as Error).message}`,
+    );
   } finally {
     await admin.disconnect().catch(() => undefined);
   }

@@ -6,67 +6,159 @@
  *
  * Days are site-time calendar days, inclusive; drill traffic is excluded unless --include-drills.
  * Reads DATABASE_URL (see runtime/config.ts). Exit codes: 0 ok, 2 bad arguments, 3 PostgreSQL
- * unreachable or without read models, 1 anything else.
+ * not usable (down, no such database, login refused, no read models), 1 anything else.
+ * The argument rules and error descriptions are exported for the unit tests; the command runs
+ * only when this file is the entry point.
  */
-import { parseArgs } from 'node:util';
-import { kpiQuerySchema, toFieldIssues, type FieldIssue, type KpiQuery, type KpiSummary } from '../contracts';
-import { ConfigError, loadConfig, redactUrl } from '../runtime/config';
-import { createPool, pingPostgres } from '../runtime/db';
+import { kpiQuerySchema, toFieldIssues, type KpiQuery, type KpiSummary } from '../contracts';
+import { ConfigError, loadConfig, redactUrl, type AppConfig } from '../runtime/config';
+import { createPool } from '../runtime/db';
 import { queryKpiSummary } from '../runtime/kpi-query';
 import { ServiceUnavailableError } from '../runtime/service-errors';
+import { parseCliArgs, UsageError } from './olist/cli-args';
 
-const USAGE = 'usage: npm run kpi -- [--json] [--from YYYY-MM-DD] [--to YYYY-MM-DD] [--include-drills]';
+export const KPI_USAGE =
+  'usage: npm run kpi -- [--json] [--from YYYY-MM-DD] [--to YYYY-MM-DD] [--include-drills] [--help]';
 
-class UsageError extends Error {
+export const KPI_HELP = `${KPI_USAGE}
+
+Prints the delivery KPI summary (OTD, OTIF, late orders, cycle time, backlog, open exceptions)
+from the read models in PostgreSQL, through the same query as the console's dashboard.
+
+options:
+  --json              print the summary as JSON (for scripts) instead of a table
+  --from YYYY-MM-DD   first site-time calendar day, inclusive (default: the first day with data)
+  --to YYYY-MM-DD     last site-time calendar day, inclusive (default: the last day with data);
+                      must be on or after --from
+  --include-drills    count drill traffic injected from the console too (excluded by default)
+  -h, --help          show this help
+
+environment: DATABASE_URL (default postgres://postgres@127.0.0.1:5432/sct); the database is
+created by the console or the workers on their first start.
+exit codes: 0 ok, 2 bad arguments, 3 PostgreSQL not usable (not reachable, no such database,
+login refused, no read models), 1 anything else.
+`;
+
+const OPTION_OF: Record<string, string> = { from: '--from', to: '--to', includeDrills: '--include-drills' };
+
+/**
+ * Parses and validates the command line with the API's `kpiQuerySchema`.
+ * @returns the arguments, or 'help' for --help / -h
+ * @throws UsageError naming each wrong option, its rule and the value given
+ */
+export function parseKpiArgs(argv: readonly string[]): { json: boolean; query: KpiQuery } | 'help' {
+  const { strings, flags } = parseCliArgs(
+    argv,
+    {
+      json: { type: 'boolean' },
+      from: { type: 'string' },
+      to: { type: 'string' },
+      'include-drills': { type: 'boolean' },
+      help: { type: 'boolean', short: 'h' },
+    },
+    false,
+  );
+  if (flags.has('help')) return 'help';
+  const input: Record<string, string> = { includeDrills: flags.has('include-drills') ? 'true' : 'false' };
+  if (strings.from !== undefined) input.from = strings.from;
+  if (strings.to !== undefined) input.to = strings.to;
+  const result = kpiQuerySchema.safeParse(input);
+  if (!result.success) {
+    const problems = toFieldIssues(result.error).map((i) => {
+      const option = OPTION_OF[i.field] ?? i.field;
+      const got = input[i.field] !== undefined ? `; got ${JSON.stringify(input[i.field])}` : '';
+      // Range issues name the other end; format issues say what a date looks like.
+      const message =
+        i.rule === 'date_range'
+          ? `must be on or after --from (${input.from})`
+          : `must be a calendar date YYYY-MM-DD (${i.message})`;
+      return `${option} ${message}${got}`;
+    });
+    throw new UsageError(problems.join('; '));
+  }
+  return { json: flags.has('json'), query: result.data };
+}
+
+/** PostgreSQL cannot serve the summary; `message` says why and what to do (no password in it). */
+export class PostgresProblem extends Error {
+  override name = 'PostgresProblem';
   constructor(
+    readonly kind: 'unreachable' | 'no_database' | 'login_refused' | 'permission_denied' | 'no_read_models',
     message: string,
-    readonly issues: FieldIssue[] = [],
-    readonly input: Record<string, string> = {},
   ) {
     super(message);
   }
 }
 
-/** Parses and validates the command line with the API's `kpiQuerySchema`. */
-function parseKpiArgs(argv: string[]): { json: boolean; query: KpiQuery } {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args: argv,
-      allowPositionals: false,
-      options: {
-        json: { type: 'boolean', default: false },
-        from: { type: 'string' },
-        to: { type: 'string' },
-        'include-drills': { type: 'boolean', default: false },
-        help: { type: 'boolean', short: 'h', default: false },
-      },
-    });
-  } catch (err) {
-    throw new UsageError((err as Error).message);
-  }
-  const v = parsed.values;
-  if (v.help) {
-    process.stdout.write(`${USAGE}\n`);
-    process.exit(0);
-  }
-  const input: Record<string, string> = { includeDrills: v['include-drills'] ? 'true' : 'false' };
-  if (v.from !== undefined) input.from = v.from;
-  if (v.to !== undefined) input.to = v.to;
-  const result = kpiQuerySchema.safeParse(input);
-  const issues = result.success ? [] : toFieldIssues(result.error);
-  if (result.success && result.data.from && result.data.to && result.data.from > result.data.to) {
-    issues.push({
-      field: 'from',
-      rule: 'from_before_to',
-      message: `must be on or before to (${result.data.to})`,
-    });
-  }
-  if (!result.success || issues.length > 0) throw new UsageError('invalid arguments', issues, input);
-  return { json: v.json, query: result.data };
+const UNREACHABLE_NODE_CODES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'EPIPE',
+  'ENOTFOUND',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'EAI_AGAIN',
+]);
+
+/**
+ * Tells apart why PostgreSQL failed, by SQLSTATE (and the node-postgres client's own errors):
+ * the server is down or unreachable, the database does not exist (3D000), the login was refused
+ * (28P01 wrong password, 28000 unknown role or no pg_hba.conf entry, or a password the server
+ * asked for but DATABASE_URL lacks), the user may not read the tables (42501), or the database
+ * has no read models yet (42P01).
+ * @returns null for other errors (a bug or an unexpected server error)
+ */
+export function describePostgresError(err: unknown, databaseUrl: string): PostgresProblem | null {
+  const e = err as { code?: unknown; message?: unknown };
+  const code = typeof e?.code === 'string' ? e.code : '';
+  const reason = typeof e?.message === 'string' ? e.message : String(err);
+  const at = redactUrl(databaseUrl);
+  if (code === '3D000')
+    return new PostgresProblem(
+      'no_database',
+      `database ${JSON.stringify(databaseName(databaseUrl))} does not exist (the PostgreSQL server answered; DATABASE_URL is ${at}). ` +
+        'To fix: start the console (`npm start` or `npm run serve`) or the workers once with this DATABASE_URL ' +
+        '(they create the database and its tables), then import data (`npm run import:olist -- ../shared/data/olist`); ' +
+        'or check the database name in DATABASE_URL.',
+    );
+  if (code === '28P01' || code === '28000' || /\bSASL\b|SCRAM|password/i.test(code ? '' : reason))
+    return new PostgresProblem(
+      'login_refused',
+      `PostgreSQL at ${at} refused the login (${reason}). To fix: check the user and password in DATABASE_URL` +
+        ' (and that the server lets this user connect from here: pg_hba.conf).',
+    );
+  if (code === '42501')
+    return new PostgresProblem(
+      'permission_denied',
+      `the user in DATABASE_URL may not read the read models in ${at} (${reason}). ` +
+        'To fix: use the user that created them (the one the console and workers use) in DATABASE_URL.',
+    );
+  if (code === '42P01')
+    return new PostgresProblem(
+      'no_read_models',
+      `no read models in ${at} (${reason}): start the console or the workers once (they apply the migrations), ` +
+        'or point DATABASE_URL at the right database.',
+    );
+  if (
+    UNREACHABLE_NODE_CODES.has(code) ||
+    code.startsWith('08') ||
+    ['57P01', '57P02', '57P03', '53300'].includes(code) ||
+    /Connection terminated|connection timeout|timeout exceeded when trying to connect|terminating connection/i.test(
+      reason,
+    )
+  )
+    return new PostgresProblem('unreachable', new ServiceUnavailableError('postgres', at, reason).message);
+  return null;
 }
 
-class NoReadModelsError extends Error {}
+function databaseName(databaseUrl: string): string {
+  try {
+    return decodeURIComponent(new URL(databaseUrl).pathname.slice(1));
+  } catch {
+    return '(unknown)';
+  }
+}
 
 const pct = (x: number | null) => (x === null ? '-' : `${(x * 100).toFixed(1)} %`);
 
@@ -110,52 +202,74 @@ function formatKpiTable(s: KpiSummary): string {
   return rows.map(([k, v]) => `${k.padEnd(width)}${v}`).join('\n');
 }
 
-async function main(): Promise<number> {
-  const args = parseKpiArgs(process.argv.slice(2));
-  const config = loadConfig();
+/** Reads the summary from PostgreSQL (a small pool, closed afterwards). */
+async function readSummary(config: AppConfig, query: KpiQuery): Promise<KpiSummary> {
   const pool = createPool(config, 2);
   try {
-    await pingPostgres(pool, config.databaseUrl);
-    let summary: KpiSummary;
-    try {
-      summary = await queryKpiSummary(pool, args.query);
-    } catch (err) {
-      if ((err as { code?: string }).code === '42P01') {
-        throw new NoReadModelsError(
-          `no read models in ${redactUrl(config.databaseUrl)} (${(err as Error).message}): start the workers once (they apply the migrations), or point DATABASE_URL at the right database`,
-        );
-      }
-      throw err;
-    }
-    process.stdout.write(
-      args.json ? `${JSON.stringify(summary, null, 2)}\n` : `${formatKpiTable(summary)}\n`,
-    );
-    return 0;
+    await pool.query('SELECT 1'); // connection problems surface here, before the KPI query
+    return await queryKpiSummary(pool, query);
   } finally {
     await pool.end().catch(() => undefined);
   }
 }
 
-main().then(
-  (code) => process.exit(code),
-  (err: unknown) => {
-    if (err instanceof UsageError) {
-      const lines = err.issues.map(
-        (i) =>
-          `  ${i.field}: ${i.message}${err.input[i.field] !== undefined ? ` (got ${JSON.stringify(err.input[i.field])}; expected YYYY-MM-DD)` : ''}`,
+export interface KpiCliDeps {
+  /** Defaults to `process.env`. */
+  env?: NodeJS.ProcessEnv;
+  stdout(text: string): void;
+  stderr(text: string): void;
+  /** Reads the summary; PostgreSQL by default (tests pass a fake). */
+  read?: (config: AppConfig, query: KpiQuery) => Promise<KpiSummary>;
+}
+
+/**
+ * Runs the kpi command: the summary to stdout, one-line errors to stderr.
+ * @returns the exit code
+ */
+export async function runKpiCli(argv: readonly string[], deps: KpiCliDeps): Promise<number> {
+  const fail = (code: number, message: string) => {
+    deps.stderr(`kpi: ${message}\n`);
+    return code;
+  };
+  let args: ReturnType<typeof parseKpiArgs>;
+  let config: AppConfig;
+  try {
+    args = parseKpiArgs(argv);
+    if (args === 'help') {
+      deps.stdout(KPI_HELP);
+      return 0;
+    }
+    config = loadConfig(deps.env ?? process.env);
+  } catch (err) {
+    if (err instanceof UsageError) return fail(2, `${err.message}\n${KPI_USAGE}`);
+    if (err instanceof ConfigError) return fail(2, err.message);
+    throw err;
+  }
+  let summary: KpiSummary;
+  try {
+    summary = await (deps.read ?? readSummary)(config, args.query);
+  } catch (err) {
+    const problem = describePostgresError(err, config.databaseUrl);
+    if (problem) return fail(3, problem.message);
+    if (err instanceof ServiceUnavailableError) return fail(3, err.message);
+    throw err;
+  }
+  deps.stdout(args.json ? `${JSON.stringify(summary, null, 2)}\n` : `${formatKpiTable(summary)}\n`);
+  return 0;
+}
+
+// Run only as the entry point (`tsx scripts/kpi.ts`, CommonJS), not when a test imports it.
+if (typeof module !== 'undefined' && typeof require !== 'undefined' && require.main === module) {
+  runKpiCli(process.argv.slice(2), {
+    stdout: (text) => process.stdout.write(text),
+    stderr: (text) => process.stderr.write(text),
+  }).then(
+    (code) => process.exit(code),
+    (err: unknown) => {
+      process.stderr.write(
+        `kpi: failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`,
       );
-      process.stderr.write(`kpi: ${err.message}${lines.length ? `\n${lines.join('\n')}` : ''}\n${USAGE}\n`);
-      process.exit(2);
-    }
-    if (err instanceof ConfigError) {
-      process.stderr.write(`kpi: ${err.message}\n`);
-      process.exit(2);
-    }
-    if (err instanceof ServiceUnavailableError || err instanceof NoReadModelsError) {
-      process.stderr.write(`kpi: ${err.message}\n`);
-      process.exit(3);
-    }
-    process.stderr.write(`kpi: failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
-    process.exit(1);
-  },
-);
+      process.exit(1);
+    },
+  );
+}

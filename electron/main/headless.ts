@@ -5,7 +5,7 @@
  */
 import path from 'node:path';
 import { existsSync } from 'node:fs';
-import { loadConfig } from '../../runtime/config';
+import { isLoopback, loadConfig } from '../../runtime/config';
 import { findRepoRoot, migrationsDir } from '../../runtime/db';
 import { createLogger } from '../../runtime/logger';
 import { ServiceUnavailableError } from '../../runtime/service-errors';
@@ -14,7 +14,7 @@ import { forkSpawner } from './core/supervisor';
 
 async function main(): Promise<void> {
   const root = findRepoRoot();
-  const config = loadConfig(process.env, process.env.SCT_SETTINGS_FILE);
+  const config = loadConfig();
   const log = createLogger('main', config.logLevel);
   const rendererDir = path.join(root, 'out', 'renderer');
   if (!existsSync(path.join(rendererDir, 'index.html'))) {
@@ -23,13 +23,24 @@ async function main(): Promise<void> {
     );
     process.exit(2);
   }
+  const token = process.env.SCT_API_TOKEN || undefined;
+  if (token !== undefined && token.length < 16) {
+    process.stderr.write('SCT_API_TOKEN must be at least 16 characters (it is the console login).\n');
+    process.exit(2);
+  }
+  if (!isLoopback(config.apiHost)) {
+    log.warn(
+      { apiHost: config.apiHost },
+      'SCT_API_HOST is not a loopback address: the console and its API are reachable from other machines (token-protected, plain HTTP)',
+    );
+  }
   const core = await startCore({
     config,
     log,
     migrationsDir: migrationsDir(root),
     workersDir: path.join(root, 'out', 'workers'),
     spawn: forkSpawner,
-    token: process.env.SCT_API_TOKEN || undefined,
+    token,
     rendererDir,
   });
   const consoleUrl = `${core.url}/#token=${core.token}`;
@@ -45,6 +56,13 @@ main().catch((err: unknown) => {
     process.stderr.write(`Cannot start the console: ${err.message}\n`);
     process.exit(3);
   }
-  process.stderr.write(`Cannot start the console: ${(err as Error).message}\n`);
+  const e = err as NodeJS.ErrnoException;
+  if (e.code === 'EADDRINUSE') {
+    process.stderr.write(
+      `Cannot start the console: the API port is already in use (${e.message}). Set SCT_API_PORT to a free port, or 0 to pick one.\n`,
+    );
+    process.exit(2);
+  }
+  process.stderr.write(`Cannot start the console: ${e.message}\n`);
   process.exit(1);
 });

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EVENT_TYPES, type SupplyChainEvent } from '../../contracts';
-import { formatSummary, importOlist } from './import';
+import { formatSummary, importOlist, MAX_BATCH_SIZE } from './import';
 import { loadOlistFolder, OlistInputError, resolveOlistFiles } from './read';
 
 const ORDERS_HEADER =
@@ -176,6 +176,41 @@ describe('importOlist', () => {
     });
     expect(maxActive).toBe(1);
     expect(acknowledged.length).toBeGreaterThan(2);
+  });
+
+  it('the summary says that a re-run (also with another --site-tz) is skipped by event id', async () => {
+    const text = formatSummary(await importOlist({ folder: dir, publish: recorder().publish }));
+    expect(text).toContain('events published (acknowledged)');
+    expect(text).toContain('The workers skip every event whose id');
+    expect(text).toContain('changes nothing, even with a different --site-tz: the first import wins');
+    expect(text).toContain('use a fresh deployment (new SCT_TOPIC_PREFIX and database; see --help)');
+  });
+
+  it('rejects a batch size outside 1..MAX_BATCH_SIZE before publishing anything', async () => {
+    for (const batchSize of [0, MAX_BATCH_SIZE + 1, 100_000_000, 2.5]) {
+      const rec = recorder();
+      await expect(importOlist({ folder: dir, batchSize, publish: rec.publish })).rejects.toThrow(
+        `batchSize must be a whole number from 1 to ${MAX_BATCH_SIZE} (got ${batchSize})`,
+      );
+      expect(rec.calls).toHaveLength(0);
+    }
+  });
+
+  it('publishes data read beforehand (the CLI reads every file before connecting)', async () => {
+    const data = await loadOlistFolder(dir, 2);
+    const rec = recorder();
+    const s = await importOlist({
+      folder: 'unused-when-data-is-given',
+      data,
+      readSeconds: 1.5,
+      publish: rec.publish,
+    });
+    expect(s.ordersRead).toBe(2);
+    expect(s.readSeconds).toBe(1.5);
+    expect(s.durationSeconds).toBeGreaterThanOrEqual(1.5);
+    expect(new Set(rec.calls.flat().map((e) => e.subject))).toEqual(
+      new Set(['o1clean', 'o2handover', 'shp-o1clean', 'shp-o2handover']),
+    );
   });
 
   it('surfaces a publish failure (nothing reported as published)', async () => {

@@ -3,7 +3,7 @@
  */
 import { createReadStream, existsSync, statSync } from 'node:fs';
 import path from 'node:path';
-import { parse } from 'csv-parse';
+import { CsvError, parse } from 'csv-parse';
 
 /** One row of `olist_orders_dataset.csv` (every value a string; empty = unknown). */
 export interface OlistOrderRow {
@@ -68,28 +68,101 @@ export function resolveOlistFiles(folder: string): Record<keyof typeof OLIST_FIL
 /**
  * Streams the rows of a CSV file with a header line as objects keyed by column name.
  * Handles a UTF-8 byte-order mark and quoted or unquoted values alike.
- * @throws OlistInputError when a required column is missing from the header
+ *
+ * Every way the file can be unusable is an {@link OlistInputError} with one line naming the file:
+ * unreadable (permissions, a folder), empty (no header line), a header without a required column
+ * or with a duplicate column, and any CSV syntax error (an unclosed quote, a row with more or
+ * fewer fields than the header, text after a closing quote, ...), with the line where the
+ * offending row starts, its row number and the parser's reason.
+ * @throws OlistInputError as above
  */
 export async function* readCsvRows<T extends object>(
   file: string,
   requiredColumns: readonly (keyof T & string)[],
 ): AsyncGenerator<T> {
-  const parser = createReadStream(file).pipe(
-    parse({ columns: true, bom: true, skip_empty_lines: true, trim: true, relax_column_count: false }),
+  // Where the last complete record (header included) ended, updated by the parser itself: it parses
+  // a whole chunk before the loop below sees its rows, so the loop cannot know where it failed.
+  const at: ParsePosition = { lastLine: 0, lastEmptyLines: 0, records: 0 };
+  const source = createReadStream(file);
+  const parser = source.pipe(
+    parse({
+      bom: true,
+      skip_empty_lines: true,
+      trim: true,
+      relax_column_count: false,
+      on_record: (record: string[], info: { lines: number; empty_lines: number }) => {
+        at.lastLine = info.lines;
+        at.lastEmptyLines = info.empty_lines;
+        at.records += 1;
+        return record;
+      },
+    }),
   );
-  let checked = false;
-  for await (const record of parser as AsyncIterable<Record<string, string>>) {
-    if (!checked) {
-      const missing = requiredColumns.filter((c) => !(c in record));
-      if (missing.length > 0)
-        throw new OlistInputError(
-          `${file}: missing column${missing.length > 1 ? 's' : ''} ${missing.join(', ')}`,
-        );
-      checked = true;
+  // pipe() does not forward a read error (EACCES, EISDIR): without this the loop would wait forever.
+  source.on('error', (err) => parser.destroy(err));
+  let header: string[] | null = null;
+  try {
+    for await (const record of parser as AsyncIterable<string[]>) {
+      if (header === null) {
+        header = record;
+        checkHeader(file, header, requiredColumns);
+        continue;
+      }
+      const row: Record<string, string> = {};
+      header.forEach((column, i) => (row[column] = record[i]!));
+      yield row as T;
     }
-    yield record as T;
+  } catch (err) {
+    if (err instanceof OlistInputError) throw err;
+    throw describeReadError(file, err, at);
+  } finally {
+    source.destroy();
+    parser.destroy();
   }
+  if (header === null) throw new OlistInputError(`${file}: the file is empty (expected a header line)`);
 }
+
+interface ParsePosition {
+  /** Line on which the last complete record ended (1-based; 0 before the first). */
+  lastLine: number;
+  /** Empty lines skipped up to then. */
+  lastEmptyLines: number;
+  /** Complete records so far, the header included. */
+  records: number;
+}
+
+function checkHeader(file: string, header: string[], required: readonly string[]): void {
+  const duplicates = [...new Set(header.filter((c, i) => header.indexOf(c) !== i))];
+  if (duplicates.length > 0)
+    throw new OlistInputError(
+      `${file}: line 1 (header): duplicate column${duplicates.length > 1 ? 's' : ''} ${duplicates.join(', ')}`,
+    );
+  const missing = required.filter((c) => !header.includes(c));
+  if (missing.length > 0)
+    throw new OlistInputError(
+      `${file}: line 1 (header): missing column${missing.length > 1 ? 's' : ''} ${missing.join(', ')} (found: ${header.join(', ')})`,
+    );
+}
+
+/**
+ * One line for a failed read: a csv-parse error gets the line where the bad record starts, its
+ * row number (1 = the first row after the header) and the parser's reason; a file-system error
+ * its reason.
+ */
+function describeReadError(file: string, err: unknown, at: ParsePosition): OlistInputError {
+  const reason = oneLine(err instanceof Error ? err.message : String(err));
+  if (err instanceof CsvError) {
+    // Empty lines skipped after the last complete record precede the bad one.
+    const emptyLines = (err as CsvError & { empty_lines?: unknown }).empty_lines;
+    const skipped = typeof emptyLines === 'number' ? Math.max(0, emptyLines - at.lastEmptyLines) : 0;
+    const line = at.lastLine + 1 + skipped;
+    const where = at.records === 0 ? `line ${line} (header)` : `line ${line} (row ${at.records})`;
+    return new OlistInputError(`${file}: ${where}: invalid CSV: ${reason}`, { cause: err });
+  }
+  return new OlistInputError(`${file}: cannot read the file: ${reason}`, { cause: err });
+}
+
+const oneLine = (text: string) => text.replace(/\s*\n\s*/g, ' ').trim();
 
 /** Everything the mapping needs, loaded from one Olist folder. */
 export interface OlistData {

@@ -78,6 +78,30 @@ describe('pipeline', () => {
     expect(order.history.map((h) => h.type)).toEqual(['sct.order.created.v1', 'sct.order.approved.v1']);
   });
 
+  it('refuses an event id reused for another entity (409) and accepts CloudEvents content type', async () => {
+    const first = orderCreated(`o-${randomUUID().slice(0, 8)}`);
+    const res = await d.api('/api/events', {
+      method: 'POST',
+      body: JSON.stringify(first),
+      headers: { 'content-type': 'application/cloudevents+json' },
+    });
+    expect(res.status).toBe(202);
+    await waitFor('first applied', () => getOrder(first.subject));
+    const reused = await inject({ ...first, subject: `o-${randomUUID().slice(0, 8)}` });
+    expect(reused.status).toBe(409);
+    expect(await reused.json()).toMatchObject({
+      error: 'idempotency_conflict',
+      issues: [{ field: 'id', rule: 'idempotency_key_reused' }],
+    });
+    const inBatch = await d.api('/api/events/batch', {
+      method: 'POST',
+      body: JSON.stringify({ events: [orderCreated('o-a'), { ...orderCreated('o-b'), id: first.id }] }),
+    });
+    expect(inBatch.status).toBe(409);
+    expect(((await inBatch.json()) as { index: number }).index).toBe(1);
+    expect((await inject(first)).status).toBe(202); // the same event again: a harmless retry
+  });
+
   it('places a late event by event time and never moves status backwards', async () => {
     const id = `o-${randomUUID().slice(0, 8)}`;
     const events = [

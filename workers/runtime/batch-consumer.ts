@@ -14,7 +14,13 @@
  * projection may write Redis. Kafka delivers at least once; the read models see each event once.
  */
 import type { Consumer, EachBatchPayload, Kafka, KafkaMessage } from 'kafkajs';
-import { HEADERS, validateEvent, type SupplyChainEvent, type TopicNames } from '../../contracts';
+import {
+  HEADERS,
+  topicForType,
+  validateEvent,
+  type SupplyChainEvent,
+  type TopicNames,
+} from '../../contracts';
 import { connectOrExplain, EventPublisher } from '../../runtime/kafka';
 import { isDatabaseUnavailable, withTransaction, type Pool, type PoolClient } from '../../runtime/db';
 import type { Logger } from '../../runtime/logger';
@@ -72,6 +78,8 @@ export interface BatchConsumerOptions {
 /** Parses and validates one Kafka message; returns the event or the reason it is poison. */
 export function decodeMessage(
   message: KafkaMessage,
+  topic?: string,
+  topics?: TopicNames,
 ): { event: SupplyChainEvent } | { error: string; eventId: string | null; eventType: string | null } {
   const text = message.value?.toString('utf8') ?? '';
   const headerId = message.headers?.[HEADERS.id]?.toString() ?? null;
@@ -86,10 +94,24 @@ export function decodeMessage(
       eventType: headerType,
     };
   }
+  // Name the event in the dead letter even when it is invalid, if its JSON says what it is.
+  const attrs = json !== null && typeof json === 'object' ? (json as Record<string, unknown>) : {};
+  const eventId = typeof attrs.id === 'string' ? attrs.id.slice(0, 200) : headerId;
+  const eventType = typeof attrs.type === 'string' ? attrs.type.slice(0, 200) : headerType;
   const result = validateEvent(json);
-  if (result.ok) return { event: result.event };
-  const detail = result.issues.map((i) => `${i.field}: ${i.rule} (${i.message})`).join('; ');
-  return { error: `schema validation failed: ${detail}`, eventId: headerId, eventType: headerType };
+  if (!result.ok) {
+    const detail = result.issues.map((i) => `${i.field}: ${i.rule} (${i.message})`).join('; ');
+    return { error: `schema validation failed: ${detail}`, eventId, eventType };
+  }
+  // A valid event on the wrong topic (a producer bug) would corrupt the other entity's model.
+  if (topic && topics && topicForType(topics, result.event.type) !== topic) {
+    return {
+      error: `event type ${result.event.type} does not belong on topic ${topic} (expected ${topicForType(topics, result.event.type)})`,
+      eventId,
+      eventType,
+    };
+  }
+  return { event: result.event };
 }
 
 /**
@@ -194,7 +216,10 @@ async function handleBatch<O>(
   const partition = batch.partition;
 
   // Decode outside the transaction; schema poison goes to the dead-letter topic first (acks=all).
-  const decoded = batch.messages.map((message) => ({ message, result: decodeMessage(message) }));
+  const decoded = batch.messages.map((message) => ({
+    message,
+    result: decodeMessage(message, topic, opts.topics),
+  }));
   const invalid: PoisonMessage[] = [];
   for (const { message, result } of decoded) {
     if ('error' in result)

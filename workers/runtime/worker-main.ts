@@ -12,6 +12,7 @@ import { createLogger, type Logger } from '../../runtime/logger';
 import { createRedis, type RedisClient } from '../../runtime/redis';
 import { ServiceUnavailableError } from '../../runtime/service-errors';
 import { runBatchConsumer, type Projection } from './batch-consumer';
+import type { TopicNames } from '../../contracts';
 
 /** Exit code meaning "a dependency is down" (the supervisor backs off longer). */
 export const EXIT_DEPENDENCY_DOWN = 3;
@@ -39,7 +40,8 @@ export async function startWorker(
 ): Promise<void> {
   let config: AppConfig;
   try {
-    config = loadConfig(process.env, configPathFromArgv(process.argv));
+    const file = configPathFromArgv(process.argv);
+    config = file ? loadConfig(process.env, file, {}, true) : loadConfig(process.env);
   } catch (err) {
     process.stderr.write(`${name}: ${(err as Error).message}\n`);
     process.exit(2);
@@ -62,8 +64,7 @@ export async function startWorker(
   process.once('SIGINT', () => void shutdown(0));
 
   try {
-    await migrate(config, migrationsDir(findRepoRoot()));
-    const topics = await ensureTopics(kafka, config);
+    const topics = await prepareStorage(config, kafka);
     publisher = new EventPublisher(kafka, topics, config.kafkaBrokers);
     const projection = makeProjection({ config, pool, redis, log });
     rebuildCacheOnConnect(redis, projection, log);
@@ -116,4 +117,24 @@ function rebuildCacheOnConnect(redis: RedisClient, projection: Projection<unknow
   };
   redis.on('ready', rebuild);
   if (redis.status === 'ready') rebuild();
+}
+
+/**
+ * Applies migrations and creates topics. Under the supervisor (an IPC channel is present) an
+ * outage throws, the worker exits with code 3 and the supervisor backs off; started on its own,
+ * the worker waits for the dependency, retrying with backoff up to 30 s.
+ */
+async function prepareStorage(config: AppConfig, kafka: ReturnType<typeof createKafka>): Promise<TopicNames> {
+  const supervised =
+    typeof process.send === 'function' || Boolean((process as { parentPort?: unknown }).parentPort);
+  for (let delay = 1_000; ; delay = Math.min(delay * 2, 30_000)) {
+    try {
+      await migrate(config, migrationsDir(findRepoRoot()));
+      return await ensureTopics(kafka, config);
+    } catch (err) {
+      if (!(err instanceof ServiceUnavailableError) || supervised) throw err;
+      process.stderr.write(`${err.message} Retrying in ${delay / 1000} s.\n`);
+      await new Promise((r) => setTimeout(r, delay));
+    }
+  }
 }

@@ -9,7 +9,8 @@ import { randomBytes } from 'node:crypto';
 import { userInfo } from 'node:os';
 import type { FastifyInstance } from 'fastify';
 import type { ChangeNotification } from '../../../contracts';
-import type { AppConfig } from '../../../runtime/config';
+import { redactUrl, type AppConfig } from '../../../runtime/config';
+import { howToStart } from '../../../runtime/service-errors';
 import { createPool, migrate, pingPostgres, type Pool } from '../../../runtime/db';
 import { createKafka, ensureTopics, EventPublisher } from '../../../runtime/kafka';
 import type { Logger } from '../../../runtime/logger';
@@ -68,6 +69,15 @@ export async function startCore(opts: CoreOptions): Promise<Core> {
     await closeAll();
     throw err;
   }
+
+  setTimeout(() => {
+    if (redis.status !== 'ready') {
+      log.warn(
+        { redis: redactUrl(config.redisUrl) },
+        `Redis is not reachable: the console works from PostgreSQL, without live updates. To fix: ${howToStart('redis')}`,
+      );
+    }
+  }, 3_000).unref();
 
   const listeners = new Set<(n: ChangeNotification) => void>();
   relayChanges(subscriber, redisKeys(config.topicPrefix).changes, listeners, log);

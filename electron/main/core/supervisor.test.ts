@@ -3,16 +3,16 @@ import { createLogger } from '../../../runtime/logger';
 import { Supervisor, type SupervisedProcess, type Spawner } from './supervisor';
 
 class FakeProcess implements SupervisedProcess {
-  private listeners: ((code: number | null) => void)[] = [];
+  private listeners: ((code: number | null, signal?: string | null) => void)[] = [];
   constructor(readonly pid: number) {}
-  kill = vi.fn((_signal?: NodeJS.Signals) => this.exit(null));
-  onExit(listener: (code: number | null) => void): void {
+  kill = vi.fn((signal?: NodeJS.Signals) => this.exit(null, signal ?? 'SIGTERM'));
+  onExit(listener: (code: number | null, signal?: string | null) => void): void {
     this.listeners.push(listener);
   }
-  exit(code: number | null): void {
+  exit(code: number | null, signal: string | null = null): void {
     const ls = this.listeners;
     this.listeners = [];
-    for (const l of ls) l(code);
+    for (const l of ls) l(code, signal);
   }
 }
 
@@ -47,6 +47,11 @@ describe('Supervisor', () => {
     expect(spawned).toHaveLength(5);
     h = sup.health().find((w) => w.name === 'order-processor')!;
     expect(h).toMatchObject({ state: 'running', restarts: 2, pid: 104 });
+    sup.signal('shipment-tracker', 'SIGKILL');
+    expect(sup.health().find((w) => w.name === 'shipment-tracker')).toMatchObject({
+      lastExitCode: null,
+      lastSignal: 'SIGKILL',
+    });
     const stopping = sup.stop();
     await stopping;
     expect(sup.health().every((w) => w.state === 'stopped')).toBe(true);

@@ -16,8 +16,8 @@ export interface SupervisedProcess {
   readonly pid: number | null;
   /** Sends SIGTERM (graceful) or SIGKILL. */
   kill(signal?: NodeJS.Signals): void;
-  /** Called once when the process exits, with its exit code (null when killed by a signal). */
-  onExit(listener: (code: number | null) => void): void;
+  /** Called once when the process exits, with its exit code (null when killed by a signal) and the signal. */
+  onExit(listener: (code: number | null, signal?: string | null) => void): void;
 }
 
 /** Starts a worker script with an environment. */
@@ -31,7 +31,7 @@ export const forkSpawner: Spawner = (_name, script, env) => {
       return child.pid ?? null;
     },
     kill: (signal = 'SIGTERM') => void child.kill(signal),
-    onExit: (listener) => void child.once('exit', (code) => listener(code)),
+    onExit: (listener) => void child.once('exit', (code, signal) => listener(code, signal)),
   };
 };
 
@@ -66,7 +66,7 @@ export class Supervisor {
       this.slots.set(name, {
         name,
         process: null,
-        health: { name, state: 'stopped', pid: null, restarts: 0, lastExitCode: null },
+        health: { name, state: 'stopped', pid: null, restarts: 0, lastExitCode: null, lastSignal: null },
         consecutiveCrashes: 0,
         startedAt: 0,
         timer: null,
@@ -94,8 +94,12 @@ export class Supervisor {
     this.stopping = true;
     const waits = [...this.slots.values()].map((slot) => {
       if (slot.timer) clearTimeout(slot.timer);
+      slot.timer = null;
       const proc = slot.process;
-      if (!proc) return Promise.resolve();
+      if (!proc) {
+        slot.health.state = 'stopped'; // was waiting to restart
+        return Promise.resolve();
+      }
       return new Promise<void>((resolve) => {
         const t = setTimeout(() => {
           proc.kill('SIGKILL');
@@ -120,14 +124,15 @@ export class Supervisor {
     slot.startedAt = Date.now();
     slot.health.pid = proc.pid;
     slot.health.state = 'running';
-    proc.onExit((code) => this.onExit(slot, proc, code));
+    proc.onExit((code, signal) => this.onExit(slot, proc, code, signal ?? null));
   }
 
-  private onExit(slot: Slot, proc: SupervisedProcess, code: number | null): void {
+  private onExit(slot: Slot, proc: SupervisedProcess, code: number | null, signal: string | null): void {
     if (slot.process !== proc) return;
     slot.process = null;
     slot.health.pid = null;
     slot.health.lastExitCode = code;
+    slot.health.lastSignal = signal;
     if (this.stopping) {
       slot.health.state = 'stopped';
       return;
@@ -140,7 +145,7 @@ export class Supervisor {
     );
     slot.health.state = 'crashed';
     slot.health.restarts += 1;
-    this.opts.log.warn({ worker: slot.name, code, restartInMs: delay }, 'worker exited; restarting');
+    this.opts.log.warn({ worker: slot.name, code, signal, restartInMs: delay }, 'worker exited; restarting');
     slot.timer = setTimeout(() => this.launch(slot), delay);
   }
 }

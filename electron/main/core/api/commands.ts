@@ -49,9 +49,67 @@ export async function injectEvents(deps: CommandDeps, inputs: unknown[]): Promis
     if (!result.ok) throw new ValidationFailedError(result.issues, inputs.length > 1 ? index : undefined);
     events.push(result.event);
   });
+  await checkIdempotencyKeys(deps, events);
   const results = await deps.publisher.publish(events);
   await audit(deps, events, results);
   return results;
+}
+
+/** An event id (idempotency key) already names a different event (HTTP 409). */
+export class IdempotencyConflictError extends Error {
+  override name = 'IdempotencyConflictError';
+  constructor(
+    readonly id: string,
+    readonly index: number | undefined,
+    detail: string,
+  ) {
+    super(`event id ${id} is already used by ${detail}: an id may name one event only`);
+  }
+}
+
+/**
+ * The same id sent again for the same entity and type is a harmless retry (applied once). The
+ * same id for another entity or type would be silently skipped by the workers: refuse it. Reads
+ * the history tables; when PostgreSQL is down the check is skipped (injection must not depend on
+ * the read side) and the workers' idempotency still holds.
+ * @throws IdempotencyConflictError
+ */
+async function checkIdempotencyKeys(deps: CommandDeps, events: SupplyChainEvent[]): Promise<void> {
+  const seen = new Map<string, SupplyChainEvent>();
+  events.forEach((e, i) => {
+    const first = seen.get(e.id);
+    if (first && (first.subject !== e.subject || first.type !== e.type)) {
+      throw new IdempotencyConflictError(
+        e.id,
+        events.length > 1 ? i : undefined,
+        `${first.type} for ${first.subject} earlier in this batch`,
+      );
+    }
+    seen.set(e.id, e);
+  });
+  let rows: { id: string; subject: string; type: string }[];
+  try {
+    ({ rows } = await deps.pool.query<{ id: string; subject: string; type: string }>(
+      `SELECT event_id::text AS id, order_id AS subject, type FROM order_events WHERE event_id = ANY($1::uuid[])
+       UNION ALL
+       SELECT event_id::text, shipment_id, type FROM shipment_checkpoints WHERE event_id = ANY($1::uuid[])`,
+      [[...seen.keys()]],
+    ));
+  } catch (err) {
+    deps.log.warn({ err: String(err) }, 'idempotency check skipped: PostgreSQL unavailable');
+    return;
+  }
+  for (const row of rows) {
+    const index = events.findIndex((e) => e.id === row.id);
+    const e = events[index]!;
+    if (e.subject !== row.subject || e.type !== row.type) {
+      throw new IdempotencyConflictError(
+        e.id,
+        events.length > 1 ? index : undefined,
+        `${row.type} for ${row.subject}`,
+      );
+    }
+  }
 }
 
 async function audit(deps: CommandDeps, events: SupplyChainEvent[], results: InjectResult[]): Promise<void> {

@@ -68,7 +68,12 @@ export function healthChecker(deps: HealthDeps): () => Promise<StackHealth> {
         }
       }),
       probe('postgres', redactUrl(deps.config.databaseUrl), () => deps.pool.query('SELECT 1')),
-      probe('redis', redactUrl(deps.config.redisUrl), () => deps.redis.ping()),
+      probe('redis', redactUrl(deps.config.redisUrl), async () => {
+        // The client fails fast while disconnected; say so instead of its internal wording.
+        if (deps.redis.status !== 'ready')
+          throw new Error(`connection refused or lost (client ${deps.redis.status})`);
+        await deps.redis.ping();
+      }),
     ]);
     let workers = deps.workers();
     if (services.every((x) => x.state === 'up')) {

@@ -34,7 +34,7 @@ import type { Logger } from '../../../../runtime/logger';
 import { redisKeys, type RedisClient } from '../../../../runtime/redis';
 import { ServiceUnavailableError } from '../../../../runtime/service-errors';
 import { isDatabaseUnavailable } from '../../../../runtime/db';
-import { injectEvents, ValidationFailedError, type CommandDeps } from './commands';
+import { IdempotencyConflictError, injectEvents, ValidationFailedError, type CommandDeps } from './commands';
 import { listDeadLetters, redriveDeadLetters } from './dead-letters';
 import { getOrder, getShipment, listOrders, lookupEntity } from './queries';
 
@@ -67,6 +67,12 @@ export async function buildApiServer(deps: ApiDeps): Promise<FastifyInstance> {
   }).withTypeProvider<ZodTypeProvider>();
   // Bodies are JSON only: anything else is 415, not a string that fails validation later.
   app.removeContentTypeParser('text/plain');
+  // CloudEvents structured mode (application/cloudevents+json) is JSON too.
+  app.addContentTypeParser(
+    'application/cloudevents+json',
+    { parseAs: 'string' },
+    app.getDefaultJsonParser('error', 'error'),
+  );
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   await app.register(fastifySwagger, {
@@ -220,6 +226,15 @@ function sendError(reply: FastifyReply, err: unknown, log: Logger): FastifyReply
       issues,
     };
     return reply.code(400).send(body);
+  }
+  if (err instanceof IdempotencyConflictError) {
+    const body: ApiError = {
+      error: 'idempotency_conflict',
+      message: err.message,
+      issues: [{ field: 'id', rule: 'idempotency_key_reused', message: err.message }],
+    };
+    if (err.index !== undefined) body.index = err.index;
+    return reply.code(409).send(body);
   }
   if (err instanceof ServiceUnavailableError) {
     const error = err.service === 'kafka' ? 'broker_unavailable' : `${err.service}_unavailable`;

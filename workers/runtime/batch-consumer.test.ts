@@ -1,0 +1,57 @@
+import { describe, expect, it } from 'vitest';
+import type { KafkaMessage } from 'kafkajs';
+import { topicNames } from '../../contracts';
+import { decodeMessage } from './batch-consumer';
+
+const topics = topicNames('t');
+const message = (value: string): KafkaMessage =>
+  ({
+    key: Buffer.from('k'),
+    value: Buffer.from(value),
+    offset: '0',
+    timestamp: '0',
+    attributes: 0,
+    headers: {},
+  }) as KafkaMessage;
+const shipmentCreated = {
+  specversion: '1.0',
+  id: '3f1c2a4e-8b7d-4c2a-9e1f-0a1b2c3d4e5f',
+  source: 'test',
+  type: 'sct.shipment.created.v1',
+  subject: 's-1',
+  time: '2024-03-01T12:00:00Z',
+  data: {
+    orderId: 'o-1',
+    carrier: 'UPS',
+    trackingNumber: '1Z',
+    origin: 'A',
+    destination: 'B',
+    promisedDate: '2024-03-05',
+  },
+};
+
+describe('decodeMessage', () => {
+  it('accepts a valid event on its own topic', () => {
+    expect('event' in decodeMessage(message(JSON.stringify(shipmentCreated)), topics.shipments, topics)).toBe(
+      true,
+    );
+  });
+  it('rejects a valid event produced to the wrong topic', () => {
+    const r = decodeMessage(message(JSON.stringify(shipmentCreated)), topics.orders, topics);
+    expect(r).toMatchObject({ eventType: 'sct.shipment.created.v1' });
+    expect('error' in r && r.error).toMatch(/does not belong on topic t\.orders/);
+  });
+  it('names the event of an invalid payload when its JSON says what it is', () => {
+    const r = decodeMessage(
+      message(JSON.stringify({ ...shipmentCreated, time: 'yesterday' })),
+      topics.shipments,
+      topics,
+    );
+    expect(r).toMatchObject({ eventId: shipmentCreated.id, eventType: 'sct.shipment.created.v1' });
+    expect('error' in r && r.error).toMatch(/^schema validation failed: time/);
+  });
+  it('parks a non-JSON value with the reason', () => {
+    const r = decodeMessage(message('{oops'), topics.orders, topics);
+    expect('error' in r && r.error).toMatch(/^value is not JSON/);
+  });
+});
