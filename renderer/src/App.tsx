@@ -20,9 +20,9 @@ import { OrdersList } from './screens/OrdersList';
 import { Pipeline } from './screens/Pipeline';
 import { ShipmentTimeline } from './screens/ShipmentTimeline';
 import { TokenScreen } from './screens/TokenScreen';
-import { useConnection } from './state/connection';
+import { useConnection, watchTokenLinks } from './state/connection';
 import { startHealthPolling } from './state/health';
-import { startLive } from './state/live';
+import { startLive, startRedisFallback } from './state/live';
 
 /** Title of a route, for the header and the window title. */
 export function routeTitle(route: Route): string {
@@ -87,6 +87,7 @@ function Console(): ReactNode {
   const route = useRoute();
   useEffect(() => startLive(), []);
   useEffect(() => startHealthPolling(), []);
+  useEffect(() => startRedisFallback(), []);
   useEffect(() => {
     document.title = `${routeTitle(route)} · Supply Chain Event Tracker`;
   }, [route]);
@@ -114,6 +115,7 @@ export function App(): ReactNode {
   useEffect(() => {
     if (useConnection.getState().state.phase === 'starting') void useConnection.getState().start();
   }, []);
+  useEffect(() => watchTokenLinks(), []);
   switch (state.phase) {
     case 'starting':
       return <div className="gate placeholder">Connecting to the console API…</div>;

@@ -261,6 +261,16 @@ describe('console in Chromium', () => {
     await shot('09-pipeline');
   });
 
+  it('signs in from the token link opened in a tab that shows the token prompt, without a reload', async () => {
+    await page.getByTestId('sign-out').click();
+    await page.getByTestId('token-screen').waitFor();
+    await page.evaluate(() => ((window as unknown as { __noReload: boolean }).__noReload = true));
+    await page.evaluate((token) => (window.location.hash = `token=${token}`), consoleApp.token);
+    await page.getByTestId('kpi-otd').waitFor();
+    expect(page.url()).not.toContain('token=');
+    expect(await page.evaluate(() => (window as unknown as { __noReload?: boolean }).__noReload)).toBe(true);
+  });
+
   it('ran without console errors or CSP violations', () => {
     expect(consoleErrors.filter((e) => !e.includes('favicon'))).toEqual([]);
   });

@@ -36,7 +36,7 @@ import type { ApiConnection } from '../../../contracts/ipc';
 import { backoffDelay, type BackoffOptions } from './backoff';
 import { parseChangeNotification } from './notifications';
 import { SseParser } from './sse';
-import { resolveBrowserToken, TOKEN_STORAGE_KEY } from './token';
+import { readTokenLink, resolveBrowserToken, TOKEN_STORAGE_KEY } from './token';
 
 /** How the console reached its API. */
 export type ConnectionMode = 'desktop' | 'browser';
@@ -96,6 +96,26 @@ export function submitToken(token: string): ConnectionResolution {
   safeSessionStorage().setItem(TOKEN_STORAGE_KEY, trimmed);
   active = { baseUrl: trimSlash(window.location.origin), token: trimmed, mode: 'browser' };
   return { kind: 'ready', mode: 'browser', baseUrl: active.baseUrl };
+}
+
+/**
+ * Browser mode: handles a `#token=...` link that arrived after start-up (a `hashchange`: the
+ * printed URL opened in this tab while it shows the token screen or the console). Strips the
+ * token from the address bar; signs in with it when it differs from the token in use.
+ * Returns null when the hash is no token link (or in the desktop console), `unchanged` when it
+ * carries the token already in use (or none), else the new connection.
+ */
+export function takeTokenLink(): ConnectionResolution | 'unchanged' | null {
+  if (window.sctDesktop) return null;
+  const link = readTokenLink(window.location.hash, active?.mode === 'browser' ? active.token : null);
+  if (!link) return null;
+  window.history.replaceState(
+    window.history.state,
+    '',
+    `${window.location.pathname}${window.location.search}${link.replaceHash}`,
+  );
+  if (!link.changed || !link.token) return 'unchanged';
+  return submitToken(link.token);
 }
 
 /** Browser mode: forgets the stored token (after a 401 or on "sign out"). */

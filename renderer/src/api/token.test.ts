@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { resolveBrowserToken, takeTokenFromHash, TOKEN_STORAGE_KEY, type TokenStorage } from './token';
+import {
+  readTokenLink,
+  resolveBrowserToken,
+  takeTokenFromHash,
+  TOKEN_STORAGE_KEY,
+  type TokenStorage,
+} from './token';
 
 function fakeStorage(initial: Record<string, string> = {}): TokenStorage & { data: Map<string, string> } {
   const data = new Map(Object.entries(initial));
@@ -33,5 +39,21 @@ describe('console token', () => {
     });
     expect(resolveBrowserToken('', fakeStorage())).toEqual({ token: null, replaceHash: null });
     expect(resolveBrowserToken('#token=', fakeStorage())).toEqual({ token: null, replaceHash: '#/' });
+  });
+  it('picks up a token link that arrives by hashchange (token screen or running console)', () => {
+    // Signed out (token screen): any token in the link signs in.
+    expect(readTokenLink('#token=abc', null)).toEqual({ token: 'abc', replaceHash: '#/', changed: true });
+    expect(readTokenLink('#token=abc&route=/orders', null)).toEqual({
+      token: 'abc',
+      replaceHash: '#/orders',
+      changed: true,
+    });
+    // Running with that token already: only strip it from the address bar; another token switches.
+    expect(readTokenLink('#token=abc', 'abc')).toMatchObject({ changed: false, replaceHash: '#/' });
+    expect(readTokenLink('#token=xyz', 'abc')).toMatchObject({ token: 'xyz', changed: true });
+    // An empty token is stripped but signs nothing in; a normal route is not a link.
+    expect(readTokenLink('#token=', null)).toEqual({ token: null, replaceHash: '#/', changed: false });
+    expect(readTokenLink('#/orders', null)).toBeNull();
+    expect(readTokenLink('', 'abc')).toBeNull();
   });
 });

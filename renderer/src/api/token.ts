@@ -50,3 +50,25 @@ export function resolveBrowserToken(
   const replaceHash = fromHash.hash !== hash ? fromHash.hash : null;
   return { token: stored && stored.trim() ? stored : null, replaceHash };
 }
+
+/** A `#token=...` link opened in a tab that is already running (see {@link readTokenLink}). */
+export interface TokenLink {
+  /** The token it carries; null for an empty `#token=`. */
+  token: string | null;
+  /** The hash to show instead (`#/` or the link's route). */
+  replaceHash: string;
+  /** True when it carries a token other than `currentToken` (so the console must sign in with it). */
+  changed: boolean;
+}
+
+/**
+ * Reads a login link that arrived by `hashchange` (the printed URL opened in a tab that already
+ * shows the token screen or the console). Null when the hash is no `#token=` link.
+ *
+ * @param currentToken the token the console is using now, or null when signed out
+ */
+export function readTokenLink(hash: string, currentToken: string | null): TokenLink | null {
+  const { token, hash: replaceHash } = takeTokenFromHash(hash);
+  if (replaceHash === hash) return null;
+  return { token, replaceHash, changed: token !== null && token !== currentToken };
+}

@@ -5,7 +5,7 @@
 import type { ReactNode } from 'react';
 import type { ServiceHealth, WorkerHealth } from '../../../contracts/api';
 import { formatInstant } from '../lib/format';
-import { lagText, lagTone, stripLagLabel } from '../lib/pipeline';
+import { lagText, lagTone, lastExitText, stripLagLabel } from '../lib/pipeline';
 import { serviceLabel, useHealth } from '../state/health';
 
 const WORKER_OK: ReadonlySet<WorkerHealth['state']> = new Set(['running']);
@@ -40,7 +40,7 @@ function WorkerItem({ worker }: { worker: WorkerHealth }): ReactNode {
     `${worker.name}: ${worker.state}`,
     worker.pid !== null ? `pid ${worker.pid}` : null,
     `${worker.restarts} restart${worker.restarts === 1 ? '' : 's'}`,
-    worker.lastExitCode !== null ? `last exit code ${worker.lastExitCode}` : null,
+    lastExitText(worker),
     lagText(worker),
   ]
     .filter(Boolean)
@@ -124,7 +124,7 @@ export function OutageBanner(): ReactNode {
         {crashed.map((w) => (
           <li key={w.name}>
             Worker <strong>{w.name}</strong> is {w.state}
-            {w.lastExitCode !== null ? ` (exit code ${w.lastExitCode})` : ''}
+            {lastExitText(w) !== null ? ` (${lastExitText(w)})` : ''}
             {w.restarts > 0 ? `, ${w.restarts} restarts` : ''}
           </li>
         ))}

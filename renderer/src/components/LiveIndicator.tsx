@@ -1,32 +1,37 @@
-/** Header indicator of the live channel: a dot (green = live, amber = reconnecting) that blinks on each change. */
+/**
+ * Header indicator of the live channel: a dot (green = live, amber = reconnecting or paused while
+ * Redis is down, red = offline) that blinks on each change.
+ */
 import type { ReactNode } from 'react';
 import { formatInstant } from '../lib/format';
+import { liveIndicatorView, redisStateOf } from '../lib/liveStatus';
+import { useHealth } from '../state/health';
 import { useLive } from '../state/live';
 
-/** The "Live" indicator (`data-testid="live-indicator"`, `data-state` = stream status). */
+/**
+ * The "Live" indicator (`data-testid="live-indicator"`): `data-state` is the stream status, or
+ * `paused` while the health check reports Redis down; `data-stream` is always the stream status.
+ */
 export function LiveIndicator(): ReactNode {
   const { status, lastChangeAt, changeCount, retryInMs, error } = useLive();
-  const label =
-    status === 'open'
-      ? 'Live'
-      : status === 'connecting'
-        ? 'Connecting'
-        : status === 'reconnecting'
-          ? 'Reconnecting'
-          : 'Offline';
-  const title =
-    status === 'open'
-      ? `Live updates on · ${changeCount} change${changeCount === 1 ? '' : 's'}${lastChangeAt ? ` · last ${formatInstant(new Date(lastChangeAt).toISOString())}` : ''}`
-      : status === 'reconnecting'
-        ? `Live updates interrupted${error ? ` (${error})` : ''}; retrying${retryInMs ? ` in ${Math.round(retryInMs / 1000)} s` : ''}`
-        : label;
+  const redis = useHealth((s) => redisStateOf(s.health));
+  const view = liveIndicatorView({
+    status,
+    redis,
+    changeCount,
+    lastChange: lastChangeAt ? formatInstant(new Date(lastChangeAt).toISOString()) : null,
+    retryInMs,
+    error,
+  });
   return (
     <span
-      className={`live live--${status}`}
+      className={`live live--${view.state}`}
       data-testid="live-indicator"
-      data-state={status}
+      data-state={view.state}
+      data-stream={status}
       data-changes={changeCount}
-      title={title}
+      title={view.title}
+      role="status"
     >
       {/* Keyed by the change count: each notification remounts the dot and replays its blink. */}
       <span
@@ -34,7 +39,7 @@ export function LiveIndicator(): ReactNode {
         className={`live__dot${changeCount > 0 ? ' live__dot--blink' : ''}`}
         aria-hidden="true"
       />
-      {label}
+      {view.label}
     </span>
   );
 }

@@ -141,7 +141,7 @@ export function Nav({ route }: { route: Route }): ReactNode {
               {connection.baseUrl.replace(/^https?:\/\//, '')}
             </div>
             {connection.mode === 'browser' && (
-              <button type="button" className="btn btn--link" onClick={signOut}>
+              <button type="button" className="btn btn--link" onClick={signOut} data-testid="sign-out">
                 Sign out
               </button>
             )}

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ALL_EVENT_TYPES, EVENT_TYPES, validateEvent, type FieldIssue } from '../../../contracts/events';
+import type { OrderStatus } from '../../../contracts/order-status';
 import {
   buildEvent,
   coerceValue,
@@ -8,6 +9,8 @@ import {
   formFieldsForType,
   friendlyIssues,
   humanize,
+  isValidDrillId,
+  suggestedEventType,
   initialValues,
   inputPaths,
   placeIssues,
@@ -228,7 +231,12 @@ describe('mapping issues to inputs', () => {
     const friendly = friendlyIssues(result.issues, packed);
     // '' fails both min length and the id pattern: one "Required" instead of two messages.
     expect(friendly.filter((i) => i.field === 'data.shipmentId')).toEqual([
-      { field: 'data.shipmentId', rule: 'too_small', message: 'Required' },
+      {
+        field: 'data.shipmentId',
+        rule: 'too_small',
+        message: 'Required',
+        detail: 'Too small: expected string to have >=1 characters',
+      },
     ]);
     expect(friendly.some((i) => i.field === 'data.carrier')).toBe(false); // optional and empty: left out
     const delivered = buildEvent(
@@ -239,8 +247,57 @@ describe('mapping issues to inputs', () => {
     );
     const r2 = validateEvent(delivered);
     if (r2.ok) throw new Error('expected issues');
-    expect(friendlyIssues(r2.issues, delivered)).toEqual([
+    expect(friendlyIssues(r2.issues, delivered)).toMatchObject([
       { field: 'data.status', rule: 'invalid_value', message: 'Required' },
     ]);
+  });
+});
+
+describe('inject form helpers', () => {
+  it('words the remaining issues for operators and keeps rule and original text', () => {
+    const event = buildEvent(
+      { type: EVENT_TYPES.orderPacked, subject: 'ORD-1', time: '2024-05-03T10:00', drillid: 'bad drill' },
+      formFieldsForType(EVENT_TYPES.orderPacked),
+      { packageCount: '1.5' },
+      UUID,
+    );
+    const result = validateEvent(event);
+    if (result.ok) throw new Error('expected issues');
+    expect(friendlyIssues(result.issues, event)).toEqual([
+      {
+        field: 'drillid',
+        rule: 'format:regex',
+        message: 'Use letters, digits and . _ : - only',
+        detail: 'only letters, digits and . _ : - are allowed',
+      },
+      {
+        field: 'data.packageCount',
+        rule: 'invalid_type',
+        message: 'Must be a whole number',
+        detail: 'Invalid input: expected int, received number',
+      },
+    ]);
+  });
+
+  it('accepts a drill id only when the event schema does (no DRILL badge otherwise)', () => {
+    expect(isValidDrillId('drill-20240513-A1B2')).toBe(true);
+    expect(isValidDrillId('  drill.1:a_b  ')).toBe(true);
+    expect(isValidDrillId('')).toBe(false);
+    expect(isValidDrillId('   ')).toBe(false);
+    expect(isValidDrillId('drill 1')).toBe(false);
+    expect(isValidDrillId('drill/1')).toBe(false);
+    expect(isValidDrillId('d'.repeat(65))).toBe(false);
+  });
+
+  it('preselects the next lifecycle step for an order and a checkpoint for a shipment', () => {
+    const order = (status: OrderStatus) => suggestedEventType({ kind: 'order', status });
+    expect(order('created')).toBe(EVENT_TYPES.orderApproved);
+    expect(order('approved')).toBe(EVENT_TYPES.orderPicked);
+    expect(order('picked')).toBe(EVENT_TYPES.orderPacked);
+    expect(order('packed')).toBe(EVENT_TYPES.orderShipped);
+    expect(order('shipped')).toBe(EVENT_TYPES.orderDelivered);
+    expect(order('delivered')).toBe(EVENT_TYPES.orderDelivered);
+    expect(order('cancelled')).toBe(EVENT_TYPES.orderCancelled);
+    expect(suggestedEventType({ kind: 'shipment' })).toBe(EVENT_TYPES.shipmentCheckpoint);
   });
 });

@@ -12,8 +12,17 @@
  * Pure (no DOM, no React): unit-tested in Node.
  */
 import { z } from 'zod';
-import { entityOfType, eventDataSchemas, type EventType, type FieldIssue } from '../../../contracts/events';
+import {
+  entityOfType,
+  EVENT_TYPES,
+  eventDataSchemas,
+  supplyChainEventSchema,
+  type EventType,
+  type FieldIssue,
+} from '../../../contracts/events';
+import { ORDER_STATUSES, type OrderStatus } from '../../../contracts/order-status';
 import { localInputToUtc } from '../lib/format';
+import { toDisplayIssue, type DisplayIssue } from '../lib/issueWording';
 
 /** The subset of JSON Schema (draft 2020-12) that zod emits for the event data schemas. */
 export interface JsonSchema {
@@ -375,9 +384,9 @@ export function inputPaths(fields: FormField[], values: FormValues): string[] {
 }
 
 /** Issues grouped by the input that shows them, plus those no input can show (shown at the top). */
-export interface PlacedIssues {
-  byPath: Map<string, FieldIssue[]>;
-  unplaced: FieldIssue[];
+export interface PlacedIssues<T extends FieldIssue = FieldIssue> {
+  byPath: Map<string, T[]>;
+  unplaced: T[];
 }
 
 /**
@@ -385,10 +394,10 @@ export interface PlacedIssues {
  * (`data.meta.x` lands on a `data.meta` JSON field). Issues on `(root)`, `data` itself or on
  * generated attributes (`id`, `specversion`, `source`) are unplaced.
  */
-export function placeIssues(issues: FieldIssue[], paths: readonly string[]): PlacedIssues {
+export function placeIssues<T extends FieldIssue>(issues: T[], paths: readonly string[]): PlacedIssues<T> {
   const known = new Set(paths);
-  const byPath = new Map<string, FieldIssue[]>();
-  const unplaced: FieldIssue[] = [];
+  const byPath = new Map<string, T[]>();
+  const unplaced: T[] = [];
   for (const issue of issues) {
     let candidate: string | null = issue.field;
     while (candidate !== null && !known.has(candidate)) {
@@ -416,25 +425,62 @@ function valueAt(root: unknown, path: string): unknown {
 }
 
 /**
- * Rewrites zod's wording for a missing required value as "Required", so the form reads like a
- * form: a value left out ("expected string, received undefined", an enum's "expected one of ...")
- * or an empty string (which would otherwise get both "too small" and "invalid format") gets one
- * "Required" issue per field. Other issues are returned unchanged, in order.
+ * Turns validation issues (local or from the server) into what the form shows: operator wording
+ * ("Must be a whole number", "Use letters, digits and . _ : - only") with the rule code and the
+ * original message kept (`rule`, `detail`). A missing required value ("expected string, received
+ * undefined", an enum's "expected one of ...") or an empty string (which would otherwise get both
+ * "too small" and "invalid format") becomes one "Required" issue per field. Order is kept.
  */
-export function friendlyIssues(issues: FieldIssue[], event: Record<string, unknown>): FieldIssue[] {
-  const out: FieldIssue[] = [];
+export function friendlyIssues(issues: FieldIssue[], event: Record<string, unknown>): DisplayIssue[] {
+  const out: DisplayIssue[] = [];
   const requiredDone = new Set<string>();
   for (const issue of issues) {
     const value = valueAt(event, issue.field);
     const missing = value === undefined && (issue.rule === 'invalid_type' || issue.rule === 'invalid_value');
     const empty = value === '' && issue.field !== '(root)';
     if (!missing && !empty) {
-      out.push(issue);
+      out.push(toDisplayIssue(issue));
       continue;
     }
     if (requiredDone.has(issue.field)) continue;
     requiredDone.add(issue.field);
-    out.push({ ...issue, message: 'Required' });
+    out.push({ ...issue, message: 'Required', detail: issue.message });
   }
   return out;
+}
+
+/** The envelope's `drillid` rule (1..64 of letters, digits and `._:-`), from the event schema itself. */
+const drillIdSchema = supplyChainEventSchema.options[0].shape.drillid.unwrap();
+
+/** True when `drillid` (trimmed) is a drill id the server accepts; only then is the DRILL badge shown. */
+export function isValidDrillId(drillid: string): boolean {
+  const value = drillid.trim();
+  return value !== '' && drillIdSchema.safeParse(value).success;
+}
+
+/** The order event that moves an order to each status. */
+const EVENT_OF_STATUS: Record<OrderStatus, EventType> = {
+  created: EVENT_TYPES.orderCreated,
+  approved: EVENT_TYPES.orderApproved,
+  picked: EVENT_TYPES.orderPicked,
+  packed: EVENT_TYPES.orderPacked,
+  shipped: EVENT_TYPES.orderShipped,
+  delivered: EVENT_TYPES.orderDelivered,
+  cancelled: EVENT_TYPES.orderCancelled,
+};
+
+/**
+ * The event type "Inject event..." preselects on an entity page: for an order, the next lifecycle
+ * step after its status (created -> approved -> picked -> packed -> shipped -> delivered); a
+ * delivered or cancelled order has no next step, so its own final event is offered (a correction
+ * or a late duplicate for a drill). For a shipment: a checkpoint.
+ */
+export function suggestedEventType(
+  entity: { kind: 'order'; status: OrderStatus } | { kind: 'shipment' },
+): EventType {
+  if (entity.kind === 'shipment') return EVENT_TYPES.shipmentCheckpoint;
+  const { status } = entity;
+  if (status === 'delivered' || status === 'cancelled') return EVENT_OF_STATUS[status];
+  const next = ORDER_STATUSES[ORDER_STATUSES.indexOf(status) + 1];
+  return next ? EVENT_OF_STATUS[next] : EVENT_TYPES.orderApproved;
 }

@@ -26,6 +26,8 @@ import {
   workerStateTone,
   worstPartition,
   worstPartitionText,
+  lastExitFailed,
+  lastExitText,
 } from './pipeline';
 
 function part(
@@ -224,5 +226,23 @@ describe('drift report and times', () => {
     expect(tableEntity('order_facts')).toBe('order');
     expect(tableEntity('shipment_checkpoints')).toBe('shipment');
     expect(tableEntity('kpi_daily')).toBeNull();
+  });
+});
+
+describe('how a worker last ended', () => {
+  it('names the signal that killed it, else the exit code', () => {
+    const killed = { ...worker({ state: 'crashed', lastExitCode: null }), lastSignal: 'SIGKILL' };
+    expect(lastExitText(killed)).toBe('killed by SIGKILL');
+    expect(lastExitFailed(killed)).toBe(true);
+    expect(lastExitText(worker({ lastExitCode: 1 }))).toBe('exit 1');
+    expect(lastExitFailed(worker({ lastExitCode: 1 }))).toBe(true);
+    expect(lastExitText(worker({ lastExitCode: 0 }))).toBe('exit 0');
+    expect(lastExitFailed(worker({ lastExitCode: 0 }))).toBe(false);
+  });
+
+  it('shows nothing before any run ended, also when an older server leaves lastSignal out', () => {
+    expect(lastExitText(worker())).toBeNull();
+    expect(lastExitText({ ...worker(), lastSignal: null })).toBeNull();
+    expect(lastExitFailed(worker())).toBe(false);
   });
 });

@@ -38,6 +38,26 @@ export function hasLag(worker: WorkerHealth): worker is WorkerHealth & { lagEven
   return typeof worker.lagEvents === 'number';
 }
 
+/**
+ * How a worker's last run ended: `lastSignal` (e.g. `SIGKILL`, with `lastExitCode` null) when a
+ * signal killed it, else the exit code. `lastSignal` is optional: older servers leave it out.
+ */
+export type WorkerExit = Pick<WorkerHealth, 'lastExitCode' | 'lastSignal'>;
+
+/** `"killed by SIGKILL"`, `"exit 1"`; null when no run has ended yet. */
+export function lastExitText(worker: WorkerExit): string | null {
+  if (typeof worker.lastSignal === 'string' && worker.lastSignal !== '')
+    return `killed by ${worker.lastSignal}`;
+  if (typeof worker.lastExitCode === 'number') return `exit ${worker.lastExitCode}`;
+  return null;
+}
+
+/** True when the last run ended badly: killed by a signal or a non-zero exit code. */
+export function lastExitFailed(worker: WorkerExit): boolean {
+  if (typeof worker.lastSignal === 'string' && worker.lastSignal !== '') return true;
+  return typeof worker.lastExitCode === 'number' && worker.lastExitCode !== 0;
+}
+
 /** The health strip's compact lag label: `"lag 0"`, `"lag 1,234"`; null when not measured. */
 export function stripLagLabel(worker: WorkerHealth): string | null {
   return hasLag(worker) ? `lag ${formatLagEvents(worker.lagEvents)}` : null;

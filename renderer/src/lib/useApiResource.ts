@@ -1,7 +1,8 @@
 /**
  * Data loading for screens: fetches when `key` changes, keeps showing the previous data while a
  * new answer is on its way (no flicker), cancels superseded requests, and refetches when a live
- * change notification matches the screen's filter (debounced 300 ms, at most 2 s apart).
+ * change notification matches the screen's filter (debounced 300 ms, at most 2 s apart). A resync
+ * (`null`: stream reconnected, Redis-down poll tick, Redis back) refetches at once.
  */
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { isAbortError } from '../api/client';
@@ -107,7 +108,11 @@ export function useApiResource<T>(
     const debouncer = createDebouncer(refresh, LIVE_DEBOUNCE_MS, LIVE_MAX_WAIT_MS);
     const unsubscribe = subscribeToChanges((change) => {
       const filter = filterRef.current;
-      if (filter && filter(change)) debouncer.trigger();
+      if (!filter || !filter(change)) return;
+      if (change === null) {
+        debouncer.cancel();
+        refresh();
+      } else debouncer.trigger();
     });
     return () => {
       unsubscribe();

@@ -2,8 +2,10 @@
  * Inject event: a form generated from the zod event schemas (inject/formModel.ts). The operator
  * picks a type, fills the subject (entity id), the event time (local time, sent as RFC 3339 UTC),
  * an optional drill id and the data fields. The event is validated locally with `validateEvent`
- * before it is sent; local and server issues show next to the field they name. On success the
- * screen shows where Kafka stored the event (topic/partition/offset) and links to the entity.
+ * before it is sent; local and server issues show next to the field they name, in operator
+ * wording (lib/issueWording.ts) with the rule code in `data-rule` and the tooltip; every input is
+ * tied to its hint and errors (`aria-describedby`). On success the screen shows where Kafka stored
+ * the event (topic/partition/offset) and links to the entity.
  */
 import { useMemo, useState, type FormEvent, type ReactNode } from 'react';
 import type { InjectResult } from '../../../contracts/api';
@@ -26,6 +28,7 @@ import {
   friendlyIssues,
   initialValues,
   inputPaths,
+  isValidDrillId,
   placeIssues,
   subjectLabel,
   type ArrayField,
@@ -35,6 +38,7 @@ import {
 } from '../inject/formModel';
 import { localInputToUtc, toLocalInputValue } from '../lib/format';
 import { newUuid, randomTag } from '../lib/ids';
+import { issueTooltip, type DisplayIssue } from '../lib/issueWording';
 import { hrefs } from '../router/hash';
 import { useInjectPrefs } from '../state/inject';
 
@@ -66,10 +70,21 @@ function inputId(path: string): string {
   return `inj-${path}`;
 }
 
-function FieldErrors({ issues }: { issues: FieldIssue[] | undefined }): ReactNode {
+/** DOM ids of the hint and of the error list of the input showing `path`. */
+const hintId = (path: string): string => `${inputId(path)}-hint`;
+const errorsId = (path: string): string => `${inputId(path)}-errors`;
+
+/** `aria-describedby` of an input: its hint (when shown) and its errors (when any). */
+function describedBy(path: string, hasHint: boolean, issues: DisplayIssue[] | undefined): string | undefined {
+  const ids = [hasHint ? hintId(path) : null, issues && issues.length > 0 ? errorsId(path) : null];
+  return ids.filter(Boolean).join(' ') || undefined;
+}
+
+/** The errors of one input (`id` = {@link errorsId}, referenced by the input's `aria-describedby`). */
+function FieldErrors({ path, issues }: { path: string; issues: DisplayIssue[] | undefined }): ReactNode {
   if (!issues || issues.length === 0) return null;
   return (
-    <>
+    <div id={errorsId(path)} className="field-errors">
       {issues.map((issue, i) => (
         <div
           key={`${issue.field}:${i}`}
@@ -77,11 +92,12 @@ function FieldErrors({ issues }: { issues: FieldIssue[] | undefined }): ReactNod
           data-testid="field-error"
           data-field={issue.field}
           data-rule={issue.rule}
+          title={issueTooltip(issue)}
         >
           {issue.message}
         </div>
       ))}
-    </>
+    </div>
   );
 }
 
@@ -90,16 +106,27 @@ interface ScalarInputProps {
   path: string;
   value: string;
   invalid: boolean;
+  /** Ids of the hint and errors describing this input. */
+  describedBy: string | undefined;
   onChange(value: string): void;
   compact?: boolean;
 }
 
-function ScalarInput({ field, path, value, invalid, onChange, compact }: ScalarInputProps): ReactNode {
+function ScalarInput({
+  field,
+  path,
+  value,
+  invalid,
+  describedBy,
+  onChange,
+  compact,
+}: ScalarInputProps): ReactNode {
   const common = {
     id: inputId(path),
     name: path,
     'data-field': path,
     'aria-invalid': invalid || undefined,
+    'aria-describedby': describedBy,
     'aria-label': compact ? field.label : undefined,
     className: `input${invalid ? ' input--invalid' : ''}`,
   };
@@ -200,22 +227,23 @@ function ScalarInput({ field, path, value, invalid, onChange, compact }: ScalarI
 
 function FieldRow({
   label,
-  htmlFor,
+  path,
   required,
   hint,
   children,
   issues,
 }: {
   label: string;
-  htmlFor: string;
+  /** Path of the input this row shows (its id is {@link inputId}). */
+  path: string;
   required: boolean;
   hint?: ReactNode;
   children: ReactNode;
-  issues: FieldIssue[] | undefined;
+  issues: DisplayIssue[] | undefined;
 }): ReactNode {
   return (
     <div className={`form-row${issues && issues.length > 0 ? ' form-row--invalid' : ''}`}>
-      <label className="form-row__label" htmlFor={htmlFor}>
+      <label className="form-row__label" htmlFor={inputId(path)}>
         {label}
         {required ? (
           <span className="req" aria-label="required">
@@ -227,8 +255,12 @@ function FieldRow({
       </label>
       <div className="form-row__control">
         {children}
-        {hint && <div className="form-row__hint">{hint}</div>}
-        <FieldErrors issues={issues} />
+        {hint && (
+          <div className="form-row__hint" id={hintId(path)}>
+            {hint}
+          </div>
+        )}
+        <FieldErrors path={path} issues={issues} />
       </div>
     </div>
   );
@@ -242,7 +274,7 @@ function ArrayInput({
 }: {
   field: ArrayField;
   rows: RowValues[];
-  byPath: Map<string, FieldIssue[]>;
+  byPath: Map<string, DisplayIssue[]>;
   onChange(rows: RowValues[]): void;
 }): ReactNode {
   const canAdd = field.maxItems === undefined || rows.length < field.maxItems;
@@ -293,10 +325,11 @@ function ArrayInput({
                         path={path}
                         value={row[f.key] ?? ''}
                         invalid={!!issues}
+                        describedBy={describedBy(path, false, issues)}
                         onChange={(v) => setCell(i, f.key, v)}
                         compact
                       />
-                      <FieldErrors issues={issues} />
+                      <FieldErrors path={path} issues={issues} />
                     </td>
                   );
                 })}
@@ -311,7 +344,7 @@ function ArrayInput({
                   >
                     Remove
                   </button>
-                  <FieldErrors issues={byPath.get(dataPath(field.key, i))} />
+                  <FieldErrors path={dataPath(field.key, i)} issues={byPath.get(dataPath(field.key, i))} />
                 </td>
               </tr>
             ))}
@@ -329,7 +362,7 @@ function ArrayInput({
           </button>
           {field.hint && <span className="form-row__hint">{field.hint}</span>}
         </div>
-        <FieldErrors issues={byPath.get(dataPath(field.key))} />
+        <FieldErrors path={dataPath(field.key)} issues={byPath.get(dataPath(field.key))} />
       </div>
     </div>
   );
@@ -430,7 +463,11 @@ export function InjectEvent({
     const r = validateEvent(preview);
     return r.ok ? [] : friendlyIssues(r.issues, preview);
   }, [attempted, preview]);
-  const issues = serverIssues ?? localIssues;
+  const shownServerIssues = useMemo(
+    () => (serverIssues ? friendlyIssues(serverIssues, preview) : null),
+    [serverIssues, preview],
+  );
+  const issues: DisplayIssue[] = shownServerIssues ?? localIssues;
   const paths = useMemo(() => inputPaths(fields, values), [fields, values]);
   const placed = useMemo(() => placeIssues(issues, paths), [issues, paths]);
 
@@ -524,6 +561,8 @@ export function InjectEvent({
                 className="field-error"
                 data-testid="field-error"
                 data-field={issue.field}
+                data-rule={issue.rule}
+                title={issueTooltip(issue)}
               >
                 <span className="mono">{issue.field}</span>: {issue.message}
               </div>
@@ -543,7 +582,7 @@ export function InjectEvent({
           <legend>Envelope</legend>
           <FieldRow
             label="Event type"
-            htmlFor={inputId('type')}
+            path="type"
             required
             issues={placed.byPath.get('type')}
             hint={<span className="mono">{type}</span>}
@@ -551,6 +590,8 @@ export function InjectEvent({
             <select
               id={inputId('type')}
               data-field="type"
+              aria-invalid={placed.byPath.has('type') || undefined}
+              aria-describedby={describedBy('type', true, placed.byPath.get('type'))}
               className="input"
               value={type}
               onChange={(e) => changeType(e.target.value as EventType)}
@@ -574,7 +615,7 @@ export function InjectEvent({
           </FieldRow>
           <FieldRow
             label={subjectLabel(type)}
-            htmlFor={inputId('subject')}
+            path="subject"
             required
             issues={placed.byPath.get('subject')}
             hint="the entity this event is about (subject, Kafka key)"
@@ -583,6 +624,8 @@ export function InjectEvent({
               <input
                 id={inputId('subject')}
                 data-field="subject"
+                aria-invalid={placed.byPath.has('subject') || undefined}
+                aria-describedby={describedBy('subject', true, placed.byPath.get('subject'))}
                 className={`input input--mono${placed.byPath.has('subject') ? ' input--invalid' : ''}`}
                 type="text"
                 value={subject}
@@ -609,7 +652,7 @@ export function InjectEvent({
           </FieldRow>
           <FieldRow
             label="Event time"
-            htmlFor={inputId('time')}
+            path="time"
             required
             issues={placed.byPath.get('time')}
             hint={
@@ -623,6 +666,8 @@ export function InjectEvent({
               <input
                 id={inputId('time')}
                 data-field="time"
+                aria-invalid={placed.byPath.has('time') || undefined}
+                aria-describedby={describedBy('time', true, placed.byPath.get('time'))}
                 className={`input num${placed.byPath.has('time') ? ' input--invalid' : ''}`}
                 type="datetime-local"
                 step={1}
@@ -647,7 +692,7 @@ export function InjectEvent({
           </FieldRow>
           <FieldRow
             label="Drill id"
-            htmlFor={inputId('drillid')}
+            path="drillid"
             required={false}
             issues={placed.byPath.get('drillid')}
             hint="marks the event as drill traffic (excluded from KPIs by default)"
@@ -656,6 +701,8 @@ export function InjectEvent({
               <input
                 id={inputId('drillid')}
                 data-field="drillid"
+                aria-invalid={placed.byPath.has('drillid') || undefined}
+                aria-describedby={describedBy('drillid', true, placed.byPath.get('drillid'))}
                 className={`input input--mono${placed.byPath.has('drillid') ? ' input--invalid' : ''}`}
                 type="text"
                 value={drillid}
@@ -680,7 +727,7 @@ export function InjectEvent({
               >
                 New drill
               </button>
-              {drillid.trim() && <DrillBadge drillId={drillid.trim()} />}
+              {isValidDrillId(drillid) && <DrillBadge drillId={drillid.trim()} />}
             </div>
           </FieldRow>
         </fieldset>
@@ -710,7 +757,7 @@ export function InjectEvent({
               <FieldRow
                 key={`${type}:${field.key}`}
                 label={field.label}
-                htmlFor={inputId(path)}
+                path={path}
                 required={field.required}
                 issues={placed.byPath.get(path)}
                 hint={field.hint || undefined}
@@ -720,6 +767,7 @@ export function InjectEvent({
                   path={path}
                   value={typeof raw === 'string' ? raw : ''}
                   invalid={placed.byPath.has(path)}
+                  describedBy={describedBy(path, !!field.hint, placed.byPath.get(path))}
                   onChange={(v) => {
                     edited();
                     setValues((vals) => ({ ...vals, [field.key]: v }));

@@ -10,6 +10,7 @@ import { getOrder } from '../api/client';
 import { changesToOrder, type ChangeFilter } from '../api/notifications';
 import { DrillBadge, Instant, Mono, StatusChip } from '../components/Badges';
 import { ErrorNotice, isNotFound, Loading } from '../components/Notice';
+import { suggestedEventType } from '../inject/formModel';
 import { EMPTY, formatCount, punctuality, shortEventType } from '../lib/format';
 import { useApiResource } from '../lib/useApiResource';
 import { hrefs } from '../router/hash';
@@ -60,7 +61,7 @@ function Header({ o }: { o: OrderDetailData }): ReactNode {
         )}
         <a
           className="btn btn--small btn--ghost"
-          href={hrefs.inject(undefined, o.orderId)}
+          href={hrefs.inject(suggestedEventType({ kind: 'order', status: o.status }), o.orderId)}
           data-testid="inject-for-order"
         >
           Inject event…

@@ -2,10 +2,11 @@
  * Orders list: server-side filtering (status, created-day range, order id search `q`, drill
  * traffic), sorting by column, paging, and a virtualized table (@tanstack/react-virtual) so
  * pages of up to 500 rows stay smooth. A row opens the order detail. Refetches on live order changes.
+ * An Order ID search that is not a valid id is not sent: an inline message names the rule and the
+ * table says the filter was not applied instead of showing the unfiltered list.
  */
 import { useVirtualizer } from '@tanstack/react-virtual';
-import { useEffect, useRef, useState, type ReactNode } from 'react';
-import { entityIdSchema } from '../../../contracts/events';
+import { useEffect, useRef, type ReactNode } from 'react';
 import { ORDER_STATUSES, type OrderStatus } from '../../../contracts/order-status';
 import { listOrders } from '../api/client';
 import { orderChanges } from '../api/notifications';
@@ -13,8 +14,9 @@ import { DrillBadge, Instant, Mono, StatusChip } from '../components/Badges';
 import { Empty, ErrorNotice, Loading } from '../components/Notice';
 import { EMPTY, formatCount, statusLabel } from '../lib/format';
 import { useApiResource } from '../lib/useApiResource';
+import { issueTooltip, type DisplayIssue } from '../lib/issueWording';
 import { hrefs } from '../router/hash';
-import { toOrdersQuery, useOrdersFilter, type OrderSort } from '../state/filters';
+import { checkOrderSearch, toOrdersQuery, useOrdersFilter, type OrderSort } from '../state/filters';
 
 /** Height of one table row in pixels (kept in sync with `.otable__row` in styles.css). */
 export const ROW_HEIGHT = 34;
@@ -37,30 +39,36 @@ const COLUMNS: Column[] = [
   { label: 'Events', className: 'otable__cell--num' },
 ];
 
+/** DOM id of the search box's inline error (its `aria-describedby`). */
+const SEARCH_ERROR_ID = 'orders-search-error';
+
 function SearchBox(): ReactNode {
   const q = useOrdersFilter((s) => s.q);
+  const text = useOrdersFilter((s) => s.qDraft);
+  const setDraft = useOrdersFilter((s) => s.setDraft);
   const update = useOrdersFilter((s) => s.update);
-  const [text, setText] = useState(q);
-  const valid = text.trim() === '' || entityIdSchema.safeParse(text.trim()).success;
+  const check = checkOrderSearch(text);
+  const nextQ = check.ok ? check.q : null;
 
   useEffect(() => {
-    if (!valid || text.trim() === q.trim()) return;
-    const t = setTimeout(() => update({ q: text.trim() }), 350);
+    if (nextQ === null || nextQ === q.trim()) return;
+    const t = setTimeout(() => update({ q: nextQ }), 350);
     return () => clearTimeout(t);
-  }, [text, valid, q, update]);
+  }, [nextQ, q, update]);
 
   return (
     <label className="field-inline">
       <span>Order ID</span>
       <input
-        className={`input input--mono${valid ? '' : ' input--invalid'}`}
+        className={`input input--mono${check.ok ? '' : ' input--invalid'}`}
         type="search"
         placeholder="search id…"
         value={text}
-        onChange={(e) => setText(e.target.value)}
+        onChange={(e) => setDraft(e.target.value)}
         data-testid="orders-search"
-        aria-invalid={!valid}
-        title={valid ? 'Order id (or the start of one)' : 'Ids use letters, digits and . _ : -'}
+        aria-invalid={!check.ok}
+        aria-describedby={check.ok ? undefined : SEARCH_ERROR_ID}
+        title="Order id (or the start of one): letters, digits and . _ : -"
         spellCheck={false}
         autoComplete="off"
       />
@@ -68,7 +76,23 @@ function SearchBox(): ReactNode {
   );
 }
 
-function Filters({ total }: { total: number | null }): ReactNode {
+/** The inline message under the filters while the search text is not a valid id. */
+function SearchError({ issue }: { issue: DisplayIssue }): ReactNode {
+  return (
+    <div
+      id={SEARCH_ERROR_ID}
+      className="field-error orders__search-error"
+      role="alert"
+      data-testid="orders-search-error"
+      data-rule={issue.rule}
+      title={issueTooltip(issue)}
+    >
+      Order ID search not applied: {issue.message}
+    </div>
+  );
+}
+
+function Filters({ total, searchInvalid }: { total: number | null; searchInvalid: boolean }): ReactNode {
   const f = useOrdersFilter();
   return (
     <div className="toolbar">
@@ -124,8 +148,12 @@ function Filters({ total }: { total: number | null }): ReactNode {
         Clear
       </button>
       <span className="toolbar__spacer" />
-      <span className="total" data-testid="orders-total" data-total={total ?? ''}>
-        {total === null ? EMPTY : `${formatCount(total)} order${total === 1 ? '' : 's'}`}
+      <span className="total" data-testid="orders-total" data-total={searchInvalid ? '' : (total ?? '')}>
+        {searchInvalid
+          ? 'filter not applied'
+          : total === null
+            ? EMPTY
+            : `${formatCount(total)} order${total === 1 ? '' : 's'}`}
       </span>
     </div>
   );
@@ -245,7 +273,10 @@ export function OrdersList(): ReactNode {
   const key = JSON.stringify(query);
   const page = useApiResource(`orders:${key}`, (signal) => listOrders(query, signal), orderChanges);
   const scrollRef = useRef<HTMLDivElement>(null);
-  const items = page.data?.items ?? [];
+  // An invalid search is never sent: show that instead of rows that would look like its result.
+  const search = checkOrderSearch(filter.qDraft);
+  const searchIssue = search.ok ? null : search.issue;
+  const items = searchIssue ? [] : (page.data?.items ?? []);
 
   // TanStack Virtual returns non-memoizable functions; the React Compiler skips this component (fine).
   // eslint-disable-next-line react-hooks/incompatible-library
@@ -264,8 +295,9 @@ export function OrdersList(): ReactNode {
   const total = page.data?.total ?? null;
   return (
     <div className="screen screen--fill" data-testid="orders">
-      <Filters total={total} />
-      {page.error && (
+      <Filters total={total} searchInvalid={searchIssue !== null} />
+      {searchIssue && <SearchError issue={searchIssue} />}
+      {page.error && !searchIssue && (
         <ErrorNotice error={page.error} onRetry={page.reload} title="Orders could not be loaded" />
       )}
       <div
@@ -275,11 +307,20 @@ export function OrdersList(): ReactNode {
         aria-rowcount={items.length}
         data-testid="orders-table"
         data-loading={page.loading}
+        data-filter={searchIssue ? 'not-applied' : 'applied'}
       >
         <HeaderRow />
         <div className="otable__scroll" ref={scrollRef}>
-          {!page.data && !page.error && <Loading label="Loading orders…" />}
-          {page.data && items.length === 0 && <Empty>No orders match these filters.</Empty>}
+          {searchIssue && (
+            <Empty>
+              <span data-testid="orders-filter-not-applied">
+                No results shown: the Order ID search is not a valid id, so it was not applied. Fix it or
+                clear it to see orders.
+              </span>
+            </Empty>
+          )}
+          {!searchIssue && !page.data && !page.error && <Loading label="Loading orders…" />}
+          {!searchIssue && page.data && items.length === 0 && <Empty>No orders match these filters.</Empty>}
           <div className="otable__body" style={{ height: virtualizer.getTotalSize() }}>
             {virtualizer.getVirtualItems().map((row) => {
               const o = items[row.index];
@@ -326,7 +367,7 @@ export function OrdersList(): ReactNode {
           </div>
         </div>
       </div>
-      {page.data && <Pagination total={page.data.total} />}
+      {page.data && !searchIssue && <Pagination total={page.data.total} />}
     </div>
   );
 }

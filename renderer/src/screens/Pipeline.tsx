@@ -27,6 +27,8 @@ import {
   hasLag,
   lagMissingReason,
   lagTone,
+  lastExitFailed,
+  lastExitText,
   outageImpact,
   serviceRole,
   sortedPartitions,
@@ -228,8 +230,15 @@ function WorkerCard({
           <dd className={`num${worker.restarts > 0 ? ' text-warn' : ''}`}>{formatCount(worker.restarts)}</dd>
         </div>
         <div className="kv pipe-facts__third">
-          <dt>Last exit code</dt>
-          <dd className={`num${worker.lastExitCode ? ' text-bad' : ''}`}>{worker.lastExitCode ?? EMPTY}</dd>
+          <dt title="How the worker's last run ended: its exit code, or the signal that killed it">
+            Last exit
+          </dt>
+          <dd
+            className={`num${lastExitFailed(worker) ? ' text-bad' : ''}`}
+            data-testid="pipeline-worker-exit"
+          >
+            {lastExitText(worker) ?? EMPTY}
+          </dd>
         </div>
         <div className="kv pipe-facts__half">
           <dt title="Event time (when it happened) of the latest event this worker applied">

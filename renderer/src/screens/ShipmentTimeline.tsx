@@ -10,6 +10,7 @@ import { getShipment } from '../api/client';
 import { changesToShipment } from '../api/notifications';
 import { DrillBadge, Instant, Mono, shipmentTone, StatusChip } from '../components/Badges';
 import { ErrorNotice, isNotFound, Loading } from '../components/Notice';
+import { suggestedEventType } from '../inject/formModel';
 import { EMPTY, formatInstant, shortEventType } from '../lib/format';
 import { useApiResource } from '../lib/useApiResource';
 import { hrefs } from '../router/hash';
@@ -59,7 +60,8 @@ function Header({ s }: { s: ShipmentDetail }): ReactNode {
         )}
         <a
           className="btn btn--small btn--ghost"
-          href={hrefs.inject('sct.shipment.checkpoint.v1', s.shipmentId)}
+          href={hrefs.inject(suggestedEventType({ kind: 'shipment' }), s.shipmentId)}
+          data-testid="inject-for-shipment"
         >
           Inject event…
         </a>

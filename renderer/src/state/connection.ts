@@ -8,6 +8,7 @@ import {
   initConnection,
   onUnauthorized,
   submitToken as submitTokenToClient,
+  takeTokenLink,
   type ConnectionMode,
   type ConnectionResolution,
 } from '../api/client';
@@ -58,6 +59,22 @@ export const useConnection = create<ConnectionStore>()((set) => ({
     set({ state: { phase: 'needs-token', reason: 'missing' } });
   },
 }));
+
+/**
+ * Browser mode: signs in when the printed `#token=...` link is opened in this tab after start-up
+ * (the tab shows the token screen after "Sign out", or was opened without the token), without a
+ * reload. A link with the token already in use only leaves the address bar. Returns a stop function.
+ */
+export function watchTokenLinks(): () => void {
+  const onHashChange = (): void => {
+    if (useConnection.getState().state.phase === 'starting') return; // start() reads the hash itself
+    const outcome = takeTokenLink();
+    if (outcome === null || outcome === 'unchanged') return;
+    useConnection.setState({ state: toPhase(outcome) });
+  };
+  window.addEventListener('hashchange', onHashChange);
+  return () => window.removeEventListener('hashchange', onHashChange);
+}
 
 /** Least time between two desktop re-handshakes after a 401, in milliseconds. */
 const DESKTOP_RETRY_MS = 10_000;

@@ -1,5 +1,5 @@
 import { beforeEach, describe, expect, it } from 'vitest';
-import { toOrdersQuery, useOrdersFilter } from './filters';
+import { checkOrderSearch, toOrdersQuery, useOrdersFilter } from './filters';
 
 describe('orders filter store', () => {
   beforeEach(() => useOrdersFilter.getState().reset());
@@ -46,6 +46,39 @@ describe('orders filter store', () => {
       q: 'ORD-1',
       status: 'delivered',
       from: '2024-01-01',
+    });
+  });
+
+  it('keeps the search text apart from the applied filter; reset clears both', () => {
+    const f = useOrdersFilter.getState();
+    f.update({ page: 3 });
+    f.setDraft('bad id');
+    expect(useOrdersFilter.getState()).toMatchObject({ qDraft: 'bad id', q: '', page: 3 });
+    useOrdersFilter.getState().reset();
+    expect(useOrdersFilter.getState()).toMatchObject({ qDraft: '', q: '' });
+  });
+});
+
+describe('orders search check', () => {
+  it('accepts blank (no filter) and valid ids, trimmed', () => {
+    expect(checkOrderSearch('')).toEqual({ ok: true, q: '' });
+    expect(checkOrderSearch('  ORD-1:a.b_c ')).toEqual({ ok: true, q: 'ORD-1:a.b_c' });
+  });
+
+  it('names the broken rule in operator wording', () => {
+    expect(checkOrderSearch('ORD 1')).toEqual({
+      ok: false,
+      issue: {
+        field: 'q',
+        rule: 'format:regex',
+        message: 'Use letters, digits and . _ : - only',
+        detail: 'only letters, digits and . _ : - are allowed',
+      },
+    });
+    const long = checkOrderSearch('x'.repeat(129));
+    expect(long).toMatchObject({
+      ok: false,
+      issue: { rule: 'too_big', message: 'Must be at most 128 characters' },
     });
   });
 });

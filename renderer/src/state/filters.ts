@@ -4,8 +4,10 @@
  */
 import { create } from 'zustand';
 import type { OrderListQuery } from '../../../contracts/api';
+import { entityIdSchema, toFieldIssues } from '../../../contracts/events';
 import type { OrderStatus } from '../../../contracts/order-status';
 import type { OrdersQuery } from '../api/client';
+import { toDisplayIssue, type DisplayIssue } from '../lib/issueWording';
 
 interface KpiFilterState {
   /** Explicit range; null = the data's own range (KpiSummary.dataFrom/dataTo). */
@@ -42,6 +44,13 @@ export interface OrdersFilter {
 }
 
 interface OrdersFilterState extends OrdersFilter {
+  /**
+   * What the Order ID search box holds. It becomes `q` (after a short pause) only when it is a
+   * valid id; while it is not, the list says the filter was not applied (see {@link checkOrderSearch}).
+   */
+  qDraft: string;
+  /** Sets the search box text (does not change the page). */
+  setDraft(text: string): void;
   /** Changes filters; any change other than `page` goes back to page 1. */
   update(patch: Partial<OrdersFilter>): void;
   /** Clicking a column header: same column flips the direction, another column sorts descending. */
@@ -66,12 +75,14 @@ const ORDERS_DEFAULT: OrdersFilter = {
 /** Orders list filters. */
 export const useOrdersFilter = create<OrdersFilterState>()((set) => ({
   ...ORDERS_DEFAULT,
+  qDraft: '',
+  setDraft: (qDraft) => set({ qDraft }),
   update: (patch) =>
     set((s) => ({ ...patch, page: patch.page ?? (Object.keys(patch).length > 0 ? 1 : s.page) })),
   sortBy: (column) =>
     set((s) => ({ sort: column, order: s.sort === column && s.order === 'desc' ? 'asc' : 'desc', page: 1 })),
   resets: 0,
-  reset: () => set((s) => ({ ...ORDERS_DEFAULT, resets: s.resets + 1 })),
+  reset: () => set((s) => ({ ...ORDERS_DEFAULT, qDraft: '', resets: s.resets + 1 })),
 }));
 
 /** Turns the screen's filter into the API query (empty values left out, the search trimmed). */
@@ -89,4 +100,23 @@ export function toOrdersQuery(f: OrdersFilter): OrdersQuery {
   const q = f.q.trim();
   if (q) query.q = q;
   return query;
+}
+
+/** Outcome of checking the Order ID search text: the id to filter by, or the rule it breaks. */
+export type OrderSearchCheck = { ok: true; q: string } | { ok: false; issue: DisplayIssue };
+
+/**
+ * Checks the search text against the entity-id rule the API applies to `q` (1..128 letters,
+ * digits and `._:-`). Blank = no filter. A broken rule comes in operator wording with its code.
+ */
+export function checkOrderSearch(text: string): OrderSearchCheck {
+  const q = text.trim();
+  if (q === '') return { ok: true, q };
+  const parsed = entityIdSchema.safeParse(q);
+  if (parsed.success) return { ok: true, q };
+  const [first] = toFieldIssues(parsed.error);
+  return {
+    ok: false,
+    issue: toDisplayIssue({ ...(first ?? { rule: 'invalid', message: 'not a valid id' }), field: 'q' }),
+  };
 }

@@ -1,11 +1,14 @@
 /**
  * Live-update store: the state of the `/api/live` stream (for the header indicator) and a tiny
  * pub/sub that screens use to refetch what they show when a worker commits changes.
- * A `null` change means "resync": the stream reconnected and changes may have been missed.
+ * A `null` change means "resync": changes may have been missed (the stream reconnected, Redis is
+ * down and the screens poll, or Redis came back after an outage), so refetch now.
  */
 import { create } from 'zustand';
 import type { ChangeNotification } from '../../../contracts/api';
 import { openLiveStream, type LiveStatus } from '../api/client';
+import { createRedisFallback, redisStateOf } from '../lib/liveStatus';
+import { useHealth } from './health';
 
 interface LiveState {
   status: LiveStatus;
@@ -55,4 +58,21 @@ export function startLive(): () => void {
     },
   });
   return () => subscription.close();
+}
+
+/**
+ * Keeps the screens current through Redis outages (change notifications travel through Redis
+ * pub/sub): while the health store reports Redis down, a resync every 5 s (the screens poll);
+ * when it reports Redis up again, one resync at once. Returns a stop function.
+ */
+export function startRedisFallback(): () => void {
+  const fallback = createRedisFallback(() => publish(null));
+  fallback.update(redisStateOf(useHealth.getState().health));
+  const unsubscribe = useHealth.subscribe((s, prev) => {
+    if (s.health !== prev.health) fallback.update(redisStateOf(s.health));
+  });
+  return () => {
+    unsubscribe();
+    fallback.stop();
+  };
 }

@@ -1,0 +1,141 @@
+/**
+ * Live updates while Redis is down. Change notifications travel from the workers to the console
+ * through Redis pub/sub, so while the health check reports Redis down none can arrive even though
+ * the `/api/live` stream itself stays open. Then:
+ * - the header indicator shows "Live updates paused: Redis down" (amber) instead of a green LIVE;
+ * - the shown screen polls its data every {@link REDIS_DOWN_POLL_MS} (a resync tick);
+ * - when Redis comes back (down -> up in the health store) every screen refetches once at once,
+ *   because what changed during the outage was never notified.
+ * Pure (no DOM, no React, timers injected): unit-tested in Node.
+ */
+import type { StackHealth } from '../../../contracts/api';
+import type { LiveStatus } from '../api/client';
+
+/** How often a screen refetches its data while Redis is down, in milliseconds. */
+export const REDIS_DOWN_POLL_MS = 5_000;
+
+/** Redis as the last health answer saw it; `unknown` before the first answer (or when not reported). */
+export type RedisState = 'up' | 'down' | 'unknown';
+
+/** Redis's state in a health answer. */
+export function redisStateOf(health: StackHealth | null): RedisState {
+  const redis = health?.services.find((s) => s.name === 'redis');
+  return redis ? redis.state : 'unknown';
+}
+
+/**
+ * What a change of Redis's state means for the screens: `went-down` starts polling, `recovered`
+ * (down -> up only) refetches everything once; null = nothing to do. `unknown -> up` at start-up
+ * is not a recovery (the screens just loaded).
+ */
+export function redisTransition(prev: RedisState, next: RedisState): 'went-down' | 'recovered' | null {
+  if (prev !== 'down' && next === 'down') return 'went-down';
+  if (prev === 'down' && next === 'up') return 'recovered';
+  return null;
+}
+
+/** Timer functions (injectable for tests). */
+export interface IntervalTimers {
+  setInterval(fn: () => void, ms: number): unknown;
+  clearInterval(handle: unknown): void;
+}
+
+/** Handle of {@link createRedisFallback}. */
+export interface RedisFallback {
+  /** Feeds the latest Redis state (from each health answer). */
+  update(state: RedisState): void;
+  /** Stops polling. */
+  stop(): void;
+  /** True while polling (Redis down). */
+  readonly polling: boolean;
+}
+
+/**
+ * Drives the screens through a Redis outage: `resync()` (refetch what you show) every `periodMs`
+ * while Redis is down, and once immediately when it comes back up.
+ */
+export function createRedisFallback(
+  resync: () => void,
+  timers: IntervalTimers = {
+    setInterval: (fn, ms) => setInterval(fn, ms),
+    clearInterval: (h) => clearInterval(h as ReturnType<typeof setInterval>),
+  },
+  periodMs = REDIS_DOWN_POLL_MS,
+): RedisFallback {
+  let state: RedisState = 'unknown';
+  let handle: unknown = null;
+  const stopPolling = (): void => {
+    if (handle !== null) timers.clearInterval(handle);
+    handle = null;
+  };
+  return {
+    update(next) {
+      const change = redisTransition(state, next);
+      state = next;
+      if (change === 'went-down' && handle === null) handle = timers.setInterval(resync, periodMs);
+      if (change === 'recovered') {
+        stopPolling();
+        resync();
+      }
+      if (next !== 'down') stopPolling();
+    },
+    stop: stopPolling,
+    get polling() {
+      return handle !== null;
+    },
+  };
+}
+
+/** What the header's live indicator shows. */
+export interface LiveIndicatorView {
+  /** `data-state` and CSS modifier: the stream status, or `paused` while Redis is down (amber). */
+  state: LiveStatus | 'paused';
+  /** Visible text. */
+  label: string;
+  /** Tooltip. */
+  title: string;
+}
+
+/** Inputs of {@link liveIndicatorView}. */
+export interface LiveIndicatorInput {
+  status: LiveStatus;
+  redis: RedisState;
+  changeCount: number;
+  /** Last change, already formatted for display (or null). */
+  lastChange: string | null;
+  retryInMs: number | null;
+  error: string | null;
+}
+
+/**
+ * The indicator for a stream status and Redis state. Redis down outranks an open (or opening)
+ * stream: the stream is up but carries nothing, so it must not look live.
+ */
+export function liveIndicatorView(input: LiveIndicatorInput): LiveIndicatorView {
+  const { status, redis, changeCount, lastChange, retryInMs, error } = input;
+  if (redis === 'down' && (status === 'open' || status === 'connecting')) {
+    return {
+      state: 'paused',
+      label: 'Live updates paused: Redis down',
+      title: `Change notifications travel through Redis, which is down: this screen refreshes every ${REDIS_DOWN_POLL_MS / 1000} s and catches up when Redis is back`,
+    };
+  }
+  switch (status) {
+    case 'open':
+      return {
+        state: status,
+        label: 'Live',
+        title: `Live updates on · ${changeCount} change${changeCount === 1 ? '' : 's'}${lastChange ? ` · last ${lastChange}` : ''}`,
+      };
+    case 'connecting':
+      return { state: status, label: 'Connecting', title: 'Connecting' };
+    case 'reconnecting':
+      return {
+        state: status,
+        label: 'Reconnecting',
+        title: `Live updates interrupted${error ? ` (${error})` : ''}; retrying${retryInMs ? ` in ${Math.round(retryInMs / 1000)} s` : ''}`,
+      };
+    case 'stopped':
+      return { state: status, label: 'Offline', title: 'Offline' };
+  }
+}
