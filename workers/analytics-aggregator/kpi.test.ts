@@ -64,3 +64,13 @@ describe('order facts fold', () => {
     expect(f.created_day).toBe('2024-03-01');
   });
 });
+
+describe('siteDay', () => {
+  it('agrees with luxon on modern and pre-1900 instants (fast Intl path and fallback)', async () => {
+    const { siteDay } = await import('../runtime/time');
+    expect(siteDay('2017-12-01T01:30:00Z', 'America/Sao_Paulo')).toBe('2017-11-30'); // UTC-2 (DST then)
+    expect(siteDay('2024-03-11T02:59:59Z', 'America/Sao_Paulo')).toBe('2024-03-10');
+    expect(siteDay('2024-03-11T03:00:00Z', 'America/Sao_Paulo')).toBe('2024-03-11');
+    expect(siteDay('1500-06-01T12:00:00Z', 'UTC')).toBe('1500-06-01');
+  });
+});

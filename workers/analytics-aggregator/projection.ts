@@ -24,9 +24,10 @@ async function loadFacts(client: PoolClient, ids: string[]): Promise<Map<string,
 }
 
 /** Coalesces refresh requests: while one runs, later requests collapse into one follow-up. */
-function coalesced(task: () => Promise<void>): () => Promise<void> {
+function coalesced(task: () => Promise<void>, minIntervalMs = 1_000): () => Promise<void> {
   let running: Promise<void> | null = null;
   let again = false;
+  let lastStart = 0;
   const run = async (): Promise<void> => {
     if (running) {
       again = true;
@@ -35,6 +36,9 @@ function coalesced(task: () => Promise<void>): () => Promise<void> {
     running = (async () => {
       do {
         again = false;
+        const wait = lastStart + minIntervalMs - Date.now();
+        if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+        lastStart = Date.now();
         await task();
       } while (again);
     })().finally(() => {

@@ -150,6 +150,8 @@ export async function runBatchConsumer<O>(
   await consumer.run({
     autoCommit: false,
     eachBatchAutoResolve: false,
+    // Partitions are independent (own transaction, own stored position, disjoint entities).
+    partitionsConsumedConcurrently: 3,
     eachBatch: async (payload) => handleBatch(projection, opts, group, payload, consumer),
   });
   return {
@@ -267,13 +269,7 @@ async function handleBatch<O>(
   }
 
   payload.resolveOffset(String(position.lastOffset));
-  // Mirror the position in Kafka too (lag tools read it); the stored position stays the truth.
-  await consumer
-    .commitOffsets([{ topic, partition, offset: String(position.lastOffset + 1) }])
-    .catch((err: unknown) =>
-      opts.log.debug({ err: String(err) }, 'kafka offset commit failed; stored position wins'),
-    );
-  await payload.heartbeat().catch(() => undefined);
+  // Cache and change notification first: they are what the console waits for.
   if (projection.afterCommit) {
     for (const outcome of outcomes) {
       await projection
@@ -283,6 +279,13 @@ async function handleBatch<O>(
         );
     }
   }
+  // Mirror the position in Kafka too (lag tools read it); the stored position stays the truth.
+  await consumer
+    .commitOffsets([{ topic, partition, offset: String(position.lastOffset + 1) }])
+    .catch((err: unknown) =>
+      opts.log.debug({ err: String(err) }, 'kafka offset commit failed; stored position wins'),
+    );
+  await payload.heartbeat().catch(() => undefined);
 }
 
 /**

@@ -47,7 +47,7 @@ export async function startWorker(
     process.exit(2);
   }
   const log = createLogger(name, config.logLevel);
-  const pool = createPool(config, 4);
+  const pool = createPool(config, 6);
   const redis = createRedis(config);
   const kafka = createKafka(config, `sct-${name}`);
   let publisher: EventPublisher | null = null;
