@@ -47,13 +47,18 @@ export async function pingPostgres(pool: Pool, databaseUrl: string): Promise<voi
 }
 
 /**
- * Runs `work` in one transaction (READ COMMITTED): commit on success, rollback on any error.
+ * Runs `work` in one transaction (READ COMMITTED unless `begin` says otherwise): commit on
+ * success, rollback on any error.
  * @throws whatever `work` throws, after rollback
  */
-export async function withTransaction<T>(pool: Pool, work: (client: PoolClient) => Promise<T>): Promise<T> {
+export async function withTransaction<T>(
+  pool: Pool,
+  work: (client: PoolClient) => Promise<T>,
+  begin = 'BEGIN',
+): Promise<T> {
   const client = await pool.connect();
   try {
-    await client.query('BEGIN');
+    await client.query(begin);
     const result = await work(client);
     await client.query('COMMIT');
     return result;
@@ -90,19 +95,8 @@ export function isDatabaseUnavailable(err: unknown): boolean {
  * one answer (an order and its history) then never mix states from before and after a worker's
  * commit.
  */
-export async function readSnapshot<T>(pool: Pool, work: (client: PoolClient) => Promise<T>): Promise<T> {
-  const client = await pool.connect();
-  try {
-    await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
-    const result = await work(client);
-    await client.query('COMMIT');
-    return result;
-  } catch (err) {
-    await client.query('ROLLBACK').catch(() => undefined);
-    throw err;
-  } finally {
-    client.release();
-  }
+export function readSnapshot<T>(pool: Pool, work: (client: PoolClient) => Promise<T>): Promise<T> {
+  return withTransaction(pool, work, 'BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
 }
 
 /** Folder of the versioned SQL migrations (`db/migrations`), resolved from the repo root. */
