@@ -57,16 +57,23 @@ export async function withTransaction<T>(
   begin = 'BEGIN',
 ): Promise<T> {
   const client = await pool.connect();
+  // A checked-out client emits 'error' when the server drops the connection (restart, admin
+  // kill); unheard, that event would crash the process. The pending query rejects anyway.
+  const onError = () => undefined;
+  client.on('error', onError);
+  let broken = false;
   try {
     await client.query(begin);
     const result = await work(client);
     await client.query('COMMIT');
     return result;
   } catch (err) {
+    broken = isDatabaseUnavailable(err);
     await client.query('ROLLBACK').catch(() => undefined);
     throw err;
   } finally {
-    client.release();
+    client.off('error', onError);
+    client.release(broken); // a dead connection is destroyed, not returned to the pool
   }
 }
 

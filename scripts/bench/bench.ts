@@ -289,10 +289,16 @@ async function main(): Promise<number> {
     for (const c of cleanups) problems.push(...(await c.run()));
     return problems;
   };
-  process.once('SIGINT', () => {
-    log('\ninterrupted: removing what the benchmark created...');
-    void cleanAll().finally(() => process.exit(130));
-  });
+  for (const [signal, code] of [
+    ['SIGINT', 130],
+    ['SIGTERM', 143],
+    ['SIGHUP', 129],
+  ] as const) {
+    process.once(signal, () => {
+      log(`\n${signal}: removing what the benchmark created...`);
+      void cleanAll().finally(() => process.exit(code));
+    });
+  }
   // A stray rejection (a client error in a load generator) must not leave processes, databases or
   // topics behind.
   const fatal = (err: unknown) => {

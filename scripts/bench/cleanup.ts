@@ -46,16 +46,18 @@ export class Cleanup {
   private async removeOnce(): Promise<string[]> {
     const problems: string[] = [];
     const base = loadConfig();
-    if (this.topics.size > 0 || this.groups.size > 0) {
+    if (this.topics.size > 0 || this.groups.size > 0 || this.redisPrefixes.size > 0) {
       const admin = createKafka(base, 'sct-bench-cleanup').admin();
+      // Everything under a deployment's prefix is ours too (e.g. a replay's groups `<prefix>.replay_*`).
+      const underPrefix = (name: string) => [...this.redisPrefixes].some((p) => name.startsWith(`${p}.`));
       try {
         await admin.connect();
         const existing = new Set(await admin.listTopics());
-        const mine = [...this.topics].filter((t) => existing.has(t));
+        const mine = [...existing].filter((t) => this.topics.has(t) || underPrefix(t));
         if (mine.length > 0) await admin.deleteTopics({ topics: mine, timeout: 15_000 });
         this.topics.clear();
         const groups = new Set((await admin.listGroups()).groups.map((g) => g.groupId));
-        const myGroups = [...this.groups].filter((g) => groups.has(g));
+        const myGroups = [...groups].filter((g) => this.groups.has(g) || underPrefix(g));
         if (myGroups.length > 0) await admin.deleteGroups(myGroups);
         this.groups.clear();
       } catch (err) {
