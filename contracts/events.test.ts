@@ -27,6 +27,13 @@ describe('validateEvent', () => {
     expect(validateEvent(created).ok).toBe(true);
   });
 
+  it('returns the id in canonical lowercase (the database answers uuids in lowercase)', () => {
+    // An uppercase id was accepted, then silently skipped by the workers: their idempotency check
+    // compared it with the lowercase id PostgreSQL returned.
+    const r = validateEvent({ ...created, id: created.id.toUpperCase() });
+    expect(r.ok && r.event.id).toBe(created.id);
+  });
+
   it('names every broken field', () => {
     expect(fields({ ...created, id: 'x', time: '2024-03-01 12:00' })).toEqual(['id', 'time']);
     expect(fields({ ...created, data: { ...created.data, lines: [{ sku: 'A', quantity: 0 }] } })).toEqual([

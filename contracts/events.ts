@@ -204,13 +204,17 @@ export type ValidationResult = { ok: true; event: SupplyChainEvent } | { ok: fal
 /**
  * Validates an untrusted value as a supply-chain CloudEvent.
  *
+ * The `id` (the idempotency key, a UUID) is returned in its canonical lowercase form: UUIDs are
+ * case-insensitive on input and lowercase on output (RFC 9562, section 4), and PostgreSQL's
+ * `uuid` type answers in lowercase, so `A1B2...` and `a1b2...` are one event everywhere.
+ *
  * @param input any JSON value (parsed request body, Kafka message value)
  * @returns `{ok: true, event}`, or `{ok: false, issues}` where each issue names the field path
  *   and the rule; never throws.
  */
 export function validateEvent(input: unknown): ValidationResult {
   const parsed = supplyChainEventSchema.safeParse(input);
-  if (parsed.success) return { ok: true, event: parsed.data };
+  if (parsed.success) return { ok: true, event: { ...parsed.data, id: parsed.data.id.toLowerCase() } };
   return { ok: false, issues: toFieldIssues(parsed.error) };
 }
 

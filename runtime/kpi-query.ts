@@ -88,7 +88,7 @@ export async function queryKpiSummary(db: Queryable, q: KpiQuery): Promise<KpiSu
   };
 }
 
-/** Daily created/shipped/delivered/on-time/late counts from the `kpi_daily` materialized view. */
+/** Daily created/shipped/delivered/on-time/late counts from the `kpi_daily` table (kept by the analytics-aggregator). */
 export async function queryKpiDaily(db: Queryable, q: KpiQuery): Promise<KpiDailyPoint[]> {
   const { rows } = await db.query<KpiDailyPoint>(
     `SELECT day::text AS day, sum(created)::int AS created, sum(shipped)::int AS shipped,
@@ -100,9 +100,4 @@ export async function queryKpiDaily(db: Queryable, q: KpiQuery): Promise<KpiDail
     [q.from ?? null, q.to ?? null, q.includeDrills],
   );
   return rows;
-}
-
-/** Refreshes the daily KPI view without blocking readers (needs its unique index). */
-export async function refreshKpiViews(db: Queryable): Promise<void> {
-  await db.query('REFRESH MATERIALIZED VIEW CONCURRENTLY kpi_daily');
 }

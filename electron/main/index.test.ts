@@ -1,5 +1,6 @@
 /** The Electron shell with `electron` mocked: window options, IPC sender checks, startup failure. */
 import { beforeEach, describe, expect, it, vi } from 'vitest';
+import type { Spawner } from './core/supervisor';
 
 const handlers = new Map<string, (event: unknown, ...args: unknown[]) => unknown>();
 const windows: { options: { webPreferences: Record<string, unknown> }; loadURL: ReturnType<typeof vi.fn> }[] =
@@ -7,6 +8,7 @@ const windows: { options: { webPreferences: Record<string, unknown> }; loadURL: 
 const showErrorBox = vi.fn();
 const exit = vi.fn();
 const startCore = vi.fn();
+const utilityFork = vi.fn(() => ({ pid: 4242, kill: vi.fn(), once: vi.fn() }));
 
 vi.mock('electron', () => ({
   app: {
@@ -32,7 +34,7 @@ vi.mock('electron', () => ({
   Notification: class {
     show = vi.fn();
   },
-  utilityProcess: { fork: vi.fn() },
+  utilityProcess: { fork: utilityFork },
 }));
 vi.mock('./core/core', () => ({ startCore }));
 
@@ -69,6 +71,27 @@ describe('electron shell', () => {
     });
     expect(() => getConnection({ senderFrame: { url: 'https://attacker.invalid/' } })).toThrow(
       /untrusted sender/,
+    );
+  });
+
+  it('starts workers as utility processes with the V8 heap caps unless NODE_OPTIONS sets one', async () => {
+    startCore.mockResolvedValue({ url: 'http://127.0.0.1:4321', token: 'secret', stop: vi.fn() });
+    await loadShell();
+    const { spawn } = startCore.mock.calls[0]![0] as { spawn: Spawner };
+    utilityFork.mockClear();
+    const child = spawn('order-processor', '/w/order-processor.mjs', { A: '1' });
+    expect(child.pid).toBe(4242);
+    expect(utilityFork).toHaveBeenCalledWith('/w/order-processor.mjs', [], {
+      env: { A: '1' },
+      execArgv: ['--max-old-space-size=128', '--max-semi-space-size=8'],
+      serviceName: 'order-processor',
+      stdio: 'inherit',
+    });
+    spawn('shipment-tracker', '/w/shipment-tracker.mjs', { NODE_OPTIONS: '--max-old-space-size=512' });
+    expect(utilityFork).toHaveBeenLastCalledWith(
+      '/w/shipment-tracker.mjs',
+      [],
+      expect.objectContaining({ execArgv: [] }),
     );
   });
 

@@ -10,11 +10,16 @@ import { loadConfig } from '../../runtime/config';
 import { migrationsDir } from '../../runtime/db';
 import { createLogger } from '../../runtime/logger';
 import { startCore, type Core } from './core/core';
-import type { Spawner } from './core/supervisor';
+import { workerExecArgv, type Spawner } from './core/supervisor';
 import { isAllowedNavigation, isTrustedSender, secureWebPreferences } from './window-security';
 
 const utilitySpawner: Spawner = (name, script, env) => {
-  const child = utilityProcess.fork(script, [], { env, serviceName: name, stdio: 'inherit' });
+  const child = utilityProcess.fork(script, [], {
+    env,
+    execArgv: workerExecArgv(env),
+    serviceName: name,
+    stdio: 'inherit',
+  });
   return {
     get pid() {
       return child.pid ?? null;

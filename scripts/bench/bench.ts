@@ -156,7 +156,7 @@ async function versions(base: AppConfig): Promise<Record<string, string>> {
   const brokerPid = kafkaBrokerPid();
   const jar = brokerPid ? /kafka(?:-server|_2\.\d+)-(\d+\.\d+\.\d+)\.jar/.exec(cmdlineOf(brokerPid)) : null;
   out.kafkaBroker = jar ? `${jar[1]} (KRaft, local stack)` : 'unknown (not the local stack broker)';
-  const pool = createPool(base, 1);
+  const pool = createPool({ databaseUrl: serverDatabaseUrl(base) }, 1);
   try {
     out.postgres = (await pool.query<{ v: string }>('SELECT version() AS v')).rows[0]!.v.split(' on ')[0]!;
   } catch {
@@ -178,12 +178,22 @@ async function versions(base: AppConfig): Promise<Record<string, string>> {
   return out;
 }
 
+/**
+ * The server's `postgres` maintenance database: server-wide questions go there, since the
+ * configured database (default `sct`) need not exist; the benchmark only creates its own.
+ */
+function serverDatabaseUrl(base: AppConfig): string {
+  const url = new URL(base.databaseUrl);
+  url.pathname = '/postgres';
+  return url.toString();
+}
+
 /** What identifies one run of each shared service (a change means it restarted). */
 async function stackIdentity(
   base: AppConfig,
 ): Promise<{ postgresStartedAt: string | null; kafkaBrokerPid: number | null; redisRunId: string | null }> {
   let postgresStartedAt: string | null = null;
-  const pool = createPool(base, 1);
+  const pool = createPool({ databaseUrl: serverDatabaseUrl(base) }, 1);
   try {
     postgresStartedAt = (await pool.query<{ t: string }>('SELECT pg_postmaster_start_time()::text AS t'))
       .rows[0]!.t;

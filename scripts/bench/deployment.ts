@@ -4,6 +4,7 @@
  * workers it forks), and optionally extra worker instances started here
  * (`node out/workers/<name>.mjs`, same environment) that join the same consumer groups.
  */
+import { workerExecArgv } from '../../electron/main/core/supervisor';
 import { fork, spawn, type ChildProcess } from 'node:child_process';
 import { openSync, closeSync, existsSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
@@ -145,7 +146,7 @@ export class Deployment {
       for (const name of WORKERS) {
         const child = spawn(
           process.execPath,
-          [path.join(this.opts.repoRoot, 'out', 'workers', `${name}.mjs`)],
+          [...workerExecArgv(env), path.join(this.opts.repoRoot, 'out', 'workers', `${name}.mjs`)],
           {
             cwd: this.opts.repoRoot,
             env,

@@ -5,6 +5,7 @@
  * separates the workers' own throughput (and how it scales with instances) from the API's accept
  * rate, which bounds the end-to-end figure when it is the slower stage.
  */
+import { workerExecArgv } from '../../electron/main/core/supervisor';
 import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import Redis from 'ioredis';
@@ -120,7 +121,9 @@ export async function runDrain(
     const t0 = nowMs();
     for (let i = 0; i < opts.instances; i++) {
       for (const name of WORKERS) {
-        const child = spawn(process.execPath, [path.join(opts.repoRoot, 'out', 'workers', `${name}.mjs`)], {
+        const script = path.join(opts.repoRoot, 'out', 'workers', `${name}.mjs`);
+        // The same heap caps as the supervisor gives the workers it starts.
+        const child = spawn(process.execPath, [...workerExecArgv(env), script], {
           cwd: opts.repoRoot,
           env,
           stdio: ['ignore', opts.logFile, opts.logFile],

@@ -23,6 +23,21 @@ const WALL = 'yyyy-MM-dd HH:mm:ss.SSS';
 const HOUR_MS = 3_600_000;
 
 /**
+ * Zone names already checked. `IANAZone.isValidZone` builds an `Intl.DateTimeFormat` on every
+ * call (hundreds of microseconds), and the Olist mapping places every timestamp of every row.
+ */
+const zoneValidity = new Map<string, boolean>();
+
+function isKnownZone(timeZone: string): boolean {
+  let valid = zoneValidity.get(timeZone);
+  if (valid === undefined) {
+    valid = IANAZone.isValidZone(timeZone);
+    zoneValidity.set(timeZone, valid);
+  }
+  return valid;
+}
+
+/**
  * Places a zone-less local timestamp in a time zone.
  *
  * @param local `YYYY-MM-DD HH:mm:ss` (Olist's format; `YYYY-MM-DD` alone means midnight)
@@ -31,7 +46,7 @@ const HOUR_MS = 3_600_000;
  * @throws RangeError for an unknown time zone
  */
 export function localToInstant(local: string, timeZone: string): PlacedInstant | null {
-  if (!IANAZone.isValidZone(timeZone)) throw new RangeError(`unknown time zone: ${timeZone}`);
+  if (!isKnownZone(timeZone)) throw new RangeError(`unknown time zone: ${timeZone}`);
   const text = local.trim();
   if (!/^\d{4}-\d{2}-\d{2}(?:[ T]\d{2}:\d{2}(?::\d{2}(?:\.\d{1,3})?)?)?$/.test(text)) return null;
   const wall = DateTime.fromSQL(text.replace('T', ' '), { zone: 'UTC' });

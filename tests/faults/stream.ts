@@ -138,7 +138,7 @@ export function expectedState(stream: SupplyChainEvent[]): ExpectedState {
       facts.set(e.subject, applyFactEvent(facts.get(e.subject), e, facts.has(e.subject)));
     } else {
       const e = event as ShipmentEvent;
-      shipments.set(e.subject, applyShipmentEvent(shipments.get(e.subject), e).row);
+      shipments.set(e.subject, applyShipmentEvent(shipments.get(e.subject), e));
     }
   }
   return { orders, shipments, facts, unique: seen.size };

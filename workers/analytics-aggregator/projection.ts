@@ -1,17 +1,18 @@
 /**
  * analytics-aggregator projection: folds order events into `order_facts` (the per-order inputs
- * of OTD, OTIF, cycle time and backlog). After commits it refreshes the `kpi_daily` materialized
- * view (coalesced: at most one refresh in flight, one more queued), stores the live KPI snapshot
- * in Redis and notifies the console.
+ * of OTD, OTIF, cycle time and backlog) and adds their change to the `kpi_daily` counts, in the
+ * batch transaction. After commits it stores the live KPI snapshot in Redis and notifies the
+ * console (coalesced: at most one snapshot a second, one in flight, one more queued).
  */
 import type { OrderEvent, TopicNames } from '../../contracts';
 import type { Pool, PoolClient } from '../../runtime/db';
-import { queryKpiSummary, refreshKpiViews } from '../../runtime/kpi-query';
+import { queryKpiSummary } from '../../runtime/kpi-query';
 import type { Logger } from '../../runtime/logger';
 import { changeNotification, publishChanges, type RedisClient } from '../../runtime/redis';
 import type { ConsumedEvent, Projection } from '../runtime/batch-consumer';
 import { upsertRows } from '../runtime/rows';
 import { applyFactEvent, type FactRow } from './fact-state';
+import { applyKpiDailyDeltas, contributionOf, kpiDailyDeltas } from './kpi-daily';
 
 async function loadFacts(client: PoolClient, ids: string[]): Promise<Map<string, FactRow>> {
   const { rows } = await client.query<FactRow>(
@@ -56,7 +57,6 @@ export function analyticsProjection(
   log: Logger,
 ): Projection<{ count: number }> {
   const refresh = coalesced(async () => {
-    await refreshKpiViews(pool);
     const snapshot = await queryKpiSummary(pool, { includeDrills: false });
     await publishChanges(
       redis,
@@ -73,6 +73,7 @@ export function analyticsProjection(
       const orderEvents = events.map((c) => c.event as OrderEvent);
       const ids = [...new Set(orderEvents.map((e) => e.subject))];
       const facts = await loadFacts(client, ids);
+      const before = new Map([...facts].map(([id, f]) => [id, contributionOf(f)]));
       const seen = new Set(facts.keys());
       for (const event of orderEvents) {
         facts.set(event.subject, applyFactEvent(facts.get(event.subject), event, seen.has(event.subject)));
@@ -84,12 +85,17 @@ export function analyticsProjection(
         ['order_id'],
         [...facts.values()].map((f) => ({ ...f })),
       );
+      // Last statement of the batch: the day rows stay locked only until the commit.
+      await applyKpiDailyDeltas(
+        client,
+        kpiDailyDeltas(ids.map((id) => ({ before: before.get(id), after: contributionOf(facts.get(id)!) }))),
+      );
       return { count: ids.length };
     },
     async afterCommit() {
-      // Not awaited by the batch: the view catches up behind the stream, never blocks it.
+      // Not awaited by the batch: the snapshot catches up behind the stream, never blocks it.
       void refresh().catch((err: unknown) =>
-        log.warn({ err: String(err) }, 'KPI view refresh failed; retried on next batch'),
+        log.warn({ err: String(err) }, 'KPI snapshot failed; retried on next batch'),
       );
     },
     async rebuildCache() {

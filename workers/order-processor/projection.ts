@@ -1,13 +1,14 @@
 /**
- * order-processor projection: folds order events into `orders`, `order_lines` and
- * `order_events`, then caches order summaries in Redis and notifies the console.
+ * order-processor projection: records order events in the `order_events` history (whose event id
+ * key is also its idempotency check), folds them into `orders` and `order_lines`, then caches
+ * order summaries in Redis and notifies the console.
  */
 import type { EntitySummary, OrderEvent, TopicNames } from '../../contracts';
 import type { Pool, PoolClient } from '../../runtime/db';
 import { rebuildEntityCache } from '../runtime/cache-rebuild';
 import { changeNotification, publishChanges, type RedisClient } from '../../runtime/redis';
-import type { ConsumedEvent, Projection } from '../runtime/batch-consumer';
-import { insertRowsIgnoringDuplicates, upsertRows } from '../runtime/rows';
+import { firstOccurrences, type ConsumedEvent, type Projection } from '../runtime/batch-consumer';
+import { insertNewRows, upsertRows } from '../runtime/rows';
 import { toUtcIso } from '../runtime/time';
 import { applyOrderEvent, type OrderLineRow, type OrderRow, type OrderState } from './order-state';
 import { toOrderSummary } from './order-summary';
@@ -45,6 +46,20 @@ export function orderProjection(pool: Pool, redis: RedisClient, prefix: string):
   return {
     name: 'order-processor',
     topics: (t: TopicNames) => [t.orders],
+    async claim(client, events: ConsumedEvent[]) {
+      const history = events.map(({ event, partition, offset }) => ({
+        event_id: event.id,
+        order_id: event.subject,
+        type: event.type,
+        event_time: toUtcIso(event.time),
+        source: event.source,
+        drill_id: event.drillid ?? null,
+        data: event.data,
+        kafka_partition: partition,
+        kafka_offset: offset,
+      }));
+      return firstOccurrences(events, await insertNewRows(client, 'order_events', 'event_id', history));
+    },
     async apply(client, events: ConsumedEvent[]) {
       const orderEvents = events.map((c) => c as ConsumedEvent & { event: OrderEvent });
       const ids = [...new Set(orderEvents.map((c) => c.event.subject))];
@@ -64,21 +79,6 @@ export function orderProjection(pool: Pool, redis: RedisClient, prefix: string):
         ['order_id', 'sku'],
         rows.flatMap((s) => [...s.lines.values()].map((l) => ({ ...l }))),
         false,
-      );
-      await insertRowsIgnoringDuplicates(
-        client,
-        'order_events',
-        orderEvents.map(({ event, partition, offset }) => ({
-          event_id: event.id,
-          order_id: event.subject,
-          type: event.type,
-          event_time: toUtcIso(event.time),
-          source: event.source,
-          drill_id: event.drillid ?? null,
-          data: event.data,
-          kafka_partition: partition,
-          kafka_offset: offset,
-        })),
       );
       return { orders: rows.map((s) => s.row) };
     },

@@ -46,6 +46,8 @@ const TABLES: { table: string; key: string; columns: string }[] = [
     columns: `order_id, status, site_time_zone, promised_date, created_at, shipped_at, delivered_at, created_day, shipped_day,
       delivered_day, ordered_lines, delivered_lines, on_time, in_full, cycle_time_ms, is_drill`,
   },
+  // Kept incrementally by the analytics-aggregator: a replay recomputes it batch by batch too.
+  { table: 'kpi_daily', key: 'day', columns: 'day, is_drill, created, shipped, delivered, on_time, late' },
 ];
 
 /** Rows of `table` that differ between the live (public) schema and `schema`, grouped by entity key. */
@@ -54,7 +56,7 @@ async function tableDrift(pool: Pool, schema: string, t: (typeof TABLES)[number]
   const { rows } = await pool.query<{ key: string; n: number }>(
     `WITH l AS (SELECT ${t.columns} FROM public.${t.table}), r AS (SELECT ${t.columns} FROM ${schema}.${t.table}),
           d AS ((SELECT * FROM l EXCEPT ALL SELECT * FROM r) UNION ALL (SELECT * FROM r EXCEPT ALL SELECT * FROM l))
-     SELECT ${t.key} AS key, count(*) OVER ()::int AS n FROM (SELECT DISTINCT ${t.key} FROM d) x ORDER BY ${t.key} LIMIT 10`,
+     SELECT ${t.key}::text AS key, count(*) OVER ()::int AS n FROM (SELECT DISTINCT ${t.key} FROM d) x ORDER BY ${t.key} LIMIT 10`,
   );
   return { table: t.table, differingKeys: rows[0]?.n ?? 0, sampleKeys: rows.map((r) => r.key) };
 }

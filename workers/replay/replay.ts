@@ -12,7 +12,6 @@ import { createPool, migrate, type Pool } from '../../runtime/db';
 import { createKafka, EventPublisher } from '../../runtime/kafka';
 import type { Logger } from '../../runtime/logger';
 import { createRedis } from '../../runtime/redis';
-import { refreshKpiViews } from '../../runtime/kpi-query';
 import { analyticsProjection } from '../analytics-aggregator/projection';
 import { orderProjection } from '../order-processor/projection';
 import { shipmentProjection } from '../shipment-tracker/projection';
@@ -44,7 +43,9 @@ export async function replayIntoFreshSchema(
   const started = Date.now();
   const schema = `replay_${new Date().toISOString().replace(/\D/g, '').slice(0, 14)}_${randomBytes(3).toString('hex')}`;
   await migrate(config, migrationsDir, schema);
-  const pool = createPool(config, 6, schema);
+  // 3 consumers (one per projection) x 3 partitions applied concurrently (batch-consumer.ts,
+  // partitionsConsumedConcurrently), each batch one transaction = 9, + 1 for the catch-up poll.
+  const pool = createPool(config, 10, schema);
   const kafka = createKafka(config, 'sct-replay');
   const topics = topicNames(config.topicPrefix);
   const admin = kafka.admin();
@@ -92,7 +93,6 @@ export async function replayIntoFreshSchema(
       if (Date.now() > deadline) throw new Error(`replay did not catch up within ${timeoutMs} ms`);
       await new Promise((r) => setTimeout(r, 250));
     }
-    await refreshKpiViews(pool);
   } finally {
     for (const h of handles) await h.stop();
     await admin.deleteGroups(projections.map((p) => `${groupPrefix}.${p.name}`)).catch(() => undefined);

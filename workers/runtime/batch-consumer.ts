@@ -4,8 +4,9 @@
  *
  * For each polled batch (one topic-partition), in ONE PostgreSQL transaction:
  *  1. lock this group's stored position for the partition and skip messages below it
- *     (redelivery after a crash or a rebalance);
- *  2. record the event ids in `applied_events`; ids already there are duplicates and skipped;
+ *     (redelivery after a crash or a rebalance); a batch that starts past it seeks back instead;
+ *  2. claim the event ids (in the projection's history table, else `applied_events`); ids
+ *     claimed before are duplicates and skipped;
  *  3. let the projection apply the new events to its read models;
  *  4. park poison messages (invalid JSON or schema) in `dead_letters` (they were first produced to
  *     the dead-letter topic, acks=all, so they are never dropped);
@@ -44,6 +45,13 @@ export interface Projection<Outcome> {
    * transaction. Must only use `client`. Throwing rolls the whole batch back.
    */
   apply(client: PoolClient, events: ConsumedEvent[]): Promise<Outcome>;
+  /**
+   * The idempotency check, when the projection keeps a history keyed by event id: inserts the
+   * events' history rows that are new (inside the batch transaction) and returns the events that
+   * were new, first occurrence of an id only, in order. Without it the loop records the ids in
+   * `applied_events`. Either way an id is applied once per consumer group.
+   */
+  claim?(client: PoolClient, events: ConsumedEvent[]): Promise<ConsumedEvent[]>;
   /** Runs after the commit (Redis cache, change notifications). Errors are logged, not retried. */
   afterCommit?(outcome: Outcome): Promise<void>;
   /** Rewrites this worker's Redis entries from PostgreSQL (called on every Redis (re)connect). */
@@ -229,8 +237,6 @@ async function handleBatch<O>(
   }
   if (invalid.length > 0) await produceDeadLetters(opts, group, invalid);
 
-  if (await skippedAhead(opts, group, payload, consumer)) return;
-
   const last = batch.messages[batch.messages.length - 1]!;
   const position: BatchPosition = {
     topic,
@@ -246,7 +252,16 @@ async function handleBatch<O>(
     if (!payload.isRunning() || payload.isStale()) return; // nothing committed: redelivered later
     try {
       const isolate = handlerFailures >= retry.handlerAttempts;
-      outcomes = await applyBatch(projection, opts, group, decoded, invalid, position, isolate);
+      const attempt = await applyBatch(projection, opts, group, decoded, invalid, position, isolate);
+      if ('seekBackTo' in attempt) {
+        opts.log.warn(
+          { topic, partition, stored: attempt.seekBackTo, fetched: Number(batch.firstOffset()) },
+          'fetch started past the stored position: seeking back',
+        );
+        consumer.seek({ topic, partition, offset: String(attempt.seekBackTo) });
+        return;
+      }
+      outcomes = attempt.outcomes;
       if (handlerFailures > 0) opts.log.info({ topic, partition }, 'batch applied after retries');
       break;
     } catch (err) {
@@ -254,6 +269,12 @@ async function handleBatch<O>(
         opts.log.warn(
           { err: String(err), retryInMs: backoff },
           'PostgreSQL unavailable: pausing this partition, nothing committed',
+        );
+      } else if (isTransientConflict(err)) {
+        // Another partition's transaction won a lock: not the events' fault, never dead-letter them.
+        opts.log.info(
+          { err: String(err), topic, partition },
+          'batch rolled back by a lock conflict; retrying',
         );
       } else {
         handlerFailures += 1;
@@ -289,42 +310,33 @@ async function handleBatch<O>(
 }
 
 /**
- * Guards against a fetch that starts past the stored position (Kafka's committed offset is only a
- * mirror: after a database restore, or before the seek on assignment took effect, it can be
- * ahead). Unless the missing offsets were deleted by retention, seeks back to the stored position
- * and drops this batch, so no event is skipped.
- * @returns true when the batch must not be applied
+ * A fetch can start past the stored position (Kafka's committed offset is only a mirror: after a
+ * database restore, or before the seek on assignment took effect, it can be ahead). Such a batch
+ * is applied only when the missing offsets were deleted by retention (nothing left to read).
+ * @returns true when the offsets from `stored` on were deleted by retention (stored < low watermark)
  */
-async function skippedAhead(
+async function gapDeletedByRetention(
   opts: BatchConsumerOptions,
-  group: string,
-  payload: EachBatchPayload,
-  consumer: Consumer,
+  topic: string,
+  partition: number,
+  stored: number,
 ): Promise<boolean> {
-  const { topic, partition } = payload.batch;
-  const first = Number(payload.batch.firstOffset());
-  const { rows } = await opts.pool.query<{ next_offset: number }>(
-    'SELECT next_offset FROM consumer_offsets WHERE consumer_group = $1 AND topic = $2 AND kafka_partition = $3',
-    [group, topic, partition],
-  );
-  const stored = rows[0]?.next_offset ?? 0;
-  if (first <= stored) return false;
   const admin = opts.kafka.admin();
   await admin.connect();
   try {
     const low = Number(
       (await admin.fetchTopicOffsets(topic)).find((o) => o.partition === partition)?.low ?? 0,
     );
-    if (stored < low) return false; // the gap was deleted by retention: nothing to read there
+    return stored < low;
   } finally {
     await admin.disconnect();
   }
-  opts.log.warn(
-    { topic, partition, stored, fetched: first },
-    'fetch started past the stored position: seeking back',
-  );
-  consumer.seek({ topic, partition, offset: String(stored) });
-  return true;
+}
+
+/** PostgreSQL's deadlock_detected and serialization_failure: the transaction may simply be retried. */
+export function isTransientConflict(err: unknown): boolean {
+  const code = (err as { code?: unknown } | null)?.code;
+  return code === '40P01' || code === '40001';
 }
 
 interface BatchPosition {
@@ -368,9 +380,15 @@ async function applyBatch<O>(
   invalid: PoisonMessage[],
   pos: BatchPosition,
   isolate: boolean,
-): Promise<O[]> {
+): Promise<{ outcomes: O[] } | { seekBackTo: number }> {
   return withTransaction(opts.pool, async (client) => {
     const nextStored = await lockPosition(client, group, pos.topic, pos.partition);
+    const firstOffset = Number(decoded[0]!.message.offset);
+    if (
+      firstOffset > nextStored &&
+      !(await gapDeletedByRetention(opts, pos.topic, pos.partition, nextStored))
+    )
+      return { seekBackTo: nextStored };
     const fresh: ConsumedEvent[] = [];
     let lastEventTime: string | null = null;
     for (const { message, result } of decoded) {
@@ -382,18 +400,18 @@ async function applyBatch<O>(
     const outcomes: O[] = [];
     const poison = invalid.filter((p) => p.offset >= nextStored);
     if (!isolate) {
-      const toApply = await newEvents(client, group, fresh);
+      const toApply = await newEvents(projection, client, group, fresh);
       if (toApply.length > 0) outcomes.push(await projection.apply(client, toApply));
     } else {
       const failed: PoisonMessage[] = [];
       for (const consumed of fresh) {
         await client.query('SAVEPOINT one_event');
         try {
-          const toApply = await newEvents(client, group, [consumed]);
+          const toApply = await newEvents(projection, client, group, [consumed]);
           if (toApply.length > 0) outcomes.push(await projection.apply(client, toApply));
           await client.query('RELEASE SAVEPOINT one_event');
         } catch (err) {
-          if (isDatabaseUnavailable(err)) throw err;
+          if (isDatabaseUnavailable(err) || isTransientConflict(err)) throw err;
           await client.query('ROLLBACK TO SAVEPOINT one_event');
           const message = decoded.find((d) => Number(d.message.offset) === consumed.offset)!.message;
           failed.push(
@@ -421,21 +439,31 @@ async function applyBatch<O>(
         [group, pos.topic, pos.partition, pos.lastOffset + 1, pos.lastAppendTime, lastEventTime],
       );
     }
-    return outcomes;
+    return { outcomes };
   });
 }
 
-/** Records the events' ids as applied; returns those not applied before (first occurrence only). */
-async function newEvents(
+/** Claims the events' ids; returns those not applied before (first occurrence only). */
+async function newEvents<O>(
+  projection: Projection<O>,
   client: PoolClient,
   group: string,
   events: ConsumedEvent[],
 ): Promise<ConsumedEvent[]> {
-  const newIds = await recordApplied(
-    client,
-    group,
-    events.map((c) => c.event.id),
+  if (events.length === 0) return [];
+  if (projection.claim) return projection.claim(client, events);
+  return firstOccurrences(
+    events,
+    await recordApplied(
+      client,
+      group,
+      events.map((c) => c.event.id),
+    ),
   );
+}
+
+/** The events whose id is in `newIds`, first occurrence of each id only, in order. */
+export function firstOccurrences(events: ConsumedEvent[], newIds: Set<string>): ConsumedEvent[] {
   const seen = new Set<string>();
   return events.filter((c) => {
     if (!newIds.has(c.event.id) || seen.has(c.event.id)) return false;
@@ -444,22 +472,26 @@ async function newEvents(
   });
 }
 
-/** Locks (creating if needed) the stored position row; returns the next offset to apply. */
+/**
+ * Locks the stored position row, creating it (at offset 0) the first time; returns the next offset
+ * to apply. One round trip once the row exists (every batch but a partition's first).
+ */
 async function lockPosition(
   client: PoolClient,
   group: string,
   topic: string,
   partition: number,
 ): Promise<number> {
+  const key = [group, topic, partition];
+  const select =
+    'SELECT next_offset FROM consumer_offsets WHERE consumer_group = $1 AND topic = $2 AND kafka_partition = $3 FOR UPDATE';
+  const { rows } = await client.query<{ next_offset: number }>(select, key);
+  if (rows[0]) return rows[0].next_offset;
   await client.query(
     'INSERT INTO consumer_offsets (consumer_group, topic, kafka_partition, next_offset) VALUES ($1, $2, $3, 0) ON CONFLICT DO NOTHING',
-    [group, topic, partition],
+    key,
   );
-  const { rows } = await client.query<{ next_offset: number }>(
-    'SELECT next_offset FROM consumer_offsets WHERE consumer_group = $1 AND topic = $2 AND kafka_partition = $3 FOR UPDATE',
-    [group, topic, partition],
-  );
-  return rows[0]?.next_offset ?? 0;
+  return (await client.query<{ next_offset: number }>(select, key)).rows[0]?.next_offset ?? 0;
 }
 
 /** Inserts event ids; returns the ids that were new for this group. */

@@ -30,18 +30,24 @@ export async function upsertRows(
   );
 }
 
-/** Inserts rows, ignoring ones whose key already exists (history tables). */
-export async function insertRowsIgnoringDuplicates(
+/**
+ * Inserts rows whose `keyColumn` is not in `table` yet (history tables keyed by event id) and
+ * returns the keys that were inserted. A key repeated within `rows` is inserted once (first row).
+ * This is the idempotency check of a projection that claims events in its own history table.
+ */
+export async function insertNewRows(
   client: PoolClient,
   table: string,
+  keyColumn: string,
   rows: Record<string, unknown>[],
-): Promise<void> {
-  if (rows.length === 0) return;
+): Promise<Set<string>> {
+  if (rows.length === 0) return new Set();
   const columns = Object.keys(rows[0]!);
-  await client.query(
+  const { rows: inserted } = await client.query<{ key: string }>(
     `INSERT INTO ${table} (${columns.join(', ')})
      SELECT ${columns.join(', ')} FROM json_populate_recordset(NULL::${table}, $1::json)
-     ON CONFLICT DO NOTHING`,
+     ON CONFLICT DO NOTHING RETURNING ${keyColumn}::text AS key`,
     [JSON.stringify(rows)],
   );
+  return new Set(inserted.map((r) => r.key));
 }

@@ -1,15 +1,15 @@
 /**
- * shipment-tracker projection: folds shipment events into `shipments` and the
- * `shipment_checkpoints` timeline, then caches summaries in Redis and notifies the console.
+ * shipment-tracker projection: records shipment events in the `shipment_checkpoints` timeline
+ * (whose event id key is also its idempotency check), folds them into `shipments`, then caches
+ * summaries in Redis and notifies the console.
  */
 import type { EntitySummary, ShipmentEvent, ShipmentSummary, TopicNames } from '../../contracts';
 import type { Pool, PoolClient } from '../../runtime/db';
 import { rebuildEntityCache } from '../runtime/cache-rebuild';
 import { changeNotification, publishChanges, type RedisClient } from '../../runtime/redis';
-import type { ConsumedEvent, Projection } from '../runtime/batch-consumer';
-import { insertRowsIgnoringDuplicates, upsertRows } from '../runtime/rows';
-import { toUtcIso } from '../runtime/time';
-import { applyShipmentEvent, type CheckpointRow, type ShipmentRow } from './shipment-state';
+import { firstOccurrences, type ConsumedEvent, type Projection } from '../runtime/batch-consumer';
+import { insertNewRows, upsertRows } from '../runtime/rows';
+import { applyShipmentEvent, checkpointOf, type ShipmentRow } from './shipment-state';
 
 export interface ShipmentOutcome {
   shipments: ShipmentRow[];
@@ -57,27 +57,25 @@ export function shipmentProjection(
   return {
     name: 'shipment-tracker',
     topics: (t: TopicNames) => [t.shipments],
+    async claim(client, events: ConsumedEvent[]) {
+      const checkpoints = events.map((c) => ({ ...checkpointOf(c.event as ShipmentEvent) }));
+      return firstOccurrences(
+        events,
+        await insertNewRows(client, 'shipment_checkpoints', 'event_id', checkpoints),
+      );
+    },
     async apply(client, events: ConsumedEvent[]) {
       const shipmentEvents = events.map((c) => c.event as ShipmentEvent);
       const ids = [...new Set(shipmentEvents.map((e) => e.subject))];
       const rows = await loadShipments(client, ids);
-      const checkpoints: CheckpointRow[] = [];
-      for (const event of shipmentEvents) {
-        const { row, checkpoint } = applyShipmentEvent(rows.get(event.subject), event);
-        rows.set(event.subject, row);
-        checkpoints.push(checkpoint);
-      }
+      for (const event of shipmentEvents)
+        rows.set(event.subject, applyShipmentEvent(rows.get(event.subject), event));
       const changed = ids.map((id) => rows.get(id)!);
       await upsertRows(
         client,
         'shipments',
         ['shipment_id'],
         changed.map((r) => ({ ...r })),
-      );
-      await insertRowsIgnoringDuplicates(
-        client,
-        'shipment_checkpoints',
-        checkpoints.map((c) => ({ ...c, event_time: toUtcIso(c.event_time) })),
       );
       return { shipments: changed };
     },

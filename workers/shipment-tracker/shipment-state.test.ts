@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { ShipmentEvent } from '../../contracts';
-import { applyShipmentEvent, type ShipmentRow } from './shipment-state';
+import { applyShipmentEvent, checkpointOf, type ShipmentRow } from './shipment-state';
 
 const ev = (type: string, time: string, data: unknown) =>
   ({
@@ -15,7 +15,7 @@ const ev = (type: string, time: string, data: unknown) =>
 
 function fold(events: ShipmentEvent[]): ShipmentRow {
   let row: ShipmentRow | undefined;
-  for (const e of events) row = applyShipmentEvent(row, e).row;
+  for (const e of events) row = applyShipmentEvent(row, e);
   return row!;
 }
 
@@ -47,15 +47,13 @@ describe('shipment fold', () => {
   });
   it('records exceptions and ETA updates; the timeline entry carries the status', () => {
     let row = fold([created]);
-    const ex = applyShipmentEvent(
-      row,
-      ev('exception', '2024-03-03T10:00:00Z', { reasonCode: 'ADDRESS_INVALID' }),
-    );
+    const exception = ev('exception', '2024-03-03T10:00:00Z', { reasonCode: 'ADDRESS_INVALID' });
+    row = applyShipmentEvent(row, exception);
     row = applyShipmentEvent(
-      ex.row,
+      row,
       ev('eta_updated', '2024-03-03T11:00:00Z', { eta: '2024-03-08T12:00:00+01:00' }),
-    ).row;
-    expect(ex.checkpoint.status).toBe('exception');
+    );
+    expect(checkpointOf(exception).status).toBe('exception');
     expect(row.status).toBe('exception');
     expect(row.exception_reason).toBe('ADDRESS_INVALID');
     expect(row.eta).toBe('2024-03-08T11:00:00.000Z');

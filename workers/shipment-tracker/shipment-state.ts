@@ -83,11 +83,8 @@ export function statusCarriedBy(event: ShipmentEvent): ShipmentStatus | null {
   }
 }
 
-/** Applies one shipment event (mutates and returns the row) and returns its timeline entry. */
-export function applyShipmentEvent(
-  current: ShipmentRow | undefined,
-  event: ShipmentEvent,
-): { row: ShipmentRow; checkpoint: CheckpointRow } {
+/** Applies one shipment event to the shipment's row (mutates and returns it). */
+export function applyShipmentEvent(current: ShipmentRow | undefined, event: ShipmentEvent): ShipmentRow {
   const row = current ?? emptyShipment(event.subject);
   const time = toUtcIso(event.time);
   const isFirst = row.last_event_time === null;
@@ -98,8 +95,6 @@ export function applyShipmentEvent(
   row.last_event_time = maxInstant(row.last_event_time, time);
   const status = statusCarriedBy(event);
   if (status !== null) applyStatus(row, status, time);
-  let location: string | null = null;
-  let message: string | null = null;
   switch (event.type) {
     case EVENT_TYPES.shipmentCreated:
       Object.assign(row, {
@@ -111,6 +106,29 @@ export function applyShipmentEvent(
         promised_date: event.data.promisedDate,
         created_at: minInstant(row.created_at, time),
       });
+      break;
+    case EVENT_TYPES.shipmentEtaUpdated:
+      row.eta = toUtcIso(event.data.eta);
+      break;
+    case EVENT_TYPES.shipmentException:
+      row.exception_reason = event.data.reasonCode;
+      break;
+    case EVENT_TYPES.shipmentDelivered:
+      row.delivered_at = minInstant(row.delivered_at, time);
+      break;
+  }
+  return row;
+}
+
+/**
+ * The `shipment_checkpoints` timeline entry of one event. Depends on the event alone, so the
+ * shipment-tracker can record it (its idempotency check) before folding the shipment state.
+ */
+export function checkpointOf(event: ShipmentEvent): CheckpointRow {
+  let location: string | null = null;
+  let message: string | null = null;
+  switch (event.type) {
+    case EVENT_TYPES.shipmentCreated:
       location = event.data.origin;
       message = `Shipment created with ${event.data.carrier} (${event.data.trackingNumber})`;
       break;
@@ -119,31 +137,25 @@ export function applyShipmentEvent(
       message = event.data.message ?? null;
       break;
     case EVENT_TYPES.shipmentEtaUpdated:
-      row.eta = toUtcIso(event.data.eta);
-      message = `ETA updated to ${row.eta}`;
+      message = `ETA updated to ${toUtcIso(event.data.eta)}`;
       break;
     case EVENT_TYPES.shipmentException:
-      row.exception_reason = event.data.reasonCode;
       message = event.data.message ?? event.data.reasonCode;
       break;
     case EVENT_TYPES.shipmentDelivered:
-      row.delivered_at = minInstant(row.delivered_at, time);
       location = event.data.location ?? null;
       message = event.data.signedBy ? `Delivered, signed by ${event.data.signedBy}` : 'Delivered';
       break;
   }
   return {
-    row,
-    checkpoint: {
-      event_id: event.id,
-      shipment_id: event.subject,
-      type: event.type,
-      event_time: time,
-      status,
-      location,
-      message,
-      drill_id: event.drillid ?? null,
-    },
+    event_id: event.id,
+    shipment_id: event.subject,
+    type: event.type,
+    event_time: toUtcIso(event.time),
+    status: statusCarriedBy(event),
+    location,
+    message,
+    drill_id: event.drillid ?? null,
   };
 }
 

@@ -1,6 +1,16 @@
+import { fork } from 'node:child_process';
 import { describe, expect, it, vi } from 'vitest';
 import { createLogger } from '../../../runtime/logger';
-import { Supervisor, type SupervisedProcess, type Spawner } from './supervisor';
+import {
+  forkSpawner,
+  Supervisor,
+  WORKER_EXEC_ARGV,
+  workerExecArgv,
+  type SupervisedProcess,
+  type Spawner,
+} from './supervisor';
+
+vi.mock('node:child_process', () => ({ fork: vi.fn(() => ({ pid: 77, kill: vi.fn(), once: vi.fn() })) }));
 
 class FakeProcess implements SupervisedProcess {
   private listeners: ((code: number | null, signal?: string | null) => void)[] = [];
@@ -56,5 +66,25 @@ describe('Supervisor', () => {
     await stopping;
     expect(sup.health().every((w) => w.state === 'stopped')).toBe(true);
     vi.useRealTimers();
+  });
+});
+
+describe('worker heap caps', () => {
+  it('forkSpawner passes the parent execArgv plus the heap caps', () => {
+    const env = { A: '1' };
+    const child = forkSpawner('order-processor', '/w/order-processor.mjs', env);
+    expect(child.pid).toBe(77);
+    expect(fork).toHaveBeenLastCalledWith('/w/order-processor.mjs', [], {
+      env,
+      execArgv: [...process.execArgv, '--max-old-space-size=128', '--max-semi-space-size=8'],
+      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+    });
+  });
+
+  it('leaves the heap to an explicit --max-old-space-size in NODE_OPTIONS', () => {
+    expect(workerExecArgv({})).toEqual([...WORKER_EXEC_ARGV]);
+    expect(workerExecArgv({ NODE_OPTIONS: '--enable-source-maps' })).toEqual([...WORKER_EXEC_ARGV]);
+    expect(workerExecArgv({ NODE_OPTIONS: '--max-old-space-size=512' })).toEqual([]);
+    expect(workerExecArgv({ NODE_OPTIONS: '--trace-gc --max_old_space_size=64' })).toEqual([]);
   });
 });

@@ -112,26 +112,44 @@ async function checkIdempotencyKeys(deps: CommandDeps, events: SupplyChainEvent[
   }
 }
 
+/**
+ * Records one accepted request in the audit log: ONE `injection_audit` row per request, whatever
+ * its size (a 1,000-event batch costs one row and one index entry). The row holds the request's
+ * events as index-aligned arrays, in input order: `event_ids[i]`, `event_types[i]`, `subjects[i]`,
+ * `drill_ids[i]` (NULL for live traffic) and where Kafka stored that event, `kafka_topics[i]`,
+ * `kafka_partitions[i]`, `kafka_offsets[i]` (the broker's offset, bigint; sent as the decimal
+ * string of {@link InjectResult} so no precision is lost). `actor` is {@link CommandDeps.actor};
+ * `injected_at` is the database's now(); `event_count` is computed by PostgreSQL from the arrays.
+ * See db/migrations/1732960000400_audit-per-request.sql.
+ *
+ * Called only after every event is durable in Kafka, so it never throws: a failed write (e.g.
+ * PostgreSQL down) is logged with the request's event ids and the database's message (no
+ * connection string, no token, no payloads) and the request still succeeds.
+ * @param events the validated events of one request (at least one)
+ * @param results Kafka placement of each event, index-aligned with `events`
+ */
 async function audit(deps: CommandDeps, events: SupplyChainEvent[], results: InjectResult[]): Promise<void> {
-  const rows = events.map((e, i) => ({
-    event_id: e.id,
-    event_type: e.type,
-    subject: e.subject,
-    drill_id: e.drillid ?? null,
-    actor: deps.actor,
-    kafka_topic: results[i]!.topic,
-    kafka_partition: results[i]!.partition,
-    kafka_offset: Number(results[i]!.offset),
-  }));
+  const eventIds = events.map((e) => e.id);
   try {
+    // One statement, one row: each column is a JS array bound as one parameter (pg serializes
+    // it as an array literal; values never enter the SQL text).
     await deps.pool.query(
-      `INSERT INTO injection_audit (event_id, event_type, subject, drill_id, actor, kafka_topic, kafka_partition, kafka_offset)
-       SELECT event_id, event_type, subject, drill_id, actor, kafka_topic, kafka_partition, kafka_offset
-         FROM json_populate_recordset(NULL::injection_audit, $1::json)`,
-      [JSON.stringify(rows)],
+      `INSERT INTO injection_audit
+         (actor, event_ids, event_types, subjects, drill_ids, kafka_topics, kafka_partitions, kafka_offsets)
+       VALUES ($1, $2::uuid[], $3::text[], $4::text[], $5::text[], $6::text[], $7::integer[], $8::bigint[])`,
+      [
+        deps.actor,
+        eventIds,
+        events.map((e) => e.type),
+        events.map((e) => e.subject),
+        events.map((e) => e.drillid ?? null),
+        results.map((r) => r.topic),
+        results.map((r) => r.partition),
+        results.map((r) => r.offset),
+      ],
     );
   } catch (err) {
     // The events are already durable in Kafka; losing the audit row must not fail the request.
-    deps.log.error({ err: String(err), eventIds: rows.map((r) => r.event_id) }, 'audit log write failed');
+    deps.log.error({ err: String(err), eventIds }, 'audit log write failed');
   }
 }

@@ -1,0 +1,107 @@
+/**
+ * Incremental maintenance of `kpi_daily` (analytics-aggregator): the daily counts are the sum of
+ * each order's contribution (DESIGN.md "KPIs"), so a batch only adds, per touched order, its new
+ * contribution minus its old one. Replaces a full recomputation of the view: the counts are exact
+ * in the same transaction as the facts they come from.
+ *
+ * An order contributes, in its site time zone's calendar days:
+ * - `created` 1 on its created day; `shipped` 1 on its shipped day;
+ * - `delivered` 1 on its delivered day (delivered orders only), and `on_time` or `late` 1 there.
+ * Each under its `is_drill` flag, so drill and live traffic stay apart.
+ */
+import type { PoolClient } from '../../runtime/db';
+import type { FactRow } from './fact-state';
+
+/** The columns of a fact that decide its `kpi_daily` contribution (a snapshot, not the live row). */
+export type KpiContributionSource = Pick<
+  FactRow,
+  'created_day' | 'shipped_day' | 'delivered_day' | 'on_time' | 'is_drill'
+>;
+
+/** One `kpi_daily` row change: counts to add (negative to remove) on `day` (YYYY-MM-DD, site time). */
+export interface KpiDailyDelta {
+  day: string;
+  is_drill: boolean;
+  created: number;
+  shipped: number;
+  delivered: number;
+  on_time: number;
+  late: number;
+}
+
+/** Copies the contribution columns (facts are mutated by the fold). */
+export function contributionOf(f: FactRow): KpiContributionSource {
+  return {
+    created_day: f.created_day,
+    shipped_day: f.shipped_day,
+    delivered_day: f.delivered_day,
+    on_time: f.on_time,
+    is_drill: f.is_drill,
+  };
+}
+
+/**
+ * Sums `after - before` over the given orders into one delta per (day, is_drill), sorted by day
+ * then drill flag (a fixed lock order: concurrent batches never deadlock on `kpi_daily` rows),
+ * leaving out rows whose every count nets to zero.
+ * @param changes per order: its contribution before the batch (undefined when new) and after
+ */
+export function kpiDailyDeltas(
+  changes: { before: KpiContributionSource | undefined; after: KpiContributionSource }[],
+): KpiDailyDelta[] {
+  const deltas = new Map<string, KpiDailyDelta>();
+  const add = (day: string | null, isDrill: boolean, column: keyof KpiDailyDelta, sign: 1 | -1) => {
+    if (day === null) return;
+    const key = `${day}|${isDrill}`;
+    let d = deltas.get(key);
+    if (!d) {
+      d = { day, is_drill: isDrill, created: 0, shipped: 0, delivered: 0, on_time: 0, late: 0 };
+      deltas.set(key, d);
+    }
+    (d[column] as number) += sign;
+  };
+  const contribute = (f: KpiContributionSource, sign: 1 | -1) => {
+    add(f.created_day, f.is_drill, 'created', sign);
+    add(f.shipped_day, f.is_drill, 'shipped', sign);
+    if (f.delivered_day !== null) {
+      add(f.delivered_day, f.is_drill, 'delivered', sign);
+      add(f.delivered_day, f.is_drill, f.on_time ? 'on_time' : 'late', sign);
+    }
+  };
+  for (const { before, after } of changes) {
+    if (before) contribute(before, -1);
+    contribute(after, 1);
+  }
+  return [...deltas.values()]
+    .filter((d) => d.created !== 0 || d.shipped !== 0 || d.delivered !== 0 || d.on_time !== 0 || d.late !== 0)
+    .sort((a, b) => (a.day === b.day ? Number(a.is_drill) - Number(b.is_drill) : a.day < b.day ? -1 : 1));
+}
+
+/**
+ * Adds the deltas to `kpi_daily` inside the batch transaction (one statement; rows locked in
+ * the deltas' order), then removes the rows whose counts all reached zero, so the table holds
+ * exactly the days the facts have, however the events were batched.
+ */
+export async function applyKpiDailyDeltas(client: PoolClient, deltas: KpiDailyDelta[]): Promise<void> {
+  if (deltas.length === 0) return;
+  await client.query(
+    `INSERT INTO kpi_daily AS k (day, is_drill, created, shipped, delivered, on_time, late)
+     SELECT day, is_drill, created, shipped, delivered, on_time, late
+       FROM json_populate_recordset(NULL::kpi_daily, $1::json) WITH ORDINALITY AS x
+      ORDER BY ordinality
+     ON CONFLICT (day, is_drill) DO UPDATE SET
+       created = k.created + EXCLUDED.created, shipped = k.shipped + EXCLUDED.shipped,
+       delivered = k.delivered + EXCLUDED.delivered, on_time = k.on_time + EXCLUDED.on_time,
+       late = k.late + EXCLUDED.late`,
+    [JSON.stringify(deltas)],
+  );
+  const removed = deltas.filter((d) => d.created < 0 || d.shipped < 0 || d.delivered < 0);
+  if (removed.length > 0) {
+    await client.query(
+      `DELETE FROM kpi_daily k USING json_populate_recordset(NULL::kpi_daily, $1::json) x
+        WHERE k.day = x.day AND k.is_drill = x.is_drill
+          AND k.created = 0 AND k.shipped = 0 AND k.delivered = 0 AND k.on_time = 0 AND k.late = 0`,
+      [JSON.stringify(removed)],
+    );
+  }
+}
