@@ -147,7 +147,9 @@ export async function pgUpsertRate(
     const t0 = nowMs();
     for (const chunk of chunks) {
       const batch = chunk.map(mutate);
-      await withTransaction(pool, (client) => upsertRows(client, table, ['order_id'], batch));
+      await withTransaction(pool, (client) =>
+        upsertRows(client, { table, keyColumns: ['order_id'], rows: batch }),
+      );
     }
     return nowMs() - t0;
   };

@@ -10,6 +10,7 @@
  * Each under its `is_drill` flag, so drill and live traffic stay apart.
  */
 import type { PoolClient } from '../../runtime/db';
+import type { UpsertSpec } from '../runtime/rows';
 import type { FactRow } from './fact-state';
 
 /** The columns of a fact that decide its `kpi_daily` contribution (a snapshot, not the live row). */
@@ -78,30 +79,31 @@ export function kpiDailyDeltas(
 }
 
 /**
- * Adds the deltas to `kpi_daily` inside the batch transaction (one statement; rows locked in
- * the deltas' order), then removes the rows whose counts all reached zero, so the table holds
- * exactly the days the facts have, however the events were batched.
+ * The deltas as an upsert that adds them to the stored counts (rows locked in the deltas' order),
+ * for {@link upsertRows} in the batch transaction.
  */
-export async function applyKpiDailyDeltas(client: PoolClient, deltas: KpiDailyDelta[]): Promise<void> {
-  if (deltas.length === 0) return;
+export function kpiDailyUpsert(deltas: KpiDailyDelta[]): UpsertSpec {
+  return {
+    table: 'kpi_daily',
+    keyColumns: ['day', 'is_drill'],
+    rows: deltas.map((d) => ({ ...d })),
+    touchUpdatedAt: false,
+    onConflict: 'add',
+  };
+}
+
+/**
+ * After the deltas were added: removes the touched rows whose counts all reached zero, so the
+ * table holds exactly the days the facts have, however the events were batched. A round trip
+ * only when some count went down.
+ */
+export async function removeEmptyKpiDays(client: PoolClient, deltas: KpiDailyDelta[]): Promise<void> {
+  const lowered = deltas.filter((d) => d.created < 0 || d.shipped < 0 || d.delivered < 0);
+  if (lowered.length === 0) return;
   await client.query(
-    `INSERT INTO kpi_daily AS k (day, is_drill, created, shipped, delivered, on_time, late)
-     SELECT day, is_drill, created, shipped, delivered, on_time, late
-       FROM json_populate_recordset(NULL::kpi_daily, $1::json) WITH ORDINALITY AS x
-      ORDER BY ordinality
-     ON CONFLICT (day, is_drill) DO UPDATE SET
-       created = k.created + EXCLUDED.created, shipped = k.shipped + EXCLUDED.shipped,
-       delivered = k.delivered + EXCLUDED.delivered, on_time = k.on_time + EXCLUDED.on_time,
-       late = k.late + EXCLUDED.late`,
-    [JSON.stringify(deltas)],
+    `DELETE FROM kpi_daily k USING json_populate_recordset(NULL::kpi_daily, $1::json) x
+      WHERE k.day = x.day AND k.is_drill = x.is_drill
+        AND k.created = 0 AND k.shipped = 0 AND k.delivered = 0 AND k.on_time = 0 AND k.late = 0`,
+    [JSON.stringify(lowered)],
   );
-  const removed = deltas.filter((d) => d.created < 0 || d.shipped < 0 || d.delivered < 0);
-  if (removed.length > 0) {
-    await client.query(
-      `DELETE FROM kpi_daily k USING json_populate_recordset(NULL::kpi_daily, $1::json) x
-        WHERE k.day = x.day AND k.is_drill = x.is_drill
-          AND k.created = 0 AND k.shipped = 0 AND k.delivered = 0 AND k.on_time = 0 AND k.late = 0`,
-      [JSON.stringify(removed)],
-    );
-  }
 }

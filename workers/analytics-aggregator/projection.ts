@@ -12,7 +12,7 @@ import { changeNotification, publishChanges, type RedisClient } from '../../runt
 import type { ConsumedEvent, Projection } from '../runtime/batch-consumer';
 import { upsertRows } from '../runtime/rows';
 import { applyFactEvent, type FactRow } from './fact-state';
-import { applyKpiDailyDeltas, contributionOf, kpiDailyDeltas } from './kpi-daily';
+import { contributionOf, kpiDailyDeltas, kpiDailyUpsert, removeEmptyKpiDays } from './kpi-daily';
 
 async function loadFacts(client: PoolClient, ids: string[]): Promise<Map<string, FactRow>> {
   const { rows } = await client.query<FactRow>(
@@ -79,17 +79,16 @@ export function analyticsProjection(
         facts.set(event.subject, applyFactEvent(facts.get(event.subject), event, seen.has(event.subject)));
         seen.add(event.subject);
       }
+      const deltas = kpiDailyDeltas(
+        ids.map((id) => ({ before: before.get(id), after: contributionOf(facts.get(id)!) })),
+      );
+      // One statement for both: the contended day rows stay locked only until the commit.
       await upsertRows(
         client,
-        'order_facts',
-        ['order_id'],
-        [...facts.values()].map((f) => ({ ...f })),
+        { table: 'order_facts', keyColumns: ['order_id'], rows: [...facts.values()].map((f) => ({ ...f })) },
+        kpiDailyUpsert(deltas),
       );
-      // Last statement of the batch: the day rows stay locked only until the commit.
-      await applyKpiDailyDeltas(
-        client,
-        kpiDailyDeltas(ids.map((id) => ({ before: before.get(id), after: contributionOf(facts.get(id)!) }))),
-      );
+      await removeEmptyKpiDays(client, deltas);
       return { count: ids.length };
     },
     async afterCommit() {

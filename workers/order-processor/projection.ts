@@ -21,19 +21,19 @@ const ORDER_COLUMNS = `order_id, status, customer_id, warehouse_id, site_time_zo
   approved_at, picked_at, packed_at, shipped_at, delivered_at, cancelled_at, cancel_reason, shipment_id,
   last_event_time, event_count, is_drill, drill_id, created_day`;
 
-/** Loads current states of the given orders (rows and lines) inside the batch transaction. */
+/** Loads current states of the given orders (rows and lines, one query) inside the batch transaction. */
 async function loadOrders(client: PoolClient, ids: string[]): Promise<Map<string, OrderState>> {
   const states = new Map<string, OrderState>();
-  const { rows } = await client.query<OrderRow>(
-    `SELECT ${ORDER_COLUMNS} FROM orders WHERE order_id = ANY($1::text[])`,
+  const { rows } = await client.query<OrderRow & { lines: OrderLineRow[] }>(
+    `SELECT ${ORDER_COLUMNS},
+            coalesce((SELECT json_agg(json_build_object('order_id', l.order_id, 'sku', l.sku, 'quantity', l.quantity,
+                                                        'delivered_quantity', l.delivered_quantity))
+                        FROM order_lines l WHERE l.order_id = o.order_id), '[]'::json) AS lines
+       FROM orders o WHERE o.order_id = ANY($1::text[])`,
     [ids],
   );
-  for (const row of rows) states.set(row.order_id, { row, lines: new Map() });
-  const lines = await client.query<OrderLineRow>(
-    'SELECT order_id, sku, quantity, delivered_quantity FROM order_lines WHERE order_id = ANY($1::text[])',
-    [ids],
-  );
-  for (const line of lines.rows) states.get(line.order_id)?.lines.set(line.sku, line);
+  for (const { lines, ...row } of rows)
+    states.set(row.order_id, { row, lines: new Map(lines.map((l) => [l.sku, l])) });
   return states;
 }
 
@@ -66,19 +66,16 @@ export function orderProjection(pool: Pool, redis: RedisClient, prefix: string):
       const states = await loadOrders(client, ids);
       for (const { event } of orderEvents)
         states.set(event.subject, applyOrderEvent(states.get(event.subject), event));
-      const rows = [...states.values()].filter((s) => ids.includes(s.row.order_id));
+      const rows = ids.map((id) => states.get(id)!);
       await upsertRows(
         client,
-        'orders',
-        ['order_id'],
-        rows.map((s) => ({ ...s.row })),
-      );
-      await upsertRows(
-        client,
-        'order_lines',
-        ['order_id', 'sku'],
-        rows.flatMap((s) => [...s.lines.values()].map((l) => ({ ...l }))),
-        false,
+        { table: 'orders', keyColumns: ['order_id'], rows: rows.map((s) => ({ ...s.row })) },
+        {
+          table: 'order_lines',
+          keyColumns: ['order_id', 'sku'],
+          rows: rows.flatMap((s) => [...s.lines.values()].map((l) => ({ ...l }))),
+          touchUpdatedAt: false,
+        },
       );
       return { orders: rows.map((s) => s.row) };
     },

@@ -62,11 +62,10 @@ export async function replayIntoFreshSchema(
   const redis = createRedis(config); // never written: the projections' cache steps are removed
   const groupPrefix = `${config.topicPrefix}.${schema}`;
   const publisher = new EventPublisher(kafka, topics, config.kafkaBrokers);
-  const withoutCache = <O>(p: Projection<O>): Projection<O> => ({
-    name: p.name,
-    topics: p.topics,
-    apply: p.apply,
-  });
+  const withoutCache = <O>(p: Projection<O>): Projection<O> => {
+    const { afterCommit: _cache, rebuildCache: _rebuild, ...pipeline } = p;
+    return pipeline;
+  };
   const projections: Projection<unknown>[] = [
     withoutCache(orderProjection(pool, redis, config.topicPrefix)),
     withoutCache(shipmentProjection(pool, redis, config.topicPrefix)),

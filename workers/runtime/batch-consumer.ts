@@ -11,8 +11,8 @@
  *  4. park poison messages (invalid JSON or schema) in `dead_letters` (they were first produced to
  *     the dead-letter topic, acks=all, so they are never dropped);
  *  5. store the next offset.
- * After the commit: Kafka offsets are committed (best effort: the stored position wins) and the
- * projection may write Redis. Kafka delivers at least once; the read models see each event once.
+ * After the commit the projection may write Redis, and the offset is resolved for kafkajs to commit
+ * to Kafka within 5 s (a mirror for lag tools: the stored position wins). Kafka delivers at least once; the read models see each event once.
  */
 import type { Consumer, EachBatchPayload, Kafka, KafkaMessage } from 'kafkajs';
 import {
@@ -156,7 +156,10 @@ export async function runBatchConsumer<O>(
   });
 
   await consumer.run({
-    autoCommit: false,
+    // Kafka's committed offsets only mirror the stored positions (for lag tools): kafkajs commits
+    // the offsets resolved after each database commit every 5 s, not a round trip per batch.
+    autoCommit: true,
+    autoCommitInterval: 5_000,
     eachBatchAutoResolve: false,
     // Partitions are independent (own transaction, own stored position, disjoint entities).
     partitionsConsumedConcurrently: 3,
@@ -238,11 +241,14 @@ async function handleBatch<O>(
   if (invalid.length > 0) await produceDeadLetters(opts, group, invalid);
 
   const last = batch.messages[batch.messages.length - 1]!;
+  let lastEventTime: string | null = null;
+  for (const { result } of decoded) if ('event' in result) lastEventTime = result.event.time;
   const position: BatchPosition = {
     topic,
     partition,
     lastOffset: Number(last.offset),
     lastAppendTime: new Date(Number(last.timestamp)).toISOString(),
+    lastEventTime,
   };
   const retry = opts.retry ?? DEFAULT_RETRY;
   let handlerFailures = 0;
@@ -252,19 +258,18 @@ async function handleBatch<O>(
     if (!payload.isRunning() || payload.isStale()) return; // nothing committed: redelivered later
     try {
       const isolate = handlerFailures >= retry.handlerAttempts;
-      const attempt = await applyBatch(projection, opts, group, decoded, invalid, position, isolate);
-      if ('seekBackTo' in attempt) {
-        opts.log.warn(
-          { topic, partition, stored: attempt.seekBackTo, fetched: Number(batch.firstOffset()) },
-          'fetch started past the stored position: seeking back',
-        );
-        consumer.seek({ topic, partition, offset: String(attempt.seekBackTo) });
-        return;
-      }
-      outcomes = attempt.outcomes;
+      outcomes = await applyBatch(projection, opts, group, decoded, invalid, position, isolate);
       if (handlerFailures > 0) opts.log.info({ topic, partition }, 'batch applied after retries');
       break;
     } catch (err) {
+      if (err instanceof FetchedPastStoredPosition) {
+        opts.log.warn(
+          { topic, partition, stored: err.stored, fetched: Number(batch.firstOffset()) },
+          'fetch started past the stored position: seeking back',
+        );
+        consumer.seek({ topic, partition, offset: String(err.stored) });
+        return;
+      }
       if (isDatabaseUnavailable(err)) {
         opts.log.warn(
           { err: String(err), retryInMs: backoff },
@@ -300,12 +305,6 @@ async function handleBatch<O>(
         );
     }
   }
-  // Mirror the position in Kafka too (lag tools read it); the stored position stays the truth.
-  await consumer
-    .commitOffsets([{ topic, partition, offset: String(position.lastOffset + 1) }])
-    .catch((err: unknown) =>
-      opts.log.debug({ err: String(err) }, 'kafka offset commit failed; stored position wins'),
-    );
   await payload.heartbeat().catch(() => undefined);
 }
 
@@ -345,6 +344,8 @@ interface BatchPosition {
   lastOffset: number;
   /** Broker append time of the last message (UTC ISO): the base of lag in seconds. */
   lastAppendTime: string;
+  /** Event time of the batch's last valid event, null when none is valid. */
+  lastEventTime: string | null;
 }
 
 function poisonOf(
@@ -380,22 +381,20 @@ async function applyBatch<O>(
   invalid: PoisonMessage[],
   pos: BatchPosition,
   isolate: boolean,
-): Promise<{ outcomes: O[] } | { seekBackTo: number }> {
+): Promise<O[]> {
   return withTransaction(opts.pool, async (client) => {
-    const nextStored = await lockPosition(client, group, pos.topic, pos.partition);
+    const nextStored = await advancePosition(client, group, pos);
     const firstOffset = Number(decoded[0]!.message.offset);
     if (
       firstOffset > nextStored &&
       !(await gapDeletedByRetention(opts, pos.topic, pos.partition, nextStored))
     )
-      return { seekBackTo: nextStored };
+      throw new FetchedPastStoredPosition(nextStored); // rolls the advance back
     const fresh: ConsumedEvent[] = [];
-    let lastEventTime: string | null = null;
     for (const { message, result } of decoded) {
       const offset = Number(message.offset);
       if (offset < nextStored || 'error' in result) continue;
       fresh.push({ event: result.event, topic: pos.topic, partition: pos.partition, offset });
-      lastEventTime = result.event.time;
     }
     const outcomes: O[] = [];
     const poison = invalid.filter((p) => p.offset >= nextStored);
@@ -432,15 +431,15 @@ async function applyBatch<O>(
       }
     }
     if (poison.length > 0) await parkDeadLetters(client, group, poison);
-    if (pos.lastOffset + 1 > nextStored) {
-      await client.query(
-        `UPDATE consumer_offsets SET next_offset = $4, last_append_time = $5, last_event_time = coalesce($6, last_event_time), updated_at = now()
-          WHERE consumer_group = $1 AND topic = $2 AND kafka_partition = $3`,
-        [group, pos.topic, pos.partition, pos.lastOffset + 1, pos.lastAppendTime, lastEventTime],
-      );
-    }
-    return { outcomes };
+    return outcomes;
   });
+}
+
+/** Thrown inside a batch transaction whose fetch started past the stored position. */
+class FetchedPastStoredPosition extends Error {
+  constructor(readonly stored: number) {
+    super(`fetch started past the stored position ${stored}`);
+  }
 }
 
 /** Claims the events' ids; returns those not applied before (first occurrence only). */
@@ -473,25 +472,37 @@ export function firstOccurrences(events: ConsumedEvent[], newIds: Set<string>): 
 }
 
 /**
- * Locks the stored position row, creating it (at offset 0) the first time; returns the next offset
- * to apply. One round trip once the row exists (every batch but a partition's first).
+ * Locks this partition's stored position and moves it past the batch (never backwards), in one
+ * round trip once the row exists: the move commits with the batch's read-model writes or not at
+ * all. Creates the row (at offset 0) for a partition's first batch.
+ * @returns the stored next offset before this batch (messages below it were applied already)
  */
-async function lockPosition(
-  client: PoolClient,
-  group: string,
-  topic: string,
-  partition: number,
-): Promise<number> {
-  const key = [group, topic, partition];
-  const select =
-    'SELECT next_offset FROM consumer_offsets WHERE consumer_group = $1 AND topic = $2 AND kafka_partition = $3 FOR UPDATE';
-  const { rows } = await client.query<{ next_offset: number }>(select, key);
-  if (rows[0]) return rows[0].next_offset;
-  await client.query(
-    'INSERT INTO consumer_offsets (consumer_group, topic, kafka_partition, next_offset) VALUES ($1, $2, $3, 0) ON CONFLICT DO NOTHING',
-    key,
-  );
-  return (await client.query<{ next_offset: number }>(select, key)).rows[0]?.next_offset ?? 0;
+async function advancePosition(client: PoolClient, group: string, pos: BatchPosition): Promise<number> {
+  // The FOR UPDATE subquery locks the row and yields its value before the update (RETURNING
+  // alone only has the new one); the advance fields change only when the position moves.
+  const advance = () =>
+    client.query<{ previous: number }>(
+      `UPDATE consumer_offsets c
+          SET next_offset = greatest(c.next_offset, $4),
+              last_append_time = CASE WHEN $4 > c.next_offset THEN $5::timestamptz ELSE c.last_append_time END,
+              last_event_time = CASE WHEN $4 > c.next_offset THEN coalesce($6::timestamptz, c.last_event_time)
+                                     ELSE c.last_event_time END,
+              updated_at = now()
+         FROM (SELECT next_offset FROM consumer_offsets
+                WHERE consumer_group = $1 AND topic = $2 AND kafka_partition = $3 FOR UPDATE) old
+        WHERE c.consumer_group = $1 AND c.topic = $2 AND c.kafka_partition = $3
+        RETURNING old.next_offset AS previous`,
+      [group, pos.topic, pos.partition, pos.lastOffset + 1, pos.lastAppendTime, pos.lastEventTime],
+    );
+  let { rows } = await advance();
+  if (!rows[0]) {
+    await client.query(
+      'INSERT INTO consumer_offsets (consumer_group, topic, kafka_partition, next_offset) VALUES ($1, $2, $3, 0) ON CONFLICT DO NOTHING',
+      [group, pos.topic, pos.partition],
+    );
+    ({ rows } = await advance());
+  }
+  return rows[0]?.previous ?? 0;
 }
 
 /** Inserts event ids; returns the ids that were new for this group. */

@@ -5,29 +5,50 @@
  */
 import type { PoolClient } from '../../runtime/db';
 
+/** Rows to insert or update in one table, keyed by `keyColumns`. */
+export interface UpsertSpec {
+  table: string;
+  keyColumns: string[];
+  rows: Record<string, unknown>[];
+  /** Also set the table's `updated_at` column on update (default true). */
+  touchUpdatedAt?: boolean;
+  /**
+   * What to do with a row whose key exists: replace the given columns (default), or add the
+   * given numeric columns to the stored values (counters).
+   */
+  onConflict?: 'replace' | 'add';
+}
+
 /**
- * Inserts or updates rows of `table` keyed by `keyColumns`. Every row must have the same keys.
- * Columns missing from the rows keep their defaults on insert and are untouched on update;
- * `touchUpdatedAt` also sets the table's `updated_at` column on update.
+ * Inserts or updates rows of one or more tables in ONE statement (one round trip: a
+ * data-modifying CTE per extra table). Every row of a table must have the same keys. Columns
+ * missing from the rows keep their defaults on insert and are untouched on update. Rows are
+ * written in the given order (lock order for hot rows).
  */
-export async function upsertRows(
-  client: PoolClient,
-  table: string,
-  keyColumns: string[],
-  rows: Record<string, unknown>[],
-  touchUpdatedAt = true,
-): Promise<void> {
-  if (rows.length === 0) return;
-  const columns = Object.keys(rows[0]!);
-  const updates = columns.filter((c) => !keyColumns.includes(c)).map((c) => `${c} = EXCLUDED.${c}`);
-  if (touchUpdatedAt) updates.push('updated_at = now()');
-  const updateClause = updates.length > 0 ? `DO UPDATE SET ${updates.join(', ')}` : 'DO NOTHING';
-  await client.query(
-    `INSERT INTO ${table} (${columns.join(', ')})
-     SELECT ${columns.join(', ')} FROM json_populate_recordset(NULL::${table}, $1::json)
-     ON CONFLICT (${keyColumns.join(', ')}) ${updateClause}`,
-    [JSON.stringify(rows)],
-  );
+export async function upsertRows(client: PoolClient, ...specs: UpsertSpec[]): Promise<void> {
+  const parts = specs.filter((spec) => spec.rows.length > 0).map((spec) => ({ spec, sql: '' }));
+  if (parts.length === 0) return;
+  const params: string[] = [];
+  for (const part of parts) {
+    const { table, keyColumns, rows } = part.spec;
+    params.push(JSON.stringify(rows));
+    const columns = Object.keys(rows[0]!);
+    const updates = columns
+      .filter((c) => !keyColumns.includes(c))
+      .map((c) =>
+        part.spec.onConflict === 'add' ? `${c} = t.${c} + EXCLUDED.${c}` : `${c} = EXCLUDED.${c}`,
+      );
+    if (part.spec.touchUpdatedAt ?? true) updates.push('updated_at = now()');
+    const updateClause = updates.length > 0 ? `DO UPDATE SET ${updates.join(', ')}` : 'DO NOTHING';
+    part.sql = `INSERT INTO ${table} AS t (${columns.join(', ')})
+     SELECT ${columns.join(', ')} FROM json_populate_recordset(NULL::${table}, $${params.length}::json) WITH ORDINALITY
+      ORDER BY ordinality
+     ON CONFLICT (${keyColumns.join(', ')}) ${updateClause}`;
+  }
+  const [first, ...rest] = parts.map((p) => p.sql);
+  const sql =
+    rest.length === 0 ? first! : `WITH ${rest.map((q, i) => `w${i} AS (${q})`).join(', ')} ${first!}`;
+  await client.query(sql, params);
 }
 
 /**

@@ -71,12 +71,11 @@ export function shipmentProjection(
       for (const event of shipmentEvents)
         rows.set(event.subject, applyShipmentEvent(rows.get(event.subject), event));
       const changed = ids.map((id) => rows.get(id)!);
-      await upsertRows(
-        client,
-        'shipments',
-        ['shipment_id'],
-        changed.map((r) => ({ ...r })),
-      );
+      await upsertRows(client, {
+        table: 'shipments',
+        keyColumns: ['shipment_id'],
+        rows: changed.map((r) => ({ ...r })),
+      });
       return { shipments: changed };
     },
     async afterCommit(outcome) {
