@@ -17,7 +17,16 @@ pg.types.setTypeParser(1082, (v: string) => v);
 pg.types.setTypeParser(20, (v: string) => Number(v));
 // timestamptz as UTC ISO strings ('2024-01-02T03:04:05.000Z'): the form every module compares.
 const parseTimestamptz = pg.types.getTypeParser(1184) as (v: string) => Date;
-pg.types.setTypeParser(1184, (v: string) => parseTimestamptz(v).toISOString());
+pg.types.setTypeParser(1184, (v: string) => timestamptzToIso(v));
+
+/**
+ * PostgreSQL's text form of a timestamptz (`2024-01-02 00:04:05.123456+01`, e.g. `col::text`
+ * inside a JSON aggregate) to the UTC ISO string every timestamptz column is read as
+ * (`2024-01-02T03:04:05.123Z`, milliseconds): the same parser as for columns.
+ */
+export function timestamptzToIso(text: string): string {
+  return parseTimestamptz(text).toISOString();
+}
 
 /**
  * A pool on `databaseUrl`; `max` connections (default 5).
@@ -47,15 +56,10 @@ export async function pingPostgres(pool: Pool, databaseUrl: string): Promise<voi
 }
 
 /**
- * Runs `work` in one transaction (READ COMMITTED unless `begin` says otherwise): commit on
- * success, rollback on any error.
+ * Runs `work` in one READ COMMITTED transaction: commit on success, rollback on any error.
  * @throws whatever `work` throws, after rollback
  */
-export async function withTransaction<T>(
-  pool: Pool,
-  work: (client: PoolClient) => Promise<T>,
-  begin = 'BEGIN',
-): Promise<T> {
+export async function withTransaction<T>(pool: Pool, work: (client: PoolClient) => Promise<T>): Promise<T> {
   const client = await pool.connect();
   // A checked-out client emits 'error' when the server drops the connection (restart, admin
   // kill); unheard, that event would crash the process. The pending query rejects anyway.
@@ -63,7 +67,7 @@ export async function withTransaction<T>(
   client.on('error', onError);
   let broken = false;
   try {
-    await client.query(begin);
+    await client.query('BEGIN');
     const result = await work(client);
     await client.query('COMMIT');
     return result;
@@ -95,15 +99,6 @@ export function isDatabaseUnavailable(err: unknown): boolean {
   return /Connection terminated|connection timeout|timeout exceeded when trying to connect|Client has encountered a connection error|terminating connection/i.test(
     e?.message ?? '',
   );
-}
-
-/**
- * Runs read-only `work` on one snapshot (REPEATABLE READ, READ ONLY): several queries that make up
- * one answer (an order and its history) then never mix states from before and after a worker's
- * commit.
- */
-export function readSnapshot<T>(pool: Pool, work: (client: PoolClient) => Promise<T>): Promise<T> {
-  return withTransaction(pool, work, 'BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
 }
 
 /** Folder of the versioned SQL migrations (`db/migrations`), resolved from the repo root. */

@@ -15,7 +15,7 @@ import type {
   ShipmentSummary,
   TimelineEntry,
 } from '../../../../contracts';
-import { readSnapshot, type Pool } from '../../../../runtime/db';
+import { timestamptzToIso, type Pool } from '../../../../runtime/db';
 import { redisKeys, type RedisClient } from '../../../../runtime/redis';
 
 const ORDER_SUMMARY_COLUMNS = `
@@ -39,7 +39,8 @@ const SORT_COLUMNS: Record<OrderListQuery['sort'], string> = {
 
 /**
  * One page of orders, filtered by status, created day range (site time, inclusive) and id
- * prefix, sorted by a whitelisted column (ties broken by order id).
+ * prefix, sorted by a whitelisted column (ties broken by order id), with the filter's total.
+ * One statement: the page and the total come from the same snapshot.
  */
 export async function listOrders(pool: Pool, q: OrderListQuery): Promise<OrderPage> {
   const where = `($1::text IS NULL OR status = $1) AND ($2::date IS NULL OR created_day >= $2::date)
@@ -51,76 +52,81 @@ export async function listOrders(pool: Pool, q: OrderListQuery): Promise<OrderPa
     q.to ?? null,
     q.q ? escapeLike(q.q) : null,
     q.includeDrills,
+    q.pageSize,
+    (q.page - 1) * q.pageSize,
   ];
   const direction = q.order === 'asc' ? 'ASC' : 'DESC';
   const nulls = q.order === 'asc' ? 'NULLS FIRST' : 'NULLS LAST';
-  const [items, total] = await readSnapshot(
-    pool,
-    async (db) =>
-      [
-        await db.query<OrderSummary>(
-          `SELECT ${ORDER_SUMMARY_COLUMNS} FROM orders WHERE ${where}
-        ORDER BY ${SORT_COLUMNS[q.sort]} ${direction} ${nulls}, order_id ${direction}
-        LIMIT $6 OFFSET $7`,
-          [...params, q.pageSize, (q.page - 1) * q.pageSize],
-        ),
-        await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM orders WHERE ${where}`, params),
-      ] as const,
+  // The total always yields one row; a page past the end joins no order (null columns).
+  const { rows } = await pool.query<Nullable<OrderSummary> & { total: number }>(
+    `SELECT t.total, p.* FROM (SELECT count(*)::int AS total FROM orders WHERE ${where}) t
+       LEFT JOIN LATERAL (
+         SELECT ${ORDER_SUMMARY_COLUMNS} FROM orders WHERE ${where}
+          ORDER BY ${SORT_COLUMNS[q.sort]} ${direction} ${nulls}, order_id ${direction}
+          LIMIT $6 OFFSET $7) p ON true`,
+    params,
   );
-  return { items: items.rows, total: total.rows[0]!.n, page: q.page, pageSize: q.pageSize };
+  const items = rows
+    .filter((r): r is OrderSummary & { total: number } => r.orderId !== null)
+    .map(({ total: _total, ...order }) => order);
+  return { items, total: rows[0]?.total ?? 0, page: q.page, pageSize: q.pageSize };
 }
+
+type Nullable<T> = { [K in keyof T]: T[K] | null };
 
 /** Escapes LIKE wildcards so an id prefix matches literally. */
 function escapeLike(text: string): string {
   return text.replace(/[\\%_]/g, (c) => `\\${c}`);
 }
 
-/** One order with its lines and its event history ordered by event time; null when unknown. */
+/**
+ * One order with its lines and its event history ordered by event time; null when unknown.
+ * One statement (one snapshot): the summary and the history come from the same committed batch.
+ */
 export async function getOrder(pool: Pool, orderId: string): Promise<OrderDetail | null> {
-  // One snapshot: the summary and the history must come from the same committed batch.
-  const [order, lines, history] = await readSnapshot(
-    pool,
-    async (db) =>
-      [
-        await db.query<OrderSummary>(`SELECT ${ORDER_SUMMARY_COLUMNS} FROM orders WHERE order_id = $1`, [
-          orderId,
-        ]),
-        await db.query<OrderLine>(
-          'SELECT sku, quantity, delivered_quantity AS "deliveredQuantity" FROM order_lines WHERE order_id = $1 ORDER BY sku',
-          [orderId],
-        ),
-        await db.query<HistoryEntry>(
-          `SELECT event_id::text AS id, type, event_time AS time, source, drill_id AS "drillId", data, recorded_at AS "recordedAt"
-         FROM order_events WHERE order_id = $1 ORDER BY event_time, kafka_offset`,
-          [orderId],
-        ),
-      ] as const,
+  const { rows } = await pool.query<OrderSummary & { lines: OrderLine[]; history: HistoryEntry[] }>(
+    `SELECT ${ORDER_SUMMARY_COLUMNS},
+            (SELECT coalesce(json_agg(json_build_object('sku', l.sku, 'quantity', l.quantity,
+                                                        'deliveredQuantity', l.delivered_quantity) ORDER BY l.sku), '[]'::json)
+               FROM order_lines l WHERE l.order_id = o.order_id) AS lines,
+            (SELECT coalesce(json_agg(json_build_object('id', e.event_id::text, 'type', e.type, 'time', e.event_time::text,
+                                                        'source', e.source, 'drillId', e.drill_id, 'data', e.data,
+                                                        'recordedAt', e.recorded_at::text)
+                                      ORDER BY e.event_time, e.kafka_offset), '[]'::json)
+               FROM order_events e WHERE e.order_id = o.order_id) AS history
+       FROM orders o WHERE o.order_id = $1`,
+    [orderId],
   );
-  const summary = order.rows[0];
-  if (!summary) return null;
-  return { ...summary, lines: lines.rows, history: history.rows };
+  const order = rows[0];
+  if (!order) return null;
+  return {
+    ...order,
+    history: order.history.map((h) => ({
+      ...h,
+      time: timestamptzToIso(h.time),
+      recordedAt: timestamptzToIso(h.recordedAt),
+    })),
+  };
 }
 
-/** One shipment with its checkpoint timeline ordered by event time; null when unknown. */
+/**
+ * One shipment with its checkpoint timeline ordered by event time; null when unknown.
+ * One statement (one snapshot), like {@link getOrder}.
+ */
 export async function getShipment(pool: Pool, shipmentId: string): Promise<ShipmentDetail | null> {
-  const [shipment, timeline] = await readSnapshot(
-    pool,
-    async (db) =>
-      [
-        await db.query<ShipmentSummary>(
-          `SELECT ${SHIPMENT_SUMMARY_COLUMNS} FROM shipments WHERE shipment_id = $1`,
-          [shipmentId],
-        ),
-        await db.query<TimelineEntry>(
-          `SELECT event_id::text AS id, type, event_time AS time, status, location, message, drill_id AS "drillId"
-         FROM shipment_checkpoints WHERE shipment_id = $1 ORDER BY event_time, event_id`,
-          [shipmentId],
-        ),
-      ] as const,
+  const { rows } = await pool.query<ShipmentSummary & { timeline: TimelineEntry[] }>(
+    `SELECT ${SHIPMENT_SUMMARY_COLUMNS},
+            (SELECT coalesce(json_agg(json_build_object('id', c.event_id::text, 'type', c.type, 'time', c.event_time::text,
+                                                        'status', c.status, 'location', c.location, 'message', c.message,
+                                                        'drillId', c.drill_id)
+                                      ORDER BY c.event_time, c.event_id), '[]'::json)
+               FROM shipment_checkpoints c WHERE c.shipment_id = s.shipment_id) AS timeline
+       FROM shipments s WHERE s.shipment_id = $1`,
+    [shipmentId],
   );
-  const summary = shipment.rows[0];
-  if (!summary) return null;
-  return { ...summary, timeline: timeline.rows };
+  const shipment = rows[0];
+  if (!shipment) return null;
+  return { ...shipment, timeline: shipment.timeline.map((t) => ({ ...t, time: timestamptzToIso(t.time) })) };
 }
 
 /**
