@@ -25,46 +25,47 @@ type Queryable = Pool | PoolClient;
 export async function queryKpiSummary(db: Queryable, q: KpiQuery): Promise<KpiSummary> {
   const from = q.from ?? null;
   const to = q.to ?? null;
-  const params = [from, to, q.includeDrills];
-  const delivered = await db.query<{
+  // One statement (one snapshot, so every figure describes the same moment), two passes over the
+  // facts: the delivered range with the cycle-time percentiles, and the status counts per status
+  // together with the data's own day range.
+  const { rows } = await db.query<{
     delivered: number;
     on_time: number;
     otif: number;
     median: number | null;
     p90: number | null;
+    exceptions: number;
+    by_status: { status: OrderStatus; n: number; first: string | null; last: string | null }[];
   }>(
-    `SELECT count(*)::int AS delivered,
-            count(*) FILTER (WHERE on_time)::int AS on_time,
-            count(*) FILTER (WHERE on_time AND in_full)::int AS otif,
-            percentile_cont(0.5) WITHIN GROUP (ORDER BY cycle_time_ms) AS median,
-            percentile_cont(0.9) WITHIN GROUP (ORDER BY cycle_time_ms) AS p90
-       FROM order_facts
-      WHERE delivered_day IS NOT NULL
-        AND ($1::date IS NULL OR delivered_day >= $1::date)
-        AND ($2::date IS NULL OR delivered_day <= $2::date)
-        AND ($3::boolean OR NOT is_drill)`,
-    params,
+    `SELECT d.*,
+            (SELECT count(*)::int FROM shipments WHERE status = ANY($4::text[]) AND ($3::boolean OR NOT is_drill)) AS exceptions,
+            (SELECT coalesce(json_agg(s), '[]'::json) FROM (
+               SELECT status,
+                      count(*) FILTER (WHERE ($1::date IS NULL OR created_day >= $1::date)
+                                         AND ($2::date IS NULL OR created_day <= $2::date))::int AS n,
+                      min(created_day)::text AS first,
+                      greatest(max(created_day), max(delivered_day))::text AS last
+                 FROM order_facts WHERE ($3::boolean OR NOT is_drill) GROUP BY status) s) AS by_status
+       FROM (SELECT count(*)::int AS delivered,
+                    count(*) FILTER (WHERE on_time)::int AS on_time,
+                    count(*) FILTER (WHERE on_time AND in_full)::int AS otif,
+                    percentile_cont(0.5) WITHIN GROUP (ORDER BY cycle_time_ms) AS median,
+                    percentile_cont(0.9) WITHIN GROUP (ORDER BY cycle_time_ms) AS p90
+               FROM order_facts
+              WHERE delivered_day IS NOT NULL
+                AND ($1::date IS NULL OR delivered_day >= $1::date)
+                AND ($2::date IS NULL OR delivered_day <= $2::date)
+                AND ($3::boolean OR NOT is_drill)) d`,
+    [from, to, q.includeDrills, EXCEPTION_SHIPMENT_STATUSES],
   );
-  const byStatus = await db.query<{ status: OrderStatus; n: number }>(
-    `SELECT status, count(*)::int AS n FROM order_facts
-      WHERE ($1::date IS NULL OR created_day >= $1::date)
-        AND ($2::date IS NULL OR created_day <= $2::date)
-        AND ($3::boolean OR NOT is_drill)
-      GROUP BY status`,
-    params,
-  );
-  const exceptions = await db.query<{ n: number }>(
-    `SELECT count(*)::int AS n FROM shipments WHERE status = ANY($1::text[]) AND ($2::boolean OR NOT is_drill)`,
-    [EXCEPTION_SHIPMENT_STATUSES, q.includeDrills],
-  );
-  const range = await db.query<{ first: string | null; last: string | null }>(
-    `SELECT min(created_day)::text AS first, greatest(max(created_day), max(delivered_day))::text AS last
-       FROM order_facts WHERE ($1::boolean OR NOT is_drill)`,
-    [q.includeDrills],
-  );
+  const d = rows[0]!;
   const ordersByStatus = Object.fromEntries(ORDER_STATUSES.map((s) => [s, 0])) as Record<OrderStatus, number>;
-  for (const r of byStatus.rows) ordersByStatus[r.status] = r.n;
-  const d = delivered.rows[0]!;
+  for (const r of d.by_status) ordersByStatus[r.status] = r.n;
+  const days = (pick: (r: (typeof d.by_status)[number]) => string | null) =>
+    d.by_status
+      .map(pick)
+      .filter((day): day is string => day !== null)
+      .sort();
   const createdOrders = Object.values(ordersByStatus).reduce((a, b) => a + b, 0);
   return {
     from,
@@ -81,9 +82,9 @@ export async function queryKpiSummary(db: Queryable, q: KpiQuery): Promise<KpiSu
     cycleTimeP90Ms: d.p90 === null ? null : Math.round(d.p90),
     ordersByStatus,
     backlog: OPEN_ORDER_STATUSES.reduce((sum, s) => sum + ordersByStatus[s], 0),
-    openExceptions: exceptions.rows[0]!.n,
-    dataFrom: range.rows[0]?.first ?? null,
-    dataTo: range.rows[0]?.last ?? null,
+    openExceptions: d.exceptions,
+    dataFrom: days((r) => r.first)[0] ?? null,
+    dataTo: days((r) => r.last).at(-1) ?? null,
     computedAt: new Date().toISOString(),
   };
 }
