@@ -6,7 +6,7 @@
  * figure was measured (targets may be missed: it reports, it does not judge), 1 when something
  * could not be measured, 2 on bad options.
  *
- * Options: --events N (200000) --naive N (5000) --limit-messages N (100000) --concurrency N (4)
+ * Options (`--help` prints them): --events N (200000) --naive N (5000) --limit-messages N (100000) --concurrency N (4)
  *   --latency-seconds S (30) --latency-rate N (1000) --olist DIR (../shared/data/olist)
  *   --phases limits,naive,e2e,queries,latency,replay,scaleout,drain (all) --profile
  *   --node-options "<flags>" (extra NODE_OPTIONS for the main process and workers, for experiments)
@@ -89,6 +89,23 @@ interface Options {
 
 const repoRoot = findRepoRoot(__dirname);
 
+const USAGE = `Usage: npm run bench [-- options]   (or: npx tsx scripts/bench/bench.ts [options])
+  --events N            events end to end (200000)
+  --naive N             events for the naive baseline (5000)
+  --limit-messages N    messages for the Kafka limits (100000)
+  --concurrency N       API requests in flight end to end (4)
+  --latency-seconds S   length of the latency run (30)
+  --latency-rate N      offered events/s in the latency run (1000)
+  --olist DIR           Olist CSV folder (../shared/data/olist)
+  --phases LIST         comma-separated: ${PHASES.join(',')} (all)
+  --profile             CPU profiles and round trips per process (slower figures)
+  --node-options FLAGS  extra NODE_OPTIONS for the main process and workers
+  --pipeline-root DIR   run the main process and workers built in DIR/out
+  --help, -h            this text`;
+
+/** Thrown for --help: print the usage, exit 0. */
+class HelpRequested extends Error {}
+
 function parseOptions(argv: string[]): Options {
   const o: Options = {
     events: 200_000,
@@ -115,7 +132,8 @@ function parseOptions(argv: string[]): Options {
       if (!Number.isInteger(n) || n <= 0) throw new Error(`${arg} needs a positive whole number`);
       return n;
     };
-    if (arg === '--events') o.events = int();
+    if (arg === '--help' || arg === '-h') throw new HelpRequested();
+    else if (arg === '--events') o.events = int();
     else if (arg === '--naive') o.naive = int();
     else if (arg === '--limit-messages') o.limitMessages = int();
     else if (arg === '--concurrency') o.concurrency = int();
@@ -128,12 +146,16 @@ function parseOptions(argv: string[]): Options {
     else if (arg === '--phases') {
       const list = value()
         .split(',')
-        .map((s) => s.trim());
+        .map((s) => s.trim())
+        .filter((s) => s.length > 0);
+      if (list.length === 0) throw new Error('--phases needs at least one phase');
       const bad = list.filter((p) => !(PHASES as readonly string[]).includes(p));
       if (bad.length > 0) throw new Error(`unknown phase ${bad.join(', ')} (phases: ${PHASES.join(', ')})`);
       o.phases = new Set(list as Phase[]);
-    } else throw new Error(`unknown option ${arg}`);
+    } else throw new Error(`unknown option ${arg} (see --help)`);
   }
+  if (!existsSync(o.olist)) throw new Error(`--olist: no such folder ${o.olist}`);
+  if (!existsSync(o.pipelineRoot)) throw new Error(`--pipeline-root: no such folder ${o.pipelineRoot}`);
   return o;
 }
 
@@ -272,6 +294,10 @@ async function main(): Promise<number> {
   try {
     opts = parseOptions(process.argv.slice(2));
   } catch (err) {
+    if (err instanceof HelpRequested) {
+      console.log(USAGE);
+      return 0;
+    }
     console.error(`bench: ${(err as Error).message}`);
     return 2;
   }
@@ -294,6 +320,8 @@ async function main(): Promise<number> {
     cleanups.push(c);
     return c;
   };
+  // Set by a signal: the run stops, everything is removed, no report is written.
+  let interrupted: Promise<void> | null = null;
   const cleanAll = async () => {
     const problems: string[] = [];
     for (const c of cleanups) problems.push(...(await c.run()));
@@ -306,7 +334,17 @@ async function main(): Promise<number> {
   ] as const) {
     process.once(signal, () => {
       log(`\n${signal}: removing what the benchmark created...`);
-      void cleanAll().finally(() => process.exit(code));
+      interrupted ??= cleanAll().then(
+        (problems) => {
+          log(
+            problems.length === 0
+              ? 'removed; no results written'
+              : `could not remove: ${problems.join('; ')}`,
+          );
+          process.exit(code);
+        },
+        () => process.exit(code),
+      );
     });
   }
   // A stray rejection (a client error in a load generator) must not leave processes, databases or
@@ -363,6 +401,7 @@ async function main(): Promise<number> {
       );
       return r;
     } catch (err) {
+      if (interrupted) return undefined; // the failure is the interruption's doing
       const message = (err as Error).stack ?? String(err);
       errors.push({ phase: name, error: (err as Error).message });
       log(`   FAILED: ${message}`);
@@ -704,6 +743,7 @@ async function main(): Promise<number> {
     const problems = await cleanAll();
     for (const p of problems) errors.push({ phase: 'cleanup', error: p });
   }
+  if (interrupted) await interrupted; // exits the process once everything is removed
   results.memory = memory.peaksMb();
   const stackAtEnd = await stackIdentity(base);
   const restarts = (['postgresStartedAt', 'kafkaBrokerPid', 'redisRunId'] as const).filter(

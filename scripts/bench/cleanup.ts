@@ -15,7 +15,8 @@ export class Cleanup {
   readonly groups = new Set<string>();
   readonly redisPrefixes = new Set<string>();
   readonly processes = new Set<ChildProcess>();
-  private done = false;
+  /** The one removal in progress or done: every caller waits for the same one. */
+  private running: Promise<string[]> | null = null;
 
   /** Stops our processes (SIGTERM, then SIGKILL after `graceMs`). */
   async stopProcesses(graceMs = 15_000): Promise<void> {
@@ -24,13 +25,17 @@ export class Cleanup {
   }
 
   /**
-   * Removes everything registered. Safe to call twice. A shared service that is down or
-   * restarting (another user's fault drill) is retried for up to `retryForMs`; returns what could
-   * still not be removed.
+   * Removes everything registered. Safe to call twice, also concurrently (a signal handler and
+   * the main flow's `finally`): a second call waits for the first removal instead of returning
+   * early. A shared service that is down or restarting (another user's fault drill) is retried
+   * for up to `retryForMs`; returns what could still not be removed.
    */
-  async run(retryForMs = 90_000): Promise<string[]> {
-    if (this.done) return [];
-    this.done = true;
+  run(retryForMs = 90_000): Promise<string[]> {
+    this.running ??= this.removeAll(retryForMs);
+    return this.running;
+  }
+
+  private async removeAll(retryForMs: number): Promise<string[]> {
     await this.stopProcesses();
     // Workers forked by a main process that died are orphans: find them by our prefixes.
     await stopOrphanWorkers(this.redisPrefixes);

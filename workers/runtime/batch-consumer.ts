@@ -56,6 +56,12 @@ export interface Projection<Outcome> {
   afterCommit?(outcome: Outcome): Promise<void>;
   /** Rewrites this worker's Redis entries from PostgreSQL (called on every Redis (re)connect). */
   rebuildCache?(): Promise<number>;
+  /**
+   * Fetch accumulation for a worker whose output need not be instant: the broker answers a fetch
+   * once `minBytes` are there or after `maxWaitTimeInMs` (ms). Fewer, fuller batches mean fewer
+   * transactions on shared cores. Default: answer as soon as one message is there.
+   */
+  readonly fetch?: { minBytes: number; maxWaitTimeInMs: number };
 }
 
 /** A message that cannot be applied, as parked in the dead-letter topic and table. */
@@ -138,6 +144,7 @@ export async function runBatchConsumer<O>(
     sessionTimeout: 10_000,
     heartbeatInterval: 1_000,
     maxBytesPerPartition: 1_048_576,
+    ...(projection.fetch ?? {}),
     retry: { retries: 8, initialRetryTime: 300, maxRetryTime: 10_000 },
   });
   await connectOrExplain(consumer, opts.brokers);
