@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { OrderEvent } from '../../contracts';
-import { applyFactEvent, type FactRow } from './fact-state';
+import { applyFactEvent, derive, foldFactEvent, type FactRow } from './fact-state';
 import { contributionOf, kpiDailyDeltas, type KpiDailyDelta } from './kpi-daily';
 
 const zone = 'America/Sao_Paulo';
@@ -73,7 +73,7 @@ describe('kpi_daily deltas', () => {
     expect(days).toEqual(['2024-03-01|false', '2024-03-09|false', '2024-03-09|true']);
   });
 
-  it('any batching of any event order sums to the full recomputation', () => {
+  it('any batching of any event order gives the per-event facts and sums to the full recomputation', () => {
     const day = fc.integer({ min: 1, max: 9 }).map((d) => `2024-03-0${d}T${d % 2 ? '01' : '15'}:00:00Z`);
     const orderEvents = (subject: string) =>
       fc
@@ -113,6 +113,7 @@ describe('kpi_daily deltas', () => {
           // Interleave the orders' events in a random order, then cut into batches.
           const stream = perOrder.flat().sort(() => (shuffle.next().value ? 1 : -1));
           const facts = new Map<string, FactRow>();
+          const reference = new Map<string, FactRow>(); // derived after every event
           const table = new Map<string, Omit<KpiDailyDelta, 'day' | 'is_drill'>>();
           for (let i = 0; i < stream.length; i += batchSize) {
             const batch = stream.slice(i, i + batchSize);
@@ -120,8 +121,12 @@ describe('kpi_daily deltas', () => {
             const before = new Map(
               ids.filter((id) => facts.has(id)).map((id) => [id, contributionOf(facts.get(id)!)]),
             );
-            for (const e of batch)
-              facts.set(e.subject, applyFactEvent(facts.get(e.subject), e, facts.has(e.subject)));
+            // As the projection does: fold the batch, derive each order once.
+            for (const e of batch) {
+              facts.set(e.subject, foldFactEvent(facts.get(e.subject), e, facts.has(e.subject)));
+              reference.set(e.subject, applyFactEvent(reference.get(e.subject), e, reference.has(e.subject)));
+            }
+            for (const id of ids) derive(facts.get(id)!);
             addTo(
               table,
               kpiDailyDeltas(
@@ -129,6 +134,7 @@ describe('kpi_daily deltas', () => {
               ),
             );
           }
+          expect(facts).toEqual(reference);
           expect(table).toEqual(fullAggregate([...facts.values()]));
         },
       ),

@@ -11,7 +11,7 @@ import type { Logger } from '../../runtime/logger';
 import { changeNotification, publishChanges, type RedisClient } from '../../runtime/redis';
 import type { ConsumedEvent, Projection } from '../runtime/batch-consumer';
 import { upsertRows } from '../runtime/rows';
-import { applyFactEvent, type FactRow } from './fact-state';
+import { derive, foldFactEvent, type FactRow } from './fact-state';
 import { contributionOf, kpiDailyDeltas, kpiDailyUpsert, removeEmptyKpiDays } from './kpi-daily';
 
 async function loadFacts(client: PoolClient, ids: string[]): Promise<Map<string, FactRow>> {
@@ -79,9 +79,10 @@ export function analyticsProjection(
       const before = new Map([...facts].map(([id, f]) => [id, contributionOf(f)]));
       const seen = new Set(facts.keys());
       for (const event of orderEvents) {
-        facts.set(event.subject, applyFactEvent(facts.get(event.subject), event, seen.has(event.subject)));
+        facts.set(event.subject, foldFactEvent(facts.get(event.subject), event, seen.has(event.subject)));
         seen.add(event.subject);
       }
+      for (const id of ids) derive(facts.get(id)!);
       const deltas = kpiDailyDeltas(
         ids.map((id) => ({ before: before.get(id), after: contributionOf(facts.get(id)!) })),
       );
