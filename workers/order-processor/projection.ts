@@ -4,11 +4,11 @@
  * order summaries in Redis and notifies the console.
  */
 import type { EntitySummary, OrderEvent, TopicNames } from '../../contracts';
-import type { Pool, PoolClient } from '../../runtime/db';
+import type { Pool } from '../../runtime/db';
 import { rebuildEntityCache } from '../runtime/cache-rebuild';
 import { changeNotification, publishChanges, type RedisClient } from '../../runtime/redis';
 import { firstOccurrences, type ConsumedEvent, type Projection } from '../runtime/batch-consumer';
-import { insertNewRows, upsertRows } from '../runtime/rows';
+import { claimAndLoad, upsertRows } from '../runtime/rows';
 import { toUtcIso } from '../runtime/time';
 import { applyOrderEvent, type OrderLineRow, type OrderRow, type OrderState } from './order-state';
 import { toOrderSummary } from './order-summary';
@@ -21,28 +21,25 @@ const ORDER_COLUMNS = `order_id, status, customer_id, warehouse_id, site_time_zo
   approved_at, picked_at, packed_at, shipped_at, delivered_at, cancelled_at, cancel_reason, shipment_id,
   last_event_time, event_count, is_drill, drill_id, created_day`;
 
-/** Loads current states of the given orders (rows and lines, one query) inside the batch transaction. */
-async function loadOrders(client: PoolClient, ids: string[]): Promise<Map<string, OrderState>> {
-  const states = new Map<string, OrderState>();
-  const { rows } = await client.query<OrderRow & { lines: OrderLineRow[] }>(
-    `SELECT ${ORDER_COLUMNS},
-            coalesce((SELECT json_agg(json_build_object('order_id', l.order_id, 'sku', l.sku, 'quantity', l.quantity,
-                                                        'delivered_quantity', l.delivered_quantity))
-                        FROM order_lines l WHERE l.order_id = o.order_id), '[]'::json) AS lines
-       FROM orders o WHERE o.order_id = ANY($1::text[])`,
-    [ids],
-  );
-  for (const { lines, ...row } of rows)
-    states.set(row.order_id, { row, lines: new Map(lines.map((l) => [l.sku, l])) });
-  return states;
-}
+/** The current rows and lines of the orders named by $2 (text[]), lines as a JSON array. */
+const LOAD_ORDERS = `SELECT ${ORDER_COLUMNS},
+       coalesce((SELECT json_agg(json_build_object('order_id', l.order_id, 'sku', l.sku, 'quantity', l.quantity,
+                                                   'delivered_quantity', l.delivered_quantity))
+                   FROM order_lines l WHERE l.order_id = o.order_id), '[]'::json) AS lines
+  FROM orders o WHERE o.order_id = ANY($2::text[])`;
+
+type OrderStates = Map<string, OrderState>;
 
 /**
  * @param pool used only to rebuild the cache (batches run on the transaction's client)
  * @param redis cache client (may be down: afterCommit failures are only logged)
  * @param prefix Redis key prefix
  */
-export function orderProjection(pool: Pool, redis: RedisClient, prefix: string): Projection<OrderOutcome> {
+export function orderProjection(
+  pool: Pool,
+  redis: RedisClient,
+  prefix: string,
+): Projection<OrderOutcome, OrderStates> {
   return {
     name: 'order-processor',
     topics: (t: TopicNames) => [t.orders],
@@ -58,12 +55,26 @@ export function orderProjection(pool: Pool, redis: RedisClient, prefix: string):
         kafka_partition: partition,
         kafka_offset: offset,
       }));
-      return firstOccurrences(events, await insertNewRows(client, 'order_events', 'event_id', history));
+      // One round trip: the history rows (the idempotency check) and the orders' current state.
+      const { inserted, loaded } = await claimAndLoad<OrderRow & { lines: OrderLineRow[] }>(
+        client,
+        { table: 'order_events', keyColumn: 'event_id', rows: history },
+        LOAD_ORDERS,
+        [[...new Set(events.map((c) => c.event.subject))]],
+      );
+      const state: OrderStates = new Map(
+        loaded.map(({ lines, ...row }) => [
+          row.order_id,
+          { row, lines: new Map(lines.map((l) => [l.sku, l])) },
+        ]),
+      );
+      return { events: firstOccurrences(events, inserted), state };
     },
-    async apply(client, events: ConsumedEvent[]) {
+    async apply(client, events: ConsumedEvent[], claimed?: OrderStates) {
+      if (!claimed) throw new Error('order-processor: apply needs the state its claim loaded');
       const orderEvents = events.map((c) => c as ConsumedEvent & { event: OrderEvent });
       const ids = [...new Set(orderEvents.map((c) => c.event.subject))];
-      const states = await loadOrders(client, ids);
+      const states = claimed;
       for (const { event } of orderEvents)
         states.set(event.subject, applyOrderEvent(states.get(event.subject), event));
       const rows = ids.map((id) => states.get(id)!);

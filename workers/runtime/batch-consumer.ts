@@ -34,8 +34,8 @@ export interface ConsumedEvent {
   offset: number;
 }
 
-/** What a worker plugs into the loop. */
-export interface Projection<Outcome> {
+/** What a worker plugs into the loop. `State` is what its claim loads for `apply` (if anything). */
+export interface Projection<Outcome, State = unknown> {
   /** Worker name; the consumer group is `<prefix>.<name>`. */
   readonly name: 'order-processor' | 'shipment-tracker' | 'analytics-aggregator';
   /** Topics it consumes. */
@@ -43,15 +43,17 @@ export interface Projection<Outcome> {
   /**
    * Applies new events (never seen before by this group, in partition order) inside the batch
    * transaction. Must only use `client`. Throwing rolls the whole batch back.
+   * @param claimed what {@link Projection.claim} loaded, when the projection has a claim
    */
-  apply(client: PoolClient, events: ConsumedEvent[]): Promise<Outcome>;
+  apply(client: PoolClient, events: ConsumedEvent[], claimed?: State): Promise<Outcome>;
   /**
    * The idempotency check, when the projection keeps a history keyed by event id: inserts the
    * events' history rows that are new (inside the batch transaction) and returns the events that
-   * were new, first occurrence of an id only, in order. Without it the loop records the ids in
+   * were new, first occurrence of an id only, in order, with whatever state `apply` needs (loaded
+   * in the same statement: one round trip). Without it the loop records the ids in
    * `applied_events`. Either way an id is applied once per consumer group.
    */
-  claim?(client: PoolClient, events: ConsumedEvent[]): Promise<ConsumedEvent[]>;
+  claim?(client: PoolClient, events: ConsumedEvent[]): Promise<{ events: ConsumedEvent[]; state: State }>;
   /** Runs after the commit (Redis cache, change notifications). Errors are logged, not retried. */
   afterCommit?(outcome: Outcome): Promise<void>;
   /** Rewrites this worker's Redis entries from PostgreSQL (called on every Redis (re)connect). */
@@ -133,8 +135,8 @@ export function decodeMessage(
  * @returns a handle whose `stop()` disconnects cleanly
  * @throws ServiceUnavailableError when Kafka is unreachable at start
  */
-export async function runBatchConsumer<O>(
-  projection: Projection<O>,
+export async function runBatchConsumer<O, S>(
+  projection: Projection<O, S>,
   opts: BatchConsumerOptions,
 ): Promise<{ stop(): Promise<void>; consumer: Consumer }> {
   const group = `${opts.prefix}.${projection.name}`;
@@ -223,8 +225,8 @@ export const DEFAULT_RETRY: RetryPolicy = { handlerAttempts: 3, baseBackoffMs: 2
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-async function handleBatch<O>(
-  projection: Projection<O>,
+async function handleBatch<O, S>(
+  projection: Projection<O, S>,
   opts: BatchConsumerOptions,
   group: string,
   payload: EachBatchPayload,
@@ -380,8 +382,8 @@ function poisonOf(
  * savepoint: an event whose handler still fails is rolled back alone, sent to the dead-letter
  * topic and parked, and the rest of the batch commits (the partition moves on).
  */
-async function applyBatch<O>(
-  projection: Projection<O>,
+async function applyBatch<O, S>(
+  projection: Projection<O, S>,
   opts: BatchConsumerOptions,
   group: string,
   decoded: { message: KafkaMessage; result: ReturnType<typeof decodeMessage> }[],
@@ -406,15 +408,17 @@ async function applyBatch<O>(
     const outcomes: O[] = [];
     const poison = invalid.filter((p) => p.offset >= nextStored);
     if (!isolate) {
-      const toApply = await newEvents(projection, client, group, fresh);
-      if (toApply.length > 0) outcomes.push(await projection.apply(client, toApply));
+      const claimed = await newEvents(projection, client, group, fresh);
+      if (claimed.events.length > 0)
+        outcomes.push(await projection.apply(client, claimed.events, claimed.state));
     } else {
       const failed: PoisonMessage[] = [];
       for (const consumed of fresh) {
         await client.query('SAVEPOINT one_event');
         try {
-          const toApply = await newEvents(projection, client, group, [consumed]);
-          if (toApply.length > 0) outcomes.push(await projection.apply(client, toApply));
+          const claimed = await newEvents(projection, client, group, [consumed]);
+          if (claimed.events.length > 0)
+            outcomes.push(await projection.apply(client, claimed.events, claimed.state));
           await client.query('RELEASE SAVEPOINT one_event');
         } catch (err) {
           if (isDatabaseUnavailable(err) || isTransientConflict(err)) throw err;
@@ -450,22 +454,20 @@ class FetchedPastStoredPosition extends Error {
 }
 
 /** Claims the events' ids; returns those not applied before (first occurrence only). */
-async function newEvents<O>(
-  projection: Projection<O>,
+async function newEvents<O, S>(
+  projection: Projection<O, S>,
   client: PoolClient,
   group: string,
   events: ConsumedEvent[],
-): Promise<ConsumedEvent[]> {
-  if (events.length === 0) return [];
+): Promise<{ events: ConsumedEvent[]; state?: S }> {
+  if (events.length === 0) return { events: [] };
   if (projection.claim) return projection.claim(client, events);
-  return firstOccurrences(
-    events,
-    await recordApplied(
-      client,
-      group,
-      events.map((c) => c.event.id),
-    ),
+  const ids = await recordApplied(
+    client,
+    group,
+    events.map((c) => c.event.id),
   );
+  return { events: firstOccurrences(events, ids) };
 }
 
 /** The events whose id is in `newIds`, first occurrence of each id only, in order. */

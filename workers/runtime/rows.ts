@@ -52,23 +52,36 @@ export async function upsertRows(client: PoolClient, ...specs: UpsertSpec[]): Pr
 }
 
 /**
- * Inserts rows whose `keyColumn` is not in `table` yet (history tables keyed by event id) and
- * returns the keys that were inserted. A key repeated within `rows` is inserted once (first row).
- * This is the idempotency check of a projection that claims events in its own history table.
+ * The idempotency check of a projection that keeps a history keyed by event id, and the load of
+ * the state it folds, in ONE statement (one round trip): inserts the history `rows` whose
+ * `keyColumn` is not in `table` yet (a key repeated within `rows` once, first row) and runs
+ * `loadSql` (a SELECT whose parameters start at $2) in the same snapshot.
+ * @returns the keys that were inserted, and the loaded rows
  */
-export async function insertNewRows(
+export async function claimAndLoad<Row extends object>(
   client: PoolClient,
-  table: string,
-  keyColumn: string,
-  rows: Record<string, unknown>[],
-): Promise<Set<string>> {
-  if (rows.length === 0) return new Set();
-  const columns = Object.keys(rows[0]!);
-  const { rows: inserted } = await client.query<{ key: string }>(
-    `INSERT INTO ${table} (${columns.join(', ')})
-     SELECT ${columns.join(', ')} FROM json_populate_recordset(NULL::${table}, $1::json)
-     ON CONFLICT DO NOTHING RETURNING ${keyColumn}::text AS key`,
-    [JSON.stringify(rows)],
+  history: { table: string; keyColumn: string; rows: Record<string, unknown>[] },
+  loadSql: string,
+  loadParams: unknown[],
+): Promise<{ inserted: Set<string>; loaded: Row[] }> {
+  const { table, keyColumn, rows } = history;
+  const columns = Object.keys(rows[0] ?? { [keyColumn]: null });
+  // FULL JOIN ... ON false: one row carries the inserted keys, every other row one loaded row.
+  const result = await client.query<Row & { claimed_keys: string[] | null }>(
+    `WITH claimed AS (
+       INSERT INTO ${table} (${columns.join(', ')})
+       SELECT ${columns.join(', ')} FROM json_populate_recordset(NULL::${table}, $1::json)
+       ON CONFLICT DO NOTHING RETURNING ${keyColumn}::text AS key),
+     loaded AS (${loadSql})
+     SELECT c.claimed_keys, l.* FROM (SELECT coalesce(array_agg(key), '{}') AS claimed_keys FROM claimed) c
+       FULL JOIN loaded l ON false`,
+    [JSON.stringify(rows), ...loadParams],
   );
-  return new Set(inserted.map((r) => r.key));
+  let inserted = new Set<string>();
+  const loaded: Row[] = [];
+  for (const { claimed_keys, ...row } of result.rows) {
+    if (claimed_keys !== null) inserted = new Set(claimed_keys);
+    else loaded.push(row as unknown as Row);
+  }
+  return { inserted, loaded };
 }

@@ -4,11 +4,11 @@
  * summaries in Redis and notifies the console.
  */
 import type { EntitySummary, ShipmentEvent, ShipmentSummary, TopicNames } from '../../contracts';
-import type { Pool, PoolClient } from '../../runtime/db';
+import type { Pool } from '../../runtime/db';
 import { rebuildEntityCache } from '../runtime/cache-rebuild';
 import { changeNotification, publishChanges, type RedisClient } from '../../runtime/redis';
 import { firstOccurrences, type ConsumedEvent, type Projection } from '../runtime/batch-consumer';
-import { insertNewRows, upsertRows } from '../runtime/rows';
+import { claimAndLoad, upsertRows } from '../runtime/rows';
 import { applyShipmentEvent, checkpointOf, type ShipmentRow } from './shipment-state';
 
 export interface ShipmentOutcome {
@@ -18,16 +18,10 @@ export interface ShipmentOutcome {
 const SHIPMENT_COLUMNS = `shipment_id, order_id, carrier, tracking_number, origin, destination, promised_date, status,
   status_time, eta, exception_reason, delivered_at, created_at, last_event_time, is_drill, drill_id`;
 
-async function loadShipments(client: PoolClient, ids: string[]): Promise<Map<string, ShipmentRow>> {
-  const { rows } = await client.query<ShipmentRow>(
-    `SELECT ${SHIPMENT_COLUMNS}
-       FROM shipments WHERE shipment_id = ANY($1::text[])`,
-    [ids],
-  );
-  const map = new Map<string, ShipmentRow>();
-  for (const row of rows) map.set(row.shipment_id, row);
-  return map;
-}
+/** The current rows of the shipments named by $2 (text[]). */
+const LOAD_SHIPMENTS = `SELECT ${SHIPMENT_COLUMNS} FROM shipments WHERE shipment_id = ANY($2::text[])`;
+
+type ShipmentStates = Map<string, ShipmentRow>;
 
 /** Maps a `shipments` row to the API's {@link ShipmentSummary}. */
 export function toShipmentSummary(row: ShipmentRow): ShipmentSummary {
@@ -53,21 +47,27 @@ export function shipmentProjection(
   pool: Pool,
   redis: RedisClient,
   prefix: string,
-): Projection<ShipmentOutcome> {
+): Projection<ShipmentOutcome, ShipmentStates> {
   return {
     name: 'shipment-tracker',
     topics: (t: TopicNames) => [t.shipments],
     async claim(client, events: ConsumedEvent[]) {
       const checkpoints = events.map((c) => ({ ...checkpointOf(c.event as ShipmentEvent) }));
-      return firstOccurrences(
-        events,
-        await insertNewRows(client, 'shipment_checkpoints', 'event_id', checkpoints),
+      // One round trip: the timeline rows (the idempotency check) and the shipments' current rows.
+      const { inserted, loaded } = await claimAndLoad<ShipmentRow>(
+        client,
+        { table: 'shipment_checkpoints', keyColumn: 'event_id', rows: checkpoints },
+        LOAD_SHIPMENTS,
+        [[...new Set(events.map((c) => c.event.subject))]],
       );
+      const state: ShipmentStates = new Map(loaded.map((row) => [row.shipment_id, row]));
+      return { events: firstOccurrences(events, inserted), state };
     },
-    async apply(client, events: ConsumedEvent[]) {
+    async apply(client, events: ConsumedEvent[], claimed?: ShipmentStates) {
+      if (!claimed) throw new Error('shipment-tracker: apply needs the state its claim loaded');
       const shipmentEvents = events.map((c) => c.event as ShipmentEvent);
       const ids = [...new Set(shipmentEvents.map((e) => e.subject))];
-      const rows = await loadShipments(client, ids);
+      const rows = claimed;
       for (const event of shipmentEvents)
         rows.set(event.subject, applyShipmentEvent(rows.get(event.subject), event));
       const changed = ids.map((id) => rows.get(id)!);
