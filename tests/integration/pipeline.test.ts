@@ -201,10 +201,16 @@ describe('pipeline', () => {
     const id = `o-${randomUUID().slice(0, 8)}`;
     await inject(orderCreated(id));
     await waitFor('order after poison visible', () => getOrder(id));
-    const { rows } = await d.core.pool.query<{ n: number }>(
-      "SELECT count(*)::int AS n FROM dead_letters WHERE error LIKE 'value is not JSON%'",
-    );
-    expect(rows[0]!.n).toBe(2); // one per consumer group of the orders topic
+    // One per consumer group of the orders topic (the analytics-aggregator may fetch up to 250 ms later).
+    const parked = async () =>
+      (
+        await d.core.pool.query<{ n: number }>(
+          "SELECT count(*)::int AS n FROM dead_letters WHERE error LIKE 'value is not JSON%'",
+        )
+      ).rows[0]!.n;
+    await waitFor('poison parked by both groups', async () => (await parked()) === 2 || null);
+    await new Promise((r) => setTimeout(r, 500));
+    expect(await parked()).toBe(2); // and not more
   });
 
   it('dead-letters an event whose handler keeps failing, and the partition moves on', async () => {

@@ -11,8 +11,8 @@
  *  4. park poison messages (invalid JSON or schema) in `dead_letters` (they were first produced to
  *     the dead-letter topic, acks=all, so they are never dropped);
  *  5. store the next offset.
- * After the commit the projection may write Redis, and the offset is resolved for kafkajs to commit
- * to Kafka within 5 s (a mirror for lag tools: the stored position wins). Kafka delivers at least once; the read models see each event once.
+ * After the commit the projection may write Redis, and the offset is mirrored to Kafka within 5 s
+ * (for lag tools: the stored position wins). Kafka delivers at least once; the read models see each event once.
  */
 import type { Consumer, EachBatchPayload, Kafka, KafkaMessage } from 'kafkajs';
 import {
@@ -25,6 +25,7 @@ import {
 import { connectOrExplain, EventPublisher } from '../../runtime/kafka';
 import { isDatabaseUnavailable, withTransaction, type Pool, type PoolClient } from '../../runtime/db';
 import type { Logger } from '../../runtime/logger';
+import { OffsetMirror } from './offset-mirror';
 
 /** An event with where it was read from. */
 export interface ConsumedEvent {
@@ -164,19 +165,19 @@ export async function runBatchConsumer<O, S>(
     );
   });
 
+  // Kafka's committed offsets only mirror the stored positions: committed every 5 s, off the batch path.
+  const mirror = new OffsetMirror((offsets) => consumer.commitOffsets(offsets), opts.log);
   await consumer.run({
-    // Kafka's committed offsets only mirror the stored positions (for lag tools): kafkajs commits
-    // the offsets resolved after each database commit every 5 s, not a round trip per batch.
-    autoCommit: true,
-    autoCommitInterval: 5_000,
+    autoCommit: false,
     eachBatchAutoResolve: false,
     // Partitions are independent (own transaction, own stored position, disjoint entities).
     partitionsConsumedConcurrently: 3,
-    eachBatch: async (payload) => handleBatch(projection, opts, group, payload, consumer),
+    eachBatch: async (payload) => handleBatch(projection, opts, group, payload, consumer, mirror),
   });
   return {
     consumer,
     stop: async () => {
+      await mirror.close();
       await consumer.disconnect().catch(() => undefined);
     },
   };
@@ -231,6 +232,7 @@ async function handleBatch<O, S>(
   group: string,
   payload: EachBatchPayload,
   consumer: Consumer,
+  mirror: OffsetMirror,
 ): Promise<void> {
   const { batch } = payload;
   if (batch.messages.length === 0) return;
@@ -304,6 +306,7 @@ async function handleBatch<O, S>(
   }
 
   payload.resolveOffset(String(position.lastOffset));
+  mirror.record(topic, partition, position.lastOffset + 1);
   // Cache and change notification first: they are what the console waits for.
   if (projection.afterCommit) {
     for (const outcome of outcomes) {
