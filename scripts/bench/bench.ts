@@ -320,6 +320,10 @@ async function main(): Promise<number> {
     cleanups.push(c);
     return c;
   };
+  /** Reports what a cleanup could not remove as errors of the run. */
+  const recordCleanup = async (removal: Promise<string[]>) => {
+    for (const p of await removal) errors.push({ phase: 'cleanup', error: p });
+  };
   // Set by a signal: the run stops, everything is removed, no report is written.
   let interrupted: Promise<void> | null = null;
   const cleanAll = async () => {
@@ -563,8 +567,7 @@ async function main(): Promise<number> {
         );
       }
       await pool.end();
-      const problems = await cleanup.run();
-      for (const p of problems) errors.push({ phase: 'cleanup', error: p });
+      await recordCleanup(cleanup.run());
     }
 
     // ---- 3.-5., 7., 8. one deployment, one worker instance each ----
@@ -665,8 +668,7 @@ async function main(): Promise<number> {
         memory.sample();
         await dep.stop();
       }
-      const problems = await cleanup.run();
-      for (const p of problems) errors.push({ phase: 'cleanup', error: p });
+      await recordCleanup(cleanup.run());
     }
 
     // ---- 6. scale-out: two instances of each worker ----
@@ -694,8 +696,7 @@ async function main(): Promise<number> {
         memory.sample();
         await dep.stop();
       }
-      const problems = await cleanup.run();
-      for (const p of problems) errors.push({ phase: 'cleanup', error: p });
+      await recordCleanup(cleanup.run());
     }
 
     // ---- 6b. the consumer side alone: the same events already in Kafka, 1 then 2 instances ----
@@ -735,13 +736,11 @@ async function main(): Promise<number> {
         closeSync(logFd);
         await filled.source.close();
       }
-      const drainProblems = await drainCleanup.run();
-      for (const p of drainProblems) errors.push({ phase: 'cleanup', error: p });
+      await recordCleanup(drainCleanup.run());
     }
   } finally {
     memory.stop();
-    const problems = await cleanAll();
-    for (const p of problems) errors.push({ phase: 'cleanup', error: p });
+    await recordCleanup(cleanAll());
   }
   if (interrupted) await interrupted; // exits the process once everything is removed
   results.memory = memory.peaksMb();

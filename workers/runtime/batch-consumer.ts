@@ -3,14 +3,14 @@
  * handler in one transaction, after the Debezium outbox example).
  *
  * For each polled batch (one topic-partition), in ONE PostgreSQL transaction:
- *  1. lock this group's stored position for the partition and skip messages below it
- *     (redelivery after a crash or a rebalance); a batch that starts past it seeks back instead;
+ *  1. lock this group's stored position for the partition and move it past the batch; skip
+ *     messages below the old position (redelivery after a crash or a rebalance); a batch that
+ *     starts past it rolls back and seeks back instead;
  *  2. claim the event ids (in the projection's history table, else `applied_events`); ids
  *     claimed before are duplicates and skipped;
  *  3. let the projection apply the new events to its read models;
  *  4. park poison messages (invalid JSON or schema) in `dead_letters` (they were first produced to
- *     the dead-letter topic, acks=all, so they are never dropped);
- *  5. store the next offset.
+ *     the dead-letter topic, acks=all, so they are never dropped).
  * After the commit the projection may write Redis, and the offset is mirrored to Kafka within 5 s
  * (for lag tools: the stored position wins). Kafka delivers at least once; the read models see each event once.
  */

@@ -1,7 +1,8 @@
 /**
- * Batched row writes: one statement per table per batch, rows passed as ONE JSON parameter and
- * expanded with `json_populate_recordset` (parameterized; the measured batched-upsert path of
- * DESIGN.md). Table and column names come from code, never from input.
+ * Batched row writes: one statement per batch (a data-modifying CTE per extra table), each table's
+ * rows passed as ONE JSON parameter and expanded with `json_populate_recordset` (parameterized;
+ * the measured batched-upsert path of DESIGN.md). Table and column names come from code, never
+ * from input.
  */
 import type { PoolClient } from '../../runtime/db';
 
@@ -26,29 +27,30 @@ export interface UpsertSpec {
  * written in the given order (lock order for hot rows).
  */
 export async function upsertRows(client: PoolClient, ...specs: UpsertSpec[]): Promise<void> {
-  const parts = specs.filter((spec) => spec.rows.length > 0).map((spec) => ({ spec, sql: '' }));
-  if (parts.length === 0) return;
-  const params: string[] = [];
-  for (const part of parts) {
-    const { table, keyColumns, rows } = part.spec;
-    params.push(JSON.stringify(rows));
-    const columns = Object.keys(rows[0]!);
-    const updates = columns
-      .filter((c) => !keyColumns.includes(c))
-      .map((c) =>
-        part.spec.onConflict === 'add' ? `${c} = t.${c} + EXCLUDED.${c}` : `${c} = EXCLUDED.${c}`,
-      );
-    if (part.spec.touchUpdatedAt ?? true) updates.push('updated_at = now()');
-    const updateClause = updates.length > 0 ? `DO UPDATE SET ${updates.join(', ')}` : 'DO NOTHING';
-    part.sql = `INSERT INTO ${table} AS t (${columns.join(', ')})
-     SELECT ${columns.join(', ')} FROM json_populate_recordset(NULL::${table}, $${params.length}::json) WITH ORDINALITY
-      ORDER BY ordinality
-     ON CONFLICT (${keyColumns.join(', ')}) ${updateClause}`;
-  }
-  const [first, ...rest] = parts.map((p) => p.sql);
+  const writes = specs.filter((spec) => spec.rows.length > 0);
+  if (writes.length === 0) return;
+  const [first, ...rest] = writes.map((spec, i) => upsertSql(spec, i + 1));
   const sql =
     rest.length === 0 ? first! : `WITH ${rest.map((q, i) => `w${i} AS (${q})`).join(', ')} ${first!}`;
-  await client.query(sql, params);
+  await client.query(
+    sql,
+    writes.map((spec) => JSON.stringify(spec.rows)),
+  );
+}
+
+/** The upsert of one table whose rows are the JSON parameter `$param`, in the rows' order. */
+function upsertSql(spec: UpsertSpec, param: number): string {
+  const { table, keyColumns, rows } = spec;
+  const columns = Object.keys(rows[0]!);
+  const updates = columns
+    .filter((c) => !keyColumns.includes(c))
+    .map((c) => (spec.onConflict === 'add' ? `${c} = t.${c} + EXCLUDED.${c}` : `${c} = EXCLUDED.${c}`));
+  if (spec.touchUpdatedAt ?? true) updates.push('updated_at = now()');
+  const updateClause = updates.length > 0 ? `DO UPDATE SET ${updates.join(', ')}` : 'DO NOTHING';
+  return `INSERT INTO ${table} AS t (${columns.join(', ')})
+     SELECT ${columns.join(', ')} FROM json_populate_recordset(NULL::${table}, $${param}::json) WITH ORDINALITY
+      ORDER BY ordinality
+     ON CONFLICT (${keyColumns.join(', ')}) ${updateClause}`;
 }
 
 /**
