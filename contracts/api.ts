@@ -18,6 +18,7 @@
  * - `GET /live` server-sent events stream of {@link ChangeNotification}
  */
 import { z } from 'zod';
+import { reasonSchema } from './auth';
 import { calendarDateSchema, entityIdSchema, type FieldIssue } from './events';
 import { ORDER_STATUSES, type OrderStatus } from './order-status';
 import type { ShipmentStatus } from './shipment-status';
@@ -297,10 +298,20 @@ export type DeadLetterKey = z.infer<typeof deadLetterKeySchema>;
 /** Most keys one re-drive request may name. */
 export const MAX_REDRIVE_KEYS = 500;
 
-/** Re-drive body: 1..500 dead letters (a key named twice is re-driven once). */
-export const deadLetterRedriveSchema = z.strictObject({
-  keys: z.array(deadLetterKeySchema).min(1).max(MAX_REDRIVE_KEYS),
-});
+/**
+ * Re-drive body: 1..500 dead letters (a key named twice is re-driven once). Re-driving more than
+ * one is a bulk action and needs a `reason` (recorded in the audit log).
+ */
+export const deadLetterRedriveSchema = z
+  .strictObject({
+    keys: z.array(deadLetterKeySchema).min(1).max(MAX_REDRIVE_KEYS),
+    reason: reasonSchema.optional(),
+  })
+  .refine((body) => body.keys.length === 1 || body.reason !== undefined, {
+    message: 'is required when re-driving more than one dead letter',
+    path: ['reason'],
+    params: { rule: 'required_for_bulk' },
+  });
 export type DeadLetterRedriveRequest = z.infer<typeof deadLetterRedriveSchema>;
 
 /** Longest payload text the list returns per row; longer payloads are cut (see `payloadLength`). */

@@ -5,3 +5,6 @@ export * from './shipment-status';
 export * from './topics';
 export * from './api';
 export * from './ipc';
+export * from './auth';
+export * from './routes';
+export * from './audit';

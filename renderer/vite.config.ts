@@ -36,7 +36,8 @@ export default defineConfig({
     outDir: resolve(rendererRoot, '../out/renderer'),
     emptyOutDir: true,
     target: 'chrome120',
-    sourcemap: true,
+    // No source maps in the shipped console (they would be served with it and double its size).
+    sourcemap: false,
     // Charts (recharts) and zod are big; one vendor chunk keeps file:// loading simple.
     chunkSizeWarningLimit: 1500,
   },

@@ -3,7 +3,8 @@
  *
  * Sources, later wins: built-in defaults (everything on localhost) < a JSON settings file (the
  * console's settings screen writes it) < environment variables (`KAFKA_BROKERS`, `DATABASE_URL`,
- * `REDIS_URL`, `SCT_TOPIC_PREFIX`, `SCT_API_HOST`, `SCT_API_PORT`, `SCT_LOG_LEVEL`).
+ * `REDIS_URL`, `SCT_TOPIC_PREFIX`, `SCT_API_HOST`, `SCT_API_PORT`, `SCT_API_ALLOWED_HOSTS`,
+ * `SCT_LOG_LEVEL`).
  */
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
@@ -21,6 +22,11 @@ export const configSchema = z.strictObject({
   apiHost: z.string().min(1),
   /** TCP port of the embedded API; 0 picks a free one. */
   apiPort: z.number().int().min(0).max(65535),
+  /**
+   * Host names the API answers to besides its loopback names and bound address (DNS-rebinding
+   * defence: any other Host header is refused), e.g. a wall screen's DNS name.
+   */
+  apiAllowedHosts: z.array(z.string().regex(/^[A-Za-z0-9.-]{1,253}$/, 'must be a host name or IPv4 address')),
   logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']),
 });
 
@@ -33,6 +39,7 @@ export const DEFAULT_CONFIG: AppConfig = {
   topicPrefix: 'sct',
   apiHost: '127.0.0.1',
   apiPort: 0,
+  apiAllowedHosts: [],
   logLevel: 'info',
 };
 
@@ -69,6 +76,10 @@ export function loadConfig(
   if (env.SCT_TOPIC_PREFIX) fromEnv.topicPrefix = env.SCT_TOPIC_PREFIX;
   if (env.SCT_API_HOST) fromEnv.apiHost = env.SCT_API_HOST;
   if (env.SCT_API_PORT) fromEnv.apiPort = Number(env.SCT_API_PORT);
+  if (env.SCT_API_ALLOWED_HOSTS)
+    fromEnv.apiAllowedHosts = env.SCT_API_ALLOWED_HOSTS.split(',')
+      .map((s) => s.trim())
+      .filter(Boolean);
   if (env.SCT_LOG_LEVEL) fromEnv.logLevel = env.SCT_LOG_LEVEL as AppConfig['logLevel'];
   const merged = { ...DEFAULT_CONFIG, ...fromFile, ...fromEnv, ...overrides };
   const parsed = configSchema.safeParse(merged);
@@ -89,6 +100,7 @@ const ENV_NAME: Record<keyof AppConfig, string> = {
   topicPrefix: 'SCT_TOPIC_PREFIX',
   apiHost: 'SCT_API_HOST',
   apiPort: 'SCT_API_PORT',
+  apiAllowedHosts: 'SCT_API_ALLOWED_HOSTS',
   logLevel: 'SCT_LOG_LEVEL',
 };
 

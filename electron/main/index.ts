@@ -46,6 +46,8 @@ async function main(): Promise<void> {
       workersDir: path.join(unpackedRoot, 'out', 'workers'),
       spawn: utilitySpawner,
       rendererDir: path.join(appRoot, 'out', 'renderer'),
+      // The window's secret comes from the preload: its holder is the OS user, audited as `desktop`.
+      tokenMethod: 'desktop',
     });
   } catch (err) {
     dialog.showErrorBox('Supply Chain Event Tracker cannot start', (err as Error).message);

@@ -1,5 +1,5 @@
 /**
- * The injection audit log (issue "benchmark"): ONE `injection_audit` row per accepted request,
+ * The injection audit log (issue "benchmark"): ONE `audit_log` row per accepted request,
  * holding the request's events as index-aligned arrays in input order, with where Kafka stored
  * each one; a failed audit write does not fail the request. Also checks migration
  * 1732960000400_audit-per-request: old per-event rows survive as one-event request rows, and the
@@ -22,7 +22,7 @@ import { orderCreated, repoRoot, startDeployment, type TestDeployment } from '..
 interface AuditRow {
   id: number;
   actor: string;
-  injected_at: string;
+  recorded_at: string;
   event_count: number;
   event_ids: string[];
   event_types: string[];
@@ -33,10 +33,10 @@ interface AuditRow {
   kafka_offsets: string[];
 }
 
-const SELECT_AUDIT = `SELECT id, actor, injected_at, event_count, event_ids::text[] AS event_ids, event_types,
+const SELECT_AUDIT = `SELECT id, actor, recorded_at, event_count, event_ids::text[] AS event_ids, event_types,
                              subjects, drill_ids, kafka_topics, kafka_partitions,
                              kafka_offsets::text[] AS kafka_offsets
-                        FROM injection_audit ORDER BY id`;
+                        FROM audit_log ORDER BY id`;
 
 function shipmentCreated(shipmentId: string) {
   return {
@@ -88,9 +88,23 @@ describe('injection audit: one row per request', () => {
     expect(rows).toHaveLength(1);
     const row = rows[0]!;
     expect(row.event_count).toBe(N);
-    expect(row.actor).toEqual(expect.any(String));
-    expect(row.actor.length).toBeGreaterThan(0);
-    expect(Number.isNaN(Date.parse(row.injected_at))).toBe(false);
+    // The machine token's holder is the OS user, audited as such (role owner, method token).
+    expect(row.actor).toMatch(/^os:.+/);
+    const { rows: who } = await d.core.pool.query(
+      'SELECT role, auth_method, action, outcome, status, reason FROM audit_log WHERE id = $1',
+      [row.id],
+    );
+    expect(who).toEqual([
+      {
+        role: 'owner',
+        auth_method: 'token',
+        action: 'events.inject',
+        outcome: 'ok',
+        status: 202,
+        reason: null,
+      },
+    ]);
+    expect(Number.isNaN(Date.parse(row.recorded_at))).toBe(false);
     expect(row.event_ids).toEqual(events.map((e) => e.id));
     expect(row.event_types).toEqual(events.map((e) => e.type));
     expect(row.subjects).toEqual(events.map((e) => e.subject));
@@ -104,7 +118,7 @@ describe('injection audit: one row per request', () => {
     // Unnesting gives the per-event view back, aligned.
     const { rows: unnested } = await d.core.pool.query<{ event_id: string; kafka_offset: string; n: number }>(
       `SELECT e.event_id::text AS event_id, e.kafka_offset::text AS kafka_offset, e.n::int AS n
-         FROM injection_audit a,
+         FROM audit_log a,
               unnest(a.event_ids, a.kafka_offsets) WITH ORDINALITY AS e(event_id, kafka_offset, n)
         WHERE a.id = $1 ORDER BY e.n`,
       [row.id],
@@ -133,14 +147,14 @@ describe('injection audit: one row per request', () => {
 
   it('still accepts the request when the audit write fails (the events are in Kafka)', async () => {
     const before = (await auditRows()).length;
-    await d.core.pool.query('ALTER TABLE injection_audit RENAME TO injection_audit_away');
+    await d.core.pool.query('ALTER TABLE audit_log RENAME TO audit_log_away');
     try {
       const events = [orderCreated('o-audit-lost-1'), orderCreated('o-audit-lost-2')];
       const res = await d.api('/api/events/batch', { method: 'POST', body: JSON.stringify({ events }) });
       expect(res.status).toBe(202);
       expect(((await res.json()) as InjectResult[]).map((p) => p.id)).toEqual(events.map((e) => e.id));
     } finally {
-      await d.core.pool.query('ALTER TABLE injection_audit_away RENAME TO injection_audit');
+      await d.core.pool.query('ALTER TABLE audit_log_away RENAME TO audit_log');
     }
     expect(await auditRows()).toHaveLength(before);
   });
@@ -209,7 +223,11 @@ describe('migration 1732960000400_audit-per-request', () => {
     }
 
     await migrateTo('up');
-    const converted = (await pool.query<AuditRow>(SELECT_AUDIT)).rows;
+    const converted = (
+      await pool.query<AuditRow & { injected_at: string }>(
+        SELECT_AUDIT.replace('recorded_at', 'injected_at').replace('audit_log', 'injection_audit'),
+      )
+    ).rows;
     expect(converted).toEqual(
       old.map(([eventId, type, subject, drill, actor, topic, partition, offset], i) => ({
         id: i + 1,

@@ -6,7 +6,7 @@
  * - the body is an `ApiError` (`error`, `message`), and a 400 carries `issues` that name a field
  *   and a rule; where the fault is known, one issue names the faulty field (or its parent);
  * - at the end nothing reached Kafka (the high-water marks of `<prefix>.orders`, `.shipments` and
- *   `.dead-letter` are unchanged) and the `injection_audit` table is empty (no request audited).
+ *   `.dead-letter` are unchanged) and the `audit_log` table is empty (no request audited).
  * Good requests sent last (the control) must be accepted and must move those marks: this proves
  * the checks can fail. The test prints `bad-input: <n> generated, <m> accepted`.
  *
@@ -71,10 +71,10 @@ async function highWaterMarks(): Promise<Record<string, number>> {
   }
 }
 
-/** Audited requests (one `injection_audit` row each) and the events they hold. */
+/** Audited requests (one `audit_log` row each) and the events they hold. */
 async function audited(): Promise<{ requests: number; events: number }> {
   const { rows } = await d.core.pool.query<{ requests: number; events: number }>(
-    'SELECT count(*)::int AS requests, coalesce(sum(event_count), 0)::int AS events FROM injection_audit',
+    'SELECT count(*)::int AS requests, coalesce(sum(event_count), 0)::int AS events FROM audit_log',
   );
   return rows[0]!;
 }
@@ -389,7 +389,7 @@ const INJECTIONS = [
   "' OR '1'='1",
   "o-1'; DROP TABLE orders; --",
   '1; SELECT pg_sleep(10)--',
-  "o-1' UNION SELECT * FROM injection_audit--",
+  "o-1' UNION SELECT * FROM audit_log--",
   '<script>alert(1)</script>',
   '"><img src=x onerror=alert(1)>',
   'javascript:alert(1)',

@@ -16,7 +16,7 @@ import { createKafka, ensureTopics, EventPublisher } from '../../../runtime/kafk
 import type { Logger } from '../../../runtime/logger';
 import { createRedis, redisKeys, type RedisClient } from '../../../runtime/redis';
 import { healthChecker } from './api/health';
-import { buildApiServer } from './api/server';
+import { buildApiServer, type ApiDeps } from './api/server';
 import { registerConsole } from './api/static-console';
 import { Supervisor, type Spawner } from './supervisor';
 
@@ -29,8 +29,16 @@ export interface CoreOptions {
   spawn?: Spawner;
   /** Folder of the built console (`out/renderer`), served at `/`; omit for an API-only core. */
   rendererDir?: string;
-  /** Fixed API token; a random 256-bit one by default. */
+  /** Fixed machine token; a random 256-bit one by default. */
   token?: string;
+  /**
+   * How the machine token reaches its holder: `token` (the headless login link) or `desktop`
+   * (the window's per-window secret from the preload). The audit log records it.
+   */
+  tokenMethod?: 'token' | 'desktop';
+  /** Session lengths and abuse limits (tests shorten them). */
+  sessions?: ApiDeps['sessions'];
+  limits?: ApiDeps['limits'];
 }
 
 export interface Core {
@@ -87,14 +95,25 @@ export async function startCore(opts: CoreOptions): Promise<Core> {
       ? new Supervisor({ workersDir: opts.workersDir, env: workerEnv(config), spawn: opts.spawn, log })
       : null;
   const token = opts.token ?? randomBytes(32).toString('base64url');
+  const osUser = safeUserName();
   const app = await buildApiServer({
     pool,
     publisher,
     log,
-    actor: safeUserName(),
     redis,
     prefix: config.topicPrefix,
-    token,
+    machineToken: token,
+    machinePrincipal: {
+      operator: `os:${osUser}`,
+      displayName: osUser,
+      role: 'owner',
+      method: opts.tokenMethod ?? 'token',
+      expiresAt: null,
+    },
+    apiHost: config.apiHost,
+    allowedHosts: config.apiAllowedHosts,
+    sessions: opts.sessions,
+    limits: opts.limits,
     health: healthChecker({ config, pool, redis, kafka, workers: () => supervisor?.health() ?? [] }),
     subscribe: (listener) => {
       listeners.add(listener);
@@ -108,7 +127,8 @@ export async function startCore(opts: CoreOptions): Promise<Core> {
   supervisor?.start();
   const pub = publisher;
   return {
-    url: `http://${config.apiHost}:${port}`,
+    // Bound to every interface: this machine reaches it on loopback (a name the Host check accepts).
+    url: `http://${['0.0.0.0', '::'].includes(config.apiHost) ? '127.0.0.1' : config.apiHost}:${port}`,
     token,
     app,
     pool,

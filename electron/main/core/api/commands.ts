@@ -1,19 +1,24 @@
 /**
- * Write-side handlers (commands): validate, publish to Kafka (acks=all, idempotent producer),
- * record the injection in the audit log. The API never writes read models: workers do.
+ * Write-side handlers (commands): validate, check the caller may publish these events, publish
+ * to Kafka (acks=all, idempotent producer), record the request in the audit log. The API never
+ * writes read models: workers do.
  *
- * A rejected request changes nothing: the whole batch is validated before anything is
- * published, so one bad event rejects the batch with its index and field issues.
+ * A rejected request changes nothing: the whole batch is validated and authorized before
+ * anything is published, so one bad or forbidden event rejects the batch with its index.
  */
 import {
+  roleCan,
+  ROLE_LABELS,
   validateEvent,
   type FieldIssue,
   type InjectResult,
+  type Principal,
   type SupplyChainEvent,
 } from '../../../../contracts';
 import type { Pool } from '../../../../runtime/db';
 import type { EventPublisher } from '../../../../runtime/kafka';
 import type { Logger } from '../../../../runtime/logger';
+import { recordAudit } from './audit-log';
 
 /** A request that breaks the contract (HTTP 400). */
 export class ValidationFailedError extends Error {
@@ -33,26 +38,75 @@ export interface CommandDeps {
   pool: Pool;
   publisher: EventPublisher;
   log: Logger;
-  /** Who injects (operator or client name), for the audit log. */
-  actor: string;
+}
+
+/** The caller's role does not allow the action (HTTP 403); names the event and field when one decides. */
+export class ForbiddenError extends Error {
+  override name = 'ForbiddenError';
+  constructor(
+    message: string,
+    readonly issues: FieldIssue[] = [],
+    readonly index?: number,
+  ) {
+    super(message);
+  }
 }
 
 /**
- * Validates every event, publishes all of them, then audits them.
- * @returns Kafka placement of each event, in input order
- * @throws ValidationFailedError (nothing published) or ServiceUnavailableError (Kafka down)
+ * Live traffic needs the `inject` permission; drill traffic (events with a `drillid`) needs
+ * `inject_drill` (contracts/auth.ts), so a drill lead cannot move real figures.
+ * @throws ForbiddenError naming the first event the role may not publish
  */
-export async function injectEvents(deps: CommandDeps, inputs: unknown[]): Promise<InjectResult[]> {
+export function authorizeInjection(principal: Principal, events: SupplyChainEvent[]): void {
+  events.forEach((event, index) => {
+    const needs = event.drillid ? 'inject_drill' : 'inject';
+    if (roleCan(principal.role, needs)) return;
+    const what = event.drillid ? 'drill events' : 'live (non-drill) events';
+    const message = `${ROLE_LABELS[principal.role]} ${principal.operator} may not inject ${what}`;
+    throw new ForbiddenError(
+      `${events.length > 1 ? `event ${index}: ` : ''}${message}`,
+      [
+        {
+          field: 'drillid',
+          rule: event.drillid ? 'drill_injection_not_allowed' : 'drillid_required_for_role',
+          message,
+        },
+      ],
+      events.length > 1 ? index : undefined,
+    );
+  });
+}
+
+/**
+ * Validates and authorizes every event, publishes all of them, then audits the request (one
+ * `audit_log` row naming the operator, with every event and where Kafka stored it).
+ * @returns Kafka placement of each event, in input order
+ * @throws ValidationFailedError or ForbiddenError (nothing published), IdempotencyConflictError,
+ *   or ServiceUnavailableError (Kafka down)
+ */
+export async function injectEvents(
+  deps: CommandDeps,
+  principal: Principal,
+  inputs: unknown[],
+): Promise<InjectResult[]> {
   const events: SupplyChainEvent[] = [];
   inputs.forEach((input, index) => {
     const result = validateEvent(input);
     if (!result.ok) throw new ValidationFailedError(result.issues, inputs.length > 1 ? index : undefined);
     events.push(result.event);
   });
+  authorizeInjection(principal, events);
   await checkIdempotencyKeys(deps, events);
-  const results = await deps.publisher.publish(events);
-  await audit(deps, events, results);
-  return results;
+  const placed = await deps.publisher.publish(events);
+  // Recorded after every event is durable in Kafka: a failed audit write is logged, never thrown.
+  await recordAudit(deps.pool, deps.log, {
+    principal,
+    action: 'events.inject',
+    outcome: 'ok',
+    status: 202,
+    events: { events, placed },
+  });
+  return placed;
 }
 
 /** An event id (idempotency key) already names a different event (HTTP 409). */
@@ -109,47 +163,5 @@ async function checkIdempotencyKeys(deps: CommandDeps, events: SupplyChainEvent[
         `${row.type} for ${row.subject}`,
       );
     }
-  }
-}
-
-/**
- * Records one accepted request in the audit log: ONE `injection_audit` row per request, whatever
- * its size (a 1,000-event batch costs one row and one index entry). The row holds the request's
- * events as index-aligned arrays, in input order: `event_ids[i]`, `event_types[i]`, `subjects[i]`,
- * `drill_ids[i]` (NULL for live traffic) and where Kafka stored that event, `kafka_topics[i]`,
- * `kafka_partitions[i]`, `kafka_offsets[i]` (the broker's offset, bigint; sent as the decimal
- * string of {@link InjectResult} so no precision is lost). `actor` is {@link CommandDeps.actor};
- * `injected_at` is the database's now(); `event_count` is computed by PostgreSQL from the arrays.
- * See db/migrations/1732960000400_audit-per-request.sql.
- *
- * Called only after every event is durable in Kafka, so it never throws: a failed write (e.g.
- * PostgreSQL down) is logged with the request's event ids and the database's message (no
- * connection string, no token, no payloads) and the request still succeeds.
- * @param events the validated events of one request (at least one)
- * @param results Kafka placement of each event, index-aligned with `events`
- */
-async function audit(deps: CommandDeps, events: SupplyChainEvent[], results: InjectResult[]): Promise<void> {
-  const eventIds = events.map((e) => e.id);
-  try {
-    // One statement, one row: each column is a JS array bound as one parameter (pg serializes
-    // it as an array literal; values never enter the SQL text).
-    await deps.pool.query(
-      `INSERT INTO injection_audit
-         (actor, event_ids, event_types, subjects, drill_ids, kafka_topics, kafka_partitions, kafka_offsets)
-       VALUES ($1, $2::uuid[], $3::text[], $4::text[], $5::text[], $6::text[], $7::integer[], $8::bigint[])`,
-      [
-        deps.actor,
-        eventIds,
-        events.map((e) => e.type),
-        events.map((e) => e.subject),
-        events.map((e) => e.drillid ?? null),
-        results.map((r) => r.topic),
-        results.map((r) => r.partition),
-        results.map((r) => r.offset),
-      ],
-    );
-  } catch (err) {
-    // The events are already durable in Kafka; losing the audit row must not fail the request.
-    deps.log.error({ err: String(err), eventIds }, 'audit log write failed');
   }
 }

@@ -23,9 +23,11 @@ import {
   type DeadLetterRedriveOutcome,
   type DeadLetterRedriveResult,
   type FieldIssue,
+  type Principal,
   type SupplyChainEvent,
 } from '../../../../contracts';
 import type { Pool } from '../../../../runtime/db';
+import { recordAudit } from './audit-log';
 import type { CommandDeps } from './commands';
 
 // ---------------------------------------------------------------------------------------------
@@ -225,13 +227,17 @@ interface ParkedMessage extends DeadLetterKey {
 
 /**
  * Re-drives dead letters: each distinct key's payload is validated and, when valid, published
- * once (all valid ones in one acks=all request, in source order), then recorded.
+ * once (all valid ones in one acks=all request, in source order), then recorded; the request is
+ * one `audit_log` row naming the operator, the reason (required for more than one key by the
+ * request schema) and the outcome (`ok`, `partial` or `rejected`).
  * @returns the HTTP status ({@link redriveHttpStatus}) and the per-key answer, in request order
  * @throws ServiceUnavailableError when Kafka is down (nothing is recorded then)
  */
 export async function redriveDeadLetters(
   deps: CommandDeps,
+  principal: Principal,
   keys: readonly DeadLetterKey[],
+  reason: string | null = null,
 ): Promise<{ status: 202 | 404 | 422; body: DeadLetterRedriveResult }> {
   const wanted = distinctKeys(keys);
   const parked = await loadParked(deps.pool, wanted);
@@ -267,7 +273,7 @@ export async function redriveDeadLetters(
   if (toPublish.length > 0) {
     toPublish.sort((a, b) => compareKeys(a.message, b.message));
     const placed = await deps.publisher.publish(toPublish.map((p) => p.event));
-    const recorded = await recordRedrives(deps, toPublish, placed);
+    const recorded = await recordRedrives(deps, principal.operator, toPublish, placed);
     toPublish.forEach(({ message, event }, i) => {
       const key: DeadLetterKey = {
         sourceTopic: message.sourceTopic,
@@ -289,7 +295,23 @@ export async function redriveDeadLetters(
   }
 
   const results = wanted.map((k) => outcomes.get(keyText(k))!);
-  return { status: redriveHttpStatus(results), body: summarizeRedrive(results) };
+  const status = redriveHttpStatus(results);
+  const body = summarizeRedrive(results);
+  await recordAudit(deps.pool, deps.log, {
+    principal,
+    action: 'dead_letters.redrive',
+    outcome: body.redriven === results.length ? 'ok' : body.redriven > 0 ? 'partial' : 'rejected',
+    status,
+    reason,
+    detail: {
+      itemCount: results.length,
+      redriven: body.redriven,
+      rejected: body.rejected,
+      notFound: body.notFound,
+      keys: results.slice(0, 20).map(keyText),
+    },
+  });
+  return { status, body };
 }
 
 /** The parked payload and parking groups of each key that exists. */
@@ -310,6 +332,7 @@ async function loadParked(pool: Pool, keys: DeadLetterKey[]): Promise<Map<string
 /** One row per parking group of each re-published message. Returns false (logged) on failure. */
 async function recordRedrives(
   deps: CommandDeps,
+  actor: string,
   published: { message: ParkedMessage; event: SupplyChainEvent }[],
   placed: { topic: string; partition: number; offset: string }[],
 ): Promise<boolean> {
@@ -319,7 +342,7 @@ async function recordRedrives(
       source_topic: message.sourceTopic,
       source_partition: message.sourcePartition,
       source_offset: message.sourceOffset,
-      actor: deps.actor,
+      actor,
       event_id: event.id,
       new_topic: placed[i]!.topic,
       new_partition: placed[i]!.partition,

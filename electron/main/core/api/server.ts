@@ -1,13 +1,30 @@
 /**
  * The embedded HTTP API (Fastify): the same command and query handlers for the desktop window
- * and the headless console. Every `/api` route needs `Authorization: Bearer <token>` (the
- * desktop's per-window secret or the headless login token). Query strings and params are
- * validated by the zod schemas of `contracts/api.ts` (fastify-type-provider-zod, also feeding
- * the OpenAPI document at `/api/openapi.json`); event bodies by `validateEvent`. Every 4xx names
- * the field and the rule.
+ * and the headless console.
+ *
+ * Access control (contracts/auth.ts, contracts/routes.ts):
+ * - every request first passes the Host and Origin checks (auth/host-origin.ts), the static
+ *   console included;
+ * - every `/api` route is registered inside ONE encapsulated scope whose `onRequest` hook
+ *   decides access on the MATCHED route (its `config.access` from the route table), never on the
+ *   raw URL: `/%61pi/events` matches `POST /api/events` and gets the same check. A route missing
+ *   from the table, or registered under `/api` outside the scope, stops the server from starting;
+ * - unknown paths answer 404 without a credential (they exist nowhere); the built console is the
+ *   only other unauthenticated surface.
+ *
+ * Abuse limits: failed authentication per client address (rate-limiter-flexible: after
+ * {@link AbuseLimits.authFailures} failures a minute, 429 until the minute is over), sign-in
+ * attempts per username and address (a lockout that refuses even the right password), request
+ * rates per route (@fastify/rate-limit), a body limit per route, and a whole-request timeout
+ * (a body trickled byte by byte is cut off). Security headers come from @fastify/helmet.
+ *
+ * Query strings, params and bodies are validated by the zod schemas of `contracts/`
+ * (fastify-type-provider-zod, also feeding `/api/openapi.json`); every 4xx names the field and
+ * the rule.
  */
-import { timingSafeEqual } from 'node:crypto';
-import Fastify, { type FastifyInstance, type FastifyReply } from 'fastify';
+import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
+import fastifyHelmet from '@fastify/helmet';
+import fastifyRateLimit from '@fastify/rate-limit';
 import fastifySwagger from '@fastify/swagger';
 import {
   hasZodFastifySchemaValidationErrors,
@@ -16,30 +33,53 @@ import {
   validatorCompiler,
   type ZodTypeProvider,
 } from 'fastify-type-provider-zod';
+import { RateLimiterMemory, RateLimiterRes } from 'rate-limiter-flexible';
 import {
+  apiRoute,
+  API_ROUTES,
+  auditListQuerySchema,
   deadLetterListQuerySchema,
   deadLetterRedriveSchema,
   entityIdParamsSchema,
   injectBatchSchema,
   kpiQuerySchema,
+  loginRequestSchema,
   orderListQuerySchema,
+  ROLE_LABELS,
+  roleCan,
+  routeKey,
   type ApiError,
+  type ApiRoute,
   type ChangeNotification,
   type DriftReport,
   type KpiSummary,
+  type LoginResult,
+  type Principal,
+  type RouteAccess,
+  type RouteKey,
   type StackHealth,
 } from '../../../../contracts';
 import { queryKpiDaily, queryKpiSummary } from '../../../../runtime/kpi-query';
 import type { Logger } from '../../../../runtime/logger';
+import { findOperatorCredentials } from '../../../../runtime/operators';
+import { UNUSABLE_HASH, verifyPassword } from '../../../../runtime/passwords';
 import { redisKeys, type RedisClient } from '../../../../runtime/redis';
 import { ServiceUnavailableError } from '../../../../runtime/service-errors';
 import { isDatabaseUnavailable } from '../../../../runtime/db';
-import { IdempotencyConflictError, injectEvents, ValidationFailedError, type CommandDeps } from './commands';
+import { authenticate, parseBearer } from '../auth/credentials';
+import { allowedHostNames, isAllowedHost, isAllowedOrigin } from '../auth/host-origin';
+import { SessionStore, type SessionOptions } from '../auth/sessions';
+import { listAudit, recordAudit } from './audit-log';
+import {
+  ForbiddenError,
+  IdempotencyConflictError,
+  injectEvents,
+  ValidationFailedError,
+  type CommandDeps,
+} from './commands';
 import { listDeadLetters, redriveDeadLetters } from './dead-letters';
 import { getOrder, getShipment, listOrders, lookupEntity } from './queries';
-
-/** Largest accepted request body (bytes): a full batch of 1,000 events fits with room. */
-export const BODY_LIMIT_BYTES = 2 * 1024 * 1024;
+import { CONSOLE_CSP_DIRECTIVES } from './static-console';
 
 /**
  * Longest path parameter the router passes on (Fastify's default, 100, is below the 128
@@ -47,20 +87,71 @@ export const BODY_LIMIT_BYTES = 2 * 1024 * 1024;
  */
 const MAX_PARAM_LENGTH = 1024;
 
+/** Abuse limits; every count is per client address unless said otherwise. */
+export interface AbuseLimits {
+  /** Failed authentications (wrong, expired or missing credential) a minute before 429. */
+  authFailures: number;
+  /** Failed sign-ins per username and address before that pair is locked out. */
+  loginFailures: number;
+  /** How long a sign-in lockout lasts (seconds). */
+  loginLockoutSeconds: number;
+  /** Sign-in requests a minute. */
+  loginRequestsPerMinute: number;
+  /** Injection requests (single or batch) a minute, per caller (operator or machine token). */
+  injectRequestsPerMinute: number;
+  /** Longest time to receive a whole request, headers and body (ms). */
+  requestTimeoutMs: number;
+}
+
+export const DEFAULT_ABUSE_LIMITS: AbuseLimits = {
+  authFailures: 30,
+  loginFailures: 5,
+  loginLockoutSeconds: 15 * 60,
+  loginRequestsPerMinute: 30,
+  injectRequestsPerMinute: 6_000,
+  requestTimeoutMs: 30_000,
+};
+
 export interface ApiDeps extends CommandDeps {
   redis: RedisClient;
   prefix: string;
-  token: string;
+  /** The machine token: the headless login link or the desktop window's per-window secret. */
+  machineToken: string;
+  /** Who holds the machine token (the OS user, role `owner`). */
+  machinePrincipal: Principal;
+  /** Interface the server is bound to (decides which Host names are its own). */
+  apiHost: string;
+  /** Further Host names to accept (SCT_API_ALLOWED_HOSTS), e.g. a wall screen's DNS name. */
+  allowedHosts?: readonly string[];
+  sessions?: Partial<SessionOptions>;
+  limits?: Partial<AbuseLimits>;
   health: () => Promise<StackHealth>;
   /** Subscribes to change notifications; returns an unsubscribe function. */
   subscribe: (listener: (n: ChangeNotification) => void) => () => void;
 }
 
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    /** What the route needs (contracts/routes.ts); set for every `/api` route. */
+    access?: RouteAccess;
+    /** Its row in the route table. */
+    apiRoute?: ApiRoute;
+  }
+  interface FastifyRequest {
+    /** Who is calling; set by the `/api` scope's hook once the credential checked out. */
+    principal?: Principal;
+    /** Set when the handler wrote the request's audit row itself. */
+    audited?: boolean;
+  }
+}
+
 /** Builds (does not start) the API server. Register static files on it before `listen`. */
 export async function buildApiServer(deps: ApiDeps): Promise<FastifyInstance> {
+  const limits = { ...DEFAULT_ABUSE_LIMITS, ...deps.limits };
   const app = Fastify({
     logger: false,
-    bodyLimit: BODY_LIMIT_BYTES,
+    bodyLimit: Math.max(...API_ROUTES.map((r) => ('bodyLimit' in r ? r.bodyLimit : 0))),
+    requestTimeout: limits.requestTimeoutMs,
     routerOptions: { maxParamLength: MAX_PARAM_LENGTH },
     // Router errors (malformed %-encoding, over-long params) get the same ApiError body as the rest.
     frameworkErrors: (err, _req, reply) => void sendError(reply, err, deps.log),
@@ -75,11 +166,6 @@ export async function buildApiServer(deps: ApiDeps): Promise<FastifyInstance> {
   );
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
-  await app.register(fastifySwagger, {
-    openapi: { info: { title: 'Supply Chain Event Tracker API', version: '1' } },
-    transform: jsonSchemaTransform,
-  });
-
   app.setErrorHandler((err, _req, reply) => sendError(reply, err, deps.log));
   app.setNotFoundHandler((req, reply) => {
     void reply.code(404).send({
@@ -88,87 +174,365 @@ export async function buildApiServer(deps: ApiDeps): Promise<FastifyInstance> {
     } satisfies ApiError);
   });
 
-  const expected = Buffer.from(deps.token);
+  // Host and Origin first, before any other work (DNS rebinding, cross-site requests).
+  const hostNames = allowedHostNames(deps.apiHost, deps.allowedHosts ?? []);
   app.addHook('onRequest', async (req, reply) => {
-    if (!req.url.startsWith('/api/')) return;
-    const header = req.headers.authorization ?? '';
-    const given = Buffer.from(header.startsWith('Bearer ') ? header.slice(7) : '');
-    if (given.length !== expected.length || !timingSafeEqual(given, expected)) {
-      return reply
-        .code(401)
-        .send({ error: 'unauthorized', message: 'missing or wrong bearer token' } satisfies ApiError);
+    const port = req.socket.localPort ?? 0;
+    if (!isAllowedHost(req.headers.host, hostNames, port)) {
+      deps.log.warn({ host: req.headers.host?.slice(0, 200), ip: req.ip }, 'request refused: foreign Host');
+      return reply.code(403).send({
+        error: 'host_not_allowed',
+        message: `Host "${String(req.headers.host ?? '').slice(0, 200)}" is not this server; open the console by its loopback address, or add the name to SCT_API_ALLOWED_HOSTS`,
+      } satisfies ApiError);
+    }
+    const site = req.headers['sec-fetch-site'];
+    if (!isAllowedOrigin(req.headers.origin, typeof site === 'string' ? site : undefined, hostNames, port)) {
+      deps.log.warn(
+        { origin: req.headers.origin?.slice(0, 200), ip: req.ip },
+        'request refused: foreign Origin',
+      );
+      return reply.code(403).send({
+        error: 'origin_not_allowed',
+        message: 'cross-site requests are refused: the console calls its API from its own origin only',
+      } satisfies ApiError);
     }
   });
 
-  app.get('/api/openapi.json', async () => app.swagger());
-
-  app.post('/api/events', async (req, reply) => {
-    const [result] = await injectEvents(deps, [req.body]);
-    return reply.code(202).send(result);
+  await app.register(fastifyHelmet, {
+    contentSecurityPolicy: { useDefaults: false, directives: CONSOLE_CSP_DIRECTIVES },
+    frameguard: { action: 'deny' },
+    referrerPolicy: { policy: 'no-referrer' },
+    // Plain HTTP on loopback: HSTS would mean nothing (and must not pin a name to HTTPS).
+    strictTransportSecurity: false,
+    crossOriginEmbedderPolicy: false,
+  });
+  await app.register(fastifyRateLimit, {
+    global: false,
+    errorResponseBuilder: (_req, context) => ({
+      statusCode: 429,
+      error: 'rate_limited',
+      message: `too many requests: at most ${context.max} in ${context.after === '1 minute' ? 'a minute' : context.after}; retry in ${Math.ceil(context.ttl / 1000)} s`,
+    }),
+  });
+  await app.register(fastifySwagger, {
+    openapi: { info: { title: 'Supply Chain Event Tracker API', version: '1' } },
+    transform: jsonSchemaTransform,
   });
 
-  app.post('/api/events/batch', { schema: { body: injectBatchSchema } }, async (req, reply) => {
-    const results = await injectEvents(deps, req.body.events);
-    return reply.code(202).send(results);
-  });
-
-  app.get('/api/orders', { schema: { querystring: orderListQuerySchema } }, async (req) =>
-    listOrders(deps.pool, req.query),
-  );
-
-  app.get('/api/orders/:id', { schema: { params: entityIdParamsSchema } }, async (req, reply) => {
-    const order = await getOrder(deps.pool, req.params.id);
-    if (!order)
-      return reply
-        .code(404)
-        .send({ error: 'not_found', message: `no order ${req.params.id}` } satisfies ApiError);
-    return order;
-  });
-
-  app.get('/api/shipments/:id', { schema: { params: entityIdParamsSchema } }, async (req, reply) => {
-    const shipment = await getShipment(deps.pool, req.params.id);
-    if (!shipment)
-      return reply
-        .code(404)
-        .send({ error: 'not_found', message: `no shipment ${req.params.id}` } satisfies ApiError);
-    return shipment;
-  });
-
-  app.get('/api/lookup/:id', { schema: { params: entityIdParamsSchema } }, async (req, reply) => {
-    const found = await lookupEntity(deps.pool, deps.redis, deps.prefix, req.params.id);
-    if (!found)
-      return reply
-        .code(404)
-        .send({ error: 'not_found', message: `no order or shipment ${req.params.id}` } satisfies ApiError);
-    return found;
-  });
-
-  app.get('/api/kpi/summary', { schema: { querystring: kpiQuerySchema } }, async (req) => {
-    const q = req.query;
-    // The live all-data snapshot is cached in Redis by the analytics-aggregator after each refresh.
-    if (!q.from && !q.to && !q.includeDrills) {
-      const cached = await readSnapshot(deps);
-      if (cached) return cached;
+  // A route under /api outside the scope below would skip its access check: refuse to start.
+  const registered = new Set<string>();
+  let inScope = false;
+  app.addHook('onRoute', (route) => {
+    const path = route.url ?? route.path;
+    if (!path.startsWith('/api')) return;
+    const methods = Array.isArray(route.method) ? route.method : [route.method];
+    for (const method of methods) {
+      if (method === 'HEAD') continue; // Fastify's automatic HEAD twin of a GET route, same hooks
+      const key = `${method} ${path}`;
+      const row = API_ROUTES.find((r) => routeKey(r) === key);
+      if (!inScope || !row || route.config?.access !== row.access) {
+        throw new Error(
+          `API route ${key} is not registered through the access-checked scope and the route table`,
+        );
+      }
+      registered.add(key);
     }
-    return queryKpiSummary(deps.pool, q);
   });
 
-  app.get('/api/kpi/daily', { schema: { querystring: kpiQuerySchema } }, async (req) =>
-    queryKpiDaily(deps.pool, req.query),
-  );
+  const sessions = new SessionStore(deps.pool, deps.sessions);
+  await app.register(async (api) => {
+    inScope = true;
+    registerAccessControl(api, deps, limits, sessions);
+    registerRoutes(api, deps, limits, sessions);
+  });
+  inScope = false;
 
-  app.get('/api/dead-letters', { schema: { querystring: deadLetterListQuerySchema } }, async (req) =>
-    listDeadLetters(deps.pool, req.query),
-  );
+  const missing = API_ROUTES.map(routeKey).filter((k) => !registered.has(k));
+  if (missing.length > 0) throw new Error(`API routes in the table but not served: ${missing.join(', ')}`);
+  return app;
+}
 
-  app.post('/api/dead-letters/redrive', { schema: { body: deadLetterRedriveSchema } }, async (req, reply) => {
-    const { status, body } = await redriveDeadLetters(deps, req.body.keys);
-    return reply.code(status).send(body);
+/**
+ * The scope's hooks: authenticate, authorize on the matched route, and audit refused or failed
+ * state changes (successful ones are audited by their handlers, with their details).
+ */
+function registerAccessControl(
+  api: FastifyInstance,
+  deps: ApiDeps,
+  limits: AbuseLimits,
+  sessions: SessionStore,
+): void {
+  const failures = new RateLimiterMemory({ points: limits.authFailures, duration: 60 });
+
+  api.addHook('onRequest', async (req, reply) => {
+    const access = req.routeOptions.config.access;
+    if (access === undefined) {
+      // Unreachable through buildApiServer's checks; fail closed all the same.
+      return reply
+        .code(403)
+        .send({ error: 'forbidden', message: 'route has no access rule' } satisfies ApiError);
+    }
+    if (access === 'public') return;
+    const principal = await authenticate(
+      { machineToken: deps.machineToken, machinePrincipal: deps.machinePrincipal, sessions },
+      req.headers.authorization,
+    );
+    if (!principal) {
+      const limited = await failures.consume(req.ip).then(
+        () => null,
+        (res: unknown) => {
+          if (res instanceof RateLimiterRes) return res;
+          throw res;
+        },
+      );
+      if (limited) {
+        return reply
+          .code(429)
+          .header('retry-after', String(Math.ceil(limited.msBeforeNext / 1000)))
+          .send({
+            error: 'rate_limited',
+            message: `too many failed authentications from this address; retry in ${Math.ceil(limited.msBeforeNext / 1000)} s`,
+          } satisfies ApiError);
+      }
+      return reply.code(401).send({
+        error: 'unauthorized',
+        message: 'missing, wrong or expired credential: sign in again (Authorization: Bearer <token>)',
+      } satisfies ApiError);
+    }
+    req.principal = principal;
+    if (!roleCan(principal.role, access)) {
+      return reply.code(403).send({
+        error: 'forbidden',
+        message: `${ROLE_LABELS[principal.role]} ${principal.operator} may not do this (needs "${access}")`,
+      } satisfies ApiError);
+    }
   });
 
-  app.get('/api/health', async () => deps.health());
+  // Refused (403) and failed (5xx) state changes by a known caller are audited here; successes
+  // by their handlers. Validation errors (400, 404, 409, 413, 415) change nothing and are not.
+  api.addHook('onSend', async (req, reply, payload) => {
+    const action = req.routeOptions.config.apiRoute?.audit;
+    const status = reply.statusCode;
+    if (!action || !req.principal || req.audited || (status !== 403 && status < 500)) return payload;
+    let error: unknown = null;
+    try {
+      error = (JSON.parse(String(payload)) as ApiError).error;
+    } catch {
+      // not JSON: leave the code out
+    }
+    await recordAudit(deps.pool, deps.log, {
+      principal: req.principal,
+      action,
+      outcome: status >= 500 ? 'failed' : 'rejected',
+      status,
+      detail: { error },
+    });
+    return payload;
+  });
+}
 
-  app.get('/api/drift/last', async () => {
+/** Route options from the route table: access rule, body limit, and the table row itself. */
+function fromTable(key: RouteKey) {
+  const row = apiRoute(key);
+  return {
+    config: { access: row.access, apiRoute: row },
+    ...(row.bodyLimit ? { bodyLimit: row.bodyLimit } : {}),
+  };
+}
+
+function registerRoutes(
+  scope: FastifyInstance,
+  deps: ApiDeps,
+  limits: AbuseLimits,
+  sessions: SessionStore,
+): void {
+  const api = scope.withTypeProvider<ZodTypeProvider>();
+  const loginLockout = new RateLimiterMemory({
+    points: limits.loginFailures,
+    duration: limits.loginLockoutSeconds,
+  });
+  const perCaller = (req: FastifyRequest) => req.principal?.operator ?? req.ip;
+
+  api.post(
+    '/api/auth/login',
+    {
+      ...fromTable('POST /api/auth/login'),
+      schema: { body: loginRequestSchema },
+      config: {
+        ...fromTable('POST /api/auth/login').config,
+        rateLimit: { max: limits.loginRequestsPerMinute, timeWindow: 60_000 },
+      },
+    },
+    async (req, reply) => {
+      const username = req.body.username.toLowerCase();
+      const key = `${username}|${req.ip}`;
+      const state = await loginLockout.get(key);
+      if (state && state.consumedPoints >= limits.loginFailures) {
+        return reply
+          .code(429)
+          .header('retry-after', String(Math.ceil(state.msBeforeNext / 1000)))
+          .send({
+            error: 'rate_limited',
+            message: `too many failed sign-ins for ${username} from this address; retry in ${Math.ceil(state.msBeforeNext / 60_000)} min`,
+          } satisfies ApiError);
+      }
+      const account = await findOperatorCredentials(deps.pool, username);
+      // An unknown name costs the same scrypt work as a known one (no enumeration by timing).
+      const passwordOk = await verifyPassword(req.body.password, account?.passwordHash ?? UNUSABLE_HASH);
+      if (!account || !passwordOk || account.disabled) {
+        await loginLockout.consume(key).catch(() => undefined);
+        deps.log.warn({ username, ip: req.ip, known: Boolean(account) }, 'sign-in refused');
+        return reply.code(401).send({
+          error: 'invalid_credentials',
+          message:
+            account?.disabled && passwordOk
+              ? 'this operator account is disabled'
+              : 'wrong username or password',
+        } satisfies ApiError);
+      }
+      await loginLockout.delete(key);
+      const { token, principal } = await sessions.create(account);
+      req.principal = principal;
+      req.audited = true;
+      await recordAudit(deps.pool, deps.log, { principal, action: 'auth.login', outcome: 'ok', status: 200 });
+      return { token, principal } satisfies LoginResult;
+    },
+  );
+
+  api.post('/api/auth/logout', fromTable('POST /api/auth/logout'), async (req, reply) => {
+    const principal = req.principal!;
+    if (principal.method === 'session') await sessions.end(parseBearer(req.headers.authorization) ?? '');
+    req.audited = true;
+    await recordAudit(deps.pool, deps.log, { principal, action: 'auth.logout', outcome: 'ok', status: 204 });
+    return reply.code(204).send();
+  });
+
+  api.get('/api/auth/session', fromTable('GET /api/auth/session'), async (req) => req.principal!);
+
+  api.get('/api/openapi.json', fromTable('GET /api/openapi.json'), async () => scope.swagger());
+
+  const injectLimit = {
+    max: limits.injectRequestsPerMinute,
+    timeWindow: 60_000,
+    keyGenerator: perCaller,
+    hook: 'preHandler' as const,
+  };
+  api.post(
+    '/api/events',
+    {
+      ...fromTable('POST /api/events'),
+      config: { ...fromTable('POST /api/events').config, rateLimit: injectLimit },
+    },
+    async (req, reply) => {
+      req.audited = true;
+      const [result] = await injectEvents(deps, req.principal!, [req.body]);
+      return reply.code(202).send(result);
+    },
+  );
+
+  api.post(
+    '/api/events/batch',
+    {
+      ...fromTable('POST /api/events/batch'),
+      config: { ...fromTable('POST /api/events/batch').config, rateLimit: injectLimit },
+      schema: { body: injectBatchSchema },
+    },
+    async (req, reply) => {
+      req.audited = true;
+      const results = await injectEvents(deps, req.principal!, req.body.events);
+      return reply.code(202).send(results);
+    },
+  );
+
+  api.get(
+    '/api/orders',
+    { ...fromTable('GET /api/orders'), schema: { querystring: orderListQuerySchema } },
+    async (req) => listOrders(deps.pool, req.query),
+  );
+
+  api.get(
+    '/api/orders/:id',
+    { ...fromTable('GET /api/orders/:id'), schema: { params: entityIdParamsSchema } },
+    async (req, reply) => {
+      const order = await getOrder(deps.pool, req.params.id);
+      if (!order)
+        return reply
+          .code(404)
+          .send({ error: 'not_found', message: `no order ${req.params.id}` } satisfies ApiError);
+      return order;
+    },
+  );
+
+  api.get(
+    '/api/shipments/:id',
+    { ...fromTable('GET /api/shipments/:id'), schema: { params: entityIdParamsSchema } },
+    async (req, reply) => {
+      const shipment = await getShipment(deps.pool, req.params.id);
+      if (!shipment)
+        return reply
+          .code(404)
+          .send({ error: 'not_found', message: `no shipment ${req.params.id}` } satisfies ApiError);
+      return shipment;
+    },
+  );
+
+  api.get(
+    '/api/lookup/:id',
+    { ...fromTable('GET /api/lookup/:id'), schema: { params: entityIdParamsSchema } },
+    async (req, reply) => {
+      const found = await lookupEntity(deps.pool, deps.redis, deps.prefix, req.params.id);
+      if (!found)
+        return reply
+          .code(404)
+          .send({ error: 'not_found', message: `no order or shipment ${req.params.id}` } satisfies ApiError);
+      return found;
+    },
+  );
+
+  api.get(
+    '/api/kpi/summary',
+    { ...fromTable('GET /api/kpi/summary'), schema: { querystring: kpiQuerySchema } },
+    async (req) => {
+      const q = req.query;
+      // The live all-data snapshot is cached in Redis by the analytics-aggregator after each refresh.
+      if (!q.from && !q.to && !q.includeDrills) {
+        const cached = await readSnapshot(deps);
+        if (cached) return cached;
+      }
+      return queryKpiSummary(deps.pool, q);
+    },
+  );
+
+  api.get(
+    '/api/kpi/daily',
+    { ...fromTable('GET /api/kpi/daily'), schema: { querystring: kpiQuerySchema } },
+    async (req) => queryKpiDaily(deps.pool, req.query),
+  );
+
+  api.get(
+    '/api/dead-letters',
+    { ...fromTable('GET /api/dead-letters'), schema: { querystring: deadLetterListQuerySchema } },
+    async (req) => listDeadLetters(deps.pool, req.query),
+  );
+
+  api.post(
+    '/api/dead-letters/redrive',
+    { ...fromTable('POST /api/dead-letters/redrive'), schema: { body: deadLetterRedriveSchema } },
+    async (req, reply) => {
+      req.audited = true;
+      const { status, body } = await redriveDeadLetters(
+        deps,
+        req.principal!,
+        req.body.keys,
+        req.body.reason ?? null,
+      );
+      return reply.code(status).send(body);
+    },
+  );
+
+  api.get('/api/health', fromTable('GET /api/health'), async () => deps.health());
+
+  api.get('/api/drift/last', fromTable('GET /api/drift/last'), async () => {
     const { rows } = await deps.pool.query<{ id: number; report: DriftReport }>(
       'SELECT id, report FROM drift_checks ORDER BY id DESC LIMIT 1',
     );
@@ -177,24 +541,33 @@ export async function buildApiServer(deps: ApiDeps): Promise<FastifyInstance> {
     return last ? { ...last.report, id: last.id } : null;
   });
 
-  app.get('/api/live', (req, reply) => {
+  api.get(
+    '/api/audit',
+    { ...fromTable('GET /api/audit'), schema: { querystring: auditListQuerySchema } },
+    async (req) => listAudit(deps.pool, req.query),
+  );
+
+  api.get('/api/live', fromTable('GET /api/live'), (req, reply) => {
     reply.hijack();
     const res = reply.raw;
     res.writeHead(200, {
       'content-type': 'text/event-stream',
       'cache-control': 'no-cache',
       connection: 'keep-alive',
+      'x-content-type-options': 'nosniff',
     });
     res.write(': connected\n\n');
     const unsubscribe = deps.subscribe((n) => res.write(`event: change\ndata: ${JSON.stringify(n)}\n\n`));
     const heartbeat = setInterval(() => res.write(': heartbeat\n\n'), 15_000);
+    // A session's stream ends with the session: the client reconnects and is asked to sign in.
+    const expiresAt = req.principal?.expiresAt ? Date.parse(req.principal.expiresAt) : null;
+    const expiry = expiresAt ? setTimeout(() => res.end(), Math.max(0, expiresAt - Date.now())) : null;
     req.raw.on('close', () => {
       clearInterval(heartbeat);
+      if (expiry) clearTimeout(expiry);
       unsubscribe();
     });
   });
-
-  return app;
 }
 
 async function readSnapshot(deps: ApiDeps): Promise<KpiSummary | null> {
@@ -207,11 +580,19 @@ async function readSnapshot(deps: ApiDeps): Promise<KpiSummary | null> {
   }
 }
 
+/** Request errors about the URL (router errors, the static console's refusals); the rest are the body's. */
+const URL_ERRORS = new Set(['FST_ERR_BAD_URL', 'FST_ERR_MAX_PARAM_LENGTH']);
+
 function sendError(reply: FastifyReply, err: unknown, log: Logger): FastifyReply {
   if (err instanceof ValidationFailedError) {
     const body: ApiError = { error: 'validation_failed', message: err.message, issues: err.issues };
     if (err.index !== undefined) body.index = err.index;
     return reply.code(400).send(body);
+  }
+  if (err instanceof ForbiddenError) {
+    const body: ApiError = { error: 'forbidden', message: err.message, issues: err.issues };
+    if (err.index !== undefined) body.index = err.index;
+    return reply.code(403).send(body);
   }
   if (hasZodFastifySchemaValidationErrors(err)) {
     const issues = err.validation.map((v) => ({
@@ -250,19 +631,28 @@ function sendError(reply: FastifyReply, err: unknown, log: Logger): FastifyReply
       message: `PostgreSQL is unavailable (${(err as Error).message}); the console recovers when it is back.`,
     } satisfies ApiError);
   }
-  const e = err as { statusCode?: number; code?: string; message?: string };
+  const e = err as { statusCode?: number; code?: string; message?: string; error?: string };
+  if (e.statusCode === 429) {
+    return reply
+      .code(429)
+      .send({ error: 'rate_limited', message: e.message ?? 'too many requests' } satisfies ApiError);
+  }
   if (e.statusCode && e.statusCode >= 400 && e.statusCode < 500) {
     const code =
       e.code === 'FST_ERR_CTP_BODY_TOO_LARGE'
         ? 'payload_too_large'
         : e.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE'
           ? 'unsupported_media_type'
-          : 'bad_request';
+          : e.statusCode === 403
+            ? 'forbidden'
+            : 'bad_request';
+    const limit = reply.request?.routeOptions?.bodyLimit;
     const message =
       code === 'payload_too_large'
-        ? `body is larger than ${BODY_LIMIT_BYTES} bytes`
+        ? `body is larger than ${limit} bytes (this route's limit)`
         : (e.message ?? 'bad request');
-    const field = e.code === 'FST_ERR_BAD_URL' || e.code === 'FST_ERR_MAX_PARAM_LENGTH' ? '(url)' : '(body)';
+    const field =
+      URL_ERRORS.has(e.code ?? '') || e.statusCode === 403 || e.statusCode === 404 ? '(url)' : '(body)';
     return reply
       .code(e.statusCode)
       .send({ error: code, message, issues: [{ field, rule: code, message }] } satisfies ApiError);

@@ -1,0 +1,56 @@
+/**
+ * The audit log: one row per authenticated action that changes something (sign-in, sign-out,
+ * injection, re-drive, and later drill runs and purges), naming the operator, the role and the
+ * way they signed in, the action, the reason given, and the outcome. Failed sign-ins are logged
+ * by the server (process log) and rate-limited, not stored here: an unauthenticated request
+ * changes nothing.
+ *
+ * Route: `GET /api/audit` {@link auditListQuerySchema} -> {@link AuditPage} (newest first).
+ */
+import { z } from 'zod';
+import type { AuthMethod, Role } from './auth';
+
+/** What was done. */
+export const AUDIT_ACTIONS = ['auth.login', 'auth.logout', 'events.inject', 'dead_letters.redrive'] as const;
+export type AuditAction = (typeof AUDIT_ACTIONS)[number];
+
+/** `ok`: done; `partial`: some items done (a re-drive with rejected keys); `rejected`: refused (4xx); `failed`: a service failed (5xx). */
+export const AUDIT_OUTCOMES = ['ok', 'partial', 'rejected', 'failed'] as const;
+export type AuditOutcome = (typeof AUDIT_OUTCOMES)[number];
+
+/** One audit row. Injections also carry their events (index-aligned arrays, see the migration). */
+export interface AuditEntry {
+  id: number;
+  /** When it was recorded (RFC 3339 UTC). */
+  at: string;
+  operator: string;
+  role: Role;
+  method: AuthMethod;
+  action: AuditAction;
+  reason: string | null;
+  outcome: AuditOutcome;
+  /** HTTP status the request was answered with. */
+  status: number;
+  /** Number of events (injections) or dead letters (re-drives) the action named. */
+  itemCount: number;
+  /** Distinct drill ids among the events (empty for live traffic). */
+  drillIds: string[];
+  /** Short description: first event ids, error code, ... */
+  detail: Record<string, unknown>;
+}
+
+export interface AuditPage {
+  items: AuditEntry[];
+  total: number;
+  page: number;
+  pageSize: number;
+}
+
+/** Query of the audit list. */
+export const auditListQuerySchema = z.strictObject({
+  operator: z.string().min(1).max(64).optional(),
+  action: z.enum(AUDIT_ACTIONS).optional(),
+  page: z.coerce.number().int().min(1).max(100_000).default(1),
+  pageSize: z.coerce.number().int().min(1).max(500).default(50),
+});
+export type AuditListQuery = z.infer<typeof auditListQuerySchema>;

@@ -1,0 +1,96 @@
+/**
+ * The audit log (`audit_log`, contracts/audit.ts): one row per authenticated action that changes
+ * something, naming the operator, role, sign-in method, action, reason, outcome and HTTP status.
+ * Injections also store their events as index-aligned arrays (event id, type, subject, drill id
+ * and where Kafka stored each; see db/migrations/1732960000400_audit-per-request.sql).
+ *
+ * Writing never throws: the action it records has happened (events are durable in Kafka), so a
+ * failed audit write (PostgreSQL down) is logged with the ids, without secrets or payloads.
+ */
+import type {
+  AuditAction,
+  AuditEntry,
+  AuditListQuery,
+  AuditOutcome,
+  AuditPage,
+  InjectResult,
+  Principal,
+  SupplyChainEvent,
+} from '../../../../contracts';
+import type { Pool } from '../../../../runtime/db';
+import type { Logger } from '../../../../runtime/logger';
+
+/** What one audit row says. */
+export interface AuditRecord {
+  principal: Principal;
+  action: AuditAction;
+  outcome: AuditOutcome;
+  /** HTTP status of the answer. */
+  status: number;
+  reason?: string | null;
+  detail?: Record<string, unknown>;
+  /** Injections: the events (validated) and where Kafka stored each, index-aligned. */
+  events?: { events: SupplyChainEvent[]; placed: InjectResult[] };
+}
+
+/** Writes one audit row; logs (never throws) when it cannot. */
+export async function recordAudit(pool: Pool, log: Logger, record: AuditRecord): Promise<void> {
+  const events = record.events?.events ?? [];
+  const placed = record.events?.placed ?? [];
+  try {
+    // One statement, one row: each array column is one bound parameter (values never enter the SQL text).
+    await pool.query(
+      `INSERT INTO audit_log
+         (actor, role, auth_method, action, outcome, status, reason, detail,
+          event_ids, event_types, subjects, drill_ids, kafka_topics, kafka_partitions, kafka_offsets)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8::jsonb,
+               $9::uuid[], $10::text[], $11::text[], $12::text[], $13::text[], $14::integer[], $15::bigint[])`,
+      [
+        record.principal.operator,
+        record.principal.role,
+        record.principal.method,
+        record.action,
+        record.outcome,
+        record.status,
+        record.reason ?? null,
+        JSON.stringify(record.detail ?? {}),
+        events.map((e) => e.id),
+        events.map((e) => e.type),
+        events.map((e) => e.subject),
+        events.map((e) => e.drillid ?? null),
+        placed.map((r) => r.topic),
+        placed.map((r) => r.partition),
+        placed.map((r) => r.offset),
+      ],
+    );
+  } catch (err) {
+    log.error(
+      {
+        err: String(err),
+        action: record.action,
+        operator: record.principal.operator,
+        eventIds: events.map((e) => e.id),
+      },
+      'audit log write failed',
+    );
+  }
+}
+
+/** One page of the audit log, newest first, filtered by operator and action. */
+export async function listAudit(pool: Pool, q: AuditListQuery): Promise<AuditPage> {
+  const where = '($1::text IS NULL OR actor = $1) AND ($2::text IS NULL OR action = $2)';
+  const params = [q.operator ?? null, q.action ?? null];
+  const [items, total] = await Promise.all([
+    pool.query<AuditEntry>(
+      `SELECT id::int, recorded_at AS at, actor AS operator, role, auth_method AS method, action, reason,
+              outcome, status, coalesce((detail->>'itemCount')::int, event_count) AS "itemCount",
+              coalesce((SELECT array_agg(DISTINCT d) FROM unnest(drill_ids) d WHERE d IS NOT NULL), '{}') AS "drillIds",
+              detail
+         FROM audit_log WHERE ${where}
+        ORDER BY id DESC LIMIT $3 OFFSET $4`,
+      [...params, q.pageSize, (q.page - 1) * q.pageSize],
+    ),
+    pool.query<{ n: number }>(`SELECT count(*)::int AS n FROM audit_log WHERE ${where}`, params),
+  ]);
+  return { items: items.rows, total: total.rows[0]!.n, page: q.page, pageSize: q.pageSize };
+}
