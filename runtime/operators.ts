@@ -38,6 +38,16 @@ function check<T>(field: string, schema: z.ZodType<T>, value: unknown): T {
   return r.data;
 }
 
+/**
+ * Checks a new account's username and role before anything else is asked (the CLI checks them
+ * before prompting for a password).
+ * @throws OperatorInputError naming the field and the rule
+ */
+export function checkNewOperator(input: { username: string; role: string }): void {
+  check('username', usernameSchema, input.username);
+  checkRole(input.role);
+}
+
 function checkRole(role: string): OperatorRole {
   if (!(OPERATOR_ROLES as readonly string[]).includes(role)) {
     throw new OperatorInputError(`role must be one of ${OPERATOR_ROLES.join(', ')} (got "${role}")`);

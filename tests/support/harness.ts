@@ -13,7 +13,7 @@ import { dropDatabase, findRepoRoot, migrationsDir } from '../../runtime/db';
 import { createKafka } from '../../runtime/kafka';
 import { createLogger } from '../../runtime/logger';
 import { topicNames } from '../../contracts';
-import { startCore, type Core } from '../../electron/main/core/core';
+import { startCore, type Core, type CoreOptions } from '../../electron/main/core/core';
 import { forkSpawner } from '../../electron/main/core/supervisor';
 
 export const repoRoot = findRepoRoot(__dirname);
@@ -26,8 +26,19 @@ export interface TestDeployment {
   close(): Promise<void>;
 }
 
-/** Starts an isolated deployment. `workers: false` runs the API alone. */
-export async function startDeployment(opts: { workers?: boolean } = {}): Promise<TestDeployment> {
+/**
+ * Starts an isolated deployment. `workers: false` runs the API alone; `console: true` also serves
+ * the built console (`out/renderer`) as the headless server does; `limits` and `sessions` shorten
+ * the abuse limits and session lengths.
+ */
+export async function startDeployment(
+  opts: {
+    workers?: boolean;
+    console?: boolean;
+    limits?: CoreOptions['limits'];
+    sessions?: CoreOptions['sessions'];
+  } = {},
+): Promise<TestDeployment> {
   const workersDir = path.join(repoRoot, 'out', 'workers');
   if (opts.workers !== false && !existsSync(path.join(workersDir, 'order-processor.mjs'))) {
     throw new Error('workers are not built: run `npm run build:node` (the test command does it)');
@@ -49,6 +60,9 @@ export async function startDeployment(opts: { workers?: boolean } = {}): Promise
     migrationsDir: migrationsDir(repoRoot),
     workersDir: opts.workers === false ? undefined : workersDir,
     spawn: opts.workers === false ? undefined : forkSpawner,
+    rendererDir: opts.console ? path.join(repoRoot, 'out', 'renderer') : undefined,
+    limits: opts.limits,
+    sessions: opts.sessions,
   });
   return {
     config,

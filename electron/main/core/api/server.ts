@@ -22,6 +22,7 @@
  * (fastify-type-provider-zod, also feeding `/api/openapi.json`); every 4xx names the field and
  * the rule.
  */
+import { createServer } from 'node:http';
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import fastifyHelmet from '@fastify/helmet';
 import fastifyRateLimit from '@fastify/rate-limit';
@@ -151,7 +152,17 @@ export async function buildApiServer(deps: ApiDeps): Promise<FastifyInstance> {
   const app = Fastify({
     logger: false,
     bodyLimit: Math.max(...API_ROUTES.map((r) => ('bodyLimit' in r ? r.bodyLimit : 0))),
-    requestTimeout: limits.requestTimeoutMs,
+    // A whole request (headers and body) must arrive within requestTimeoutMs, else 408 and the
+    // connection closes. Node checks that only every connectionsCheckingInterval (30 s by
+    // default; Fastify does not pass it on, hence our own server): every second here.
+    serverFactory: (handler) =>
+      createServer(
+        {
+          requestTimeout: limits.requestTimeoutMs,
+          connectionsCheckingInterval: Math.min(1_000, limits.requestTimeoutMs),
+        },
+        handler,
+      ),
     routerOptions: { maxParamLength: MAX_PARAM_LENGTH },
     // Router errors (malformed %-encoding, over-long params) get the same ApiError body as the rest.
     frameworkErrors: (err, _req, reply) => void sendError(reply, err, deps.log),
@@ -424,8 +435,8 @@ function registerRoutes(
       config: { ...fromTable('POST /api/events').config, rateLimit: injectLimit },
     },
     async (req, reply) => {
-      req.audited = true;
       const [result] = await injectEvents(deps, req.principal!, [req.body]);
+      req.audited = true; // injectEvents wrote the row; refusals and failures are the scope's to audit
       return reply.code(202).send(result);
     },
   );
@@ -438,8 +449,8 @@ function registerRoutes(
       schema: { body: injectBatchSchema },
     },
     async (req, reply) => {
-      req.audited = true;
       const results = await injectEvents(deps, req.principal!, req.body.events);
+      req.audited = true;
       return reply.code(202).send(results);
     },
   );
@@ -519,13 +530,13 @@ function registerRoutes(
     '/api/dead-letters/redrive',
     { ...fromTable('POST /api/dead-letters/redrive'), schema: { body: deadLetterRedriveSchema } },
     async (req, reply) => {
-      req.audited = true;
       const { status, body } = await redriveDeadLetters(
         deps,
         req.principal!,
         req.body.keys,
         req.body.reason ?? null,
       );
+      req.audited = true; // the re-drive wrote its row (ok, partial or rejected)
       return reply.code(status).send(body);
     },
   );
@@ -632,6 +643,14 @@ function sendError(reply: FastifyReply, err: unknown, log: Logger): FastifyReply
     } satisfies ApiError);
   }
   const e = err as { statusCode?: number; code?: string; message?: string; error?: string };
+  if (e.statusCode === 403 || e.statusCode === 404) {
+    // The static console refusing a path (traversal, a directory, a hidden file): no such file.
+    return reply.code(404).send({
+      error: 'not_found',
+      message: 'no such file',
+      issues: [{ field: '(url)', rule: 'not_found', message: 'no such file' }],
+    } satisfies ApiError);
+  }
   if (e.statusCode === 429) {
     return reply
       .code(429)

@@ -1,0 +1,242 @@
+/**
+ * Operator accounts for the web console (runtime/operators.ts), from the command line:
+ *
+ *   npm run operator -- add <username> --role viewer|supervisor|drill_lead [--name "Ana Souza"] [--password-stdin]
+ *   npm run operator -- list [--json]
+ *   npm run operator -- set-role <username> <role>
+ *   npm run operator -- disable <username>      (ends its sessions)
+ *   npm run operator -- enable <username>
+ *   npm run operator -- passwd <username> [--password-stdin]   (ends its sessions)
+ *
+ * Passwords are never taken from the command line (other users see it in the process list):
+ * they are typed at a hidden prompt (twice) or read from standard input with --password-stdin.
+ * Reads DATABASE_URL (runtime/config.ts); applies pending migrations first (creating the database
+ * when missing). Exit codes: 0 done, 2 bad arguments or input, 3 PostgreSQL unreachable, 1 other.
+ */
+import { createInterface } from 'node:readline';
+import { Writable } from 'node:stream';
+import { OPERATOR_ROLES, ROLE_LABELS } from '../contracts';
+import { ConfigError, loadConfig } from '../runtime/config';
+import { createPool, findRepoRoot, migrate, migrationsDir } from '../runtime/db';
+import {
+  checkNewOperator,
+  createOperator,
+  listOperators,
+  OperatorInputError,
+  updateOperator,
+  type Operator,
+} from '../runtime/operators';
+import { ServiceUnavailableError } from '../runtime/service-errors';
+import { parseCliArgs, UsageError } from './olist/cli-args';
+
+export const OPERATOR_USAGE = `usage: npm run operator -- <command> [options]
+
+commands:
+  add <username> --role <role> [--name "Display Name"] [--password-stdin]
+  list [--json]
+  set-role <username> <role>
+  disable <username>          ends the operator's sessions
+  enable <username>
+  passwd <username> [--password-stdin]   ends the operator's sessions
+
+roles: ${OPERATOR_ROLES.map((r) => `${r} (${ROLE_LABELS[r]})`).join(', ')}
+usernames: 2..40 lowercase letters, digits, . _ -, starting with a letter; passwords: 12..256 characters.
+The password is typed at a hidden prompt (twice), or read from standard input with --password-stdin.
+environment: DATABASE_URL. exit codes: 0 done, 2 bad arguments or input, 3 PostgreSQL unreachable, 1 other.`;
+
+/** A parsed command line. */
+export type OperatorCommand =
+  | { command: 'add'; username: string; role: string; name?: string; passwordStdin: boolean }
+  | { command: 'list'; json: boolean }
+  | { command: 'set-role'; username: string; role: string }
+  | { command: 'disable' | 'enable'; username: string }
+  | { command: 'passwd'; username: string; passwordStdin: boolean }
+  | { command: 'help' };
+
+const POSITIONALS: Record<string, string[]> = {
+  add: ['username'],
+  list: [],
+  'set-role': ['username', 'role'],
+  disable: ['username'],
+  enable: ['username'],
+  passwd: ['username'],
+};
+
+/**
+ * Parses the command line.
+ * @throws UsageError naming the command, option or argument that is wrong
+ */
+export function parseOperatorArgs(argv: readonly string[]): OperatorCommand {
+  const { strings, flags, positionals } = parseCliArgs(
+    argv,
+    {
+      role: { type: 'string' },
+      name: { type: 'string' },
+      'password-stdin': { type: 'boolean' },
+      json: { type: 'boolean' },
+      help: { type: 'boolean', short: 'h' },
+    },
+    true,
+  );
+  const [command, ...rest] = positionals;
+  if (flags.has('help') || command === 'help') return { command: 'help' };
+  if (!command) throw new UsageError('a command is needed: add, list, set-role, disable, enable or passwd');
+  const expected = POSITIONALS[command];
+  if (!expected)
+    throw new UsageError(`unknown command "${command}" (commands: ${Object.keys(POSITIONALS).join(', ')})`);
+  if (rest.length !== expected.length) {
+    throw new UsageError(
+      `${command} takes ${expected.length ? expected.map((n) => `<${n}>`).join(' ') : 'no arguments'}; got ${rest.length}`,
+    );
+  }
+  const allowed: Record<string, string[]> = {
+    add: ['role', 'name', 'password-stdin'],
+    list: ['json'],
+    passwd: ['password-stdin'],
+  };
+  const given = [...Object.keys(strings), ...flags];
+  const wrong = given.find((o) => !(allowed[command] ?? []).includes(o));
+  if (wrong) throw new UsageError(`--${wrong} does not apply to ${command}`);
+  switch (command) {
+    case 'add':
+      if (strings.role === undefined) throw new UsageError(`add needs --role (${OPERATOR_ROLES.join(', ')})`);
+      return {
+        command,
+        username: rest[0]!,
+        role: strings.role,
+        ...(strings.name !== undefined ? { name: strings.name } : {}),
+        passwordStdin: flags.has('password-stdin'),
+      };
+    case 'list':
+      return { command, json: flags.has('json') };
+    case 'set-role':
+      return { command, username: rest[0]!, role: rest[1]! };
+    case 'passwd':
+      return { command, username: rest[0]!, passwordStdin: flags.has('password-stdin') };
+    default:
+      return { command: command as 'disable' | 'enable', username: rest[0]! };
+  }
+}
+
+/** Reads all of standard input as the password (one trailing newline removed). */
+async function passwordFromStdin(): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks)
+    .toString('utf8')
+    .replace(/\r?\n$/, '');
+}
+
+/** Asks for a password at a prompt that does not echo what is typed. */
+function askHidden(prompt: string): Promise<string> {
+  let muted = false;
+  const output = new Writable({
+    write(chunk: Buffer, _enc, done) {
+      if (!muted) process.stdout.write(chunk);
+      done();
+    },
+  });
+  const rl = createInterface({ input: process.stdin, output, terminal: true });
+  return new Promise((resolve) => {
+    rl.question(prompt, (answer) => {
+      rl.close();
+      process.stdout.write('\n');
+      resolve(answer);
+    });
+    muted = true;
+  });
+}
+
+async function readNewPassword(fromStdin: boolean): Promise<string> {
+  if (fromStdin) return passwordFromStdin();
+  if (!process.stdin.isTTY)
+    throw new UsageError('no terminal to ask for the password: pipe it in with --password-stdin');
+  const first = await askHidden('New password (12+ characters): ');
+  const again = await askHidden('Same password again: ');
+  if (first !== again) throw new OperatorInputError('the two passwords differ; nothing changed');
+  return first;
+}
+
+function describe(op: Operator): string {
+  return `${op.username}  ${ROLE_LABELS[op.role]}${op.disabled ? '  (disabled)' : ''}  "${op.displayName}"`;
+}
+
+async function main(): Promise<void> {
+  let cmd: OperatorCommand;
+  try {
+    cmd = parseOperatorArgs(process.argv.slice(2));
+  } catch (err) {
+    if (err instanceof UsageError) {
+      process.stderr.write(`operator: ${err.message}\n${OPERATOR_USAGE}\n`);
+      process.exit(2);
+    }
+    throw err;
+  }
+  if (cmd.command === 'help') {
+    process.stdout.write(`${OPERATOR_USAGE}\n`);
+    return;
+  }
+  const config = loadConfig();
+  await migrate(config, migrationsDir(findRepoRoot(__dirname)));
+  const pool = createPool(config, 1);
+  try {
+    switch (cmd.command) {
+      case 'add': {
+        checkNewOperator(cmd);
+        const password = await readNewPassword(cmd.passwordStdin);
+        const op = await createOperator(pool, {
+          username: cmd.username,
+          role: cmd.role,
+          password,
+          ...(cmd.name !== undefined ? { displayName: cmd.name } : {}),
+        });
+        process.stdout.write(`added ${describe(op)}\n`);
+        break;
+      }
+      case 'list': {
+        const ops = await listOperators(pool);
+        if (cmd.json) process.stdout.write(`${JSON.stringify(ops, null, 2)}\n`);
+        else
+          process.stdout.write(
+            ops.length ? `${ops.map(describe).join('\n')}\n` : 'no operator accounts yet\n',
+          );
+        break;
+      }
+      case 'set-role':
+        process.stdout.write(
+          `changed ${describe(await updateOperator(pool, cmd.username, { role: cmd.role }))}\n`,
+        );
+        break;
+      case 'disable':
+      case 'enable':
+        process.stdout.write(
+          `${cmd.command}d ${describe(await updateOperator(pool, cmd.username, { disabled: cmd.command === 'disable' }))}\n`,
+        );
+        break;
+      case 'passwd': {
+        const password = await readNewPassword(cmd.passwordStdin);
+        process.stdout.write(
+          `new password for ${describe(await updateOperator(pool, cmd.username, { password }))}\n`,
+        );
+        break;
+      }
+    }
+  } finally {
+    await pool.end();
+  }
+}
+
+if (require.main === module) {
+  main().catch((err: unknown) => {
+    if (err instanceof OperatorInputError || err instanceof UsageError || err instanceof ConfigError) {
+      process.stderr.write(`operator: ${(err as Error).message}\n`);
+      process.exit(2);
+    }
+    if (err instanceof ServiceUnavailableError) {
+      process.stderr.write(`operator: ${err.message}\n`);
+      process.exit(3);
+    }
+    process.stderr.write(`operator: ${(err as Error).message}\n`);
+    process.exit(1);
+  });
+}
