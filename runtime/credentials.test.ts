@@ -232,8 +232,14 @@ describe('secrets never in logs or messages', () => {
     log.info({ described: describeConfig(config) }, 'described');
     log.error({ err: kafkaUnavailable(config.kafkaBrokers, new Error('Closed connection')) }, 'kafka down');
     log.info({ redis: redactUrl(config.redisUrl), postgres: redactUrl(config.databaseUrl) }, 'addresses');
+    // An ioredis reply error of a refused login carries the AUTH command with the password.
+    const refused = Object.assign(new Error('WRONGPASS invalid username-password pair'), {
+      command: { name: 'hello', args: ['3', 'AUTH', 'sct-cache', REDIS_PW] },
+    });
+    log.warn({ err: refused }, 'Redis refused the login');
     const output = lines.join('');
-    expect(lines).toHaveLength(7);
+    expect(lines).toHaveLength(8);
+    expect(output).toContain('WRONGPASS');
     for (const secret of [KAFKA_PW, PG_PW, REDIS_PW]) expect(output).not.toContain(secret);
     expect(output).toContain('db.internal'); // redacted, not dropped
   });

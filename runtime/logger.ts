@@ -41,6 +41,10 @@ export function createLogger(name: string, level = 'info', destination?: Destina
         '*.DATABASE_URL',
         'REDIS_URL',
         '*.REDIS_URL',
+        // ioredis errors carry the failed command, e.g. `HELLO 3 AUTH <user> <password>` for a
+        // refused login: its arguments never reach a log line.
+        'command.args',
+        '*.command.args',
       ],
       censor: '***',
     },

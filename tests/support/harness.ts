@@ -26,14 +26,19 @@ export interface TestDeployment {
   close(): Promise<void>;
 }
 
-/** Starts an isolated deployment. `workers: false` runs the API alone. */
-export async function startDeployment(opts: { workers?: boolean } = {}): Promise<TestDeployment> {
+/**
+ * Starts an isolated deployment. `workers: false` runs the API alone; `env` adds environment
+ * variables for its configuration (e.g. a REDIS_URL with an ACL user), on top of `process.env`.
+ */
+export async function startDeployment(
+  opts: { workers?: boolean; env?: NodeJS.ProcessEnv } = {},
+): Promise<TestDeployment> {
   const workersDir = path.join(repoRoot, 'out', 'workers');
   if (opts.workers !== false && !existsSync(path.join(workersDir, 'order-processor.mjs'))) {
     throw new Error('workers are not built: run `npm run build:node` (the test command does it)');
   }
   const id = randomBytes(4).toString('hex');
-  const base = loadConfig();
+  const base = loadConfig({ ...process.env, ...opts.env });
   const dbUrl = new URL(base.databaseUrl);
   dbUrl.pathname = `/sct_test_${id}`;
   const config: AppConfig = {
