@@ -2,10 +2,9 @@
  * PostgreSQL access: a pool with named connection errors, transactions, and the migration runner.
  * All SQL in the project is parameterized ($1...); ids and filters are never spliced into text.
  */
-import { existsSync } from 'node:fs';
 import path from 'node:path';
 import pg from 'pg';
-import { redactUrl, type AppConfig } from './config';
+import { findRepoRoot, redactUrl, type AppConfig } from './config';
 import { ServiceUnavailableError } from './service-errors';
 
 export type Pool = pg.Pool;
@@ -180,16 +179,5 @@ export async function dropDatabase(databaseUrl: string): Promise<void> {
   }
 }
 
-/**
- * The repo (or installed app) root: the nearest folder above the entry script that holds
- * `db/migrations`; the working directory when none does.
- */
-export function findRepoRoot(start = path.dirname(path.resolve(process.argv[1] ?? '.'))): string {
-  let dir = start;
-  for (;;) {
-    if (existsSync(path.join(dir, 'db', 'migrations'))) return dir;
-    const parent = path.dirname(dir);
-    if (parent === dir) return process.cwd();
-    dir = parent;
-  }
-}
+/** The repo (or installed app) root; see {@link findRepoRoot} in config.ts (re-exported here). */
+export { findRepoRoot };

@@ -5,7 +5,14 @@
  * The publisher is idempotent (`idempotent: true`, one in-flight request) and waits for acks=all,
  * so a returned result means the broker durably stored the event.
  */
-import { Kafka, logLevel as KafkaLogLevel, Partitioners, type Producer, type Admin } from 'kafkajs';
+import {
+  Kafka,
+  logLevel as KafkaLogLevel,
+  Partitioners,
+  type Producer,
+  type Admin,
+  type SASLOptions,
+} from 'kafkajs';
 import {
   HEADERS,
   TOPIC_PARTITIONS,
@@ -15,8 +22,8 @@ import {
   type TopicNames,
   type InjectResult,
 } from '../contracts';
-import { ServiceUnavailableError } from './service-errors';
-import type { AppConfig } from './config';
+import { howToStart, ServiceUnavailableError } from './service-errors';
+import type { AppConfig, KafkaSasl } from './config';
 
 /**
  * How hard a client retries. `background` (workers, import): ride out a broker restart.
@@ -26,18 +33,30 @@ import type { AppConfig } from './config';
 export type KafkaProfile = 'background' | 'interactive';
 
 /**
- * A kafkajs client with quiet logs and bounded connection retries.
+ * A kafkajs client with quiet logs and bounded connection retries; every Kafka client of the
+ * project is made here. With `config.kafkaSasl` it authenticates with SASL/SCRAM (plain TCP, as
+ * the local stack's SASL_PLAINTEXT listener expects); with null it connects without
+ * authentication.
+ * @param config brokers (`host:port`) and SASL credentials (null: none)
  * @param clientId shows up in broker logs (`sct-main`, `sct-order-processor`, ...)
+ * @param profile retry behaviour, see {@link KafkaProfile}
  */
 export function createKafka(
-  config: Pick<AppConfig, 'kafkaBrokers'>,
+  config: Pick<AppConfig, 'kafkaBrokers' | 'kafkaSasl'>,
   clientId: string,
   profile: KafkaProfile = 'background',
 ): Kafka {
   const interactive = profile === 'interactive';
+  const sasl = config.kafkaSasl;
   return new Kafka({
     clientId,
     brokers: config.kafkaBrokers,
+    ...(sasl
+      ? {
+          sasl: saslOptions(sasl),
+          authenticationTimeout: interactive ? 3_000 : 10_000,
+        }
+      : {}),
     logLevel: KafkaLogLevel.NOTHING,
     connectionTimeout: interactive ? 1_500 : 3_000,
     requestTimeout: interactive ? 5_000 : 30_000,
@@ -45,6 +64,14 @@ export function createKafka(
       ? { retries: 2, initialRetryTime: 100, maxRetryTime: 1_000 }
       : { retries: 5, initialRetryTime: 200, maxRetryTime: 5_000 },
   });
+}
+
+/** kafkajs' SASL options for the configured credentials (its type is a union per mechanism). */
+function saslOptions(sasl: KafkaSasl): SASLOptions {
+  const { username, password } = sasl;
+  return sasl.mechanism === 'scram-sha-512'
+    ? { mechanism: 'scram-sha-512', username, password }
+    : { mechanism: 'scram-sha-256', username, password };
 }
 
 /**
@@ -81,7 +108,10 @@ export async function ensureTopics(
   }
 }
 
-/** Connects a kafkajs producer/consumer/admin, turning connection failures into a named error. */
+/**
+ * Connects a kafkajs producer/consumer/admin, turning connection failures into a named error.
+ * @throws ServiceUnavailableError; for a refused SASL login its hint says which credentials to check
+ */
 export async function connectOrExplain(
   client: Pick<Admin | Producer, 'connect'>,
   brokers: string[],
@@ -89,8 +119,42 @@ export async function connectOrExplain(
   try {
     await client.connect();
   } catch (err) {
-    throw new ServiceUnavailableError('kafka', brokers.join(','), (err as Error).message);
+    throw kafkaUnavailable(brokers, err);
   }
+}
+
+/** What to tell an operator whose broker refused the SASL login (no secret in it). */
+export const SASL_FAILED_HINT =
+  "check KAFKA_SASL_MECHANISM, KAFKA_SASL_USERNAME and KAFKA_SASL_PASSWORD (the local stack broker's are in .stack/kafka/credentials.json and are used automatically when KAFKA_BROKERS names it)";
+
+/** True when kafkajs reports that the broker refused the SASL authentication. */
+export function isSaslAuthenticationError(err: unknown): boolean {
+  const e = err as { name?: string; message?: string; cause?: unknown } | null;
+  if (!e) return false;
+  if (e.name === 'KafkaJSSASLAuthenticationError' || /SASL .*authentication failed/i.test(e.message ?? ''))
+    return true;
+  return e.cause !== undefined && e.cause !== err && isSaslAuthenticationError(e.cause);
+}
+
+/** A {@link ServiceUnavailableError} for a Kafka failure, with the credentials hint for a refused login. */
+export function kafkaUnavailable(brokers: readonly string[], err: unknown): ServiceUnavailableError {
+  const message = err instanceof Error ? err.message : String(err);
+  if (isSaslAuthenticationError(err))
+    return new ServiceUnavailableError(
+      'kafka',
+      brokers.join(','),
+      `SASL authentication failed: ${message}`,
+      SASL_FAILED_HINT,
+    );
+  // A SASL listener closes the connection of a client that sends requests without logging in.
+  if (/Closed connection/i.test(message))
+    return new ServiceUnavailableError(
+      'kafka',
+      brokers.join(','),
+      message,
+      `${howToStart('kafka')}; if the broker requires SASL/SCRAM, ${SASL_FAILED_HINT}`,
+    );
+  return new ServiceUnavailableError('kafka', brokers.join(','), message);
 }
 
 /** Serializes an event the way every producer in the project does: key = subject, ids in headers. */
@@ -147,7 +211,7 @@ export class EventPublisher {
         })),
       });
     } catch (err) {
-      throw new ServiceUnavailableError('kafka', this.brokers.join(','), (err as Error).message);
+      throw kafkaUnavailable(this.brokers, err);
     }
     return assignOffsets(byTopic, metadata, events.length);
   }

@@ -15,15 +15,21 @@ const HOW_TO_START: Record<ServiceName, string> = {
 
 const LABEL: Record<ServiceName, string> = { kafka: 'Kafka', postgres: 'PostgreSQL', redis: 'Redis' };
 
-/** A dependency could not be reached. `message` is safe to show to an operator (no secrets). */
+/**
+ * A dependency could not be reached or refused the login. `message` is safe to show to an
+ * operator: callers pass an address without password (`redactUrl`) and the client library's
+ * message, which names users but never passwords.
+ * @param hint what to do instead of "start it" (e.g. which credentials to check)
+ */
 export class ServiceUnavailableError extends Error {
   override name = 'ServiceUnavailableError';
   constructor(
     readonly service: ServiceName,
     readonly address: string,
     readonly cause_: string,
+    hint: string = HOW_TO_START[service],
   ) {
-    super(`${LABEL[service]} is not reachable at ${address} (${cause_}). To fix: ${HOW_TO_START[service]}.`);
+    super(`${LABEL[service]} is not reachable at ${address} (${cause_}). To fix: ${hint}.`);
   }
 }
 

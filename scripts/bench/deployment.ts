@@ -11,7 +11,7 @@ import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import type { Admin } from 'kafkajs';
 import { topicNames, type TopicNames } from '../../contracts';
-import type { AppConfig } from '../../runtime/config';
+import { configToEnv, type AppConfig } from '../../runtime/config';
 import { createPool, type Pool } from '../../runtime/db';
 import { createKafka } from '../../runtime/kafka';
 import type { Cleanup } from './cleanup';
@@ -77,17 +77,11 @@ export class Deployment {
     const token = randomBytes(24).toString('base64url');
     const logFd = openSync(opts.logFile, 'a');
     const env: NodeJS.ProcessEnv = {
-      ...process.env,
-      KAFKA_BROKERS: config.kafkaBrokers.join(','),
-      DATABASE_URL: config.databaseUrl,
-      REDIS_URL: config.redisUrl,
-      SCT_TOPIC_PREFIX: config.topicPrefix,
+      ...configToEnv({ ...config, logLevel: 'warn' }),
       SCT_API_TOKEN: token,
       SCT_API_HOST: '127.0.0.1',
       SCT_API_PORT: '0',
-      SCT_LOG_LEVEL: 'warn',
     };
-    delete env.SCT_SETTINGS_FILE;
     if (opts.nodeOptions) env.NODE_OPTIONS = `${env.NODE_OPTIONS ?? ''} ${opts.nodeOptions}`.trim();
     // execArgv: [] so the main process (and the workers it forks) do not inherit this script's tsx loader.
     const main = fork(script, [], {
@@ -132,15 +126,7 @@ export class Deployment {
 
   /** Starts `count` more instances of each worker (same environment as the supervisor's). */
   startExtraWorkers(count: number): void {
-    const env: NodeJS.ProcessEnv = {
-      ...process.env,
-      KAFKA_BROKERS: this.config.kafkaBrokers.join(','),
-      DATABASE_URL: this.config.databaseUrl,
-      REDIS_URL: this.config.redisUrl,
-      SCT_TOPIC_PREFIX: this.config.topicPrefix,
-      SCT_LOG_LEVEL: 'warn',
-    };
-    delete env.SCT_SETTINGS_FILE;
+    const env = configToEnv({ ...this.config, logLevel: 'warn' });
     if (this.opts.nodeOptions) env.NODE_OPTIONS = `${env.NODE_OPTIONS ?? ''} ${this.opts.nodeOptions}`.trim();
     for (let i = 0; i < count; i++) {
       for (const name of WORKERS) {

@@ -11,7 +11,7 @@ import path from 'node:path';
 import Redis from 'ioredis';
 import type { Admin } from 'kafkajs';
 import { topicNames } from '../../contracts';
-import type { AppConfig } from '../../runtime/config';
+import { configToEnv, type AppConfig } from '../../runtime/config';
 import { createPool, dropDatabase, migrate, type Pool } from '../../runtime/db';
 import { createKafka, ensureTopics, EventPublisher } from '../../runtime/kafka';
 import type { Cleanup } from './cleanup';
@@ -105,15 +105,7 @@ export async function runDrain(
     topics: topicNames(config.topicPrefix),
     config,
   };
-  const env: NodeJS.ProcessEnv = {
-    ...process.env,
-    KAFKA_BROKERS: config.kafkaBrokers.join(','),
-    DATABASE_URL: config.databaseUrl,
-    REDIS_URL: config.redisUrl,
-    SCT_TOPIC_PREFIX: config.topicPrefix,
-    SCT_LOG_LEVEL: 'warn',
-  };
-  delete env.SCT_SETTINGS_FILE;
+  const env = configToEnv({ ...config, logLevel: 'warn' });
   if (opts.nodeOptions) env.NODE_OPTIONS = `${env.NODE_OPTIONS ?? ''} ${opts.nodeOptions}`.trim();
   const children: ChildProcess[] = [];
   const roles = new Map<number, string>();

@@ -17,7 +17,7 @@ import Redis from 'ioredis';
 import type { Admin } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ORDER_STATUSES, type KpiSummary, type OrderStatus, type TopicNames } from '../../contracts';
-import { loadConfig, type AppConfig } from '../../runtime/config';
+import { configToEnv, loadConfig, type AppConfig } from '../../runtime/config';
 import { createPool, dropDatabase, findRepoRoot, migrate, migrationsDir, type Pool } from '../../runtime/db';
 import { createKafka, ensureTopics, EventPublisher } from '../../runtime/kafka';
 import { queryKpiSummary } from '../../runtime/kpi-query';
@@ -58,14 +58,7 @@ let imported: ImportSummary;
 function startWorker(name: string): RunningWorker {
   const child = spawn(process.execPath, [path.join(repoRoot, 'out', 'workers', `${name}.mjs`)], {
     cwd: repoRoot,
-    env: {
-      ...process.env,
-      KAFKA_BROKERS: config.kafkaBrokers.join(','),
-      DATABASE_URL: config.databaseUrl,
-      REDIS_URL: config.redisUrl,
-      SCT_TOPIC_PREFIX: config.topicPrefix,
-      SCT_LOG_LEVEL: 'warn',
-    },
+    env: configToEnv({ ...config, logLevel: 'warn' }),
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const output: string[] = [];

@@ -29,7 +29,8 @@ export interface TestDeployment {
 /**
  * Starts an isolated deployment. `workers: false` runs the API alone; `console: true` also serves
  * the built console (`out/renderer`) as the headless server does; `limits` and `sessions` shorten
- * the abuse limits and session lengths.
+ * the abuse limits and session lengths; `env` adds environment variables for its configuration
+ * (e.g. a REDIS_URL with an ACL user), on top of `process.env`.
  */
 export async function startDeployment(
   opts: {
@@ -37,6 +38,7 @@ export async function startDeployment(
     console?: boolean;
     limits?: CoreOptions['limits'];
     sessions?: CoreOptions['sessions'];
+    env?: NodeJS.ProcessEnv;
   } = {},
 ): Promise<TestDeployment> {
   const workersDir = path.join(repoRoot, 'out', 'workers');
@@ -44,7 +46,7 @@ export async function startDeployment(
     throw new Error('workers are not built: run `npm run build:node` (the test command does it)');
   }
   const id = randomBytes(4).toString('hex');
-  const base = loadConfig();
+  const base = loadConfig({ ...process.env, ...opts.env });
   const dbUrl = new URL(base.databaseUrl);
   dbUrl.pathname = `/sct_test_${id}`;
   const config: AppConfig = {

@@ -9,7 +9,7 @@ import { randomBytes } from 'node:crypto';
 import { userInfo } from 'node:os';
 import type { FastifyInstance } from 'fastify';
 import type { ChangeNotification } from '../../../contracts';
-import { redactUrl, type AppConfig } from '../../../runtime/config';
+import { configToEnv, redactUrl, type AppConfig } from '../../../runtime/config';
 import { howToStart } from '../../../runtime/service-errors';
 import { createPool, migrate, pingPostgres, type Pool } from '../../../runtime/db';
 import { createKafka, ensureTopics, EventPublisher } from '../../../runtime/kafka';
@@ -142,16 +142,13 @@ export async function startCore(opts: CoreOptions): Promise<Core> {
   };
 }
 
-/** Environment handed to workers: the same configuration, as the variables they read. */
+/**
+ * Environment handed to workers: the same configuration, as the variables they read
+ * ({@link configToEnv}), credentials included (Kafka SASL, the passwords inside DATABASE_URL and
+ * REDIS_URL). Workers get secrets only this way, never on their command line.
+ */
 export function workerEnv(config: AppConfig): NodeJS.ProcessEnv {
-  return {
-    ...process.env,
-    KAFKA_BROKERS: config.kafkaBrokers.join(','),
-    DATABASE_URL: config.databaseUrl,
-    REDIS_URL: config.redisUrl,
-    SCT_TOPIC_PREFIX: config.topicPrefix,
-    SCT_LOG_LEVEL: config.logLevel,
-  };
+  return configToEnv(config, process.env);
 }
 
 function relayChanges(
