@@ -129,7 +129,7 @@ export function App(): ReactNode {
     case 'starting':
       return <div className="gate placeholder">Connecting to the console API…</div>;
     case 'sign-in':
-      return <SignInScreen notice={state.notice} />;
+      return <SignInScreen notice={state.notice} username={state.username ?? ''} />;
     case 'needs-token':
       return <TokenScreen reason={state.reason} />;
     case 'failed':

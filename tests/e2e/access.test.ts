@@ -266,6 +266,9 @@ describe('operator access in Chromium', () => {
     const text = await row.first().innerText();
     expect(text).toContain('Quantity rule fixed upstream');
     expect(text).toContain('2 dead letters');
+    await page.getByTestId('audit-action').selectOption('');
+    await expect.poll(async () => page.getByTestId('audit-row').count()).toBeGreaterThanOrEqual(6);
+    await shot('12-audit-all');
     await signOut();
   });
 
@@ -280,7 +283,7 @@ describe('operator access in Chromium', () => {
     await issue.first().waitFor();
     expect(await issue.first().getAttribute('data-rule')).toBe('drillid_required_for_role');
     expect(await page.locator('#inj-drillid-hint').innerText()).toContain('drill traffic only');
-    await shot('12-drill-lead-inject');
+    await shot('13-drill-lead-inject');
   });
 
   it('returns to the sign-in screen when the session ends', async () => {
@@ -300,12 +303,29 @@ describe('operator access in Chromium', () => {
     const notice = page.getByTestId('sign-in-notice');
     expect(await notice.getAttribute('data-notice')).toBe('ended');
     expect(await notice.innerText()).toContain('Your session has ended; sign in again');
-    await shot('13-session-ended');
+    expect(await page.getByTestId('sign-in-username').inputValue()).toBe('dora');
+    await shot('14-session-ended');
+  });
+
+  it('says until when a locked-out sign-in must wait', async () => {
+    await page.getByTestId('sign-in-username').fill('mallory');
+    // The server locks a username and address out after 5 failed sign-ins.
+    for (let i = 0; i < 6; i++) {
+      await page.getByTestId('sign-in-password').fill(`wrong password ${i}`);
+      await page.getByTestId('sign-in-submit').click();
+      await page.getByTestId('sign-in-error').waitFor();
+      await expect.poll(async () => page.getByTestId('sign-in-submit').innerText()).toBe('Sign in');
+    }
+    const error = page.getByTestId('sign-in-error');
+    expect(await error.innerText()).toMatch(
+      /locked out[\s\S]*paused until (tomorrow )?\d{2}:\d{2} \(in 15 min\)/,
+    );
+    await shot('15-sign-in-locked-out');
   });
 
   it('ran without unexpected console errors or CSP violations', () => {
     // Refusals this test provoked on purpose are logged by Chromium as failed resources.
-    const expected = /Failed to load resource: the server responded with a status of (401|422)/;
+    const expected = /Failed to load resource: the server responded with a status of (401|422|429)/;
     expect(consoleErrors.filter((e) => !e.includes('favicon') && !expected.test(e))).toEqual([]);
   });
 });

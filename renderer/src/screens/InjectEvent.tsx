@@ -455,12 +455,12 @@ function ResultCard({ accepted }: { accepted: Accepted }): ReactNode {
 function InjectNotAllowed({ text }: { text: string }): ReactNode {
   return (
     <div className="screen" data-testid="inject">
-      <div className="notice notice--error" role="note" data-testid="inject-not-allowed">
+      <div className="notice" role="note" data-testid="inject-not-allowed">
         <div className="notice__title">{text}</div>
         <div>
           Injecting events needs the Supervisor role (or Drill lead, for drill traffic). You can still read
-          orders, shipments, KPIs, dead letters and the audit log. Ask an administrator if you need to run
-          drills.
+          orders, shipments, KPIs, dead letters and the audit log; ask an administrator if your work needs
+          another role.
         </div>
       </div>
     </div>

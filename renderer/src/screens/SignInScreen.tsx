@@ -4,10 +4,11 @@
  * (wrong credentials, locked out until a time, API unreachable). The machine token (the printed
  * `#token=` link or a pasted token) stays reachable as a secondary option.
  */
-import { useRef, useState, type FormEvent, type ReactNode } from 'react';
+import { useEffect, useRef, useState, type FormEvent, type ReactNode } from 'react';
 import { ApiRequestError, signIn } from '../api/client';
 import { signInErrorText, type SignInErrorText } from '../lib/signIn';
 import { useConnection, type SignInNotice } from '../state/connection';
+import { useInjectPrefs } from '../state/inject';
 
 const NOTICES: Record<Exclude<SignInNotice, null>, string> = {
   ended: 'Your session has ended; sign in again.',
@@ -24,16 +25,31 @@ function SignInError({ error }: { error: SignInErrorText }): ReactNode {
   );
 }
 
-/** The sign-in screen (`data-testid="sign-in-screen"`). */
-export function SignInScreen({ notice }: { notice: SignInNotice }): ReactNode {
+/**
+ * The sign-in screen (`data-testid="sign-in-screen"`); `username` is prefilled after a session
+ * ended (the password field then has the focus).
+ */
+export function SignInScreen({
+  notice,
+  username: known,
+}: {
+  notice: SignInNotice;
+  username: string;
+}): ReactNode {
   const signedIn = useConnection((s) => s.signedIn);
   const showTokenScreen = useConnection((s) => s.showTokenScreen);
-  const [username, setUsername] = useState('');
+  const [username, setUsername] = useState(known);
   const [password, setPassword] = useState('');
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<SignInErrorText | null>(null);
+  /** Set by the first attempt: why the screen was shown is old news then. */
+  const [tried, setTried] = useState(false);
   const usernameRef = useRef<HTMLInputElement>(null);
   const passwordRef = useRef<HTMLInputElement>(null);
+
+  // The next operator starts from a clean inject form (no drill id left by the one before).
+  useEffect(() => useInjectPrefs.getState().setDrillid(''), []);
+  useEffect(() => (known ? passwordRef : usernameRef).current?.focus(), [known]);
 
   const submit = async (e: FormEvent): Promise<void> => {
     e.preventDefault();
@@ -47,6 +63,7 @@ export function SignInScreen({ notice }: { notice: SignInNotice }): ReactNode {
       return;
     }
     setBusy(true);
+    setTried(true);
     setError(null);
     try {
       signedIn(await signIn(username.trim(), password));
@@ -76,7 +93,7 @@ export function SignInScreen({ notice }: { notice: SignInNotice }): ReactNode {
           </span>
           <h1 id="sign-in-title">Supply Chain Event Tracker</h1>
         </div>
-        {notice && (
+        {notice && !tried && (
           <div className="notice" role="status" data-testid="sign-in-notice" data-notice={notice}>
             {NOTICES[notice]}
           </div>
@@ -100,7 +117,6 @@ export function SignInScreen({ notice }: { notice: SignInNotice }): ReactNode {
             value={username}
             onChange={(e) => setUsername(e.target.value)}
             data-testid="sign-in-username"
-            autoFocus
           />
         </div>
         <div className="gate__field">

@@ -25,7 +25,7 @@ export type SignInNotice = 'ended' | 'signed-out' | null;
 /** Connection phase shown by the app shell. */
 export type ConnectionPhase =
   | { phase: 'starting' }
-  | { phase: 'sign-in'; notice: SignInNotice }
+  | { phase: 'sign-in'; notice: SignInNotice; /** Prefilled after a session ended. */ username?: string }
   | { phase: 'needs-token'; reason: 'missing' | 'rejected' }
   | { phase: 'ready'; mode: ConnectionMode; baseUrl: string; epoch: number; principal: Principal }
   | { phase: 'failed'; message: string };
@@ -165,7 +165,7 @@ onUnauthorized(() => {
     useConnection.setState({
       state:
         current.principal.method === 'session'
-          ? { phase: 'sign-in', notice: 'ended' }
+          ? { phase: 'sign-in', notice: 'ended', username: current.principal.operator }
           : { phase: 'needs-token', reason: 'rejected' },
     });
     return;
