@@ -1,6 +1,7 @@
 /**
- * The application shell: connection gate (desktop bridge or browser token), then the console:
- * left navigation, header (screen title, id lookup, live indicator), the routed screen with the
+ * The application shell: connection gate (desktop bridge, or in the browser the operator sign-in
+ * or the machine token), then the console: left navigation, header (screen title, id lookup, live
+ * indicator, who is signed in), the routed screen with the
  * outage banner above it, and the health strip at the bottom. Starts the live stream and the
  * health polling once connected.
  */
@@ -9,8 +10,10 @@ import { EntityLookup } from './components/EntityLookup';
 import { HealthStrip, OutageBanner } from './components/HealthStrip';
 import { LiveIndicator } from './components/LiveIndicator';
 import { Nav } from './components/Nav';
+import { SignedIn } from './components/SignedIn';
 import { routeHref, type Route } from './router/hash';
 import { useRoute } from './router/useRoute';
+import { AuditLog } from './screens/AuditLog';
 import { Dashboard } from './screens/Dashboard';
 import { DeadLetters } from './screens/DeadLetters';
 import { InjectEvent } from './screens/InjectEvent';
@@ -19,6 +22,7 @@ import { OrderDetail } from './screens/OrderDetail';
 import { OrdersList } from './screens/OrdersList';
 import { Pipeline } from './screens/Pipeline';
 import { ShipmentTimeline } from './screens/ShipmentTimeline';
+import { SignInScreen } from './screens/SignInScreen';
 import { TokenScreen } from './screens/TokenScreen';
 import { useConnection, watchTokenLinks } from './state/connection';
 import { startHealthPolling } from './state/health';
@@ -41,6 +45,8 @@ export function routeTitle(route: Route): string {
       return 'Dead letters';
     case 'pipeline':
       return 'Pipeline';
+    case 'audit':
+      return 'Audit log';
     case 'not-found':
       return 'Not found';
   }
@@ -62,6 +68,8 @@ function Screen({ route }: { route: Route }): ReactNode {
       return <DeadLetters />;
     case 'pipeline':
       return <Pipeline />;
+    case 'audit':
+      return <AuditLog />;
     case 'not-found':
       return <NotFound path={route.path} />;
   }
@@ -99,6 +107,7 @@ function Console(): ReactNode {
         <span className="toolbar__spacer" />
         <EntityLookup />
         <LiveIndicator />
+        <SignedIn />
       </header>
       <main className="main" id="main">
         <OutageBanner />
@@ -119,6 +128,8 @@ export function App(): ReactNode {
   switch (state.phase) {
     case 'starting':
       return <div className="gate placeholder">Connecting to the console API…</div>;
+    case 'sign-in':
+      return <SignInScreen notice={state.notice} username={state.username ?? ''} />;
     case 'needs-token':
       return <TokenScreen reason={state.reason} />;
     case 'failed':

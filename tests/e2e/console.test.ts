@@ -241,6 +241,8 @@ describe('console in Chromium', () => {
     await page.getByTestId('dead-letters-redrive').click();
     await page.getByTestId('dead-letters-confirmation').waitFor();
     await shot('08-dead-letters');
+    await page.keyboard.press('Escape'); // the dialog is modal: Escape cancels it
+    await page.getByTestId('dead-letters-confirmation').waitFor({ state: 'detached' });
   });
 
   it('shows the pipeline: services, running workers with partition lag, drift check', async () => {
@@ -261,9 +263,9 @@ describe('console in Chromium', () => {
     await shot('09-pipeline');
   });
 
-  it('signs in from the token link opened in a tab that shows the token prompt, without a reload', async () => {
+  it('signs in from the token link opened in a tab that shows the sign-in screen, without a reload', async () => {
     await page.getByTestId('sign-out').click();
-    await page.getByTestId('token-screen').waitFor();
+    await page.getByTestId('sign-in-screen').waitFor();
     await page.evaluate(() => ((window as unknown as { __noReload: boolean }).__noReload = true));
     await page.evaluate((token) => (window.location.hash = `token=${token}`), consoleApp.token);
     await page.getByTestId('kpi-otd').waitFor();

@@ -15,6 +15,11 @@ export interface HeadlessConsole {
   url: string;
   token: string;
   prefix: string;
+  /**
+   * The console's own database (one per run, dropped by `close`), e.g. to create operator
+   * accounts with `createOperator(createPool({ databaseUrl }), ...)` from runtime/operators.ts.
+   */
+  databaseUrl: string;
   api(pathAndQuery: string, init?: RequestInit): Promise<Response>;
   close(): Promise<void>;
 }
@@ -52,6 +57,7 @@ export async function startHeadless(): Promise<HeadlessConsole> {
     url,
     token,
     prefix,
+    databaseUrl: db.toString(),
     api: (p, init = {}) =>
       fetch(`${url}${p}`, {
         ...init,

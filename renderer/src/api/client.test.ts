@@ -6,7 +6,10 @@ import {
   injectEvent,
   isApiError,
   listOrders,
+  onUnauthorized,
   openLiveStream,
+  redriveDeadLetters,
+  signIn,
   submitToken,
   toQueryString,
   type LiveStatus,
@@ -151,5 +154,71 @@ describe('api client', () => {
     expect(statuses).toEqual(['connecting', 'open', 'reconnecting', 'open', 'reconnecting', 'stopped']);
     const init = (fetchMock.mock.calls[0] as unknown as [string, RequestInit])[1];
     expect((init.headers as Record<string, string>).Authorization).toBe('Bearer secret-token');
+  });
+
+  it('signs in without a bearer token and then sends the session token', async () => {
+    const principal = {
+      operator: 'sam',
+      displayName: 'Sam',
+      role: 'supervisor',
+      method: 'session',
+      expiresAt: '2024-05-03T20:15:00Z',
+    };
+    const fetchMock = vi.fn(async () => Response.json({ token: 'session-token', principal }));
+    vi.stubGlobal('fetch', fetchMock);
+    const result = await signIn('sam', 'pw');
+    expect(result.principal).toEqual(principal);
+    const [url, init] = fetchMock.mock.calls[0] as unknown as [string, RequestInit];
+    expect(url).toBe('http://127.0.0.1:7000/api/auth/login');
+    expect((init.headers as Record<string, string>).Authorization).toBeUndefined();
+    expect(JSON.parse(String(init.body))).toEqual({ username: 'sam', password: 'pw' });
+    expect(window.sessionStorage.getItem('sct.console-token')).toBe('session-token');
+    fetchMock.mockImplementation(async () => Response.json({ items: [], total: 0, page: 1, pageSize: 50 }));
+    await listOrders({});
+    const [, next] = fetchMock.mock.calls[1] as unknown as [string, RequestInit];
+    expect((next.headers as Record<string, string>).Authorization).toBe('Bearer session-token');
+  });
+
+  it('reports a refused or locked-out sign-in without ending the session in use', async () => {
+    const ended = vi.fn();
+    const stop = onUnauthorized(ended);
+    vi.stubGlobal(
+      'fetch',
+      vi.fn(async () =>
+        Response.json(
+          { error: 'invalid_credentials', message: 'wrong username or password' },
+          { status: 401 },
+        ),
+      ),
+    );
+    await expect(signIn('sam', 'bad')).rejects.toMatchObject({ status: 401, code: 'invalid_credentials' });
+    vi.stubGlobal(
+      'fetch',
+      vi.fn(async () =>
+        Response.json(
+          { error: 'rate_limited', message: 'too many failed sign-ins' },
+          { status: 429, headers: { 'retry-after': '840' } },
+        ),
+      ),
+    );
+    await expect(signIn('sam', 'bad')).rejects.toMatchObject({ status: 429, retryAfterSeconds: 840 });
+    expect(ended).not.toHaveBeenCalled();
+    expect(window.sessionStorage.getItem('sct.console-token')).toBe('secret-token');
+    stop();
+  });
+
+  it('sends the reason of a bulk re-drive, and none for a single one', async () => {
+    const fetchMock = vi.fn(async () =>
+      Response.json({ results: [], redriven: 0, rejected: 0, notFound: 0 }),
+    );
+    vi.stubGlobal('fetch', fetchMock);
+    const key = { sourceTopic: 'sct.orders', sourcePartition: 0, sourceOffset: '1' };
+    await redriveDeadLetters([key]);
+    await redriveDeadLetters([key, { ...key, sourceOffset: '2' }], 'schema fixed');
+    const bodies = fetchMock.mock.calls.map((c) =>
+      JSON.parse(String((c as unknown as [string, RequestInit])[1].body)),
+    );
+    expect(bodies[0]).toEqual({ keys: [key] });
+    expect(bodies[1]).toMatchObject({ reason: 'schema fixed' });
   });
 });

@@ -7,6 +7,11 @@
  * - browser/headless: base URL = `location.origin`; the token comes from `#token=<t>` on first
  *   load (then kept in sessionStorage and removed from the address bar) or from sessionStorage.
  *
+ * Browser sign-in: {@link signIn} sends an operator's username and password to the one public
+ * route (`POST /api/auth/login`); the session token it answers with is kept like the machine
+ * token (sessionStorage, this tab only) and sent the same way. {@link getSession} tells who the
+ * token belongs to (operator or machine owner, role, how), {@link signOutOfApi} ends it.
+ *
  * Every request sends `Authorization: Bearer <token>`. Non-2xx answers are thrown as
  * {@link ApiRequestError} carrying the server's {@link ApiError} body (code, message, field issues).
  * Live updates come from `GET /api/live` (server-sent events) read with fetch + ReadableStream,
@@ -31,6 +36,8 @@ import type {
   ShipmentDetail,
   StackHealth,
 } from '../../../contracts/api';
+import type { AuditListQuery, AuditPage } from '../../../contracts/audit';
+import type { LoginResult, Principal } from '../../../contracts/auth';
 import type { FieldIssue } from '../../../contracts/events';
 import type { ApiConnection } from '../../../contracts/ipc';
 import { backoffDelay, type BackoffOptions } from './backoff';
@@ -150,14 +157,17 @@ export class ApiRequestError extends Error {
   readonly issues: FieldIssue[];
   /** Batch injects: index of the first rejected event. */
   readonly index: number | undefined;
+  /** Seconds until a retry may succeed (429 `retry-after`), when the server said. */
+  readonly retryAfterSeconds: number | undefined;
 
-  constructor(status: number, body: ApiError) {
+  constructor(status: number, body: ApiError, retryAfterSeconds?: number) {
     super(body.message);
     this.name = 'ApiRequestError';
     this.status = status;
     this.code = body.error;
     this.issues = body.issues ?? [];
     this.index = body.index;
+    this.retryAfterSeconds = retryAfterSeconds;
   }
 }
 
@@ -234,7 +244,7 @@ async function request<T>(method: 'GET' | 'POST', path: string, options: Request
     for (const listener of unauthorizedListeners) listener();
   }
   if (!res.ok && !options.accept?.includes(res.status))
-    throw new ApiRequestError(res.status, await readErrorBody(res));
+    throw new ApiRequestError(res.status, await readErrorBody(res), retryAfter(res));
   if (res.status === 204) return undefined as T;
   try {
     return (await res.json()) as T;
@@ -245,6 +255,13 @@ async function request<T>(method: 'GET' | 'POST', path: string, options: Request
       message: `The API answered ${method} ${path} with a body that is not JSON.`,
     });
   }
+}
+
+/** The `retry-after` header in seconds (its delta-seconds form), or undefined. */
+function retryAfter(res: Response): number | undefined {
+  const value = res.headers.get('retry-after');
+  if (value === null || !/^\d+$/.test(value.trim())) return undefined;
+  return Number(value.trim());
 }
 
 async function readErrorBody(res: Response): Promise<ApiError> {
@@ -281,6 +298,64 @@ export function isApiError(value: unknown): value is ApiError {
         typeof (i as Record<string, unknown>).message === 'string',
     )
   );
+}
+
+// ---------------------------------------------------------------------------------------------
+// Sign-in (contracts/auth.ts)
+// ---------------------------------------------------------------------------------------------
+
+/**
+ * Browser mode: `POST /api/auth/login` with an operator's username and password (no bearer
+ * token: the one public route). On success the session token is stored for this tab and used for
+ * every request, like a pasted machine token. A failure is thrown as {@link ApiRequestError}:
+ * 401 `invalid_credentials`, 429 `rate_limited` (with `retryAfterSeconds`), 0 when unreachable.
+ * It never triggers the "session ended" listeners: nothing was signed in yet.
+ */
+export async function signIn(username: string, password: string): Promise<LoginResult> {
+  const baseUrl = trimSlash(window.location.origin);
+  const timeout = AbortSignal.timeout(REQUEST_TIMEOUT_MS);
+  let res: Response;
+  try {
+    res = await fetch(`${baseUrl}/api/auth/login`, {
+      method: 'POST',
+      headers: { Accept: 'application/json', 'Content-Type': 'application/json' },
+      body: JSON.stringify({ username, password }),
+      signal: timeout,
+      cache: 'no-store',
+      credentials: 'omit',
+    });
+  } catch (err) {
+    throw new ApiRequestError(0, {
+      error: timeout.aborted ? 'timeout' : 'network_error',
+      message: timeout.aborted
+        ? `The console API at ${baseUrl} did not answer within ${REQUEST_TIMEOUT_MS / 1000} s.`
+        : `Cannot reach the console API at ${baseUrl} (${errorText(err)}).`,
+    });
+  }
+  if (!res.ok) throw new ApiRequestError(res.status, await readErrorBody(res), retryAfter(res));
+  const result = (await res.json()) as LoginResult;
+  submitToken(result.token);
+  return result;
+}
+
+/** `GET /api/auth/session`: who the token in use belongs to (name, role, how, when it ends). */
+export function getSession(signal?: AbortSignal): Promise<Principal> {
+  return request<Principal>('GET', '/auth/session', { signal });
+}
+
+/**
+ * `POST /api/auth/logout`: ends an operator session on the server (for the machine token it is
+ * only recorded), then forgets the token in this tab. A failure to reach the server still
+ * forgets the token: the operator asked to sign out.
+ */
+export async function signOutOfApi(): Promise<void> {
+  try {
+    if (active) await request<void>('POST', '/auth/logout', { body: {} });
+  } catch {
+    // expired already, or the API is down: the token is forgotten all the same
+  } finally {
+    forgetToken();
+  }
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -347,13 +422,22 @@ export function listDeadLetters(query: DeadLettersQuery, signal?: AbortSignal): 
  */
 export function redriveDeadLetters(
   keys: DeadLetterKey[],
+  reason?: string,
   signal?: AbortSignal,
 ): Promise<DeadLetterRedriveResult> {
   return request<DeadLetterRedriveResult>('POST', '/dead-letters/redrive', {
-    body: { keys },
+    body: reason === undefined ? { keys } : { keys, reason },
     signal,
     accept: [404, 422],
   });
+}
+
+/** Audit-log query as the console sets it (the server applies defaults). */
+export type AuditQuery = Partial<AuditListQuery>;
+
+/** `GET /api/audit`: one page of the audit log, newest first (filter by operator and action). */
+export function listAudit(query: AuditQuery, signal?: AbortSignal): Promise<AuditPage> {
+  return request<AuditPage>('GET', '/audit', { query: { ...query }, signal });
 }
 
 /** `GET /api/health`: Kafka/PostgreSQL/Redis reachability and worker states. */

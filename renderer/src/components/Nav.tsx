@@ -1,12 +1,16 @@
-/** The left navigation: brand, the sections, and the connection mode at the bottom. */
+/**
+ * The left navigation: brand, the sections the signed-in role can use (no Inject entry for a
+ * role that cannot inject), and the connection mode at the bottom.
+ */
 import { useEffect, type ReactNode } from 'react';
 import { formatCount } from '../lib/format';
-import { hrefs, sectionOf, type Route } from '../router/hash';
+import { hrefs, sectionOf, type NavSection, type Route } from '../router/hash';
+import { useAbilities } from '../state/access';
 import { useConnection } from '../state/connection';
 import { startDeadLetterPolling, useDeadLetterCount } from '../state/deadLetters';
 
 interface NavItem {
-  id: 'dashboard' | 'orders' | 'inject' | 'dead-letters' | 'pipeline';
+  id: NavSection;
   label: string;
   href: string;
   icon: ReactNode;
@@ -80,6 +84,17 @@ const ITEMS: NavItem[] = [
       </svg>
     ),
   },
+  {
+    id: 'audit',
+    label: 'Audit log',
+    href: hrefs.audit(),
+    icon: (
+      <svg {...ICON_PROPS}>
+        <path d="M3.5 1.5h6l3 3v10h-9z" />
+        <path d="M5.5 7.5h5M5.5 10h5M5.5 12.5h3" />
+      </svg>
+    ),
+  },
 ];
 
 /** Count of open dead letters next to the nav link (`nav-dead-letters-count`); polls while shown. */
@@ -98,11 +113,15 @@ function DeadLetterBadge(): ReactNode {
   );
 }
 
-/** Left navigation (`nav-dashboard`, `nav-orders`, `nav-inject`, `nav-dead-letters`, `nav-pipeline`). */
+/**
+ * Left navigation (`nav-dashboard`, `nav-orders`, `nav-inject`, `nav-dead-letters`,
+ * `nav-pipeline`, `nav-audit`).
+ */
 export function Nav({ route }: { route: Route }): ReactNode {
   const section = sectionOf(route);
   const connection = useConnection((s) => s.state);
-  const signOut = useConnection((s) => s.signOut);
+  const { inject } = useAbilities();
+  const items = inject ? ITEMS : ITEMS.filter((item) => item.id !== 'inject');
   return (
     <nav className="nav" aria-label="Main">
       <div className="nav__brand">
@@ -116,7 +135,7 @@ export function Nav({ route }: { route: Route }): ReactNode {
         </span>
       </div>
       <ul className="nav__list">
-        {ITEMS.map((item) => (
+        {items.map((item) => (
           <li key={item.id}>
             <a
               href={item.href}
@@ -140,11 +159,6 @@ export function Nav({ route }: { route: Route }): ReactNode {
             <div className="mono nav__api" title="Console API">
               {connection.baseUrl.replace(/^https?:\/\//, '')}
             </div>
-            {connection.mode === 'browser' && (
-              <button type="button" className="btn btn--link" onClick={signOut} data-testid="sign-out">
-                Sign out
-              </button>
-            )}
           </>
         )}
       </div>

@@ -2,7 +2,10 @@
 import type { ReactNode } from 'react';
 import { ApiRequestError } from '../api/client';
 
-/** A failed load: the server's message and code (or the network problem), with a retry button. */
+/**
+ * A failed request: the server's message and code (or the network problem), with a retry button.
+ * A 403 (the signed-in role may not do this) is titled as such unless the caller gives a title.
+ */
 export function ErrorNotice({
   error,
   onRetry,
@@ -15,7 +18,14 @@ export function ErrorNotice({
   const api = error instanceof ApiRequestError ? error : null;
   return (
     <div className="notice notice--error" role="alert" data-testid="error-notice">
-      <div className="notice__title">{title ?? (api?.status === 404 ? 'Not found' : 'Request failed')}</div>
+      <div className="notice__title">
+        {title ??
+          (api?.status === 404
+            ? 'Not found'
+            : api?.status === 403
+              ? 'Not allowed for your role'
+              : 'Request failed')}
+      </div>
       <div>{error.message}</div>
       {api && (
         <div className="notice__meta mono">

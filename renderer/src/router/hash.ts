@@ -11,6 +11,7 @@
  * | `#/inject?type=..&subject=..`| inject form (optional prefill)           |
  * | `#/dead-letters`             | dead letters (review and re-drive)       |
  * | `#/pipeline`                 | pipeline (services, workers, lag, drift) |
+ * | `#/audit`                    | audit log (who did what, with outcome)   |
  *
  * `#token=...` is the browser console's login hand-over; the API client strips it before the
  * router runs, and the router maps it to the dashboard so a token can never become a route id.
@@ -26,6 +27,7 @@ export type Route =
   | { name: 'inject'; type: string | null; subject: string | null }
   | { name: 'dead-letters' }
   | { name: 'pipeline' }
+  | { name: 'audit' }
   | { name: 'not-found'; path: string };
 
 /** Parses `location.hash` (with or without `#`) into a {@link Route}. Never throws. */
@@ -50,6 +52,7 @@ export function parseHash(hash: string): Route {
   if (head === 'shipments' && id) return { name: 'shipment', shipmentId: id };
   if (head === 'dead-letters' && id === undefined) return { name: 'dead-letters' };
   if (head === 'pipeline' && id === undefined) return { name: 'pipeline' };
+  if (head === 'audit' && id === undefined) return { name: 'audit' };
   if (head === 'inject' && id === undefined) {
     return { name: 'inject', type: query.get('type') || null, subject: query.get('subject') || null };
   }
@@ -78,6 +81,8 @@ export function routeHref(route: Route): string {
       return '#/dead-letters';
     case 'pipeline':
       return '#/pipeline';
+    case 'audit':
+      return '#/audit';
     case 'not-found':
       return `#/${route.path.replace(/^\/+/, '')}`;
   }
@@ -93,12 +98,14 @@ export const hrefs = {
     routeHref({ name: 'inject', type: type ?? null, subject: subject ?? null }),
   deadLetters: (): string => routeHref({ name: 'dead-letters' }),
   pipeline: (): string => routeHref({ name: 'pipeline' }),
+  audit: (): string => routeHref({ name: 'audit' }),
 };
 
+/** A section of the left navigation. */
+export type NavSection = 'dashboard' | 'orders' | 'inject' | 'dead-letters' | 'pipeline' | 'audit';
+
 /** The navigation section a route belongs to (highlights the left nav). */
-export function sectionOf(
-  route: Route,
-): 'dashboard' | 'orders' | 'inject' | 'dead-letters' | 'pipeline' | null {
+export function sectionOf(route: Route): NavSection | null {
   switch (route.name) {
     case 'dashboard':
       return 'dashboard';
@@ -112,6 +119,8 @@ export function sectionOf(
       return 'dead-letters';
     case 'pipeline':
       return 'pipeline';
+    case 'audit':
+      return 'audit';
     case 'not-found':
       return null;
   }

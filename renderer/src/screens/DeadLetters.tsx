@@ -1,10 +1,12 @@
 /**
  * Dead letters: poison messages the workers parked, one row per source message (with the
  * consumer groups that parked it), newest first. The operator reads the reason and the payload,
- * selects one or many and re-drives them after a fix: after a confirmation, the API re-publishes
- * each valid payload once through the normal path (events are idempotent by id, so they count
- * once), refuses payloads that are still invalid (naming the rule), and the per-key results show
- * here. Refreshes when the open count changes (polled for the nav badge) and after a re-drive.
+ * selects one or many and re-drives them after a fix: after a confirmation (a dialog that asks
+ * for the reason when more than one is re-driven), the API re-publishes each valid payload once
+ * through the normal path (events are idempotent by id, so they count once), refuses payloads that
+ * are still invalid (naming the rule), and the per-key results show here. A role without the
+ * `redrive` permission sees the re-drive controls disabled, with the reason in their tooltip.
+ * Refreshes when the open count changes (polled for the nav badge) and after a re-drive.
  */
 import { Fragment, useEffect, useRef, useState, type ReactNode } from 'react';
 import {
@@ -18,6 +20,8 @@ import { listDeadLetters, redriveDeadLetters, type DeadLettersQuery } from '../a
 import type { ChangeFilter } from '../api/notifications';
 import { Instant } from '../components/Badges';
 import { Empty, ErrorNotice, Loading } from '../components/Notice';
+import { RedriveDialog } from '../components/RedriveDialog';
+import { redriveRefusal } from '../lib/access';
 import {
   deadLetterId,
   groupLabel,
@@ -32,6 +36,7 @@ import {
 } from '../lib/deadLetters';
 import { EMPTY, formatCount, shortEventType } from '../lib/format';
 import { useApiResource } from '../lib/useApiResource';
+import { useAbilities } from '../state/access';
 import { refreshDeadLetterCount, setOpenDeadLetters, useDeadLetterCount } from '../state/deadLetters';
 
 const PAGE_SIZE = 50;
@@ -115,6 +120,7 @@ function Row({
   selected,
   expanded,
   busy,
+  refusal,
   onSelect,
   onExpand,
   onRedrive,
@@ -123,6 +129,8 @@ function Row({
   selected: boolean;
   expanded: boolean;
   busy: boolean;
+  /** Why this role may not re-drive (the button is then disabled), or null. */
+  refusal: string | null;
   onSelect(): void;
   onExpand(): void;
   onRedrive(): void;
@@ -202,15 +210,17 @@ function Row({
         </td>
         <td className="dl-col-status">
           <Status letter={letter} />
-          <button
-            type="button"
-            className="btn btn--small dl-row__redrive"
-            onClick={onRedrive}
-            disabled={busy}
-            data-testid="dead-letter-redrive"
-          >
-            {letter.redrivenAt ? 'Re-drive again' : 'Re-drive'}
-          </button>
+          <span className="dl-row__redrive" title={refusal ?? undefined}>
+            <button
+              type="button"
+              className="btn btn--small"
+              onClick={onRedrive}
+              disabled={busy || refusal !== null}
+              data-testid="dead-letter-redrive"
+            >
+              {letter.redrivenAt ? 'Re-drive again' : 'Re-drive'}
+            </button>
+          </span>
         </td>
       </tr>
       {expanded && (
@@ -222,55 +232,6 @@ function Row({
         </tr>
       )}
     </Fragment>
-  );
-}
-
-function Confirm({
-  keys,
-  letters,
-  busy,
-  onConfirm,
-  onCancel,
-}: {
-  keys: DeadLetterKey[];
-  letters: Map<string, DeadLetter>;
-  busy: boolean;
-  onConfirm(): void;
-  onCancel(): void;
-}): ReactNode {
-  const again = keys.filter((k) => letters.get(deadLetterId(k))?.redrivenAt).length;
-  const n = keys.length;
-  return (
-    <div
-      className="notice dl-confirm"
-      role="alertdialog"
-      aria-label="Confirm re-drive"
-      data-testid="dead-letters-confirmation"
-    >
-      <div className="notice__title">
-        Re-drive {n === 1 ? `dead letter ${deadLetterId(keys[0]!)}` : `${formatCount(n)} dead letters`}?
-      </div>
-      <div>
-        {n === 1 ? 'Its payload is' : 'Each payload is'} checked against the event schema and, when valid,
-        published once more to its topic through the normal path; the workers apply an event at most once, so
-        nothing is counted twice. Payloads that are still invalid are refused and stay open.
-        {again > 0 && ` ${formatCount(again)} of them ${again === 1 ? 'was' : 'were'} re-driven before.`}
-      </div>
-      <div className="notice__links">
-        <button
-          type="button"
-          className="btn btn--small dl-confirm__go"
-          onClick={onConfirm}
-          disabled={busy}
-          data-testid="dead-letters-confirm"
-        >
-          {busy ? 'Re-driving…' : `Re-drive ${n === 1 ? 'it' : formatCount(n)}`}
-        </button>
-        <button type="button" className="btn btn--small btn--ghost" onClick={onCancel} disabled={busy}>
-          Cancel
-        </button>
-      </div>
-    </div>
   );
 }
 
@@ -312,6 +273,8 @@ export function DeadLetters(): ReactNode {
   const [busy, setBusy] = useState(false);
   const [result, setResult] = useState<DeadLetterRedriveResult | null>(null);
   const [failure, setFailure] = useState<Error | null>(null);
+  const abilities = useAbilities();
+  const refusal = abilities.redrive ? null : redriveRefusal(abilities.role);
 
   const query: DeadLettersQuery = { status, page, pageSize: PAGE_SIZE, ...(type ? { type } : {}) };
   const resource = useApiResource(
@@ -355,11 +318,11 @@ export function DeadLetters(): ReactNode {
     setSelection(new Set());
   };
 
-  const runRedrive = async (keys: DeadLetterKey[]): Promise<void> => {
+  const runRedrive = async (keys: DeadLetterKey[], reason: string | undefined): Promise<void> => {
     setBusy(true);
     setFailure(null);
     try {
-      const answer = await redriveDeadLetters(keys);
+      const answer = await redriveDeadLetters(keys, reason);
       setResult(answer);
       setPending(null);
       const done = new Set((answer.results ?? []).filter((r) => r.outcome === 'redriven').map(deadLetterId));
@@ -426,30 +389,44 @@ export function DeadLetters(): ReactNode {
             Clear selection
           </button>
         )}
-        <button
-          type="button"
-          className="btn btn--small dl-redrive-selected"
-          disabled={selectedKeys.length === 0 || busy}
-          onClick={() => {
-            setResult(null);
-            setPending(selectedKeys);
-          }}
-          data-testid="dead-letters-redrive"
-        >
-          Re-drive selected{selectedKeys.length > 0 ? ` (${formatCount(selectedKeys.length)})` : ''}
-        </button>
+        <span title={refusal ?? undefined}>
+          <button
+            type="button"
+            className="btn btn--small dl-redrive-selected"
+            disabled={selectedKeys.length === 0 || busy || refusal !== null}
+            onClick={() => {
+              setResult(null);
+              setFailure(null);
+              setPending(selectedKeys);
+            }}
+            data-testid="dead-letters-redrive"
+          >
+            Re-drive selected{selectedKeys.length > 0 ? ` (${formatCount(selectedKeys.length)})` : ''}
+          </button>
+        </span>
       </div>
 
+      {refusal && (
+        <div className="notice" role="note" data-testid="dead-letters-read-only">
+          {refusal} You can read the dead letters and their payloads.
+        </div>
+      )}
       {pending && pending.length > 0 && (
-        <Confirm
+        <RedriveDialog
           keys={pending}
           letters={letters}
           busy={busy}
-          onConfirm={() => void runRedrive(pending)}
-          onCancel={() => setPending(null)}
+          failure={failure}
+          onConfirm={(reason) => void runRedrive(pending, reason)}
+          onCancel={() => {
+            setPending(null);
+            setFailure(null);
+          }}
         />
       )}
-      {failure && <ErrorNotice error={failure} title="Re-drive failed: nothing was re-published" />}
+      {failure && !pending && (
+        <ErrorNotice error={failure} title="Re-drive failed: nothing was re-published" />
+      )}
       {result && <Results result={result} onClose={() => setResult(null)} />}
       {resource.error && (
         <ErrorNotice error={resource.error} onRetry={reload} title="Dead letters could not be loaded" />
@@ -489,10 +466,12 @@ export function DeadLetters(): ReactNode {
                   selected={selection.has(id)}
                   expanded={expanded.has(id)}
                   busy={busy}
+                  refusal={refusal}
                   onSelect={() => setSelection((s) => toggleId(s, id))}
                   onExpand={() => setExpanded((s) => toggleId(s, id))}
                   onRedrive={() => {
                     setResult(null);
+                    setFailure(null);
                     setPending([toKey(l)]);
                   }}
                 />

@@ -6,6 +6,10 @@
  * wording (lib/issueWording.ts) with the rule code in `data-rule` and the tooltip; every input is
  * tied to its hint and errors (`aria-describedby`). On success the screen shows where Kafka stored
  * the event (topic/partition/offset) and links to the entity.
+ *
+ * The signed-in role decides what is offered: a role that cannot inject sees a notice instead of
+ * the form; a role that may inject drill traffic only (drill lead) must give a drill id, which
+ * the form says next to the field and checks before sending (the server refuses it too, with 403).
  */
 import { useMemo, useState, type FormEvent, type ReactNode } from 'react';
 import type { InjectResult } from '../../../contracts/api';
@@ -36,14 +40,31 @@ import {
   type RowValues,
   type ScalarField,
 } from '../inject/formModel';
+import { drillIdRequiredText, injectRefusal } from '../lib/access';
 import { localInputToUtc, toLocalInputValue } from '../lib/format';
 import { newUuid, randomTag } from '../lib/ids';
-import { issueTooltip, type DisplayIssue } from '../lib/issueWording';
+import { issueTooltip, toDisplayIssue, type DisplayIssue } from '../lib/issueWording';
 import { hrefs } from '../router/hash';
+import { useAbilities } from '../state/access';
 import { useInjectPrefs } from '../state/inject';
 
 /** A fixed, valid UUID used to validate the live preview; the real id is generated on send. */
 const PREVIEW_ID = '00000000-0000-4000-8000-000000000000';
+
+/** The issue of a missing drill id for a role that may inject drill traffic only (the server's rule name). */
+const DRILL_ID_REQUIRED_RULE = 'drillid_required_for_role';
+
+/** The issues the signed-in role adds: a missing drill id when `drillIdRule` is set. */
+function roleIssuesOf(drillIdRule: string | null, drillid: string): FieldIssue[] {
+  if (drillIdRule === null || drillid.trim() !== '') return [];
+  return [
+    {
+      field: 'drillid',
+      rule: DRILL_ID_REQUIRED_RULE,
+      message: 'Required for your role: drill traffic only',
+    },
+  ];
+}
 
 function isEventType(value: string | null): value is EventType {
   return value !== null && (ALL_EVENT_TYPES as string[]).includes(value);
@@ -430,13 +451,43 @@ function ResultCard({ accepted }: { accepted: Accepted }): ReactNode {
   );
 }
 
+/** What a role that cannot inject sees instead of the form (`inject-not-allowed`). */
+function InjectNotAllowed({ text }: { text: string }): ReactNode {
+  return (
+    <div className="screen" data-testid="inject">
+      <div className="notice" role="note" data-testid="inject-not-allowed">
+        <div className="notice__title">{text}</div>
+        <div>
+          Injecting events needs the Supervisor role (or Drill lead, for drill traffic). You can still read
+          orders, shipments, KPIs, dead letters and the audit log; ask an administrator if your work needs
+          another role.
+        </div>
+      </div>
+    </div>
+  );
+}
+
 /** The inject screen; `presetType`/`presetSubject` come from `#/inject?type=..&subject=..`. */
-export function InjectEvent({
+export function InjectEvent(props: { presetType: string | null; presetSubject: string | null }): ReactNode {
+  const abilities = useAbilities();
+  if (!abilities.inject) return <InjectNotAllowed text={injectRefusal(abilities.role)} />;
+  return (
+    <InjectForm
+      {...props}
+      drillIdRule={abilities.drillIdRequired ? drillIdRequiredText(abilities.role) : null}
+    />
+  );
+}
+
+/** The form; `drillIdRule` (when set) says why this role must give a drill id. */
+function InjectForm({
   presetType,
   presetSubject,
+  drillIdRule,
 }: {
   presetType: string | null;
   presetSubject: string | null;
+  drillIdRule: string | null;
 }): ReactNode {
   const firstType = isEventType(presetType) ? presetType : EVENT_TYPES.orderCreated;
   const [type, setType] = useState<EventType>(firstType);
@@ -458,11 +509,12 @@ export function InjectEvent({
     () => buildEvent({ type, subject, time, drillid }, fields, values, PREVIEW_ID),
     [type, subject, time, drillid, fields, values],
   );
+  const roleIssues = useMemo(() => roleIssuesOf(drillIdRule, drillid), [drillIdRule, drillid]);
   const localIssues = useMemo(() => {
     if (!attempted) return [];
     const r = validateEvent(preview);
-    return r.ok ? [] : friendlyIssues(r.issues, preview);
-  }, [attempted, preview]);
+    return [...roleIssues.map(toDisplayIssue), ...(r.ok ? [] : friendlyIssues(r.issues, preview))];
+  }, [attempted, preview, roleIssues]);
   const shownServerIssues = useMemo(
     () => (serverIssues ? friendlyIssues(serverIssues, preview) : null),
     [serverIssues, preview],
@@ -499,8 +551,8 @@ export function InjectEvent({
     setAccepted(null);
     const event = buildEvent({ type, subject, time, drillid }, fields, values, newUuid());
     const checked = validateEvent(event);
-    if (!checked.ok) {
-      focusFirstIssue(checked.issues);
+    if (!checked.ok || roleIssues.length > 0) {
+      focusFirstIssue([...roleIssues, ...(checked.ok ? [] : checked.issues)]);
       return;
     }
     setSubmitting(true);
@@ -693,9 +745,9 @@ export function InjectEvent({
           <FieldRow
             label="Drill id"
             path="drillid"
-            required={false}
+            required={drillIdRule !== null}
             issues={placed.byPath.get('drillid')}
-            hint="marks the event as drill traffic (excluded from KPIs by default)"
+            hint={drillIdRule ?? 'marks the event as drill traffic (excluded from KPIs by default)'}
           >
             <div className="input-with-button">
               <input
@@ -713,7 +765,8 @@ export function InjectEvent({
                 data-testid="inject-drillid"
                 spellCheck={false}
                 autoComplete="off"
-                placeholder="none: live traffic"
+                placeholder={drillIdRule ? 'required for your role' : 'none: live traffic'}
+                aria-required={drillIdRule !== null || undefined}
               />
               <button
                 type="button"

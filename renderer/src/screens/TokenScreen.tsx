@@ -1,6 +1,7 @@
 /**
- * Browser/headless console sign-in: asks for the console token when none came with the URL
- * (`#token=...`) or the stored one was rejected. The token is kept in sessionStorage for this tab.
+ * Browser/headless console machine token: the single-user bootstrap, reached from the sign-in
+ * screen ("Use the console's machine token") or shown when a pasted or linked token was rejected.
+ * The token is kept in sessionStorage for this tab; its holder acts as the machine owner.
  */
 import { useState, type FormEvent, type ReactNode } from 'react';
 import { useConnection } from '../state/connection';
@@ -8,10 +9,14 @@ import { useConnection } from '../state/connection';
 /** The "paste your console token" screen (`data-testid="token-screen"`). */
 export function TokenScreen({ reason }: { reason: 'missing' | 'rejected' }): ReactNode {
   const submitToken = useConnection((s) => s.submitToken);
+  const showSignIn = useConnection((s) => s.showSignIn);
   const [token, setToken] = useState('');
+  const [busy, setBusy] = useState(false);
   const submit = (e: FormEvent): void => {
     e.preventDefault();
-    if (token.trim()) submitToken(token);
+    if (!token.trim() || busy) return;
+    setBusy(true);
+    void submitToken(token).finally(() => setBusy(false));
   };
   return (
     <div className="gate" data-testid="token-screen">
@@ -28,8 +33,8 @@ export function TokenScreen({ reason }: { reason: 'missing' | 'rejected' }): Rea
           </div>
         ) : (
           <p className="muted">
-            This console needs its access token. The headless console prints a link with the token when it
-            starts; open that link, or paste the token here.
+            The machine token gives whoever holds it the machine owner&apos;s rights. The headless console
+            prints a link with the token when it starts; open that link, or paste the token here.
           </p>
         )}
         <label className="form-row__label" htmlFor="token-input">
@@ -49,11 +54,22 @@ export function TokenScreen({ reason }: { reason: 'missing' | 'rejected' }): Rea
         <button
           type="submit"
           className="btn btn--primary"
-          disabled={!token.trim()}
+          disabled={!token.trim() || busy}
           data-testid="token-submit"
         >
-          Connect
+          {busy ? 'Connecting…' : 'Connect'}
         </button>
+        <div className="gate__alt">
+          <span className="muted">Have an operator account?</span>
+          <button
+            type="button"
+            className="btn btn--link gate__alt-link"
+            onClick={showSignIn}
+            data-testid="back-to-sign-in"
+          >
+            Sign in with username and password
+          </button>
+        </div>
       </form>
     </div>
   );
