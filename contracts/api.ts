@@ -298,16 +298,21 @@ export type DeadLetterKey = z.infer<typeof deadLetterKeySchema>;
 /** Most keys one re-drive request may name. */
 export const MAX_REDRIVE_KEYS = 500;
 
+/** Distinct dead letters among re-drive keys (a key named twice is one dead letter). */
+function distinctKeyCount(keys: readonly DeadLetterKey[]): number {
+  return new Set(keys.map((k) => `${k.sourceTopic}/${k.sourcePartition}/${k.sourceOffset}`)).size;
+}
+
 /**
  * Re-drive body: 1..500 dead letters (a key named twice is re-driven once). Re-driving more than
- * one is a bulk action and needs a `reason` (recorded in the audit log).
+ * one distinct dead letter is a bulk action and needs a `reason` (recorded in the audit log).
  */
 export const deadLetterRedriveSchema = z
   .strictObject({
     keys: z.array(deadLetterKeySchema).min(1).max(MAX_REDRIVE_KEYS),
     reason: reasonSchema.optional(),
   })
-  .refine((body) => body.keys.length === 1 || body.reason !== undefined, {
+  .refine((body) => distinctKeyCount(body.keys) === 1 || body.reason !== undefined, {
     message: 'is required when re-driving more than one dead letter',
     path: ['reason'],
     params: { rule: 'required_for_bulk' },

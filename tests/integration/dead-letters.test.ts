@@ -41,7 +41,12 @@ async function list(query = ''): Promise<DeadLetterPage> {
 }
 
 async function redrive(keys: DeadLetterKey[]): Promise<{ status: number; body: DeadLetterRedriveResult }> {
-  const res = await d.api('/api/dead-letters/redrive', { method: 'POST', body: JSON.stringify({ keys }) });
+  // Re-driving more than one dead letter is a bulk action: it needs a reason (audited).
+  const reason = keys.length > 1 ? 'integration test: the payload was fixed upstream' : undefined;
+  const res = await d.api('/api/dead-letters/redrive', {
+    method: 'POST',
+    body: JSON.stringify({ keys, reason }),
+  });
   return { status: res.status, body: (await res.json()) as DeadLetterRedriveResult };
 }
 
