@@ -11,6 +11,7 @@ import { listAudit } from '../api/client';
 import type { ChangeFilter } from '../api/notifications';
 import { Instant } from '../components/Badges';
 import { Empty, ErrorNotice, Loading } from '../components/Notice';
+import { Pager } from '../components/Pager';
 import {
   AUDIT_ACTION_LABELS,
   AUDIT_OUTCOME_TONES,
@@ -103,7 +104,6 @@ export function AuditLog(): ReactNode {
   const data = resource.data;
   const items = data?.items ?? [];
   const total = data?.total ?? null;
-  const pages = total === null ? 1 : Math.max(1, Math.ceil(total / PAGE_SIZE));
   const filtered = operator.trim() !== '' || action !== '';
 
   const showOperator = (name: string): void => {
@@ -216,36 +216,7 @@ export function AuditLog(): ReactNode {
         )}
       </div>
 
-      {total !== null && total > PAGE_SIZE && (
-        <div className="pager" data-testid="audit-pager">
-          <span className="muted num">
-            {formatCount((page - 1) * PAGE_SIZE + 1)}–{formatCount(Math.min(total, page * PAGE_SIZE))} of{' '}
-            {formatCount(total)}
-          </span>
-          <span className="toolbar__spacer" />
-          <div className="btn-group">
-            <button
-              type="button"
-              className="btn btn--small"
-              disabled={page <= 1}
-              onClick={() => setPage(page - 1)}
-            >
-              ‹ Prev
-            </button>
-            <span className="pager__page num">
-              Page {formatCount(page)} / {formatCount(pages)}
-            </span>
-            <button
-              type="button"
-              className="btn btn--small"
-              disabled={page >= pages}
-              onClick={() => setPage(page + 1)}
-            >
-              Next ›
-            </button>
-          </div>
-        </div>
-      )}
+      <Pager page={page} pageSize={PAGE_SIZE} total={total} onPage={setPage} testId="audit-pager" />
     </div>
   );
 }

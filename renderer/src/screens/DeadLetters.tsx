@@ -20,6 +20,7 @@ import { listDeadLetters, redriveDeadLetters, type DeadLettersQuery } from '../a
 import type { ChangeFilter } from '../api/notifications';
 import { Instant } from '../components/Badges';
 import { Empty, ErrorNotice, Loading } from '../components/Notice';
+import { Pager } from '../components/Pager';
 import { RedriveDialog } from '../components/RedriveDialog';
 import { redriveRefusal } from '../lib/access';
 import {
@@ -337,7 +338,6 @@ export function DeadLetters(): ReactNode {
   };
 
   const total = data?.total ?? null;
-  const pages = total === null ? 1 : Math.max(1, Math.ceil(total / PAGE_SIZE));
   const types = data?.eventTypes ?? [];
 
   return (
@@ -493,36 +493,7 @@ export function DeadLetters(): ReactNode {
         )}
       </div>
 
-      {total !== null && total > PAGE_SIZE && (
-        <div className="pager" data-testid="dead-letters-pager">
-          <span className="muted num">
-            {formatCount((page - 1) * PAGE_SIZE + 1)}–{formatCount(Math.min(total, page * PAGE_SIZE))} of{' '}
-            {formatCount(total)}
-          </span>
-          <span className="toolbar__spacer" />
-          <div className="btn-group">
-            <button
-              type="button"
-              className="btn btn--small"
-              disabled={page <= 1}
-              onClick={() => setPage(page - 1)}
-            >
-              ‹ Prev
-            </button>
-            <span className="pager__page num">
-              Page {formatCount(page)} / {formatCount(pages)}
-            </span>
-            <button
-              type="button"
-              className="btn btn--small"
-              disabled={page >= pages}
-              onClick={() => setPage(page + 1)}
-            >
-              Next ›
-            </button>
-          </div>
-        </div>
-      )}
+      <Pager page={page} pageSize={PAGE_SIZE} total={total} onPage={setPage} testId="dead-letters-pager" />
     </div>
   );
 }
