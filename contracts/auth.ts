@@ -97,6 +97,9 @@ export const loginRequestSchema = z.strictObject({
 });
 export type LoginRequest = z.infer<typeof loginRequestSchema>;
 
+/** Prefix of operator session tokens: tells them from the machine token (and lets secret scanners find them). */
+export const SESSION_TOKEN_PREFIX = 'scts_';
+
 /** `POST /api/auth/login` answer (200): the bearer token of the new session and who it is. */
 export interface LoginResult {
   token: string;

@@ -81,7 +81,15 @@ function kafkaClasspath(): string {
     console.log('Resolving the Apache Kafka jars with Maven (first run only)...');
     const r = spawnSync(
       'mvn',
-      ['-q', '-B', '-f', pom, 'dependency:build-classpath', `-Dmdep.outputFile=${cpFile}`],
+      [
+        '-q',
+        '-B',
+        '-Dstyle.color=never',
+        '-f',
+        pom,
+        'dependency:build-classpath',
+        `-Dmdep.outputFile=${cpFile}`,
+      ],
       { stdio: 'inherit' },
     );
     if (r.status !== 0)

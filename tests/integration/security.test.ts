@@ -658,5 +658,131 @@ describe('abuse limits', () => {
     expect(closed).toBe(true);
     expect(answer).toMatch(/^HTTP\/1\.1 408/);
     socket.destroy();
+    // A request that never arrived is nobody's action: no audit row (it once read as an outage).
+    await new Promise((r) => setTimeout(r, 500));
+    const { rows } = await d.core.pool.query<{ n: number }>(
+      `SELECT count(*)::int AS n FROM audit_log WHERE outcome = 'failed'`,
+    );
+    expect(rows[0]!.n).toBe(0);
+  });
+});
+
+describe('drill traffic cannot touch live traffic', () => {
+  let d: TestDeployment;
+  let drillLead: Record<string, string>;
+  beforeAll(async () => {
+    d = await startDeployment();
+    await createOperator(
+      d.core.pool,
+      { username: 'lead', role: 'drill_lead', password: PASSWORD },
+      FAST_HASH,
+    );
+    drillLead = {
+      authorization: `Bearer ${(JSON.parse((await login(d, 'lead')).body) as LoginResult).token}`,
+    };
+  });
+  afterAll(async () => d?.close());
+
+  const post = (body: unknown, headers: Record<string, string>) =>
+    raw(d, { method: 'POST', path: '/api/events', body: JSON.stringify(body), headers });
+
+  it('refuses a drill event on a live order, and takes one on a drill order', async () => {
+    const owner = { authorization: `Bearer ${d.core.token}` };
+    const live = `o-live-${randomUUID().slice(0, 6)}`;
+    expect((await post(orderCreated(live), owner)).status).toBe(202);
+    await waitFor('the live order', async () => (await d.api(`/api/orders/${live}`)).ok);
+    const before = await highWaterMarks(d);
+    const cancel = {
+      ...orderCreated(live),
+      type: 'sct.order.cancelled.v1',
+      drillid: 'drill-x',
+      data: { reason: 'drill' },
+    };
+    const res = await post(cancel, drillLead);
+    expect(res.status).toBe(409);
+    expect(JSON.parse(res.body)).toMatchObject({
+      error: 'live_entity_in_drill',
+      issues: [{ field: 'subject', rule: 'live_entity_in_drill' }],
+    });
+    expect(await highWaterMarks(d)).toBe(before);
+    const order = (await (await d.api(`/api/orders/${live}`)).json()) as { status: string };
+    expect(order.status).toBe('created');
+
+    const drillOrder = `o-drill-${randomUUID().slice(0, 6)}`;
+    expect((await post(orderCreated(drillOrder, { drillid: 'drill-x' }), drillLead)).status).toBe(202);
+    await waitFor('the drill order', async () => (await d.api(`/api/orders/${drillOrder}`)).ok);
+    const drillCancel = {
+      ...orderCreated(drillOrder),
+      type: 'sct.order.cancelled.v1',
+      drillid: 'drill-x',
+      data: { reason: 'drill' },
+    };
+    expect((await post(drillCancel, drillLead)).status).toBe(202);
+  });
+
+  it('refuses a live event that reuses a drill event id (it would be skipped as a duplicate)', async () => {
+    const subject = `o-reuse-${randomUUID().slice(0, 6)}`;
+    const drillEvent = orderCreated(subject, { drillid: 'drill-y' });
+    expect((await post(drillEvent, drillLead)).status).toBe(202);
+    await waitFor('the drill order', async () => (await d.api(`/api/orders/${subject}`)).ok);
+    const { drillid: _drill, ...liveTwin } = drillEvent;
+    const res = await post(liveTwin, { authorization: `Bearer ${d.core.token}` });
+    expect(res.status).toBe(409);
+    expect(JSON.parse(res.body)).toMatchObject({ error: 'idempotency_conflict' });
+    // The same event again (same drill) is a harmless retry.
+    expect((await post(drillEvent, drillLead)).status).toBe(202);
+  });
+});
+
+describe('live stream', () => {
+  let d: TestDeployment;
+  beforeAll(async () => {
+    d = await startDeployment({ workers: false, sessions: { recheckMs: 500 } });
+    await createOperator(d.core.pool, { username: 'watcher', role: 'viewer', password: PASSWORD }, FAST_HASH);
+  });
+  afterAll(async () => d?.close());
+
+  /** Opens /api/live and resolves when the server ends the stream. */
+  function openStream(token: string): Promise<void> {
+    const url = new URL(d.core.url);
+    return new Promise((resolve, reject) => {
+      http
+        .get(
+          {
+            host: url.hostname,
+            port: Number(url.port),
+            path: '/api/live',
+            headers: { authorization: `Bearer ${token}` },
+          },
+          (res) => {
+            res.on('data', () => undefined);
+            res.on('end', () => resolve());
+            res.on('error', reject);
+          },
+        )
+        .on('error', reject);
+    });
+  }
+
+  it('ends an operator stream at sign-out and when the operator is disabled', async () => {
+    for (const end of ['sign-out', 'disable'] as const) {
+      const { token } = JSON.parse((await login(d, 'watcher')).body) as LoginResult;
+      let ended = false;
+      const stream = openStream(token).then(() => (ended = true));
+      await new Promise((r) => setTimeout(r, 300));
+      expect(ended).toBe(false);
+      if (end === 'sign-out') {
+        await raw(d, {
+          method: 'POST',
+          path: '/api/auth/logout',
+          headers: { authorization: `Bearer ${token}` },
+        });
+      } else {
+        await updateOperator(d.core.pool, 'watcher', { disabled: true });
+      }
+      await waitFor(`the stream to end after ${end}`, async () => ended, 10_000, 100);
+      await stream;
+      await updateOperator(d.core.pool, 'watcher', { disabled: false });
+    }
   });
 });

@@ -37,7 +37,7 @@ import type {
   StackHealth,
 } from '../../../contracts/api';
 import type { AuditListQuery, AuditPage } from '../../../contracts/audit';
-import type { LoginResult, Principal } from '../../../contracts/auth';
+import { SESSION_TOKEN_PREFIX, type LoginResult, type Principal } from '../../../contracts/auth';
 import type { FieldIssue } from '../../../contracts/events';
 import type { ApiConnection } from '../../../contracts/ipc';
 import { backoffDelay, type BackoffOptions } from './backoff';
@@ -129,6 +129,11 @@ export function takeTokenLink(): ConnectionResolution | 'unchanged' | null {
 export function forgetToken(): void {
   safeSessionStorage().removeItem(TOKEN_STORAGE_KEY);
   if (active?.mode === 'browser') active = null;
+}
+
+/** True when the browser console holds an operator session token (not the machine token). */
+export function holdsSessionToken(): boolean {
+  return active?.mode === 'browser' && active.token.startsWith(SESSION_TOKEN_PREFIX);
 }
 
 /** The current connection mode, or null before {@link initConnection} succeeded. */

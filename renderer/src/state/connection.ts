@@ -11,6 +11,7 @@ import {
   ApiRequestError,
   getSession,
   initConnection,
+  holdsSessionToken,
   onUnauthorized,
   signOutOfApi,
   submitToken as submitTokenToClient,
@@ -79,9 +80,11 @@ async function settle(
       } catch (err) {
         const status = err instanceof ApiRequestError ? err.status : 0;
         if (status === 401 && resolution.mode === 'browser') {
-          return source === 'pasted'
-            ? { phase: 'needs-token', reason: 'rejected' }
-            : { phase: 'sign-in', notice: 'ended' };
+          // A refused session token means the session ended; a refused machine token (a stale
+          // or mistyped `#token=` link) is a wrong token, not an ended session.
+          return source === 'stored' && holdsSessionToken()
+            ? { phase: 'sign-in', notice: 'ended' }
+            : { phase: 'needs-token', reason: 'rejected' };
         }
         const text = err instanceof Error ? err.message : String(err);
         return {

@@ -82,7 +82,7 @@ export function authorizeInjection(principal: Principal, events: SupplyChainEven
  * `audit_log` row naming the operator, with every event and where Kafka stored it).
  * @returns Kafka placement of each event, in input order
  * @throws ValidationFailedError or ForbiddenError (nothing published), IdempotencyConflictError,
- *   or ServiceUnavailableError (Kafka down)
+ *   LiveEntityInDrillError, or ServiceUnavailableError (Kafka down)
  */
 export async function injectEvents(
   deps: CommandDeps,
@@ -97,6 +97,7 @@ export async function injectEvents(
   });
   authorizeInjection(principal, events);
   await checkIdempotencyKeys(deps, events);
+  await checkDrillIsolation(deps, events);
   const placed = await deps.publisher.publish(events);
   // Recorded after every event is durable in Kafka: a failed audit write is logged, never thrown.
   await recordAudit(deps.pool, deps.log, {
@@ -121,32 +122,43 @@ export class IdempotencyConflictError extends Error {
   }
 }
 
+/** Which traffic an event belongs to: its drill id, or null for live traffic. */
+function drillOf(e: { drillid?: string | undefined }): string | null {
+  return e.drillid ?? null;
+}
+
 /**
- * The same id sent again for the same entity and type is a harmless retry (applied once). The
- * same id for another entity or type would be silently skipped by the workers: refuse it. Reads
- * the history tables; when PostgreSQL is down the check is skipped (injection must not depend on
- * the read side) and the workers' idempotency still holds.
+ * The same id sent again for the same entity, type and drill is a harmless retry (applied once).
+ * The same id for another entity, type or drill (live traffic versus a drill, or another drill)
+ * would be silently skipped by the workers: refuse it. Reads the history tables; when PostgreSQL
+ * is down the check is skipped (injection must not depend on the read side) and the workers'
+ * idempotency still holds.
  * @throws IdempotencyConflictError
  */
 async function checkIdempotencyKeys(deps: CommandDeps, events: SupplyChainEvent[]): Promise<void> {
+  const describe = (e: { type: string; subject: string; drillid?: string | null | undefined }) =>
+    `${e.type} for ${e.subject}${e.drillid ? ` in drill ${e.drillid}` : ' (live traffic)'}`;
+  const same = (a: SupplyChainEvent, b: { subject: string; type: string; drillid?: string | null }) =>
+    a.subject === b.subject && a.type === b.type && drillOf(a) === (b.drillid ?? null);
   const seen = new Map<string, SupplyChainEvent>();
   events.forEach((e, i) => {
     const first = seen.get(e.id);
-    if (first && (first.subject !== e.subject || first.type !== e.type)) {
+    if (first && !same(e, first)) {
       throw new IdempotencyConflictError(
         e.id,
         events.length > 1 ? i : undefined,
-        `${first.type} for ${first.subject} earlier in this batch`,
+        `${describe(first)} earlier in this batch`,
       );
     }
     seen.set(e.id, e);
   });
-  let rows: { id: string; subject: string; type: string }[];
+  let rows: { id: string; subject: string; type: string; drillid: string | null }[];
   try {
-    ({ rows } = await deps.pool.query<{ id: string; subject: string; type: string }>(
-      `SELECT event_id::text AS id, order_id AS subject, type FROM order_events WHERE event_id = ANY($1::uuid[])
+    ({ rows } = await deps.pool.query(
+      `SELECT event_id::text AS id, order_id AS subject, type, drill_id AS drillid FROM order_events
+        WHERE event_id = ANY($1::uuid[])
        UNION ALL
-       SELECT event_id::text, shipment_id, type FROM shipment_checkpoints WHERE event_id = ANY($1::uuid[])`,
+       SELECT event_id::text, shipment_id, type, drill_id FROM shipment_checkpoints WHERE event_id = ANY($1::uuid[])`,
       [[...seen.keys()]],
     ));
   } catch (err) {
@@ -156,12 +168,49 @@ async function checkIdempotencyKeys(deps: CommandDeps, events: SupplyChainEvent[
   for (const row of rows) {
     const index = events.findIndex((e) => e.id === row.id);
     const e = events[index]!;
-    if (e.subject !== row.subject || e.type !== row.type) {
-      throw new IdempotencyConflictError(
-        e.id,
-        events.length > 1 ? index : undefined,
-        `${row.type} for ${row.subject}`,
-      );
+    if (!same(e, row)) {
+      throw new IdempotencyConflictError(e.id, events.length > 1 ? index : undefined, describe(row));
     }
   }
+}
+
+/** A drill event names a live (non-drill) order or shipment (HTTP 409): drills must not touch real traffic. */
+export class LiveEntityInDrillError extends Error {
+  override name = 'LiveEntityInDrillError';
+  constructor(
+    readonly subject: string,
+    readonly index: number | undefined,
+  ) {
+    super(
+      `${index === undefined ? '' : `event ${index}: `}${subject} is live (real) traffic: a drill event may only touch entities that drill traffic created`,
+    );
+  }
+}
+
+/**
+ * Drill isolation at the door: an event carrying a `drillid` whose subject is an existing live
+ * order or shipment is refused, so a drill cannot cancel, deliver or move a real order. (The
+ * workers apply the same rule to records that reach Kafka another way.) Skipped, like the
+ * idempotency check, when PostgreSQL is down.
+ * @throws LiveEntityInDrillError naming the first such event
+ */
+async function checkDrillIsolation(deps: CommandDeps, events: SupplyChainEvent[]): Promise<void> {
+  const drillSubjects = [...new Set(events.filter((e) => e.drillid).map((e) => e.subject))];
+  if (drillSubjects.length === 0) return;
+  let live: Set<string>;
+  try {
+    const { rows } = await deps.pool.query<{ id: string }>(
+      `SELECT order_id AS id FROM orders WHERE order_id = ANY($1::text[]) AND NOT is_drill
+       UNION
+       SELECT shipment_id FROM shipments WHERE shipment_id = ANY($1::text[]) AND NOT is_drill`,
+      [drillSubjects],
+    );
+    live = new Set(rows.map((r) => r.id));
+  } catch (err) {
+    deps.log.warn({ err: String(err) }, 'drill isolation check skipped: PostgreSQL unavailable');
+    return;
+  }
+  const index = events.findIndex((e) => e.drillid && live.has(e.subject));
+  if (index >= 0)
+    throw new LiveEntityInDrillError(events[index]!.subject, events.length > 1 ? index : undefined);
 }

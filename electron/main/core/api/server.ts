@@ -75,6 +75,7 @@ import {
   ForbiddenError,
   IdempotencyConflictError,
   injectEvents,
+  LiveEntityInDrillError,
   ValidationFailedError,
   type CommandDeps,
 } from './commands';
@@ -106,8 +107,8 @@ export interface AbuseLimits {
 
 export const DEFAULT_ABUSE_LIMITS: AbuseLimits = {
   authFailures: 30,
-  loginFailures: 5,
-  loginLockoutSeconds: 15 * 60,
+  loginFailures: 10,
+  loginLockoutSeconds: 5 * 60,
   loginRequestsPerMinute: 30,
   injectRequestsPerMinute: 6_000,
   requestTimeoutMs: 30_000,
@@ -189,7 +190,14 @@ export async function buildApiServer(deps: ApiDeps): Promise<FastifyInstance> {
   const hostNames = allowedHostNames(deps.apiHost, deps.allowedHosts ?? []);
   app.addHook('onRequest', async (req, reply) => {
     const port = req.socket.localPort ?? 0;
-    if (!isAllowedHost(req.headers.host, hostNames, port)) {
+    // An absolute-form target (`GET http://host/path`) names the host that counts (RFC 9112
+    // §3.2.2): it must be this server too.
+    const target = req.raw.url ?? '';
+    const absolute = target.startsWith('/') ? null : /^[a-z][a-z0-9+.-]*:\/\/([^/?#]*)/i.exec(target);
+    if (
+      !isAllowedHost(req.headers.host, hostNames, port) ||
+      (absolute && !isAllowedHost(absolute[1], hostNames, port))
+    ) {
       deps.log.warn({ host: req.headers.host?.slice(0, 200), ip: req.ip }, 'request refused: foreign Host');
       return reply.code(403).send({
         error: 'host_not_allowed',
@@ -219,10 +227,11 @@ export async function buildApiServer(deps: ApiDeps): Promise<FastifyInstance> {
   });
   await app.register(fastifyRateLimit, {
     global: false,
+    // Every per-route limit here counts requests per minute (timeWindow 60 s).
     errorResponseBuilder: (_req, context) => ({
       statusCode: 429,
       error: 'rate_limited',
-      message: `too many requests: at most ${context.max} in ${context.after === '1 minute' ? 'a minute' : context.after}; retry in ${Math.ceil(context.ttl / 1000)} s`,
+      message: `too many requests: at most ${context.max} a minute; retry in ${Math.ceil(context.ttl / 1000)} s`,
     }),
   });
   await app.register(fastifySwagger, {
@@ -358,6 +367,7 @@ function registerRoutes(
   sessions: SessionStore,
 ): void {
   const api = scope.withTypeProvider<ZodTypeProvider>();
+  const sessionCheckMs = Math.max(500, sessions.recheckMs);
   const loginLockout = new RateLimiterMemory({
     points: limits.loginFailures,
     duration: limits.loginLockoutSeconds,
@@ -412,8 +422,11 @@ function registerRoutes(
 
   api.post('/api/auth/logout', fromTable('POST /api/auth/logout'), async (req, reply) => {
     const principal = req.principal!;
-    if (principal.method === 'session') await sessions.end(parseBearer(req.headers.authorization) ?? '');
     req.audited = true;
+    // The machine token cannot be ended (it lasts as long as the process): the client just
+    // forgets it, and nothing is recorded as a sign-out.
+    if (principal.method !== 'session') return reply.code(204).send();
+    await sessions.end(parseBearer(req.headers.authorization) ?? '');
     await recordAudit(deps.pool, deps.log, { principal, action: 'auth.logout', outcome: 'ok', status: 204 });
     return reply.code(204).send();
   });
@@ -570,12 +583,24 @@ function registerRoutes(
     res.write(': connected\n\n');
     const unsubscribe = deps.subscribe((n) => res.write(`event: change\ndata: ${JSON.stringify(n)}\n\n`));
     const heartbeat = setInterval(() => res.write(': heartbeat\n\n'), 15_000);
-    // A session's stream ends with the session: the client reconnects and is asked to sign in.
-    const expiresAt = req.principal?.expiresAt ? Date.parse(req.principal.expiresAt) : null;
-    const expiry = expiresAt ? setTimeout(() => res.end(), Math.max(0, expiresAt - Date.now())) : null;
+    // An operator's stream lives only as long as the session: it ends at sign-out, expiry, or
+    // when the operator is disabled (checked every few seconds); the client then reconnects and
+    // is asked to sign in. The machine token lasts as long as the process.
+    const token = parseBearer(req.headers.authorization) ?? '';
+    const sessionCheck =
+      req.principal?.method === 'session'
+        ? setInterval(() => {
+            sessions.resolve(token).then(
+              (still) => {
+                if (!still) res.end();
+              },
+              () => undefined, // PostgreSQL unavailable: keep the stream; the next check decides
+            );
+          }, sessionCheckMs)
+        : null;
     req.raw.on('close', () => {
       clearInterval(heartbeat);
-      if (expiry) clearTimeout(expiry);
+      if (sessionCheck) clearInterval(sessionCheck);
       unsubscribe();
     });
   });
@@ -595,6 +620,14 @@ async function readSnapshot(deps: ApiDeps): Promise<KpiSummary | null> {
 const URL_ERRORS = new Set(['FST_ERR_BAD_URL', 'FST_ERR_MAX_PARAM_LENGTH']);
 
 function sendError(reply: FastifyReply, err: unknown, log: Logger): FastifyReply {
+  // The client is gone (its request timed out, 408 already sent by Node, or it hung up): the
+  // error is about the socket, never a service outage, and there is no one to answer.
+  if (reply.raw.destroyed || reply.request?.raw.socket?.destroyed === true) {
+    return reply.code(408).send({
+      error: 'request_timeout',
+      message: 'the request did not arrive whole in time, or the client hung up',
+    } satisfies ApiError);
+  }
   if (err instanceof ValidationFailedError) {
     const body: ApiError = { error: 'validation_failed', message: err.message, issues: err.issues };
     if (err.index !== undefined) body.index = err.index;
@@ -618,6 +651,15 @@ function sendError(reply: FastifyReply, err: unknown, log: Logger): FastifyReply
       issues,
     };
     return reply.code(400).send(body);
+  }
+  if (err instanceof LiveEntityInDrillError) {
+    const body: ApiError = {
+      error: 'live_entity_in_drill',
+      message: err.message,
+      issues: [{ field: 'subject', rule: 'live_entity_in_drill', message: err.message }],
+    };
+    if (err.index !== undefined) body.index = err.index;
+    return reply.code(409).send(body);
   }
   if (err instanceof IdempotencyConflictError) {
     const body: ApiError = {

@@ -10,7 +10,7 @@
  * (sign-out) at once.
  */
 import { createHash, randomBytes } from 'node:crypto';
-import type { Principal } from '../../../../contracts';
+import { SESSION_TOKEN_PREFIX, type Principal } from '../../../../contracts';
 import type { Pool } from '../../../../runtime/db';
 import type { Operator } from '../../../../runtime/operators';
 
@@ -29,9 +29,6 @@ export const DEFAULT_SESSION_OPTIONS: SessionOptions = {
   recheckMs: 5_000,
 };
 
-/** Prefix of session tokens: tells them from the machine token and lets secret scanners find them. */
-export const SESSION_TOKEN_PREFIX = 'scts_';
-
 interface CachedSession {
   principal: Principal;
   checkedAt: number;
@@ -46,6 +43,11 @@ function sha256(token: string): Buffer {
 export class SessionStore {
   private readonly cache = new Map<string, CachedSession>();
   private readonly options: SessionOptions;
+
+  /** How long a resolved session is trusted before PostgreSQL is asked again (ms). */
+  get recheckMs(): number {
+    return this.options.recheckMs;
+  }
 
   constructor(
     private readonly pool: Pool,
