@@ -7,6 +7,7 @@
  * records it; a drill lead must give a drill id; an ended session returns to the sign-in screen.
  * Screenshots of every changed screen at 1280x720 and 1920x1080 go to test-output/screenshots.
  */
+import { DEFAULT_ABUSE_LIMITS } from '../../electron/main/core/api/server';
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { randomUUID } from 'node:crypto';
@@ -309,8 +310,8 @@ describe('operator access in Chromium', () => {
 
   it('says until when a locked-out sign-in must wait', async () => {
     await page.getByTestId('sign-in-username').fill('mallory');
-    // The server locks a username and address out after 5 failed sign-ins.
-    for (let i = 0; i < 6; i++) {
+    // The server locks a username and address out after loginFailures failed sign-ins.
+    for (let i = 0; i <= DEFAULT_ABUSE_LIMITS.loginFailures; i++) {
       await page.getByTestId('sign-in-password').fill(`wrong password ${i}`);
       await page.getByTestId('sign-in-submit').click();
       await page.getByTestId('sign-in-error').waitFor();
@@ -318,7 +319,9 @@ describe('operator access in Chromium', () => {
     }
     const error = page.getByTestId('sign-in-error');
     expect(await error.innerText()).toMatch(
-      /locked out[\s\S]*paused until (tomorrow )?\d{2}:\d{2} \(in 15 min\)/,
+      new RegExp(
+        `locked out[\\s\\S]*paused until (tomorrow )?\\d{2}:\\d{2} \\(in ${DEFAULT_ABUSE_LIMITS.loginLockoutSeconds / 60} min\\)`,
+      ),
     );
     await shot('15-sign-in-locked-out');
   });
