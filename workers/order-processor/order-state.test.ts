@@ -119,7 +119,9 @@ describe('order fold: property', () => {
   const eventsArb = fc
     .tuple(
       fc.option(instant, { nil: undefined }),
-      fc.subarray([...TYPES]).chain((types) => fc.tuple(...types.map((t) => instant.map((i) => ev(t, i, dataOf[t]))))),
+      fc
+        .subarray([...TYPES])
+        .chain((types) => fc.tuple(...types.map((t) => instant.map((i) => ev(t, i, dataOf[t]))))),
     )
     .map(([c, rest]) => [
       ...(c
