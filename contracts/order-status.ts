@@ -1,7 +1,9 @@
 /**
  * Order lifecycle statuses and their rank. An order's status is the highest-ranked status among
- * the events applied so far, so a late event never moves an order backwards; `cancelled` is
- * terminal unless the order was already delivered.
+ * the events applied so far, so a late event never moves an order backwards and the status does
+ * not depend on the order the events arrive in; `cancelled` is terminal except against
+ * `delivered`: an order with a delivery is delivered whether its cancel arrived before or after
+ * it (a delivery is a physical fact, and OTD/OTIF/cycle time count delivered orders).
  */
 import { EVENT_TYPES, type OrderEvent } from './events';
 
@@ -32,17 +34,17 @@ const RANK: Record<OrderStatus, number> = {
   picked: 2,
   packed: 3,
   shipped: 4,
-  delivered: 5,
-  cancelled: 6,
+  cancelled: 5,
+  delivered: 6,
 };
 
 /**
  * The status an order has after seeing `next`, given it had `current`.
- * Never moves backwards: `max(rank)`; delivered orders are not un-delivered by a late cancel.
+ * Never moves backwards: `max(rank)`, which is commutative, so arrival order does not matter;
+ * delivered orders are not un-delivered by a cancel, whichever arrives first.
  */
 export function advanceOrderStatus(current: OrderStatus | undefined, next: OrderStatus): OrderStatus {
   if (current === undefined) return next;
-  if (current === 'delivered' && next === 'cancelled') return current;
   return RANK[next] > RANK[current] ? next : current;
 }
 

@@ -1,6 +1,8 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { OrderEvent } from '../../contracts';
-import { applyOrderEvent } from './order-state';
+import { applyFactEvent, type FactRow } from '../analytics-aggregator/fact-state';
+import { applyOrderEvent, type OrderState } from './order-state';
 
 const ev = (type: string, time: string, data: unknown) =>
   ({
@@ -53,5 +55,108 @@ describe('order fold', () => {
     const s = applyOrderEvent(undefined, ev('cancelled', '2024-03-01T16:00:00Z', { reason: 'fraud' }));
     expect(s.row.status).toBe('cancelled');
     expect(s.row.cancel_reason).toBe('fraud');
+  });
+});
+
+// Finding 4 on the order side: order delivery comes from order events only (DESIGN.md "KPIs":
+// OTD, OTIF and cycle time are per delivered order); the rule is the same as for shipments: the
+// state does not depend on arrival order and nothing is delivered without a delivered time.
+describe('order fold: delivery whichever order the events arrive in', () => {
+  const created = ev('created', '2024-03-01T12:00:00Z', {
+    customerId: 'c',
+    warehouseId: 'w',
+    siteTimeZone: 'UTC',
+    promisedDate: '2024-03-05',
+    lines: [{ sku: 'A', quantity: 1 }],
+  });
+  const delivered = ev('delivered', '2024-03-04T10:00:00Z', { lines: [{ sku: 'A', quantity: 1 }] });
+  const cancelled = ev('cancelled', '2024-03-02T10:00:00Z', { reason: 'customer request' });
+
+  it('a delivered order stays delivered whether a cancel arrives before or after the delivery', () => {
+    for (const events of [
+      [created, delivered, cancelled],
+      [created, cancelled, delivered],
+      [cancelled, delivered, created],
+    ]) {
+      const s = foldOrder(events);
+      expect(s.row.status).toBe('delivered');
+      expect(s.row.delivered_at).toBe('2024-03-04T10:00:00.000Z');
+      const f = foldFacts(events);
+      expect(f.status).toBe('delivered');
+      expect(f.delivered_day).toBe('2024-03-04');
+      expect(f.cycle_time_ms).toBe(Date.parse('2024-03-04T10:00:00Z') - Date.parse('2024-03-01T12:00:00Z'));
+    }
+  });
+});
+
+function foldOrder(events: OrderEvent[]): OrderState {
+  let s: OrderState | undefined;
+  for (const e of events) s = applyOrderEvent(s, e);
+  return s!;
+}
+
+function foldFacts(events: OrderEvent[]): FactRow {
+  let f: FactRow | undefined;
+  for (const e of events) f = applyFactEvent(f, e, f !== undefined);
+  return f!;
+}
+
+describe('order fold: property', () => {
+  const instant = fc
+    .integer({ min: 0, max: 9 })
+    .map((h) => new Date(Date.UTC(2024, 2, 1, h * 12)).toISOString());
+  const TYPES = ['approved', 'picked', 'packed', 'shipped', 'delivered', 'cancelled'] as const;
+  const dataOf: Record<(typeof TYPES)[number], unknown> = {
+    approved: {},
+    picked: {},
+    packed: {},
+    shipped: { shipmentId: 'shp-1' },
+    delivered: { lines: [{ sku: 'A', quantity: 1 }] },
+    cancelled: { reason: 'x' },
+  };
+  // One order's distinct events (each type at most once; duplicates are dropped by event id
+  // before the fold), in two independent arrival orders.
+  const eventsArb = fc
+    .tuple(
+      fc.option(instant, { nil: undefined }),
+      fc
+        .subarray([...TYPES])
+        .chain((types) => fc.tuple(...types.map((t) => instant.map((i) => ev(t, i, dataOf[t]))))),
+    )
+    .map(([c, rest]) => [
+      ...(c
+        ? [
+            ev('created', c, {
+              customerId: 'c',
+              warehouseId: 'w',
+              siteTimeZone: 'America/Sao_Paulo',
+              promisedDate: '2024-03-03',
+              lines: [{ sku: 'A', quantity: 1 }],
+            }),
+          ]
+        : []),
+      ...rest,
+    ])
+    .filter((events) => events.length > 0);
+  const permuted = eventsArb.chain((events) =>
+    fc.tuple(fc.constant(events), fc.shuffledSubarray(events, { minLength: events.length })),
+  );
+
+  it('order state and KPI facts do not depend on arrival order; delivered iff a delivered time', () => {
+    fc.assert(
+      fc.property(permuted, ([events, arrival]) => {
+        const a = foldOrder(events);
+        const b = foldOrder(arrival);
+        expect(b).toEqual(a);
+        const hasDelivery = events.some((e) => e.type === 'sct.order.delivered.v1');
+        expect(a.row.status === 'delivered').toBe(hasDelivery);
+        expect(a.row.delivered_at !== null).toBe(a.row.status === 'delivered');
+        const fa = foldFacts(events);
+        expect(foldFacts(arrival)).toEqual(fa);
+        expect(fa.status === 'delivered').toBe(hasDelivery);
+        expect(fa.delivered_day !== null).toBe(fa.status === 'delivered' && fa.site_time_zone !== null);
+      }),
+      { numRuns: 1000 },
+    );
   });
 });

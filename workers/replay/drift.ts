@@ -33,7 +33,7 @@ const TABLES: { table: string; key: string; columns: string }[] = [
     table: 'shipments',
     key: 'shipment_id',
     columns: `shipment_id, order_id, carrier, tracking_number, origin, destination, promised_date, status, status_time, eta,
-      exception_reason, delivered_at, created_at, last_event_time, is_drill, drill_id`,
+      exception_reason, exception_time, delivered_at, created_at, last_event_time, is_drill, drill_id`,
   },
   {
     table: 'shipment_checkpoints',

@@ -1,14 +1,25 @@
 /**
  * The shipment read model as a pure fold over shipment events.
  *
- * Status rule (events placed by event time, DESIGN.md "State"): the status is the one carried by
- * the status-bearing event with the latest event time, except that a terminal status (delivered,
- * returned, expired) is never replaced by a non-terminal one. So a late "in_transit" after
- * "delivered" goes into the timeline at its place and does not move the status backwards.
+ * Status rule (events placed by event time, DESIGN.md "State"). Every status-bearing event
+ * reports a status at its event time, whichever event type carries it (a `checkpoint` with status
+ * `delivered` reports the delivery exactly as a `delivered` event does). The shipment's status is
+ * the report that ranks highest:
+ * - a terminal status (delivered > returned > expired, `TERMINAL_SHIPMENT_RANK`) beats any
+ *   non-terminal one, so a late "in_transit" after "delivered" goes into the timeline at its place
+ *   and does not move the status backwards; among reports of the same terminal status the
+ *   earliest instant wins (the shipment became delivered at its first delivery scan);
+ * - among non-terminal reports the latest event time wins (ties: the status further along
+ *   `SHIPMENT_STATUSES`).
+ * `status_time` is the winning report's event time and the time columns follow the status
+ * reached, not the event type: `delivered_at` is `status_time` exactly when the status is
+ * `delivered` (so the earliest delivery instant), else null. This is a maximum over the reports,
+ * so the row depends on the set of events only, not on their arrival order or on duplicates.
  */
 import {
   EVENT_TYPES,
-  TERMINAL_SHIPMENT_STATUSES,
+  SHIPMENT_STATUSES,
+  TERMINAL_SHIPMENT_RANK,
   type ShipmentEvent,
   type ShipmentStatus,
 } from '../../contracts';
@@ -27,6 +38,8 @@ export interface ShipmentRow {
   status_time: string | null;
   eta: string | null;
   exception_reason: string | null;
+  /** Event time of the exception event whose reason `exception_reason` is (the latest one). */
+  exception_time: string | null;
   delivered_at: string | null;
   created_at: string | null;
   last_event_time: string | null;
@@ -46,6 +59,7 @@ export interface CheckpointRow {
   drill_id: string | null;
 }
 
+/** The row of a shipment no event has been applied to yet (status `pending`, no status time). */
 export function emptyShipment(shipmentId: string): ShipmentRow {
   return {
     shipment_id: shipmentId,
@@ -59,6 +73,7 @@ export function emptyShipment(shipmentId: string): ShipmentRow {
     status_time: null,
     eta: null,
     exception_reason: null,
+    exception_time: null,
     delivered_at: null,
     created_at: null,
     last_event_time: null,
@@ -83,7 +98,11 @@ export function statusCarriedBy(event: ShipmentEvent): ShipmentStatus | null {
   }
 }
 
-/** Applies one shipment event to the shipment's row (mutates and returns it). */
+/**
+ * Applies one shipment event to the shipment's row (mutates and returns it). Instants are stored
+ * as UTC ISO strings with milliseconds. Applying the same events in any order, or one of them
+ * twice, gives the same row (see the status rule above).
+ */
 export function applyShipmentEvent(current: ShipmentRow | undefined, event: ShipmentEvent): ShipmentRow {
   const row = current ?? emptyShipment(event.subject);
   const time = toUtcIso(event.time);
@@ -110,13 +129,19 @@ export function applyShipmentEvent(current: ShipmentRow | undefined, event: Ship
     case EVENT_TYPES.shipmentEtaUpdated:
       row.eta = toUtcIso(event.data.eta);
       break;
-    case EVENT_TYPES.shipmentException:
-      row.exception_reason = event.data.reasonCode;
+    case EVENT_TYPES.shipmentException: {
+      // The latest exception's reason (ties: the greater code), whatever order they arrive in.
+      const reason = event.data.reasonCode;
+      const t = row.exception_time;
+      if (t === null || time > t || (time === t && reason > (row.exception_reason ?? ''))) {
+        row.exception_reason = reason;
+        row.exception_time = time;
+      }
       break;
-    case EVENT_TYPES.shipmentDelivered:
-      row.delivered_at = minInstant(row.delivered_at, time);
-      break;
+    }
   }
+  // Time columns follow the status reached, whichever event type reported it.
+  row.delivered_at = row.status === 'delivered' ? row.status_time : null;
   return row;
 }
 
@@ -159,13 +184,31 @@ export function checkpointOf(event: ShipmentEvent): CheckpointRow {
   };
 }
 
+/**
+ * True when a report of `status` at `time` outranks the current `status`/`statusTime` (UTC ISO
+ * instants; `statusTime` null = no status reported yet). A strict total order on (status, time)
+ * pairs, so the fold keeps the maximum: terminal rank first, then for one terminal status the
+ * earlier instant, for non-terminal statuses the later instant and then the later status in
+ * `SHIPMENT_STATUSES`.
+ */
+export function reportOutranks(
+  status: ShipmentStatus,
+  time: string,
+  current: ShipmentStatus,
+  currentTime: string | null,
+): boolean {
+  if (currentTime === null) return true;
+  const rank = TERMINAL_SHIPMENT_RANK[status] ?? 0;
+  const currentRank = TERMINAL_SHIPMENT_RANK[current] ?? 0;
+  if (rank !== currentRank) return rank > currentRank;
+  if (rank > 0) return time < currentTime; // the same terminal status: its earliest instant
+  if (time !== currentTime) return time > currentTime;
+  return SHIPMENT_STATUSES.indexOf(status) > SHIPMENT_STATUSES.indexOf(current);
+}
+
 function applyStatus(row: ShipmentRow, status: ShipmentStatus, time: string): void {
-  const currentTerminal = TERMINAL_SHIPMENT_STATUSES.includes(row.status) && row.status_time !== null;
-  const nextTerminal = TERMINAL_SHIPMENT_STATUSES.includes(status);
-  if (currentTerminal && !nextTerminal) return;
-  const later = row.status_time === null || time >= row.status_time;
-  if (later || (nextTerminal && !currentTerminal)) {
+  if (reportOutranks(status, time, row.status, row.status_time)) {
     row.status = status;
-    row.status_time = row.status_time === null ? time : maxInstant(row.status_time, time);
+    row.status_time = time;
   }
 }
