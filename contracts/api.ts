@@ -216,6 +216,14 @@ export interface PartitionLag {
   lagSeconds: number | null;
   /** Event time of the last applied event (UTC ISO). */
   lastEventTime: string | null;
+  /**
+   * Set while the partition is stalled: its next batch keeps failing on a bound (a row lock held
+   * by another session past `lock_timeout`, a statement past `statement_timeout`) and is retried
+   * with backoff while the other partitions go on. When the stall began (UTC ISO).
+   */
+  stalledSince?: string;
+  /** Why it is stalled, for operators (e.g. "waiting on a row lock held by another session: ..."). */
+  stallReason?: string;
 }
 
 export interface WorkerHealth {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { isDatabaseUnavailable } from './db';
+import { batchTimeoutsFromEnv, classifyPgError, DEFAULT_BATCH_TIMEOUTS, isDatabaseUnavailable } from './db';
 
 describe('isDatabaseUnavailable', () => {
   it('recognises connection loss and restarts, not data errors', () => {
@@ -22,5 +22,44 @@ describe('isDatabaseUnavailable', () => {
         Object.assign(new Error('unsupported Unicode escape sequence'), { code: '22P05' }),
       ),
     ).toBe(false);
+  });
+});
+
+describe('classifyPgError', () => {
+  const pgError = (code: string, message = 'x') => Object.assign(new Error(message), { code });
+  it('tells outages, conflicts, bounded lock waits and other errors apart', () => {
+    expect(classifyPgError(pgError('57P01'))).toBe('unavailable');
+    expect(classifyPgError(pgError('08006'))).toBe('unavailable');
+    expect(classifyPgError(pgError('ECONNRESET'))).toBe('unavailable');
+    expect(classifyPgError(new Error('Connection terminated unexpectedly'))).toBe('unavailable');
+    expect(classifyPgError(pgError('40P01'))).toBe('conflict');
+    expect(classifyPgError(pgError('40001'))).toBe('conflict');
+    expect(classifyPgError(pgError('55P03', 'canceling statement due to lock timeout'))).toBe('lock_wait');
+    expect(classifyPgError(pgError('57014', 'canceling statement due to statement timeout'))).toBe(
+      'lock_wait',
+    );
+    expect(classifyPgError(pgError('23502'))).toBe('other');
+    expect(classifyPgError(null)).toBe('other');
+    expect(classifyPgError('boom')).toBe('other');
+  });
+
+  it('never reports a lock or statement timeout as the database being unavailable', () => {
+    expect(isDatabaseUnavailable(Object.assign(new Error('lock timeout'), { code: '55P03' }))).toBe(false);
+    expect(isDatabaseUnavailable(Object.assign(new Error('statement timeout'), { code: '57014' }))).toBe(
+      false,
+    );
+  });
+});
+
+describe('batchTimeoutsFromEnv', () => {
+  it('reads positive milliseconds and falls back to the defaults', () => {
+    expect(batchTimeoutsFromEnv({})).toEqual(DEFAULT_BATCH_TIMEOUTS);
+    expect(
+      batchTimeoutsFromEnv({ SCT_DB_LOCK_TIMEOUT_MS: '500', SCT_DB_STATEMENT_TIMEOUT_MS: ' 4000 ' }),
+    ).toEqual({ lockTimeoutMs: 500, statementTimeoutMs: 4_000 });
+    expect(() => batchTimeoutsFromEnv({ SCT_DB_LOCK_TIMEOUT_MS: '0' })).toThrow(/SCT_DB_LOCK_TIMEOUT_MS/);
+    expect(() => batchTimeoutsFromEnv({ SCT_DB_STATEMENT_TIMEOUT_MS: '2s' })).toThrow(
+      /SCT_DB_STATEMENT_TIMEOUT_MS/,
+    );
   });
 });

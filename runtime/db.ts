@@ -71,7 +71,7 @@ export async function withTransaction<T>(pool: Pool, work: (client: PoolClient) 
     await client.query('COMMIT');
     return result;
   } catch (err) {
-    broken = isDatabaseUnavailable(err);
+    broken = classifyPgError(err) === 'unavailable';
     await client.query('ROLLBACK').catch(() => undefined);
     throw err;
   } finally {
@@ -80,23 +80,98 @@ export async function withTransaction<T>(pool: Pool, work: (client: PoolClient) 
   }
 }
 
-const TRANSIENT_PG_CODES = new Set(['57P01', '57P02', '57P03', '53300', '40001', '40P01']);
+/**
+ * What a PostgreSQL (or pg driver) error means for the caller:
+ * - `unavailable`: the server is unreachable, restarting or out of connections (class 08,
+ *   57P01-57P03, 53300, socket errors): wait until it is back;
+ * - `conflict`: deadlock_detected (40P01) or serialization_failure (40001): the transaction lost
+ *   a race and may simply be retried;
+ * - `lock_wait`: lock_not_available (55P03, `lock_timeout` or NOWAIT) or query_canceled (57014,
+ *   `statement_timeout`): a statement waited longer than its bound, typically on a row lock held
+ *   by another session; retry with backoff;
+ * - `other`: anything else (bad data, a bug): not transient.
+ * None of the first three is the event's fault: a worker never dead-letters an event for them.
+ * This is the project's one PostgreSQL error classifier; add new codes here.
+ */
+export type PgErrorKind = 'unavailable' | 'conflict' | 'lock_wait' | 'other';
+
+const UNAVAILABLE_PG_CODES = new Set(['57P01', '57P02', '57P03', '53300']);
+const CONFLICT_PG_CODES = new Set(['40001', '40P01']);
+const LOCK_WAIT_PG_CODES = new Set(['55P03', '57014']);
+const SOCKET_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND']);
+
+/** Classifies an error thrown by `pg` (see {@link PgErrorKind}); never throws. */
+export function classifyPgError(err: unknown): PgErrorKind {
+  const e = err as { code?: unknown; message?: unknown } | null;
+  const code = typeof e?.code === 'string' ? e.code : '';
+  if (CONFLICT_PG_CODES.has(code)) return 'conflict';
+  if (LOCK_WAIT_PG_CODES.has(code)) return 'lock_wait';
+  if (code.startsWith('08') || UNAVAILABLE_PG_CODES.has(code) || SOCKET_CODES.has(code)) return 'unavailable';
+  const message = typeof e?.message === 'string' ? e.message : '';
+  if (
+    /Connection terminated|connection timeout|timeout exceeded when trying to connect|Client has encountered a connection error|terminating connection/i.test(
+      message,
+    )
+  )
+    return 'unavailable';
+  return 'other';
+}
 
 /**
  * True for errors that say PostgreSQL is unreachable or restarting (or a retryable conflict),
- * as opposed to an event the handler cannot apply. Those never dead-letter an event: the worker
- * pauses and retries until the database is back.
+ * as opposed to a request or event that cannot be applied. The API answers 503 for them.
+ * Workers use {@link classifyPgError}, which tells these cases apart.
  */
 export function isDatabaseUnavailable(err: unknown): boolean {
-  const e = err as { code?: string; message?: string };
-  if (typeof e?.code === 'string' && (e.code.startsWith('08') || TRANSIENT_PG_CODES.has(e.code))) return true;
-  if (
-    typeof e?.code === 'string' &&
-    ['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND'].includes(e.code)
-  )
-    return true;
-  return /Connection terminated|connection timeout|timeout exceeded when trying to connect|Client has encountered a connection error|terminating connection/i.test(
-    e?.message ?? '',
+  const kind = classifyPgError(err);
+  return kind === 'unavailable' || kind === 'conflict';
+}
+
+/** Bounds of the statements in one worker batch transaction (ms). */
+export interface BatchTimeouts {
+  /** `lock_timeout`: longest wait for one lock (a row locked by another session). */
+  lockTimeoutMs: number;
+  /** `statement_timeout`: longest run of one statement, lock waits included. */
+  statementTimeoutMs: number;
+}
+
+/**
+ * Production bounds: a batch statement normally takes milliseconds and waits on the other
+ * partitions' transactions for less than that; a wait of 2 s means someone else holds the lock.
+ */
+export const DEFAULT_BATCH_TIMEOUTS: BatchTimeouts = { lockTimeoutMs: 2_000, statementTimeoutMs: 30_000 };
+
+/**
+ * Batch bounds from `SCT_DB_LOCK_TIMEOUT_MS` and `SCT_DB_STATEMENT_TIMEOUT_MS` (milliseconds,
+ * positive integers), each defaulting to {@link DEFAULT_BATCH_TIMEOUTS}.
+ * @throws Error naming the variable when a value is not a positive integer
+ */
+export function batchTimeoutsFromEnv(env: NodeJS.ProcessEnv = process.env): BatchTimeouts {
+  const read = (name: string, fallback: number): number => {
+    const raw = env[name]?.trim();
+    if (!raw) return fallback;
+    const value = Number(raw);
+    if (!Number.isInteger(value) || value <= 0)
+      throw new Error(`${name} must be a positive whole number of milliseconds, got "${raw}"`);
+    return value;
+  };
+  return {
+    lockTimeoutMs: read('SCT_DB_LOCK_TIMEOUT_MS', DEFAULT_BATCH_TIMEOUTS.lockTimeoutMs),
+    statementTimeoutMs: read('SCT_DB_STATEMENT_TIMEOUT_MS', DEFAULT_BATCH_TIMEOUTS.statementTimeoutMs),
+  };
+}
+
+/**
+ * Sets `lock_timeout` and `statement_timeout` for the rest of the current transaction only
+ * (`SET LOCAL`, one round trip). A statement over a bound fails with 55P03 or 57014
+ * ({@link classifyPgError}: `lock_wait`) and the transaction must be rolled back.
+ * @param timeouts bounds in ms
+ * @throws the driver's error when the connection fails
+ */
+export async function setLocalTimeouts(client: PoolClient, timeouts: BatchTimeouts): Promise<void> {
+  await client.query(
+    "SELECT set_config('lock_timeout', $1, true), set_config('statement_timeout', $2, true)",
+    [`${Math.round(timeouts.lockTimeoutMs)}ms`, `${Math.round(timeouts.statementTimeoutMs)}ms`],
   );
 }
 

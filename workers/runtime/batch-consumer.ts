@@ -13,8 +13,15 @@
  *     the dead-letter topic, acks=all, so they are never dropped).
  * After the commit the projection may write Redis, and the offset is mirrored to Kafka within 5 s
  * (for lag tools: the stored position wins). Kafka delivers at least once; the read models see each event once.
+ *
+ * Every statement of a batch is bounded (`lock_timeout`, `statement_timeout`). A batch that hits a
+ * bound (a row locked by another session) must not hold up the other partitions: kafkajs fetches
+ * the next round from a broker only when every batch of the last one is handled. So the partition
+ * is paused, recorded as stalled (`consumer_offsets.stalled_since/stall_reason`, shown by the
+ * health API), and the batch is retried with backoff off the fetch path; the other partitions go
+ * on, and the member keeps heartbeating (during long work too) so it stays in its group.
  */
-import type { Consumer, EachBatchPayload, Kafka, KafkaMessage } from 'kafkajs';
+import type { Batch, Consumer, EachBatchPayload, Kafka, KafkaMessage } from 'kafkajs';
 import {
   HEADERS,
   topicForType,
@@ -23,7 +30,15 @@ import {
   type TopicNames,
 } from '../../contracts';
 import { connectOrExplain, EventPublisher } from '../../runtime/kafka';
-import { isDatabaseUnavailable, withTransaction, type Pool, type PoolClient } from '../../runtime/db';
+import {
+  classifyPgError,
+  DEFAULT_BATCH_TIMEOUTS,
+  setLocalTimeouts,
+  withTransaction,
+  type BatchTimeouts,
+  type Pool,
+  type PoolClient,
+} from '../../runtime/db';
 import type { Logger } from '../../runtime/logger';
 import { OffsetMirror } from './offset-mirror';
 
@@ -88,6 +103,8 @@ export interface BatchConsumerOptions {
   brokers: string[];
   log: Logger;
   retry?: RetryPolicy;
+  /** Bounds of each batch statement (ms); default {@link DEFAULT_BATCH_TIMEOUTS}. */
+  timeouts?: BatchTimeouts;
   /** False in replays: poison is parked in the table only, not sent to the dead-letter topic again. */
   produceDeadLetters?: boolean;
 }
@@ -145,7 +162,7 @@ export async function runBatchConsumer<O, S>(
     groupId: group,
     // A SIGKILLed member holds its partitions until the session times out: keep that short.
     sessionTimeout: 10_000,
-    heartbeatInterval: 1_000,
+    heartbeatInterval: HEARTBEAT_INTERVAL_MS,
     maxBytesPerPartition: 1_048_576,
     ...(projection.fetch ?? {}),
     retry: { retries: 8, initialRetryTime: 300, maxRetryTime: 10_000 },
@@ -154,9 +171,25 @@ export async function runBatchConsumer<O, S>(
   for (const topic of projection.topics(opts.topics))
     await consumer.subscribe({ topic, fromBeginning: true });
 
+  // Kafka's committed offsets only mirror the stored positions: committed every 5 s, off the batch path.
+  const mirror = new OffsetMirror((offsets) => consumer.commitOffsets(offsets), opts.log);
+  const ctx: ConsumerContext<O, S> = {
+    projection,
+    opts,
+    group,
+    consumer,
+    mirror,
+    retry: opts.retry ?? DEFAULT_RETRY,
+    timeouts: opts.timeouts ?? DEFAULT_BATCH_TIMEOUTS,
+    assigned: new Set(),
+    stalled: new Set(),
+    stopped: false,
+  };
+
   // On assignment, resume from the positions stored with the read models.
   consumer.on(consumer.events.GROUP_JOIN, (e) => {
     const assignment = e.payload.memberAssignment as Record<string, number[]>;
+    ctx.assigned = new Set(Object.entries(assignment).flatMap(([t, ps]) => ps.map((p) => `${t}/${p}`)));
     void seekToStored(consumer, opts.kafka, opts.pool, group, assignment).catch((err: unknown) =>
       opts.log.warn(
         { err: String(err) },
@@ -165,22 +198,48 @@ export async function runBatchConsumer<O, S>(
     );
   });
 
-  // Kafka's committed offsets only mirror the stored positions: committed every 5 s, off the batch path.
-  const mirror = new OffsetMirror((offsets) => consumer.commitOffsets(offsets), opts.log);
   await consumer.run({
     autoCommit: false,
     eachBatchAutoResolve: false,
     // Partitions are independent (own transaction, own stored position, disjoint entities).
     partitionsConsumedConcurrently: 3,
-    eachBatch: async (payload) => handleBatch(projection, opts, group, payload, consumer, mirror),
+    eachBatch: async (payload) => handleBatch(ctx, payload),
   });
   return {
     consumer,
     stop: async () => {
+      ctx.stopped = true;
       await mirror.close();
       await consumer.disconnect().catch(() => undefined);
     },
   };
+}
+
+/** kafkajs heartbeat interval (ms); also how often a long batch heartbeats while it works. */
+const HEARTBEAT_INTERVAL_MS = 1_000;
+
+/** What the batches of one consumer share. */
+interface ConsumerContext<O, S> {
+  projection: Projection<O, S>;
+  opts: BatchConsumerOptions;
+  group: string;
+  consumer: Consumer;
+  mirror: OffsetMirror;
+  retry: RetryPolicy;
+  timeouts: BatchTimeouts;
+  /** `topic/partition` of the partitions assigned in the current generation. */
+  assigned: Set<string>;
+  /** `topic/partition` of the partitions paused while their stalled batch is retried. */
+  stalled: Set<string>;
+  stopped: boolean;
+}
+
+/** A polled batch, decoded (schema poison already sent to the dead-letter topic). */
+interface PreparedBatch {
+  decoded: { message: KafkaMessage; result: ReturnType<typeof decodeMessage> }[];
+  invalid: PoisonMessage[];
+  position: BatchPosition;
+  firstOffset: number;
 }
 
 /**
@@ -226,20 +285,9 @@ export const DEFAULT_RETRY: RetryPolicy = { handlerAttempts: 3, baseBackoffMs: 2
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-async function handleBatch<O, S>(
-  projection: Projection<O, S>,
-  opts: BatchConsumerOptions,
-  group: string,
-  payload: EachBatchPayload,
-  consumer: Consumer,
-  mirror: OffsetMirror,
-): Promise<void> {
-  const { batch } = payload;
-  if (batch.messages.length === 0) return;
-  const topic = batch.topic;
-  const partition = batch.partition;
-
-  // Decode outside the transaction; schema poison goes to the dead-letter topic first (acks=all).
+/** Decodes a batch; schema poison goes to the dead-letter topic first (acks=all). */
+async function prepareBatch(opts: BatchConsumerOptions, group: string, batch: Batch): Promise<PreparedBatch> {
+  const { topic, partition } = batch;
   const decoded = batch.messages.map((message) => ({
     message,
     result: decodeMessage(message, topic, opts.topics),
@@ -250,26 +298,52 @@ async function handleBatch<O, S>(
       invalid.push(poisonOf(topic, partition, message, result.error, result.eventId, result.eventType));
   }
   if (invalid.length > 0) await produceDeadLetters(opts, group, invalid);
-
   const last = batch.messages[batch.messages.length - 1]!;
   let lastEventTime: string | null = null;
   for (const { result } of decoded) if ('event' in result) lastEventTime = result.event.time;
-  const position: BatchPosition = {
-    topic,
-    partition,
-    lastOffset: Number(last.offset),
-    lastAppendTime: new Date(Number(last.timestamp)).toISOString(),
-    lastEventTime,
+  return {
+    decoded,
+    invalid,
+    firstOffset: Number(batch.messages[0]!.offset),
+    position: {
+      topic,
+      partition,
+      lastOffset: Number(last.offset),
+      lastAppendTime: new Date(Number(last.timestamp)).toISOString(),
+      lastEventTime,
+    },
   };
-  const retry = opts.retry ?? DEFAULT_RETRY;
+}
+
+/**
+ * Runs `work` while heartbeating every {@link HEARTBEAT_INTERVAL_MS}, so a batch that takes long
+ * (a lock wait, a slow statement, up to `statement_timeout`) does not let the session expire.
+ * Heartbeat errors (a rebalance began) are left to the loop's own heartbeat after the work.
+ */
+async function withHeartbeats<T>(heartbeat: () => Promise<void>, work: () => Promise<T>): Promise<T> {
+  const timer = setInterval(() => void heartbeat().catch(() => undefined), HEARTBEAT_INTERVAL_MS);
+  try {
+    return await work();
+  } finally {
+    clearInterval(timer);
+  }
+}
+
+async function handleBatch<O, S>(ctx: ConsumerContext<O, S>, payload: EachBatchPayload): Promise<void> {
+  const { batch } = payload;
+  if (batch.messages.length === 0) return;
+  const { opts, consumer } = ctx;
+  const prepared = await prepareBatch(opts, ctx.group, batch);
+  const { topic, partition } = prepared.position;
   let handlerFailures = 0;
-  let backoff = retry.baseBackoffMs;
+  let backoff = ctx.retry.baseBackoffMs;
   let outcomes: O[] = [];
   for (;;) {
     if (!payload.isRunning() || payload.isStale()) return; // nothing committed: redelivered later
+    const startedAt = Date.now();
     try {
-      const isolate = handlerFailures >= retry.handlerAttempts;
-      outcomes = await applyBatch(projection, opts, group, decoded, invalid, position, isolate);
+      const isolate = handlerFailures >= ctx.retry.handlerAttempts;
+      outcomes = await withHeartbeats(payload.heartbeat, () => applyBatch(ctx, prepared, isolate));
       if (handlerFailures > 0) opts.log.info({ topic, partition }, 'batch applied after retries');
       break;
     } catch (err) {
@@ -281,12 +355,18 @@ async function handleBatch<O, S>(
         consumer.seek({ topic, partition, offset: String(err.stored) });
         return;
       }
-      if (isDatabaseUnavailable(err)) {
+      const kind = classifyPgError(err);
+      if (kind === 'lock_wait') {
+        // Off the fetch path: the other partitions' next fetch waits for every batch of this one.
+        retryStalled(ctx, prepared, err, startedAt);
+        return; // nothing resolved: the partition goes on from this batch once it is resumed
+      }
+      if (kind === 'unavailable') {
         opts.log.warn(
           { err: String(err), retryInMs: backoff },
           'PostgreSQL unavailable: pausing this partition, nothing committed',
         );
-      } else if (isTransientConflict(err)) {
+      } else if (kind === 'conflict') {
         // Another partition's transaction won a lock: not the events' fault, never dead-letter them.
         opts.log.info(
           { err: String(err), topic, partition },
@@ -300,24 +380,159 @@ async function handleBatch<O, S>(
         );
       }
       await sleep(backoff);
-      backoff = Math.min(backoff * 2, retry.maxBackoffMs);
+      backoff = Math.min(backoff * 2, ctx.retry.maxBackoffMs);
       await payload.heartbeat(); // throws on a rebalance: the new owner resumes from the stored position
     }
   }
 
-  payload.resolveOffset(String(position.lastOffset));
-  mirror.record(topic, partition, position.lastOffset + 1);
-  // Cache and change notification first: they are what the console waits for.
-  if (projection.afterCommit) {
-    for (const outcome of outcomes) {
-      await projection
-        .afterCommit(outcome)
-        .catch((err: unknown) =>
-          opts.log.warn({ err: String(err) }, 'after-commit step failed (cache only)'),
-        );
-    }
-  }
+  payload.resolveOffset(String(prepared.position.lastOffset));
+  await afterApplied(ctx, prepared.position, outcomes);
   await payload.heartbeat().catch(() => undefined);
+}
+
+/** After a batch committed: mirror its offset to Kafka, then the projection's cache step. */
+async function afterApplied<O, S>(
+  ctx: ConsumerContext<O, S>,
+  pos: BatchPosition,
+  outcomes: O[],
+): Promise<void> {
+  ctx.mirror.record(pos.topic, pos.partition, pos.lastOffset + 1);
+  // Cache and change notification first: they are what the console waits for.
+  if (!ctx.projection.afterCommit) return;
+  for (const outcome of outcomes) {
+    await ctx.projection
+      .afterCommit(outcome)
+      .catch((err: unknown) =>
+        ctx.opts.log.warn({ err: String(err) }, 'after-commit step failed (cache only)'),
+      );
+  }
+}
+
+/**
+ * A batch whose statement hit `lock_timeout` or `statement_timeout`: pauses its partition (the
+ * others keep being fetched), records it as stalled, and retries the same batch with backoff in
+ * the background until it commits, the partition is revoked (its new owner resumes from the
+ * stored position) or the consumer stops. Then the partition is resumed: after a commit from the
+ * next offset, else from this batch again (the consumer loop then handles a non-transient error).
+ * Returns at once.
+ * @param startedAt when the first attempt began (ms since the epoch): the stall's start
+ */
+function retryStalled<O, S>(
+  ctx: ConsumerContext<O, S>,
+  b: PreparedBatch,
+  firstError: unknown,
+  startedAt: number,
+): void {
+  const { topic, partition } = b.position;
+  const key = `${topic}/${partition}`;
+  const { consumer, opts } = ctx;
+  if (ctx.stalled.has(key)) return;
+  ctx.stalled.add(key);
+  consumer.pause([{ topic, partitions: [partition] }]);
+  const since = new Date(startedAt).toISOString();
+  void (async () => {
+    let err = firstError;
+    let retry = 0;
+    let backoff = ctx.retry.baseBackoffMs;
+    try {
+      for (;;) {
+        const reason = stallReason(err, ctx.timeouts, b.firstOffset, retry);
+        opts.log.warn(
+          { topic, partition, offset: b.firstOffset, retry, retryInMs: backoff, reason },
+          'batch stalled: partition paused, the batch is retried with backoff, other partitions go on',
+        );
+        await markStalled(ctx, b.position, since, reason);
+        await sleep(backoff);
+        backoff = Math.min(backoff * 2, ctx.retry.maxBackoffMs);
+        if (ctx.stopped || !ctx.assigned.has(key)) return;
+        retry += 1;
+        try {
+          const outcomes = await applyBatch(ctx, b, false);
+          consumer.seek({ topic, partition, offset: String(b.position.lastOffset + 1) });
+          await afterApplied(ctx, b.position, outcomes);
+          opts.log.info(
+            { topic, partition, offset: b.firstOffset, retries: retry, stalledMs: Date.now() - startedAt },
+            'stalled batch applied; partition resumed',
+          );
+          return;
+        } catch (e) {
+          if (e instanceof FetchedPastStoredPosition) {
+            consumer.seek({ topic, partition, offset: String(e.stored) });
+            return;
+          }
+          if (classifyPgError(e) === 'other') {
+            opts.log.warn(
+              { err: String(e), topic, partition, offset: b.firstOffset },
+              'stalled batch failed; handing it back to the consumer loop',
+            );
+            return;
+          }
+          err = e;
+        }
+      }
+    } catch (e) {
+      opts.log.error({ err: String(e), topic, partition }, 'stalled-batch retry failed');
+    } finally {
+      ctx.stalled.delete(key);
+      try {
+        consumer.resume([{ topic, partitions: [partition] }]);
+      } catch {
+        // the consumer stopped meanwhile
+      }
+    }
+  })();
+}
+
+/**
+ * Why a partition is stalled, for operators: `"waiting on a row lock held by another session:
+ * lock_timeout (2000 ms) exceeded at offset 17 (retry 3)"`.
+ */
+export function stallReason(err: unknown, timeouts: BatchTimeouts, offset: number, retry: number): string {
+  const code = (err as { code?: unknown } | null)?.code;
+  const where = `at offset ${offset}${retry > 0 ? ` (retry ${retry})` : ''}`;
+  if (code === '55P03')
+    return `waiting on a row lock held by another session: lock_timeout (${timeouts.lockTimeoutMs} ms) exceeded ${where}`;
+  if (code === '57014')
+    return `statement_timeout (${timeouts.statementTimeoutMs} ms) exceeded, possibly waiting on a lock, ${where}`;
+  const kind = classifyPgError(err);
+  const what =
+    kind === 'unavailable'
+      ? 'PostgreSQL unavailable'
+      : kind === 'conflict'
+        ? 'lock conflict (deadlock or serialization failure)'
+        : 'batch failed';
+  return `${what}: ${(err as Error | null)?.message ?? String(err)} ${where}`;
+}
+
+/**
+ * Records a stalled partition in its stored-position row (`stalled_since` keeps the first
+ * instant; the next batch that commits clears both). Bounded like a batch; a failure is logged
+ * only (the retry goes on).
+ */
+async function markStalled<O, S>(
+  ctx: ConsumerContext<O, S>,
+  pos: BatchPosition,
+  since: string,
+  reason: string,
+): Promise<void> {
+  try {
+    await withTransaction(ctx.opts.pool, async (client) => {
+      await setLocalTimeouts(client, ctx.timeouts);
+      await client.query(
+        `INSERT INTO consumer_offsets (consumer_group, topic, kafka_partition, next_offset, stalled_since, stall_reason)
+         VALUES ($1, $2, $3, 0, $4, $5)
+         ON CONFLICT (consumer_group, topic, kafka_partition) DO UPDATE
+           SET stalled_since = coalesce(consumer_offsets.stalled_since, EXCLUDED.stalled_since),
+               stall_reason = EXCLUDED.stall_reason`,
+        [ctx.group, pos.topic, pos.partition, since, reason.slice(0, 500)],
+      );
+    });
+  } catch (err) {
+    ctx.opts.log.warn(
+      { err: String(err), topic: pos.topic, partition: pos.partition },
+      'could not record the stall',
+    );
+  }
 }
 
 /**
@@ -342,12 +557,6 @@ async function gapDeletedByRetention(
   } finally {
     await admin.disconnect();
   }
-}
-
-/** PostgreSQL's deadlock_detected and serialization_failure: the transaction may simply be retried. */
-export function isTransientConflict(err: unknown): boolean {
-  const code = (err as { code?: unknown } | null)?.code;
-  return code === '40P01' || code === '40001';
 }
 
 interface BatchPosition {
@@ -386,15 +595,14 @@ function poisonOf(
  * topic and parked, and the rest of the batch commits (the partition moves on).
  */
 async function applyBatch<O, S>(
-  projection: Projection<O, S>,
-  opts: BatchConsumerOptions,
-  group: string,
-  decoded: { message: KafkaMessage; result: ReturnType<typeof decodeMessage> }[],
-  invalid: PoisonMessage[],
-  pos: BatchPosition,
+  ctx: ConsumerContext<O, S>,
+  b: PreparedBatch,
   isolate: boolean,
 ): Promise<O[]> {
+  const { projection, opts, group } = ctx;
+  const { decoded, invalid, position: pos } = b;
   return withTransaction(opts.pool, async (client) => {
+    await setLocalTimeouts(client, ctx.timeouts);
     const nextStored = await advancePosition(client, group, pos);
     const firstOffset = Number(decoded[0]!.message.offset);
     if (
@@ -424,7 +632,7 @@ async function applyBatch<O, S>(
             outcomes.push(await projection.apply(client, claimed.events, claimed.state));
           await client.query('RELEASE SAVEPOINT one_event');
         } catch (err) {
-          if (isDatabaseUnavailable(err) || isTransientConflict(err)) throw err;
+          if (classifyPgError(err) !== 'other') throw err; // never dead-letter for the database's sake
           await client.query('ROLLBACK TO SAVEPOINT one_event');
           const message = decoded.find((d) => Number(d.message.offset) === consumed.offset)!.message;
           failed.push(
@@ -499,6 +707,8 @@ async function advancePosition(client: PoolClient, group: string, pos: BatchPosi
               last_append_time = CASE WHEN $4 > c.next_offset THEN $5::timestamptz ELSE c.last_append_time END,
               last_event_time = CASE WHEN $4 > c.next_offset THEN coalesce($6::timestamptz, c.last_event_time)
                                      ELSE c.last_event_time END,
+              stalled_since = NULL,
+              stall_reason = NULL,
               updated_at = now()
          FROM (SELECT next_offset FROM consumer_offsets
                 WHERE consumer_group = $1 AND topic = $2 AND kafka_partition = $3 FOR UPDATE) old

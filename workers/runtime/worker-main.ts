@@ -6,7 +6,15 @@
  * supervisor retries with backoff.
  */
 import { loadConfig, type AppConfig } from '../../runtime/config';
-import { createPool, migrate, findRepoRoot, migrationsDir, type Pool } from '../../runtime/db';
+import {
+  batchTimeoutsFromEnv,
+  createPool,
+  migrate,
+  findRepoRoot,
+  migrationsDir,
+  type BatchTimeouts,
+  type Pool,
+} from '../../runtime/db';
 import { createKafka, ensureTopics, EventPublisher } from '../../runtime/kafka';
 import { createLogger, type Logger } from '../../runtime/logger';
 import { createRedis, type RedisClient } from '../../runtime/redis';
@@ -39,9 +47,11 @@ export async function startWorker(
   makeProjection: (ctx: WorkerContext) => Projection<unknown>,
 ): Promise<void> {
   let config: AppConfig;
+  let timeouts: BatchTimeouts;
   try {
     const file = configPathFromArgv(process.argv);
     config = file ? loadConfig(process.env, file, {}, true) : loadConfig(process.env);
+    timeouts = batchTimeoutsFromEnv(process.env);
   } catch (err) {
     process.stderr.write(`${name}: ${(err as Error).message}\n`);
     process.exit(2);
@@ -76,6 +86,7 @@ export async function startWorker(
       prefix: config.topicPrefix,
       brokers: config.kafkaBrokers,
       log,
+      timeouts,
     });
     stop = handle.stop;
     handle.consumer.on(handle.consumer.events.CRASH, (e) => {

@@ -28,6 +28,9 @@ import {
   worstPartitionText,
   lastExitFailed,
   lastExitText,
+  stalledFor,
+  stalledPartitions,
+  stallText,
 } from './pipeline';
 
 function part(
@@ -244,5 +247,29 @@ describe('how a worker last ended', () => {
     expect(lastExitText(worker())).toBeNull();
     expect(lastExitText({ ...worker(), lastSignal: null })).toBeNull();
     expect(lastExitFailed(worker())).toBe(false);
+  });
+});
+
+describe('stalled partitions', () => {
+  const reason =
+    'waiting on a row lock held by another session: lock_timeout (2000 ms) exceeded at offset 17';
+  const stalled = {
+    ...part(3, 5, 40, 'sct.shipments'),
+    stalledSince: '2024-03-01T12:00:00.000Z',
+    stallReason: reason,
+  };
+  const now = Date.parse('2024-03-01T12:00:45.000Z');
+  it('lists the stalled ones in table order and says for how long and why', () => {
+    expect(stalledPartitions([part(1, 0), stalled, part(0, 2)])).toEqual([stalled]);
+    expect(stalledPartitions(undefined)).toEqual([]);
+    expect(stalledFor(stalled, now)).toBe('45 s');
+    expect(stalledFor(part(0, 0), now)).toBe('—');
+    expect(stallText(stalled, now)).toBe(`shipments/3 stalled for 45 s: ${reason}`);
+    expect(stallText(part(0, 0), now)).toBeNull();
+  });
+  it('turns the worker card red while a partition is stalled', () => {
+    expect(
+      workerCardTone({ ...worker({ lagEvents: 5, lagSeconds: 40 }), partitions: [stalled] }, false),
+    ).toBe('bad');
   });
 });

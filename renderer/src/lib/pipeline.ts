@@ -128,6 +128,34 @@ export function worstPartitionText(partitions: readonly PartitionLag[] | undefin
   return `${partitionLabel(worst)}: ${events}, ${time}`;
 }
 
+/**
+ * The partitions the worker reports stalled (a batch retried after a lock or statement timeout
+ * while the other partitions go on), in table order. Empty when none (or an older server).
+ */
+export function stalledPartitions(partitions: readonly PartitionLag[] | undefined): PartitionLag[] {
+  return sortedPartitions(partitions).filter(
+    (p) => typeof p.stalledSince === 'string' && p.stalledSince !== '',
+  );
+}
+
+/**
+ * How long a partition has been stalled at `nowMs`: `"45 s"`, `"3 min"`; `"—"` when it is not
+ * stalled or the instant is unreadable.
+ */
+export function stalledFor(p: Pick<PartitionLag, 'stalledSince'>, nowMs: number): string {
+  const since = p.stalledSince ? Date.parse(p.stalledSince) : Number.NaN;
+  return Number.isNaN(since) ? EMPTY : formatDuration(Math.max(0, nowMs - since));
+}
+
+/**
+ * One line for a stalled partition: `"shipments/3 stalled for 45 s: waiting on a row lock ..."`;
+ * null when it is not stalled.
+ */
+export function stallText(p: PartitionLag, nowMs: number): string | null {
+  if (!p.stalledSince) return null;
+  return `${partitionLabel(p)} stalled for ${stalledFor(p, nowMs)}: ${p.stallReason ?? 'reason unknown'}`;
+}
+
 /** Tone of a worker's process state: running green, starting/restarting amber, crashed/stopped red. */
 export function workerStateTone(state: WorkerHealth['state']): PipelineTone {
   switch (state) {
@@ -181,11 +209,15 @@ export function cacheDown(services: readonly ServiceHealth[] | undefined): boole
   return (services ?? []).some((s) => s.name === 'redis' && s.state === 'down');
 }
 
-/** The card tone of a worker: the worst of its process state, the outages that stall it and its lag. */
+/**
+ * The card tone of a worker: the worst of its process state, the outages that stall it, a
+ * stalled partition and its lag.
+ */
 export function workerCardTone(worker: WorkerHealth, stalled: boolean): PipelineTone {
   const state = workerStateTone(worker.state);
   const lag = lagTone(worker);
-  if (stalled || state === 'bad' || lag === 'bad') return 'bad';
+  if (stalled || state === 'bad' || lag === 'bad' || stalledPartitions(worker.partitions).length > 0)
+    return 'bad';
   if (state === 'warn' || lag === 'warn') return 'warn';
   return 'ok';
 }

@@ -8,7 +8,7 @@
  * answering, the last known states stay on screen, marked as such. The drift report is fetched on
  * open, every 30 s and after the live stream reconnects.
  */
-import { useEffect, useState, type ReactNode } from 'react';
+import { Fragment, useEffect, useState, type ReactNode } from 'react';
 import type { DriftReport, PartitionLag, ServiceHealth, WorkerHealth } from '../../../contracts/api';
 import { getLastDrift } from '../api/client';
 import type { ChangeFilter } from '../api/notifications';
@@ -30,9 +30,12 @@ import {
   lastExitFailed,
   lastExitText,
   outageImpact,
+  partitionLabel,
   serviceRole,
   sortedPartitions,
   splitFix,
+  stalledFor,
+  stalledPartitions,
   stallingOutages,
   tableEntity,
   topicLabel,
@@ -133,7 +136,7 @@ function ServiceCard({ service }: { service: ServiceHealth }): ReactNode {
   );
 }
 
-function PartitionTable({ partitions }: { partitions: PartitionLag[] }): ReactNode {
+function PartitionTable({ partitions, now }: { partitions: PartitionLag[]; now: number }): ReactNode {
   return (
     <table className="table pipe-parts">
       <thead>
@@ -158,28 +161,47 @@ function PartitionTable({ partitions }: { partitions: PartitionLag[] }): ReactNo
       </thead>
       <tbody>
         {partitions.map((p) => (
-          <tr
-            key={`${p.topic}/${p.partition}`}
-            className={p.lagEvents > 0 ? 'pipe-parts__row--lag' : undefined}
-            data-testid="pipeline-partition"
-            data-topic={p.topic}
-            data-partition={p.partition}
-            data-lag={p.lagEvents}
-            title={
-              p.lastEventTime
-                ? `Last event applied: ${formatInstant(p.lastEventTime)} (${p.lastEventTime})`
-                : 'No event applied on this partition yet'
-            }
-          >
-            <td className="mono pipe-parts__topic" title={p.topic}>
-              {topicLabel(p.topic)}
-            </td>
-            <td className="num num-col">{p.partition}</td>
-            <td className="num num-col">{formatCount(p.nextOffset)}</td>
-            <td className="num num-col">{formatCount(p.highWatermark)}</td>
-            <td className="num num-col pipe-parts__lag">{formatLagEvents(p.lagEvents)}</td>
-            <td className="num num-col">{formatLagSeconds(p.lagSeconds)}</td>
-          </tr>
+          <Fragment key={`${p.topic}/${p.partition}`}>
+            <tr
+              className={
+                p.stalledSince
+                  ? 'pipe-parts__row--stalled'
+                  : p.lagEvents > 0
+                    ? 'pipe-parts__row--lag'
+                    : undefined
+              }
+              data-testid="pipeline-partition"
+              data-topic={p.topic}
+              data-partition={p.partition}
+              data-lag={p.lagEvents}
+              data-stalled={p.stalledSince ? 'true' : 'false'}
+              title={
+                p.lastEventTime
+                  ? `Last event applied: ${formatInstant(p.lastEventTime)} (${p.lastEventTime})`
+                  : 'No event applied on this partition yet'
+              }
+            >
+              <td className="mono pipe-parts__topic" title={p.topic}>
+                {topicLabel(p.topic)}
+              </td>
+              <td className="num num-col">{p.partition}</td>
+              <td className="num num-col">{formatCount(p.nextOffset)}</td>
+              <td className="num num-col">{formatCount(p.highWatermark)}</td>
+              <td className="num num-col pipe-parts__lag">{formatLagEvents(p.lagEvents)}</td>
+              <td className="num num-col">{formatLagSeconds(p.lagSeconds)}</td>
+            </tr>
+            {p.stalledSince && (
+              <tr className="pipe-parts__stall" data-testid="pipeline-partition-stall">
+                <td colSpan={6}>
+                  <span className="chip chip--danger">stalled</span>{' '}
+                  <span title={`Since ${formatInstant(p.stalledSince)} (${p.stalledSince})`}>
+                    for {stalledFor(p, now)}
+                  </span>
+                  : <span className="pipe-parts__reason">{p.stallReason ?? 'reason unknown'}</span>
+                </td>
+              </tr>
+            )}
+          </Fragment>
         ))}
       </tbody>
     </table>
@@ -190,10 +212,12 @@ function WorkerCard({
   worker,
   services,
   stalledBy,
+  now,
 }: {
   worker: WorkerHealth;
   services: ServiceHealth[];
   stalledBy: ServiceHealth[];
+  now: number;
 }): ReactNode {
   const tone = workerCardTone(worker, stalledBy.length > 0);
   const stateTone = workerStateTone(worker.state);
@@ -201,6 +225,7 @@ function WorkerCard({
   const partitions = sortedPartitions(worker.partitions);
   const worst = worstPartitionText(worker.partitions);
   const lag = lagTone(worker);
+  const stalledParts = stalledPartitions(worker.partitions);
   return (
     <article
       className={`pipe-card pipe-card--${tone}`}
@@ -220,6 +245,18 @@ function WorkerCard({
           {stalledBy.length === 1 ? 'it is' : 'they are'} back.
         </div>
       )}
+      {stalledParts.map((p) => (
+        <div
+          key={`${p.topic}/${p.partition}`}
+          className="pipe-card__alert"
+          role="status"
+          data-testid="pipeline-stall"
+          data-partition={p.partition}
+        >
+          Partition <span className="mono">{partitionLabel(p)}</span> stalled for {stalledFor(p, now)}:{' '}
+          {p.stallReason ?? 'reason unknown'}. Its batch is retried with backoff; the other partitions go on.
+        </div>
+      ))}
       <dl className="pipe-facts">
         <div className="kv pipe-facts__third">
           <dt>PID</dt>
@@ -265,7 +302,7 @@ function WorkerCard({
         </div>
       )}
       {partitions.length > 0 ? (
-        <PartitionTable partitions={partitions} />
+        <PartitionTable partitions={partitions} now={now} />
       ) : (
         <div className="small muted pipe-card__none">
           {measured ? 'No partitions to consume yet.' : lagMissingReason(services)}
@@ -518,7 +555,7 @@ export function Pipeline(): ReactNode {
         )}
         <div className="pipe-grid pipe-grid--workers">
           {workers.map((w) => (
-            <WorkerCard key={w.name} worker={w} services={services} stalledBy={stalledBy} />
+            <WorkerCard key={w.name} worker={w} services={services} stalledBy={stalledBy} now={now} />
           ))}
         </div>
       </section>

@@ -1,6 +1,7 @@
 /**
  * Consumer lag per worker and partition: the broker's high-water marks against the positions the
- * workers store with their read models (the source of truth for what was applied).
+ * workers store with their read models (the source of truth for what was applied), and whether a
+ * partition is stalled (its batch retried after a lock or statement timeout) and why.
  */
 import type { Admin } from 'kafkajs';
 import { topicNames, type PartitionLag, type WorkerHealth } from '../../../../contracts';
@@ -40,8 +41,11 @@ export async function withLag(
     next_offset: number;
     last_append_time: string | null;
     last_event_time: string | null;
+    stalled_since: string | null;
+    stall_reason: string | null;
   }>(
-    `SELECT consumer_group, topic, kafka_partition, next_offset, last_append_time, last_event_time
+    `SELECT consumer_group, topic, kafka_partition, next_offset, last_append_time, last_event_time,
+            stalled_since, stall_reason
        FROM consumer_offsets WHERE consumer_group LIKE $1 || '.%'`,
     [prefix],
   );
@@ -64,6 +68,10 @@ export async function withLag(
           lagEvents,
           lagSeconds: lagEvents === 0 ? 0 : appended === null ? null : Math.max(0, (now - appended) / 1000),
           lastEventTime: stored?.last_event_time ?? null,
+          // A stall outlives its cause only until the next commit; caught up means not stalled.
+          ...(stored?.stalled_since && lagEvents > 0
+            ? { stalledSince: stored.stalled_since, stallReason: stored.stall_reason ?? 'stalled' }
+            : {}),
         });
       }
     }

@@ -1,0 +1,223 @@
+/**
+ * The broker restarted while two instances of every worker consume: a fixed stream flows through
+ * the API while a second instance of each worker joins its group (a rebalance) and then the local
+ * Kafka broker is stopped and started again with the project's stack script, the way the fault
+ * suite does it. At the end the read models and KPI totals must equal a pure replay of the stream,
+ * exactly: zero lost, zero counted twice. Prints the figures.
+ *
+ * It restarts the broker only when this checkout's stack started it (`.stack/kafka/kafka.pid`
+ * exists, as in CI); against a broker someone else runs it skips itself and says why.
+ */
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { topicNames, type KpiSummary, type SupplyChainEvent } from '../../contracts';
+import { workerEnv } from '../../electron/main/core/core';
+import { createKafka } from '../../runtime/kafka';
+import { queryKpiSummary } from '../../runtime/kpi-query';
+import { expectedState, generateStream } from '../faults/stream';
+import { repoRoot, startDeployment, waitFor, type TestDeployment } from '../support/harness';
+
+const WORKERS = ['order-processor', 'shipment-tracker', 'analytics-aggregator'] as const;
+const ORDERS = Number(process.env.SCT_BROKER_RESTART_ORDERS ?? 600);
+const BATCH = 250;
+const pidFile = path.join(repoRoot, '.stack', 'kafka', 'kafka.pid');
+const ownBroker = existsSync(pidFile);
+if (!ownBroker)
+  console.log(
+    `broker-restart: skipped: ${pidFile} does not exist, so the broker on KAFKA_BROKERS was not started by this ` +
+      "checkout's stack (`npm run stack:up`); restarting it would disrupt whoever runs it.",
+  );
+
+let d: TestDeployment;
+/** Second instances, started on their own (as on a server) and restarted when they exit. */
+const extra = new Map<string, ChildProcess>();
+let keepExtras = true;
+const figures = { sent: 0, unique: 0, resentBatches: 0, extraRestarts: 0, brokerDownMs: 0, recoveryMs: 0 };
+
+function startExtra(name: (typeof WORKERS)[number]): void {
+  const child = spawn(process.execPath, [path.join(repoRoot, 'out', 'workers', `${name}.mjs`)], {
+    env: workerEnv(d.config),
+    stdio: ['ignore', 'inherit', 'inherit'],
+  });
+  extra.set(name, child);
+  child.once('exit', () => {
+    if (!keepExtras) return;
+    figures.extraRestarts += 1;
+    setTimeout(() => keepExtras && startExtra(name), 1_000);
+  });
+}
+
+beforeAll(async () => {
+  if (ownBroker) d = await startDeployment();
+});
+
+afterAll(async () => {
+  keepExtras = false;
+  for (const child of extra.values()) child.kill('SIGTERM');
+  await d?.close();
+});
+
+/** Stops or starts the local broker exactly as the fault suite does. */
+function stack(cmd: 'down' | 'up'): boolean {
+  return (
+    spawnSync('npx', ['tsx', 'scripts/stack.ts', cmd], { cwd: repoRoot, stdio: 'ignore', timeout: 120_000 })
+      .status === 0
+  );
+}
+
+async function sendBatch(events: SupplyChainEvent[]): Promise<void> {
+  // While the broker is down the API answers 503: resend the same batch (same ids).
+  for (let attempt = 0; ; attempt++) {
+    try {
+      const res = await d.api('/api/events/batch', { method: 'POST', body: JSON.stringify({ events }) });
+      if (res.status === 202) return;
+      if (res.status < 500) throw new Error(`batch rejected: ${res.status} ${await res.text()}`);
+    } catch (err) {
+      if (String(err).includes('batch rejected')) throw err;
+    }
+    figures.resentBatches += 1;
+    if (attempt > 120) throw new Error('API did not accept a batch for 2 minutes');
+    await new Promise((r) => setTimeout(r, 1_000));
+  }
+}
+
+async function groupMembers(group: string): Promise<number> {
+  const admin = createKafka(d.config, 'sct-broker-restart').admin();
+  await admin.connect();
+  try {
+    return (await admin.describeGroups([group])).groups[0]?.members.length ?? 0;
+  } finally {
+    await admin.disconnect();
+  }
+}
+
+describe('broker restart while two instances of every worker consume', () => {
+  it.skipIf(!ownBroker)('loses and duplicates nothing through a rebalance and a broker restart', async () => {
+    const stream = generateStream(ORDERS, d.config.topicPrefix, 11);
+    figures.sent = stream.length;
+    const batches = Math.ceil(stream.length / BATCH);
+    const joinAt = Math.floor(batches / 4);
+    const restartAt = Math.floor(batches / 2);
+    for (let b = 0; b < batches; b++) {
+      await sendBatch(stream.slice(b * BATCH, (b + 1) * BATCH));
+      if (b === joinAt) {
+        for (const name of WORKERS) startExtra(name);
+        for (const name of WORKERS)
+          await waitFor(
+            `${name}: two members`,
+            async () => (await groupMembers(`${d.config.topicPrefix}.${name}`)) === 2,
+            60_000,
+            500,
+          );
+      } else if (b === restartAt) {
+        const down = Date.now();
+        expect(stack('down')).toBe(true);
+        expect(stack('up')).toBe(true);
+        figures.brokerDownMs = Date.now() - down;
+      }
+    }
+    const sentAll = Date.now();
+
+    // Every group caught up with everything in the topics.
+    const topics = topicNames(d.config.topicPrefix);
+    const admin = createKafka(d.config, 'sct-broker-restart').admin();
+    await admin.connect();
+    const high = new Map<string, number>();
+    for (const t of [topics.orders, topics.shipments])
+      for (const o of await admin.fetchTopicOffsets(t)) high.set(`${t}/${o.partition}`, Number(o.high));
+    await admin.disconnect();
+    const readers: Record<string, string[]> = {
+      [topics.orders]: ['order-processor', 'analytics-aggregator'],
+      [topics.shipments]: ['shipment-tracker'],
+    };
+    await waitFor(
+      'every group caught up',
+      async () => {
+        const { rows } = await d.core.pool.query<{
+          consumer_group: string;
+          topic: string;
+          kafka_partition: number;
+          next_offset: number;
+        }>('SELECT consumer_group, topic, kafka_partition, next_offset FROM consumer_offsets');
+        return [...high].every(([key, h]) => {
+          const topic = key.slice(0, key.lastIndexOf('/'));
+          const partition = Number(key.slice(key.lastIndexOf('/') + 1));
+          return (readers[topic] ?? []).every(
+            (name) =>
+              (rows.find(
+                (r) =>
+                  r.consumer_group === `${d.config.topicPrefix}.${name}` &&
+                  r.topic === topic &&
+                  r.kafka_partition === partition,
+              )?.next_offset ?? 0) >= h,
+          );
+        });
+      },
+      240_000,
+      500,
+    );
+    figures.recoveryMs = Date.now() - sentAll;
+    const members = await waitFor(
+      'both instances in every group',
+      async () => {
+        const m = await Promise.all(WORKERS.map((n) => groupMembers(`${d.config.topicPrefix}.${n}`)));
+        return m.every((x) => x === 2) ? m : null;
+      },
+      60_000,
+      1_000,
+    );
+
+    // Exact comparison with the pure replay.
+    const expected = expectedState(stream);
+    figures.unique = expected.unique;
+    const mismatches: string[] = [];
+    const orders = await d.core.pool.query<{ order_id: string; status: string; event_count: number }>(
+      'SELECT order_id, status, event_count FROM orders',
+    );
+    if (orders.rows.length !== expected.orders.size)
+      mismatches.push(`orders: ${orders.rows.length}, expected ${expected.orders.size}`);
+    for (const row of orders.rows) {
+      const e = expected.orders.get(row.order_id)?.row;
+      if (!e || e.status !== row.status || e.event_count !== row.event_count)
+        mismatches.push(`order ${row.order_id}`);
+    }
+    const orderEvents = (
+      await d.core.pool.query<{ n: number }>('SELECT count(*)::int AS n FROM order_events')
+    ).rows[0]!.n;
+    const expectedOrderEvents = [...expected.orders.values()].reduce((s, o) => s + o.row.event_count, 0);
+    if (orderEvents !== expectedOrderEvents)
+      mismatches.push(`order_events: ${orderEvents}, expected ${expectedOrderEvents}`);
+    const shipments = await d.core.pool.query<{ shipment_id: string; status: string }>(
+      'SELECT shipment_id, status FROM shipments',
+    );
+    if (shipments.rows.length !== expected.shipments.size)
+      mismatches.push(`shipments: ${shipments.rows.length}, expected ${expected.shipments.size}`);
+    for (const row of shipments.rows)
+      if (expected.shipments.get(row.shipment_id)?.status !== row.status)
+        mismatches.push(`shipment ${row.shipment_id}`);
+    const kpi = await queryKpiSummary(d.core.pool, { includeDrills: false });
+    const facts = [...expected.facts.values()];
+    const delivered = facts.filter((f) => f.delivered_day !== null);
+    const expectedKpi: Partial<KpiSummary> = {
+      createdOrders: facts.length,
+      deliveredOrders: delivered.length,
+      onTimeOrders: delivered.filter((f) => f.on_time).length,
+      otifOrders: delivered.filter((f) => f.on_time && f.in_full).length,
+      backlog: facts.filter((f) => !['delivered', 'cancelled'].includes(f.status)).length,
+    };
+    for (const [k, v] of Object.entries(expectedKpi))
+      if (kpi[k as keyof KpiSummary] !== v)
+        mismatches.push(`kpi ${k}: ${String(kpi[k as keyof KpiSummary])}, expected ${String(v)}`);
+
+    console.log(
+      `broker-restart: events sent ${figures.sent} (unique ${figures.unique}), broker down+up ${figures.brokerDownMs} ms, ` +
+        `resent batches ${figures.resentBatches}, second-instance restarts ${figures.extraRestarts}, ` +
+        `caught up ${figures.recoveryMs} ms after the last batch, members per group ${members.join('/')}, ` +
+        `events lost ${mismatches.length === 0 ? 0 : 'see mismatches'}, mismatches ${mismatches.length}`,
+    );
+    expect(mismatches.slice(0, 20)).toEqual([]);
+    expect(members).toEqual([2, 2, 2]);
+  });
+});
