@@ -234,6 +234,12 @@ export interface WorkerHealth {
   lastExitCode: number | null;
   /** Signal that ended the last run (e.g. SIGKILL), null when it exited by itself. */
   lastSignal?: string | null;
+  /**
+   * Whether the worker's Kafka consumer is a member of its consumer group: a running process whose
+   * consumer keeps crashing (broker unreachable, credentials refused) is not consuming. Absent
+   * when not measured (the process is not running).
+   */
+  consumer?: { state: 'consuming' | 'not_consuming' | 'unknown'; detail: string };
   /** Sum of lagEvents over the group's partitions (absent when not measured). */
   lagEvents?: number;
   /** Largest lagSeconds over the partitions. */

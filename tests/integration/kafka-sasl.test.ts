@@ -112,7 +112,9 @@ describe('Kafka requires SASL/SCRAM', () => {
       const r = await d!.api('/api/health');
       const text = await r.text();
       const h = JSON.parse(text) as StackHealth;
-      return h.services.every((s) => s.state === 'up') && h.workers.every((w) => w.state === 'running')
+      // Running processes AND consumers in their groups (the broker's view, not the supervisor's).
+      return h.services.every((s) => s.state === 'up') &&
+        h.workers.every((w) => w.state === 'running' && w.consumer?.state === 'consuming')
         ? text
         : null;
     });

@@ -5,15 +5,16 @@
 import type { ReactNode } from 'react';
 import type { ServiceHealth, WorkerHealth } from '../../../contracts/api';
 import { formatInstant } from '../lib/format';
-import { lagText, lagTone, lastExitText, stripLagLabel } from '../lib/pipeline';
+import { consumerProblem, lagText, lagTone, lastExitText, stripLagLabel } from '../lib/pipeline';
 import { serviceLabel, useHealth } from '../state/health';
 
 const WORKER_OK: ReadonlySet<WorkerHealth['state']> = new Set(['running']);
 const WORKER_BAD: ReadonlySet<WorkerHealth['state']> = new Set(['crashed', 'stopped']);
 
-function workerTone(state: WorkerHealth['state']): 'up' | 'down' | 'pending' {
-  if (WORKER_OK.has(state)) return 'up';
-  return WORKER_BAD.has(state) ? 'down' : 'pending';
+/** Green only when the process runs AND its consumer consumes; a consumer that cannot join is amber. */
+function workerTone(worker: WorkerHealth): 'up' | 'down' | 'pending' {
+  if (WORKER_BAD.has(worker.state)) return 'down';
+  return WORKER_OK.has(worker.state) && !consumerProblem(worker) ? 'up' : 'pending';
 }
 
 function ServiceItem({ service }: { service: ServiceHealth }): ReactNode {
@@ -34,13 +35,15 @@ function ServiceItem({ service }: { service: ServiceHealth }): ReactNode {
 }
 
 function WorkerItem({ worker }: { worker: WorkerHealth }): ReactNode {
-  const tone = workerTone(worker.state);
+  const tone = workerTone(worker);
+  const problem = consumerProblem(worker);
   const lag = stripLagLabel(worker);
   const title = [
     `${worker.name}: ${worker.state}`,
     worker.pid !== null ? `pid ${worker.pid}` : null,
     `${worker.restarts} restart${worker.restarts === 1 ? '' : 's'}`,
     lastExitText(worker),
+    problem,
     lagText(worker),
   ]
     .filter(Boolean)
@@ -55,6 +58,7 @@ function WorkerItem({ worker }: { worker: WorkerHealth }): ReactNode {
       <span className="dot" aria-hidden="true" />
       <span className="strip__name">{worker.name}</span>
       {worker.state !== 'running' && <span className="strip__state">{worker.state}</span>}
+      {problem && <span className="strip__state">not consuming</span>}
       {worker.restarts > 0 && <span className="strip__restarts">↻{worker.restarts}</span>}
       {lag !== null && (
         <span className={`strip__lag strip__lag--${lagTone(worker)}`} data-testid="worker-lag">

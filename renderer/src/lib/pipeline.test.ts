@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { DriftReport, PartitionLag, ServiceHealth, WorkerHealth } from '../../../contracts/api';
 import {
+  consumerProblem,
   cacheDown,
   codeSpans,
   digestDrift,
@@ -271,5 +272,21 @@ describe('stalled partitions', () => {
     expect(
       workerCardTone({ ...worker({ lagEvents: 5, lagSeconds: 40 }), partitions: [stalled] }, false),
     ).toBe('bad');
+  });
+});
+
+describe('consumer not in its group', () => {
+  it('turns a running worker amber with the reason, and leaves a consuming one green', () => {
+    const notIn = worker({
+      state: 'running',
+      consumer: { state: 'not_consuming', detail: 'not in its group' },
+    });
+    expect(consumerProblem(notIn)).toBe('not in its group');
+    expect(workerCardTone(notIn, false)).toBe('warn');
+    const ok = worker({ state: 'running', consumer: { state: 'consuming', detail: 'in group' } });
+    expect(consumerProblem(ok)).toBeNull();
+    expect(
+      consumerProblem(worker({ state: 'crashed', consumer: { state: 'unknown', detail: 'x' } })),
+    ).toBeNull();
   });
 });

@@ -210,15 +210,24 @@ export function cacheDown(services: readonly ServiceHealth[] | undefined): boole
 }
 
 /**
+ * Why a running worker applies nothing although its process is up (its consumer is not in its
+ * consumer group, or Kafka cannot be asked), or null when it consumes or is not measured.
+ */
+export function consumerProblem(worker: WorkerHealth): string | null {
+  if (worker.state !== 'running' || !worker.consumer || worker.consumer.state === 'consuming') return null;
+  return worker.consumer.detail;
+}
+
+/**
  * The card tone of a worker: the worst of its process state, the outages that stall it, a
- * stalled partition and its lag.
+ * stalled partition, a consumer that is not consuming, and its lag.
  */
 export function workerCardTone(worker: WorkerHealth, stalled: boolean): PipelineTone {
   const state = workerStateTone(worker.state);
   const lag = lagTone(worker);
   if (stalled || state === 'bad' || lag === 'bad' || stalledPartitions(worker.partitions).length > 0)
     return 'bad';
-  if (state === 'warn' || lag === 'warn') return 'warn';
+  if (state === 'warn' || lag === 'warn' || consumerProblem(worker)) return 'warn';
   return 'ok';
 }
 

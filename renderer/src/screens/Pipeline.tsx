@@ -37,6 +37,7 @@ import {
   stalledFor,
   stalledPartitions,
   stallingOutages,
+  consumerProblem,
   tableEntity,
   topicLabel,
   totalLagEvents,
@@ -243,6 +244,11 @@ function WorkerCard({
           Stalled: {stalledBy.map((s) => serviceLabel(s.name)).join(' and ')}{' '}
           {stalledBy.length === 1 ? 'is' : 'are'} down. No event is applied until{' '}
           {stalledBy.length === 1 ? 'it is' : 'they are'} back.
+        </div>
+      )}
+      {consumerProblem(worker) && stalledBy.length === 0 && (
+        <div className="pipe-card__alert" role="status" data-testid="pipeline-not-consuming">
+          Not consuming: {consumerProblem(worker)}.
         </div>
       )}
       {stalledParts.map((p) => (

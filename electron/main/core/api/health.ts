@@ -8,6 +8,7 @@ import { redactUrl, type AppConfig } from '../../../../runtime/config';
 import type { Pool } from '../../../../runtime/db';
 import type { RedisClient } from '../../../../runtime/redis';
 import { howToStart } from '../../../../runtime/service-errors';
+import { withConsumerState } from './consumer-state';
 import { withLag } from './lag';
 
 export interface HealthDeps {
@@ -76,6 +77,11 @@ export function healthChecker(deps: HealthDeps): () => Promise<StackHealth> {
       }),
     ]);
     let workers = deps.workers();
+    const kafkaUp = services[0]!.state === 'up';
+    workers = await withTimeout(
+      withConsumerState(workers, admin, deps.config.topicPrefix, kafkaUp),
+      2_500,
+    ).catch(() => workers);
     if (services.every((x) => x.state === 'up')) {
       workers = await withTimeout(withLag(workers, deps.pool, admin, deps.config.topicPrefix), 2_500).catch(
         () => workers,
