@@ -17,10 +17,11 @@ export const REDIS_DOWN_POLL_MS = 5_000;
 /** Redis as the last health answer saw it; `unknown` before the first answer (or when not reported). */
 export type RedisState = 'up' | 'down' | 'unknown';
 
-/** Redis's state in a health answer. */
+/** Redis's state in a health answer; `degraded` (connected, not answering) counts as down: no notification arrives. */
 export function redisStateOf(health: StackHealth | null): RedisState {
   const redis = health?.services.find((s) => s.name === 'redis');
-  return redis ? redis.state : 'unknown';
+  if (!redis) return 'unknown';
+  return redis.state === 'up' ? 'up' : 'down';
 }
 
 /**
