@@ -110,7 +110,7 @@ function ServiceCard({ service }: { service: ServiceHealth }): ReactNode {
       data-state={service.state}
     >
       <header className="pipe-card__head">
-        <span className="dot" aria-hidden="true" />
+        <span className={`dot${degraded ? ' dot--warn' : ''}`} aria-hidden="true" />
         <h3>{serviceLabel(service.name)}</h3>
         <span className={`chip ${up ? 'chip--ok' : degraded ? 'chip--warn' : 'chip--danger'}`}>
           {service.state}
