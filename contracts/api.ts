@@ -193,7 +193,11 @@ export interface KpiDailyPoint {
   late: number;
 }
 
-export type ServiceState = 'up' | 'down';
+/**
+ * `up`: answers; `degraded`: connected but not answering in time (e.g. a frozen Redis: reads fall
+ * back to PostgreSQL, cache writes are dropped and rebuilt later); `down`: unreachable.
+ */
+export type ServiceState = 'up' | 'degraded' | 'down';
 
 export interface ServiceHealth {
   name: 'kafka' | 'postgres' | 'redis';

@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { batchTimeoutsFromEnv, classifyPgError, DEFAULT_BATCH_TIMEOUTS, isDatabaseUnavailable } from './db';
+import {
+  batchTimeoutsFromEnv,
+  classifyPgError,
+  DEFAULT_BATCH_TIMEOUTS,
+  isDatabaseAlreadyExists,
+  isDatabaseUnavailable,
+} from './db';
 
 describe('isDatabaseUnavailable', () => {
   it('recognises connection loss and restarts, not data errors', () => {
@@ -60,6 +66,32 @@ describe('batchTimeoutsFromEnv', () => {
     expect(() => batchTimeoutsFromEnv({ SCT_DB_LOCK_TIMEOUT_MS: '0' })).toThrow(/SCT_DB_LOCK_TIMEOUT_MS/);
     expect(() => batchTimeoutsFromEnv({ SCT_DB_STATEMENT_TIMEOUT_MS: '2s' })).toThrow(
       /SCT_DB_STATEMENT_TIMEOUT_MS/,
+    );
+  });
+});
+
+describe('isDatabaseAlreadyExists', () => {
+  it('takes 42P04 and 23505 on pg_database (a racing CREATE DATABASE) as already there, nothing else', () => {
+    const pgError = (message: string, extra: object) => Object.assign(new Error(message), extra);
+    expect(isDatabaseAlreadyExists(pgError('database "x" already exists', { code: '42P04' }))).toBe(true);
+    expect(
+      isDatabaseAlreadyExists(
+        pgError('duplicate key value violates unique constraint "pg_database_datname_index"', {
+          code: '23505',
+          constraint: 'pg_database_datname_index',
+        }),
+      ),
+    ).toBe(true);
+    expect(
+      isDatabaseAlreadyExists(
+        pgError('duplicate key value violates unique constraint "orders_pkey"', {
+          code: '23505',
+          constraint: 'orders_pkey',
+        }),
+      ),
+    ).toBe(false);
+    expect(isDatabaseAlreadyExists(pgError('permission denied to create database', { code: '42501' }))).toBe(
+      false,
     );
   });
 });

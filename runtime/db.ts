@@ -215,28 +215,61 @@ export async function migrate(
   }
 }
 
-/** Creates the target database when it does not exist yet. */
+/**
+ * Advisory-lock namespace (first key of `pg_advisory_lock(int, int)`) for creating a database;
+ * the second key is `hashtext(<database name>)`.
+ */
+const CREATE_DATABASE_LOCK = 0x5c7db;
+
+/**
+ * True when CREATE DATABASE failed because the database exists: 42P04 (duplicate_database), or
+ * 23505 on `pg_database`'s name index, which a creator racing another one's commit gets instead.
+ */
+export function isDatabaseAlreadyExists(err: unknown): boolean {
+  const e = err as { code?: string; constraint?: string; message?: string } | null;
+  if (e?.code === '42P04') return true;
+  return (
+    e?.code === '23505' &&
+    (e.constraint === 'pg_database_datname_index' || /pg_database_datname_index/.test(e.message ?? ''))
+  );
+}
+
+/**
+ * Creates the target database when it does not exist yet. Safe when any number of processes
+ * start together: they serialize on a session advisory lock in the maintenance database
+ * (`postgres`; the target cannot hold a lock before it exists), and "already exists" from a
+ * creator outside that lock counts as success (see {@link isDatabaseAlreadyExists}).
+ * @throws ServiceUnavailableError when PostgreSQL is not reachable; other errors (e.g. no CREATEDB privilege) as they are
+ */
 export async function createDatabaseIfMissing(databaseUrl: string): Promise<void> {
   const url = new URL(databaseUrl);
   const dbName = decodeURIComponent(url.pathname.slice(1));
   if (!dbName) return;
   url.pathname = '/postgres';
   const client = new pg.Client({ connectionString: url.toString(), connectionTimeoutMillis: 5_000 });
+  client.on('error', () => undefined); // a dropped connection rejects the pending query instead
   try {
     await client.connect();
   } catch (err) {
     throw new ServiceUnavailableError('postgres', redactUrl(databaseUrl), (err as Error).message);
   }
   try {
-    const found = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [dbName]);
-    if (found.rowCount === 0) {
-      // CREATE DATABASE takes no bind parameters: quote the identifier instead.
-      await client.query(`CREATE DATABASE ${pg.escapeIdentifier(dbName)}`).catch((err: { code?: string }) => {
-        if (err.code !== '42P04') throw err; // created concurrently by another process
-      });
-    }
+    const exists = async () =>
+      ((await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [dbName])).rowCount ?? 0) > 0;
+    if (await exists()) return; // the usual case: no lock needed
+    // Released by pg_advisory_unlock, or at the latest when this session ends.
+    await client.query('SELECT pg_advisory_lock($1, hashtext($2))', [CREATE_DATABASE_LOCK, dbName]);
+    if (await exists()) return; // created by the holder before us
+    // CREATE DATABASE takes no bind parameters: quote the identifier instead.
+    await client.query(`CREATE DATABASE ${pg.escapeIdentifier(dbName)}`).catch((err: unknown) => {
+      if (!isDatabaseAlreadyExists(err)) throw err; // created concurrently outside the lock
+    });
+  } catch (err) {
+    if (isDatabaseUnavailable(err))
+      throw new ServiceUnavailableError('postgres', redactUrl(databaseUrl), (err as Error).message);
+    throw err;
   } finally {
-    await client.end();
+    await client.end().catch(() => undefined);
   }
 }
 

@@ -76,12 +76,15 @@ function saslOptions(sasl: KafkaSasl): SASLOptions {
 
 /**
  * Creates the project's topics when missing (6 partitions, replication factor 1 for a single
- * node). Safe to call concurrently and repeatedly.
- * @throws ServiceUnavailableError when the broker cannot be reached
+ * node) and waits until every partition has a leader. Safe when any number of processes call it
+ * together: a topic another process created meanwhile (`TOPIC_ALREADY_EXISTS`; kafkajs'
+ * createTopics then returns false without waiting for leaders) counts as created.
+ * @throws ServiceUnavailableError when the broker cannot be reached or gives no leaders within `leaderWaitMs` (ms)
  */
 export async function ensureTopics(
   kafka: Kafka,
   config: Pick<AppConfig, 'kafkaBrokers' | 'topicPrefix'>,
+  leaderWaitMs = 30_000,
 ): Promise<TopicNames> {
   const topics = topicNames(config.topicPrefix);
   const admin = kafka.admin();
@@ -90,21 +93,54 @@ export async function ensureTopics(
     const existing = new Set(await admin.listTopics());
     const missing = Object.values(topics).filter((t) => !existing.has(t));
     if (missing.length > 0) {
-      await admin.createTopics({
-        waitForLeaders: true,
-        topics: missing.map((topic) => ({ topic, numPartitions: TOPIC_PARTITIONS, replicationFactor: 1 })),
-      });
+      await admin
+        .createTopics({
+          waitForLeaders: false, // waited for below, also for topics another process created
+          topics: missing.map((topic) => ({ topic, numPartitions: TOPIC_PARTITIONS, replicationFactor: 1 })),
+        })
+        .catch((err: unknown) => {
+          if (!isOnlyTopicAlreadyExists(err)) throw err;
+        });
     }
+    await waitForLeaders(admin, Object.values(topics), leaderWaitMs);
     return topics;
   } catch (err) {
     // e.g. KAFKA_BROKERS points at something that accepts TCP but does not speak Kafka
-    throw new ServiceUnavailableError(
-      'kafka',
-      config.kafkaBrokers.join(','),
-      `no Kafka answer: ${(err as Error).message}`,
-    );
+    throw kafkaUnavailable(config.kafkaBrokers, err, 'no Kafka answer: ');
   } finally {
     await admin.disconnect().catch(() => undefined);
+  }
+}
+
+/** True when every error in a kafkajs (aggregate) createTopics error is `TOPIC_ALREADY_EXISTS`. */
+export function isOnlyTopicAlreadyExists(err: unknown): boolean {
+  const e = err as { type?: string; errors?: unknown[] } | null;
+  if (Array.isArray(e?.errors) && e.errors.length > 0) return e.errors.every(isOnlyTopicAlreadyExists);
+  return e?.type === 'TOPIC_ALREADY_EXISTS';
+}
+
+/** Polls metadata (every 100 ms) until each partition of `topics` has a leader; throws after `timeoutMs`. */
+async function waitForLeaders(admin: Admin, topics: string[], timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    let last: unknown = null;
+    try {
+      const { topics: found } = await admin.fetchTopicMetadata({ topics });
+      const ready =
+        found.length === topics.length &&
+        found.every(
+          (t) =>
+            t.partitions.length > 0 && t.partitions.every((p) => p.leader >= 0 && p.partitionErrorCode === 0),
+        );
+      if (ready) return;
+    } catch (err) {
+      last = err; // LEADER_NOT_AVAILABLE / UNKNOWN_TOPIC_OR_PARTITION while the topic is being created
+    }
+    if (Date.now() > deadline)
+      throw new Error(
+        `topic leaders not elected within ${timeoutMs} ms${last ? `: ${(last as Error).message}` : ''}`,
+      );
+    await new Promise((r) => setTimeout(r, 100));
   }
 }
 
@@ -136,9 +172,18 @@ export function isSaslAuthenticationError(err: unknown): boolean {
   return e.cause !== undefined && e.cause !== err && isSaslAuthenticationError(e.cause);
 }
 
-/** A {@link ServiceUnavailableError} for a Kafka failure, with the credentials hint for a refused login. */
-export function kafkaUnavailable(brokers: readonly string[], err: unknown): ServiceUnavailableError {
-  const message = err instanceof Error ? err.message : String(err);
+/**
+ * A {@link ServiceUnavailableError} for a Kafka failure, with the credentials hint for a refused
+ * login (`err` itself when it is one already).
+ * @param prefix put before the error's message
+ */
+export function kafkaUnavailable(
+  brokers: readonly string[],
+  err: unknown,
+  prefix = '',
+): ServiceUnavailableError {
+  if (err instanceof ServiceUnavailableError) return err;
+  const message = prefix + (err instanceof Error ? err.message : String(err));
   if (isSaslAuthenticationError(err))
     return new ServiceUnavailableError(
       'kafka',

@@ -9,17 +9,55 @@ import type { AppConfig } from './config';
 
 export type RedisClient = Redis;
 
-/** A client that reconnects in the background and fails commands fast while disconnected. */
+/**
+ * Milliseconds a Redis command may take before it fails with "Command timed out" (readers then
+ * fall back to PostgreSQL). Loopback Redis answers in well under a millisecond.
+ */
+export const REDIS_COMMAND_TIMEOUT_MS = 400;
+
+/**
+ * Milliseconds a connection may owe a reply without receiving a byte before it is destroyed and
+ * reconnected: a frozen server (SIGSTOP, a hung host) keeps the TCP connection open, so only
+ * silence shows it. The reconnect handshake times out the same way until the server answers.
+ */
+export const REDIS_SOCKET_TIMEOUT_MS = 1_500;
+
+/** Last timeout seen per client since it was last ready (see {@link redisUnresponsive}). */
+const unresponsive = new WeakMap<Redis, string>();
+
+/**
+ * A client that reconnects in the background and fails commands fast: no offline queue, every
+ * command bounded by {@link REDIS_COMMAND_TIMEOUT_MS}, a silent connection dropped after
+ * {@link REDIS_SOCKET_TIMEOUT_MS}. Commands cut off by a lost connection are not resent after the
+ * reconnect (a late cache write could overwrite a newer one).
+ */
 export function createRedis(config: Pick<AppConfig, 'redisUrl'>): Redis {
   const client = new Redis(config.redisUrl, {
     lazyConnect: false,
     enableOfflineQueue: false,
     maxRetriesPerRequest: 1,
+    autoResendUnfulfilledCommands: false,
     connectTimeout: 2_000,
+    commandTimeout: REDIS_COMMAND_TIMEOUT_MS,
+    socketTimeout: REDIS_SOCKET_TIMEOUT_MS,
     retryStrategy: (times) => Math.min(times * 200, 2_000),
   });
-  client.on('error', () => undefined); // state is read from `status`; errors surface per command
+  // State is read from `status`; errors surface per command. A socket timeout means the server
+  // accepted the connection but does not answer; any other error (refused, reset) supersedes it.
+  client.on('error', (err: Error) => {
+    if (/Socket timeout|Command timed out/i.test(err.message)) unresponsive.set(client, err.message);
+    else unresponsive.delete(client);
+  });
+  client.on('ready', () => unresponsive.delete(client));
   return client;
+}
+
+/**
+ * Why a client made by {@link createRedis} counts its server as connected but not answering (its
+ * last connection ended in a socket timeout and it has not been ready since), or null.
+ */
+export function redisUnresponsive(client: Redis): string | null {
+  return unresponsive.get(client) ?? null;
 }
 
 /** Key names, all under the deployment prefix. */

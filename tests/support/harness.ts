@@ -87,7 +87,8 @@ export async function startDeployment(
   };
 }
 
-async function deleteTopics(config: AppConfig): Promise<void> {
+/** Deletes the deployment's topics and consumer groups (`<prefix>.*`). */
+export async function deleteTopics(config: AppConfig): Promise<void> {
   const admin = createKafka(config, 'sct-test-cleanup').admin();
   try {
     await admin.connect();

@@ -2,6 +2,6 @@
 import { startWorker } from '../runtime/worker-main';
 import { analyticsProjection } from './projection';
 
-void startWorker('analytics-aggregator', ({ pool, redis, config, log }) =>
-  analyticsProjection(pool, redis, config.topicPrefix, log),
+void startWorker('analytics-aggregator', ({ pool, redis, config, log, cache }) =>
+  analyticsProjection(pool, redis, config.topicPrefix, log, cache),
 );

@@ -10,6 +10,7 @@ import { queryKpiSummary } from '../../runtime/kpi-query';
 import type { Logger } from '../../runtime/logger';
 import { changeNotification, publishChanges, type RedisClient } from '../../runtime/redis';
 import type { ConsumedEvent, Projection } from '../runtime/batch-consumer';
+import type { CacheSink } from '../runtime/cache-writer';
 import { upsertRows } from '../runtime/rows';
 import { derive, foldFactEvent, type FactRow } from './fact-state';
 import { contributionOf, kpiDailyDeltas, kpiDailyUpsert, removeEmptyKpiDays } from './kpi-daily';
@@ -50,22 +51,21 @@ function coalesced(task: () => Promise<void>, minIntervalMs = 1_000): () => Prom
   return run;
 }
 
+/**
+ * @param pool read models (the KPI snapshot query)
+ * @param redis cache client, for the rebuild (may be down or frozen)
+ * @param prefix Redis key prefix
+ * @param cache where KPI snapshots go (never awaited by the batch)
+ */
 export function analyticsProjection(
   pool: Pool,
   redis: RedisClient,
   prefix: string,
   log: Logger,
+  cache: CacheSink,
 ): Projection<{ count: number }> {
-  const refresh = coalesced(async () => {
-    const snapshot = await queryKpiSummary(pool, { includeDrills: false });
-    await publishChanges(
-      redis,
-      prefix,
-      [],
-      changeNotification('analytics-aggregator', { kpi: true }),
-      snapshot,
-    ).catch((err: unknown) => log.warn({ err: String(err) }, 'KPI snapshot not cached (Redis)'));
-  });
+  const snapshot = () => queryKpiSummary(pool, { includeDrills: false });
+  const refresh = coalesced(async () => cache.submit([], await snapshot()));
   return {
     name: 'analytics-aggregator',
     topics: (t: TopicNames) => [t.orders],
@@ -102,7 +102,9 @@ export function analyticsProjection(
       );
     },
     async rebuildCache() {
-      await refresh();
+      // Written directly (the cache writer runs it): a failure keeps the cache marked for rebuild.
+      const kpi = await snapshot();
+      await publishChanges(redis, prefix, [], changeNotification('analytics-aggregator', { kpi: true }), kpi);
       return 1;
     },
   };

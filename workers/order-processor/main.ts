@@ -2,6 +2,6 @@
 import { startWorker } from '../runtime/worker-main';
 import { orderProjection } from './projection';
 
-void startWorker('order-processor', ({ pool, redis, config }) =>
-  orderProjection(pool, redis, config.topicPrefix),
+void startWorker('order-processor', ({ pool, redis, config, cache }) =>
+  orderProjection(pool, redis, config.topicPrefix, cache),
 );

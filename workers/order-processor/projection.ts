@@ -3,10 +3,11 @@
  * key is also its idempotency check), folds them into `orders` and `order_lines`, then caches
  * order summaries in Redis and notifies the console.
  */
-import type { EntitySummary, OrderEvent, TopicNames } from '../../contracts';
+import type { OrderEvent, TopicNames } from '../../contracts';
 import type { Pool } from '../../runtime/db';
 import { rebuildEntityCache } from '../runtime/cache-rebuild';
-import { changeNotification, publishChanges, type RedisClient } from '../../runtime/redis';
+import type { CacheSink } from '../runtime/cache-writer';
+import type { RedisClient } from '../../runtime/redis';
 import { firstOccurrences, type ConsumedEvent, type Projection } from '../runtime/batch-consumer';
 import { claimAndLoad, upsertRows } from '../runtime/rows';
 import { toUtcIso } from '../runtime/time';
@@ -32,13 +33,15 @@ type OrderStates = Map<string, OrderState>;
 
 /**
  * @param pool used only to rebuild the cache (batches run on the transaction's client)
- * @param redis cache client (may be down: afterCommit failures are only logged)
+ * @param redis cache client, for the rebuild (may be down or frozen)
  * @param prefix Redis key prefix
+ * @param cache where committed summaries go (never awaited by the batch)
  */
 export function orderProjection(
   pool: Pool,
   redis: RedisClient,
   prefix: string,
+  cache: CacheSink,
 ): Projection<OrderOutcome, OrderStates> {
   return {
     name: 'order-processor',
@@ -91,16 +94,7 @@ export function orderProjection(
       return { orders: rows.map((s) => s.row) };
     },
     async afterCommit(outcome) {
-      const summaries: EntitySummary[] = outcome.orders.map((row) => ({
-        kind: 'order',
-        order: toOrderSummary(row),
-      }));
-      await publishChanges(
-        redis,
-        prefix,
-        summaries,
-        changeNotification('order-processor', { orderIds: outcome.orders.map((r) => r.order_id) }),
-      );
+      cache.submit(outcome.orders.map((row) => ({ kind: 'order', order: toOrderSummary(row) })));
     },
     rebuildCache: () =>
       rebuildEntityCache<OrderRow>(

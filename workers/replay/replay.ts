@@ -16,6 +16,7 @@ import { analyticsProjection } from '../analytics-aggregator/projection';
 import { orderProjection } from '../order-processor/projection';
 import { shipmentProjection } from '../shipment-tracker/projection';
 import { runBatchConsumer, type Projection } from '../runtime/batch-consumer';
+import { NO_CACHE } from '../runtime/cache-writer';
 
 export interface ReplayResult {
   /** Schema holding the rebuilt read models. */
@@ -67,9 +68,9 @@ export async function replayIntoFreshSchema(
     return pipeline;
   };
   const projections: Projection<unknown>[] = [
-    withoutCache(orderProjection(pool, redis, config.topicPrefix)),
-    withoutCache(shipmentProjection(pool, redis, config.topicPrefix)),
-    withoutCache(analyticsProjection(pool, redis, config.topicPrefix, log)),
+    withoutCache(orderProjection(pool, redis, config.topicPrefix, NO_CACHE)),
+    withoutCache(shipmentProjection(pool, redis, config.topicPrefix, NO_CACHE)),
+    withoutCache(analyticsProjection(pool, redis, config.topicPrefix, log, NO_CACHE)),
   ];
   const handles = [];
   try {

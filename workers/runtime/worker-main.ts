@@ -20,6 +20,7 @@ import { createLogger, type Logger } from '../../runtime/logger';
 import { createRedis, type RedisClient } from '../../runtime/redis';
 import { ServiceUnavailableError } from '../../runtime/service-errors';
 import { runBatchConsumer, type Projection } from './batch-consumer';
+import { CacheWriter } from './cache-writer';
 import type { TopicNames } from '../../contracts';
 
 /** Exit code meaning "a dependency is down" (the supervisor backs off longer). */
@@ -29,6 +30,8 @@ export interface WorkerContext {
   config: AppConfig;
   pool: Pool;
   redis: RedisClient;
+  /** Where the projection's after-commit Redis writes go (off the batch path). */
+  cache: CacheWriter;
   log: Logger;
 }
 
@@ -59,6 +62,7 @@ export async function startWorker(
   const log = createLogger(name, config.logLevel);
   const pool = createPool(config, 6);
   const redis = createRedis(config);
+  const cache = new CacheWriter(redis, config.topicPrefix, name, log);
   const kafka = createKafka(config, `sct-${name}`);
   let publisher: EventPublisher | null = null;
   let stop: (() => Promise<void>) | null = null;
@@ -66,6 +70,7 @@ export async function startWorker(
   const shutdown = async (code: number) => {
     await stop?.().catch(() => undefined);
     await publisher?.close();
+    cache.close();
     redis.disconnect();
     await pool.end().catch(() => undefined);
     process.exit(code);
@@ -76,8 +81,8 @@ export async function startWorker(
   try {
     const topics = await prepareStorage(config, kafka);
     publisher = new EventPublisher(kafka, topics, config.kafkaBrokers);
-    const projection = makeProjection({ config, pool, redis, log });
-    rebuildCacheOnConnect(redis, projection, log);
+    const projection = makeProjection({ config, pool, redis, cache, log });
+    if (projection.rebuildCache) cache.start(projection.rebuildCache);
     const handle = await runBatchConsumer(projection, {
       kafka,
       pool,
@@ -104,30 +109,6 @@ export async function startWorker(
     log.error({ err: String(err) }, 'worker failed to start');
     await shutdown(1);
   }
-}
-
-/**
- * Rebuilds the projection's Redis entries whenever Redis becomes ready: at start-up (a crash
- * between a commit and its cache write leaves a stale entry) and after every reconnect (writes
- * failed while it was down). Runs one rebuild at a time.
- */
-function rebuildCacheOnConnect(redis: RedisClient, projection: Projection<unknown>, log: Logger): void {
-  if (!projection.rebuildCache) return;
-  let running = false;
-  const rebuild = () => {
-    if (running) return;
-    running = true;
-    projection.rebuildCache!()
-      .then((n) => log.info({ entries: n }, 'Redis cache rebuilt from PostgreSQL'))
-      .catch((err: unknown) =>
-        log.warn({ err: String(err) }, 'Redis cache rebuild failed; retried on next reconnect'),
-      )
-      .finally(() => {
-        running = false;
-      });
-  };
-  redis.on('ready', rebuild);
-  if (redis.status === 'ready') rebuild();
 }
 
 /**

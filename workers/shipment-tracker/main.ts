@@ -2,6 +2,6 @@
 import { startWorker } from '../runtime/worker-main';
 import { shipmentProjection } from './projection';
 
-void startWorker('shipment-tracker', ({ pool, redis, config }) =>
-  shipmentProjection(pool, redis, config.topicPrefix),
+void startWorker('shipment-tracker', ({ pool, redis, config, cache }) =>
+  shipmentProjection(pool, redis, config.topicPrefix, cache),
 );

@@ -3,10 +3,11 @@
  * (whose event id key is also its idempotency check), folds them into `shipments`, then caches
  * summaries in Redis and notifies the console.
  */
-import type { EntitySummary, ShipmentEvent, ShipmentSummary, TopicNames } from '../../contracts';
+import type { ShipmentEvent, ShipmentSummary, TopicNames } from '../../contracts';
 import type { Pool } from '../../runtime/db';
 import { rebuildEntityCache } from '../runtime/cache-rebuild';
-import { changeNotification, publishChanges, type RedisClient } from '../../runtime/redis';
+import type { CacheSink } from '../runtime/cache-writer';
+import type { RedisClient } from '../../runtime/redis';
 import { firstOccurrences, type ConsumedEvent, type Projection } from '../runtime/batch-consumer';
 import { claimAndLoad, upsertRows } from '../runtime/rows';
 import { applyShipmentEvent, checkpointOf, type ShipmentRow } from './shipment-state';
@@ -43,10 +44,17 @@ export function toShipmentSummary(row: ShipmentRow): ShipmentSummary {
   };
 }
 
+/**
+ * @param pool used only to rebuild the cache (batches run on the transaction's client)
+ * @param redis cache client, for the rebuild (may be down or frozen)
+ * @param prefix Redis key prefix
+ * @param cache where committed summaries go (never awaited by the batch)
+ */
 export function shipmentProjection(
   pool: Pool,
   redis: RedisClient,
   prefix: string,
+  cache: CacheSink,
 ): Projection<ShipmentOutcome, ShipmentStates> {
   return {
     name: 'shipment-tracker',
@@ -79,16 +87,7 @@ export function shipmentProjection(
       return { shipments: changed };
     },
     async afterCommit(outcome) {
-      const summaries: EntitySummary[] = outcome.shipments.map((row) => ({
-        kind: 'shipment',
-        shipment: toShipmentSummary(row),
-      }));
-      await publishChanges(
-        redis,
-        prefix,
-        summaries,
-        changeNotification('shipment-tracker', { shipmentIds: outcome.shipments.map((r) => r.shipment_id) }),
-      );
+      cache.submit(outcome.shipments.map((row) => ({ kind: 'shipment', shipment: toShipmentSummary(row) })));
     },
     rebuildCache: () =>
       rebuildEntityCache<ShipmentRow>(

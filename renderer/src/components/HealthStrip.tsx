@@ -1,6 +1,6 @@
 /**
- * Stack health: the footer status strip (Kafka / PostgreSQL / Redis up or down with the address
- * tried, then each worker's state) and the outage banner shown above every screen when something is down.
+ * Stack health: the footer status strip (Kafka / PostgreSQL / Redis up, degraded (amber, labelled)
+ * or down with the address tried, then each worker's state) and the outage banner shown above every screen when something is down.
  */
 import type { ReactNode } from 'react';
 import type { ServiceHealth, WorkerHealth } from '../../../contracts/api';
@@ -27,6 +27,7 @@ function ServiceItem({ service }: { service: ServiceHealth }): ReactNode {
     >
       <span className="dot" aria-hidden="true" />
       <span className="strip__name">{serviceLabel(service.name)}</span>
+      {service.state === 'degraded' && <span className="strip__state">degraded</span>}
       <span className="strip__addr mono" title={service.address}>
         {service.address}
       </span>

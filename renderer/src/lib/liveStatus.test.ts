@@ -9,7 +9,7 @@ import {
   type IntervalTimers,
 } from './liveStatus';
 
-function health(redis: 'up' | 'down' | null): StackHealth {
+function health(redis: 'up' | 'degraded' | 'down' | null): StackHealth {
   return {
     services: [
       { name: 'kafka', state: 'up', address: '127.0.0.1:9092', detail: '' },
@@ -46,6 +46,13 @@ describe('Redis state from health', () => {
     expect(redisStateOf(health(null))).toBe('unknown');
     expect(redisStateOf(health('up'))).toBe('up');
     expect(redisStateOf(health('down'))).toBe('down');
+    expect(redisStateOf(health('degraded'))).toBe('degraded');
+  });
+
+  it('treats degraded (connected, not answering) like down: polling starts, recovery refetches', () => {
+    expect(redisTransition('up', 'degraded')).toBe('went-down');
+    expect(redisTransition('degraded', 'down')).toBeNull();
+    expect(redisTransition('degraded', 'up')).toBe('recovered');
   });
 
   it('only down -> up is a recovery; any -> down starts the outage', () => {
@@ -113,6 +120,10 @@ describe('live indicator', () => {
     expect(view).toMatchObject({ state: 'paused', label: 'Live updates paused: Redis down' });
     expect(view.title).toContain('every 5 s');
     expect(liveIndicatorView({ ...base, status: 'connecting', redis: 'down' }).state).toBe('paused');
+    expect(liveIndicatorView({ ...base, status: 'open', redis: 'degraded' })).toMatchObject({
+      state: 'paused',
+      label: 'Live updates paused: Redis degraded',
+    });
   });
 
   it('keeps reconnecting and offline states (they say more than "paused")', () => {

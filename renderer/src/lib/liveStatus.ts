@@ -14,8 +14,16 @@ import type { LiveStatus } from '../api/client';
 /** How often a screen refetches its data while Redis is down, in milliseconds. */
 export const REDIS_DOWN_POLL_MS = 5_000;
 
-/** Redis as the last health answer saw it; `unknown` before the first answer (or when not reported). */
-export type RedisState = 'up' | 'down' | 'unknown';
+/**
+ * Redis as the last health answer saw it; `unknown` before the first answer (or when not reported).
+ * `degraded` (connected, not answering in time) is handled like `down`: no notification arrives.
+ */
+export type RedisState = 'up' | 'degraded' | 'down' | 'unknown';
+
+/** True when no change notification can arrive (Redis down or degraded). */
+function silent(state: RedisState): boolean {
+  return state === 'down' || state === 'degraded';
+}
 
 /** Redis's state in a health answer. */
 export function redisStateOf(health: StackHealth | null): RedisState {
@@ -29,8 +37,8 @@ export function redisStateOf(health: StackHealth | null): RedisState {
  * is not a recovery (the screens just loaded).
  */
 export function redisTransition(prev: RedisState, next: RedisState): 'went-down' | 'recovered' | null {
-  if (prev !== 'down' && next === 'down') return 'went-down';
-  if (prev === 'down' && next === 'up') return 'recovered';
+  if (!silent(prev) && silent(next)) return 'went-down';
+  if (silent(prev) && next === 'up') return 'recovered';
   return null;
 }
 
@@ -77,7 +85,7 @@ export function createRedisFallback(
         stopPolling();
         resync();
       }
-      if (next !== 'down') stopPolling();
+      if (!silent(next)) stopPolling();
     },
     stop: stopPolling,
     get polling() {
@@ -113,11 +121,11 @@ export interface LiveIndicatorInput {
  */
 export function liveIndicatorView(input: LiveIndicatorInput): LiveIndicatorView {
   const { status, redis, changeCount, lastChange, retryInMs, error } = input;
-  if (redis === 'down' && (status === 'open' || status === 'connecting')) {
+  if (silent(redis) && (status === 'open' || status === 'connecting')) {
     return {
       state: 'paused',
-      label: 'Live updates paused: Redis down',
-      title: `Change notifications travel through Redis, which is down: this screen refreshes every ${REDIS_DOWN_POLL_MS / 1000} s and catches up when Redis is back`,
+      label: `Live updates paused: Redis ${redis}`,
+      title: `Change notifications travel through Redis, which is ${redis === 'degraded' ? 'not answering' : 'down'}: this screen refreshes every ${REDIS_DOWN_POLL_MS / 1000} s and catches up when Redis is back`,
     };
   }
   switch (status) {

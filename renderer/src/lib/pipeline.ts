@@ -204,9 +204,9 @@ const SERVICE_LABELS: Record<ServiceHealth['name'], string> = {
   redis: 'Redis',
 };
 
-/** True when Redis is down (workers apply events, but the cache and live updates lag). */
+/** True when Redis is down or degraded (workers apply events, but the cache and live updates lag). */
 export function cacheDown(services: readonly ServiceHealth[] | undefined): boolean {
-  return (services ?? []).some((s) => s.name === 'redis' && s.state === 'down');
+  return (services ?? []).some((s) => s.name === 'redis' && s.state !== 'up');
 }
 
 /**

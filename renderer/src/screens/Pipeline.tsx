@@ -104,18 +104,21 @@ function EventTime({ value }: { value: string | null | undefined }): ReactNode {
 
 function ServiceCard({ service }: { service: ServiceHealth }): ReactNode {
   const up = service.state === 'up';
+  const degraded = service.state === 'degraded';
   const { problem, fix } = splitFix(service.detail);
   return (
     <article
-      className={`pipe-card pipe-card--${up ? 'ok' : 'bad'}`}
+      className={`pipe-card pipe-card--${up ? 'ok' : degraded ? 'warn' : 'bad'}`}
       data-testid="pipeline-service"
       data-service={service.name}
       data-state={service.state}
     >
       <header className="pipe-card__head">
-        <span className="dot" aria-hidden="true" />
+        <span className={`dot${degraded ? ' dot--warn' : ''}`} aria-hidden="true" />
         <h3>{serviceLabel(service.name)}</h3>
-        <span className={`chip ${up ? 'chip--ok' : 'chip--danger'}`}>{service.state}</span>
+        <span className={`chip ${up ? 'chip--ok' : degraded ? 'chip--warn' : 'chip--danger'}`}>
+          {service.state}
+        </span>
       </header>
       <div className="mono pipe-card__addr" title={service.address}>
         {service.address}
@@ -516,6 +519,14 @@ export function Pipeline(): ReactNode {
                 .join(', ')}{' '}
               down
             </span>
+          ) : services.some((s) => s.state === 'degraded') ? (
+            <span className="text-warn">
+              {services
+                .filter((s) => s.state === 'degraded')
+                .map((s) => serviceLabel(s.name))
+                .join(', ')}{' '}
+              degraded
+            </span>
           ) : (
             services.length > 0 && <span className="text-ok">all up</span>
           )}
@@ -550,7 +561,8 @@ export function Pipeline(): ReactNode {
           )}
           {cacheDown(services) && (
             <span className="text-warn">
-              · Redis down: events still applied, cache and live updates paused
+              · Redis {services.find((s) => s.name === 'redis')?.state}: events still applied, cache and live
+              updates paused
             </span>
           )}
         </div>

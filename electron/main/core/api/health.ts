@@ -6,7 +6,7 @@ import type { Kafka } from 'kafkajs';
 import type { ServiceHealth, StackHealth, WorkerHealth } from '../../../../contracts';
 import { redactUrl, type AppConfig } from '../../../../runtime/config';
 import type { Pool } from '../../../../runtime/db';
-import type { RedisClient } from '../../../../runtime/redis';
+import { redisUnresponsive, REDIS_COMMAND_TIMEOUT_MS, type RedisClient } from '../../../../runtime/redis';
 import { howToStart } from '../../../../runtime/service-errors';
 import { withConsumerState } from './consumer-state';
 import { withLag } from './lag';
@@ -48,6 +48,28 @@ function withTimeout<T>(p: Promise<T>, ms: number): Promise<T> {
   });
 }
 
+/**
+ * Redis's health: `up` when PING answers within the command timeout; `degraded` when the server
+ * is connected but does not answer in time (PING timed out, or the client's last connection was
+ * dropped for silence and it is not ready since); `down` when unreachable. Never throws.
+ */
+export async function redisHealth(redis: RedisClient, address: string): Promise<ServiceHealth> {
+  const degraded = (why: string): ServiceHealth => ({
+    name: 'redis',
+    state: 'degraded',
+    address,
+    detail: `connected but not answering within ${REDIS_COMMAND_TIMEOUT_MS} ms (${why}); reads use PostgreSQL and the cache is rebuilt when it answers again`,
+  });
+  const silent = redisUnresponsive(redis);
+  if (redis.status !== 'ready' && silent) return degraded(silent);
+  const up = await probe('redis', address, async () => {
+    // The client fails fast while disconnected; say so instead of its internal wording.
+    if (redis.status !== 'ready') throw new Error(`connection refused or lost (client ${redis.status})`);
+    await redis.ping();
+  });
+  return up.state === 'down' && /timed out/i.test(up.detail) ? degraded('PING timed out') : up;
+}
+
 /** Returns a function that reports {@link StackHealth}, cached for 2 s. */
 export function healthChecker(deps: HealthDeps): () => Promise<StackHealth> {
   let cached: { at: number; value: Promise<StackHealth> } | null = null;
@@ -69,12 +91,7 @@ export function healthChecker(deps: HealthDeps): () => Promise<StackHealth> {
         }
       }),
       probe('postgres', redactUrl(deps.config.databaseUrl), () => deps.pool.query('SELECT 1')),
-      probe('redis', redactUrl(deps.config.redisUrl), async () => {
-        // The client fails fast while disconnected; say so instead of its internal wording.
-        if (deps.redis.status !== 'ready')
-          throw new Error(`connection refused or lost (client ${deps.redis.status})`);
-        await deps.redis.ping();
-      }),
+      redisHealth(deps.redis, redactUrl(deps.config.redisUrl)),
     ]);
     let workers = deps.workers();
     const kafkaUp = services[0]!.state === 'up';
@@ -82,7 +99,7 @@ export function healthChecker(deps: HealthDeps): () => Promise<StackHealth> {
       withConsumerState(workers, admin, deps.config.topicPrefix, kafkaUp),
       2_500,
     ).catch(() => workers);
-    if (services.every((x) => x.state === 'up')) {
+    if (services.every((x) => x.state !== 'down')) {
       workers = await withTimeout(withLag(workers, deps.pool, admin, deps.config.topicPrefix), 2_500).catch(
         () => workers,
       );
