@@ -22,6 +22,7 @@ import { reasonSchema } from './auth';
 import { calendarDateSchema, entityIdSchema, type FieldIssue } from './events';
 import { ORDER_STATUSES, type OrderStatus } from './order-status';
 import type { ShipmentStatus } from './shipment-status';
+import type { WorkerName } from './workers';
 
 const booleanFlag = z.enum(['true', 'false']).transform((v) => v === 'true');
 
@@ -231,7 +232,7 @@ export interface PartitionLag {
 }
 
 export interface WorkerHealth {
-  name: string;
+  name: WorkerName;
   state: 'starting' | 'running' | 'restarting' | 'stopped' | 'crashed';
   pid: number | null;
   restarts: number;
@@ -261,7 +262,7 @@ export interface StackHealth {
 
 /** Pushed on `/live` after a worker committed changes: the console refetches what it shows. */
 export interface ChangeNotification {
-  source: 'order-processor' | 'shipment-tracker' | 'analytics-aggregator';
+  source: WorkerName;
   orderIds: string[];
   shipmentIds: string[];
   kpi: boolean;

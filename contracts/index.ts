@@ -8,3 +8,4 @@ export * from './ipc';
 export * from './auth';
 export * from './routes';
 export * from './audit';
+export * from './workers';

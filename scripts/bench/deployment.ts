@@ -10,7 +10,7 @@ import { openSync, closeSync, existsSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import type { Admin } from 'kafkajs';
-import { topicNames, type TopicNames } from '../../contracts';
+import { topicNames, WORKER_NAMES, type TopicNames, consumerGroup } from '../../contracts';
 import { configToEnv, type AppConfig } from '../../runtime/config';
 import { createPool, type Pool } from '../../runtime/db';
 import { createKafka } from '../../runtime/kafka';
@@ -18,7 +18,7 @@ import type { Cleanup } from './cleanup';
 import { stopChild } from './cleanup';
 import { sleep } from './stats';
 
-export const WORKERS = ['order-processor', 'shipment-tracker', 'analytics-aggregator'] as const;
+export const WORKERS = WORKER_NAMES;
 export type WorkerName = (typeof WORKERS)[number];
 
 export interface DeploymentOptions {
@@ -69,7 +69,7 @@ export class Deployment {
     cleanup.databases.add(config.databaseUrl);
     const topics = topicNames(config.topicPrefix);
     for (const t of Object.values(topics)) cleanup.topics.add(t);
-    for (const w of WORKERS) cleanup.groups.add(`${config.topicPrefix}.${w}`);
+    for (const w of WORKERS) cleanup.groups.add(consumerGroup(config.topicPrefix, w));
     cleanup.redisPrefixes.add(config.topicPrefix);
 
     const script = path.join(opts.repoRoot, 'out', 'headless', 'serve.mjs');
@@ -151,7 +151,7 @@ export class Deployment {
    */
   async waitForGroups(members: number, timeoutMs = 90_000): Promise<void> {
     const deadline = Date.now() + timeoutMs;
-    const names = WORKERS.map((w) => `${this.config.topicPrefix}.${w}`);
+    const names = WORKERS.map((w) => consumerGroup(this.config.topicPrefix, w));
     let last = '';
     while (Date.now() < deadline) {
       if (this.main.exitCode !== null) throw new Error(`main process exited (log: ${this.opts.logFile})`);

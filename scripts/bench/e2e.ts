@@ -4,6 +4,7 @@
  * model holds exactly what the events imply and the KPIs (the `kpi_daily` view and the Redis KPI
  * snapshot the dashboard reads) have caught up. Timed from the first request to that moment.
  */
+import { consumerGroup } from '../../contracts';
 import { redisKeys } from '../../runtime/redis';
 import Redis from 'ioredis';
 import type { Dataset } from './dataset';
@@ -104,12 +105,12 @@ async function positions(
     next_offset: number;
   }>(
     'SELECT consumer_group, topic, kafka_partition, next_offset FROM consumer_offsets WHERE consumer_group = ANY($1)',
-    [WORKERS.map((w) => `${dep.config.topicPrefix}.${w}`)],
+    [WORKERS.map((w) => consumerGroup(dep.config.topicPrefix, w))],
   );
   const sums: Record<string, number> = {};
   const done: Record<string, boolean> = {};
   for (const w of WORKERS) {
-    const group = `${dep.config.topicPrefix}.${w}`;
+    const group = consumerGroup(dep.config.topicPrefix, w);
     const topic = w === 'shipment-tracker' ? dep.topics.shipments : dep.topics.orders;
     const mine = rows.filter((r) => r.consumer_group === group);
     sums[w] = mine.reduce((n, r) => n + Number(r.next_offset), 0);

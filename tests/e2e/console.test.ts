@@ -4,6 +4,7 @@
  * shipment timeline, an injected event appearing live, field-level errors. Screenshots of each
  * page go to test-output/screenshots (git-ignored) for a person to look at.
  */
+import { WORKER_NAMES } from '../../contracts';
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { randomUUID } from 'node:crypto';
@@ -251,7 +252,7 @@ describe('console in Chromium', () => {
     await expect.poll(async () => page.getByTestId('pipeline-service').count(), { timeout: 20_000 }).toBe(3);
     const workers = page.getByTestId('pipeline-worker');
     await expect.poll(async () => workers.count(), { timeout: 20_000 }).toBe(3);
-    for (const name of ['order-processor', 'shipment-tracker', 'analytics-aggregator']) {
+    for (const name of WORKER_NAMES) {
       const card = page.locator(`[data-testid="pipeline-worker"][data-worker="${name}"]`);
       await expect.poll(async () => card.getAttribute('data-state'), { timeout: 20_000 }).toBe('running');
       await expect

@@ -10,12 +10,19 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { topicNames, type KpiSummary, type SupplyChainEvent } from '../../contracts';
+import {
+  topicNames,
+  WORKER_NAMES,
+  workersConsuming,
+  type KpiSummary,
+  type SupplyChainEvent,
+  type WorkerName,
+  consumerGroup,
+} from '../../contracts';
 import { createKafka } from '../../runtime/kafka';
 import { queryKpiSummary } from '../../runtime/kpi-query';
 import { deleteRedisKeys, repoRoot, startDeployment, waitFor, type TestDeployment } from '../support/harness';
 import { expectedState, generateStream, seededRandom } from './stream';
-import type { WorkerName } from '../../electron/main/core/supervisor';
 
 const ORDERS = Number(process.env.SCT_FAULT_ORDERS ?? 3_500);
 const BATCH = 250;
@@ -105,8 +112,7 @@ describe('fault injection', () => {
       while (schedule.has(i)) i = (i % (batches - 2)) + 1;
       return i;
     };
-    for (const w of ['order-processor', 'shipment-tracker', 'analytics-aggregator'])
-      for (let k = 0; k < 3; k++) schedule.set(at(), `kill:${w}`);
+    for (const w of WORKER_NAMES) for (let k = 0; k < 3; k++) schedule.set(at(), `kill:${w}`);
     schedule.set(at(), 'broker');
     schedule.set(at(), 'postgres');
     schedule.set(at(), 'redis');
@@ -141,9 +147,9 @@ describe('fault injection', () => {
     for (const t of [topics.orders, topics.shipments])
       for (const o of await admin.fetchTopicOffsets(t)) high.set(`${t}/${o.partition}`, Number(o.high));
     await admin.disconnect();
-    const groups: Record<string, string[]> = {
-      [topics.orders]: ['order-processor', 'analytics-aggregator'],
-      [topics.shipments]: ['shipment-tracker'],
+    const groups: Record<string, WorkerName[]> = {
+      [topics.orders]: workersConsuming('orders'),
+      [topics.shipments]: workersConsuming('shipments'),
     };
     await waitFor(
       'every worker caught up',
@@ -160,7 +166,7 @@ describe('fault injection', () => {
           return (groups[topic] ?? []).every((name) => {
             const r = rows.find(
               (x) =>
-                x.consumer_group === `${d.config.topicPrefix}.${name}` &&
+                x.consumer_group === consumerGroup(d.config.topicPrefix, name) &&
                 x.topic === topic &&
                 x.kafka_partition === partition,
             );

@@ -12,14 +12,21 @@ import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { topicNames, type KpiSummary, type SupplyChainEvent } from '../../contracts';
+import {
+  topicNames,
+  type KpiSummary,
+  type SupplyChainEvent,
+  WORKER_NAMES,
+  consumerGroup,
+  type WorkerName,
+} from '../../contracts';
 import { workerEnv } from '../../electron/main/core/core';
 import { createKafka } from '../../runtime/kafka';
 import { queryKpiSummary } from '../../runtime/kpi-query';
 import { expectedState, generateStream } from '../faults/stream';
 import { repoRoot, startDeployment, waitFor, type TestDeployment } from '../support/harness';
 
-const WORKERS = ['order-processor', 'shipment-tracker', 'analytics-aggregator'] as const;
+const WORKERS = WORKER_NAMES;
 const ORDERS = Number(process.env.SCT_BROKER_RESTART_ORDERS ?? 600);
 const BATCH = 250;
 const pidFile = path.join(repoRoot, '.stack', 'kafka', 'kafka.pid');
@@ -107,7 +114,7 @@ describe('broker restart while two instances of every worker consume', () => {
         for (const name of WORKERS)
           await waitFor(
             `${name}: two members`,
-            async () => (await groupMembers(`${d.config.topicPrefix}.${name}`)) === 2,
+            async () => (await groupMembers(consumerGroup(d.config.topicPrefix, name))) === 2,
             60_000,
             500,
           );
@@ -128,7 +135,7 @@ describe('broker restart while two instances of every worker consume', () => {
     for (const t of [topics.orders, topics.shipments])
       for (const o of await admin.fetchTopicOffsets(t)) high.set(`${t}/${o.partition}`, Number(o.high));
     await admin.disconnect();
-    const readers: Record<string, string[]> = {
+    const readers: Record<string, WorkerName[]> = {
       [topics.orders]: ['order-processor', 'analytics-aggregator'],
       [topics.shipments]: ['shipment-tracker'],
     };
@@ -148,7 +155,7 @@ describe('broker restart while two instances of every worker consume', () => {
             (name) =>
               (rows.find(
                 (r) =>
-                  r.consumer_group === `${d.config.topicPrefix}.${name}` &&
+                  r.consumer_group === consumerGroup(d.config.topicPrefix, name) &&
                   r.topic === topic &&
                   r.kafka_partition === partition,
               )?.next_offset ?? 0) >= h,
@@ -162,7 +169,7 @@ describe('broker restart while two instances of every worker consume', () => {
     const members = await waitFor(
       'both instances in every group',
       async () => {
-        const m = await Promise.all(WORKERS.map((n) => groupMembers(`${d.config.topicPrefix}.${n}`)));
+        const m = await Promise.all(WORKERS.map((n) => groupMembers(consumerGroup(d.config.topicPrefix, n))));
         return m.every((x) => x === 2) ? m : null;
       },
       60_000,

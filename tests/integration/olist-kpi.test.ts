@@ -16,7 +16,14 @@ import { parse } from 'csv-parse/sync';
 import Redis from 'ioredis';
 import type { Admin } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ORDER_STATUSES, type KpiSummary, type OrderStatus, type TopicNames } from '../../contracts';
+import {
+  ORDER_STATUSES,
+  type KpiSummary,
+  type OrderStatus,
+  type TopicNames,
+  WORKER_NAMES,
+  consumerGroup,
+} from '../../contracts';
 import { configToEnv, loadConfig, type AppConfig } from '../../runtime/config';
 import { createPool, dropDatabase, findRepoRoot, migrate, migrationsDir, type Pool } from '../../runtime/db';
 import { createKafka, ensureTopics, EventPublisher } from '../../runtime/kafka';
@@ -29,7 +36,7 @@ import { importOlist, type ImportSummary } from '../../scripts/olist';
 
 const SLICE = 500;
 const SITE_TZ = 'America/Sao_Paulo';
-const WORKERS = ['order-processor', 'shipment-tracker', 'analytics-aggregator'] as const;
+const WORKERS = WORKER_NAMES;
 /** Topics each worker's consumer group reads (see workers/<name>/projection.ts). */
 const GROUP_TOPICS: Record<(typeof WORKERS)[number], keyof TopicNames> = {
   'order-processor': 'orders',
@@ -117,7 +124,7 @@ async function waitForCatchUp(timeoutMs: number): Promise<void> {
     );
     behind = [];
     for (const name of WORKERS) {
-      const group = `${config.topicPrefix}.${name}`;
+      const group = consumerGroup(config.topicPrefix, name);
       const topic = topics[GROUP_TOPICS[name]];
       for (const [partition, hw] of high.get(topic)!) {
         const at = stored.get(`${group}|${topic}|${partition}`) ?? 0;
@@ -291,7 +298,9 @@ afterAll(async () => {
       const existing = new Set(await admin.listTopics());
       const mine = Object.values(topics ?? {}).filter((t) => existing.has(t));
       if (mine.length > 0) await admin.deleteTopics({ topics: mine, timeout: 10_000 }).catch(() => undefined);
-      await admin.deleteGroups(WORKERS.map((n) => `${config.topicPrefix}.${n}`)).catch(() => undefined);
+      await admin
+        .deleteGroups(WORKERS.map((n) => consumerGroup(config.topicPrefix, n)))
+        .catch(() => undefined);
       await admin.disconnect();
     }
     // A plain client with an offline queue: the project's client fails fast before it is connected.

@@ -152,16 +152,27 @@ export function pathVariants(p: string): string[] {
   return [...out];
 }
 
-/** Sum of the high-water marks of the deployment's topics: anything published moves it. */
+/**
+ * Sum of the high-water marks of the deployment's topics: anything published moves it. Retried
+ * for a few seconds: right after a broker starts, a new partition's leader may still answer
+ * NOT_LEADER_OR_FOLLOWER.
+ */
 async function highWaterMarks(d: TestDeployment): Promise<number> {
   const admin = createKafka(d.config, 'sct-security-test').admin();
   await admin.connect();
   try {
-    let sum = 0;
-    for (const topic of Object.values(topicNames(d.config.topicPrefix))) {
-      for (const p of await admin.fetchTopicOffsets(topic)) sum += Number(p.high);
-    }
-    return sum;
+    return await waitFor(
+      'the topics high-water marks',
+      async () => {
+        let sum = 0;
+        for (const topic of Object.values(topicNames(d.config.topicPrefix))) {
+          for (const p of await admin.fetchTopicOffsets(topic)) sum += Number(p.high);
+        }
+        return { sum };
+      },
+      15_000,
+      300,
+    ).then((r) => r.sum);
   } finally {
     await admin.disconnect();
   }

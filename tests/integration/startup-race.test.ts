@@ -13,10 +13,10 @@ import { orderCreated, deleteRedisKeys, deleteTopics, repoRoot, waitFor } from '
 import { loadConfig, type AppConfig } from '../../runtime/config';
 import { createPool, dropDatabase } from '../../runtime/db';
 import { createKafka, EventPublisher } from '../../runtime/kafka';
-import { topicNames, type SupplyChainEvent } from '../../contracts';
+import { topicNames, type SupplyChainEvent, WORKER_NAMES } from '../../contracts';
 
 const ROUNDS = 5;
-const WORKERS = ['order-processor', 'shipment-tracker', 'analytics-aggregator'] as const;
+const WORKERS = WORKER_NAMES;
 const PER_WORKER = 2; // N = 6 processes a round
 const base = loadConfig();
 const cleanups: (() => Promise<void>)[] = [];

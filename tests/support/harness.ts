@@ -12,7 +12,7 @@ import { loadConfig, type AppConfig } from '../../runtime/config';
 import { dropDatabase, findRepoRoot, migrationsDir } from '../../runtime/db';
 import { createKafka } from '../../runtime/kafka';
 import { createLogger } from '../../runtime/logger';
-import { topicNames } from '../../contracts';
+import { consumerGroup, topicNames, WORKER_NAMES } from '../../contracts';
 import { startCore, type Core, type CoreOptions } from '../../electron/main/core/core';
 import { forkSpawner } from '../../electron/main/core/supervisor';
 
@@ -96,11 +96,7 @@ export async function deleteTopics(config: AppConfig): Promise<void> {
     const mine = Object.values(topicNames(config.topicPrefix)).filter((t) => existing.has(t));
     if (mine.length > 0) await admin.deleteTopics({ topics: mine, timeout: 10_000 });
     await admin
-      .deleteGroups(
-        ['order-processor', 'shipment-tracker', 'analytics-aggregator'].map(
-          (n) => `${config.topicPrefix}.${n}`,
-        ),
-      )
+      .deleteGroups(WORKER_NAMES.map((n) => consumerGroup(config.topicPrefix, n)))
       .catch(() => undefined);
   } finally {
     await admin.disconnect();

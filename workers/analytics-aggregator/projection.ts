@@ -4,7 +4,7 @@
  * batch transaction. After commits it stores the live KPI snapshot in Redis and notifies the
  * console (coalesced: at most one snapshot a second, one in flight, one more queued).
  */
-import type { OrderEvent, TopicNames } from '../../contracts';
+import { topicsOf, type OrderEvent, type TopicNames } from '../../contracts';
 import type { Pool, PoolClient } from '../../runtime/db';
 import { queryKpiSummary } from '../../runtime/kpi-query';
 import type { Logger } from '../../runtime/logger';
@@ -68,7 +68,7 @@ export function analyticsProjection(
   const refresh = coalesced(async () => cache.submit([], await snapshot()));
   return {
     name: 'analytics-aggregator',
-    topics: (t: TopicNames) => [t.orders],
+    topics: (t: TopicNames) => topicsOf('analytics-aggregator', t),
     // The KPI snapshot is published at most once a second: waiting up to 250 ms for fuller
     // batches costs the dashboard nothing and leaves the cores to the order and shipment paths.
     fetch: { minBytes: 128 * 1024, maxWaitTimeInMs: 250 },

@@ -3,7 +3,7 @@
  * key is also its idempotency check), folds them into `orders` and `order_lines`, then caches
  * order summaries in Redis and notifies the console.
  */
-import type { OrderEvent, TopicNames } from '../../contracts';
+import { topicsOf, type OrderEvent, type TopicNames } from '../../contracts';
 import type { Pool } from '../../runtime/db';
 import { rebuildEntityCache } from '../runtime/cache-rebuild';
 import type { CacheSink } from '../runtime/cache-writer';
@@ -45,7 +45,7 @@ export function orderProjection(
 ): Projection<OrderOutcome, OrderStates> {
   return {
     name: 'order-processor',
-    topics: (t: TopicNames) => [t.orders],
+    topics: (t: TopicNames) => topicsOf('order-processor', t),
     async claim(client, events: ConsumedEvent[]) {
       const history = events.map(({ event, partition, offset }) => ({
         event_id: event.id,

@@ -3,7 +3,13 @@
  * per entity), the live and replayed KPI totals, and the Redis cache with PostgreSQL. Any
  * difference means an event was lost, applied twice, or applied differently.
  */
-import type { DriftReport, EntitySummary, TableDrift } from '../../contracts';
+import {
+  consumerGroup,
+  WORKER_NAMES,
+  type DriftReport,
+  type EntitySummary,
+  type TableDrift,
+} from '../../contracts';
 import type { Pool } from '../../runtime/db';
 import { queryKpiSummary } from '../../runtime/kpi-query';
 import { redisKeys, type RedisClient } from '../../runtime/redis';
@@ -108,7 +114,7 @@ async function liveReached(
   }>(
     `SELECT consumer_group, topic, kafka_partition, next_offset FROM public.consumer_offsets
       WHERE consumer_group = ANY($1::text[])`,
-    [['order-processor', 'shipment-tracker', 'analytics-aggregator'].map((n) => `${prefix}.${n}`)],
+    [WORKER_NAMES.map((n) => consumerGroup(prefix, n))],
   );
   let reached = true;
   let moved = false;

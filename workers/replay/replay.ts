@@ -6,7 +6,7 @@
  * topics at that moment.
  */
 import { randomBytes } from 'node:crypto';
-import { topicNames } from '../../contracts';
+import { topicNames, workersConsuming } from '../../contracts';
 import type { AppConfig } from '../../runtime/config';
 import { createPool, migrate, type Pool } from '../../runtime/db';
 import { createKafka, EventPublisher } from '../../runtime/kafka';
@@ -125,8 +125,8 @@ async function caughtUp(
     rows.find((r) => r.consumer_group === group && r.topic === topic && r.kafka_partition === partition)
       ?.next_offset ?? 0;
   const readers: Record<string, string[]> = {
-    [topics.orders]: ['order-processor', 'analytics-aggregator'],
-    [topics.shipments]: ['shipment-tracker'],
+    [topics.orders]: workersConsuming('orders'),
+    [topics.shipments]: workersConsuming('shipments'),
   };
   return Object.entries(watermarks).every(([key, high]) => {
     const [topic, partition] = [

@@ -23,11 +23,13 @@
  */
 import type { Batch, Consumer, EachBatchPayload, Kafka, KafkaMessage } from 'kafkajs';
 import {
+  consumerGroup,
   HEADERS,
   topicForType,
   validateEvent,
   type SupplyChainEvent,
   type TopicNames,
+  type WorkerName,
 } from '../../contracts';
 import { connectOrExplain, EventPublisher } from '../../runtime/kafka';
 import {
@@ -53,7 +55,7 @@ export interface ConsumedEvent {
 /** What a worker plugs into the loop. `State` is what its claim loads for `apply` (if anything). */
 export interface Projection<Outcome, State = unknown> {
   /** Worker name; the consumer group is `<prefix>.<name>`. */
-  readonly name: 'order-processor' | 'shipment-tracker' | 'analytics-aggregator';
+  readonly name: WorkerName;
   /** Topics it consumes. */
   topics(topics: TopicNames): string[];
   /**
@@ -157,7 +159,7 @@ export async function runBatchConsumer<O, S>(
   projection: Projection<O, S>,
   opts: BatchConsumerOptions,
 ): Promise<{ stop(): Promise<void>; consumer: Consumer }> {
-  const group = `${opts.prefix}.${projection.name}`;
+  const group = consumerGroup(opts.prefix, projection.name);
   const consumer = opts.kafka.consumer({
     groupId: group,
     // A SIGKILLed member holds its partitions until the session times out: keep that short.

@@ -21,7 +21,7 @@ import { createRedis, type RedisClient } from '../../runtime/redis';
 import { ServiceUnavailableError } from '../../runtime/service-errors';
 import { runBatchConsumer, type Projection } from './batch-consumer';
 import { CacheWriter } from './cache-writer';
-import type { TopicNames } from '../../contracts';
+import { consumerGroup, type TopicNames } from '../../contracts';
 
 /** Exit code meaning "a dependency is down" (the supervisor backs off longer). */
 export const EXIT_DEPENDENCY_DOWN = 3;
@@ -99,7 +99,7 @@ export async function startWorker(
       log.error({ err: String(e.payload.error) }, 'consumer crashed');
       if (!restart) void shutdown(1);
     });
-    log.info({ group: `${config.topicPrefix}.${name}` }, 'worker running');
+    log.info({ group: consumerGroup(config.topicPrefix, name) }, 'worker running');
     process.send?.({ type: 'ready', name });
   } catch (err) {
     if (err instanceof ServiceUnavailableError) {

@@ -3,7 +3,7 @@
  * (whose event id key is also its idempotency check), folds them into `shipments`, then caches
  * summaries in Redis and notifies the console.
  */
-import type { ShipmentEvent, ShipmentSummary, TopicNames } from '../../contracts';
+import { topicsOf, type ShipmentEvent, type ShipmentSummary, type TopicNames } from '../../contracts';
 import type { Pool } from '../../runtime/db';
 import { rebuildEntityCache } from '../runtime/cache-rebuild';
 import type { CacheSink } from '../runtime/cache-writer';
@@ -58,7 +58,7 @@ export function shipmentProjection(
 ): Projection<ShipmentOutcome, ShipmentStates> {
   return {
     name: 'shipment-tracker',
-    topics: (t: TopicNames) => [t.shipments],
+    topics: (t: TopicNames) => topicsOf('shipment-tracker', t),
     async claim(client, events: ConsumedEvent[]) {
       const checkpoints = events.map((c) => ({ ...checkpointOf(c.event as ShipmentEvent) }));
       // One round trip: the timeline rows (the idempotency check) and the shipments' current rows.

@@ -4,12 +4,11 @@
  * `utilityProcess` on the desktop, `child_process.fork` headless (see `forkSpawner`).
  */
 import { fork } from 'node:child_process';
-import type { WorkerHealth } from '../../../contracts';
+import { WORKER_NAMES, type WorkerHealth, type WorkerName } from '../../../contracts';
 import type { Logger } from '../../../runtime/logger';
 
-/** The three workers, by name; each runs `<workersDir>/<name>.mjs`. */
-export const WORKER_NAMES = ['order-processor', 'shipment-tracker', 'analytics-aggregator'] as const;
-export type WorkerName = (typeof WORKER_NAMES)[number];
+// The workers (contracts/workers.ts); each runs `<workersDir>/<name>.mjs`.
+export { WORKER_NAMES, type WorkerName };
 
 /** A running worker process as the supervisor sees it. */
 export interface SupervisedProcess {

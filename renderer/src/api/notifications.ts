@@ -3,12 +3,9 @@
  * Pure (no DOM, no network).
  */
 import type { ChangeNotification } from '../../../contracts/api';
+import { WORKER_NAMES } from '../../../contracts/workers';
 
-const SOURCES: readonly ChangeNotification['source'][] = [
-  'order-processor',
-  'shipment-tracker',
-  'analytics-aggregator',
-];
+const SOURCES: readonly ChangeNotification['source'][] = WORKER_NAMES;
 
 function stringArray(value: unknown): string[] | null {
   if (value === undefined) return [];

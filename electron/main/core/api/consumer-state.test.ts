@@ -1,9 +1,9 @@
 import type { Admin } from 'kafkajs';
 import { describe, expect, it } from 'vitest';
-import type { WorkerHealth } from '../../../../contracts';
+import type { WorkerHealth, WorkerName } from '../../../../contracts';
 import { withConsumerState } from './consumer-state';
 
-const worker = (name: string, state: WorkerHealth['state'] = 'running'): WorkerHealth => ({
+const worker = (name: WorkerName, state: WorkerHealth['state'] = 'running'): WorkerHealth => ({
   name,
   state,
   pid: 1,

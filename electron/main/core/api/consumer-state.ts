@@ -5,7 +5,7 @@
  * consuming worker is a member of its consumer group (`<prefix>.<worker>`).
  */
 import type { Admin } from 'kafkajs';
-import type { WorkerHealth } from '../../../../contracts';
+import { consumerGroup, type WorkerHealth } from '../../../../contracts';
 
 /**
  * Adds `consumer` to each running worker from the broker's view of its consumer group.
@@ -29,17 +29,18 @@ export async function withConsumerState(
         : w,
     );
   }
-  const { groups } = await admin.describeGroups(running.map((w) => `${prefix}.${w.name}`));
+  const { groups } = await admin.describeGroups(running.map((w) => consumerGroup(prefix, w.name)));
   return workers.map((w) => {
     if (w.state !== 'running') return w;
-    const group = groups.find((g) => g.groupId === `${prefix}.${w.name}`);
+    const groupId = consumerGroup(prefix, w.name);
+    const group = groups.find((g) => g.groupId === groupId);
     const members = group?.members.length ?? 0;
     if (members > 0) {
       return {
         ...w,
         consumer: {
           state: 'consuming',
-          detail: `in consumer group ${prefix}.${w.name} (${group!.state}, ${members} member${members === 1 ? '' : 's'})`,
+          detail: `in consumer group ${groupId} (${group!.state}, ${members} member${members === 1 ? '' : 's'})`,
         },
       };
     }
@@ -47,7 +48,7 @@ export async function withConsumerState(
       ...w,
       consumer: {
         state: 'not_consuming',
-        detail: `not in its consumer group ${prefix}.${w.name} (${group?.state ?? 'unknown'}): its consumer cannot join (starting, broker unreachable or credentials refused) — see the worker's log`,
+        detail: `not in its consumer group ${groupId} (${group?.state ?? 'unknown'}): its consumer cannot join (starting, broker unreachable or credentials refused) — see the worker's log`,
       },
     };
   });

@@ -4,15 +4,14 @@
  * partition is stalled (its batch retried after a lock or statement timeout) and why.
  */
 import type { Admin } from 'kafkajs';
-import { topicNames, type PartitionLag, type WorkerHealth } from '../../../../contracts';
+import {
+  consumerGroup,
+  topicNames,
+  topicsOf,
+  type PartitionLag,
+  type WorkerHealth,
+} from '../../../../contracts';
 import type { Pool } from '../../../../runtime/db';
-
-/** Which topics each worker consumes (mirrors the workers' projections). */
-const TOPICS_OF: Record<string, (t: ReturnType<typeof topicNames>) => string[]> = {
-  'order-processor': (t) => [t.orders],
-  'shipment-tracker': (t) => [t.shipments],
-  'analytics-aggregator': (t) => [t.orders],
-};
 
 /**
  * Adds lag figures to each worker's health.
@@ -50,9 +49,9 @@ export async function withLag(
     [prefix],
   );
   return workers.map((w) => {
-    const group = `${prefix}.${w.name}`;
+    const group = consumerGroup(prefix, w.name);
     const partitions: PartitionLag[] = [];
-    for (const topic of TOPICS_OF[w.name]?.(topics) ?? []) {
+    for (const topic of topicsOf(w.name, topics)) {
       for (const [partition, mark] of watermarks.get(topic) ?? []) {
         const stored = rows.find(
           (r) => r.consumer_group === group && r.topic === topic && r.kafka_partition === partition,
