@@ -9,3 +9,4 @@ export * from './auth';
 export * from './routes';
 export * from './audit';
 export * from './workers';
+export * from './backoff';

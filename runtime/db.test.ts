@@ -29,6 +29,14 @@ describe('isDatabaseUnavailable', () => {
       ),
     ).toBe(false);
   });
+
+  it('never calls a deadlock or a serialization failure an outage (one classifier decides)', () => {
+    for (const code of ['40P01', '40001']) {
+      const err = Object.assign(new Error('deadlock detected'), { code });
+      expect(isDatabaseUnavailable(err), code).toBe(false);
+      expect(classifyPgError(err), code).toBe('conflict');
+    }
+  });
 });
 
 describe('classifyPgError', () => {

@@ -118,13 +118,12 @@ export function classifyPgError(err: unknown): PgErrorKind {
 }
 
 /**
- * True for errors that say PostgreSQL is unreachable or restarting (or a retryable conflict),
- * as opposed to a request or event that cannot be applied. The API answers 503 for them.
- * Workers use {@link classifyPgError}, which tells these cases apart.
+ * True only for errors that say PostgreSQL is unreachable or restarting ({@link classifyPgError}
+ * `unavailable`). A deadlock, a serialization failure or a lock wait is NOT an outage: it is
+ * retried (workers) or answered "busy, retry" (API), and its connection stays usable.
  */
 export function isDatabaseUnavailable(err: unknown): boolean {
-  const kind = classifyPgError(err);
-  return kind === 'unavailable' || kind === 'conflict';
+  return classifyPgError(err) === 'unavailable';
 }
 
 /** Bounds of the statements in one worker batch transaction (ms). */

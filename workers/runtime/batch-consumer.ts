@@ -23,6 +23,7 @@
  */
 import type { Batch, Consumer, EachBatchPayload, Kafka, KafkaMessage } from 'kafkajs';
 import {
+  backoffDelay,
   consumerGroup,
   HEADERS,
   topicForType,
@@ -285,6 +286,11 @@ export interface RetryPolicy {
 
 export const DEFAULT_RETRY: RetryPolicy = { handlerAttempts: 3, baseBackoffMs: 200, maxBackoffMs: 5_000 };
 
+/** Delay before retry `attempt` (1-based) of a batch: the project's one backoff (contracts/backoff.ts), jittered. */
+function retryDelay(ctx: { retry: RetryPolicy }, attempt: number): number {
+  return backoffDelay(attempt, { baseMs: ctx.retry.baseBackoffMs, maxMs: ctx.retry.maxBackoffMs });
+}
+
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** Decodes a batch; schema poison goes to the dead-letter topic first (acks=all). */
@@ -338,7 +344,8 @@ async function handleBatch<O, S>(ctx: ConsumerContext<O, S>, payload: EachBatchP
   const prepared = await prepareBatch(opts, ctx.group, batch);
   const { topic, partition } = prepared.position;
   let handlerFailures = 0;
-  let backoff = ctx.retry.baseBackoffMs;
+  let attempt = 0;
+  let backoff = retryDelay(ctx, 1);
   let outcomes: O[] = [];
   for (;;) {
     if (!payload.isRunning() || payload.isStale()) return; // nothing committed: redelivered later
@@ -382,7 +389,7 @@ async function handleBatch<O, S>(ctx: ConsumerContext<O, S>, payload: EachBatchP
         );
       }
       await sleep(backoff);
-      backoff = Math.min(backoff * 2, ctx.retry.maxBackoffMs);
+      backoff = retryDelay(ctx, ++attempt + 1);
       await payload.heartbeat(); // throws on a rebalance: the new owner resumes from the stored position
     }
   }
@@ -435,7 +442,7 @@ function retryStalled<O, S>(
   void (async () => {
     let err = firstError;
     let retry = 0;
-    let backoff = ctx.retry.baseBackoffMs;
+    let backoff = retryDelay(ctx, 1);
     try {
       for (;;) {
         const reason = stallReason(err, ctx.timeouts, b.firstOffset, retry);
@@ -445,7 +452,7 @@ function retryStalled<O, S>(
         );
         await markStalled(ctx, b.position, since, reason);
         await sleep(backoff);
-        backoff = Math.min(backoff * 2, ctx.retry.maxBackoffMs);
+        backoff = retryDelay(ctx, retry + 2);
         if (ctx.stopped || !ctx.assigned.has(key)) return;
         retry += 1;
         try {

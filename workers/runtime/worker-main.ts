@@ -21,7 +21,7 @@ import { createRedis, type RedisClient } from '../../runtime/redis';
 import { ServiceUnavailableError } from '../../runtime/service-errors';
 import { runBatchConsumer, type Projection } from './batch-consumer';
 import { CacheWriter } from './cache-writer';
-import { consumerGroup, type TopicNames } from '../../contracts';
+import { backoffDelay, consumerGroup, type TopicNames } from '../../contracts';
 
 /** Exit code meaning "a dependency is down" (the supervisor backs off longer). */
 export const EXIT_DEPENDENCY_DOWN = 3;
@@ -119,13 +119,15 @@ export async function startWorker(
 async function prepareStorage(config: AppConfig, kafka: ReturnType<typeof createKafka>): Promise<TopicNames> {
   const supervised =
     typeof process.send === 'function' || Boolean((process as { parentPort?: unknown }).parentPort);
-  for (let delay = 1_000; ; delay = Math.min(delay * 2, 30_000)) {
+  for (let attempt = 1; ; attempt++) {
+    // Jittered: standalone workers started together spread their retries.
+    const delay = backoffDelay(attempt, { baseMs: 1_000, maxMs: 30_000 });
     try {
       await migrate(config, migrationsDir(findRepoRoot()));
       return await ensureTopics(kafka, config);
     } catch (err) {
       if (!(err instanceof ServiceUnavailableError) || supervised) throw err;
-      process.stderr.write(`${err.message} Retrying in ${delay / 1000} s.\n`);
+      process.stderr.write(`${err.message} Retrying in ${(delay / 1000).toFixed(1)} s.\n`);
       await new Promise((r) => setTimeout(r, delay));
     }
   }

@@ -4,7 +4,7 @@
  * `utilityProcess` on the desktop, `child_process.fork` headless (see `forkSpawner`).
  */
 import { fork } from 'node:child_process';
-import { WORKER_NAMES, type WorkerHealth, type WorkerName } from '../../../contracts';
+import { backoffDelay, WORKER_NAMES, type WorkerHealth, type WorkerName } from '../../../contracts';
 import type { Logger } from '../../../runtime/logger';
 
 // The workers (contracts/workers.ts); each runs `<workersDir>/<name>.mjs`.
@@ -158,10 +158,11 @@ export class Supervisor {
     }
     const stable = Date.now() - slot.startedAt > (this.opts.stableAfterMs ?? 30_000);
     slot.consecutiveCrashes = stable ? 1 : slot.consecutiveCrashes + 1;
-    const delay = Math.min(
-      (this.opts.baseBackoffMs ?? 500) * 2 ** (slot.consecutiveCrashes - 1),
-      this.opts.maxBackoffMs ?? 30_000,
-    );
+    const delay = backoffDelay(slot.consecutiveCrashes, {
+      baseMs: this.opts.baseBackoffMs ?? 500,
+      maxMs: this.opts.maxBackoffMs ?? 30_000,
+      jitter: 'none', // one supervisor, its own workers: nothing to spread out
+    });
     slot.health.state = 'crashed';
     slot.health.restarts += 1;
     this.opts.log.warn({ worker: slot.name, code, signal, restartInMs: delay }, 'worker exited; restarting');

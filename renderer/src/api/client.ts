@@ -40,7 +40,7 @@ import type { AuditListQuery, AuditPage } from '../../../contracts/audit';
 import { SESSION_TOKEN_PREFIX, type LoginResult, type Principal } from '../../../contracts/auth';
 import type { FieldIssue } from '../../../contracts/events';
 import type { ApiConnection } from '../../../contracts/ipc';
-import { backoffDelay, type BackoffOptions } from './backoff';
+import { backoffDelay, type BackoffOptions } from '../../../contracts/backoff';
 import { parseChangeNotification } from './notifications';
 import { SseParser } from './sse';
 import { readTokenLink, resolveBrowserToken, TOKEN_STORAGE_KEY } from './token';

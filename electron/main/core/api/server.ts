@@ -66,7 +66,7 @@ import { findOperatorCredentials } from '../../../../runtime/operators';
 import { UNUSABLE_HASH, verifyPassword } from '../../../../runtime/passwords';
 import { redisKeys, type RedisClient } from '../../../../runtime/redis';
 import { ServiceUnavailableError } from '../../../../runtime/service-errors';
-import { isDatabaseUnavailable } from '../../../../runtime/db';
+import { classifyPgError } from '../../../../runtime/db';
 import { authenticate, parseBearer } from '../auth/credentials';
 import { allowedHostNames, isAllowedHost, isAllowedOrigin } from '../auth/host-origin';
 import { SessionStore, type SessionOptions } from '../auth/sessions';
@@ -678,11 +678,22 @@ function sendError(reply: FastifyReply, err: unknown, log: Logger): FastifyReply
         : err.message;
     return reply.code(503).send({ error, message } satisfies ApiError);
   }
-  if (isDatabaseUnavailable(err)) {
+  const pgKind = classifyPgError(err);
+  if (pgKind === 'unavailable') {
     return reply.code(503).send({
       error: 'postgres_unavailable',
       message: `PostgreSQL is unavailable (${(err as Error).message}); the console recovers when it is back.`,
     } satisfies ApiError);
+  }
+  if (pgKind === 'conflict' || pgKind === 'lock_wait') {
+    // Lost a race with another transaction, or waited too long for a lock: not an outage.
+    return reply
+      .code(503)
+      .header('retry-after', '1')
+      .send({
+        error: 'database_busy',
+        message: `PostgreSQL could not finish this in time (${(err as Error).message}); nothing changed, try again.`,
+      } satisfies ApiError);
   }
   const e = err as { statusCode?: number; code?: string; message?: string; error?: string };
   if (e.statusCode === 403 || e.statusCode === 404) {

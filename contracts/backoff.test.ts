@@ -13,3 +13,12 @@ describe('backoffDelay', () => {
     expect(backoffDelay(0, { baseMs: 200, maxMs: 1000 }, () => 0)).toBe(100);
   });
 });
+
+describe('backoffDelay without jitter', () => {
+  it('doubles from the base up to the cap', () => {
+    const o = { baseMs: 200, maxMs: 5_000, jitter: 'none' } as const;
+    expect([1, 2, 3, 4, 5, 6, 7].map((n) => backoffDelay(n, o))).toEqual([
+      200, 400, 800, 1600, 3200, 5000, 5000,
+    ]);
+  });
+});
