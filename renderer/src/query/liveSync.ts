@@ -13,8 +13,9 @@ import { startLive } from '../state/live';
 import { useRedisState } from './health';
 import { applyInvalidations, invalidationsFor, mergeChanges } from './invalidation';
 
-/** Live invalidation debounce (ms) and the longest it may hold an invalidation back in a burst (ms). */
+/** Quiet time after the last notification of a burst before its invalidations run (ms). */
 export const LIVE_DEBOUNCE_MS = 300;
+/** Longest a never-ending burst may hold invalidations back (ms). */
 export const LIVE_MAX_WAIT_MS = 2_000;
 
 /**

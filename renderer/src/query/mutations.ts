@@ -1,12 +1,14 @@
 /**
- * The console's mutations that are not about dead letters: injecting an event, and the browser
- * console's sign-in and sign-out. Each has its own pending and error state (TanStack's
- * `useMutation`); what they change on the server reaches the screens through the live stream.
+ * The console's mutations that are not about dead letters: injecting an event, the browser
+ * console's sign-in and sign-out, and the header's one-shot id lookup (a read, but run on
+ * demand with its own pending and error state, like a mutation). Each has its own pending and
+ * error state (TanStack's `useMutation`); what they change on the server reaches the screens
+ * through the live stream.
  */
 import { useMutation } from '@tanstack/react-query';
-import type { InjectResult } from '../../../contracts/api';
+import type { EntitySummary, InjectResult } from '../../../contracts/api';
 import type { SupplyChainEvent } from '../../../contracts/events';
-import { injectEvent, signIn } from '../api/client';
+import { injectEvent, lookupEntity, signIn } from '../api/client';
 import { useConnection } from '../state/connection';
 
 /** `POST /api/events` for one validated event; resolves with where Kafka stored it. */
@@ -35,4 +37,9 @@ export function useSignIn() {
 export function useSignOut() {
   const signOut = useConnection((s) => s.signOut);
   return useMutation({ mutationFn: () => signOut() });
+}
+
+/** `GET /api/lookup/:entityId` on demand: the order or shipment an id names (404 when none). */
+export function useEntityLookup() {
+  return useMutation<EntitySummary, Error, string>({ mutationFn: (entityId) => lookupEntity(entityId) });
 }
