@@ -2,10 +2,14 @@
  * The application shell: connection gate (desktop bridge, or in the browser the operator sign-in
  * or the machine token), then the console: left navigation, header (screen title, id lookup, live
  * indicator, who is signed in), the routed screen with the
- * outage banner above it, and the health strip at the bottom. Starts the live stream and the
- * health polling once connected.
+ * outage banner above it, and the health strip at the bottom. Server state lives in TanStack
+ * Query (renderer/src/query): one query client per connection, so nothing cached for one
+ * operator or token is shown to the next; once connected, the console runs the live sync (the
+ * live stream invalidates what changed) and the pollers for what nothing pushes (health, the
+ * open dead-letter count).
  */
-import { useEffect, type ReactNode } from 'react';
+import { QueryClientProvider } from '@tanstack/react-query';
+import { useEffect, useState, type ReactNode } from 'react';
 import { EntityLookup } from './components/EntityLookup';
 import { HealthStrip, OutageBanner } from './components/HealthStrip';
 import { LiveIndicator } from './components/LiveIndicator';
@@ -24,9 +28,10 @@ import { Pipeline } from './screens/Pipeline';
 import { ShipmentTimeline } from './screens/ShipmentTimeline';
 import { SignInScreen } from './screens/SignInScreen';
 import { TokenScreen } from './screens/TokenScreen';
-import { useConnection, watchTokenLinks } from './state/connection';
-import { startHealthPolling } from './state/health';
-import { startLive, startRedisFallback } from './state/live';
+import { useLiveSync } from './query/liveSync';
+import { useConsolePolling } from './query/polling';
+import { createQueryClient } from './query/queryClient';
+import { useConnection, watchTokenLinks, type ConnectionPhase } from './state/connection';
 
 /** Title of a route, for the header and the window title. */
 export function routeTitle(route: Route): string {
@@ -93,9 +98,8 @@ function Breadcrumb({ route }: { route: Route }): ReactNode {
 
 function Console(): ReactNode {
   const route = useRoute();
-  useEffect(() => startLive(), []);
-  useEffect(() => startHealthPolling(), []);
-  useEffect(() => startRedisFallback(), []);
+  useLiveSync();
+  useConsolePolling();
   useEffect(() => {
     document.title = `${routeTitle(route)} · Supply Chain Event Tracker`;
   }, [route]);
@@ -118,6 +122,12 @@ function Console(): ReactNode {
   );
 }
 
+/** A query client for its subtree; keyed by the connection, so each connection starts empty. */
+function DataLayer({ children }: { children: ReactNode }): ReactNode {
+  const [client] = useState(createQueryClient);
+  return <QueryClientProvider client={client}>{children}</QueryClientProvider>;
+}
+
 /** Root component. */
 export function App(): ReactNode {
   const state = useConnection((s) => s.state);
@@ -125,6 +135,15 @@ export function App(): ReactNode {
     if (useConnection.getState().state.phase === 'starting') void useConnection.getState().start();
   }, []);
   useEffect(() => watchTokenLinks(), []);
+  return (
+    <DataLayer key={state.phase === 'ready' ? `console:${state.epoch}` : 'gate'}>
+      <Gate state={state} />
+    </DataLayer>
+  );
+}
+
+/** The connection gate: what to show for each connection phase. */
+function Gate({ state }: { state: ConnectionPhase }): ReactNode {
   switch (state.phase) {
     case 'starting':
       return <div className="gate placeholder">Connecting to the console API…</div>;

@@ -1,5 +1,5 @@
 /**
- * Decoding of `/api/live` change notifications and the per-screen "is this about me?" tests.
+ * Decoding of `/api/live` change notifications (what they make stale: query/invalidation.ts).
  * Pure (no DOM, no network).
  */
 import type { ChangeNotification } from '../../../contracts/api';
@@ -38,27 +38,4 @@ export function parseChangeNotification(data: string): ChangeNotification | null
     truncated: r.truncated === true,
     at: typeof r.at === 'string' ? r.at : new Date().toISOString(),
   };
-}
-
-/** Which notifications a screen cares about; null stands for "resync" (the stream reconnected). */
-export type ChangeFilter = (change: ChangeNotification | null) => boolean;
-
-/** Any change (dashboard: KPIs, counts and backlog move with every applied event). */
-export const anyChange: ChangeFilter = () => true;
-
-/** Changes that touch orders (orders list). */
-export const orderChanges: ChangeFilter = (c) => c === null || c.orderIds.length > 0;
-
-/** Changes to one order or to its shipment (order detail). */
-export function changesToOrder(orderId: string, shipmentId: string | null): ChangeFilter {
-  return (c) =>
-    c === null ||
-    c.truncated ||
-    c.orderIds.includes(orderId) ||
-    (shipmentId !== null && c.shipmentIds.includes(shipmentId));
-}
-
-/** Changes to one shipment (shipment timeline). */
-export function changesToShipment(shipmentId: string): ChangeFilter {
-  return (c) => c === null || c.truncated || c.shipmentIds.includes(shipmentId);
 }

@@ -4,47 +4,51 @@
  */
 import { useState, type FormEvent, type ReactNode } from 'react';
 import { entityIdSchema } from '../../../contracts/events';
-import { ApiRequestError, lookupEntity } from '../api/client';
+import { ApiRequestError } from '../api/client';
+import { useEntityLookup } from '../query/mutations';
 import { hrefs } from '../router/hash';
 import { navigate } from '../router/useRoute';
 
 /** The lookup form (`data-testid="lookup-input"`). */
 export function EntityLookup(): ReactNode {
   const [value, setValue] = useState('');
-  const [message, setMessage] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
+  /** The local refusal of a malformed id (nothing is sent then). */
+  const [invalid, setInvalid] = useState<string | null>(null);
+  const lookup = useEntityLookup();
+  const busy = lookup.isPending;
+  const failed = lookup.error;
+  const message =
+    invalid ??
+    (failed === null
+      ? null
+      : failed instanceof ApiRequestError && failed.status === 404
+        ? `No order or shipment “${lookup.variables}”`
+        : failed.message);
 
-  const submit = async (e: FormEvent): Promise<void> => {
+  const submit = (e: FormEvent): void => {
     e.preventDefault();
     const id = value.trim();
     if (!id) return;
+    lookup.reset();
     if (!entityIdSchema.safeParse(id).success) {
-      setMessage('Ids use letters, digits and . _ : -');
+      setInvalid('Ids use letters, digits and . _ : -');
       return;
     }
-    setBusy(true);
-    setMessage(null);
-    try {
-      const found = await lookupEntity(id);
-      navigate(
-        found.kind === 'order' ? hrefs.order(found.order.orderId) : hrefs.shipment(found.shipment.shipmentId),
-      );
-      setValue('');
-    } catch (err) {
-      setMessage(
-        err instanceof ApiRequestError && err.status === 404
-          ? `No order or shipment “${id}”`
-          : err instanceof Error
-            ? err.message
-            : String(err),
-      );
-    } finally {
-      setBusy(false);
-    }
+    setInvalid(null);
+    lookup.mutate(id, {
+      onSuccess: (found) => {
+        navigate(
+          found.kind === 'order'
+            ? hrefs.order(found.order.orderId)
+            : hrefs.shipment(found.shipment.shipmentId),
+        );
+        setValue('');
+      },
+    });
   };
 
   return (
-    <form className="lookup" onSubmit={(e) => void submit(e)} role="search">
+    <form className="lookup" onSubmit={submit} role="search">
       <input
         className="input input--mono lookup__input"
         type="search"
@@ -53,7 +57,8 @@ export function EntityLookup(): ReactNode {
         value={value}
         onChange={(e) => {
           setValue(e.target.value);
-          setMessage(null);
+          setInvalid(null);
+          lookup.reset();
         }}
         data-testid="lookup-input"
         spellCheck={false}

@@ -4,9 +4,9 @@
  */
 import type { ReactNode } from 'react';
 import type { ServiceHealth, WorkerHealth } from '../../../contracts/api';
-import { formatInstant } from '../lib/format';
+import { formatInstant, serviceLabel } from '../lib/format';
 import { consumerProblem, lagText, lagTone, lastExitText, stripLagLabel } from '../lib/pipeline';
-import { serviceLabel, useHealth } from '../state/health';
+import { useHealth } from '../query/health';
 
 const WORKER_OK: ReadonlySet<WorkerHealth['state']> = new Set(['running']);
 const WORKER_BAD: ReadonlySet<WorkerHealth['state']> = new Set(['crashed', 'stopped']);

@@ -4,8 +4,8 @@
  */
 import type { ReactNode } from 'react';
 import { formatInstant } from '../lib/format';
-import { liveIndicatorView, redisStateOf } from '../lib/liveStatus';
-import { useHealth } from '../state/health';
+import { liveIndicatorView } from '../lib/liveStatus';
+import { useRedisState } from '../query/health';
 import { useLive } from '../state/live';
 
 /**
@@ -14,7 +14,7 @@ import { useLive } from '../state/live';
  */
 export function LiveIndicator(): ReactNode {
   const { status, lastChangeAt, changeCount, retryInMs, error } = useLive();
-  const redis = useHealth((s) => redisStateOf(s.health));
+  const redis = useRedisState();
   const view = liveIndicatorView({
     status,
     redis,

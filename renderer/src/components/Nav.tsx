@@ -2,12 +2,12 @@
  * The left navigation: brand, the sections the signed-in role can use (no Inject entry for a
  * role that cannot inject), and the connection mode at the bottom.
  */
-import { useEffect, type ReactNode } from 'react';
+import type { ReactNode } from 'react';
 import { formatCount } from '../lib/format';
 import { hrefs, sectionOf, type NavSection, type Route } from '../router/hash';
 import { useAbilities } from '../state/access';
 import { useConnection } from '../state/connection';
-import { startDeadLetterPolling, useDeadLetterCount } from '../state/deadLetters';
+import { useOpenDeadLetterCount } from '../query/deadLetters';
 
 interface NavItem {
   id: NavSection;
@@ -97,10 +97,9 @@ const ITEMS: NavItem[] = [
   },
 ];
 
-/** Count of open dead letters next to the nav link (`nav-dead-letters-count`); polls while shown. */
+/** Count of open dead letters next to the nav link (`nav-dead-letters-count`; polled by the console shell). */
 function DeadLetterBadge(): ReactNode {
-  const open = useDeadLetterCount((s) => s.open);
-  useEffect(() => startDeadLetterPolling(), []);
+  const open = useOpenDeadLetterCount();
   if (!open) return null;
   return (
     <span

@@ -3,15 +3,16 @@
  * API ("Supervisor · signed in, session ends 20:15"), and Sign out in the browser console (the
  * desktop window has no sign-in to leave).
  */
-import { useState, type ReactNode } from 'react';
+import type { ReactNode } from 'react';
 import { principalSummary } from '../lib/principal';
+import { useSignOut } from '../query/mutations';
 import { useConnection } from '../state/connection';
 
 /** The signed-in block (`signed-in`, `signed-in-name`, `signed-in-summary`, `sign-out`). */
 export function SignedIn(): ReactNode {
   const state = useConnection((s) => s.state);
-  const signOut = useConnection((s) => s.signOut);
-  const [leaving, setLeaving] = useState(false);
+  const signOut = useSignOut();
+  const leaving = signOut.isPending || signOut.isSuccess;
   if (state.phase !== 'ready') return null;
   const { principal } = state;
   const summary = principalSummary(principal, new Date());
@@ -36,10 +37,7 @@ export function SignedIn(): ReactNode {
           type="button"
           className="btn btn--small btn--ghost"
           disabled={leaving}
-          onClick={() => {
-            setLeaving(true);
-            void signOut();
-          }}
+          onClick={() => signOut.mutate()}
           data-testid="sign-out"
         >
           {leaving ? 'Signing out…' : 'Sign out'}

@@ -152,3 +152,8 @@ export function shortEventType(type: string): string {
 export function statusLabel(status: string): string {
   return status.replace(/_/g, ' ');
 }
+
+/** Human name of a backing service. */
+export function serviceLabel(name: 'kafka' | 'postgres' | 'redis'): string {
+  return name === 'kafka' ? 'Kafka' : name === 'postgres' ? 'PostgreSQL' : 'Redis';
+}

@@ -1,12 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import type { StackHealth } from '../../../contracts/api';
 import {
-  createRedisFallback,
   liveIndicatorView,
+  pausedPollInterval,
   REDIS_DOWN_POLL_MS,
   redisStateOf,
   redisTransition,
-  type IntervalTimers,
 } from './liveStatus';
 
 function health(redis: 'up' | 'degraded' | 'down' | null): StackHealth {
@@ -17,26 +16,6 @@ function health(redis: 'up' | 'degraded' | 'down' | null): StackHealth {
     ],
     workers: [],
     checkedAt: '2024-05-13T15:00:00.000Z',
-  };
-}
-
-/** Manual interval timers: `tick()` runs every registered interval once. */
-function manualTimers(): IntervalTimers & { tick(): void; active(): number } {
-  const intervals = new Map<number, () => void>();
-  let next = 1;
-  return {
-    setInterval(fn, ms) {
-      expect(ms).toBe(REDIS_DOWN_POLL_MS);
-      intervals.set(next, fn);
-      return next++;
-    },
-    clearInterval(handle) {
-      intervals.delete(handle as number);
-    },
-    tick() {
-      for (const fn of [...intervals.values()]) fn();
-    },
-    active: () => intervals.size,
   };
 }
 
@@ -67,40 +46,12 @@ describe('Redis state from health', () => {
 });
 
 describe('screens through a Redis outage', () => {
-  it('polls every 5 s while Redis is down and refetches once at once when it is back', () => {
-    const timers = manualTimers();
-    let resyncs = 0;
-    const fallback = createRedisFallback(() => resyncs++, timers);
-    fallback.update('up');
-    timers.tick();
-    expect(resyncs).toBe(0); // up: live notifications do the work
-    fallback.update('down');
-    expect(fallback.polling).toBe(true);
-    expect(resyncs).toBe(0);
-    timers.tick();
-    timers.tick();
-    expect(resyncs).toBe(2); // one refetch per poll period
-    fallback.update('down'); // repeated health answers do not stack intervals
-    expect(timers.active()).toBe(1);
-    fallback.update('up');
-    expect(resyncs).toBe(3); // the recovery refetch, immediately
-    expect(fallback.polling).toBe(false);
-    timers.tick();
-    expect(resyncs).toBe(3);
-  });
-
-  it('starting with Redis down polls; a first "up" answer is no recovery', () => {
-    const timers = manualTimers();
-    let resyncs = 0;
-    const fresh = createRedisFallback(() => resyncs++, timers);
-    fresh.update('up');
-    expect(resyncs).toBe(0);
-    const down = createRedisFallback(() => resyncs++, timers);
-    down.update('down');
-    expect(down.polling).toBe(true);
-    down.stop();
-    expect(down.polling).toBe(false);
-    expect(timers.active()).toBe(0);
+  it('poll every 5 s while Redis is down or degraded, and not while the live stream carries changes', () => {
+    expect(REDIS_DOWN_POLL_MS).toBe(5_000);
+    expect(pausedPollInterval('down')).toBe(REDIS_DOWN_POLL_MS);
+    expect(pausedPollInterval('degraded')).toBe(REDIS_DOWN_POLL_MS);
+    expect(pausedPollInterval('up')).toBe(false);
+    expect(pausedPollInterval('unknown')).toBe(false);
   });
 });
 

@@ -3,10 +3,10 @@
  * through Redis pub/sub, so while the health check reports Redis down none can arrive even though
  * the `/api/live` stream itself stays open. Then:
  * - the header indicator shows "Live updates paused: Redis down" (amber) instead of a green LIVE;
- * - the shown screen polls its data every {@link REDIS_DOWN_POLL_MS} (a resync tick);
+ * - the shown screen's queries poll every {@link REDIS_DOWN_POLL_MS} ({@link pausedPollInterval});
  * - when Redis comes back (down -> up in the health store) every screen refetches once at once,
  *   because what changed during the outage was never notified.
- * Pure (no DOM, no React, timers injected): unit-tested in Node.
+ * Pure (no DOM, no React): unit-tested in Node.
  */
 import type { StackHealth } from '../../../contracts/api';
 import type { LiveStatus } from '../api/client';
@@ -42,56 +42,12 @@ export function redisTransition(prev: RedisState, next: RedisState): 'went-down'
   return null;
 }
 
-/** Timer functions (injectable for tests). */
-export interface IntervalTimers {
-  setInterval(fn: () => void, ms: number): unknown;
-  clearInterval(handle: unknown): void;
-}
-
-/** Handle of {@link createRedisFallback}. */
-export interface RedisFallback {
-  /** Feeds the latest Redis state (from each health answer). */
-  update(state: RedisState): void;
-  /** Stops polling. */
-  stop(): void;
-  /** True while polling (Redis down). */
-  readonly polling: boolean;
-}
-
 /**
- * Drives the screens through a Redis outage: `resync()` (refetch what you show) every `periodMs`
- * while Redis is down, and once immediately when it comes back up.
+ * How often a query the live stream keeps current polls instead: every {@link REDIS_DOWN_POLL_MS}
+ * while Redis is down or degraded, else never (`false`, TanStack Query's "no interval").
  */
-export function createRedisFallback(
-  resync: () => void,
-  timers: IntervalTimers = {
-    setInterval: (fn, ms) => setInterval(fn, ms),
-    clearInterval: (h) => clearInterval(h as ReturnType<typeof setInterval>),
-  },
-  periodMs = REDIS_DOWN_POLL_MS,
-): RedisFallback {
-  let state: RedisState = 'unknown';
-  let handle: unknown = null;
-  const stopPolling = (): void => {
-    if (handle !== null) timers.clearInterval(handle);
-    handle = null;
-  };
-  return {
-    update(next) {
-      const change = redisTransition(state, next);
-      state = next;
-      if (change === 'went-down' && handle === null) handle = timers.setInterval(resync, periodMs);
-      if (change === 'recovered') {
-        stopPolling();
-        resync();
-      }
-      if (!silent(next)) stopPolling();
-    },
-    stop: stopPolling,
-    get polling() {
-      return handle !== null;
-    },
-  };
+export function pausedPollInterval(state: RedisState): number | false {
+  return silent(state) ? REDIS_DOWN_POLL_MS : false;
 }
 
 /** What the header's live indicator shows. */

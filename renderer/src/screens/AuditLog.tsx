@@ -7,8 +7,6 @@
 import { useEffect, useState, type ReactNode } from 'react';
 import { AUDIT_ACTIONS, type AuditAction, type AuditEntry } from '../../../contracts/audit';
 import { ROLE_LABELS } from '../../../contracts/auth';
-import { listAudit } from '../api/client';
-import type { ChangeFilter } from '../api/notifications';
 import { Instant } from '../components/Badges';
 import { Empty, ErrorNotice, Loading } from '../components/Notice';
 import { Pager } from '../components/Pager';
@@ -21,12 +19,9 @@ import {
   toAuditQuery,
 } from '../lib/audit';
 import { EMPTY, formatCount } from '../lib/format';
-import { useApiResource } from '../lib/useApiResource';
+import { useAuditPage } from '../query/screens';
 
 const PAGE_SIZE = 50;
-
-/** Audit rows are written by requests, not by workers: only a resync refetches from the live stream. */
-const resyncOnly: ChangeFilter = (c) => c === null;
 
 function Row({ entry, onOperator }: { entry: AuditEntry; onOperator(operator: string): void }): ReactNode {
   const error = auditErrorCode(entry);
@@ -96,11 +91,8 @@ export function AuditLog(): ReactNode {
   }, [operatorDraft, operator]);
 
   const query = toAuditQuery({ operator, action, page, pageSize: PAGE_SIZE });
-  const resource = useApiResource(
-    `audit:${JSON.stringify(query)}`,
-    (signal) => listAudit(query, signal),
-    resyncOnly,
-  );
+  const resource = useAuditPage(query);
+  const reload = (): void => void resource.refetch();
   const data = resource.data;
   const items = data?.items ?? [];
   const total = data?.total ?? null;
@@ -172,8 +164,8 @@ export function AuditLog(): ReactNode {
         <button
           type="button"
           className="btn btn--small"
-          onClick={resource.reload}
-          disabled={resource.loading}
+          onClick={reload}
+          disabled={resource.isFetching}
           data-testid="audit-refresh"
         >
           Refresh
@@ -181,15 +173,11 @@ export function AuditLog(): ReactNode {
       </div>
 
       {resource.error && (
-        <ErrorNotice
-          error={resource.error}
-          onRetry={resource.reload}
-          title="The audit log could not be loaded"
-        />
+        <ErrorNotice error={resource.error} onRetry={reload} title="The audit log could not be loaded" />
       )}
 
       <div className="panel dl-panel">
-        <table className="table audit-table" data-testid="audit-table" data-loading={resource.loading}>
+        <table className="table audit-table" data-testid="audit-table" data-loading={resource.isFetching}>
           <thead>
             <tr>
               <th className="audit-col-time">Time</th>

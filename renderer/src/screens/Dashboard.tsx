@@ -2,7 +2,7 @@
  * Dashboard: delivery KPIs (OTD, OTIF, late, delivered, cycle time median/p90, backlog, open
  * exceptions) over a site-day range, and three charts (orders by status, daily flow, on time vs
  * late). The range defaults to the data's own range; drill traffic is excluded unless toggled on.
- * Refetches on every live change (debounced).
+ * Refetched when the live stream says the KPIs changed.
  */
 import { useMemo, type ReactNode } from 'react';
 import {
@@ -21,8 +21,7 @@ import {
 } from 'recharts';
 import type { KpiDailyPoint, KpiSummary } from '../../../contracts/api';
 import { ORDER_STATUSES } from '../../../contracts/order-status';
-import { getKpiDaily, getKpiSummary, type KpiRange } from '../api/client';
-import { anyChange } from '../api/notifications';
+import type { KpiRange } from '../api/client';
 import { DrillBadge } from '../components/Badges';
 import { ErrorNotice, Loading } from '../components/Notice';
 import { chartSeries, type Bucket } from '../lib/daily';
@@ -34,7 +33,7 @@ import {
   formatPercent,
   statusLabel,
 } from '../lib/format';
-import { useApiResource } from '../lib/useApiResource';
+import { useKpiDaily, useKpiSummary } from '../query/screens';
 import { useKpiFilter } from '../state/filters';
 
 /** Chart palette (dark theme), shared with styles.css. */
@@ -420,10 +419,9 @@ export function Dashboard(): ReactNode {
   const range: KpiRange = { includeDrills };
   if (from) range.from = from;
   if (to) range.to = to;
-  const key = JSON.stringify(range);
-  const summary = useApiResource(`kpi-summary:${key}`, (signal) => getKpiSummary(range, signal), anyChange);
-  const daily = useApiResource(`kpi-daily:${key}`, (signal) => getKpiDaily(range, signal), anyChange);
-  const s = summary.data;
+  const summary = useKpiSummary(range);
+  const daily = useKpiDaily(range);
+  const s = summary.data ?? null;
   const chartFrom = from ?? s?.dataFrom ?? null;
   const chartTo = to ?? s?.dataTo ?? null;
 
@@ -431,7 +429,11 @@ export function Dashboard(): ReactNode {
     <div className="screen" data-testid="dashboard">
       <RangePicker summary={s} />
       {summary.error && (
-        <ErrorNotice error={summary.error} onRetry={summary.reload} title="KPIs could not be loaded" />
+        <ErrorNotice
+          error={summary.error}
+          onRetry={() => void summary.refetch()}
+          title="KPIs could not be loaded"
+        />
       )}
       {!s && !summary.error && <Loading label="Loading KPIs…" />}
       {s && (
@@ -443,7 +445,7 @@ export function Dashboard(): ReactNode {
             ) : daily.error ? (
               <ErrorNotice
                 error={daily.error}
-                onRetry={daily.reload}
+                onRetry={() => void daily.refetch()}
                 title="Daily series could not be loaded"
               />
             ) : (

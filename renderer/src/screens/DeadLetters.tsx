@@ -6,9 +6,10 @@
  * through the normal path (events are idempotent by id, so they count once), refuses payloads that
  * are still invalid (naming the rule), and the per-key results show here. A role without the
  * `redrive` permission sees the re-drive controls disabled, with the reason in their tooltip.
- * Refreshes when the open count changes (polled for the nav badge) and after a re-drive.
+ * Refreshes when the open count changes (polled for the nav badge), on a live resync and after a re-drive
+ * (query/deadLetters.ts).
  */
-import { Fragment, useEffect, useRef, useState, type ReactNode } from 'react';
+import { Fragment, useState, type ReactNode } from 'react';
 import {
   DEAD_LETTER_STATUSES,
   type DeadLetter,
@@ -16,8 +17,7 @@ import {
   type DeadLetterRedriveResult,
   type DeadLetterStatusFilter,
 } from '../../../contracts/api';
-import { listDeadLetters, redriveDeadLetters, type DeadLettersQuery } from '../api/client';
-import type { ChangeFilter } from '../api/notifications';
+import type { DeadLettersQuery } from '../api/client';
 import { Instant } from '../components/Badges';
 import { Empty, ErrorNotice, Loading } from '../components/Notice';
 import { Pager } from '../components/Pager';
@@ -36,9 +36,8 @@ import {
   toKey,
 } from '../lib/deadLetters';
 import { EMPTY, formatCount, shortEventType } from '../lib/format';
-import { useApiResource } from '../lib/useApiResource';
 import { useAbilities } from '../state/access';
-import { refreshDeadLetterCount, setOpenDeadLetters, useDeadLetterCount } from '../state/deadLetters';
+import { useDeadLetterPage, useRedrive } from '../query/deadLetters';
 
 const PAGE_SIZE = 50;
 
@@ -47,9 +46,6 @@ const STATUS_LABELS: Record<DeadLetterStatusFilter, string> = {
   open: 'open',
   redriven: 're-driven',
 };
-
-/** Only a resync refetches from the live stream; new dead letters arrive through the open-count poll. */
-const resyncOnly: ChangeFilter = (c) => c === null;
 
 function Reason({ error }: { error: string }): ReactNode {
   const { headline, details } = readableReason(error);
@@ -271,41 +267,21 @@ export function DeadLetters(): ReactNode {
   const [selection, setSelection] = useState<Set<string>>(() => new Set());
   const [expanded, setExpanded] = useState<Set<string>>(() => new Set());
   const [pending, setPending] = useState<DeadLetterKey[] | null>(null);
-  const [busy, setBusy] = useState(false);
-  const [result, setResult] = useState<DeadLetterRedriveResult | null>(null);
-  const [failure, setFailure] = useState<Error | null>(null);
+  const redrive = useRedrive();
+  const busy = redrive.isPending;
+  const result = redrive.data ?? null;
+  const failure = redrive.error;
   const abilities = useAbilities();
   const refusal = abilities.redrive ? null : redriveRefusal(abilities.role);
 
   const query: DeadLettersQuery = { status, page, pageSize: PAGE_SIZE, ...(type ? { type } : {}) };
-  const resource = useApiResource(
-    `dead-letters:${JSON.stringify(query)}`,
-    (signal) => listDeadLetters(query, signal),
-    resyncOnly,
-  );
+  const resource = useDeadLetterPage(query);
+  const reload = (): void => void resource.refetch();
   const data = resource.data;
   const items = data?.items ?? [];
   const letters = new Map(items.map((l) => [deadLetterId(l), l]));
   const pageIds = items.map((l) => deadLetterId(l));
   const allOnPage = pageIds.length > 0 && pageIds.every((id) => selection.has(id));
-
-  // Keep the badge in step with what this screen shows, and reload when the polled count moves
-  // (a worker parked a new dead letter, or someone else re-drove one).
-  const shownOpen = data?.openCount ?? null;
-  const shownOpenRef = useRef<number | null>(null);
-  const { reload } = resource;
-  useEffect(() => {
-    shownOpenRef.current = shownOpen;
-    if (shownOpen !== null) setOpenDeadLetters(shownOpen);
-  }, [shownOpen]);
-  useEffect(
-    () =>
-      useDeadLetterCount.subscribe((s) => {
-        const shown = shownOpenRef.current;
-        if (s.open !== null && shown !== null && s.open !== shown) reload();
-      }),
-    [reload],
-  );
 
   const selectedKeys = [...selection]
     .map((id) => letters.get(id))
@@ -319,22 +295,19 @@ export function DeadLetters(): ReactNode {
     setSelection(new Set());
   };
 
-  const runRedrive = async (keys: DeadLetterKey[], reason: string | undefined): Promise<void> => {
-    setBusy(true);
-    setFailure(null);
-    try {
-      const answer = await redriveDeadLetters(keys, reason);
-      setResult(answer);
-      setPending(null);
-      const done = new Set((answer.results ?? []).filter((r) => r.outcome === 'redriven').map(deadLetterId));
-      setSelection((s) => new Set([...s].filter((id) => !done.has(id))));
-      reload();
-      refreshDeadLetterCount();
-    } catch (err) {
-      setFailure(err instanceof Error ? err : new Error(String(err)));
-    } finally {
-      setBusy(false);
-    }
+  const runRedrive = (keys: DeadLetterKey[], reason: string | undefined): void => {
+    redrive.mutate(
+      { keys, reason },
+      {
+        onSuccess: (answer) => {
+          setPending(null);
+          const done = new Set(
+            (answer.results ?? []).filter((r) => r.outcome === 'redriven').map(deadLetterId),
+          );
+          setSelection((s) => new Set([...s].filter((id) => !done.has(id))));
+        },
+      },
+    );
   };
 
   const total = data?.total ?? null;
@@ -395,8 +368,7 @@ export function DeadLetters(): ReactNode {
             className="btn btn--small dl-redrive-selected"
             disabled={selectedKeys.length === 0 || busy || refusal !== null}
             onClick={() => {
-              setResult(null);
-              setFailure(null);
+              redrive.reset();
               setPending(selectedKeys);
             }}
             data-testid="dead-letters-redrive"
@@ -417,23 +389,23 @@ export function DeadLetters(): ReactNode {
           letters={letters}
           busy={busy}
           failure={failure}
-          onConfirm={(reason) => void runRedrive(pending, reason)}
+          onConfirm={(reason) => runRedrive(pending, reason)}
           onCancel={() => {
             setPending(null);
-            setFailure(null);
+            redrive.reset();
           }}
         />
       )}
       {failure && !pending && (
         <ErrorNotice error={failure} title="Re-drive failed: nothing was re-published" />
       )}
-      {result && <Results result={result} onClose={() => setResult(null)} />}
+      {result && <Results result={result} onClose={() => redrive.reset()} />}
       {resource.error && (
         <ErrorNotice error={resource.error} onRetry={reload} title="Dead letters could not be loaded" />
       )}
 
       <div className="panel dl-panel">
-        <table className="table dl-table" data-testid="dead-letters-table" data-loading={resource.loading}>
+        <table className="table dl-table" data-testid="dead-letters-table" data-loading={resource.isFetching}>
           <thead>
             <tr>
               <th className="dl-col-check">
@@ -470,8 +442,7 @@ export function DeadLetters(): ReactNode {
                   onSelect={() => setSelection((s) => toggleId(s, id))}
                   onExpand={() => setExpanded((s) => toggleId(s, id))}
                   onRedrive={() => {
-                    setResult(null);
-                    setFailure(null);
+                    redrive.reset();
                     setPending([toKey(l)]);
                   }}
                 />

@@ -21,7 +21,7 @@ import {
   type EventType,
   type FieldIssue,
 } from '../../../contracts/events';
-import { ApiRequestError, injectEvent } from '../api/client';
+import { ApiRequestError } from '../api/client';
 import { DrillBadge } from '../components/Badges';
 import {
   buildEvent,
@@ -45,6 +45,7 @@ import { localInputToUtc, toLocalInputValue } from '../lib/format';
 import { newUuid, randomTag } from '../lib/ids';
 import { issueTooltip, toDisplayIssue, type DisplayIssue } from '../lib/issueWording';
 import { hrefs } from '../router/hash';
+import { useInjectEvent } from '../query/mutations';
 import { useAbilities } from '../state/access';
 import { useInjectPrefs } from '../state/inject';
 
@@ -500,10 +501,21 @@ function InjectForm({
   const drillid = useInjectPrefs((s) => s.drillid);
   const setDrillid = useInjectPrefs((s) => s.setDrillid);
   const [attempted, setAttempted] = useState(false);
-  const [serverIssues, setServerIssues] = useState<FieldIssue[] | null>(null);
-  const [serverError, setServerError] = useState<Error | null>(null);
-  const [submitting, setSubmitting] = useState(false);
-  const [accepted, setAccepted] = useState<Accepted | null>(null);
+  const inject = useInjectEvent();
+  const serverError = inject.error;
+  const serverIssues =
+    serverError instanceof ApiRequestError && serverError.issues.length > 0 ? serverError.issues : null;
+  const submitting = inject.isPending;
+  const accepted: Accepted | null =
+    inject.isSuccess && isEventType(inject.variables.type)
+      ? {
+          result: inject.data,
+          type: inject.variables.type,
+          subject: inject.variables.subject,
+          drillid: inject.variables.drillid ?? null,
+          data: inject.variables.data as Record<string, unknown>,
+        }
+      : null;
 
   const preview = useMemo(
     () => buildEvent({ type, subject, time, drillid }, fields, values, PREVIEW_ID),
@@ -523,9 +535,9 @@ function InjectForm({
   const paths = useMemo(() => inputPaths(fields, values), [fields, values]);
   const placed = useMemo(() => placeIssues(issues, paths), [issues, paths]);
 
+  /** An edit makes the server's last refusal old news (an accepted event stays shown). */
   const edited = (): void => {
-    setServerIssues(null);
-    setServerError(null);
+    if (inject.isError) inject.reset();
   };
 
   const changeType = (next: EventType): void => {
@@ -543,39 +555,23 @@ function InjectForm({
     if (first) document.getElementById(inputId(first))?.focus();
   };
 
-  const submit = async (e: FormEvent): Promise<void> => {
+  const submit = (e: FormEvent): void => {
     e.preventDefault();
     if (submitting) return;
-    edited();
+    inject.reset();
     setAttempted(true);
-    setAccepted(null);
     const event = buildEvent({ type, subject, time, drillid }, fields, values, newUuid());
     const checked = validateEvent(event);
     if (!checked.ok || roleIssues.length > 0) {
       focusFirstIssue([...roleIssues, ...(checked.ok ? [] : checked.issues)]);
       return;
     }
-    setSubmitting(true);
-    try {
-      const result = await injectEvent(checked.event);
-      setAccepted({
-        result,
-        type,
-        subject: checked.event.subject,
-        drillid: checked.event.drillid ?? null,
-        data: checked.event.data as Record<string, unknown>,
-      });
-      setAttempted(false);
-    } catch (err) {
-      const error = err instanceof Error ? err : new Error(String(err));
-      setServerError(error);
-      if (error instanceof ApiRequestError && error.issues.length > 0) {
-        setServerIssues(error.issues);
-        focusFirstIssue(error.issues);
-      }
-    } finally {
-      setSubmitting(false);
-    }
+    inject.mutate(checked.event, {
+      onSuccess: () => setAttempted(false),
+      onError: (error) => {
+        if (error instanceof ApiRequestError && error.issues.length > 0) focusFirstIssue(error.issues);
+      },
+    });
   };
 
   const entity = entityOfType(type);
@@ -586,7 +582,7 @@ function InjectForm({
     <div className="screen inject" data-testid="inject">
       <form
         className="panel inject__form"
-        onSubmit={(e) => void submit(e)}
+        onSubmit={submit}
         noValidate
         data-testid="inject-form"
         data-event-type={type}

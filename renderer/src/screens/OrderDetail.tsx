@@ -4,15 +4,13 @@
  * time, each entry with its source, drill badge and collapsible data. Links to the shipment.
  * Refetches when a live change names this order or its shipment.
  */
-import { useEffect, useMemo, useRef, type ReactNode } from 'react';
+import { useMemo, type ReactNode } from 'react';
 import type { HistoryEntry, OrderDetail as OrderDetailData } from '../../../contracts/api';
-import { getOrder } from '../api/client';
-import { changesToOrder, type ChangeFilter } from '../api/notifications';
 import { DrillBadge, Instant, Mono, StatusChip } from '../components/Badges';
 import { ErrorNotice, isNotFound, Loading } from '../components/Notice';
 import { suggestedEventType } from '../inject/formModel';
 import { EMPTY, formatCount, punctuality, shortEventType } from '../lib/format';
-import { useApiResource } from '../lib/useApiResource';
+import { useOrder } from '../query/screens';
 import { hrefs } from '../router/hash';
 
 /** History sorted by event time, then by when it was recorded (stable for equal times). */
@@ -233,21 +231,8 @@ export function summarizeData(data: unknown): string {
 
 /** The order detail screen. */
 export function OrderDetail({ orderId }: { orderId: string }): ReactNode {
-  // The live filter also matches the order's shipment, whose id is known only after a load.
-  const shipmentIdRef = useRef<string | null>(null);
-  const liveFilter = useMemo<ChangeFilter>(
-    () => (change) => changesToOrder(orderId, shipmentIdRef.current)(change),
-    [orderId],
-  );
-  const order = useApiResource<OrderDetailData>(
-    `order:${orderId}`,
-    (signal) => getOrder(orderId, signal),
-    liveFilter,
-  );
+  const order = useOrder(orderId);
   const current = order.data && order.data.orderId === orderId ? order.data : null;
-  useEffect(() => {
-    shipmentIdRef.current = current?.shipmentId ?? null;
-  });
 
   if (!current) {
     if (order.error && isNotFound(order.error)) {
@@ -264,7 +249,7 @@ export function OrderDetail({ orderId }: { orderId: string }): ReactNode {
         </div>
       );
     }
-    if (order.error) return <ErrorNotice error={order.error} onRetry={order.reload} />;
+    if (order.error) return <ErrorNotice error={order.error} onRetry={() => void order.refetch()} />;
     return <Loading label="Loading order…" />;
   }
   return (
@@ -272,7 +257,7 @@ export function OrderDetail({ orderId }: { orderId: string }): ReactNode {
       {order.error && (
         <ErrorNotice
           error={order.error}
-          onRetry={order.reload}
+          onRetry={() => void order.refetch()}
           title="Refresh failed (showing the last answer)"
         />
       )}

@@ -8,13 +8,11 @@
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { useEffect, useRef, type ReactNode } from 'react';
 import { ORDER_STATUSES, type OrderStatus } from '../../../contracts/order-status';
-import { listOrders } from '../api/client';
-import { orderChanges } from '../api/notifications';
 import { DrillBadge, Instant, Mono, StatusChip } from '../components/Badges';
 import { Empty, ErrorNotice, Loading } from '../components/Notice';
 import { EMPTY, formatCount, statusLabel } from '../lib/format';
-import { useApiResource } from '../lib/useApiResource';
 import { issueTooltip, type DisplayIssue } from '../lib/issueWording';
+import { useOrderPage } from '../query/screens';
 import { hrefs } from '../router/hash';
 import { checkOrderSearch, toOrdersQuery, useOrdersFilter, type OrderSort } from '../state/filters';
 
@@ -270,8 +268,7 @@ function HeaderRow(): ReactNode {
 export function OrdersList(): ReactNode {
   const filter = useOrdersFilter();
   const query = toOrdersQuery(filter);
-  const key = JSON.stringify(query);
-  const page = useApiResource(`orders:${key}`, (signal) => listOrders(query, signal), orderChanges);
+  const page = useOrderPage(query);
   const scrollRef = useRef<HTMLDivElement>(null);
   // An invalid search is never sent: show that instead of rows that would look like its result.
   const search = checkOrderSearch(filter.qDraft);
@@ -298,7 +295,11 @@ export function OrdersList(): ReactNode {
       <Filters total={total} searchInvalid={searchIssue !== null} />
       {searchIssue && <SearchError issue={searchIssue} />}
       {page.error && !searchIssue && (
-        <ErrorNotice error={page.error} onRetry={page.reload} title="Orders could not be loaded" />
+        <ErrorNotice
+          error={page.error}
+          onRetry={() => void page.refetch()}
+          title="Orders could not be loaded"
+        />
       )}
       <div
         className="otable"
@@ -306,7 +307,7 @@ export function OrdersList(): ReactNode {
         aria-label="Orders"
         aria-rowcount={items.length}
         data-testid="orders-table"
-        data-loading={page.loading}
+        data-loading={page.isFetching}
         data-filter={searchIssue ? 'not-applied' : 'applied'}
       >
         <HeaderRow />

@@ -10,11 +10,9 @@
  */
 import { Fragment, useEffect, useState, type ReactNode } from 'react';
 import type { DriftReport, PartitionLag, ServiceHealth, WorkerHealth } from '../../../contracts/api';
-import { getLastDrift } from '../api/client';
-import type { ChangeFilter } from '../api/notifications';
 import { Instant } from '../components/Badges';
 import { ErrorNotice, Loading } from '../components/Notice';
-import { EMPTY, formatCount, formatInstant } from '../lib/format';
+import { EMPTY, formatCount, formatInstant, serviceLabel } from '../lib/format';
 import {
   cacheDown,
   codeSpans,
@@ -46,15 +44,9 @@ import {
   worstPartitionText,
   type PipelineTone,
 } from '../lib/pipeline';
-import { useApiResource } from '../lib/useApiResource';
 import { hrefs } from '../router/hash';
-import { HEALTH_POLL_MS, serviceLabel, useHealth } from '../state/health';
-
-/** How often the drift report is fetched again while the screen is open (ms). */
-export const DRIFT_REFRESH_MS = 30_000;
-
-/** The drift report is refetched only when the live stream reconnects (a resync). */
-const onResync: ChangeFilter = (c) => c === null;
+import { HEALTH_POLL_MS, useHealth } from '../query/health';
+import { useLastDrift } from '../query/screens';
 
 const CHIP_OF_TONE: Record<PipelineTone, string> = {
   ok: 'chip--ok',
@@ -477,12 +469,9 @@ function DriftPanel({ report, now }: { report: DriftReport; now: number }): Reac
 export function Pipeline(): ReactNode {
   const { health, error, okAt } = useHealth();
   const now = useNow(HEALTH_POLL_MS);
-  const drift = useApiResource('drift:last', (signal) => getLastDrift(signal), onResync);
-  const { reload } = drift;
-  useEffect(() => {
-    const timer = setInterval(reload, DRIFT_REFRESH_MS);
-    return () => clearInterval(timer);
-  }, [reload]);
+  const drift = useLastDrift();
+  const reload = (): void => void drift.refetch();
+  const driftLoaded = drift.data !== undefined;
 
   const services = health?.services ?? [];
   const workers = health?.workers ?? [];
@@ -578,19 +567,17 @@ export function Pipeline(): ReactNode {
         </div>
       </section>
 
-      {drift.error && !(error && drift.dataKey !== null) && (
+      {drift.error && !(error && driftLoaded) && (
         <ErrorNotice
           error={drift.error}
           onRetry={reload}
           title={
-            drift.dataKey !== null
-              ? 'The drift report could not be refreshed'
-              : 'The drift report could not be loaded'
+            driftLoaded ? 'The drift report could not be refreshed' : 'The drift report could not be loaded'
           }
         />
       )}
-      {drift.dataKey === null && !drift.error && <Loading label="Loading the last drift check…" />}
-      {drift.dataKey !== null && (drift.data ? <DriftPanel report={drift.data} now={now} /> : <DriftNone />)}
+      {!driftLoaded && !drift.error && <Loading label="Loading the last drift check…" />}
+      {driftLoaded && (drift.data ? <DriftPanel report={drift.data} now={now} /> : <DriftNone />)}
     </div>
   );
 }

@@ -6,13 +6,11 @@
  */
 import { useMemo, type ReactNode } from 'react';
 import type { ShipmentDetail, TimelineEntry } from '../../../contracts/api';
-import { getShipment } from '../api/client';
-import { changesToShipment } from '../api/notifications';
 import { DrillBadge, Instant, Mono, shipmentTone, StatusChip } from '../components/Badges';
 import { ErrorNotice, isNotFound, Loading } from '../components/Notice';
 import { suggestedEventType } from '../inject/formModel';
 import { EMPTY, formatInstant, shortEventType } from '../lib/format';
-import { useApiResource } from '../lib/useApiResource';
+import { useShipment } from '../query/screens';
 import { hrefs } from '../router/hash';
 
 /** Timeline entries by event time (ties keep server order). */
@@ -172,8 +170,7 @@ function Timeline({ entries }: { entries: TimelineEntry[] }): ReactNode {
 
 /** The shipment timeline screen. */
 export function ShipmentTimeline({ shipmentId }: { shipmentId: string }): ReactNode {
-  const filter = useMemo(() => changesToShipment(shipmentId), [shipmentId]);
-  const res = useApiResource(`shipment:${shipmentId}`, (signal) => getShipment(shipmentId, signal), filter);
+  const res = useShipment(shipmentId);
   const s = res.data && res.data.shipmentId === shipmentId ? res.data : null;
   if (!s) {
     if (res.error && isNotFound(res.error)) {
@@ -191,7 +188,7 @@ export function ShipmentTimeline({ shipmentId }: { shipmentId: string }): ReactN
         </div>
       );
     }
-    if (res.error) return <ErrorNotice error={res.error} onRetry={res.reload} />;
+    if (res.error) return <ErrorNotice error={res.error} onRetry={() => void res.refetch()} />;
     return <Loading label="Loading shipment…" />;
   }
   return (
@@ -199,7 +196,7 @@ export function ShipmentTimeline({ shipmentId }: { shipmentId: string }): ReactN
       {res.error && (
         <ErrorNotice
           error={res.error}
-          onRetry={res.reload}
+          onRetry={() => void res.refetch()}
           title="Refresh failed (showing the last answer)"
         />
       )}
@@ -207,7 +204,7 @@ export function ShipmentTimeline({ shipmentId }: { shipmentId: string }): ReactN
       <Timeline entries={s.timeline} />
       <div className="muted small">
         Times in your local time zone · updated{' '}
-        {res.updatedAt ? formatInstant(new Date(res.updatedAt).toISOString()) : EMPTY}
+        {res.dataUpdatedAt ? formatInstant(new Date(res.dataUpdatedAt).toISOString()) : EMPTY}
       </div>
     </div>
   );

@@ -5,8 +5,9 @@
  * `#token=` link or a pasted token) stays reachable as a secondary option.
  */
 import { useEffect, useRef, useState, type FormEvent, type ReactNode } from 'react';
-import { ApiRequestError, signIn } from '../api/client';
+import { ApiRequestError } from '../api/client';
 import { signInErrorText, type SignInErrorText } from '../lib/signIn';
+import { useSignIn } from '../query/mutations';
 import { useConnection, type SignInNotice } from '../state/connection';
 import { useInjectPrefs } from '../state/inject';
 
@@ -14,6 +15,12 @@ const NOTICES: Record<Exclude<SignInNotice, null>, string> = {
   ended: 'Your session has ended; sign in again.',
   'signed-out': 'You signed out.',
 };
+
+/** Operator wording of a failed sign-in; `at` (epoch ms) is when it was tried (for "locked until"). */
+function failureText(err: Error, at: number): SignInErrorText {
+  const failure = err instanceof ApiRequestError ? err : { status: 0, code: 'error', message: err.message };
+  return signInErrorText(failure, new Date(at));
+}
 
 /** The error of a failed attempt (`sign-in-error`). */
 function SignInError({ error }: { error: SignInErrorText }): ReactNode {
@@ -36,12 +43,12 @@ export function SignInScreen({
   notice: SignInNotice;
   username: string;
 }): ReactNode {
-  const signedIn = useConnection((s) => s.signedIn);
   const showTokenScreen = useConnection((s) => s.showTokenScreen);
   const [username, setUsername] = useState(known);
   const [password, setPassword] = useState('');
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<SignInErrorText | null>(null);
+  const signIn = useSignIn();
+  const busy = signIn.isPending;
+  const error = signIn.error ? failureText(signIn.error, signIn.submittedAt) : null;
   /** Set by the first attempt: why the screen was shown is old news then. */
   const [tried, setTried] = useState(false);
   const usernameRef = useRef<HTMLInputElement>(null);
@@ -51,7 +58,7 @@ export function SignInScreen({
   useEffect(() => useInjectPrefs.getState().setDrillid(''), []);
   useEffect(() => (known ? passwordRef : usernameRef).current?.focus(), [known]);
 
-  const submit = async (e: FormEvent): Promise<void> => {
+  const submit = (e: FormEvent): void => {
     e.preventDefault();
     if (busy) return;
     if (!username.trim()) {
@@ -62,31 +69,21 @@ export function SignInScreen({
       passwordRef.current?.focus();
       return;
     }
-    setBusy(true);
     setTried(true);
-    setError(null);
-    try {
-      signedIn(await signIn(username.trim(), password));
-    } catch (err) {
-      const failure =
-        err instanceof ApiRequestError
-          ? err
-          : { status: 0, code: 'error', message: err instanceof Error ? err.message : String(err) };
-      setError(signInErrorText(failure, new Date()));
-      setPassword('');
-      setBusy(false);
-      passwordRef.current?.focus();
-    }
+    signIn.mutate(
+      { username: username.trim(), password },
+      {
+        onError: () => {
+          setPassword('');
+          passwordRef.current?.focus();
+        },
+      },
+    );
   };
 
   return (
     <div className="gate" data-testid="sign-in-screen">
-      <form
-        className="panel gate__card"
-        onSubmit={(e) => void submit(e)}
-        noValidate
-        aria-labelledby="sign-in-title"
-      >
+      <form className="panel gate__card" onSubmit={submit} noValidate aria-labelledby="sign-in-title">
         <div className="gate__brand">
           <span className="nav__logo" aria-hidden="true">
             SCT

@@ -1,14 +1,11 @@
 /**
- * Live-update store: the state of the `/api/live` stream (for the header indicator) and a tiny
- * pub/sub that screens use to refetch what they show when a worker commits changes.
- * A `null` change means "resync": changes may have been missed (the stream reconnected, Redis is
- * down and the screens poll, or Redis came back after an outage), so refetch now.
+ * Live-stream store: the state of the `/api/live` stream for the header indicator (status,
+ * change count, last change, reconnect delay). What the notifications make stale is the query
+ * layer's business (query/liveSync.ts), which opens the stream through {@link startLive}.
  */
 import { create } from 'zustand';
 import type { ChangeNotification } from '../../../contracts/api';
 import { openLiveStream, type LiveStatus } from '../api/client';
-import { createRedisFallback, redisStateOf } from '../lib/liveStatus';
-import { useHealth } from './health';
 
 interface LiveState {
   status: LiveStatus;
@@ -30,49 +27,27 @@ export const useLive = create<LiveState>()(() => ({
   error: null,
 }));
 
-type ChangeListener = (change: ChangeNotification | null) => void;
-const listeners = new Set<ChangeListener>();
-
-/** Subscribes to change notifications (`null` = resync after a reconnect). Returns an unsubscribe. */
-export function subscribeToChanges(listener: ChangeListener): () => void {
-  listeners.add(listener);
-  return () => listeners.delete(listener);
+/** Where {@link startLive} delivers what the stream says. */
+export interface LiveSink {
+  /** A worker committed changes. */
+  change(change: ChangeNotification): void;
+  /** The stream reopened after a drop: changes may have been missed, refetch what is shown. */
+  resync(): void;
 }
 
-function publish(change: ChangeNotification | null): void {
-  for (const listener of [...listeners]) listener(change);
-}
-
-/** Opens the live stream and feeds the store and the subscribers. Returns a stop function. */
-export function startLive(): () => void {
+/** Opens the live stream, feeds the indicator store and `sink`. Returns a stop function. */
+export function startLive(sink: LiveSink): () => void {
   const subscription = openLiveStream({
     onChange(change) {
       useLive.setState((s) => ({ lastChangeAt: Date.now(), changeCount: s.changeCount + 1 }));
-      publish(change);
+      sink.change(change);
     },
     onOpen(reconnected) {
-      if (reconnected) publish(null);
+      if (reconnected) sink.resync();
     },
     onStatus(status, detail) {
       useLive.setState({ status, retryInMs: detail.retryInMs ?? null, error: detail.error ?? null });
     },
   });
   return () => subscription.close();
-}
-
-/**
- * Keeps the screens current through Redis outages (change notifications travel through Redis
- * pub/sub): while the health store reports Redis down, a resync every 5 s (the screens poll);
- * when it reports Redis up again, one resync at once. Returns a stop function.
- */
-export function startRedisFallback(): () => void {
-  const fallback = createRedisFallback(() => publish(null));
-  fallback.update(redisStateOf(useHealth.getState().health));
-  const unsubscribe = useHealth.subscribe((s, prev) => {
-    if (s.health !== prev.health) fallback.update(redisStateOf(s.health));
-  });
-  return () => {
-    unsubscribe();
-    fallback.stop();
-  };
 }

@@ -1,0 +1,44 @@
+/**
+ * The console's query keys: the one place that names server state in the TanStack Query cache.
+ * Keys are arrays whose first items are the scope (`['orders', 'detail', id]`), so a prefix
+ * (`queryScopes.orderDetails`) matches every query below it when invalidating.
+ */
+import type { KpiRange, DeadLettersQuery, AuditQuery, OrdersQuery } from '../api/client';
+
+/** Prefixes that group queries for invalidation (`invalidateQueries({ queryKey })`). */
+export const queryScopes = {
+  health: ['health'],
+  kpi: ['kpi'],
+  orders: ['orders'],
+  orderLists: ['orders', 'list'],
+  orderDetails: ['orders', 'detail'],
+  shipmentDetails: ['shipments', 'detail'],
+  deadLetters: ['dead-letters'],
+  deadLetterLists: ['dead-letters', 'list'],
+  audit: ['audit'],
+  drift: ['drift'],
+} as const;
+
+/** Key of every query the console runs. */
+export const queryKeys = {
+  /** `GET /api/health` (polled). */
+  health: () => [...queryScopes.health] as const,
+  /** `GET /api/kpi/summary` for a range. */
+  kpiSummary: (range: KpiRange) => [...queryScopes.kpi, 'summary', range] as const,
+  /** `GET /api/kpi/daily` for a range. */
+  kpiDaily: (range: KpiRange) => [...queryScopes.kpi, 'daily', range] as const,
+  /** `GET /api/orders` for a filter/sort/page. */
+  orderList: (query: OrdersQuery) => [...queryScopes.orderLists, query] as const,
+  /** `GET /api/orders/:orderId`. */
+  order: (orderId: string) => [...queryScopes.orderDetails, orderId] as const,
+  /** `GET /api/shipments/:shipmentId`. */
+  shipment: (shipmentId: string) => [...queryScopes.shipmentDetails, shipmentId] as const,
+  /** `GET /api/dead-letters` for a filter/page. */
+  deadLetterList: (query: DeadLettersQuery) => [...queryScopes.deadLetterLists, query] as const,
+  /** How many dead letters are open (the nav badge; polled). */
+  deadLetterOpenCount: () => [...queryScopes.deadLetters, 'open-count'] as const,
+  /** `GET /api/audit` for a filter/page. */
+  audit: (query: AuditQuery) => [...queryScopes.audit, 'list', query] as const,
+  /** `GET /api/drift/last`. */
+  lastDrift: () => [...queryScopes.drift, 'last'] as const,
+};

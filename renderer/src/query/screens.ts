@@ -1,0 +1,92 @@
+/**
+ * The screens' queries. Each one is kept current by the live stream (query/liveSync.ts
+ * invalidates what a notification names) and polls only while the stream is paused (Redis down
+ * or degraded). Paged and filtered lists keep the previous answer on screen while the next one
+ * loads (`keepPreviousData`); every request is aborted through TanStack's `signal` when superseded.
+ */
+import { keepPreviousData, useQuery } from '@tanstack/react-query';
+import {
+  getKpiDaily,
+  getKpiSummary,
+  getLastDrift,
+  getOrder,
+  getShipment,
+  listAudit,
+  listOrders,
+  type AuditQuery,
+  type KpiRange,
+  type OrdersQuery,
+} from '../api/client';
+import { queryKeys } from './keys';
+import { useLivePausedInterval } from './livePaused';
+
+/** How often the drift report is fetched again while the pipeline screen is open (ms). */
+export const DRIFT_REFRESH_MS = 30_000;
+
+/** KPI summary for a range (refetched on `kpi` notifications). */
+export function useKpiSummary(range: KpiRange) {
+  return useQuery({
+    queryKey: queryKeys.kpiSummary(range),
+    queryFn: ({ signal }) => getKpiSummary(range, signal),
+    placeholderData: keepPreviousData,
+    refetchInterval: useLivePausedInterval(),
+  });
+}
+
+/** Per-day KPI series for a range (refetched on `kpi` notifications). */
+export function useKpiDaily(range: KpiRange) {
+  return useQuery({
+    queryKey: queryKeys.kpiDaily(range),
+    queryFn: ({ signal }) => getKpiDaily(range, signal),
+    placeholderData: keepPreviousData,
+    refetchInterval: useLivePausedInterval(),
+  });
+}
+
+/** One page of orders for a filter, sort and page (refetched when orders change). */
+export function useOrderPage(query: OrdersQuery) {
+  return useQuery({
+    queryKey: queryKeys.orderList(query),
+    queryFn: ({ signal }) => listOrders(query, signal),
+    placeholderData: keepPreviousData,
+    refetchInterval: useLivePausedInterval(),
+  });
+}
+
+/** One order with lines and history (refetched when it or its shipment changes). */
+export function useOrder(orderId: string) {
+  return useQuery({
+    queryKey: queryKeys.order(orderId),
+    queryFn: ({ signal }) => getOrder(orderId, signal),
+    refetchInterval: useLivePausedInterval(),
+  });
+}
+
+/** One shipment with its timeline (refetched when it changes). */
+export function useShipment(shipmentId: string) {
+  return useQuery({
+    queryKey: queryKeys.shipment(shipmentId),
+    queryFn: ({ signal }) => getShipment(shipmentId, signal),
+    refetchInterval: useLivePausedInterval(),
+  });
+}
+
+/** One page of the audit log (written by requests, not workers: refetched on resync and on demand). */
+export function useAuditPage(query: AuditQuery) {
+  return useQuery({
+    queryKey: queryKeys.audit(query),
+    queryFn: ({ signal }) => listAudit(query, signal),
+    placeholderData: keepPreviousData,
+    refetchInterval: useLivePausedInterval(),
+  });
+}
+
+/** The newest drift check, or null when none ran (no notification: polled every 30 s). */
+export function useLastDrift() {
+  const paused = useLivePausedInterval();
+  return useQuery({
+    queryKey: queryKeys.lastDrift(),
+    queryFn: ({ signal }) => getLastDrift(signal),
+    refetchInterval: paused === false ? DRIFT_REFRESH_MS : Math.min(paused, DRIFT_REFRESH_MS),
+  });
+}
