@@ -3,7 +3,8 @@
  * transport facade used by the API, the drills and the Olist import alike).
  *
  * The publisher is idempotent (`idempotent: true`, one in-flight request) and waits for acks=all,
- * so a returned result means the broker durably stored the event.
+ * so a returned result means the broker durably stored the event. Records are CloudEvents in
+ * structured content mode (`toKafkaMessage`, see `cloudevents-kafka.ts`).
  */
 import {
   Kafka,
@@ -14,7 +15,6 @@ import {
   type SASLOptions,
 } from 'kafkajs';
 import {
-  HEADERS,
   TOPIC_PARTITIONS,
   topicForType,
   topicNames,
@@ -22,8 +22,11 @@ import {
   type TopicNames,
   type InjectResult,
 } from '../contracts';
+import { toKafkaMessage } from './cloudevents-kafka';
 import { howToStart, ServiceUnavailableError } from './service-errors';
 import type { AppConfig, KafkaSasl } from './config';
+
+export { toKafkaMessage } from './cloudevents-kafka';
 
 /**
  * How hard a client retries. `background` (workers, import): ride out a broker restart.
@@ -202,13 +205,6 @@ export function kafkaUnavailable(
   return new ServiceUnavailableError('kafka', brokers.join(','), message);
 }
 
-/** Serializes an event the way every producer in the project does: key = subject, ids in headers. */
-export function toKafkaMessage(event: SupplyChainEvent) {
-  const headers: Record<string, string> = { [HEADERS.id]: event.id, [HEADERS.type]: event.type };
-  if (event.drillid) headers[HEADERS.drillId] = event.drillid;
-  return { key: event.subject, value: JSON.stringify(event), headers };
-}
-
 /**
  * Publishes validated events. One instance per process; call {@link EventPublisher.close} on exit.
  */
@@ -261,7 +257,7 @@ export class EventPublisher {
     return assignOffsets(byTopic, metadata, events.length);
   }
 
-  /** Publishes raw messages (dead letters, tests); acks=all. */
+  /** Publishes raw messages (dead letters, tests) as given; acks=all. */
   async publishRaw(
     topic: string,
     messages: { key: string | null; value: string; headers?: Record<string, string> }[],
@@ -270,6 +266,7 @@ export class EventPublisher {
     await this.producer.send({ topic, acks: -1, messages });
   }
 
+  /** Disconnects the producer (when it was connected). */
   async close(): Promise<void> {
     if (this.connected) await this.producer.disconnect().catch(() => undefined);
     this.connected = null;

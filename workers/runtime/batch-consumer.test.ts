@@ -4,14 +4,14 @@ import { topicNames } from '../../contracts';
 import { decodeMessage, stallReason } from './batch-consumer';
 
 const topics = topicNames('t');
-const message = (value: string): KafkaMessage =>
+const message = (value: string, headers: Record<string, string> = {}): KafkaMessage =>
   ({
     key: Buffer.from('k'),
     value: Buffer.from(value),
     offset: '0',
     timestamp: '0',
     attributes: 0,
-    headers: {},
+    headers: Object.fromEntries(Object.entries(headers).map(([k, v]) => [k, Buffer.from(v)])),
   }) as KafkaMessage;
 const shipmentCreated = {
   specversion: '1.0',
@@ -49,6 +49,41 @@ describe('decodeMessage', () => {
     );
     expect(r).toMatchObject({ eventId: shipmentCreated.id, eventType: 'sct.shipment.created.v1' });
     expect('error' in r && r.error).toMatch(/^schema validation failed: time/);
+  });
+  it('accepts structured mode, binary mode and records with the old ce_id/ce_type headers alike', () => {
+    const { data, ...attributes } = shipmentCreated;
+    const structured = message(JSON.stringify(shipmentCreated), {
+      'content-type': 'application/cloudevents+json; charset=UTF-8',
+      'sct-event-id': shipmentCreated.id,
+      'sct-event-type': shipmentCreated.type,
+    });
+    const binary = message(
+      JSON.stringify(data),
+      Object.fromEntries(Object.entries(attributes).map(([k, v]) => [`ce_${k}`, v])),
+    );
+    const legacy = message(JSON.stringify(shipmentCreated), {
+      ce_id: shipmentCreated.id,
+      ce_type: shipmentCreated.type,
+    });
+    for (const m of [structured, binary, legacy])
+      expect(decodeMessage(m, topics.shipments, topics)).toEqual({ event: shipmentCreated });
+    // the topic check applies to binary mode too
+    expect(decodeMessage(binary, topics.orders, topics)).toMatchObject({
+      error: expect.stringMatching(/does not belong on topic t\.orders/),
+      eventId: shipmentCreated.id,
+    });
+  });
+  it('names an unreadable event by its new or old id and type headers', () => {
+    expect(
+      decodeMessage(message('{oops', { ce_id: 'old-id', ce_type: 'old-type' }), topics.orders, topics),
+    ).toMatchObject({ eventId: 'old-id', eventType: 'old-type' });
+    expect(
+      decodeMessage(
+        message('{oops', { 'sct-event-id': 'new-id', 'sct-event-type': 'new-type', ce_id: 'old-id' }),
+        topics.orders,
+        topics,
+      ),
+    ).toMatchObject({ eventId: 'new-id', eventType: 'new-type' });
   });
   it('parks a non-JSON value with the reason', () => {
     const r = decodeMessage(message('{oops'), topics.orders, topics);

@@ -25,13 +25,13 @@ import type { Batch, Consumer, EachBatchPayload, Kafka, KafkaMessage } from 'kaf
 import {
   backoffDelay,
   consumerGroup,
-  HEADERS,
+  DEAD_LETTER_HEADERS,
   topicForType,
-  validateEvent,
   type SupplyChainEvent,
   type TopicNames,
   type WorkerName,
 } from '../../contracts';
+import { decodeRecord, headersAsText, recordPayload } from '../../runtime/cloudevents-kafka';
 import { connectOrExplain, EventPublisher } from '../../runtime/kafka';
 import {
   classifyPgError,
@@ -91,7 +91,11 @@ export interface PoisonMessage {
   partition: number;
   offset: number;
   key: string | null;
+  /** The event as parked in `dead_letters` (a binary-mode record rebuilt as structured JSON). */
   payload: string;
+  /** The record's value and headers as read, copied onto the dead-letter record. */
+  value: string;
+  headers: Record<string, string>;
   error: string;
   eventId: string | null;
   eventType: string | null;
@@ -112,40 +116,25 @@ export interface BatchConsumerOptions {
   produceDeadLetters?: boolean;
 }
 
-/** Parses and validates one Kafka message; returns the event or the reason it is poison. */
+/**
+ * Reads and validates one Kafka message (structured or binary CloudEvents content mode, or a
+ * record written before the binding; see `runtime/cloudevents-kafka.ts`) and checks that the
+ * event belongs on the topic it was read from.
+ * @returns the event, or the reason it is poison with the event id and type when known
+ */
 export function decodeMessage(
   message: KafkaMessage,
   topic?: string,
   topics?: TopicNames,
 ): { event: SupplyChainEvent } | { error: string; eventId: string | null; eventType: string | null } {
-  const text = message.value?.toString('utf8') ?? '';
-  const headerId = message.headers?.[HEADERS.id]?.toString() ?? null;
-  const headerType = message.headers?.[HEADERS.type]?.toString() ?? null;
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch (err) {
-    return {
-      error: `value is not JSON: ${(err as Error).message}`,
-      eventId: headerId,
-      eventType: headerType,
-    };
-  }
-  // Name the event in the dead letter even when it is invalid, if its JSON says what it is.
-  const attrs = json !== null && typeof json === 'object' ? (json as Record<string, unknown>) : {};
-  const eventId = typeof attrs.id === 'string' ? attrs.id.slice(0, 200) : headerId;
-  const eventType = typeof attrs.type === 'string' ? attrs.type.slice(0, 200) : headerType;
-  const result = validateEvent(json);
-  if (!result.ok) {
-    const detail = result.issues.map((i) => `${i.field}: ${i.rule} (${i.message})`).join('; ');
-    return { error: `schema validation failed: ${detail}`, eventId, eventType };
-  }
+  const result = decodeRecord(message);
+  if (!result.ok) return { error: result.error, eventId: result.eventId, eventType: result.eventType };
   // A valid event on the wrong topic (a producer bug) would corrupt the other entity's model.
   if (topic && topics && topicForType(topics, result.event.type) !== topic) {
     return {
       error: `event type ${result.event.type} does not belong on topic ${topic} (expected ${topicForType(topics, result.event.type)})`,
-      eventId,
-      eventType,
+      eventId: result.event.id,
+      eventType: result.event.type,
     };
   }
   return { event: result.event };
@@ -591,7 +580,9 @@ function poisonOf(
     partition,
     offset: Number(message.offset),
     key: message.key?.toString('utf8') ?? null,
-    payload: message.value?.toString('utf8') ?? '',
+    payload: recordPayload(message),
+    value: message.value?.toString('utf8') ?? '',
+    headers: headersAsText(message.headers),
     error,
     eventId,
     eventType,
@@ -758,13 +749,14 @@ async function produceDeadLetters(
     opts.topics.deadLetter,
     poison.map((p) => ({
       key: p.key,
-      value: p.payload,
+      value: p.value,
       headers: {
-        dlq_error: p.error.slice(0, 2000),
-        dlq_source_topic: p.topic,
-        dlq_source_partition: String(p.partition),
-        dlq_source_offset: String(p.offset),
-        dlq_consumer_group: group,
+        ...p.headers,
+        [DEAD_LETTER_HEADERS.error]: p.error.slice(0, 2000),
+        [DEAD_LETTER_HEADERS.sourceTopic]: p.topic,
+        [DEAD_LETTER_HEADERS.sourcePartition]: String(p.partition),
+        [DEAD_LETTER_HEADERS.sourceOffset]: String(p.offset),
+        [DEAD_LETTER_HEADERS.consumerGroup]: group,
       },
     })),
   );

@@ -7,7 +7,8 @@
  *
  * Re-drive = re-publish the original payload ONCE through the normal producer path: the payload is
  * parsed and checked with `validateEvent`, then published with `EventPublisher.publish` (acks=all,
- * key = subject, the normal `ce_*` headers, topic by event type). Every consumer group reads it
+ * key = subject, structured CloudEvents content mode with its `content-type` and `sct-event-*`
+ * headers, topic by event type; see `runtime/cloudevents-kafka.ts`). Every consumer group reads it
  * again; a group that already applied the event id skips it (idempotency), one that parked it
  * applies it now, so a re-driven event is counted once however often it is re-driven. A payload
  * that is still invalid is rejected (422, naming each field and rule) and never published, so it
