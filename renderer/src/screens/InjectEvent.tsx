@@ -563,7 +563,7 @@ function InjectForm({
         type,
         subject: checked.event.subject,
         drillid: checked.event.drillid ?? null,
-        data: checked.event.data as Record<string, unknown>,
+        data: checked.event.data,
       });
       setAttempted(false);
     } catch (err) {
