@@ -80,5 +80,10 @@ async function main(): Promise<void> {
 }
 
 app.on('window-all-closed', () => app.quit());
-app.on('before-quit', () => void core?.stop());
-void main();
+// A failed stop must not leave an unhandled rejection behind while the app quits.
+app.on('before-quit', () => void core?.stop().catch(() => undefined));
+main().catch((err: unknown) => {
+  // Anything after the core started (e.g. the window failing to load) ends the app with a message.
+  dialog.showErrorBox('Supply Chain Event Tracker stopped', err instanceof Error ? err.message : String(err));
+  app.exit(1);
+});
