@@ -1,131 +1,167 @@
-// One lint config for the whole repo. Besides code rules it enforces the layering of DESIGN.md:
-// which folder may import which (VS Code style: folders named after the runtime).
+// One lint config for the whole repo. Besides code rules (type-aware for TypeScript) it enforces
+// the layering of DESIGN.md as allowlists: LAYERS below is the one table of which folder may
+// import what; README "Layout and rules" shows the same table (scripts/lint/layers.test.ts
+// checks that they agree). Moving a folder is an edit of its `paths` and of the rows naming it.
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 import reactHooks from 'eslint-plugin-react-hooks';
+import layersPlugin from './scripts/lint/import-allowlist.mjs';
 
-// Module names matched exactly (`paths`), so a local file named e.g. `events.ts` is not caught.
-const nodeBuiltins = [
-  'fs',
-  'path',
-  'os',
-  'child_process',
-  'crypto',
-  'net',
-  'http',
-  'https',
-  'url',
-  'util',
-  'stream',
-  'events',
-];
-const serverPackages = [
-  'kafkajs',
-  'pg',
-  'ioredis',
-  'fastify',
-  'pino',
-  'node-pg-migrate',
-  'csv-parse',
-  'cli-progress',
-];
-const EXACT = new Set([...nodeBuiltins, ...serverPackages, 'electron', 'react', 'react-dom']);
+const root = path.dirname(fileURLToPath(import.meta.url));
 
-/** A no-restricted-imports rule: each [names, why] group is forbidden (exact names or glob patterns). */
-const forbid = (groups) => ({
-  'no-restricted-imports': [
-    'error',
-    {
-      paths: groups.flatMap(([names, message]) =>
-        names.filter((n) => EXACT.has(n)).map((name) => ({ name, message })),
-      ),
-      patterns: groups
-        .map(([names, message]) => ({ group: names.filter((n) => !EXACT.has(n)), message }))
-        .filter((p) => p.group.length > 0),
-    },
-  ],
-});
-const NODE = ['node:*', ...nodeBuiltins];
-const SERVER = ['@fastify/*', ...serverPackages];
+/** Node builtins (`node:fs`, ...), as a package entry. */
+const NODE = 'node:*';
+
+/**
+ * Which folder may import what. `paths`: the folders (trailing `/`) and files of the row (a file
+ * belongs to the row of its longest matching path). `imports`: the other rows' folders it may
+ * import relatively (its own paths always). `packages`: the npm packages it may import by name.
+ */
+export const LAYERS = [
+  { name: 'contracts/', paths: ['contracts/'], imports: [], packages: ['zod'] },
+  {
+    name: 'renderer/',
+    paths: ['renderer/src/'],
+    imports: ['contracts/'],
+    packages: [
+      'react',
+      'react-dom',
+      'zustand',
+      'recharts',
+      '@tanstack/react-virtual',
+      '@tanstack/react-query',
+      'zod',
+    ],
+  },
+  {
+    name: 'electron/preload/',
+    paths: ['electron/preload/'],
+    imports: ['contracts/'],
+    packages: ['electron'],
+  },
+  {
+    name: 'electron/main/',
+    paths: ['electron/main/'],
+    imports: ['contracts/', 'runtime/'],
+    packages: ['electron', NODE],
+  },
+  {
+    name: 'electron/main/core/',
+    paths: ['electron/main/core/', 'electron/main/headless.ts'],
+    imports: ['contracts/', 'runtime/'],
+    packages: [
+      NODE,
+      'fastify',
+      '@fastify/helmet',
+      '@fastify/rate-limit',
+      '@fastify/static',
+      '@fastify/swagger',
+      'fastify-type-provider-zod',
+      'rate-limiter-flexible',
+      'kafkajs',
+    ],
+  },
+  {
+    name: 'runtime/',
+    paths: ['runtime/'],
+    imports: ['contracts/'],
+    packages: [NODE, 'zod', 'ajv', 'ajv-formats', 'kafkajs', 'pg', 'node-pg-migrate', 'ioredis', 'pino'],
+  },
+  {
+    name: 'workers/',
+    paths: ['workers/'],
+    imports: ['contracts/', 'runtime/'],
+    packages: [NODE, 'kafkajs', 'luxon'],
+  },
+  {
+    name: 'scripts/',
+    paths: ['scripts/'],
+    imports: ['contracts/', 'runtime/', 'workers/', 'electron/main/core/'],
+    packages: [
+      NODE,
+      'kafkajs',
+      'pg',
+      'ioredis',
+      'luxon',
+      'uuid',
+      'csv-parse',
+      'cli-progress',
+      'esbuild',
+      'eslint',
+      'typescript',
+    ],
+  },
+  {
+    name: 'tests/',
+    paths: ['tests/'],
+    imports: ['contracts/', 'runtime/', 'workers/', 'electron/main/core/', 'scripts/'],
+    packages: [
+      NODE,
+      'kafkajs',
+      'pg',
+      'node-pg-migrate',
+      'ioredis',
+      'csv-parse',
+      'playwright-core',
+      'vitest',
+      'fast-check',
+    ],
+  },
+  {
+    name: 'build configs',
+    paths: ['eslint.config.mjs', 'vitest.config.mts', 'electron.vite.config.ts', 'renderer/vite.config.ts'],
+    imports: ['scripts/lint/'],
+    packages: [
+      NODE,
+      '@eslint/js',
+      'typescript-eslint',
+      'eslint-plugin-react-hooks',
+      'vitest',
+      'vite',
+      'electron-vite',
+      '@vitejs/plugin-react',
+    ],
+  },
+];
+
+/** Unit tests (`*.test.ts[x]`) may also import these, whatever their row. */
+export const TEST_PACKAGES = ['vitest', 'fast-check', 'cloudevents'];
+
+/** Files no tsconfig covers (build configs, plain JS): linted without type information. */
+const UNTYPED = ['**/*.{js,mjs,cjs}', '*.{ts,mts,cts}', 'renderer/vite.config.ts'];
 
 export default tseslint.config(
   { ignores: ['out/**', 'dist/**', 'node_modules/**', '.stack/**', 'test-output/**', 'bench-results/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
+    // Type-aware rules through the project service: each file is checked with its folder's tsconfig.
+    languageOptions: { parserOptions: { projectService: true, tsconfigRootDir: root } },
+    plugins: { layers: layersPlugin },
     rules: {
+      '@typescript-eslint/no-floating-promises': 'error',
+      '@typescript-eslint/no-misused-promises': 'error',
+      '@typescript-eslint/await-thenable': 'error',
+      '@typescript-eslint/only-throw-error': ['error', { allowRethrowing: true, allowThrowingUnknown: true }],
+      '@typescript-eslint/no-unnecessary-type-assertion': 'error',
       '@typescript-eslint/no-explicit-any': 'error',
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      'layers/imports': ['error', { layers: LAYERS, testPackages: TEST_PACKAGES, root }],
     },
   },
   {
-    files: ['contracts/**/*.ts'],
-    rules: forbid([
-      [
-        ['../*', ...NODE, ...SERVER, 'electron', 'react', 'react-dom'],
-        'contracts are environment-neutral: they import nothing but zod',
-      ],
-    ]),
+    files: UNTYPED,
+    ...tseslint.configs.disableTypeChecked,
+  },
+  {
+    files: UNTYPED,
+    languageOptions: { parserOptions: { projectService: false } },
   },
   {
     files: ['renderer/src/**/*.{ts,tsx}'],
     plugins: { 'react-hooks': reactHooks },
-    rules: {
-      ...reactHooks.configs.recommended.rules,
-      ...forbid([
-        [[...NODE, ...SERVER, 'electron'], 'the renderer is sandboxed: no Node, Electron or server packages'],
-        [
-          ['**/runtime/**', '**/workers/**', '**/electron/**', '**/scripts/**'],
-          'the renderer may import contracts only',
-        ],
-      ]),
-    },
-  },
-  {
-    files: ['electron/preload/**/*.ts'],
-    rules: forbid([
-      [[...NODE, ...SERVER], 'the preload is sandboxed: contracts and electron only'],
-      [
-        ['**/runtime/**', '**/workers/**', '**/renderer/**', '../main/**'],
-        'the preload may import contracts and electron only',
-      ],
-    ]),
-  },
-  {
-    files: ['electron/main/**/*.ts'],
-    rules: forbid([
-      [
-        ['**/workers/**', '**/renderer/**', '**/preload/**'],
-        'the main process talks to workers as processes and to the renderer over HTTP/IPC',
-      ],
-    ]),
-  },
-  {
-    files: ['electron/main/core/**/*.ts', 'electron/main/headless.ts'],
-    rules: forbid([
-      [['electron'], 'the core also runs headless: only electron/main/index.ts may import electron'],
-      [
-        ['**/workers/**', '**/renderer/**', '**/preload/**'],
-        'the main process talks to workers as processes and to the renderer over HTTP/IPC',
-      ],
-    ]),
-  },
-  {
-    files: ['runtime/**/*.ts'],
-    rules: forbid([
-      [
-        ['electron', '**/workers/**', '**/renderer/**', '**/electron/**'],
-        'runtime is shared plain-Node infrastructure: contracts and Node packages only',
-      ],
-    ]),
-  },
-  {
-    files: ['workers/**/*.ts'],
-    rules: forbid([
-      [
-        ['electron', '**/renderer/**', '**/electron/**'],
-        'workers are plain Node processes: never Electron or the main process',
-      ],
-    ]),
+    rules: reactHooks.configs.recommended.rules,
   },
 );

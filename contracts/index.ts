@@ -5,6 +5,7 @@ export * from './shipment-status';
 export * from './topics';
 export * from './api';
 export * from './ipc';
+export * from './ipc-requests';
 export * from './auth';
 export * from './routes';
 export * from './audit';

@@ -229,7 +229,7 @@ async function main(): Promise<void> {
 if (require.main === module) {
   main().catch((err: unknown) => {
     if (err instanceof OperatorInputError || err instanceof UsageError || err instanceof ConfigError) {
-      process.stderr.write(`operator: ${(err as Error).message}\n`);
+      process.stderr.write(`operator: ${err.message}\n`);
       process.exit(2);
     }
     if (err instanceof ServiceUnavailableError) {

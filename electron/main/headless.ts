@@ -46,7 +46,12 @@ async function main(): Promise<void> {
   const consoleUrl = `${core.url}/#token=${core.token}`;
   process.stdout.write(`\nSupply Chain Event Tracker console (headless) is up:\n  ${consoleUrl}\n\n`);
   process.send?.({ type: 'ready', url: core.url, token: core.token });
-  const shutdown = () => void core.stop().then(() => process.exit(0));
+  // Exit even when stopping fails (it used to leave an unhandled rejection and a running process).
+  const shutdown = () =>
+    void core.stop().then(
+      () => process.exit(0),
+      () => process.exit(1),
+    );
   process.once('SIGTERM', shutdown);
   process.once('SIGINT', shutdown);
 }

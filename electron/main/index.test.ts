@@ -1,5 +1,6 @@
 /** The Electron shell with `electron` mocked: window options, IPC sender checks, startup failure. */
 import { beforeEach, describe, expect, it, vi } from 'vitest';
+import { IPC_CHANNELS } from '../../contracts/ipc';
 import type { Spawner } from './core/supervisor';
 
 const handlers = new Map<string, (event: unknown, ...args: unknown[]) => unknown>();
@@ -9,6 +10,8 @@ const showErrorBox = vi.fn();
 const exit = vi.fn();
 const startCore = vi.fn();
 const utilityFork = vi.fn(() => ({ pid: 4242, kill: vi.fn(), once: vi.fn() }));
+const notificationShow = vi.fn();
+const notifications: unknown[] = [];
 
 vi.mock('electron', () => ({
   app: {
@@ -32,7 +35,10 @@ vi.mock('electron', () => ({
       handlers.set(channel, fn),
   },
   Notification: class {
-    show = vi.fn();
+    show = notificationShow;
+    constructor(options: unknown) {
+      notifications.push(options);
+    }
   },
   utilityProcess: { fork: utilityFork },
 }));
@@ -52,6 +58,8 @@ describe('electron shell', () => {
     startCore.mockReset();
     showErrorBox.mockReset();
     exit.mockReset();
+    notificationShow.mockReset();
+    notifications.length = 0;
   });
 
   it('opens a sandboxed, isolated window and answers IPC only for its own renderer', async () => {
@@ -64,14 +72,36 @@ describe('electron shell', () => {
       nodeIntegration: false,
     });
     const loaded = windows[0]!.loadURL.mock.calls[0]![0] as string;
-    const getConnection = handlers.get('api:get-connection')!;
-    expect(await getConnection({ senderFrame: { url: loaded } })).toEqual({
+    const trusted = { senderFrame: { url: loaded } };
+    expect(await handlers.get('api:get-connection')!(trusted, undefined)).toEqual({
       baseUrl: 'http://127.0.0.1:4321',
       token: 'secret',
     });
-    expect(() => getConnection({ senderFrame: { url: 'https://attacker.invalid/' } })).toThrow(
-      /untrusted sender/,
-    );
+    await handlers.get('app:notify')!(trusted, { title: 'Late wave', body: '12 shipments' });
+    expect(notifications).toEqual([{ title: 'Late wave', body: '12 shipments' }]);
+    expect(notificationShow).toHaveBeenCalledTimes(1);
+  });
+
+  it('has a handler for every channel of the contract, and none besides', async () => {
+    startCore.mockResolvedValue({ url: 'http://127.0.0.1:4321', token: 'secret', stop: vi.fn() });
+    await loadShell();
+    expect([...handlers.keys()].sort()).toEqual([...IPC_CHANNELS].sort());
+  });
+
+  it.each(IPC_CHANNELS)('refuses an untrusted sender on %s', async (channel) => {
+    startCore.mockResolvedValue({ url: 'http://127.0.0.1:4321', token: 'secret', stop: vi.fn() });
+    await loadShell();
+    const handler = handlers.get(channel)!;
+    const request = channel === 'app:notify' ? { title: 't', body: 'b' } : undefined;
+    for (const event of [
+      { senderFrame: { url: 'https://attacker.invalid/' } },
+      { senderFrame: { url: 'file:///tmp/evil.html' } },
+      { senderFrame: null },
+      {},
+    ]) {
+      expect(() => handler(event, request)).toThrow(/untrusted sender/);
+    }
+    expect(notificationShow).not.toHaveBeenCalled();
   });
 
   it('starts workers as utility processes with the V8 heap caps unless NODE_OPTIONS sets one', async () => {

@@ -1,6 +1,6 @@
 /**
  * Electron shell (thin): starts the main-process core, opens the console window and answers the
- * typed IPC channels of contracts/ipc.ts. Workers run as Electron `utilityProcess`es. Everything
+ * typed IPC channels of contracts/ipc.ts (through ./ipc.ts). Workers run as Electron `utilityProcess`es. Everything
  * else lives in `core/` and runs in plain Node (see headless.ts).
  */
 import path from 'node:path';
@@ -11,6 +11,7 @@ import { migrationsDir } from '../../runtime/db';
 import { createLogger } from '../../runtime/logger';
 import { startCore, type Core } from './core/core';
 import { workerExecArgv, type Spawner } from './core/supervisor';
+import { registerIpcHandlers } from './ipc';
 import { isAllowedNavigation, isTrustedSender, secureWebPreferences } from './window-security';
 
 const utilitySpawner: Spawner = (name, script, env) => {
@@ -58,16 +59,11 @@ async function main(): Promise<void> {
   const rendererUrl = process.env.ELECTRON_RENDERER_URL ?? `${core.url}/`;
   const connection: ApiConnection = { baseUrl: core.url, token: core.token };
 
-  ipcMain.handle('api:get-connection', (event) => {
-    if (!isTrustedSender(event.senderFrame?.url, rendererUrl)) throw new Error('refused: untrusted sender');
-    return connection;
-  });
-  ipcMain.handle('app:notify', (event, request: { title: string; body: string }) => {
-    if (!isTrustedSender(event.senderFrame?.url, rendererUrl)) throw new Error('refused: untrusted sender');
-    new Notification({
-      title: String(request.title).slice(0, 200),
-      body: String(request.body).slice(0, 1000),
-    }).show();
+  registerIpcHandlers(ipcMain, (event) => isTrustedSender(event.senderFrame?.url, rendererUrl), {
+    'api:get-connection': () => connection,
+    'app:notify': ({ title, body }) => {
+      new Notification({ title: title.slice(0, 200), body: body.slice(0, 1000) }).show();
+    },
   });
 
   const win = new BrowserWindow({
@@ -84,5 +80,10 @@ async function main(): Promise<void> {
 }
 
 app.on('window-all-closed', () => app.quit());
-app.on('before-quit', () => void core?.stop());
-void main();
+// A failed stop must not leave an unhandled rejection behind while the app quits.
+app.on('before-quit', () => void core?.stop().catch(() => undefined));
+main().catch((err: unknown) => {
+  // Anything after the core started (e.g. the window failing to load) ends the app with a message.
+  dialog.showErrorBox('Supply Chain Event Tracker stopped', err instanceof Error ? err.message : String(err));
+  app.exit(1);
+});

@@ -325,7 +325,8 @@ async function main(): Promise<number> {
     for (const p of await removal) errors.push({ phase: 'cleanup', error: p });
   };
   // Set by a signal: the run stops, everything is removed, no report is written.
-  let interrupted: Promise<void> | null = null;
+  // Assigned in the signal handler: the `as` keeps TypeScript from narrowing it to `null` below.
+  let interrupted = null as Promise<void> | null;
   const cleanAll = async () => {
     const problems: string[] = [];
     for (const c of cleanups) problems.push(...(await c.run()));

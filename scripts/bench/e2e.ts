@@ -180,7 +180,7 @@ export async function runEndToEnd(
   const tick = async () => {
     // Progress while sending too (positions only; the high-water marks are read after sending).
     while (!stopTimeline) {
-      const { sums } = await positions(dep, new Map()).catch(() => ({ sums: {} as Record<string, number> }));
+      const { sums } = await positions(dep, new Map()).catch(() => ({ sums: {} }));
       timeline.push({ t: since(), positions: sums });
       await sleep(1_000);
     }

@@ -51,17 +51,19 @@ export async function runLimited<T>(
   task: (item: T, index: number) => Promise<void>,
 ): Promise<void> {
   let next = 0;
-  let failed: unknown = null;
+  // The first failure, boxed (a lane may throw anything); set in the lanes, so the `as` keeps
+  // TypeScript from narrowing it to `null` below.
+  let failed = null as { error: unknown } | null;
   const lane = async () => {
     while (failed === null && next < items.length) {
       const i = next++;
       try {
         await task(items[i]!, i);
       } catch (err) {
-        failed ??= err;
+        failed ??= { error: err };
       }
     }
   };
   await Promise.all(Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, lane));
-  if (failed !== null) throw failed;
+  if (failed !== null) throw failed.error;
 }

@@ -130,7 +130,8 @@ export async function importOlist(opts: ImportOptions): Promise<ImportSummary> {
 
   // One batch in flight while the next one is mapped: publish calls stay strictly sequential
   // (the next starts after the previous was acknowledged), so per-entity order is kept.
-  let inFlight: Promise<void> | null = null;
+  // Assigned in flush(): the `as` keeps TypeScript from narrowing it to `null` after the loop.
+  let inFlight = null as Promise<void> | null;
   const flush = async () => {
     const sending = batch;
     const orders = pendingOrders;
@@ -156,8 +157,7 @@ export async function importOlist(opts: ImportOptions): Promise<ImportSummary> {
       pendingOrders += 1;
       continue;
     }
-    for (const kind of mapped.inconsistencies)
-      bump(summary.inconsistencies as Record<string, CountWithExamples>, kind, mapped.orderId);
+    for (const kind of mapped.inconsistencies) bump(summary.inconsistencies, kind, mapped.orderId);
     // Keep each order's events in one call, in lifecycle order (same key, same partition).
     if (batch.length > 0 && batch.length + mapped.events.length > batchSize) await flush();
     batch.push(...mapped.events);

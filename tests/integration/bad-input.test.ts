@@ -830,7 +830,7 @@ const validOrderQuery: fc.Arbitrary<Query> = fc
     { requiredKeys: [] },
   )
   .map(({ range, ...rest }) => {
-    const q: Query = Object.entries(rest).map(([k, v]) => [k, v as string]);
+    const q: Query = Object.entries(rest).map(([k, v]) => [k, v]);
     if (range) q.push(['from', range[0]], ['to', range[1]]);
     return q;
   });

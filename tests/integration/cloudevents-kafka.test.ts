@@ -160,7 +160,7 @@ describe('CloudEvents Kafka binding on the real broker', () => {
     } finally {
       await consumer.disconnect();
     }
-    const record = found! as { value: string; headers: Record<string, string> };
+    const record = found!;
     expect(record.headers).toEqual({
       'content-type': 'application/cloudevents+json; charset=UTF-8',
       'sct-event-id': event.id,

@@ -149,11 +149,11 @@ async function waitForCatchUp(timeoutMs: number): Promise<void> {
 type CsvRow = Record<string, string>;
 
 function readCsv(file: string): CsvRow[] {
-  return parse(readFileSync(path.join(olistDir, file)), {
+  return parse<CsvRow>(readFileSync(path.join(olistDir, file)), {
     columns: true,
     bom: true,
     skip_empty_lines: true,
-  }) as CsvRow[];
+  });
 }
 
 const dtf = new Intl.DateTimeFormat('en-US', {
@@ -218,7 +218,7 @@ function percentileCont(sorted: number[], p: number): number | null {
 function expectedFromCsv() {
   const orders = readCsv('olist_orders_dataset.csv').slice(0, SLICE);
   const withItems = new Set(readCsv('olist_order_items_dataset.csv').map((r) => r.order_id));
-  const importable = orders.filter((o) => withItems.has(o.order_id!));
+  const importable = orders.filter((o) => withItems.has(o.order_id));
   const delivered = importable.filter((o) => o.order_delivered_customer_date !== '');
   let onTime = 0;
   const cycles: number[] = [];

@@ -221,7 +221,7 @@ describe('authentication is decided on the matched route', () => {
       const variants = pathVariants(samplePath(route));
       for (const variant of [samplePath(route), ...variants]) {
         for (const [name, authorization] of Object.entries(credentials)) {
-          const body = 'access' in route ? sampleBody(route as ApiRoute) : undefined;
+          const body = 'access' in route ? sampleBody(route) : undefined;
           const res = await raw(d, {
             method: route.method,
             path: variant,

@@ -45,8 +45,8 @@ function startWorker(name: string, config: AppConfig): Started {
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const s: Started = { name, child, out: '', err: '', exit: null };
-  child.stdout!.on('data', (b: Buffer) => (s.out += b.toString('utf8')));
-  child.stderr!.on('data', (b: Buffer) => (s.err += b.toString('utf8')));
+  child.stdout.on('data', (b: Buffer) => (s.out += b.toString('utf8')));
+  child.stderr.on('data', (b: Buffer) => (s.err += b.toString('utf8')));
   child.once('exit', (code, signal) => (s.exit = { code, signal }));
   return s;
 }

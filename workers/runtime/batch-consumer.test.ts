@@ -4,15 +4,14 @@ import { topicNames } from '../../contracts';
 import { decodeMessage, stallReason } from './batch-consumer';
 
 const topics = topicNames('t');
-const message = (value: string, headers: Record<string, string> = {}): KafkaMessage =>
-  ({
-    key: Buffer.from('k'),
-    value: Buffer.from(value),
-    offset: '0',
-    timestamp: '0',
-    attributes: 0,
-    headers: Object.fromEntries(Object.entries(headers).map(([k, v]) => [k, Buffer.from(v)])),
-  }) as KafkaMessage;
+const message = (value: string, headers: Record<string, string> = {}): KafkaMessage => ({
+  key: Buffer.from('k'),
+  value: Buffer.from(value),
+  offset: '0',
+  timestamp: '0',
+  attributes: 0,
+  headers: Object.fromEntries(Object.entries(headers).map(([k, v]) => [k, Buffer.from(v)])),
+});
 const shipmentCreated = {
   specversion: '1.0',
   id: '3f1c2a4e-8b7d-4c2a-9e1f-0a1b2c3d4e5f',

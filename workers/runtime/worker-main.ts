@@ -69,7 +69,7 @@ export async function startWorker(
 
   const shutdown = async (code: number) => {
     await stop?.().catch(() => undefined);
-    await publisher?.close();
+    await publisher?.close().catch(() => undefined);
     cache.close();
     redis.disconnect();
     await pool.end().catch(() => undefined);

@@ -21,7 +21,7 @@ export type Invalidation = InvalidateQueryFilters;
 /** The shipment an order detail in the cache belongs to, or null. */
 function shipmentOfCachedOrder(data: unknown): string | null {
   if (typeof data !== 'object' || data === null || !('shipmentId' in data)) return null;
-  const id = (data as { shipmentId: unknown }).shipmentId;
+  const id = data.shipmentId;
   return typeof id === 'string' ? id : null;
 }
 

@@ -513,7 +513,7 @@ function InjectForm({
           type: inject.variables.type,
           subject: inject.variables.subject,
           drillid: inject.variables.drillid ?? null,
-          data: inject.variables.data as Record<string, unknown>,
+          data: inject.variables.data,
         }
       : null;
 

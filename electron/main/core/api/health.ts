@@ -94,7 +94,7 @@ export function healthChecker(deps: HealthDeps): () => Promise<StackHealth> {
       redisHealth(deps.redis, redactUrl(deps.config.redisUrl)),
     ]);
     let workers = deps.workers();
-    const kafkaUp = services[0]!.state === 'up';
+    const kafkaUp = services[0].state === 'up';
     workers = await withTimeout(
       withConsumerState(workers, admin, deps.config.topicPrefix, kafkaUp),
       2_500,
