@@ -21,7 +21,14 @@ import {
 } from '../../contracts';
 import { createKafka } from '../../runtime/kafka';
 import { queryKpiSummary } from '../../runtime/kpi-query';
-import { deleteRedisKeys, repoRoot, startDeployment, waitFor, type TestDeployment } from '../support/harness';
+import {
+  deleteRedisKeys,
+  repoRoot,
+  startDeployment,
+  waitFor,
+  type TestDeployment,
+  sendBatchUntilAccepted,
+} from '../support/harness';
 import { expectedState, generateStream, seededRandom } from './stream';
 
 const ORDERS = Number(process.env.SCT_FAULT_ORDERS ?? 3_500);
@@ -82,20 +89,9 @@ function restartPostgres(): boolean {
   }
 }
 
-async function sendBatch(events: SupplyChainEvent[]): Promise<void> {
-  // A broker or database restart makes the API answer 503: resend the same batch (same ids).
-  for (let attempt = 0; ; attempt++) {
-    try {
-      const res = await d.api('/api/events/batch', { method: 'POST', body: JSON.stringify({ events }) });
-      if (res.status === 202) return;
-      if (res.status < 500) throw new Error(`batch rejected: ${res.status} ${await res.text()}`);
-    } catch (err) {
-      if (String(err).includes('batch rejected')) throw err;
-    }
-    figures.retriedBatches += 1;
-    if (attempt > 120) throw new Error('API did not accept a batch for 2 minutes');
-    await new Promise((r) => setTimeout(r, 1_000));
-  }
+/** A broker or database restart makes the API answer 503: resend the same batch (same ids). */
+function sendBatch(events: SupplyChainEvent[]): Promise<void> {
+  return sendBatchUntilAccepted(d, events, () => (figures.retriedBatches += 1));
 }
 
 describe('fault injection', () => {

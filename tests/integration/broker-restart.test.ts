@@ -24,7 +24,13 @@ import { workerEnv } from '../../electron/main/core/core';
 import { createKafka } from '../../runtime/kafka';
 import { queryKpiSummary } from '../../runtime/kpi-query';
 import { expectedState, generateStream } from '../faults/stream';
-import { repoRoot, startDeployment, waitFor, type TestDeployment } from '../support/harness';
+import {
+  repoRoot,
+  startDeployment,
+  waitFor,
+  type TestDeployment,
+  sendBatchUntilAccepted,
+} from '../support/harness';
 
 const WORKERS = WORKER_NAMES;
 const ORDERS = Number(process.env.SCT_BROKER_RESTART_ORDERS ?? 600);
@@ -74,20 +80,9 @@ function stack(cmd: 'down' | 'up'): boolean {
   );
 }
 
-async function sendBatch(events: SupplyChainEvent[]): Promise<void> {
-  // While the broker is down the API answers 503: resend the same batch (same ids).
-  for (let attempt = 0; ; attempt++) {
-    try {
-      const res = await d.api('/api/events/batch', { method: 'POST', body: JSON.stringify({ events }) });
-      if (res.status === 202) return;
-      if (res.status < 500) throw new Error(`batch rejected: ${res.status} ${await res.text()}`);
-    } catch (err) {
-      if (String(err).includes('batch rejected')) throw err;
-    }
-    figures.resentBatches += 1;
-    if (attempt > 120) throw new Error('API did not accept a batch for 2 minutes');
-    await new Promise((r) => setTimeout(r, 1_000));
-  }
+/** While the broker is down the API answers 503: resend the same batch (same ids). */
+function sendBatch(events: SupplyChainEvent[]): Promise<void> {
+  return sendBatchUntilAccepted(d, events, () => (figures.resentBatches += 1));
 }
 
 async function groupMembers(group: string): Promise<number> {

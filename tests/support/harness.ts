@@ -118,6 +118,31 @@ export async function deleteRedisKeys(config: AppConfig): Promise<void> {
   }
 }
 
+/**
+ * Posts one batch through the API until it is accepted (202): a broker or database restart makes
+ * the API answer 503, and the same batch (same event ids) is then resent every second, up to 2
+ * minutes; `onResend` counts the resends.
+ * @throws Error when the API rejects the batch (4xx) or never accepts it
+ */
+export async function sendBatchUntilAccepted(
+  d: Pick<TestDeployment, 'api'>,
+  events: unknown[],
+  onResend: () => void = () => undefined,
+): Promise<void> {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      const res = await d.api('/api/events/batch', { method: 'POST', body: JSON.stringify({ events }) });
+      if (res.status === 202) return;
+      if (res.status < 500) throw new Error(`batch rejected: ${res.status} ${await res.text()}`);
+    } catch (err) {
+      if (String(err).includes('batch rejected')) throw err;
+    }
+    onResend();
+    if (attempt > 120) throw new Error('API did not accept a batch for 2 minutes');
+    await new Promise((r) => setTimeout(r, 1_000));
+  }
+}
+
 /** Polls `probe` until it returns a truthy value or `timeoutMs` passes (then throws with `what`). */
 export async function waitFor<T>(
   what: string,
