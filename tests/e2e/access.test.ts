@@ -141,6 +141,18 @@ describe('operator access in Chromium', () => {
     await page.getByTestId('sign-in-screen').waitFor();
   });
 
+  it('says a wrong machine-token link was rejected (not that a session ended)', async () => {
+    const other = await browser.newPage({ viewport: SIZES[0] });
+    try {
+      await other.goto(`${consoleApp.url}/#token=not-the-machine-token-0123456789`);
+      await other.getByTestId('token-screen').waitFor();
+      expect(await other.getByTestId('token-screen').innerText()).toContain('rejected the token');
+      expect(await other.getByTestId('sign-in-screen').count()).toBe(0);
+    } finally {
+      await other.close();
+    }
+  });
+
   it('refuses a wrong password in plain words', async () => {
     await signIn('vera', 'not the password at all');
     const error = page.getByTestId('sign-in-error');

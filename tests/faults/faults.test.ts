@@ -10,16 +10,7 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  topicNames,
-  WORKER_NAMES,
-  workersConsuming,
-  type KpiSummary,
-  type SupplyChainEvent,
-  type WorkerName,
-  consumerGroup,
-} from '../../contracts';
-import { createKafka } from '../../runtime/kafka';
+import { WORKER_NAMES, type KpiSummary, type SupplyChainEvent, type WorkerName } from '../../contracts';
 import { queryKpiSummary } from '../../runtime/kpi-query';
 import {
   deleteRedisKeys,
@@ -28,6 +19,7 @@ import {
   waitFor,
   type TestDeployment,
   sendBatchUntilAccepted,
+  waitForWorkersCaughtUp,
 } from '../support/harness';
 import { expectedState, generateStream, seededRandom } from './stream';
 
@@ -136,43 +128,7 @@ describe('fault injection', () => {
     }
 
     // Wait until every group has applied everything that is in the topics.
-    const topics = topicNames(d.config.topicPrefix);
-    const admin = createKafka(d.config, 'sct-faults').admin();
-    await admin.connect();
-    const high = new Map<string, number>();
-    for (const t of [topics.orders, topics.shipments])
-      for (const o of await admin.fetchTopicOffsets(t)) high.set(`${t}/${o.partition}`, Number(o.high));
-    await admin.disconnect();
-    const groups: Record<string, WorkerName[]> = {
-      [topics.orders]: workersConsuming('orders'),
-      [topics.shipments]: workersConsuming('shipments'),
-    };
-    await waitFor(
-      'every worker caught up',
-      async () => {
-        const { rows } = await d.core.pool.query<{
-          consumer_group: string;
-          topic: string;
-          kafka_partition: number;
-          next_offset: number;
-        }>('SELECT consumer_group, topic, kafka_partition, next_offset FROM consumer_offsets');
-        return [...high].every(([key, h]) => {
-          const topic = key.slice(0, key.lastIndexOf('/'));
-          const partition = Number(key.slice(key.lastIndexOf('/') + 1));
-          return (groups[topic] ?? []).every((name) => {
-            const r = rows.find(
-              (x) =>
-                x.consumer_group === consumerGroup(d.config.topicPrefix, name) &&
-                x.topic === topic &&
-                x.kafka_partition === partition,
-            );
-            return (r?.next_offset ?? 0) >= h;
-          });
-        });
-      },
-      300_000,
-      1_000,
-    );
+    await waitForWorkersCaughtUp(d, 300_000, 1_000);
 
     // Compare with the pure replay.
     const expected = expectedState(stream);

@@ -12,14 +12,7 @@ import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  topicNames,
-  type KpiSummary,
-  type SupplyChainEvent,
-  WORKER_NAMES,
-  consumerGroup,
-  type WorkerName,
-} from '../../contracts';
+import { type KpiSummary, type SupplyChainEvent, WORKER_NAMES, consumerGroup } from '../../contracts';
 import { workerEnv } from '../../electron/main/core/core';
 import { createKafka } from '../../runtime/kafka';
 import { queryKpiSummary } from '../../runtime/kpi-query';
@@ -30,6 +23,7 @@ import {
   waitFor,
   type TestDeployment,
   sendBatchUntilAccepted,
+  waitForWorkersCaughtUp,
 } from '../support/harness';
 
 const WORKERS = WORKER_NAMES;
@@ -123,43 +117,7 @@ describe('broker restart while two instances of every worker consume', () => {
     const sentAll = Date.now();
 
     // Every group caught up with everything in the topics.
-    const topics = topicNames(d.config.topicPrefix);
-    const admin = createKafka(d.config, 'sct-broker-restart').admin();
-    await admin.connect();
-    const high = new Map<string, number>();
-    for (const t of [topics.orders, topics.shipments])
-      for (const o of await admin.fetchTopicOffsets(t)) high.set(`${t}/${o.partition}`, Number(o.high));
-    await admin.disconnect();
-    const readers: Record<string, WorkerName[]> = {
-      [topics.orders]: ['order-processor', 'analytics-aggregator'],
-      [topics.shipments]: ['shipment-tracker'],
-    };
-    await waitFor(
-      'every group caught up',
-      async () => {
-        const { rows } = await d.core.pool.query<{
-          consumer_group: string;
-          topic: string;
-          kafka_partition: number;
-          next_offset: number;
-        }>('SELECT consumer_group, topic, kafka_partition, next_offset FROM consumer_offsets');
-        return [...high].every(([key, h]) => {
-          const topic = key.slice(0, key.lastIndexOf('/'));
-          const partition = Number(key.slice(key.lastIndexOf('/') + 1));
-          return (readers[topic] ?? []).every(
-            (name) =>
-              (rows.find(
-                (r) =>
-                  r.consumer_group === consumerGroup(d.config.topicPrefix, name) &&
-                  r.topic === topic &&
-                  r.kafka_partition === partition,
-              )?.next_offset ?? 0) >= h,
-          );
-        });
-      },
-      240_000,
-      500,
-    );
+    await waitForWorkersCaughtUp(d, 240_000, 500);
     figures.recoveryMs = Date.now() - sentAll;
     const members = await waitFor(
       'both instances in every group',

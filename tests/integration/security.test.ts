@@ -275,6 +275,22 @@ describe('authentication is decided on the matched route', () => {
     }
   });
 
+  it('refuses an absolute-form request target naming another host (RFC 9112 §3.2.2)', async () => {
+    const auth = { authorization: `Bearer ${d.core.token}` };
+    const res = await raw(d, { path: 'http://evil.example/api/orders', headers: auth });
+    expect(res.status).toBe(403);
+    expect(JSON.parse(res.body)).toMatchObject({ error: 'host_not_allowed' });
+    expect((await raw(d, { path: `${d.core.url}/api/orders`, headers: auth })).status).toBe(200);
+  });
+
+  it('records no sign-out for the machine token (it stays valid: nothing ended)', async () => {
+    const before = await auditCount(d);
+    const auth = { authorization: `Bearer ${d.core.token}` };
+    expect((await raw(d, { method: 'POST', path: '/api/auth/logout', headers: auth })).status).toBe(204);
+    expect(await auditCount(d)).toBe(before);
+    expect((await raw(d, { path: '/api/auth/session', headers: auth })).status).toBe(200);
+  });
+
   it('refuses foreign-Origin and cross-site requests, and publishes nothing for them', async () => {
     const before = await highWaterMarks(d);
     const auth = { authorization: `Bearer ${d.core.token}` };
@@ -795,5 +811,25 @@ describe('live stream', () => {
       await stream;
       await updateOperator(d.core.pool, 'watcher', { disabled: false });
     }
+  });
+});
+
+describe('sign-in request rate', () => {
+  let d: TestDeployment;
+  beforeAll(async () => {
+    d = await startDeployment({ workers: false, limits: { loginRequestsPerMinute: 6 } });
+  });
+  afterAll(async () => d?.close());
+
+  it('names the limit and the wait when sign-in requests are too many', async () => {
+    const statuses: number[] = [];
+    let last: RawResponse | null = null;
+    for (let i = 0; i < 8; i++) {
+      last = await login(d, `flood-${i}`, 'x');
+      statuses.push(last.status);
+    }
+    expect(statuses.slice(0, 6).every((s) => s === 401)).toBe(true);
+    expect(statuses.slice(6)).toEqual([429, 429]);
+    expect(JSON.parse(last!.body).message).toMatch(/^too many requests: at most 6 a minute; retry in \d+ s$/);
   });
 });

@@ -12,7 +12,7 @@ import { loadConfig, type AppConfig } from '../../runtime/config';
 import { dropDatabase, findRepoRoot, migrationsDir } from '../../runtime/db';
 import { createKafka } from '../../runtime/kafka';
 import { createLogger } from '../../runtime/logger';
-import { consumerGroup, topicNames, WORKER_NAMES } from '../../contracts';
+import { consumerGroup, topicNames, WORKER_NAMES, workersConsuming } from '../../contracts';
 import { startCore, type Core, type CoreOptions } from '../../electron/main/core/core';
 import { forkSpawner } from '../../electron/main/core/supervisor';
 
@@ -141,6 +141,53 @@ export async function sendBatchUntilAccepted(
     if (attempt > 120) throw new Error('API did not accept a batch for 2 minutes');
     await new Promise((r) => setTimeout(r, 1_000));
   }
+}
+
+/**
+ * Waits until every worker's stored position (`consumer_offsets`) has reached the high-water mark
+ * each of its topics' partitions has now, i.e. every group applied everything in the topics.
+ * @throws Error naming what it waited for after `timeoutMs`
+ */
+export async function waitForWorkersCaughtUp(
+  d: Pick<TestDeployment, 'config' | 'core'>,
+  timeoutMs: number,
+  everyMs = 500,
+): Promise<void> {
+  const topics = topicNames(d.config.topicPrefix);
+  const admin = createKafka(d.config, 'sct-test-caught-up').admin();
+  await admin.connect();
+  const high: { topic: string; role: 'orders' | 'shipments'; partition: number; offset: number }[] = [];
+  try {
+    for (const role of ['orders', 'shipments'] as const)
+      for (const o of await admin.fetchTopicOffsets(topics[role]))
+        high.push({ topic: topics[role], role, partition: o.partition, offset: Number(o.high) });
+  } finally {
+    await admin.disconnect();
+  }
+  await waitFor(
+    'every worker caught up',
+    async () => {
+      const { rows } = await d.core.pool.query<{
+        consumer_group: string;
+        topic: string;
+        kafka_partition: number;
+        next_offset: number;
+      }>('SELECT consumer_group, topic, kafka_partition, next_offset FROM consumer_offsets');
+      return high.every((h) =>
+        workersConsuming(h.role).every(
+          (name) =>
+            (rows.find(
+              (r) =>
+                r.consumer_group === consumerGroup(d.config.topicPrefix, name) &&
+                r.topic === h.topic &&
+                r.kafka_partition === h.partition,
+            )?.next_offset ?? 0) >= h.offset,
+        ),
+      );
+    },
+    timeoutMs,
+    everyMs,
+  );
 }
 
 /** Polls `probe` until it returns a truthy value or `timeoutMs` passes (then throws with `what`). */

@@ -25,7 +25,7 @@
 import { createServer } from 'node:http';
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import fastifyHelmet from '@fastify/helmet';
-import fastifyRateLimit from '@fastify/rate-limit';
+import fastifyRateLimit, { type RateLimitOptions } from '@fastify/rate-limit';
 import fastifySwagger from '@fastify/swagger';
 import {
   hasZodFastifySchemaValidationErrors,
@@ -351,11 +351,11 @@ function registerAccessControl(
   });
 }
 
-/** Route options from the route table: access rule, body limit, and the table row itself. */
-function fromTable(key: RouteKey) {
+/** Route options from the route table: access rule, body limit, the table row itself, and an optional request-rate limit. */
+function fromTable(key: RouteKey, rateLimit?: RateLimitOptions) {
   const row = apiRoute(key);
   return {
-    config: { access: row.access, apiRoute: row },
+    config: { access: row.access, apiRoute: row, ...(rateLimit ? { rateLimit } : {}) },
     ...(row.bodyLimit ? { bodyLimit: row.bodyLimit } : {}),
   };
 }
@@ -377,12 +377,8 @@ function registerRoutes(
   api.post(
     '/api/auth/login',
     {
-      ...fromTable('POST /api/auth/login'),
+      ...fromTable('POST /api/auth/login', { max: limits.loginRequestsPerMinute, timeWindow: 60_000 }),
       schema: { body: loginRequestSchema },
-      config: {
-        ...fromTable('POST /api/auth/login').config,
-        rateLimit: { max: limits.loginRequestsPerMinute, timeWindow: 60_000 },
-      },
     },
     async (req, reply) => {
       const username = req.body.username.toLowerCase();
@@ -444,8 +440,7 @@ function registerRoutes(
   api.post(
     '/api/events',
     {
-      ...fromTable('POST /api/events'),
-      config: { ...fromTable('POST /api/events').config, rateLimit: injectLimit },
+      ...fromTable('POST /api/events', injectLimit),
     },
     async (req, reply) => {
       const [result] = await injectEvents(deps, req.principal!, [req.body]);
@@ -457,8 +452,7 @@ function registerRoutes(
   api.post(
     '/api/events/batch',
     {
-      ...fromTable('POST /api/events/batch'),
-      config: { ...fromTable('POST /api/events/batch').config, rateLimit: injectLimit },
+      ...fromTable('POST /api/events/batch', injectLimit),
       schema: { body: injectBatchSchema },
     },
     async (req, reply) => {
