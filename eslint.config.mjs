@@ -44,12 +44,12 @@ export const LAYERS = [
   {
     name: 'electron/main/',
     paths: ['electron/main/'],
-    imports: ['contracts/', 'runtime/'],
+    imports: ['contracts/', 'runtime/', 'server/'],
     packages: ['electron', NODE],
   },
   {
-    name: 'electron/main/core/',
-    paths: ['electron/main/core/', 'electron/main/headless.ts'],
+    name: 'server/',
+    paths: ['server/'],
     imports: ['contracts/', 'runtime/'],
     packages: [
       NODE,
@@ -67,7 +67,7 @@ export const LAYERS = [
     name: 'runtime/',
     paths: ['runtime/'],
     imports: ['contracts/'],
-    packages: [NODE, 'zod', 'ajv', 'ajv-formats', 'kafkajs', 'pg', 'node-pg-migrate', 'ioredis', 'pino'],
+    packages: [NODE, 'zod', 'kafkajs', 'pg', 'node-pg-migrate', 'ioredis', 'pino'],
   },
   {
     name: 'workers/',
@@ -78,7 +78,7 @@ export const LAYERS = [
   {
     name: 'scripts/',
     paths: ['scripts/'],
-    imports: ['contracts/', 'runtime/', 'workers/', 'electron/main/core/'],
+    imports: ['contracts/', 'runtime/', 'workers/', 'server/'],
     packages: [
       NODE,
       'kafkajs',
@@ -88,6 +88,8 @@ export const LAYERS = [
       'uuid',
       'csv-parse',
       'cli-progress',
+      'ajv',
+      'ajv-formats',
       'esbuild',
       'eslint',
       'typescript',
@@ -96,7 +98,7 @@ export const LAYERS = [
   {
     name: 'tests/',
     paths: ['tests/'],
-    imports: ['contracts/', 'runtime/', 'workers/', 'electron/main/core/', 'scripts/'],
+    imports: ['contracts/', 'runtime/', 'workers/', 'server/', 'scripts/'],
     packages: [
       NODE,
       'kafkajs',

@@ -17,7 +17,7 @@ export default defineConfig({
       {
         test: {
           name: 'unit',
-          include: ['{contracts,runtime,workers,electron,renderer,scripts}/**/*.test.{ts,tsx}'],
+          include: ['{contracts,runtime,server,workers,electron,renderer,scripts}/**/*.test.{ts,tsx}'],
           environment: 'node',
         },
       },

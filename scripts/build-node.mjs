@@ -6,7 +6,7 @@ const entries = {
   'workers/order-processor': 'workers/order-processor/main.ts',
   'workers/shipment-tracker': 'workers/shipment-tracker/main.ts',
   'workers/analytics-aggregator': 'workers/analytics-aggregator/main.ts',
-  'headless/serve': 'electron/main/headless.ts',
+  'headless/serve': 'server/headless.ts',
 };
 
 await build({

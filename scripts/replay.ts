@@ -9,8 +9,8 @@ import { createPool, findRepoRoot, migrate, migrationsDir } from '../runtime/db'
 import { createLogger } from '../runtime/logger';
 import { createRedis } from '../runtime/redis';
 import { ServiceUnavailableError } from '../runtime/service-errors';
-import { checkDrift } from '../workers/replay/drift';
-import { dropReplaySchema, replayIntoFreshSchema } from '../workers/replay/replay';
+import { checkDrift } from './replay/drift';
+import { dropReplaySchema, replayIntoFreshSchema } from './replay/replay';
 
 async function main(): Promise<number> {
   const args = new Set(process.argv.slice(2));

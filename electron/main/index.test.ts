@@ -1,7 +1,7 @@
 /** The Electron shell with `electron` mocked: window options, IPC sender checks, startup failure. */
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { IPC_CHANNELS } from '../../contracts/ipc';
-import type { Spawner } from './core/supervisor';
+import type { Spawner } from '../../server/supervisor';
 
 const handlers = new Map<string, (event: unknown, ...args: unknown[]) => unknown>();
 const windows: { options: { webPreferences: Record<string, unknown> }; loadURL: ReturnType<typeof vi.fn> }[] =
@@ -42,7 +42,7 @@ vi.mock('electron', () => ({
   },
   utilityProcess: { fork: utilityFork },
 }));
-vi.mock('./core/core', () => ({ startCore }));
+vi.mock('../../server/core', () => ({ startCore }));
 
 async function loadShell(): Promise<void> {
   vi.resetModules();

@@ -9,8 +9,8 @@ import type { ApiConnection } from '../../contracts';
 import { loadConfig } from '../../runtime/config';
 import { migrationsDir } from '../../runtime/db';
 import { createLogger } from '../../runtime/logger';
-import { startCore, type Core } from './core/core';
-import { workerExecArgv, type Spawner } from './core/supervisor';
+import { startCore, type Core } from '../../server/core';
+import { workerExecArgv, type Spawner } from '../../server/supervisor';
 import { registerIpcHandlers } from './ipc';
 import { isAllowedNavigation, isTrustedSender, secureWebPreferences } from './window-security';
 

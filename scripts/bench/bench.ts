@@ -35,7 +35,7 @@ import { loadConfig, type AppConfig } from '../../runtime/config';
 import { createPool, findRepoRoot, migrate, migrationsDir } from '../../runtime/db';
 import { createKafka } from '../../runtime/kafka';
 import { createLogger } from '../../runtime/logger';
-import { dropReplaySchema, replayIntoFreshSchema } from '../../workers/replay/replay';
+import { dropReplaySchema, replayIntoFreshSchema } from '../replay/replay';
 import { Cleanup } from './cleanup';
 import { buildDataset, type Dataset } from './dataset';
 import { Deployment, WORKERS } from './deployment';

@@ -4,7 +4,7 @@
  * workers it forks), and optionally extra worker instances started here
  * (`node out/workers/<name>.mjs`, same environment) that join the same consumer groups.
  */
-import { workerExecArgv } from '../../electron/main/core/supervisor';
+import { workerExecArgv } from '../../server/supervisor';
 import { fork, spawn, type ChildProcess } from 'node:child_process';
 import { openSync, closeSync, existsSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';

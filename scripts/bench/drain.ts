@@ -5,7 +5,7 @@
  * separates the workers' own throughput (and how it scales with instances) from the API's accept
  * rate, which bounds the end-to-end figure when it is the slower stage.
  */
-import { workerExecArgv } from '../../electron/main/core/supervisor';
+import { workerExecArgv } from '../../server/supervisor';
 import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import Redis from 'ioredis';

@@ -15,7 +15,7 @@ import { entityOfType } from '../../contracts';
 import { withTransaction, type Pool } from '../../runtime/db';
 import { toKafkaMessage } from '../../runtime/kafka';
 import { applyOrderEvent, type OrderState } from '../../workers/order-processor/order-state';
-import { upsertRows } from '../../workers/runtime/rows';
+import { upsertRows } from '../../workers/consumer-framework/rows';
 import { nowMs, runLimited } from './stats';
 
 export interface RateResult {

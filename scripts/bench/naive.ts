@@ -8,7 +8,7 @@
 import type { Kafka } from 'kafkajs';
 import { EVENT_TYPES, ORDER_STATUS_OF_EVENT, entityOfType, type OrderEvent } from '../../contracts';
 import type { Pool } from '../../runtime/db';
-import { decodeMessage } from '../../workers/runtime/batch-consumer';
+import { decodeMessage } from '../../workers/consumer-framework/batch-consumer';
 import type { RateResult } from './limits';
 import { nowMs } from './stats';
 

@@ -7,7 +7,7 @@
  * records it; a drill lead must give a drill id; an ended session returns to the sign-in screen.
  * Screenshots of every changed screen at 1280x720 and 1920x1080 go to test-output/screenshots.
  */
-import { DEFAULT_ABUSE_LIMITS } from '../../electron/main/core/api/server';
+import { DEFAULT_ABUSE_LIMITS } from '../../server/api/server';
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { randomUUID } from 'node:crypto';

@@ -13,7 +13,7 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type KpiSummary, type SupplyChainEvent, WORKER_NAMES, consumerGroup } from '../../contracts';
-import { workerEnv } from '../../electron/main/core/core';
+import { workerEnv } from '../../server/core';
 import { createKafka } from '../../runtime/kafka';
 import { queryKpiSummary } from '../../runtime/kpi-query';
 import { expectedState, generateStream } from '../faults/stream';

@@ -15,8 +15,8 @@ import { migrationsDir } from '../../runtime/db';
 import { createKafka } from '../../runtime/kafka';
 import { createLogger } from '../../runtime/logger';
 import { createRedis } from '../../runtime/redis';
-import { checkDrift } from '../../workers/replay/drift';
-import { dropReplaySchema, replayIntoFreshSchema } from '../../workers/replay/replay';
+import { checkDrift } from '../../scripts/replay/drift';
+import { dropReplaySchema, replayIntoFreshSchema } from '../../scripts/replay/replay';
 import { orderCreated, repoRoot, startDeployment, waitFor, type TestDeployment } from '../support/harness';
 
 let d: TestDeployment;

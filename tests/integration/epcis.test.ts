@@ -1,5 +1,5 @@
 /**
- * The EPCIS 2.0 input gate (`runtime/epcis.ts`) against real documents in ../shared/data/epcis
+ * The EPCIS 2.0 input gate (`scripts/epcis/epcis-gate.ts`) against real documents in ../shared/data/epcis
  * (read at run time, never copied into the repo; the GS1 schema is passed by path):
  * - every deliberately invalid openepcis document (`openepcis/JSON/Capture/Invalid`, 15 files)
  *   is rejected, each with a reason that names the broken field and rule;
@@ -11,7 +11,7 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { findRepoRoot } from '../../runtime/db';
-import { loadEpcisValidator, type EpcisValidator } from '../../runtime/epcis';
+import { loadEpcisValidator, type EpcisValidator } from '../../scripts/epcis/epcis-gate';
 
 const epcisDir = path.resolve(findRepoRoot(__dirname), '..', 'shared', 'data', 'epcis');
 const schemaPath = path.join(epcisDir, 'EPCIS-JSON-Schema.json');

@@ -30,8 +30,8 @@ import { createKafka, ensureTopics, EventPublisher } from '../../runtime/kafka';
 import { queryKpiSummary } from '../../runtime/kpi-query';
 import { createLogger } from '../../runtime/logger';
 import { createRedis } from '../../runtime/redis';
-import { checkDrift } from '../../workers/replay/drift';
-import { dropReplaySchema, replayIntoFreshSchema } from '../../workers/replay/replay';
+import { checkDrift } from '../../scripts/replay/drift';
+import { dropReplaySchema, replayIntoFreshSchema } from '../../scripts/replay/replay';
 import { importOlist, type ImportSummary } from '../../scripts/olist';
 
 const SLICE = 500;

@@ -33,7 +33,7 @@ import {
   type Permission,
   type Role,
 } from '../../contracts';
-import { CONSOLE_CSP } from '../../electron/main/core/api/static-console';
+import { CONSOLE_CSP } from '../../server/api/static-console';
 import { createKafka } from '../../runtime/kafka';
 import { createOperator, updateOperator } from '../../runtime/operators';
 import { orderCreated, repoRoot, startDeployment, waitFor, type TestDeployment } from '../support/harness';

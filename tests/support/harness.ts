@@ -13,8 +13,8 @@ import { dropDatabase, findRepoRoot, migrationsDir } from '../../runtime/db';
 import { createKafka } from '../../runtime/kafka';
 import { createLogger } from '../../runtime/logger';
 import { consumerGroup, topicNames, WORKER_NAMES, workersConsuming } from '../../contracts';
-import { startCore, type Core, type CoreOptions } from '../../electron/main/core/core';
-import { forkSpawner } from '../../electron/main/core/supervisor';
+import { startCore, type Core, type CoreOptions } from '../../server/core';
+import { forkSpawner } from '../../server/supervisor';
 
 export const repoRoot = findRepoRoot(__dirname);
 

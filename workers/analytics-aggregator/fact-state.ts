@@ -10,7 +10,7 @@ import {
   type OrderEvent,
   type OrderStatus,
 } from '../../contracts';
-import { minInstant, siteDay, toUtcIso } from '../runtime/time';
+import { minInstant, siteDay, toUtcIso } from '../consumer-framework/time';
 import { cycleTimeMs, isInFull, isOnTime, type QuantityBySku } from './kpi';
 
 /** One `order_facts` row. */

@@ -10,7 +10,7 @@
  * Each under its `is_drill` flag, so drill and live traffic stay apart.
  */
 import type { PoolClient } from '../../runtime/db';
-import type { UpsertSpec } from '../runtime/rows';
+import type { UpsertSpec } from '../consumer-framework/rows';
 import type { FactRow } from './fact-state';
 
 /** The columns of a fact that decide its `kpi_daily` contribution (a snapshot, not the live row). */

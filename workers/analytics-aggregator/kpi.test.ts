@@ -67,7 +67,7 @@ describe('order facts fold', () => {
 
 describe('siteDay', () => {
   it('agrees with luxon on modern and pre-1900 instants (fast Intl path and fallback)', async () => {
-    const { siteDay } = await import('../runtime/time');
+    const { siteDay } = await import('../consumer-framework/time');
     expect(siteDay('2017-12-01T01:30:00Z', 'America/Sao_Paulo')).toBe('2017-11-30'); // UTC-2 (DST then)
     expect(siteDay('2024-03-11T02:59:59Z', 'America/Sao_Paulo')).toBe('2024-03-10');
     expect(siteDay('2024-03-11T03:00:00Z', 'America/Sao_Paulo')).toBe('2024-03-11');

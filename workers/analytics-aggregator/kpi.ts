@@ -5,7 +5,7 @@
  * - OTIF: on time AND in full for the same order (counted per order, not a product of rates);
  * - cycle time: delivered time minus created time, in ms.
  */
-import { siteDay } from '../runtime/time';
+import { siteDay } from '../consumer-framework/time';
 
 /** Quantities by SKU. */
 export type QuantityBySku = Record<string, number>;

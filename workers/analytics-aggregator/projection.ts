@@ -9,9 +9,9 @@ import type { Pool, PoolClient } from '../../runtime/db';
 import { queryKpiSummary } from '../../runtime/kpi-query';
 import type { Logger } from '../../runtime/logger';
 import { changeNotification, publishChanges, type RedisClient } from '../../runtime/redis';
-import type { ConsumedEvent, Projection } from '../runtime/batch-consumer';
-import type { CacheSink } from '../runtime/cache-writer';
-import { upsertRows } from '../runtime/rows';
+import type { ConsumedEvent, Projection } from '../consumer-framework/batch-consumer';
+import type { CacheSink } from '../consumer-framework/cache-writer';
+import { upsertRows } from '../consumer-framework/rows';
 import { derive, foldFactEvent, type FactRow } from './fact-state';
 import { contributionOf, kpiDailyDeltas, kpiDailyUpsert, removeEmptyKpiDays } from './kpi-daily';
 

@@ -10,7 +10,7 @@ import {
   type OrderEvent,
   type OrderStatus,
 } from '../../contracts';
-import { maxInstant, minInstant, siteDay, toUtcIso } from '../runtime/time';
+import { maxInstant, minInstant, siteDay, toUtcIso } from '../consumer-framework/time';
 
 /** One `orders` row (snake_case = column names). Instants are UTC ISO strings. */
 export interface OrderRow {

@@ -5,12 +5,12 @@
  */
 import { topicsOf, type OrderEvent, type TopicNames } from '../../contracts';
 import type { Pool } from '../../runtime/db';
-import { rebuildEntityCache } from '../runtime/cache-rebuild';
-import type { CacheSink } from '../runtime/cache-writer';
+import { rebuildEntityCache } from '../consumer-framework/cache-rebuild';
+import type { CacheSink } from '../consumer-framework/cache-writer';
 import type { RedisClient } from '../../runtime/redis';
-import { firstOccurrences, type ConsumedEvent, type Projection } from '../runtime/batch-consumer';
-import { claimAndLoad, upsertRows } from '../runtime/rows';
-import { toUtcIso } from '../runtime/time';
+import { firstOccurrences, type ConsumedEvent, type Projection } from '../consumer-framework/batch-consumer';
+import { claimAndLoad, upsertRows } from '../consumer-framework/rows';
+import { toUtcIso } from '../consumer-framework/time';
 import { applyOrderEvent, type OrderLineRow, type OrderRow, type OrderState } from './order-state';
 import { toOrderSummary } from './order-summary';
 

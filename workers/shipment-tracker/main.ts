@@ -1,5 +1,5 @@
 /** shipment-tracker worker entry: `node out/workers/shipment-tracker.mjs [--config file.json]`. */
-import { startWorker } from '../runtime/worker-main';
+import { startWorker } from '../consumer-framework/worker-main';
 import { shipmentProjection } from './projection';
 
 void startWorker('shipment-tracker', ({ pool, redis, config, cache }) =>

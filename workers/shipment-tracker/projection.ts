@@ -5,11 +5,11 @@
  */
 import { topicsOf, type ShipmentEvent, type ShipmentSummary, type TopicNames } from '../../contracts';
 import type { Pool } from '../../runtime/db';
-import { rebuildEntityCache } from '../runtime/cache-rebuild';
-import type { CacheSink } from '../runtime/cache-writer';
+import { rebuildEntityCache } from '../consumer-framework/cache-rebuild';
+import type { CacheSink } from '../consumer-framework/cache-writer';
 import type { RedisClient } from '../../runtime/redis';
-import { firstOccurrences, type ConsumedEvent, type Projection } from '../runtime/batch-consumer';
-import { claimAndLoad, upsertRows } from '../runtime/rows';
+import { firstOccurrences, type ConsumedEvent, type Projection } from '../consumer-framework/batch-consumer';
+import { claimAndLoad, upsertRows } from '../consumer-framework/rows';
 import { applyShipmentEvent, checkpointOf, type ShipmentRow } from './shipment-state';
 
 export interface ShipmentOutcome {

@@ -23,7 +23,7 @@ import {
   type ShipmentEvent,
   type ShipmentStatus,
 } from '../../contracts';
-import { maxInstant, minInstant, toUtcIso } from '../runtime/time';
+import { maxInstant, minInstant, toUtcIso } from '../consumer-framework/time';
 
 /** One `shipments` row. Instants are UTC ISO strings. */
 export interface ShipmentRow {

@@ -59,14 +59,14 @@ import {
   type RouteAccess,
   type RouteKey,
   type StackHealth,
-} from '../../../../contracts';
-import { queryKpiDaily, queryKpiSummary } from '../../../../runtime/kpi-query';
-import type { Logger } from '../../../../runtime/logger';
-import { findOperatorCredentials } from '../../../../runtime/operators';
-import { UNUSABLE_HASH, verifyPassword } from '../../../../runtime/passwords';
-import { redisKeys, type RedisClient } from '../../../../runtime/redis';
-import { ServiceUnavailableError } from '../../../../runtime/service-errors';
-import { classifyPgError } from '../../../../runtime/db';
+} from '../../contracts';
+import { queryKpiDaily, queryKpiSummary } from '../../runtime/kpi-query';
+import type { Logger } from '../../runtime/logger';
+import { findOperatorCredentials } from '../../runtime/operators';
+import { UNUSABLE_HASH, verifyPassword } from '../../runtime/passwords';
+import { redisKeys, type RedisClient } from '../../runtime/redis';
+import { ServiceUnavailableError } from '../../runtime/service-errors';
+import { classifyPgError } from '../../runtime/db';
 import { authenticate, parseBearer } from '../auth/credentials';
 import { allowedHostNames, isAllowedHost, isAllowedOrigin } from '../auth/host-origin';
 import { SessionStore, type SessionOptions } from '../auth/sessions';

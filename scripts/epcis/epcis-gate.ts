@@ -26,7 +26,7 @@ import Ajv, { type AnySchema, type ErrorObject, type ValidateFunction } from 'aj
 import Ajv2019 from 'ajv/dist/2019';
 import Ajv2020 from 'ajv/dist/2020';
 import addFormats from 'ajv-formats';
-import type { FieldIssue } from '../contracts';
+import type { FieldIssue } from '../../contracts';
 
 /**
  * One broken rule: `field` is a JSON Pointer into the input (`/epcisBody/eventList/0/bizStep`;

@@ -1,6 +1,6 @@
 /**
  * The main-process core, in plain Node: everything the desktop app does except the window. The
- * Electron shell (`electron/main/index.ts`) and the headless server (`electron/main/headless.ts`)
+ * Electron shell (`electron/main/index.ts`) and the headless server (`server/headless.ts`)
  * both start it. It checks the services (naming any that is down), applies migrations, creates
  * topics, starts the embedded API on loopback and the worker supervisor, and relays change
  * notifications from Redis to the console's live stream.
@@ -8,13 +8,13 @@
 import { randomBytes } from 'node:crypto';
 import { userInfo } from 'node:os';
 import type { FastifyInstance } from 'fastify';
-import type { ChangeNotification } from '../../../contracts';
-import { configToEnv, redactUrl, type AppConfig } from '../../../runtime/config';
-import { howToStart } from '../../../runtime/service-errors';
-import { createPool, migrate, pingPostgres, type Pool } from '../../../runtime/db';
-import { createKafka, ensureTopics, EventPublisher } from '../../../runtime/kafka';
-import type { Logger } from '../../../runtime/logger';
-import { createRedis, redisKeys, type RedisClient } from '../../../runtime/redis';
+import type { ChangeNotification } from '../contracts';
+import { configToEnv, redactUrl, type AppConfig } from '../runtime/config';
+import { howToStart } from '../runtime/service-errors';
+import { createPool, migrate, pingPostgres, type Pool } from '../runtime/db';
+import { createKafka, ensureTopics, EventPublisher } from '../runtime/kafka';
+import type { Logger } from '../runtime/logger';
+import { createRedis, redisKeys, type RedisClient } from '../runtime/redis';
 import { healthChecker } from './api/health';
 import { buildApiServer, type ApiDeps } from './api/server';
 import { registerConsole } from './api/static-console';

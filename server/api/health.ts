@@ -3,11 +3,11 @@
  * Results are cached for 2 s so a busy console cannot hammer the services.
  */
 import type { Kafka } from 'kafkajs';
-import type { ServiceHealth, StackHealth, WorkerHealth } from '../../../../contracts';
-import { redactUrl, type AppConfig } from '../../../../runtime/config';
-import type { Pool } from '../../../../runtime/db';
-import { redisUnresponsive, REDIS_COMMAND_TIMEOUT_MS, type RedisClient } from '../../../../runtime/redis';
-import { howToStart } from '../../../../runtime/service-errors';
+import type { ServiceHealth, StackHealth, WorkerHealth } from '../../contracts';
+import { redactUrl, type AppConfig } from '../../runtime/config';
+import type { Pool } from '../../runtime/db';
+import { redisUnresponsive, REDIS_COMMAND_TIMEOUT_MS, type RedisClient } from '../../runtime/redis';
+import { howToStart } from '../../runtime/service-errors';
 import { withConsumerState } from './consumer-state';
 import { withLag } from './lag';
 

@@ -1,6 +1,6 @@
 import type { Admin } from 'kafkajs';
 import { describe, expect, it } from 'vitest';
-import type { WorkerHealth, WorkerName } from '../../../../contracts';
+import type { WorkerHealth, WorkerName } from '../../contracts';
 import { withConsumerState } from './consumer-state';
 
 const worker = (name: WorkerName, state: WorkerHealth['state'] = 'running'): WorkerHealth => ({

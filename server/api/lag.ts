@@ -4,14 +4,8 @@
  * partition is stalled (its batch retried after a lock or statement timeout) and why.
  */
 import type { Admin } from 'kafkajs';
-import {
-  consumerGroup,
-  topicNames,
-  topicsOf,
-  type PartitionLag,
-  type WorkerHealth,
-} from '../../../../contracts';
-import type { Pool } from '../../../../runtime/db';
+import { consumerGroup, topicNames, topicsOf, type PartitionLag, type WorkerHealth } from '../../contracts';
+import type { Pool } from '../../runtime/db';
 
 /**
  * Adds lag figures to each worker's health.

@@ -1,6 +1,6 @@
 import { fork } from 'node:child_process';
 import { describe, expect, it, vi } from 'vitest';
-import { createLogger } from '../../../runtime/logger';
+import { createLogger } from '../runtime/logger';
 import {
   forkSpawner,
   Supervisor,

@@ -26,8 +26,8 @@ import {
   type FieldIssue,
   type Principal,
   type SupplyChainEvent,
-} from '../../../../contracts';
-import type { Pool } from '../../../../runtime/db';
+} from '../../contracts';
+import type { Pool } from '../../runtime/db';
 import { recordAudit } from './audit-log';
 import type { CommandDeps } from './commands';
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { Principal } from '../../../../contracts';
+import type { Principal } from '../../contracts';
 import { authenticate, parseBearer, sameSecret } from './credentials';
 import type { SessionStore } from './sessions';
 

@@ -5,7 +5,7 @@
  * consuming worker is a member of its consumer group (`<prefix>.<worker>`).
  */
 import type { Admin } from 'kafkajs';
-import { consumerGroup, type WorkerHealth } from '../../../../contracts';
+import { consumerGroup, type WorkerHealth } from '../../contracts';
 
 /**
  * Adds `consumer` to each running worker from the broker's view of its consumer group.

@@ -16,9 +16,9 @@ import type {
   InjectResult,
   Principal,
   SupplyChainEvent,
-} from '../../../../contracts';
-import type { Pool } from '../../../../runtime/db';
-import type { Logger } from '../../../../runtime/logger';
+} from '../../contracts';
+import type { Pool } from '../../runtime/db';
+import type { Logger } from '../../runtime/logger';
 
 /** What one audit row says. */
 export interface AuditRecord {

@@ -5,12 +5,12 @@
  */
 import path from 'node:path';
 import { existsSync } from 'node:fs';
-import { isLoopback, loadConfig } from '../../runtime/config';
-import { findRepoRoot, migrationsDir } from '../../runtime/db';
-import { createLogger } from '../../runtime/logger';
-import { ServiceUnavailableError } from '../../runtime/service-errors';
-import { startCore } from './core/core';
-import { forkSpawner } from './core/supervisor';
+import { isLoopback, loadConfig } from '../runtime/config';
+import { findRepoRoot, migrationsDir } from '../runtime/db';
+import { createLogger } from '../runtime/logger';
+import { ServiceUnavailableError } from '../runtime/service-errors';
+import { startCore } from './core';
+import { forkSpawner } from './supervisor';
 
 async function main(): Promise<void> {
   const root = findRepoRoot();

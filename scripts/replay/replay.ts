@@ -12,11 +12,11 @@ import { createPool, migrate, type Pool } from '../../runtime/db';
 import { createKafka, EventPublisher } from '../../runtime/kafka';
 import type { Logger } from '../../runtime/logger';
 import { createRedis } from '../../runtime/redis';
-import { analyticsProjection } from '../analytics-aggregator/projection';
-import { orderProjection } from '../order-processor/projection';
-import { shipmentProjection } from '../shipment-tracker/projection';
-import { runBatchConsumer, type Projection } from '../runtime/batch-consumer';
-import { NO_CACHE } from '../runtime/cache-writer';
+import { analyticsProjection } from '../../workers/analytics-aggregator/projection';
+import { orderProjection } from '../../workers/order-processor/projection';
+import { shipmentProjection } from '../../workers/shipment-tracker/projection';
+import { runBatchConsumer, type Projection } from '../../workers/consumer-framework/batch-consumer';
+import { NO_CACHE } from '../../workers/consumer-framework/cache-writer';
 
 export interface ReplayResult {
   /** Schema holding the rebuilt read models. */

@@ -15,10 +15,10 @@ import { queryKpiSummary } from '../../runtime/kpi-query';
 import { redisKeys, type RedisClient } from '../../runtime/redis';
 import { createPool } from '../../runtime/db';
 import type { AppConfig } from '../../runtime/config';
-import { toOrderSummary } from '../order-processor/order-summary';
-import type { OrderRow } from '../order-processor/order-state';
-import { toShipmentSummary } from '../shipment-tracker/projection';
-import type { ShipmentRow } from '../shipment-tracker/shipment-state';
+import { toOrderSummary } from '../../workers/order-processor/order-summary';
+import type { OrderRow } from '../../workers/order-processor/order-state';
+import { toShipmentSummary } from '../../workers/shipment-tracker/projection';
+import type { ShipmentRow } from '../../workers/shipment-tracker/shipment-state';
 import type { ReplayResult } from './replay';
 
 /** Compared tables: key column and the columns that must match (volatile bookkeeping left out). */

@@ -7,7 +7,7 @@
  * or an operator session token (contracts/auth.ts).
  */
 import { timingSafeEqual } from 'node:crypto';
-import type { Principal } from '../../../../contracts';
+import type { Principal } from '../../contracts';
 import type { SessionStore } from './sessions';
 
 /** RFC 6750 b64token: the characters a bearer token may have. */

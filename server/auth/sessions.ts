@@ -10,9 +10,9 @@
  * (sign-out) at once.
  */
 import { createHash, randomBytes } from 'node:crypto';
-import { SESSION_TOKEN_PREFIX, type Principal } from '../../../../contracts';
-import type { Pool } from '../../../../runtime/db';
-import type { Operator } from '../../../../runtime/operators';
+import { SESSION_TOKEN_PREFIX, type Principal } from '../../contracts';
+import type { Pool } from '../../runtime/db';
+import type { Operator } from '../../runtime/operators';
 
 export interface SessionOptions {
   /** Absolute lifetime of a session in ms (default 12 h). */

@@ -4,8 +4,8 @@
  * `utilityProcess` on the desktop, `child_process.fork` headless (see `forkSpawner`).
  */
 import { fork } from 'node:child_process';
-import { backoffDelay, WORKER_NAMES, type WorkerHealth, type WorkerName } from '../../../contracts';
-import type { Logger } from '../../../runtime/logger';
+import { backoffDelay, WORKER_NAMES, type WorkerHealth, type WorkerName } from '../contracts';
+import type { Logger } from '../runtime/logger';
 
 // The workers (contracts/workers.ts); each runs `<workersDir>/<name>.mjs`.
 export { WORKER_NAMES, type WorkerName };

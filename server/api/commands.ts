@@ -14,10 +14,10 @@ import {
   type InjectResult,
   type Principal,
   type SupplyChainEvent,
-} from '../../../../contracts';
-import type { Pool } from '../../../../runtime/db';
-import type { EventPublisher } from '../../../../runtime/kafka';
-import type { Logger } from '../../../../runtime/logger';
+} from '../../contracts';
+import type { Pool } from '../../runtime/db';
+import type { EventPublisher } from '../../runtime/kafka';
+import type { Logger } from '../../runtime/logger';
 import { recordAudit } from './audit-log';
 
 /** A request that breaks the contract (HTTP 400). */

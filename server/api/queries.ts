@@ -14,9 +14,9 @@ import type {
   ShipmentDetail,
   ShipmentSummary,
   TimelineEntry,
-} from '../../../../contracts';
-import { timestamptzToIso, type Pool } from '../../../../runtime/db';
-import { redisKeys, type RedisClient } from '../../../../runtime/redis';
+} from '../../contracts';
+import { timestamptzToIso, type Pool } from '../../runtime/db';
+import { redisKeys, type RedisClient } from '../../runtime/redis';
 
 const ORDER_SUMMARY_COLUMNS = `
   order_id AS "orderId", status, customer_id AS "customerId", warehouse_id AS "warehouseId",

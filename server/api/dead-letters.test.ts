@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import type { DeadLetterKey, DeadLetterRedriveOutcome } from '../../../../contracts';
+import type { DeadLetterKey, DeadLetterRedriveOutcome } from '../../contracts';
 import {
   compareKeys,
   distinctKeys,
