@@ -10,8 +10,7 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { WORKER_NAMES, type KpiSummary, type SupplyChainEvent, type WorkerName } from '../../contracts';
-import { queryKpiSummary } from '../../runtime/kpi-query';
+import { WORKER_NAMES, type SupplyChainEvent, type WorkerName } from '../../contracts';
 import {
   deleteRedisKeys,
   repoRoot,
@@ -21,6 +20,7 @@ import {
   sendBatchUntilAccepted,
   waitForWorkersCaughtUp,
 } from '../support/harness';
+import { mismatchesWithReplay } from './compare';
 import { expectedState, generateStream, seededRandom } from './stream';
 
 const ORDERS = Number(process.env.SCT_FAULT_ORDERS ?? 3_500);
@@ -133,58 +133,7 @@ describe('fault injection', () => {
     // Compare with the pure replay.
     const expected = expectedState(stream);
     figures.unique = expected.unique;
-    const mismatches: string[] = [];
-    const orders = await d.core.pool.query<{
-      order_id: string;
-      status: string;
-      event_count: number;
-      delivered_at: string | null;
-      approved_at: string | null;
-    }>('SELECT order_id, status, event_count, delivered_at, approved_at FROM orders');
-    if (orders.rows.length !== expected.orders.size)
-      mismatches.push(`orders: ${orders.rows.length} rows, expected ${expected.orders.size}`);
-    for (const row of orders.rows) {
-      const e = expected.orders.get(row.order_id)?.row;
-      if (
-        !e ||
-        e.status !== row.status ||
-        e.event_count !== row.event_count ||
-        e.delivered_at !== row.delivered_at ||
-        e.approved_at !== row.approved_at
-      ) {
-        mismatches.push(`order ${row.order_id}`);
-      }
-    }
-    const events = await d.core.pool.query<{ n: number }>('SELECT count(*)::int AS n FROM order_events');
-    const expectedOrderEvents = [...expected.orders.values()].reduce((s, o) => s + o.row.event_count, 0);
-    if (events.rows[0]!.n !== expectedOrderEvents)
-      mismatches.push(`order_events: ${events.rows[0]!.n}, expected ${expectedOrderEvents}`);
-    const shipments = await d.core.pool.query<{
-      shipment_id: string;
-      status: string;
-      delivered_at: string | null;
-    }>('SELECT shipment_id, status, delivered_at FROM shipments');
-    if (shipments.rows.length !== expected.shipments.size)
-      mismatches.push(`shipments: ${shipments.rows.length}, expected ${expected.shipments.size}`);
-    for (const row of shipments.rows) {
-      const e = expected.shipments.get(row.shipment_id);
-      if (!e || e.status !== row.status || e.delivered_at !== row.delivered_at)
-        mismatches.push(`shipment ${row.shipment_id}`);
-    }
-    const kpi = await queryKpiSummary(d.core.pool, { includeDrills: false });
-    const facts = [...expected.facts.values()];
-    const delivered = facts.filter((f) => f.delivered_day !== null);
-    const expectedKpi: Partial<KpiSummary> = {
-      createdOrders: facts.length,
-      deliveredOrders: delivered.length,
-      onTimeOrders: delivered.filter((f) => f.on_time).length,
-      otifOrders: delivered.filter((f) => f.on_time && f.in_full).length,
-      backlog: facts.filter((f) => !['delivered', 'cancelled'].includes(f.status)).length,
-    };
-    for (const [k, v] of Object.entries(expectedKpi)) {
-      if (kpi[k as keyof KpiSummary] !== v)
-        mismatches.push(`kpi ${k}: ${String(kpi[k as keyof KpiSummary])}, expected ${String(v)}`);
-    }
+    const mismatches = await mismatchesWithReplay(d.core.pool, expected);
     figures.mismatches = mismatches.length;
     console.log(
       `faults: events sent ${figures.sent} (unique ${figures.unique}), kills ${figures.kills}, broker restarts ${figures.brokerRestarts}, ` +

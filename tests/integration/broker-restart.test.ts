@@ -12,10 +12,10 @@ import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type KpiSummary, type SupplyChainEvent, WORKER_NAMES, consumerGroup } from '../../contracts';
+import { type SupplyChainEvent, WORKER_NAMES, consumerGroup } from '../../contracts';
 import { workerEnv } from '../../server/core';
 import { createKafka } from '../../runtime/kafka';
-import { queryKpiSummary } from '../../runtime/kpi-query';
+import { mismatchesWithReplay } from '../faults/compare';
 import { expectedState, generateStream } from '../faults/stream';
 import {
   repoRoot,
@@ -132,44 +132,7 @@ describe('broker restart while two instances of every worker consume', () => {
     // Exact comparison with the pure replay.
     const expected = expectedState(stream);
     figures.unique = expected.unique;
-    const mismatches: string[] = [];
-    const orders = await d.core.pool.query<{ order_id: string; status: string; event_count: number }>(
-      'SELECT order_id, status, event_count FROM orders',
-    );
-    if (orders.rows.length !== expected.orders.size)
-      mismatches.push(`orders: ${orders.rows.length}, expected ${expected.orders.size}`);
-    for (const row of orders.rows) {
-      const e = expected.orders.get(row.order_id)?.row;
-      if (!e || e.status !== row.status || e.event_count !== row.event_count)
-        mismatches.push(`order ${row.order_id}`);
-    }
-    const orderEvents = (
-      await d.core.pool.query<{ n: number }>('SELECT count(*)::int AS n FROM order_events')
-    ).rows[0]!.n;
-    const expectedOrderEvents = [...expected.orders.values()].reduce((s, o) => s + o.row.event_count, 0);
-    if (orderEvents !== expectedOrderEvents)
-      mismatches.push(`order_events: ${orderEvents}, expected ${expectedOrderEvents}`);
-    const shipments = await d.core.pool.query<{ shipment_id: string; status: string }>(
-      'SELECT shipment_id, status FROM shipments',
-    );
-    if (shipments.rows.length !== expected.shipments.size)
-      mismatches.push(`shipments: ${shipments.rows.length}, expected ${expected.shipments.size}`);
-    for (const row of shipments.rows)
-      if (expected.shipments.get(row.shipment_id)?.status !== row.status)
-        mismatches.push(`shipment ${row.shipment_id}`);
-    const kpi = await queryKpiSummary(d.core.pool, { includeDrills: false });
-    const facts = [...expected.facts.values()];
-    const delivered = facts.filter((f) => f.delivered_day !== null);
-    const expectedKpi: Partial<KpiSummary> = {
-      createdOrders: facts.length,
-      deliveredOrders: delivered.length,
-      onTimeOrders: delivered.filter((f) => f.on_time).length,
-      otifOrders: delivered.filter((f) => f.on_time && f.in_full).length,
-      backlog: facts.filter((f) => !['delivered', 'cancelled'].includes(f.status)).length,
-    };
-    for (const [k, v] of Object.entries(expectedKpi))
-      if (kpi[k as keyof KpiSummary] !== v)
-        mismatches.push(`kpi ${k}: ${String(kpi[k as keyof KpiSummary])}, expected ${String(v)}`);
+    const mismatches = await mismatchesWithReplay(d.core.pool, expected);
 
     console.log(
       `broker-restart: events sent ${figures.sent} (unique ${figures.unique}), broker down+up ${figures.brokerDownMs} ms, ` +
