@@ -96,7 +96,7 @@ export function parseCli<const O extends OptionSpec>(
   for (const token of tokens) {
     if (token.kind === 'positional') positionals.push(token.value);
     if (token.kind !== 'option') continue;
-    if (token.name in values) throw new UsageError(`--${token.name} is given more than once`);
+    if (Object.hasOwn(values, token.name)) throw new UsageError(`--${token.name} is given more than once`);
     if (token.value === '') throw new UsageError(`--${token.name} needs a value; got an empty string`);
     values[token.name] = token.value ?? true;
   }

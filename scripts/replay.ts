@@ -4,12 +4,12 @@
  * prints the report, stores it (the console shows the latest), and drops the replay schema
  * unless `--keep`. Exit code: 0 no drift, 1 drift found, 2 bad options, 3 a service is down.
  */
-import { parseCliOrExit, type CliDefinition, type OptionSpec } from './cli';
 import { loadConfig } from '../runtime/config';
 import { createPool, findRepoRoot, migrate, migrationsDir } from '../runtime/db';
 import { createLogger } from '../runtime/logger';
 import { createRedis } from '../runtime/redis';
 import { ServiceUnavailableError } from '../runtime/service-errors';
+import { parseCliOrExit, type CliDefinition, type OptionSpec } from './cli';
 import { checkDrift } from './replay/drift';
 import { dropReplaySchema, replayIntoFreshSchema } from './replay/replay';
 
