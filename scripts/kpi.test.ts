@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { KpiSummary } from '../contracts';
 import { describePostgresError, KPI_HELP, parseKpiArgs, runKpiCli } from './kpi';
-import { UsageError } from './olist/cli-args';
+import { UsageError } from './cli';
 
 const URL_ = 'postgres://app:s3cret@127.0.0.1:5432/sct';
 const SHOWN = 'postgres://app:***@127.0.0.1:5432/sct';

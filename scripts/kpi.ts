@@ -15,7 +15,7 @@ import { ConfigError, loadConfig, redactUrl, type AppConfig } from '../runtime/c
 import { createPool } from '../runtime/db';
 import { queryKpiSummary } from '../runtime/kpi-query';
 import { ServiceUnavailableError } from '../runtime/service-errors';
-import { parseCliArgs, UsageError } from './olist/cli-args';
+import { parseCli, UsageError, usageErrorText, type CliDefinition, type OptionSpec } from './cli';
 
 export const KPI_USAGE =
   'usage: npm run kpi -- [--json] [--from YYYY-MM-DD] [--to YYYY-MM-DD] [--include-drills] [--help]';
@@ -39,6 +39,19 @@ exit codes: 0 ok, 2 bad arguments, 3 PostgreSQL not usable (not reachable, no su
 login refused, no read models), 1 anything else.
 `;
 
+/** The command line of `npm run kpi` for the shared parser (scripts/cli.ts). */
+const KPI_CLI = {
+  name: 'kpi',
+  usage: KPI_USAGE,
+  help: KPI_HELP,
+  options: {
+    json: { type: 'boolean' },
+    from: { type: 'string' },
+    to: { type: 'string' },
+    'include-drills': { type: 'boolean' },
+  },
+} satisfies CliDefinition<OptionSpec>;
+
 const OPTION_OF: Record<string, string> = { from: '--from', to: '--to', includeDrills: '--include-drills' };
 
 /**
@@ -47,21 +60,12 @@ const OPTION_OF: Record<string, string> = { from: '--from', to: '--to', includeD
  * @throws UsageError naming each wrong option, its rule and the value given
  */
 export function parseKpiArgs(argv: readonly string[]): { json: boolean; query: KpiQuery } | 'help' {
-  const { strings, flags } = parseCliArgs(
-    argv,
-    {
-      json: { type: 'boolean' },
-      from: { type: 'string' },
-      to: { type: 'string' },
-      'include-drills': { type: 'boolean' },
-      help: { type: 'boolean', short: 'h' },
-    },
-    false,
-  );
-  if (flags.has('help')) return 'help';
-  const input: Record<string, string> = { includeDrills: flags.has('include-drills') ? 'true' : 'false' };
-  if (strings.from !== undefined) input.from = strings.from;
-  if (strings.to !== undefined) input.to = strings.to;
+  const parsed = parseCli(argv, KPI_CLI);
+  if (parsed.help) return 'help';
+  const { values } = parsed;
+  const input: Record<string, string> = { includeDrills: values['include-drills'] ? 'true' : 'false' };
+  if (values.from !== undefined) input.from = values.from;
+  if (values.to !== undefined) input.to = values.to;
   const result = kpiQuerySchema.safeParse(input);
   if (!result.success) {
     const problems = toFieldIssues(result.error).map((i) => {
@@ -76,7 +80,7 @@ export function parseKpiArgs(argv: readonly string[]): { json: boolean; query: K
     });
     throw new UsageError(problems.join('; '));
   }
-  return { json: flags.has('json'), query: result.data };
+  return { json: values.json === true, query: result.data };
 }
 
 /** PostgreSQL cannot serve the summary; `message` says why and what to do (no password in it). */
@@ -241,7 +245,10 @@ export async function runKpiCli(argv: readonly string[], deps: KpiCliDeps): Prom
     }
     config = loadConfig(deps.env ?? process.env);
   } catch (err) {
-    if (err instanceof UsageError) return fail(2, `${err.message}\n${KPI_USAGE}`);
+    if (err instanceof UsageError) {
+      deps.stderr(usageErrorText(KPI_CLI, err));
+      return 2;
+    }
     if (err instanceof ConfigError) return fail(2, err.message);
     throw err;
   }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { UsageError } from './olist/cli-args';
+import { UsageError } from './cli';
 import { parseOperatorArgs } from './operator';
 
 describe('npm run operator: arguments', () => {

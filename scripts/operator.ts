@@ -27,7 +27,7 @@ import {
   type Operator,
 } from '../runtime/operators';
 import { ServiceUnavailableError } from '../runtime/service-errors';
-import { parseCliArgs, UsageError } from './olist/cli-args';
+import { exitWithUsageError, parseCli, UsageError, type CliDefinition, type OptionSpec } from './cli';
 
 export const OPERATOR_USAGE = `usage: npm run operator -- <command> [options]
 
@@ -53,6 +53,19 @@ export type OperatorCommand =
   | { command: 'passwd'; username: string; passwordStdin: boolean }
   | { command: 'help' };
 
+/** The command line of `npm run operator` for the shared parser (scripts/cli.ts). */
+const OPERATOR_CLI = {
+  name: 'operator',
+  usage: OPERATOR_USAGE,
+  options: {
+    role: { type: 'string' },
+    name: { type: 'string' },
+    'password-stdin': { type: 'boolean' },
+    json: { type: 'boolean' },
+  },
+  positionals: true,
+} satisfies CliDefinition<OptionSpec>;
+
 const POSITIONALS: Record<string, string[]> = {
   add: ['username'],
   list: [],
@@ -67,19 +80,11 @@ const POSITIONALS: Record<string, string[]> = {
  * @throws UsageError naming the command, option or argument that is wrong
  */
 export function parseOperatorArgs(argv: readonly string[]): OperatorCommand {
-  const { strings, flags, positionals } = parseCliArgs(
-    argv,
-    {
-      role: { type: 'string' },
-      name: { type: 'string' },
-      'password-stdin': { type: 'boolean' },
-      json: { type: 'boolean' },
-      help: { type: 'boolean', short: 'h' },
-    },
-    true,
-  );
+  const parsed = parseCli(argv, OPERATOR_CLI);
+  if (parsed.help) return { command: 'help' };
+  const { values, positionals } = parsed;
   const [command, ...rest] = positionals;
-  if (flags.has('help') || command === 'help') return { command: 'help' };
+  if (command === 'help') return { command: 'help' };
   if (!command) throw new UsageError('a command is needed: add, list, set-role, disable, enable or passwd');
   const expected = POSITIONALS[command];
   if (!expected)
@@ -94,25 +99,25 @@ export function parseOperatorArgs(argv: readonly string[]): OperatorCommand {
     list: ['json'],
     passwd: ['password-stdin'],
   };
-  const given = [...Object.keys(strings), ...flags];
+  const given = Object.keys(values);
   const wrong = given.find((o) => !(allowed[command] ?? []).includes(o));
   if (wrong) throw new UsageError(`--${wrong} does not apply to ${command}`);
   switch (command) {
     case 'add':
-      if (strings.role === undefined) throw new UsageError(`add needs --role (${OPERATOR_ROLES.join(', ')})`);
+      if (values.role === undefined) throw new UsageError(`add needs --role (${OPERATOR_ROLES.join(', ')})`);
       return {
         command,
         username: rest[0]!,
-        role: strings.role,
-        ...(strings.name !== undefined ? { name: strings.name } : {}),
-        passwordStdin: flags.has('password-stdin'),
+        role: values.role,
+        ...(values.name !== undefined ? { name: values.name } : {}),
+        passwordStdin: values['password-stdin'] === true,
       };
     case 'list':
-      return { command, json: flags.has('json') };
+      return { command, json: values.json === true };
     case 'set-role':
       return { command, username: rest[0]!, role: rest[1]! };
     case 'passwd':
-      return { command, username: rest[0]!, passwordStdin: flags.has('password-stdin') };
+      return { command, username: rest[0]!, passwordStdin: values['password-stdin'] === true };
     default:
       return { command: command as 'disable' | 'enable', username: rest[0]! };
   }
@@ -166,10 +171,7 @@ async function main(): Promise<void> {
   try {
     cmd = parseOperatorArgs(process.argv.slice(2));
   } catch (err) {
-    if (err instanceof UsageError) {
-      process.stderr.write(`operator: ${err.message}\n${OPERATOR_USAGE}\n`);
-      process.exit(2);
-    }
+    if (err instanceof UsageError) exitWithUsageError(OPERATOR_CLI, err);
     throw err;
   }
   if (cmd.command === 'help') {

@@ -2,23 +2,42 @@
  * `npm run replay [-- --keep] [--no-check]`: rebuilds every read model from the Kafka topics into
  * a fresh schema, then runs the drift check (live PostgreSQL vs. the replay vs. the Redis cache),
  * prints the report, stores it (the console shows the latest), and drops the replay schema
- * unless `--keep`. Exit code: 0 no drift, 1 drift found, 3 a service is down.
+ * unless `--keep`. Exit code: 0 no drift, 1 drift found, 2 bad options, 3 a service is down.
  */
 import { loadConfig } from '../runtime/config';
 import { createPool, findRepoRoot, migrate, migrationsDir } from '../runtime/db';
 import { createLogger } from '../runtime/logger';
 import { createRedis } from '../runtime/redis';
 import { ServiceUnavailableError } from '../runtime/service-errors';
+import { parseCliOrExit, type CliDefinition, type OptionSpec } from './cli';
 import { checkDrift } from './replay/drift';
 import { dropReplaySchema, replayIntoFreshSchema } from './replay/replay';
 
+const REPLAY_USAGE = 'usage: npm run replay [-- --keep] [--no-check] [--help]';
+
+const REPLAY_CLI = {
+  name: 'replay',
+  usage: REPLAY_USAGE,
+  help: `${REPLAY_USAGE}
+
+Rebuilds every read model from the Kafka topics into a fresh schema, then compares it with the
+live read models and the Redis cache (the drift check) and stores the report.
+
+options:
+  --keep        keep the replay schema afterwards (dropped by default)
+  --no-check    replay only, no drift check
+  -h, --help    show this help
+
+environment: KAFKA_BROKERS, SCT_TOPIC_PREFIX, DATABASE_URL, REDIS_URL (see runtime/config.ts).
+exit codes: 0 no drift, 1 drift found, 2 bad options, 3 a service is down.`,
+  options: {
+    keep: { type: 'boolean' },
+    'no-check': { type: 'boolean' },
+  },
+} satisfies CliDefinition<OptionSpec>;
+
 async function main(): Promise<number> {
-  const args = new Set(process.argv.slice(2));
-  const unknown = [...args].filter((a) => !['--keep', '--no-check'].includes(a));
-  if (unknown.length > 0) {
-    console.error(`replay: unknown option ${unknown.join(' ')} (options: --keep, --no-check)`);
-    return 2;
-  }
+  const { values: args } = parseCliOrExit(process.argv.slice(2), REPLAY_CLI);
   const config = loadConfig();
   const log = createLogger('replay', 'warn');
   const dir = migrationsDir(findRepoRoot());
@@ -32,7 +51,7 @@ async function main(): Promise<number> {
     `replayed ${replay.messages} messages into ${replay.schema} in ${(replay.durationMs / 1000).toFixed(1)} s (${Math.round(replay.eventsPerSecond)} events/s)`,
   );
   let code = 0;
-  if (!args.has('--no-check')) {
+  if (!args['no-check']) {
     const redis = createRedis(config);
     await new Promise((r) => setTimeout(r, 300)); // let the cache client connect
     try {
@@ -58,7 +77,7 @@ async function main(): Promise<number> {
       redis.disconnect();
     }
   }
-  if (!args.has('--keep')) {
+  if (!args.keep) {
     const pool = createPool(config, 1);
     await dropReplaySchema(pool, replay.schema).finally(() => pool.end());
   } else {

@@ -43,6 +43,7 @@ import {
 } from '../runtime/config';
 import { createKafka } from '../runtime/kafka';
 import { howToStart } from '../runtime/service-errors';
+import { exitWithUsageError, parseCliOrExit, UsageError, type CliDefinition, type OptionSpec } from './cli';
 
 const root = path.resolve(__dirname, '..');
 const stackDir = path.join(root, '.stack', 'kafka');
@@ -393,8 +394,35 @@ async function kafkaDown(config: AppConfig): Promise<void> {
   console.log('Kafka      stopped');
 }
 
+const STACK_COMMANDS = ['up', 'down', 'status'];
+const STACK_USAGE =
+  'usage: npm run stack:up | stack:down | stack:status  (or: tsx scripts/stack.ts up|down|status)';
+
+const STACK_CLI = {
+  name: 'stack',
+  usage: STACK_USAGE,
+  help: `${STACK_USAGE}
+
+  up        start the local Kafka broker (KRaft, SCRAM login) and check PostgreSQL and Redis
+  down      stop the broker (its data under .stack/kafka stays)
+  status    say whether each service answers (Kafka also: whether the stack's login works)
+
+environment: KAFKA_BROKERS (default 127.0.0.1:9092; the controller listens on port + 1),
+DATABASE_URL, REDIS_URL. exit codes: 0 ok, 1 a service is not usable, 2 bad arguments.`,
+  options: {},
+  positionals: true,
+} satisfies CliDefinition<OptionSpec>;
+
 async function main(): Promise<void> {
-  const command = process.argv[2];
+  const { positionals } = parseCliOrExit(process.argv.slice(2), STACK_CLI);
+  const command = positionals[0];
+  if (positionals.length !== 1 || !STACK_COMMANDS.includes(command!))
+    exitWithUsageError(
+      STACK_CLI,
+      new UsageError(
+        `give one command: up, down or status${positionals.length > 0 ? `; got ${positionals.map((p) => JSON.stringify(p)).join(' ')}` : ''}`,
+      ),
+    );
   const config = loadConfig();
   if (command === 'up') {
     await kafkaUp(config);
@@ -402,7 +430,7 @@ async function main(): Promise<void> {
     if (!ok) process.exitCode = 1;
   } else if (command === 'down') {
     await kafkaDown(config);
-  } else if (command === 'status') {
+  } else {
     const { host, port } = brokerAddress(config);
     const address = `${host}:${port}`;
     const up = await portOpen(host, port);
@@ -418,9 +446,6 @@ async function main(): Promise<void> {
     }
     const ok = [up && authOk, await checkPostgres(config), await checkRedis(config)].every(Boolean);
     if (!ok) process.exitCode = 1;
-  } else {
-    console.error('usage: stack.ts up|down|status');
-    process.exitCode = 2;
   }
 }
 

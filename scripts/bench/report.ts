@@ -1,4 +1,5 @@
-/** The benchmark's table, target checks and JSON document. */
+/** The benchmark's text output: the metrics table, the target lines and CPU use. */
+import type { CpuUse } from './procstat';
 
 export interface Metric {
   key: string;
@@ -43,6 +44,7 @@ export function formatTable(metrics: readonly Metric[]): string {
   return [line(head), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.map(line)].join('\n');
 }
 
+/** One line per target: HOLDS, MISSED or NOT MEASURED, its rule and the measured value. */
 export function formatTargets(targets: readonly Target[]): string {
   return targets
     .map(
@@ -50,4 +52,12 @@ export function formatTargets(targets: readonly Target[]): string {
         `${t.holds === null ? 'NOT MEASURED' : t.holds ? 'HOLDS ' : 'MISSED'}  ${t.name}: ${t.rule} (measured ${t.measured})`,
     )
     .join('\n');
+}
+
+/** CPU use per process group, busiest first, then the whole machine: `main 0.85, ...; whole machine 1.90 of 2.0 busy`. */
+export function formatCpu(cpu: CpuUse): string {
+  return `${Object.entries(cpu.groups)
+    .sort((a, b) => b[1].cores - a[1].cores)
+    .map(([g, x]) => `${g} ${x.cores.toFixed(2)}`)
+    .join(', ')}; whole machine ${cpu.machineBusyCores.toFixed(2)} of ${cpu.machineCores.toFixed(1)} busy`;
 }

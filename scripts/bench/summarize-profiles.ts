@@ -7,6 +7,14 @@
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
+import {
+  exitWithUsageError,
+  parseCliOrExit,
+  UsageError,
+  wholeNumber,
+  type CliDefinition,
+  type OptionSpec,
+} from '../cli';
 
 interface ProfileNode {
   id: number;
@@ -68,12 +76,31 @@ function summarize(file: string, top: number): string {
   return lines.join('\n');
 }
 
-const dir = process.argv[2];
-if (!dir) {
-  console.error('usage: tsx scripts/bench/summarize-profiles.ts <profiles folder> [top]');
-  process.exit(2);
+const SUMMARIZE_CLI = {
+  name: 'summarize-profiles',
+  usage:
+    'usage: npx tsx scripts/bench/summarize-profiles.ts <profiles folder> [<top>]   (<top>: entries per list, default 15)',
+  options: {},
+  positionals: true,
+} satisfies CliDefinition<OptionSpec>;
+
+/** The profiles folder and how many entries each list shows; exits 2 on a usage error. */
+function parseCommandLine(): { dir: string; top: number } {
+  const { positionals } = parseCliOrExit(process.argv.slice(2), SUMMARIZE_CLI);
+  const [dir, top] = positionals;
+  try {
+    if (dir === undefined || positionals.length > 2)
+      throw new UsageError(
+        `give the profiles folder and at most a count; got ${positionals.length} arguments`,
+      );
+    return { dir, top: top === undefined ? 15 : wholeNumber('<top>', top, 1) };
+  } catch (err) {
+    if (!(err instanceof UsageError)) throw err;
+    return exitWithUsageError(SUMMARIZE_CLI, err);
+  }
 }
-const top = Number(process.argv[3] ?? 15);
+
+const { dir, top } = parseCommandLine();
 for (const f of readdirSync(dir).sort()) {
   const file = path.join(dir, f);
   if (f.endsWith('.cpuprofile')) console.log(`\n### ${f}\n${summarize(file, top)}`);

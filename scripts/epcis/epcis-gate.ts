@@ -9,7 +9,8 @@
  * endpoint must also apply a body size limit before parsing (the API's `BODY_LIMIT_BYTES`).
  * The invalid documents of the openepcis test set (`../shared/data/epcis/openepcis/JSON/Capture/
  * Invalid`) are the model of what a broken or hostile upstream sends; `tests/integration/
- * epcis.test.ts` proves each of them is rejected with a reason.
+ * epcis.test.ts` proves each of them is rejected with a reason. `npm run epcis:validate`
+ * (validate-cli.ts) runs the gate on files from the command line.
  *
  * The schema is a GS1 reference file and is not copied into this repository: its path is a
  * parameter ({@link loadEpcisValidator}), e.g. `../shared/data/epcis/EPCIS-JSON-Schema.json`

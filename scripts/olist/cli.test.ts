@@ -80,7 +80,8 @@ describe('import:olist command', () => {
 
   it('validates --batch-size (1..5000) before reading or connecting', async () => {
     for (const value of ['100000000', '5001', '0', '-1', 'ten']) {
-      const r = await run([good, '--batch-size', value]);
+      // --name=value form: parseArgs takes "-1" as the value of "--batch-size -1" only this way.
+      const r = await run([good, `--batch-size=${value}`]);
       expect(r.code).toBe(2);
       expect(r.stderr.split('\n')[0]).toBe(
         `import:olist: --batch-size must be a whole number from 1 to 5000 (events per Kafka request; larger requests can exceed the broker's message size limit); got ${JSON.stringify(value)}`,
@@ -93,7 +94,11 @@ describe('import:olist command', () => {
 
   it('names the option and its rule for every bad argument, exit 2', async () => {
     const cases: [string[], string][] = [
-      [[good, '--limit', '-5'], '--limit must be a whole number >= 1; got "-5"'],
+      [[good, '--limit=-5'], '--limit must be a whole number >= 1; got "-5"'],
+      [
+        [good, '--limit', '-5'],
+        '--limit needs a value; to give one that starts with a dash, write --limit=-5',
+      ],
       [[good, '--limit=0'], '--limit must be a whole number >= 1; got "0"'],
       [[good, '--limit'], '--limit needs a value'],
       [[good, '--limit', '--batch-size', '10'], '--limit needs a value'],

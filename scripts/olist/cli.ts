@@ -10,7 +10,14 @@
 import { timeZoneSchema, type SupplyChainEvent } from '../../contracts';
 import { ConfigError, loadConfig, type AppConfig } from '../../runtime/config';
 import { ServiceUnavailableError } from '../../runtime/service-errors';
-import { parseCliArgs, UsageError, wholeNumberOption } from './cli-args';
+import {
+  parseCli,
+  UsageError,
+  usageErrorText,
+  wholeNumberOption,
+  type CliDefinition,
+  type OptionSpec,
+} from '../cli';
 import {
   DEFAULT_BATCH_SIZE,
   formatSummary,
@@ -52,6 +59,19 @@ exit codes: 0 ok, 2 bad arguments or input files, 3 Kafka unreachable, 1 anythin
 (e.g. the broker refused a batch).
 `;
 
+/** The command line of `npm run import:olist` for the shared parser (scripts/cli.ts). */
+const IMPORT_CLI = {
+  name: 'import:olist',
+  usage: IMPORT_USAGE,
+  help: IMPORT_HELP,
+  options: {
+    'site-tz': { type: 'string' },
+    limit: { type: 'string' },
+    'batch-size': { type: 'string' },
+  },
+  positionals: true,
+} satisfies CliDefinition<OptionSpec>;
+
 export interface ImportArgs {
   folder: string;
   siteTimeZone: string;
@@ -65,24 +85,16 @@ export interface ImportArgs {
  * @throws UsageError naming the option and its rule
  */
 export function parseImportArgs(argv: readonly string[]): ImportArgs | 'help' {
-  const { strings, flags, positionals } = parseCliArgs(
-    argv,
-    {
-      'site-tz': { type: 'string' },
-      limit: { type: 'string' },
-      'batch-size': { type: 'string' },
-      help: { type: 'boolean', short: 'h' },
-    },
-    true,
-  );
-  if (flags.has('help')) return 'help';
+  const parsed = parseCli(argv, IMPORT_CLI);
+  if (parsed.help) return 'help';
+  const { values, positionals } = parsed;
   if (positionals.length === 0)
     throw new UsageError('give the folder that holds olist_orders_dataset.csv and the other CSV files');
   if (positionals.length > 1)
     throw new UsageError(
       `give exactly one folder (got ${positionals.length}: ${positionals.map((p) => JSON.stringify(p)).join(' ')})`,
     );
-  const siteTz = strings['site-tz'] ?? DEFAULT_SITE_TIME_ZONE;
+  const siteTz = values['site-tz'] ?? DEFAULT_SITE_TIME_ZONE;
   const tz = timeZoneSchema.safeParse(siteTz);
   if (!tz.success)
     throw new UsageError(
@@ -91,13 +103,13 @@ export function parseImportArgs(argv: readonly string[]): ImportArgs | 'help' {
   return {
     folder: positionals[0]!,
     siteTimeZone: tz.data,
-    limit: strings.limit === undefined ? undefined : wholeNumberOption('limit', strings.limit, 1),
+    limit: values.limit === undefined ? undefined : wholeNumberOption('limit', values.limit, 1),
     batchSize:
-      strings['batch-size'] === undefined
+      values['batch-size'] === undefined
         ? DEFAULT_BATCH_SIZE
         : wholeNumberOption(
             'batch-size',
-            strings['batch-size'],
+            values['batch-size'],
             1,
             MAX_BATCH_SIZE,
             "events per Kafka request; larger requests can exceed the broker's message size limit",
@@ -145,7 +157,10 @@ export async function runImportCli(argv: readonly string[], deps: ImportCliDeps)
     }
     config = loadConfig(deps.env ?? process.env);
   } catch (err) {
-    if (err instanceof UsageError) return fail(2, `${err.message}\n${IMPORT_USAGE}`);
+    if (err instanceof UsageError) {
+      deps.stderr(usageErrorText(IMPORT_CLI, err));
+      return 2;
+    }
     if (err instanceof ConfigError) return fail(2, err.message);
     throw err;
   }

@@ -1,0 +1,67 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { UsageError } from '../cli';
+import { parseOptions, PHASES } from './options';
+
+const root = mkdtempSync(path.join(tmpdir(), 'bench-options-'));
+const olist = path.join(root, '..', 'shared', 'data', 'olist');
+afterAll(() => rmSync(root, { recursive: true, force: true }));
+
+describe('bench options', () => {
+  it('has the documented defaults (and --olist is checked to exist)', () => {
+    expect(() => parseOptions([], root)).toThrow(`--olist: no such folder ${olist}`);
+    expect(parseOptions(['--olist', root], root)).toEqual({
+      events: 200_000,
+      naive: 5_000,
+      limitMessages: 100_000,
+      concurrency: 4,
+      latencySeconds: 30,
+      latencyRate: 1_000,
+      olist: root,
+      phases: new Set(PHASES),
+      profile: false,
+      nodeOptions: '',
+      pipelineRoot: root,
+    });
+  });
+
+  it('reads counts, phases and flags', () => {
+    const o = parseOptions(
+      [
+        '--olist',
+        root,
+        '--events',
+        '1000',
+        '--phases',
+        'limits, naive',
+        '--profile',
+        '--node-options=--cpu-prof',
+      ],
+      root,
+    );
+    expect(o).toMatchObject({ events: 1000, profile: true, nodeOptions: '--cpu-prof' });
+    expect(o !== 'help' && [...o.phases]).toEqual(['limits', 'naive']);
+    expect(parseOptions(['-h'], root)).toBe('help');
+  });
+
+  it('names the option and rule of each mistake', () => {
+    const message = (argv: string[]) => {
+      try {
+        parseOptions(['--olist', root, ...argv], root);
+      } catch (err) {
+        expect(err).toBeInstanceOf(UsageError);
+        return (err as Error).message;
+      }
+      throw new Error('expected a UsageError');
+    };
+    expect(message(['--events', '0'])).toBe('--events must be a whole number >= 1; got "0"');
+    expect(message(['--phases', ','])).toBe('--phases needs at least one phase');
+    expect(message(['--phases', 'e2e,bogus'])).toBe(`unknown phase bogus (phases: ${PHASES.join(', ')})`);
+    expect(message(['--concurrency'])).toBe('--concurrency needs a value');
+    expect(message(['--pipeline-root', path.join(root, 'nope')])).toBe(
+      `--pipeline-root: no such folder ${path.join(root, 'nope')}`,
+    );
+  });
+});
