@@ -162,7 +162,7 @@ export function checkBuild(root: string): string | null {
     return t;
   };
   const src = Math.max(
-    ...['workers', 'runtime', 'contracts', 'electron/main'].map((d) => newest(path.join(root, d))),
+    ...['workers', 'runtime', 'contracts', 'server', 'electron/main'].map((d) => newest(path.join(root, d))),
   );
   if (src > oldest)
     log('warning: sources changed after the last build; run `npm run build` to measure the current code');
