@@ -99,13 +99,15 @@ export const openApiDocumentSchema = z.looseObject({
 export type OpenApiDocument = z.infer<typeof openApiDocumentSchema>;
 
 /** 4xx/5xx body: `error` is a stable code; `issues` name each broken field and rule. */
-export const apiErrorSchema = z.object({
-  error: z.string(),
-  message: z.string(),
-  issues: z.array(fieldIssueSchema).optional(),
-  /** For batch injects: index of the first rejected event. */
-  index: z.number().int().optional(),
-});
+export const apiErrorSchema = z
+  .object({
+    error: z.string(),
+    message: z.string(),
+    issues: z.array(fieldIssueSchema).optional(),
+    /** For batch injects: index of the first rejected event. */
+    index: z.number().int().optional(),
+  })
+  .meta({ description: 'ApiError: a stable error code, a message, and the fields and rules that failed' });
 export type ApiError = z.infer<typeof apiErrorSchema>;
 
 const instant = z.string(); // RFC 3339 UTC, as stored

@@ -394,7 +394,7 @@ interface TableSchema<R> {
 function documentRoute(
   doc: Parameters<typeof jsonSchemaTransform>[0],
 ): ReturnType<typeof jsonSchemaTransform> {
-  const row = (doc.route.config as { apiRoute?: ApiRoute } | undefined)?.apiRoute;
+  const row = doc.route.config?.apiRoute;
   if (!row || !doc.schema) return jsonSchemaTransform(doc);
   const success = row.stream
     ? {
