@@ -357,8 +357,7 @@ function registerAccessControl(
  * checked) with, and an optional request-rate limit.
  */
 function fromTable<K extends RouteKey>(key: K, rateLimit?: RateLimitOptions) {
-  const row: RouteOf<K> = apiRoute(key);
-  const r: ApiRoute = row;
+  const r: ApiRoute = apiRoute(key);
   return {
     config: { access: r.access, apiRoute: r, ...(rateLimit ? { rateLimit } : {}) },
     ...(r.bodyLimit ? { bodyLimit: r.bodyLimit } : {}),
