@@ -1,8 +1,9 @@
 /**
  * End to end in Debian's Chromium against the real headless console (API + workers + built UI on
  * the local Kafka, PostgreSQL and Redis): dashboard, orders list and order detail with their
- * punctuality flags and history, shipment timeline, an injected event appearing live, field-level errors. Screenshots of each
- * page go to test-output/screenshots (git-ignored) for a person to look at.
+ * punctuality flags and history, shipment timeline, an injected event appearing live, field-level
+ * errors. Screenshots of each page go to test-output/screenshots (git-ignored) for a person to
+ * look at.
  */
 import { WORKER_NAMES } from '../../contracts';
 import { mkdirSync } from 'node:fs';
