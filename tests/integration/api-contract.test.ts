@@ -2,12 +2,16 @@
  * The API against its route table, end to end on a live deployment: every answer the routes
  * give here parses with its route's schema (contracts/routes.ts), orders carry the punctuality the
  * API judged in site time (on time, late, due, overdue), `/api/kpi/daily` answers filled day, week
- * or month buckets, and every notification of the live stream matches `changeNotificationSchema`.
+ * or month buckets, the workers' Redis entries parse with the same schemas the API reads them with,
+ * and every notification of the live stream matches `changeNotificationSchema`.
  */
+import Redis from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   apiRoute,
   changeNotificationSchema,
+  entitySummarySchema,
+  kpiSummarySchema,
   punctuality,
   type ApiRoute,
   type JsonRouteKey,
@@ -15,8 +19,10 @@ import {
   type OrderPage,
   type RouteResponse,
 } from '../../contracts';
+import { redisKeys } from '../../runtime/redis';
 import {
   orderCreated,
+  waitFor,
   orderEvent,
   startDeployment,
   waitForWorkersCaughtUp,
@@ -139,6 +145,21 @@ describe('API contract (live deployment)', () => {
     const bad = await d.api('/api/kpi/daily?bucket=fortnight');
     expect(bad.status).toBe(400);
     expect(await bad.json()).toMatchObject({ issues: [{ field: 'bucket' }] });
+  });
+
+  it('reads what the workers cache in Redis with the same schemas (a cache hit, not a fallback)', async () => {
+    const redis = new Redis(d.config.redisUrl, { maxRetriesPerRequest: 1 });
+    try {
+      const keys = redisKeys(d.config.topicPrefix);
+      const entry = await waitFor('the cached order', () => redis.get(keys.entity('order', id('late'))));
+      expect(entitySummarySchema.parse(JSON.parse(entry))).toMatchObject({ kind: 'order' });
+      const snapshot = await waitFor('the KPI snapshot', () => redis.get(keys.kpiSnapshot));
+      expect(kpiSummarySchema.safeParse(JSON.parse(snapshot)).success).toBe(true);
+    } finally {
+      redis.disconnect();
+    }
+    const found = await call('GET /api/lookup/:id', `/api/lookup/${id('late')}`);
+    expect(found).toMatchObject({ kind: 'order', order: { orderId: id('late'), status: 'delivered' } });
   });
 
   it('sends live notifications that match the contracts schema exactly', async () => {
