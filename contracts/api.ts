@@ -1,28 +1,23 @@
 /**
- * HTTP API contract between the console (renderer or any browser) and the embedded API.
- * Query-string schemas validate input at the server; response types are what the client gets.
- * All instants are RFC 3339 UTC strings; all `*Date`/`day` values are site-time calendar days
- * (`YYYY-MM-DD`); durations are milliseconds.
+ * HTTP API contract between the console (renderer or any browser) and the embedded API: the zod
+ * schema of every query string, path, body and answer, each with its `z.infer` type of the same
+ * name. contracts/routes.ts puts them together per route (the one table the server registers
+ * from, the OpenAPI document at `/api/openapi.json` describes and the console's `apiCall` is
+ * typed and checked by); this module only defines the shapes.
  *
- * Routes (all under `/api`, all require `Authorization: Bearer <token>`):
- * - `POST /events` one CloudEvent -> 202 {@link InjectResult}
- * - `POST /events/batch` {events: CloudEvent[]} -> 202 {@link InjectResult}[]
- * - `GET /orders` {@link orderListQuerySchema} -> {@link OrderPage}
- * - `GET /orders/:orderId` -> {@link OrderDetail}
- * - `GET /shipments/:shipmentId` -> {@link ShipmentDetail}
- * - `GET /lookup/:entityId` -> {@link EntitySummary} (Redis first, PostgreSQL fallback)
- * - `GET /kpi/summary` {@link kpiQuerySchema} -> {@link KpiSummary}
- * - `GET /kpi/daily` {@link kpiQuerySchema} -> {@link KpiDailyPoint}[]
- * - `GET /health` -> {@link StackHealth} (services, workers with lag per partition)
- * - `GET /drift/last` -> {@link DriftReport}, or null before the first `npm run replay`
- * - `GET /live` server-sent events stream of {@link ChangeNotification}
+ * All instants are RFC 3339 UTC strings; all `*Date`/`day` values are site-time calendar days
+ * (`YYYY-MM-DD`); durations are milliseconds. Every 4xx/5xx body is an {@link ApiError}. Each
+ * order's punctuality and the KPI series' site-day buckets are computed by the API with
+ * contracts/site-time.ts (the on-time rule of DESIGN.md "KPIs"): the console computes no KPI.
+ * The live stream (`GET /api/live`, server-sent events) carries {@link ChangeNotification}s.
  */
 import { z } from 'zod';
 import { reasonSchema } from './auth';
-import { calendarDateSchema, entityIdSchema, type FieldIssue } from './events';
-import { ORDER_STATUSES, type OrderStatus } from './order-status';
-import type { ShipmentStatus } from './shipment-status';
-import type { WorkerName } from './workers';
+import { calendarDateSchema, entityIdSchema, fieldIssueSchema, type SupplyChainEvent } from './events';
+import { ORDER_STATUSES } from './order-status';
+import { SHIPMENT_STATUSES } from './shipment-status';
+import { KPI_BUCKETS, punctualitySchema } from './site-time';
+import { WORKER_NAMES, type WorkerName } from './workers';
 
 const booleanFlag = z.enum(['true', 'false']).transform((v) => v === 'true');
 
@@ -46,230 +41,329 @@ export const orderListQuerySchema = z
   .refine(rangeInOrder, rangeIssue);
 export type OrderListQuery = z.infer<typeof orderListQuerySchema>;
 
+const kpiQueryShape = {
+  from: calendarDateSchema.optional(),
+  to: calendarDateSchema.optional(),
+  includeDrills: booleanFlag.default(false),
+};
+
 /** KPI query: days (site time) inclusive; no range = all data. Drill traffic excluded by default. */
-export const kpiQuerySchema = z
-  .strictObject({
-    from: calendarDateSchema.optional(),
-    to: calendarDateSchema.optional(),
-    includeDrills: booleanFlag.default(false),
-  })
-  .refine(rangeInOrder, rangeIssue);
+export const kpiQuerySchema = z.strictObject(kpiQueryShape).refine(rangeInOrder, rangeIssue);
 export type KpiQuery = z.infer<typeof kpiQuerySchema>;
+
+/**
+ * KPI series query: the KPI range plus the bucket size (`day`, `week` = ISO week, `month`); when
+ * absent the server picks by the range's length (contracts/site-time.ts `bucketFor`).
+ */
+export const kpiSeriesQuerySchema = z
+  .strictObject({ ...kpiQueryShape, bucket: z.enum(KPI_BUCKETS).optional() })
+  .refine(rangeInOrder, rangeIssue);
+export type KpiSeriesQuery = z.infer<typeof kpiSeriesQuerySchema>;
 
 /** Batch inject body. */
 export const injectBatchSchema = z.strictObject({ events: z.array(z.unknown()).min(1).max(1000) });
 
+/** `POST /api/events` body: one CloudEvent, validated by the handler (so a refusal can name the event's index and check its drill rules); typed here for callers. */
+export const injectEventBodySchema = z
+  .custom<SupplyChainEvent>()
+  .meta({ description: 'one CloudEvent 1.0 (contracts/events.ts), structured JSON' });
+
 export const entityIdParamsSchema = z.strictObject({ id: entityIdSchema });
 
-/** Where Kafka stored an accepted event (acks=all). */
-export interface InjectResult {
-  id: string;
-  topic: string;
-  partition: number;
-  offset: string;
-}
+// ---------------------------------------------------------------------------------------------
+// Response bodies. Plain `z.object`: a field the schema does not name is left out of the answer
+// (never leaked) and ignored by the client (an older console still reads a newer API).
+// ---------------------------------------------------------------------------------------------
 
-/** 4xx body: `error` is a stable code; `issues` name each broken field and rule. */
-export interface ApiError {
-  error: string;
-  message: string;
-  issues?: FieldIssue[];
-  /** For batch injects: index of the first rejected event. */
-  index?: number;
-}
+/** Where Kafka stored an accepted event (acks=all). `offset` is a decimal string (int64). */
+export const injectResultSchema = z.object({
+  id: z.string(),
+  topic: z.string(),
+  partition: z.number().int(),
+  offset: z.string(),
+});
+export type InjectResult = z.infer<typeof injectResultSchema>;
 
-export interface OrderSummary {
-  orderId: string;
-  status: OrderStatus;
-  customerId: string | null;
-  warehouseId: string | null;
-  siteTimeZone: string | null;
-  promisedDate: string | null;
-  createdAt: string | null;
-  approvedAt: string | null;
-  shippedAt: string | null;
-  deliveredAt: string | null;
-  cancelledAt: string | null;
-  cancelReason: string | null;
-  shipmentId: string | null;
-  lastEventTime: string | null;
-  eventCount: number;
-  isDrill: boolean;
-  drillId: string | null;
-}
+/** `POST /api/events/batch` answer: one {@link InjectResult} per event, in request order. */
+export const injectResultsSchema = z.array(injectResultSchema);
 
-export interface OrderPage {
-  items: OrderSummary[];
-  total: number;
-  page: number;
-  pageSize: number;
-}
+/** `POST /api/auth/logout` answer: 204, no body. */
+export const signedOutSchema = z.undefined().meta({ description: 'no content' });
 
-export interface OrderLine {
-  sku: string;
-  quantity: number;
-  deliveredQuantity: number | null;
-}
+/** `GET /api/openapi.json` answer: an OpenAPI 3 document (its parts are OpenAPI's, not ours). */
+export const openApiDocumentSchema = z.looseObject({
+  openapi: z.string(),
+  info: z.looseObject({ title: z.string(), version: z.string() }),
+  paths: z.record(z.string(), z.unknown()),
+});
+export type OpenApiDocument = z.infer<typeof openApiDocumentSchema>;
+
+/** 4xx/5xx body: `error` is a stable code; `issues` name each broken field and rule. */
+export const apiErrorSchema = z
+  .object({
+    error: z.string(),
+    message: z.string(),
+    issues: z.array(fieldIssueSchema).optional(),
+    /** For batch injects: index of the first rejected event. */
+    index: z.number().int().optional(),
+  })
+  .meta({ description: 'ApiError: a stable error code, a message, and the fields and rules that failed' });
+export type ApiError = z.infer<typeof apiErrorSchema>;
+
+const instant = z.string(); // RFC 3339 UTC, as stored
+const day = z.string(); // YYYY-MM-DD, site time
+
+/** An order's read model as the workers keep it (also the Redis lookup cache's order entry). */
+export const orderSummarySchema = z.object({
+  orderId: z.string(),
+  status: z.enum(ORDER_STATUSES),
+  customerId: z.string().nullable(),
+  warehouseId: z.string().nullable(),
+  siteTimeZone: z.string().nullable(),
+  promisedDate: day.nullable(),
+  createdAt: instant.nullable(),
+  approvedAt: instant.nullable(),
+  shippedAt: instant.nullable(),
+  deliveredAt: instant.nullable(),
+  cancelledAt: instant.nullable(),
+  cancelReason: z.string().nullable(),
+  shipmentId: z.string().nullable(),
+  lastEventTime: instant.nullable(),
+  eventCount: z.number().int(),
+  isDrill: z.boolean(),
+  drillId: z.string().nullable(),
+});
+export type OrderSummary = z.infer<typeof orderSummarySchema>;
+
+/**
+ * An order as the list and the detail answer it: the summary plus its punctuality at the time of
+ * the request (contracts/site-time.ts; null when it cannot be judged).
+ */
+export const orderRowSchema = orderSummarySchema.extend({ punctuality: punctualitySchema.nullable() });
+export type OrderRow = z.infer<typeof orderRowSchema>;
+
+export const orderPageSchema = z.object({
+  items: z.array(orderRowSchema),
+  total: z.number().int(),
+  page: z.number().int(),
+  pageSize: z.number().int(),
+});
+export type OrderPage = z.infer<typeof orderPageSchema>;
+
+export const orderLineStateSchema = z.object({
+  sku: z.string(),
+  quantity: z.number(),
+  deliveredQuantity: z.number().nullable(),
+});
+export type OrderLine = z.infer<typeof orderLineStateSchema>;
 
 /** One applied event in an entity's history, ordered by event time. */
-export interface HistoryEntry {
-  id: string;
-  type: string;
-  time: string;
-  source: string;
-  drillId: string | null;
-  data: unknown;
-  recordedAt: string;
-}
+export const historyEntrySchema = z.object({
+  id: z.string(),
+  type: z.string(),
+  time: instant,
+  source: z.string(),
+  drillId: z.string().nullable(),
+  data: z.unknown(),
+  recordedAt: instant,
+});
+export type HistoryEntry = z.infer<typeof historyEntrySchema>;
 
-export interface OrderDetail extends OrderSummary {
-  lines: OrderLine[];
-  history: HistoryEntry[];
-}
+export const orderDetailSchema = orderRowSchema.extend({
+  lines: z.array(orderLineStateSchema),
+  history: z.array(historyEntrySchema),
+});
+export type OrderDetail = z.infer<typeof orderDetailSchema>;
 
-export interface ShipmentSummary {
-  shipmentId: string;
-  orderId: string | null;
-  carrier: string | null;
-  trackingNumber: string | null;
-  origin: string | null;
-  destination: string | null;
-  promisedDate: string | null;
-  status: ShipmentStatus;
-  eta: string | null;
-  exceptionReason: string | null;
-  deliveredAt: string | null;
-  lastEventTime: string | null;
-  isDrill: boolean;
-  drillId: string | null;
-}
+export const shipmentSummarySchema = z.object({
+  shipmentId: z.string(),
+  orderId: z.string().nullable(),
+  carrier: z.string().nullable(),
+  trackingNumber: z.string().nullable(),
+  origin: z.string().nullable(),
+  destination: z.string().nullable(),
+  promisedDate: day.nullable(),
+  status: z.enum(SHIPMENT_STATUSES),
+  eta: instant.nullable(),
+  exceptionReason: z.string().nullable(),
+  deliveredAt: instant.nullable(),
+  lastEventTime: instant.nullable(),
+  isDrill: z.boolean(),
+  drillId: z.string().nullable(),
+});
+export type ShipmentSummary = z.infer<typeof shipmentSummarySchema>;
 
 /** One checkpoint on a shipment timeline (checkpoints, ETA changes, exceptions, delivery). */
-export interface TimelineEntry {
-  id: string;
-  type: string;
-  time: string;
-  status: ShipmentStatus | null;
-  location: string | null;
-  message: string | null;
-  drillId: string | null;
-}
+export const timelineEntrySchema = z.object({
+  id: z.string(),
+  type: z.string(),
+  time: instant,
+  status: z.enum(SHIPMENT_STATUSES).nullable(),
+  location: z.string().nullable(),
+  message: z.string().nullable(),
+  drillId: z.string().nullable(),
+});
+export type TimelineEntry = z.infer<typeof timelineEntrySchema>;
 
-export interface ShipmentDetail extends ShipmentSummary {
-  timeline: TimelineEntry[];
-}
+export const shipmentDetailSchema = shipmentSummarySchema.extend({ timeline: z.array(timelineEntrySchema) });
+export type ShipmentDetail = z.infer<typeof shipmentDetailSchema>;
 
-export type EntitySummary =
-  { kind: 'order'; order: OrderSummary } | { kind: 'shipment'; shipment: ShipmentSummary };
+/** What `GET /lookup/:id` answers (and what the workers cache in Redis per entity). */
+export const entitySummarySchema = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('order'), order: orderSummarySchema }),
+  z.object({ kind: z.literal('shipment'), shipment: shipmentSummarySchema }),
+]);
+export type EntitySummary = z.infer<typeof entitySummarySchema>;
 
 /** KPI summary over a day range (DESIGN.md "KPIs"). Rates are 0..1, null when nothing delivered. */
-export interface KpiSummary {
-  from: string | null;
-  to: string | null;
-  includeDrills: boolean;
-  createdOrders: number;
-  deliveredOrders: number;
-  onTimeOrders: number;
-  lateOrders: number;
-  otd: number | null;
-  otifOrders: number;
-  otif: number | null;
-  cycleTimeMedianMs: number | null;
-  cycleTimeP90Ms: number | null;
-  ordersByStatus: Record<OrderStatus, number>;
-  backlog: number;
-  openExceptions: number;
+export const kpiSummarySchema = z.object({
+  from: day.nullable(),
+  to: day.nullable(),
+  includeDrills: z.boolean(),
+  createdOrders: z.number().int(),
+  deliveredOrders: z.number().int(),
+  onTimeOrders: z.number().int(),
+  lateOrders: z.number().int(),
+  otd: z.number().nullable(),
+  otifOrders: z.number().int(),
+  otif: z.number().nullable(),
+  cycleTimeMedianMs: z.number().nullable(),
+  cycleTimeP90Ms: z.number().nullable(),
+  ordersByStatus: z.record(z.enum(ORDER_STATUSES), z.number().int()),
+  backlog: z.number().int(),
+  openExceptions: z.number().int(),
   /** First and last day (site time) that holds any order activity, for picking a range. */
-  dataFrom: string | null;
-  dataTo: string | null;
-  computedAt: string;
-}
+  dataFrom: day.nullable(),
+  dataTo: day.nullable(),
+  computedAt: instant,
+});
+export type KpiSummary = z.infer<typeof kpiSummarySchema>;
 
-export interface KpiDailyPoint {
-  day: string;
-  created: number;
-  shipped: number;
-  delivered: number;
-  onTime: number;
-  late: number;
-}
+/** Counts of one day or bucket: orders created, shipped and delivered in it, the delivered ones on time or late. */
+const kpiCountsShape = {
+  created: z.number().int(),
+  shipped: z.number().int(),
+  delivered: z.number().int(),
+  onTime: z.number().int(),
+  late: z.number().int(),
+};
+
+/** One site day of the `kpi_daily` table (days without activity have no row). */
+export const kpiDailyPointSchema = z.object({ day, ...kpiCountsShape });
+export type KpiDailyPoint = z.infer<typeof kpiDailyPointSchema>;
+
+/** One bucket of the KPI series: `start` is its first day (a day, an ISO week's Monday, a month's 1st). */
+export const kpiBucketPointSchema = z.object({ start: day, ...kpiCountsShape });
+export type KpiBucketPoint = z.infer<typeof kpiBucketPointSchema>;
+
+/**
+ * `GET /kpi/daily` answer: every bucket from the one holding `from` to the one holding `to`, in
+ * order, zeros where nothing happened. `from`/`to` are the days covered: the query's range, or
+ * the data's first/last day when the query leaves an end open or its range is longer than the
+ * buckets allow (MAX_BUCKETS; then clamped to the data). Empty when there is nothing to cover.
+ * Only when even the data spans more than MAX_BUCKETS months are the empty buckets left out.
+ */
+export const kpiSeriesSchema = z.object({
+  bucket: z.enum(KPI_BUCKETS),
+  from: day.nullable(),
+  to: day.nullable(),
+  points: z.array(kpiBucketPointSchema),
+});
+export type KpiSeries = z.infer<typeof kpiSeriesSchema>;
 
 /**
  * `up`: answers; `degraded`: connected but not answering in time (e.g. a frozen Redis: reads fall
  * back to PostgreSQL, cache writes are dropped and rebuilt later); `down`: unreachable.
  */
-export type ServiceState = 'up' | 'degraded' | 'down';
+export const SERVICE_STATES = ['up', 'degraded', 'down'] as const;
+export type ServiceState = (typeof SERVICE_STATES)[number];
 
-export interface ServiceHealth {
-  name: 'kafka' | 'postgres' | 'redis';
-  state: ServiceState;
-  address: string;
-  detail: string;
-}
+export const serviceHealthSchema = z.object({
+  name: z.enum(['kafka', 'postgres', 'redis']),
+  state: z.enum(SERVICE_STATES),
+  address: z.string(),
+  detail: z.string(),
+});
+export type ServiceHealth = z.infer<typeof serviceHealthSchema>;
 
 /** How far one consumer group is behind on one partition. */
-export interface PartitionLag {
-  topic: string;
-  partition: number;
+export const partitionLagSchema = z.object({
+  topic: z.string(),
+  partition: z.number().int(),
   /** Next offset the group will apply (its stored position). */
-  nextOffset: number;
+  nextOffset: z.number(),
   /** Offset the broker will give the next appended message. */
-  highWatermark: number;
+  highWatermark: z.number(),
   /** Messages appended but not applied yet. */
-  lagEvents: number;
+  lagEvents: z.number(),
   /** Seconds since the last applied message was appended, while behind; 0 when caught up; null when unknown. */
-  lagSeconds: number | null;
+  lagSeconds: z.number().nullable(),
   /** Event time of the last applied event (UTC ISO). */
-  lastEventTime: string | null;
+  lastEventTime: instant.nullable(),
   /**
    * Set while the partition is stalled: its next batch keeps failing on a bound (a row lock held
    * by another session past `lock_timeout`, a statement past `statement_timeout`) and is retried
    * with backoff while the other partitions go on. When the stall began (UTC ISO).
    */
-  stalledSince?: string;
+  stalledSince: instant.optional(),
   /** Why it is stalled, for operators (e.g. "waiting on a row lock held by another session: ..."). */
-  stallReason?: string;
-}
+  stallReason: z.string().optional(),
+});
+export type PartitionLag = z.infer<typeof partitionLagSchema>;
 
-export interface WorkerHealth {
-  name: WorkerName;
-  state: 'starting' | 'running' | 'restarting' | 'stopped' | 'crashed';
-  pid: number | null;
-  restarts: number;
-  lastExitCode: number | null;
+export const workerHealthSchema = z.object({
+  name: z.enum(WORKER_NAMES as [WorkerName, ...WorkerName[]]),
+  state: z.enum(['starting', 'running', 'restarting', 'stopped', 'crashed']),
+  pid: z.number().int().nullable(),
+  restarts: z.number().int(),
+  lastExitCode: z.number().int().nullable(),
   /** Signal that ended the last run (e.g. SIGKILL), null when it exited by itself. */
-  lastSignal?: string | null;
+  lastSignal: z.string().nullable().optional(),
   /**
    * Whether the worker's Kafka consumer is a member of its consumer group: a running process whose
    * consumer keeps crashing (broker unreachable, credentials refused) is not consuming. Absent
    * when not measured (the process is not running).
    */
-  consumer?: { state: 'consuming' | 'not_consuming' | 'unknown'; detail: string };
+  consumer: z
+    .object({ state: z.enum(['consuming', 'not_consuming', 'unknown']), detail: z.string() })
+    .optional(),
   /** Sum of lagEvents over the group's partitions (absent when not measured). */
-  lagEvents?: number;
+  lagEvents: z.number().optional(),
   /** Largest lagSeconds over the partitions. */
-  lagSeconds?: number | null;
+  lagSeconds: z.number().nullable().optional(),
   /** Latest event time this worker applied. */
-  lastEventTime?: string | null;
-  partitions?: PartitionLag[];
-}
+  lastEventTime: instant.nullable().optional(),
+  partitions: z.array(partitionLagSchema).optional(),
+});
+export type WorkerHealth = z.infer<typeof workerHealthSchema>;
 
-export interface StackHealth {
-  services: ServiceHealth[];
-  workers: WorkerHealth[];
-  checkedAt: string;
-}
+export const stackHealthSchema = z.object({
+  services: z.array(serviceHealthSchema),
+  workers: z.array(workerHealthSchema),
+  checkedAt: instant,
+});
+export type StackHealth = z.infer<typeof stackHealthSchema>;
 
-/** Pushed on `/live` after a worker committed changes: the console refetches what it shows. */
-export interface ChangeNotification {
-  source: WorkerName;
-  orderIds: string[];
-  shipmentIds: string[];
-  kpi: boolean;
-  /** True when the id lists were cut (large batches): listeners should refetch what they show. */
-  truncated: boolean;
-  at: string;
-}
+/**
+ * Pushed on `/live` (SSE `event: change`, the JSON in `data:`) after a worker committed changes:
+ * the console refetches what it shows. A discriminated union on `truncated`:
+ * - `false`: the id lists name every order and shipment that changed;
+ * - `true`: the lists were cut (a large batch, or the cache was rebuilt and notifications were
+ *   lost): listeners refetch everything they show.
+ * Missing id lists read as empty and missing flags as false (older workers omitted them).
+ */
+const changeShape = {
+  source: z.enum(WORKER_NAMES as [WorkerName, ...WorkerName[]]),
+  orderIds: z.array(z.string()).default([]),
+  shipmentIds: z.array(z.string()).default([]),
+  kpi: z.boolean().default(false),
+  at: instant,
+};
+export const changeNotificationSchema = z.discriminatedUnion('truncated', [
+  z.object({ ...changeShape, truncated: z.literal(false) }),
+  z.object({ ...changeShape, truncated: z.literal(true) }),
+]);
+export type ChangeNotification = z.infer<typeof changeNotificationSchema>;
 
 // ---------------------------------------------------------------------------------------------
 // Dead letters: poison messages parked by the workers, listed for review and re-drive.
@@ -341,38 +435,48 @@ export type DeadLetterRedriveRequest = z.infer<typeof deadLetterRedriveSchema>;
 /** Longest payload text the list returns per row; longer payloads are cut (see `payloadLength`). */
 export const DEAD_LETTER_PAYLOAD_PREVIEW_CHARS = 16_384;
 
-/** One dead source message, with every consumer group that parked it. */
-export interface DeadLetter extends DeadLetterKey {
-  /** Consumer groups that parked this message (sorted). */
-  groups: string[];
-  /** Event id and type from the message headers, else from the payload when it is a JSON object. */
-  eventId: string | null;
-  eventType: string | null;
-  /** Why it could not be applied (e.g. `schema validation failed: data.lines.0.quantity: too_small (...)`). */
-  error: string;
-  /** The message value as text (possibly not JSON), cut at {@link DEAD_LETTER_PAYLOAD_PREVIEW_CHARS}. */
-  payload: string;
-  /** Length of the whole payload in characters (> payload.length when cut). */
-  payloadLength: number;
-  /** When it was first parked. */
-  recordedAt: string;
-  /** When it was last re-driven; null while open. */
-  redrivenAt: string | null;
-  /** How many times it was re-driven. */
-  redriveCount: number;
-}
+/** A dead letter's key as answers carry it (the request schema above also checks the forms). */
+const deadLetterKeyFields = {
+  sourceTopic: z.string(),
+  sourcePartition: z.number().int(),
+  sourceOffset: z.string(),
+};
 
-export interface DeadLetterPage {
-  items: DeadLetter[];
+/** One dead source message, with every consumer group that parked it. */
+export const deadLetterSchema = z.object({
+  ...deadLetterKeyFields,
+  /** Consumer groups that parked this message (sorted). */
+  groups: z.array(z.string()),
+  /** Event id and type from the message headers, else from the payload when it is a JSON object. */
+  eventId: z.string().nullable(),
+  eventType: z.string().nullable(),
+  /** Why it could not be applied (e.g. `schema validation failed: data.lines.0.quantity: too_small (...)`). */
+  error: z.string(),
+  /** The message value as text (possibly not JSON), cut at {@link DEAD_LETTER_PAYLOAD_PREVIEW_CHARS}. */
+  payload: z.string(),
+  /** Length of the whole payload in characters (> payload.length when cut). */
+  payloadLength: z.number().int(),
+  /** When it was first parked. */
+  recordedAt: instant,
+  /** When it was last re-driven; null while open. */
+  redrivenAt: instant.nullable(),
+  /** How many times it was re-driven. */
+  redriveCount: z.number().int(),
+});
+export type DeadLetter = z.infer<typeof deadLetterSchema>;
+
+export const deadLetterPageSchema = z.object({
+  items: z.array(deadLetterSchema),
   /** Rows matching the query. */
-  total: number;
-  page: number;
-  pageSize: number;
+  total: z.number().int(),
+  page: z.number().int(),
+  pageSize: z.number().int(),
   /** Open dead letters overall (any type): the console's badge. */
-  openCount: number;
+  openCount: z.number().int(),
   /** Event types present among all dead letters, for the type filter. */
-  eventTypes: string[];
-}
+  eventTypes: z.array(z.string()),
+});
+export type DeadLetterPage = z.infer<typeof deadLetterPageSchema>;
 
 /**
  * What happened to one key of a re-drive, with an HTTP-like status:
@@ -381,53 +485,58 @@ export interface DeadLetterPage {
  *   `error` is `payload_not_json` or `validation_failed`); nothing was published for it;
  * - 404 `not_found`: no dead letter with that key.
  */
-export interface DeadLetterRedriveOutcome extends DeadLetterKey {
-  status: 202 | 404 | 422;
-  outcome: 'redriven' | 'rejected' | 'not_found';
-  message: string;
-  error?: 'payload_not_json' | 'validation_failed';
-  issues?: FieldIssue[];
-  eventId?: string;
-  placed?: InjectResult;
-}
+export const deadLetterRedriveOutcomeSchema = z.object({
+  ...deadLetterKeyFields,
+  status: z.literal([202, 404, 422]),
+  outcome: z.enum(['redriven', 'rejected', 'not_found']),
+  message: z.string(),
+  error: z.enum(['payload_not_json', 'validation_failed']).optional(),
+  issues: z.array(fieldIssueSchema).optional(),
+  eventId: z.string().optional(),
+  placed: injectResultSchema.optional(),
+});
+export type DeadLetterRedriveOutcome = z.infer<typeof deadLetterRedriveOutcomeSchema>;
 
 /**
  * Answer of `POST /dead-letters/redrive`, one outcome per distinct key in request order. When
  * nothing was re-driven (HTTP 422/404) it is also an {@link ApiError} (`error`, `message`, and the
  * `issues` of the rejected payloads).
  */
-export interface DeadLetterRedriveResult {
-  results: DeadLetterRedriveOutcome[];
-  redriven: number;
-  rejected: number;
-  notFound: number;
-  error?: string;
-  message?: string;
-  issues?: FieldIssue[];
-}
+export const deadLetterRedriveResultSchema = z.object({
+  results: z.array(deadLetterRedriveOutcomeSchema),
+  redriven: z.number().int(),
+  rejected: z.number().int(),
+  notFound: z.number().int(),
+  error: z.string().optional(),
+  message: z.string().optional(),
+  issues: z.array(fieldIssueSchema).optional(),
+});
+export type DeadLetterRedriveResult = z.infer<typeof deadLetterRedriveResultSchema>;
 
 /** Differences of one read-model table between the live schema and a fresh replay. */
-export interface TableDrift {
-  table: string;
+export const tableDriftSchema = z.object({
+  table: z.string(),
   /** Entities (by key) whose rows differ, exist only live, or only in the replay. */
-  differingKeys: number;
-  sampleKeys: string[];
-}
+  differingKeys: z.number().int(),
+  sampleKeys: z.array(z.string()),
+});
+export type TableDrift = z.infer<typeof tableDriftSchema>;
 
 /** Result of a drift check (`npm run replay -- --check`); `GET /api/drift/last` returns the newest. */
-export interface DriftReport {
-  id?: number;
-  startedAt: string;
-  finishedAt: string;
-  replaySchema: string;
-  replayedMessages: number;
-  replayEventsPerSecond: number;
+export const driftReportSchema = z.object({
+  id: z.number().int().optional(),
+  startedAt: instant,
+  finishedAt: instant,
+  replaySchema: z.string(),
+  replayedMessages: z.number(),
+  replayEventsPerSecond: z.number(),
   /** True when no table, KPI total or cache entry differs. */
-  ok: boolean;
+  ok: z.boolean(),
   /** True when live traffic moved past the replayed positions during the check (differences may be that traffic). */
-  streamMoved: boolean;
-  tables: TableDrift[];
+  streamMoved: z.boolean(),
+  tables: z.array(tableDriftSchema),
   /** KPI summary fields whose live and replayed values differ. */
-  kpiDifferences: string[];
-  redis: { checked: number; stale: number; sampleKeys: string[] };
-}
+  kpiDifferences: z.array(z.string()),
+  redis: z.object({ checked: z.number().int(), stale: z.number().int(), sampleKeys: z.array(z.string()) }),
+});
+export type DriftReport = z.infer<typeof driftReportSchema>;

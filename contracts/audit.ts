@@ -8,7 +8,7 @@
  * Route: `GET /api/audit` {@link auditListQuerySchema} -> {@link AuditPage} (newest first).
  */
 import { z } from 'zod';
-import type { AuthMethod, Role } from './auth';
+import { AUTH_METHODS, ROLES } from './auth';
 
 /** What was done. */
 export const AUDIT_ACTIONS = ['auth.login', 'auth.logout', 'events.inject', 'dead_letters.redrive'] as const;
@@ -19,32 +19,34 @@ export const AUDIT_OUTCOMES = ['ok', 'partial', 'rejected', 'failed'] as const;
 export type AuditOutcome = (typeof AUDIT_OUTCOMES)[number];
 
 /** One audit row. Injections also carry their events (index-aligned arrays, see the migration). */
-export interface AuditEntry {
-  id: number;
+export const auditEntrySchema = z.object({
+  id: z.number().int(),
   /** When it was recorded (RFC 3339 UTC). */
-  at: string;
-  operator: string;
-  role: Role;
-  method: AuthMethod;
-  action: AuditAction;
-  reason: string | null;
-  outcome: AuditOutcome;
+  at: z.string(),
+  operator: z.string(),
+  role: z.enum(ROLES),
+  method: z.enum(AUTH_METHODS),
+  action: z.enum(AUDIT_ACTIONS),
+  reason: z.string().nullable(),
+  outcome: z.enum(AUDIT_OUTCOMES),
   /** HTTP status the request was answered with. */
-  status: number;
+  status: z.number().int(),
   /** Number of events (injections) or dead letters (re-drives) the action named. */
-  itemCount: number;
+  itemCount: z.number().int(),
   /** Distinct drill ids among the events (empty for live traffic). */
-  drillIds: string[];
+  drillIds: z.array(z.string()),
   /** Short description: first event ids, error code, ... */
-  detail: Record<string, unknown>;
-}
+  detail: z.record(z.string(), z.unknown()),
+});
+export type AuditEntry = z.infer<typeof auditEntrySchema>;
 
-export interface AuditPage {
-  items: AuditEntry[];
-  total: number;
-  page: number;
-  pageSize: number;
-}
+export const auditPageSchema = z.object({
+  items: z.array(auditEntrySchema),
+  total: z.number().int(),
+  page: z.number().int(),
+  pageSize: z.number().int(),
+});
+export type AuditPage = z.infer<typeof auditPageSchema>;
 
 /** Query of the audit list. */
 export const auditListQuerySchema = z.strictObject({

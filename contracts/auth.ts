@@ -65,16 +65,17 @@ export const AUTH_METHODS = ['session', 'token', 'desktop'] as const;
 export type AuthMethod = (typeof AUTH_METHODS)[number];
 
 /** Who is calling: what `GET /api/auth/session` answers and every audit row records. */
-export interface Principal {
+export const principalSchema = z.object({
   /** Operator username, or `os:<user>` for the machine token and the desktop window. */
-  operator: string;
+  operator: z.string(),
   /** Name to show (the operator's display name, or the OS user). */
-  displayName: string;
-  role: Role;
-  method: AuthMethod;
+  displayName: z.string(),
+  role: z.enum(ROLES),
+  method: z.enum(AUTH_METHODS),
   /** When the session ends (RFC 3339 UTC); null for the machine token (valid while the process runs). */
-  expiresAt: string | null;
-}
+  expiresAt: z.string().nullable(),
+});
+export type Principal = z.infer<typeof principalSchema>;
 
 /** Operator usernames: 2..40 characters, lowercase letters, digits and `._-`, starting with a letter. */
 export const usernameSchema = z
@@ -101,10 +102,8 @@ export type LoginRequest = z.infer<typeof loginRequestSchema>;
 export const SESSION_TOKEN_PREFIX = 'scts_';
 
 /** `POST /api/auth/login` answer (200): the bearer token of the new session and who it is. */
-export interface LoginResult {
-  token: string;
-  principal: Principal;
-}
+export const loginResultSchema = z.object({ token: z.string(), principal: principalSchema });
+export type LoginResult = z.infer<typeof loginResultSchema>;
 
 /**
  * Why a destructive action is done (purge, replay, re-drive of many, discard): 3..500

@@ -192,11 +192,8 @@ export type OrderEvent = Extract<SupplyChainEvent, { type: `sct.order.${string}`
 export type ShipmentEvent = Extract<SupplyChainEvent, { type: `sct.shipment.${string}` }>;
 
 /** One rule broken by an input: the dotted field path (`data.lines.0.quantity`) and the rule. */
-export interface FieldIssue {
-  field: string;
-  rule: string;
-  message: string;
-}
+export const fieldIssueSchema = z.object({ field: z.string(), rule: z.string(), message: z.string() });
+export type FieldIssue = z.infer<typeof fieldIssueSchema>;
 
 /** Result of {@link validateEvent}: the typed event, or every broken rule named by field. */
 export type ValidationResult = { ok: true; event: SupplyChainEvent } | { ok: false; issues: FieldIssue[] };

@@ -1,4 +1,4 @@
-/** Public surface of the contracts package: event schemas, statuses, topics and the API contract. */
+/** Public surface of the contracts package: event schemas, statuses, topics, site time (the on-time rule) and the API contract. */
 export * from './events';
 export * from './order-status';
 export * from './shipment-status';
@@ -11,3 +11,4 @@ export * from './routes';
 export * from './audit';
 export * from './workers';
 export * from './backoff';
+export * from './site-time';

@@ -1,19 +1,23 @@
 /**
  * Read-side handlers (queries) over the PostgreSQL read models and the Redis cache. Transport
  * independent: the HTTP routes and the `npm run kpi` script call these. All SQL is parameterized;
- * sort columns come from a fixed map, never from input text.
+ * sort columns come from a fixed map, never from input text. Orders are answered with their
+ * punctuality at the time of the request (contracts/site-time.ts): the console computes none.
  */
-import type {
-  EntitySummary,
-  HistoryEntry,
-  OrderDetail,
-  OrderLine,
-  OrderListQuery,
-  OrderPage,
-  OrderSummary,
-  ShipmentDetail,
-  ShipmentSummary,
-  TimelineEntry,
+import {
+  entitySummarySchema,
+  punctuality,
+  type EntitySummary,
+  type HistoryEntry,
+  type OrderDetail,
+  type OrderLine,
+  type OrderListQuery,
+  type OrderPage,
+  type OrderRow,
+  type OrderSummary,
+  type ShipmentDetail,
+  type ShipmentSummary,
+  type TimelineEntry,
 } from '../../contracts';
 import { timestamptzToIso, type Pool } from '../../runtime/db';
 import { redisKeys, type RedisClient } from '../../runtime/redis';
@@ -41,8 +45,9 @@ const SORT_COLUMNS: Record<OrderListQuery['sort'], string> = {
  * One page of orders, filtered by status, created day range (site time, inclusive) and id
  * prefix, sorted by a whitelisted column (ties broken by order id), with the filter's total.
  * One statement: the page and the total come from the same snapshot.
+ * @param now the instant punctuality is judged at (an open order is overdue after its promised site day)
  */
-export async function listOrders(pool: Pool, q: OrderListQuery): Promise<OrderPage> {
+export async function listOrders(pool: Pool, q: OrderListQuery, now = new Date()): Promise<OrderPage> {
   const where = `($1::text IS NULL OR status = $1) AND ($2::date IS NULL OR created_day >= $2::date)
     AND ($3::date IS NULL OR created_day <= $3::date) AND ($4::text IS NULL OR order_id LIKE $4 || '%')
     AND ($5::boolean OR NOT is_drill)`;
@@ -68,8 +73,13 @@ export async function listOrders(pool: Pool, q: OrderListQuery): Promise<OrderPa
   );
   const items = rows
     .filter((r): r is OrderSummary & { total: number } => r.orderId !== null)
-    .map(({ total: _total, ...order }) => order);
+    .map(({ total: _total, ...order }) => withPunctuality(order, now));
   return { items, total: rows[0]?.total ?? 0, page: q.page, pageSize: q.pageSize };
+}
+
+/** An order summary with its punctuality at `now`. */
+function withPunctuality<T extends OrderSummary>(order: T, now: Date): T & Pick<OrderRow, 'punctuality'> {
+  return { ...order, punctuality: punctuality(order, now) };
 }
 
 type Nullable<T> = { [K in keyof T]: T[K] | null };
@@ -82,8 +92,9 @@ function escapeLike(text: string): string {
 /**
  * One order with its lines and its event history ordered by event time; null when unknown.
  * One statement (one snapshot): the summary and the history come from the same committed batch.
+ * @param now the instant punctuality is judged at
  */
-export async function getOrder(pool: Pool, orderId: string): Promise<OrderDetail | null> {
+export async function getOrder(pool: Pool, orderId: string, now = new Date()): Promise<OrderDetail | null> {
   const { rows } = await pool.query<OrderSummary & { lines: OrderLine[]; history: HistoryEntry[] }>(
     `SELECT ${ORDER_SUMMARY_COLUMNS},
             (SELECT coalesce(json_agg(json_build_object('sku', l.sku, 'quantity', l.quantity,
@@ -100,7 +111,7 @@ export async function getOrder(pool: Pool, orderId: string): Promise<OrderDetail
   const order = rows[0];
   if (!order) return null;
   return {
-    ...order,
+    ...withPunctuality(order, now),
     history: order.history.map((h) => ({
       ...h,
       time: timestamptzToIso(h.time),
@@ -144,7 +155,9 @@ export async function lookupEntity(
     if (redis.status === 'ready') {
       const [order, shipment] = await redis.mget(keys.entity('order', id), keys.entity('shipment', id));
       const cached = order ?? shipment;
-      if (cached) return JSON.parse(cached) as EntitySummary;
+      // Written by the workers: an entry of another shape (an older worker) is a miss.
+      const parsed = cached ? entitySummarySchema.safeParse(JSON.parse(cached)) : null;
+      if (parsed?.success) return parsed.data;
     }
   } catch {
     // cache unavailable: fall through to PostgreSQL

@@ -18,9 +18,11 @@
  * rates per route (@fastify/rate-limit), a body limit per route, and a whole-request timeout
  * (a body trickled byte by byte is cut off). Security headers come from @fastify/helmet.
  *
- * Query strings, params and bodies are validated by the zod schemas of `contracts/`
- * (fastify-type-provider-zod, also feeding `/api/openapi.json`); every 4xx names the field and
- * the rule.
+ * Every route's schemas come from its row of the route table (contracts/routes.ts, see
+ * {@link fromTable}): query strings, params and bodies are validated with them (every 4xx names
+ * the field and the rule), answers are serialized through them (fastify-type-provider-zod's
+ * serializer: fields the schema does not name are left out; an answer that breaks its schema is
+ * logged as a server bug and answered 500), and `/api/openapi.json` documents them all.
  */
 import { createServer } from 'node:http';
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
@@ -30,22 +32,18 @@ import fastifySwagger from '@fastify/swagger';
 import {
   hasZodFastifySchemaValidationErrors,
   jsonSchemaTransform,
+  ResponseSerializationError,
   serializerCompiler,
   validatorCompiler,
   type ZodTypeProvider,
 } from 'fastify-type-provider-zod';
 import { RateLimiterMemory, RateLimiterRes } from 'rate-limiter-flexible';
 import {
+  apiErrorSchema,
   apiRoute,
   API_ROUTES,
-  auditListQuerySchema,
-  deadLetterListQuerySchema,
-  deadLetterRedriveSchema,
-  entityIdParamsSchema,
-  injectBatchSchema,
-  kpiQuerySchema,
-  loginRequestSchema,
-  orderListQuerySchema,
+  kpiSeries,
+  kpiSummarySchema,
   ROLE_LABELS,
   roleCan,
   routeKey,
@@ -55,9 +53,11 @@ import {
   type DriftReport,
   type KpiSummary,
   type LoginResult,
+  type OpenApiDocument,
   type Principal,
   type RouteAccess,
   type RouteKey,
+  type RouteOf,
   type StackHealth,
 } from '../../contracts';
 import { queryKpiDaily, queryKpiSummary } from '../../runtime/kpi-query';
@@ -236,7 +236,7 @@ export async function buildApiServer(deps: ApiDeps): Promise<FastifyInstance> {
   });
   await app.register(fastifySwagger, {
     openapi: { info: { title: 'Supply Chain Event Tracker API', version: '1' } },
-    transform: jsonSchemaTransform,
+    transform: documentRoute,
   });
 
   // A route under /api outside the scope below would skip its access check: refuse to start.
@@ -250,7 +250,7 @@ export async function buildApiServer(deps: ApiDeps): Promise<FastifyInstance> {
       if (method === 'HEAD') continue; // Fastify's automatic HEAD twin of a GET route, same hooks
       const key = `${method} ${path}`;
       const row = API_ROUTES.find((r) => routeKey(r) === key);
-      if (!inScope || !row || route.config?.access !== row.access) {
+      if (!inScope || !row || route.config?.access !== row.access || route.config.apiRoute !== row) {
         throw new Error(
           `API route ${key} is not registered through the access-checked scope and the route table`,
         );
@@ -351,13 +351,60 @@ function registerAccessControl(
   });
 }
 
-/** Route options from the route table: access rule, body limit, the table row itself, and an optional request-rate limit. */
-function fromTable(key: RouteKey, rateLimit?: RateLimitOptions) {
-  const row = apiRoute(key);
+/**
+ * Route options from the route table: access rule, body limit, the table row itself, the
+ * validation schemas of its params, query and body, the schemas its answers are serialized (and
+ * checked) with, and an optional request-rate limit.
+ */
+function fromTable<K extends RouteKey>(key: K, rateLimit?: RateLimitOptions) {
+  const r: ApiRoute = apiRoute(key);
   return {
-    config: { access: row.access, apiRoute: row, ...(rateLimit ? { rateLimit } : {}) },
-    ...(row.bodyLimit ? { bodyLimit: row.bodyLimit } : {}),
+    config: { access: r.access, apiRoute: r, ...(rateLimit ? { rateLimit } : {}) },
+    ...(r.bodyLimit ? { bodyLimit: r.bodyLimit } : {}),
+    schema: {
+      summary: r.summary,
+      ...(r.params ? { params: r.params } : {}),
+      ...(r.query ? { querystring: r.query } : {}),
+      ...(r.body ? { body: r.body } : {}),
+      response: r.responses,
+    } as TableSchema<RouteOf<K>>,
   };
+}
+
+/** The Fastify schema of a table row, typed for the zod type provider (request and reply types). */
+interface TableSchema<R> {
+  summary: string;
+  params: R extends { params: infer S } ? S : undefined;
+  querystring: R extends { query: infer S } ? S : undefined;
+  body: R extends { body: infer S } ? S : undefined;
+  /** Plus, for the reply's type only, the ApiError of every 4xx/5xx (not checked at run time: see documentRoute). */
+  response: (R extends { responses: infer S } ? S : object) & {
+    '4xx': typeof apiErrorSchema;
+    '5xx': typeof apiErrorSchema;
+  };
+}
+
+/**
+ * The OpenAPI entry of a route (@fastify/swagger `transform`): the table's schemas through
+ * fastify-type-provider-zod's transform, plus what the runtime schema leaves out: every 4xx/5xx
+ * answer is an {@link ApiError}, and a stream's answer is its content type with the schema of one
+ * event's data.
+ */
+function documentRoute(
+  doc: Parameters<typeof jsonSchemaTransform>[0],
+): ReturnType<typeof jsonSchemaTransform> {
+  const row = doc.route.config?.apiRoute;
+  if (!row || !doc.schema) return jsonSchemaTransform(doc);
+  const success = row.stream
+    ? {
+        200: {
+          description: `${row.stream}: one \`event: change\` frame per notification; its \`data:\` is this schema as JSON`,
+          content: { [row.stream]: { schema: row.responses[200] } },
+        },
+      }
+    : row.responses;
+  const response = { ...success, '4XX': apiErrorSchema, '5XX': apiErrorSchema };
+  return jsonSchemaTransform({ ...doc, schema: { ...doc.schema, response } });
 }
 
 function registerRoutes(
@@ -376,10 +423,7 @@ function registerRoutes(
 
   api.post(
     '/api/auth/login',
-    {
-      ...fromTable('POST /api/auth/login', { max: limits.loginRequestsPerMinute, timeWindow: 60_000 }),
-      schema: { body: loginRequestSchema },
-    },
+    fromTable('POST /api/auth/login', { max: limits.loginRequestsPerMinute, timeWindow: 60_000 }),
     async (req, reply) => {
       const username = req.body.username.toLowerCase();
       const key = `${username}|${req.ip}`;
@@ -429,7 +473,11 @@ function registerRoutes(
 
   api.get('/api/auth/session', fromTable('GET /api/auth/session'), async (req) => req.principal!);
 
-  api.get('/api/openapi.json', fromTable('GET /api/openapi.json'), async () => scope.swagger());
+  api.get(
+    '/api/openapi.json',
+    fromTable('GET /api/openapi.json'),
+    async () => scope.swagger() as unknown as OpenApiDocument,
+  );
 
   const injectLimit = {
     max: limits.injectRequestsPerMinute,
@@ -437,116 +485,76 @@ function registerRoutes(
     keyGenerator: perCaller,
     hook: 'preHandler' as const,
   };
-  api.post(
-    '/api/events',
-    {
-      ...fromTable('POST /api/events', injectLimit),
-    },
-    async (req, reply) => {
-      const [result] = await injectEvents(deps, req.principal!, [req.body]);
-      req.audited = true; // injectEvents wrote the row; refusals and failures are the scope's to audit
-      return reply.code(202).send(result);
-    },
+  api.post('/api/events', fromTable('POST /api/events', injectLimit), async (req, reply) => {
+    const [result] = await injectEvents(deps, req.principal!, [req.body]);
+    if (!result) throw new Error('injectEvents answered no result for one event');
+    req.audited = true; // injectEvents wrote the row; refusals and failures are the scope's to audit
+    return reply.code(202).send(result);
+  });
+
+  api.post('/api/events/batch', fromTable('POST /api/events/batch', injectLimit), async (req, reply) => {
+    const results = await injectEvents(deps, req.principal!, req.body.events);
+    req.audited = true;
+    return reply.code(202).send(results);
+  });
+
+  api.get('/api/orders', fromTable('GET /api/orders'), async (req) => listOrders(deps.pool, req.query));
+
+  api.get('/api/orders/:id', fromTable('GET /api/orders/:id'), async (req, reply) => {
+    const order = await getOrder(deps.pool, req.params.id);
+    if (!order)
+      return reply
+        .code(404)
+        .send({ error: 'not_found', message: `no order ${req.params.id}` } satisfies ApiError);
+    return order;
+  });
+
+  api.get('/api/shipments/:id', fromTable('GET /api/shipments/:id'), async (req, reply) => {
+    const shipment = await getShipment(deps.pool, req.params.id);
+    if (!shipment)
+      return reply
+        .code(404)
+        .send({ error: 'not_found', message: `no shipment ${req.params.id}` } satisfies ApiError);
+    return shipment;
+  });
+
+  api.get('/api/lookup/:id', fromTable('GET /api/lookup/:id'), async (req, reply) => {
+    const found = await lookupEntity(deps.pool, deps.redis, deps.prefix, req.params.id);
+    if (!found)
+      return reply
+        .code(404)
+        .send({ error: 'not_found', message: `no order or shipment ${req.params.id}` } satisfies ApiError);
+    return found;
+  });
+
+  api.get('/api/kpi/summary', fromTable('GET /api/kpi/summary'), async (req) => {
+    const q = req.query;
+    // The live all-data snapshot is cached in Redis by the analytics-aggregator after each refresh.
+    if (!q.from && !q.to && !q.includeDrills) {
+      const cached = await readSnapshot(deps);
+      if (cached) return cached;
+    }
+    return queryKpiSummary(deps.pool, q);
+  });
+
+  api.get('/api/kpi/daily', fromTable('GET /api/kpi/daily'), async (req) =>
+    kpiSeries(await queryKpiDaily(deps.pool, req.query), req.query),
   );
 
-  api.post(
-    '/api/events/batch',
-    {
-      ...fromTable('POST /api/events/batch', injectLimit),
-      schema: { body: injectBatchSchema },
-    },
-    async (req, reply) => {
-      const results = await injectEvents(deps, req.principal!, req.body.events);
-      req.audited = true;
-      return reply.code(202).send(results);
-    },
+  api.get('/api/dead-letters', fromTable('GET /api/dead-letters'), async (req) =>
+    listDeadLetters(deps.pool, req.query),
   );
 
-  api.get(
-    '/api/orders',
-    { ...fromTable('GET /api/orders'), schema: { querystring: orderListQuerySchema } },
-    async (req) => listOrders(deps.pool, req.query),
-  );
-
-  api.get(
-    '/api/orders/:id',
-    { ...fromTable('GET /api/orders/:id'), schema: { params: entityIdParamsSchema } },
-    async (req, reply) => {
-      const order = await getOrder(deps.pool, req.params.id);
-      if (!order)
-        return reply
-          .code(404)
-          .send({ error: 'not_found', message: `no order ${req.params.id}` } satisfies ApiError);
-      return order;
-    },
-  );
-
-  api.get(
-    '/api/shipments/:id',
-    { ...fromTable('GET /api/shipments/:id'), schema: { params: entityIdParamsSchema } },
-    async (req, reply) => {
-      const shipment = await getShipment(deps.pool, req.params.id);
-      if (!shipment)
-        return reply
-          .code(404)
-          .send({ error: 'not_found', message: `no shipment ${req.params.id}` } satisfies ApiError);
-      return shipment;
-    },
-  );
-
-  api.get(
-    '/api/lookup/:id',
-    { ...fromTable('GET /api/lookup/:id'), schema: { params: entityIdParamsSchema } },
-    async (req, reply) => {
-      const found = await lookupEntity(deps.pool, deps.redis, deps.prefix, req.params.id);
-      if (!found)
-        return reply
-          .code(404)
-          .send({ error: 'not_found', message: `no order or shipment ${req.params.id}` } satisfies ApiError);
-      return found;
-    },
-  );
-
-  api.get(
-    '/api/kpi/summary',
-    { ...fromTable('GET /api/kpi/summary'), schema: { querystring: kpiQuerySchema } },
-    async (req) => {
-      const q = req.query;
-      // The live all-data snapshot is cached in Redis by the analytics-aggregator after each refresh.
-      if (!q.from && !q.to && !q.includeDrills) {
-        const cached = await readSnapshot(deps);
-        if (cached) return cached;
-      }
-      return queryKpiSummary(deps.pool, q);
-    },
-  );
-
-  api.get(
-    '/api/kpi/daily',
-    { ...fromTable('GET /api/kpi/daily'), schema: { querystring: kpiQuerySchema } },
-    async (req) => queryKpiDaily(deps.pool, req.query),
-  );
-
-  api.get(
-    '/api/dead-letters',
-    { ...fromTable('GET /api/dead-letters'), schema: { querystring: deadLetterListQuerySchema } },
-    async (req) => listDeadLetters(deps.pool, req.query),
-  );
-
-  api.post(
-    '/api/dead-letters/redrive',
-    { ...fromTable('POST /api/dead-letters/redrive'), schema: { body: deadLetterRedriveSchema } },
-    async (req, reply) => {
-      const { status, body } = await redriveDeadLetters(
-        deps,
-        req.principal!,
-        req.body.keys,
-        req.body.reason ?? null,
-      );
-      req.audited = true; // the re-drive wrote its row (ok, partial or rejected)
-      return reply.code(status).send(body);
-    },
-  );
+  api.post('/api/dead-letters/redrive', fromTable('POST /api/dead-letters/redrive'), async (req, reply) => {
+    const { status, body } = await redriveDeadLetters(
+      deps,
+      req.principal!,
+      req.body.keys,
+      req.body.reason ?? null,
+    );
+    req.audited = true; // the re-drive wrote its row (ok, partial or rejected)
+    return reply.code(status).send(body);
+  });
 
   api.get('/api/health', fromTable('GET /api/health'), async () => deps.health());
 
@@ -559,11 +567,7 @@ function registerRoutes(
     return last ? { ...last.report, id: last.id } : null;
   });
 
-  api.get(
-    '/api/audit',
-    { ...fromTable('GET /api/audit'), schema: { querystring: auditListQuerySchema } },
-    async (req) => listAudit(deps.pool, req.query),
-  );
+  api.get('/api/audit', fromTable('GET /api/audit'), async (req) => listAudit(deps.pool, req.query));
 
   api.get('/api/live', fromTable('GET /api/live'), (req, reply) => {
     reply.hijack();
@@ -604,10 +608,20 @@ async function readSnapshot(deps: ApiDeps): Promise<KpiSummary | null> {
   if (deps.redis.status !== 'ready') return null;
   try {
     const text = await deps.redis.get(redisKeys(deps.prefix).kpiSnapshot);
-    return text ? (JSON.parse(text) as KpiSummary) : null;
+    if (!text) return null;
+    // Written by the analytics-aggregator: a snapshot of another shape (an older worker) is a miss.
+    const parsed = kpiSummarySchema.safeParse(JSON.parse(text));
+    return parsed.success ? parsed.data : null;
   } catch {
     return null; // Redis is a cache: fall back to PostgreSQL
   }
+}
+
+/** What the serializer's zod error says per issue (zod itself is the contracts' import). */
+interface ZodIssueLike {
+  path: PropertyKey[];
+  code: string;
+  message: string;
 }
 
 /** Request errors about the URL (router errors, the static console's refusals); the rest are the body's. */
@@ -722,6 +736,21 @@ function sendError(reply: FastifyReply, err: unknown, log: Logger): FastifyReply
     return reply
       .code(e.statusCode)
       .send({ error: code, message, issues: [{ field, rule: code, message }] } satisfies ApiError);
+  }
+  if (err instanceof ResponseSerializationError) {
+    // A handler answered something its route's schema (contracts/routes.ts) does not allow: a
+    // server bug, never the client's. Name the route and the fields; answer 500, not the bad body.
+    const issues = ((err.cause as { issues?: ZodIssueLike[] } | undefined)?.issues ?? [])
+      .slice(0, 10)
+      .map((i) => ({ field: i.path.map(String).join('.') || '(root)', rule: i.code, message: i.message }));
+    log.error(
+      { route: `${err.method} ${err.url}`, status: reply.statusCode, issues },
+      `API bug: the answer of ${err.method} ${err.url} does not match its schema in contracts/routes.ts (${issues.map((i) => `${i.field} ${i.rule}`).join(', ')}); answered 500 instead`,
+    );
+    return reply.code(500).send({
+      error: 'internal',
+      message: 'internal error: the answer did not match its schema; see the main process log',
+    } satisfies ApiError);
   }
   log.error({ err: String(err) }, 'unhandled API error');
   return reply

@@ -1,8 +1,9 @@
 /**
  * End to end in Debian's Chromium against the real headless console (API + workers + built UI on
- * the local Kafka, PostgreSQL and Redis): dashboard, orders list, order detail with history,
- * shipment timeline, an injected event appearing live, field-level errors. Screenshots of each
- * page go to test-output/screenshots (git-ignored) for a person to look at.
+ * the local Kafka, PostgreSQL and Redis): dashboard, orders list and order detail with their
+ * punctuality flags and history, shipment timeline, an injected event appearing live, field-level
+ * errors. Screenshots of each page go to test-output/screenshots (git-ignored) for a person to
+ * look at.
  */
 import { WORKER_NAMES } from '../../contracts';
 import { mkdirSync } from 'node:fs';
@@ -160,10 +161,15 @@ describe('console in Chromium', () => {
     await expect
       .poll(async () => page.getByTestId('order-row').count(), { timeout: 20_000 })
       .toBeGreaterThanOrEqual(6);
+    // Punctuality as the API judged it (site time): one delivered two days late, one open past its day.
+    const flag = (state: string) => page.locator(`[data-testid="order-row"] [data-state="${state}"]`);
+    expect(await flag('late').first().textContent()).toBe('late by 2 days');
+    expect(await flag('overdue').count()).toBeGreaterThanOrEqual(1);
     await shot('02-orders');
     await page.locator(`[data-testid="order-row"][data-order-id="${orderId}"]`).click();
     await page.getByTestId('order-detail').waitFor();
     await expect.poll(async () => page.getByTestId('history-entry').count()).toBe(4);
+    expect(await page.getByTestId('punctuality').textContent()).toBe('on time');
     await shot('03-order-detail');
   });
 

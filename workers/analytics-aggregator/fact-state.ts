@@ -8,10 +8,12 @@ import {
   EVENT_TYPES,
   ORDER_STATUS_OF_EVENT,
   type OrderEvent,
+  isOnTime,
+  siteDay,
   type OrderStatus,
 } from '../../contracts';
-import { minInstant, siteDay, toUtcIso } from '../consumer-framework/time';
-import { cycleTimeMs, isInFull, isOnTime, type QuantityBySku } from './kpi';
+import { minInstant, toUtcIso } from '../consumer-framework/time';
+import { cycleTimeMs, isInFull, type QuantityBySku } from './kpi';
 
 /** One `order_facts` row. */
 export interface FactRow {

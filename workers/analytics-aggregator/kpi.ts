@@ -1,23 +1,14 @@
 /**
  * Per-order KPI definitions (DESIGN.md "KPIs", shared by the dashboard and the tests):
- * - on time: the delivery's calendar day in the site time zone is on or before the promised date;
+ * - on time: the delivery's calendar day in the site time zone is on or before the promised date
+ *   (`isOnTime` of contracts/site-time.ts, the one owner of that rule);
  * - in full: every ordered line delivered in at least the ordered quantity;
  * - OTIF: on time AND in full for the same order (counted per order, not a product of rates);
  * - cycle time: delivered time minus created time, in ms.
  */
-import { siteDay } from '../consumer-framework/time';
 
 /** Quantities by SKU. */
 export type QuantityBySku = Record<string, number>;
-
-/**
- * @param deliveredAt RFC 3339 instant of delivery
- * @param promisedDate promised calendar day `YYYY-MM-DD` (site time)
- * @param timeZone the site's IANA time zone
- */
-export function isOnTime(deliveredAt: string, promisedDate: string, timeZone: string): boolean {
-  return siteDay(deliveredAt, timeZone) <= promisedDate;
-}
 
 /** True when each ordered SKU was delivered in at least its ordered quantity; null if nothing was ordered. */
 export function isInFull(ordered: QuantityBySku, delivered: QuantityBySku): boolean | null {

@@ -7,10 +7,11 @@ import {
   advanceOrderStatus,
   EVENT_TYPES,
   ORDER_STATUS_OF_EVENT,
+  siteDay,
   type OrderEvent,
   type OrderStatus,
 } from '../../contracts';
-import { maxInstant, minInstant, siteDay, toUtcIso } from '../consumer-framework/time';
+import { maxInstant, minInstant, toUtcIso } from '../consumer-framework/time';
 
 /** One `orders` row (snake_case = column names). Instants are UTC ISO strings. */
 export interface OrderRow {

@@ -1,7 +1,9 @@
-import { describe, expect, it } from 'vitest';
-import { parseChangeNotification } from './notifications';
+import { beforeEach, describe, expect, it, vi } from 'vitest';
+import { parseChangeNotification, resetNotificationReport } from './notifications';
 
 describe('change notifications', () => {
+  beforeEach(() => resetNotificationReport());
+
   it('parses a well-formed notification', () => {
     const n = parseChangeNotification(
       JSON.stringify({
@@ -9,6 +11,7 @@ describe('change notifications', () => {
         orderIds: ['o1'],
         shipmentIds: [],
         kpi: true,
+        truncated: false,
         at: '2024-01-01T00:00:00Z',
       }),
     );
@@ -21,13 +24,35 @@ describe('change notifications', () => {
       at: '2024-01-01T00:00:00Z',
     });
   });
-  it('rejects malformed payloads and tolerates missing id lists', () => {
-    expect(parseChangeNotification('not json')).toBeNull();
-    expect(parseChangeNotification('[]')).toBeNull();
-    expect(parseChangeNotification(JSON.stringify({ source: 'nope', orderIds: [] }))).toBeNull();
-    expect(parseChangeNotification(JSON.stringify({ source: 'shipment-tracker', orderIds: [1] }))).toBeNull();
+
+  it('tolerates missing id lists and kpi flag', () => {
+    const n = parseChangeNotification(
+      JSON.stringify({
+        source: 'shipment-tracker',
+        shipmentIds: ['s'],
+        truncated: true,
+        at: '2024-01-01T00:00:00Z',
+      }),
+    );
+    expect(n).toMatchObject({ orderIds: [], shipmentIds: ['s'], kpi: false, truncated: true });
+  });
+
+  it('ignores malformed payloads and reports only the first', () => {
+    const report = vi.fn();
+    const at = '2024-01-01T00:00:00Z';
+    expect(parseChangeNotification('not json', report)).toBeNull();
+    expect(parseChangeNotification('[]', report)).toBeNull();
     expect(
-      parseChangeNotification(JSON.stringify({ source: 'shipment-tracker', shipmentIds: ['s'] }))?.orderIds,
-    ).toEqual([]);
+      parseChangeNotification(JSON.stringify({ source: 'nope', orderIds: [], truncated: false, at }), report),
+    ).toBeNull();
+    expect(
+      parseChangeNotification(
+        JSON.stringify({ source: 'shipment-tracker', orderIds: [1], truncated: false, at }),
+        report,
+      ),
+    ).toBeNull();
+    expect(parseChangeNotification(JSON.stringify({ source: 'shipment-tracker', at }), report)).toBeNull(); // no truncated
+    expect(report).toHaveBeenCalledOnce();
+    expect(report.mock.calls[0]?.[0]).toMatch(/not JSON/);
   });
 });

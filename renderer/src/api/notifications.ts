@@ -1,41 +1,44 @@
 /**
- * Decoding of `/api/live` change notifications (what they make stale: query/invalidation.ts).
- * Pure (no DOM, no network).
+ * Decoding of `/api/live` change notifications with the contracts' schema (what they make stale:
+ * query/invalidation.ts). An invalid notification is ignored, and reported on the console once
+ * (a stream of them would flood it): the screens keep their data until the next valid one.
  */
-import type { ChangeNotification } from '../../../contracts/api';
-import { WORKER_NAMES } from '../../../contracts/workers';
+import { changeNotificationSchema, type ChangeNotification } from '../../../contracts/api';
 
-const SOURCES: readonly ChangeNotification['source'][] = WORKER_NAMES;
-
-function stringArray(value: unknown): string[] | null {
-  if (value === undefined) return [];
-  if (!Array.isArray(value)) return null;
-  return value.every((v): v is string => typeof v === 'string') ? value : null;
-}
+let reported = false;
 
 /**
- * Parses the `data` of an SSE `change` event into a {@link ChangeNotification}.
- * Missing id lists count as empty; anything malformed returns null (and is ignored by the caller).
+ * Parses the `data` of an SSE `change` event into a {@link ChangeNotification}: missing id lists
+ * read as empty, a missing `kpi` as false; anything else malformed returns null.
+ * @param report where the first invalid notification is reported (default: `console.warn`)
  */
-export function parseChangeNotification(data: string): ChangeNotification | null {
+export function parseChangeNotification(
+  data: string,
+  report: (message: string) => void = (message) => console.warn(message),
+): ChangeNotification | null {
   let raw: unknown;
   try {
     raw = JSON.parse(data);
   } catch {
-    return null;
+    return invalid(report, 'not JSON');
   }
-  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) return null;
-  const r = raw as Record<string, unknown>;
-  const source = SOURCES.find((s) => s === r.source);
-  const orderIds = stringArray(r.orderIds);
-  const shipmentIds = stringArray(r.shipmentIds);
-  if (!source || !orderIds || !shipmentIds) return null;
-  return {
-    source,
-    orderIds,
-    shipmentIds,
-    kpi: r.kpi === true,
-    truncated: r.truncated === true,
-    at: typeof r.at === 'string' ? r.at : new Date().toISOString(),
-  };
+  const parsed = changeNotificationSchema.safeParse(raw);
+  if (parsed.success) return parsed.data;
+  const issue = parsed.error.issues[0];
+  return invalid(report, issue ? `${issue.path.join('.') || '(root)'}: ${issue.message}` : 'invalid');
+}
+
+function invalid(report: (message: string) => void, why: string): null {
+  if (!reported) {
+    reported = true;
+    report(
+      `live stream: ignored a change notification that breaks its schema (${why}); further ones are ignored silently`,
+    );
+  }
+  return null;
+}
+
+/** Tests: report the next invalid notification again. */
+export function resetNotificationReport(): void {
+  reported = false;
 }

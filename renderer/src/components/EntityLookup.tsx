@@ -4,7 +4,7 @@
  */
 import { useState, type FormEvent, type ReactNode } from 'react';
 import { entityIdSchema } from '../../../contracts/events';
-import { ApiRequestError } from '../api/client';
+import { ApiRequestError } from '../api/errors';
 import { useEntityLookup } from '../query/mutations';
 import { hrefs } from '../router/hash';
 import { navigate } from '../router/useRoute';

@@ -1,6 +1,6 @@
 /** Loading, empty and error states shared by the screens. */
 import type { ReactNode } from 'react';
-import { ApiRequestError } from '../api/client';
+import { ApiRequestError } from '../api/errors';
 
 /**
  * A failed request: the server's message and code (or the network problem), with a retry button.

@@ -1,14 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import {
-  addDays,
-  dayInZone,
-  daysBetween,
   formatCount,
   formatDuration,
   formatInstant,
   formatPercent,
   localInputToUtc,
-  punctuality,
   shortEventType,
   statusLabel,
   toLocalInputValue,
@@ -67,26 +63,6 @@ describe('instants and days', () => {
     expect(formatInstant(d.toISOString())).toBe('2024-01-02 03:04:05');
     expect(formatInstant(d.toISOString(), false)).toBe('2024-01-02 03:04');
     expect(formatInstant(null)).toBe('—');
-  });
-  it('takes the calendar day in the site zone', () => {
-    expect(dayInZone('2024-05-03T01:30:00Z', 'America/Sao_Paulo')).toBe('2024-05-02');
-    expect(dayInZone('2024-05-03T01:30:00Z', 'UTC')).toBe('2024-05-03');
-    expect(dayInZone('2024-05-03T23:30:00Z', 'Asia/Tokyo')).toBe('2024-05-04');
-    expect(dayInZone(null, 'UTC')).toBeNull();
-  });
-  it('does day arithmetic across month and leap boundaries', () => {
-    expect(daysBetween('2024-02-27', '2024-03-01')).toBe(3);
-    expect(addDays('2024-02-28', 1)).toBe('2024-02-29');
-    expect(addDays('2024-03-01', -1)).toBe('2024-02-29');
-  });
-  it('judges punctuality by the site-time delivery day', () => {
-    // Delivered 01:30 UTC on the 3rd = the 2nd in Sao Paulo: on time for a promise of the 2nd.
-    expect(punctuality('2024-05-03T01:30:00Z', '2024-05-02', 'America/Sao_Paulo')).toEqual({
-      onTime: true,
-      days: 0,
-    });
-    expect(punctuality('2024-05-03T01:30:00Z', '2024-05-02', 'UTC')).toEqual({ onTime: false, days: 1 });
-    expect(punctuality(null, '2024-05-02', 'UTC')).toBeNull();
   });
 });
 

@@ -1,5 +1,6 @@
 /**
- * Display formatting shared by every screen: durations, rates, counts, instants and calendar days.
+ * Display formatting shared by every screen: durations, rates, counts and instants (calendar-day
+ * arithmetic and site days: contracts/site-time.ts).
  * Pure functions (no DOM), so they are unit-tested in Node. Missing values render as an em dash.
  */
 
@@ -89,57 +90,6 @@ export function localInputToUtc(value: string): string | null {
   // ECMAScript parses date-time strings without an offset as local time.
   const d = new Date(trimmed);
   return Number.isNaN(d.getTime()) ? null : d.toISOString();
-}
-
-/**
- * The calendar day (`YYYY-MM-DD`) of an instant in an IANA time zone; falls back to the viewer's
- * zone when `timeZone` is null or unknown. Returns null for a missing/invalid instant.
- */
-export function dayInZone(
-  iso: string | null | undefined,
-  timeZone: string | null | undefined,
-): string | null {
-  if (!iso) return null;
-  const d = new Date(iso);
-  if (Number.isNaN(d.getTime())) return null;
-  const options: Intl.DateTimeFormatOptions = { year: 'numeric', month: '2-digit', day: '2-digit' };
-  let parts: Intl.DateTimeFormatPart[];
-  try {
-    parts = new Intl.DateTimeFormat('en-US', { ...options, timeZone: timeZone ?? undefined }).formatToParts(
-      d,
-    );
-  } catch {
-    parts = new Intl.DateTimeFormat('en-US', options).formatToParts(d);
-  }
-  const get = (type: string): string => parts.find((p) => p.type === type)?.value ?? '';
-  return `${get('year')}-${get('month')}-${get('day')}`;
-}
-
-/** Whole days from calendar day `a` to calendar day `b` (`YYYY-MM-DD`), e.g. 2024-01-01 -> 2024-01-03 = 2. */
-export function daysBetween(a: string, b: string): number {
-  return Math.round((Date.parse(`${b}T00:00:00Z`) - Date.parse(`${a}T00:00:00Z`)) / DAY_MS);
-}
-
-/** Adds `n` days to a calendar day `YYYY-MM-DD` (UTC arithmetic, no zone drift). */
-export function addDays(day: string, n: number): string {
-  return new Date(Date.parse(`${day}T00:00:00Z`) + n * DAY_MS).toISOString().slice(0, 10);
-}
-
-/**
- * Delivery punctuality of an order: on time when the delivery day (site time) is on or before
- * the promised day (DESIGN.md "OTD"); `days` is how many days late (>0) or early (<=0).
- * Null when the order is not delivered or has no promised date.
- */
-export function punctuality(
-  deliveredAt: string | null,
-  promisedDate: string | null,
-  siteTimeZone: string | null,
-): { onTime: boolean; days: number } | null {
-  if (!deliveredAt || !promisedDate) return null;
-  const day = dayInZone(deliveredAt, siteTimeZone);
-  if (!day) return null;
-  const days = daysBetween(promisedDate, day);
-  return { onTime: days <= 0, days };
 }
 
 /** Short label of an event type: `sct.order.created.v1` -> `order.created`. */

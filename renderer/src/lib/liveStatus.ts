@@ -9,7 +9,7 @@
  * Pure (no DOM, no React): unit-tested in Node.
  */
 import type { StackHealth } from '../../../contracts/api';
-import type { LiveStatus } from '../api/client';
+import type { LiveStatus } from '../api/live';
 
 /** How often a screen refetches its data while Redis is down, in milliseconds. */
 export const REDIS_DOWN_POLL_MS = 5_000;

@@ -8,8 +8,8 @@
 import { keepPreviousData, queryOptions, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useEffect } from 'react';
 import type { DeadLetterKey } from '../../../contracts/api';
-import { listDeadLetters, redriveDeadLetters, type DeadLettersQuery } from '../api/client';
-import { queryKeys, queryScopes } from './keys';
+import { apiCall } from '../api/http';
+import { queryKeys, queryScopes, type DeadLettersQuery } from './keys';
 import { useLivePausedInterval } from './livePaused';
 
 /** Poll period of the open count, in milliseconds. */
@@ -20,7 +20,9 @@ export function deadLetterOpenCountQuery() {
   return queryOptions({
     queryKey: queryKeys.deadLetterOpenCount(),
     queryFn: ({ signal }) =>
-      listDeadLetters({ status: 'open', pageSize: 1 }, signal).then((page) => page.openCount),
+      apiCall('GET /api/dead-letters', { query: { status: 'open', pageSize: 1 }, signal }).then(
+        (page) => page.openCount,
+      ),
     staleTime: DEAD_LETTER_POLL_MS,
   });
 }
@@ -40,7 +42,7 @@ export function useDeadLetterPage(query: DeadLettersQuery) {
   const page = useQuery({
     queryKey: queryKeys.deadLetterList(query),
     queryFn: async ({ signal }) => {
-      const answer = await listDeadLetters(query, signal);
+      const answer = await apiCall('GET /api/dead-letters', { query, signal });
       client.setQueryData(queryKeys.deadLetterOpenCount(), answer.openCount);
       return answer;
     },
@@ -63,13 +65,14 @@ export interface RedriveRequest {
 }
 
 /**
- * The re-drive mutation (`POST /api/dead-letters/redrive`): its pending state, error and per-key
- * results; on success every dead-letter query (pages and the badge count) is fetched again.
+ * The re-drive mutation (`POST /api/dead-letters/redrive`, no reason for a single key): its
+ * pending state, error and per-key results (also when nothing was re-driven: 422/404 are answers); on success every dead-letter query (pages and the badge count) is fetched again.
  */
 export function useRedrive() {
   const client = useQueryClient();
   return useMutation({
-    mutationFn: ({ keys, reason }: RedriveRequest) => redriveDeadLetters(keys, reason),
+    mutationFn: ({ keys, reason }: RedriveRequest) =>
+      apiCall('POST /api/dead-letters/redrive', { body: reason === undefined ? { keys } : { keys, reason } }),
     onSuccess: () => client.invalidateQueries({ queryKey: queryScopes.deadLetters }),
   });
 }

@@ -5,7 +5,7 @@
  */
 import { queryOptions, useQuery } from '@tanstack/react-query';
 import type { StackHealth } from '../../../contracts/api';
-import { getHealth } from '../api/client';
+import { apiCall } from '../api/http';
 import { redisStateOf, type RedisState } from '../lib/liveStatus';
 import { queryKeys } from './keys';
 
@@ -16,7 +16,7 @@ export const HEALTH_POLL_MS = 5_000;
 export function healthQuery() {
   return queryOptions({
     queryKey: queryKeys.health(),
-    queryFn: ({ signal }) => getHealth(signal),
+    queryFn: ({ signal }) => apiCall('GET /api/health', { signal }),
     staleTime: HEALTH_POLL_MS,
   });
 }

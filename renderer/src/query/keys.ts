@@ -3,7 +3,16 @@
  * Keys are arrays whose first items are the scope (`['orders', 'detail', id]`), so a prefix
  * (`queryScopes.orderDetails`) matches every query below it when invalidating.
  */
-import type { KpiRange, DeadLettersQuery, AuditQuery, OrdersQuery } from '../api/client';
+import type { RouteQuery } from '../../../contracts/routes';
+
+/** Orders-list query as the console sets it (all optional; the server applies defaults). */
+export type OrdersQuery = RouteQuery<'GET /api/orders'>;
+/** KPI range as the console sets it: site-time days `YYYY-MM-DD`, inclusive; drills off by default. */
+export type KpiRange = RouteQuery<'GET /api/kpi/summary'>;
+/** Dead-letter list query as the console sets it (the server applies defaults). */
+export type DeadLettersQuery = RouteQuery<'GET /api/dead-letters'>;
+/** Audit-log query as the console sets it (the server applies defaults). */
+export type AuditQuery = RouteQuery<'GET /api/audit'>;
 
 /** Prefixes that group queries for invalidation (`invalidateQueries({ queryKey })`). */
 export const queryScopes = {

@@ -8,13 +8,14 @@
 import { useMutation } from '@tanstack/react-query';
 import type { EntitySummary, InjectResult } from '../../../contracts/api';
 import type { SupplyChainEvent } from '../../../contracts/events';
-import { injectEvent, lookupEntity, signIn } from '../api/client';
+import { apiCall } from '../api/http';
+import { signIn } from '../api/session';
 import { useConnection } from '../state/connection';
 
 /** `POST /api/events` for one validated event; resolves with where Kafka stored it. */
 export function useInjectEvent() {
   return useMutation<InjectResult, Error, SupplyChainEvent>({
-    mutationFn: (event) => injectEvent(event),
+    mutationFn: (event) => apiCall('POST /api/events', { body: event }),
   });
 }
 
@@ -41,5 +42,7 @@ export function useSignOut() {
 
 /** `GET /api/lookup/:entityId` on demand: the order or shipment an id names (404 when none). */
 export function useEntityLookup() {
-  return useMutation<EntitySummary, Error, string>({ mutationFn: (entityId) => lookupEntity(entityId) });
+  return useMutation<EntitySummary, Error, string>({
+    mutationFn: (id) => apiCall('GET /api/lookup/:id', { params: { id } }),
+  });
 }

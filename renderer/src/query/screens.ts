@@ -5,19 +5,8 @@
  * loads (`keepPreviousData`); every request is aborted through TanStack's `signal` when superseded.
  */
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
-import {
-  getKpiDaily,
-  getKpiSummary,
-  getLastDrift,
-  getOrder,
-  getShipment,
-  listAudit,
-  listOrders,
-  type AuditQuery,
-  type KpiRange,
-  type OrdersQuery,
-} from '../api/client';
-import { queryKeys } from './keys';
+import { apiCall } from '../api/http';
+import { queryKeys, type AuditQuery, type KpiRange, type OrdersQuery } from './keys';
 import { useLivePausedInterval } from './livePaused';
 
 /** How often the drift report is fetched again while the pipeline screen is open (ms). */
@@ -27,7 +16,7 @@ export const DRIFT_REFRESH_MS = 30_000;
 export function useKpiSummary(range: KpiRange) {
   return useQuery({
     queryKey: queryKeys.kpiSummary(range),
-    queryFn: ({ signal }) => getKpiSummary(range, signal),
+    queryFn: ({ signal }) => apiCall('GET /api/kpi/summary', { query: range, signal }),
     placeholderData: keepPreviousData,
     refetchInterval: useLivePausedInterval(),
   });
@@ -37,7 +26,7 @@ export function useKpiSummary(range: KpiRange) {
 export function useKpiDaily(range: KpiRange) {
   return useQuery({
     queryKey: queryKeys.kpiDaily(range),
-    queryFn: ({ signal }) => getKpiDaily(range, signal),
+    queryFn: ({ signal }) => apiCall('GET /api/kpi/daily', { query: range, signal }),
     placeholderData: keepPreviousData,
     refetchInterval: useLivePausedInterval(),
   });
@@ -47,7 +36,7 @@ export function useKpiDaily(range: KpiRange) {
 export function useOrderPage(query: OrdersQuery) {
   return useQuery({
     queryKey: queryKeys.orderList(query),
-    queryFn: ({ signal }) => listOrders(query, signal),
+    queryFn: ({ signal }) => apiCall('GET /api/orders', { query, signal }),
     placeholderData: keepPreviousData,
     refetchInterval: useLivePausedInterval(),
   });
@@ -57,7 +46,7 @@ export function useOrderPage(query: OrdersQuery) {
 export function useOrder(orderId: string) {
   return useQuery({
     queryKey: queryKeys.order(orderId),
-    queryFn: ({ signal }) => getOrder(orderId, signal),
+    queryFn: ({ signal }) => apiCall('GET /api/orders/:id', { params: { id: orderId }, signal }),
     refetchInterval: useLivePausedInterval(),
   });
 }
@@ -66,7 +55,7 @@ export function useOrder(orderId: string) {
 export function useShipment(shipmentId: string) {
   return useQuery({
     queryKey: queryKeys.shipment(shipmentId),
-    queryFn: ({ signal }) => getShipment(shipmentId, signal),
+    queryFn: ({ signal }) => apiCall('GET /api/shipments/:id', { params: { id: shipmentId }, signal }),
     refetchInterval: useLivePausedInterval(),
   });
 }
@@ -75,7 +64,7 @@ export function useShipment(shipmentId: string) {
 export function useAuditPage(query: AuditQuery) {
   return useQuery({
     queryKey: queryKeys.audit(query),
-    queryFn: ({ signal }) => listAudit(query, signal),
+    queryFn: ({ signal }) => apiCall('GET /api/audit', { query, signal }),
     placeholderData: keepPreviousData,
     refetchInterval: useLivePausedInterval(),
   });
@@ -86,7 +75,7 @@ export function useLastDrift() {
   const paused = useLivePausedInterval();
   return useQuery({
     queryKey: queryKeys.lastDrift(),
-    queryFn: ({ signal }) => getLastDrift(signal),
+    queryFn: ({ signal }) => apiCall('GET /api/drift/last', { signal }),
     refetchInterval: paused === false ? DRIFT_REFRESH_MS : Math.min(paused, DRIFT_REFRESH_MS),
   });
 }

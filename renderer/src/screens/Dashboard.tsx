@@ -19,20 +19,14 @@ import {
   XAxis,
   YAxis,
 } from 'recharts';
-import type { KpiDailyPoint, KpiSummary } from '../../../contracts/api';
+import type { KpiSeries, KpiSummary } from '../../../contracts/api';
+import { addDays, type KpiBucket } from '../../../contracts/site-time';
 import { ORDER_STATUSES } from '../../../contracts/order-status';
-import type { KpiRange } from '../api/client';
+import type { KpiRange } from '../query/keys';
 import { DrillBadge } from '../components/Badges';
 import { ErrorNotice, Loading } from '../components/Notice';
-import { chartSeries, type Bucket } from '../lib/daily';
-import {
-  addDays,
-  formatCount,
-  formatDuration,
-  formatInstant,
-  formatPercent,
-  statusLabel,
-} from '../lib/format';
+import { chartPoints } from '../lib/daily';
+import { formatCount, formatDuration, formatInstant, formatPercent, statusLabel } from '../lib/format';
 import { useKpiDaily, useKpiSummary } from '../query/screens';
 import { useKpiFilter } from '../state/filters';
 
@@ -71,7 +65,7 @@ const AXIS_PROPS = {
   tickLine: false,
 } as const;
 
-const BUCKET_WORD: Record<Bucket, string> = {
+const BUCKET_WORD: Record<KpiBucket, string> = {
   day: 'per day',
   week: 'per week (Mon–Sun)',
   month: 'per month',
@@ -231,16 +225,9 @@ function StatusChart({ s }: { s: KpiSummary }): ReactNode {
   );
 }
 
-function DailyCharts({
-  points,
-  from,
-  to,
-}: {
-  points: KpiDailyPoint[];
-  from: string | null;
-  to: string | null;
-}): ReactNode {
-  const { bucket, series } = useMemo(() => chartSeries(points, from, to), [points, from, to]);
+function DailyCharts({ series: answer }: { series: KpiSeries }): ReactNode {
+  const { bucket } = answer;
+  const series = useMemo(() => chartPoints(answer.points, bucket), [answer.points, bucket]);
   const empty = series.length === 0;
   return (
     <>
@@ -422,8 +409,6 @@ export function Dashboard(): ReactNode {
   const summary = useKpiSummary(range);
   const daily = useKpiDaily(range);
   const s = summary.data ?? null;
-  const chartFrom = from ?? s?.dataFrom ?? null;
-  const chartTo = to ?? s?.dataTo ?? null;
 
   return (
     <div className="screen" data-testid="dashboard">
@@ -441,7 +426,7 @@ export function Dashboard(): ReactNode {
           <KpiCards s={s} />
           <div className="charts">
             {daily.data ? (
-              <DailyCharts points={daily.data} from={chartFrom} to={chartTo} />
+              <DailyCharts series={daily.data} />
             ) : daily.error ? (
               <ErrorNotice
                 error={daily.error}

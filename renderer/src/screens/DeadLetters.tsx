@@ -17,7 +17,7 @@ import {
   type DeadLetterRedriveResult,
   type DeadLetterStatusFilter,
 } from '../../../contracts/api';
-import type { DeadLettersQuery } from '../api/client';
+import type { DeadLettersQuery } from '../query/keys';
 import { Instant } from '../components/Badges';
 import { Empty, ErrorNotice, Loading } from '../components/Notice';
 import { Pager } from '../components/Pager';

@@ -20,7 +20,7 @@ import {
   type EventType,
   type FieldIssue,
 } from '../../../contracts/events';
-import { ApiRequestError } from '../api/client';
+import { ApiRequestError } from '../api/errors';
 import { DrillBadge } from '../components/Badges';
 import {
   buildEvent,

@@ -1,6 +1,6 @@
 /**
  * Order detail: header (status, customer, warehouse, lifecycle instants, promised date and
- * punctuality), lines (ordered vs delivered quantity) and the event history ordered by event
+ * punctuality as the API judged it), lines (ordered vs delivered quantity) and the event history ordered by event
  * time, each entry with its source, drill badge and collapsible data. Links to the shipment.
  * Refetches when a live change names this order or its shipment.
  */
@@ -9,7 +9,8 @@ import type { HistoryEntry, OrderDetail as OrderDetailData } from '../../../cont
 import { DrillBadge, Instant, Mono, StatusChip } from '../components/Badges';
 import { ErrorNotice, isNotFound, Loading } from '../components/Notice';
 import { suggestedEventType } from '../inject/formModel';
-import { EMPTY, formatCount, punctuality, shortEventType } from '../lib/format';
+import { PunctualityFlag } from '../components/PunctualityFlag';
+import { EMPTY, formatCount, shortEventType } from '../lib/format';
 import { useOrder } from '../query/screens';
 import { hrefs } from '../router/hash';
 
@@ -27,17 +28,6 @@ function Field({ label, children }: { label: string; children: ReactNode }): Rea
       <dt>{label}</dt>
       <dd>{children}</dd>
     </div>
-  );
-}
-
-function Punctuality({ o }: { o: OrderDetailData }): ReactNode {
-  const p = punctuality(o.deliveredAt, o.promisedDate, o.siteTimeZone);
-  if (!p) return null;
-  if (p.onTime) return <span className="flag flag--ok">on time</span>;
-  return (
-    <span className="flag flag--bad">
-      late by {p.days} day{p.days === 1 ? '' : 's'}
-    </span>
   );
 }
 
@@ -74,7 +64,7 @@ function Header({ o }: { o: OrderDetailData }): ReactNode {
         </Field>
         <Field label="Site time zone">{o.siteTimeZone ?? EMPTY}</Field>
         <Field label="Promised date">
-          <span className="num">{o.promisedDate ?? EMPTY}</span> <Punctuality o={o} />
+          <span className="num">{o.promisedDate ?? EMPTY}</span> <PunctualityFlag value={o.punctuality} />
         </Field>
         <Field label="Created">
           <Instant value={o.createdAt} />

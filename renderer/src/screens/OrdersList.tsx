@@ -1,7 +1,8 @@
 /**
  * Orders list: server-side filtering (status, created-day range, order id search `q`, drill
  * traffic), sorting by column, paging, and a virtualized table (@tanstack/react-virtual) so
- * pages of up to 500 rows stay smooth. A row opens the order detail. Refetches on live order changes.
+ * pages of up to 500 rows stay smooth; the promised day carries the API's punctuality flag (late,
+ * overdue). A row opens the order detail. Refetches on live order changes.
  * An Order ID search that is not a valid id is not sent: an inline message names the rule and the
  * table says the filter was not applied instead of showing the unfiltered list.
  */
@@ -10,6 +11,7 @@ import { useEffect, useRef, type ReactNode } from 'react';
 import { ORDER_STATUSES, type OrderStatus } from '../../../contracts/order-status';
 import { DrillBadge, Instant, Mono, StatusChip } from '../components/Badges';
 import { Empty, ErrorNotice, Loading } from '../components/Notice';
+import { PunctualityFlag } from '../components/PunctualityFlag';
 import { EMPTY, formatCount, statusLabel } from '../lib/format';
 import { issueTooltip, type DisplayIssue } from '../lib/issueWording';
 import { useOrderPage } from '../query/screens';
@@ -355,6 +357,7 @@ export function OrdersList(): ReactNode {
                   </span>
                   <span role="cell" className="otable__cell num">
                     {o.promisedDate ?? EMPTY}
+                    <PunctualityFlag value={o.punctuality} />
                   </span>
                   <span role="cell" className="otable__cell">
                     <Instant value={o.lastEventTime} seconds={false} />

@@ -5,7 +5,7 @@
  * `#token=` link or a pasted token) stays reachable as a secondary option.
  */
 import { useEffect, useRef, useState, type FormEvent, type ReactNode } from 'react';
-import { ApiRequestError } from '../api/client';
+import { ApiRequestError } from '../api/errors';
 import { signInErrorText, type SignInErrorText } from '../lib/signIn';
 import { useSignIn } from '../query/mutations';
 import { useConnection, type SignInNotice } from '../state/connection';

@@ -8,17 +8,17 @@
 import { create } from 'zustand';
 import type { LoginResult, Principal } from '../../../contracts/auth';
 import {
-  ApiRequestError,
-  getSession,
   initConnection,
   holdsSessionToken,
   onUnauthorized,
-  signOutOfApi,
   submitToken as submitTokenToClient,
   takeTokenLink,
   type ConnectionMode,
   type ConnectionResolution,
-} from '../api/client';
+} from '../api/connection';
+import { ApiRequestError } from '../api/errors';
+import { apiCall } from '../api/http';
+import { signOutOfApi } from '../api/session';
 
 /** Why the sign-in screen is shown: the session ended (401), the operator signed out, or first visit. */
 export type SignInNotice = 'ended' | 'signed-out' | null;
@@ -75,7 +75,7 @@ async function settle(
       return { phase: 'failed', message: resolution.message };
     case 'ready':
       try {
-        const principal = await getSession();
+        const principal = await apiCall('GET /api/auth/session');
         return ready(resolution.mode, resolution.baseUrl, principal);
       } catch (err) {
         const status = err instanceof ApiRequestError ? err.status : 0;

@@ -6,7 +6,7 @@ import { create } from 'zustand';
 import type { OrderListQuery } from '../../../contracts/api';
 import { entityIdSchema, toFieldIssues } from '../../../contracts/events';
 import type { OrderStatus } from '../../../contracts/order-status';
-import type { OrdersQuery } from '../api/client';
+import type { OrdersQuery } from '../query/keys';
 import { toDisplayIssue, type DisplayIssue } from '../lib/issueWording';
 
 interface KpiFilterState {

@@ -5,7 +5,7 @@
  */
 import { create } from 'zustand';
 import type { ChangeNotification } from '../../../contracts/api';
-import { openLiveStream, type LiveStatus } from '../api/client';
+import { openLiveStream, type LiveStatus } from '../api/live';
 
 interface LiveState {
   status: LiveStatus;

@@ -1,0 +1,128 @@
+import type { FastifyInstance } from 'fastify';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { API_ROUTES, type StackHealth } from '../../contracts';
+import type { Pool } from '../../runtime/db';
+import { createLogger } from '../../runtime/logger';
+import type { RedisClient } from '../../runtime/redis';
+import type { EventPublisher } from '../../runtime/kafka';
+import { buildApiServer } from './server';
+
+/** The routes of the OpenAPI document: `paths[path][method].responses`. */
+type OpenApi = {
+  paths: Record<string, Record<string, { responses: Record<string, OpenApiResponse> }>>;
+};
+type OpenApiResponse = { description?: string; content?: Record<string, { schema?: unknown }> };
+
+const TOKEN = 'machine-token-for-the-test';
+const auth = { authorization: `Bearer ${TOKEN}` };
+
+describe('API server and the route table', () => {
+  const logLines: string[] = [];
+  let driftRow: Record<string, unknown> | null = null;
+  let health: unknown = null;
+  let app: FastifyInstance;
+  let base = '';
+
+  beforeAll(async () => {
+    // No services: the routes under test read only these stubs.
+    const pool = {
+      query: async () => ({ rows: driftRow ? [{ id: 7, report: driftRow }] : [] }),
+    } as unknown as Pool;
+    app = await buildApiServer({
+      pool,
+      publisher: {} as EventPublisher,
+      log: createLogger('server-test', 'info', { write: (line: string) => void logLines.push(line) }),
+      redis: { status: 'end' } as RedisClient,
+      prefix: 'test',
+      machineToken: TOKEN,
+      machinePrincipal: {
+        operator: 'os:test',
+        displayName: 'test',
+        role: 'owner',
+        method: 'token',
+        expiresAt: null,
+      },
+      apiHost: '127.0.0.1',
+      health: async () => health as StackHealth,
+      subscribe: () => () => undefined,
+    });
+    // A real loopback socket: the Host check compares the Host header with the local port.
+    await app.listen({ host: '127.0.0.1', port: 0 });
+    const address = app.server.address();
+    base = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
+  });
+  afterAll(async () => {
+    await app.close();
+  });
+
+  const get = async (url: string) => {
+    const res = await fetch(`${base}${url}`, { headers: auth });
+    const text = await res.text();
+    return { statusCode: res.status, json: <T = unknown>() => JSON.parse(text) as T };
+  };
+
+  it('documents a success answer schema and the error body for every route of the table', async () => {
+    const res = await get('/api/openapi.json');
+    expect(res.statusCode).toBe(200);
+    const doc = res.json<OpenApi>();
+    for (const route of API_ROUTES) {
+      const key = `${route.method} ${route.path}`;
+      const entry = doc.paths[route.path.replace(/:(\w+)/g, '{$1}')]?.[route.method.toLowerCase()];
+      expect(entry, key).toBeDefined();
+      const statuses = Object.keys(route.responses);
+      expect(statuses.length, key).toBeGreaterThan(0);
+      for (const status of statuses) {
+        const answer = entry!.responses[status];
+        expect(answer, `${key} ${status}`).toBeDefined();
+        if (status === '204') continue; // no content, by definition
+        const type = 'stream' in route ? route.stream : 'application/json';
+        expect(answer!.content?.[type]?.schema, `${key} ${status} ${type}`).toEqual(expect.any(Object));
+      }
+      expect(entry!.responses['4XX']?.content?.['application/json']?.schema, key).toMatchObject({
+        required: expect.arrayContaining(['error', 'message']),
+      });
+    }
+  });
+
+  it('describes the answers field by field (an order page lists punctuality)', async () => {
+    const doc = (await get('/api/openapi.json')).json<OpenApi>();
+    const schema = doc.paths['/api/orders']!.get!.responses['200']!.content!['application/json']!.schema;
+    expect(JSON.stringify(schema)).toContain('"punctuality"');
+    const live = doc.paths['/api/live']!.get!.responses['200']!.content!['text/event-stream']!.schema;
+    expect(JSON.stringify(live)).toContain('"truncated"');
+  });
+
+  it('leaves out of an answer the fields its schema does not name', async () => {
+    driftRow = {
+      startedAt: '2024-05-03T10:00:00.000Z',
+      finishedAt: '2024-05-03T10:01:00.000Z',
+      replaySchema: 'replay_x',
+      replayedMessages: 10,
+      replayEventsPerSecond: 100,
+      ok: true,
+      streamMoved: false,
+      tables: [],
+      kpiDifferences: [],
+      redis: { checked: 0, stale: 0, sampleKeys: [] },
+      internalNote: 'not for clients',
+    };
+    const res = await get('/api/drift/last');
+    expect(res.statusCode).toBe(200);
+    expect(res.json()).toMatchObject({ id: 7, ok: true });
+    expect(res.json()).not.toHaveProperty('internalNote');
+    driftRow = null;
+    expect((await get('/api/drift/last')).json()).toBeNull();
+  });
+
+  it('answers 500 and logs a server bug naming the route and the field when an answer breaks its schema', async () => {
+    health = { services: [], workers: [{ name: 'order-processor', state: 'running' }], checkedAt: 'now' };
+    logLines.length = 0;
+    const res = await get('/api/health');
+    expect(res.statusCode).toBe(500);
+    expect(res.json()).toMatchObject({ error: 'internal', message: expect.stringContaining('schema') });
+    const line = logLines.map((l) => JSON.parse(l) as { msg: string; route?: string }).find((l) => l.route);
+    expect(line?.route).toBe('GET /api/health');
+    expect(line?.msg).toMatch(/API bug: the answer of GET \/api\/health does not match its schema/);
+    expect(line?.msg).toContain('workers.0.pid');
+  });
+});
