@@ -73,7 +73,7 @@ export const LAYERS = [
     name: 'workers/',
     paths: ['workers/'],
     imports: ['contracts/', 'runtime/'],
-    packages: [NODE, 'kafkajs', 'luxon'],
+    packages: [NODE, 'kafkajs'],
   },
   {
     name: 'scripts/',

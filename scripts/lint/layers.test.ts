@@ -111,8 +111,8 @@ const CASES: [string, string[], string[]][] = [
   ],
   [
     'workers/order-processor/x.ts',
-    ['kafkajs', 'luxon', '../../runtime/db', '../consumer-framework/rows', '../../contracts'],
-    ['electron', 'pg', '../../scripts/kpi', '../../server/supervisor', '../../renderer/src/App'],
+    ['kafkajs', '../../runtime/db', '../consumer-framework/rows', '../../contracts'],
+    ['electron', 'pg', 'luxon', '../../scripts/kpi', '../../server/supervisor', '../../renderer/src/App'],
   ],
   [
     'scripts/x.ts',
