@@ -8,7 +8,7 @@
  *  4. park poison in `dead_letters`.
  * Every statement is bounded by the consumer's `lock_timeout` and `statement_timeout`.
  */
-import { classifyPgError, setLocalTimeouts, withTransaction } from '../../runtime/db';
+import { classifyPgError, withTransaction } from '../../runtime/db';
 import { claimNewEvents } from './claim-events';
 import type { ConsumerContext } from './consumer-context';
 import { parkDeadLetters, produceDeadLetters } from './dead-letters';
@@ -39,60 +39,63 @@ export async function applyBatch<O, S>(
 ): Promise<O[]> {
   const { projection, opts, group } = ctx;
   const { decoded, invalid, position: pos } = b;
-  return withTransaction(opts.pool, async (client) => {
-    await setLocalTimeouts(client, ctx.timeouts);
-    const nextStored = await advancePosition(client, group, pos);
-    const firstOffset = Number(decoded[0]!.message.offset);
-    if (
-      firstOffset > nextStored &&
-      !(await gapDeletedByRetention(opts.kafka, pos.topic, pos.partition, nextStored))
-    )
-      throw new FetchedPastStoredPosition(nextStored); // rolls the advance back
-    const fresh: ConsumedEvent[] = [];
-    for (const { message, result } of decoded) {
-      const offset = Number(message.offset);
-      if (offset < nextStored || 'error' in result) continue;
-      fresh.push({ event: result.event, topic: pos.topic, partition: pos.partition, offset });
-    }
-    const outcomes: O[] = [];
-    const poison = invalid.filter((p) => p.offset >= nextStored);
-    if (!isolate) {
-      const claimed = await claimNewEvents(projection, client, group, fresh);
-      if (claimed.events.length > 0)
-        outcomes.push(await projection.apply(client, claimed.events, claimed.state));
-    } else {
-      const failed: PoisonMessage[] = [];
-      for (const consumed of fresh) {
-        await client.query('SAVEPOINT one_event');
-        try {
-          const claimed = await claimNewEvents(projection, client, group, [consumed]);
-          if (claimed.events.length > 0)
-            outcomes.push(await projection.apply(client, claimed.events, claimed.state));
-          await client.query('RELEASE SAVEPOINT one_event');
-        } catch (err) {
-          if (classifyPgError(err) !== 'other') throw err; // never dead-letter for the database's sake
-          await client.query('ROLLBACK TO SAVEPOINT one_event');
-          const message = decoded.find((d) => Number(d.message.offset) === consumed.offset)!.message;
-          failed.push(
-            poisonOf(
-              pos.topic,
-              pos.partition,
-              message,
-              `handler failed after retries: ${(err as Error).message}`,
-              consumed.event.id,
-              consumed.event.type,
-            ),
-          );
+  return withTransaction(
+    opts.pool,
+    async (client) => {
+      const nextStored = await advancePosition(client, group, pos);
+      const firstOffset = Number(decoded[0]!.message.offset);
+      if (
+        firstOffset > nextStored &&
+        !(await gapDeletedByRetention(opts.kafka, pos.topic, pos.partition, nextStored))
+      )
+        throw new FetchedPastStoredPosition(nextStored); // rolls the advance back
+      const fresh: ConsumedEvent[] = [];
+      for (const { message, result } of decoded) {
+        const offset = Number(message.offset);
+        if (offset < nextStored || 'error' in result) continue;
+        fresh.push({ event: result.event, topic: pos.topic, partition: pos.partition, offset });
+      }
+      const outcomes: O[] = [];
+      const poison = invalid.filter((p) => p.offset >= nextStored);
+      if (!isolate) {
+        const claimed = await claimNewEvents(projection, client, group, fresh);
+        if (claimed.events.length > 0)
+          outcomes.push(await projection.apply(client, claimed.events, claimed.state));
+      } else {
+        const failed: PoisonMessage[] = [];
+        for (const consumed of fresh) {
+          await client.query('SAVEPOINT one_event');
+          try {
+            const claimed = await claimNewEvents(projection, client, group, [consumed]);
+            if (claimed.events.length > 0)
+              outcomes.push(await projection.apply(client, claimed.events, claimed.state));
+            await client.query('RELEASE SAVEPOINT one_event');
+          } catch (err) {
+            if (classifyPgError(err) !== 'other') throw err; // never dead-letter for the database's sake
+            await client.query('ROLLBACK TO SAVEPOINT one_event');
+            const message = decoded.find((d) => Number(d.message.offset) === consumed.offset)!.message;
+            failed.push(
+              poisonOf(
+                pos.topic,
+                pos.partition,
+                message,
+                `handler failed after retries: ${(err as Error).message}`,
+                consumed.event.id,
+                consumed.event.type,
+              ),
+            );
+          }
+        }
+        if (failed.length > 0) {
+          await produceDeadLetters(opts, group, failed); // before COMMIT: a failed send rolls back
+          poison.push(...failed);
         }
       }
-      if (failed.length > 0) {
-        await produceDeadLetters(opts, group, failed); // before COMMIT: a failed send rolls back
-        poison.push(...failed);
-      }
-    }
-    if (poison.length > 0) await parkDeadLetters(client, group, poison);
-    return outcomes;
-  });
+      if (poison.length > 0) await parkDeadLetters(client, group, poison);
+      return outcomes;
+    },
+    ctx.timeouts,
+  );
 }
 
 /**

@@ -5,7 +5,7 @@
  * stalled (`consumer_offsets.stalled_since/stall_reason`, shown by the health API), and the batch
  * is retried with backoff off the fetch path; the other partitions go on.
  */
-import { classifyPgError, setLocalTimeouts, withTransaction, type BatchTimeouts } from '../../runtime/db';
+import { classifyPgError, withTransaction, type BatchTimeouts } from '../../runtime/db';
 import { afterApplied, applyBatch, FetchedPastStoredPosition } from './apply-batch';
 import type { ConsumerContext } from './consumer-context';
 import type { DecodedBatch } from './record-decoding';
@@ -120,10 +120,11 @@ async function markStalled<O, S>(
   reason: string,
 ): Promise<void> {
   try {
-    await withTransaction(ctx.opts.pool, async (client) => {
-      await setLocalTimeouts(client, ctx.timeouts);
-      await recordStall(client, ctx.group, pos, since, reason);
-    });
+    await withTransaction(
+      ctx.opts.pool,
+      (client) => recordStall(client, ctx.group, pos, since, reason),
+      ctx.timeouts,
+    );
   } catch (err) {
     ctx.opts.log.warn(
       { err: String(err), topic: pos.topic, partition: pos.partition },
