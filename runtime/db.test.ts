@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import {
   batchTimeoutsFromEnv,
   classifyPgError,
+  beginWithTimeouts,
   DEFAULT_BATCH_TIMEOUTS,
   isDatabaseAlreadyExists,
   isDatabaseUnavailable,
@@ -100,6 +101,20 @@ describe('isDatabaseAlreadyExists', () => {
     ).toBe(false);
     expect(isDatabaseAlreadyExists(pgError('permission denied to create database', { code: '42501' }))).toBe(
       false,
+    );
+  });
+});
+
+describe('beginWithTimeouts', () => {
+  it('opens the transaction and bounds it in one query text, in whole milliseconds', () => {
+    expect(beginWithTimeouts({ lockTimeoutMs: 2_000, statementTimeoutMs: 30_000.4 })).toBe(
+      'BEGIN; SET LOCAL lock_timeout = 2000; SET LOCAL statement_timeout = 30000',
+    );
+  });
+  it('refuses a bound that is not a positive number (never written into SQL)', () => {
+    expect(() => beginWithTimeouts({ lockTimeoutMs: 0, statementTimeoutMs: 1 })).toThrow(/lockTimeoutMs/);
+    expect(() => beginWithTimeouts({ lockTimeoutMs: 1, statementTimeoutMs: Number.NaN })).toThrow(
+      /statementTimeoutMs/,
     );
   });
 });

@@ -56,9 +56,16 @@ export async function pingPostgres(pool: Pool, databaseUrl: string): Promise<voi
 
 /**
  * Runs `work` in one READ COMMITTED transaction: commit on success, rollback on any error.
+ * @param timeouts when given, `lock_timeout` and `statement_timeout` for this transaction only
+ *   (`SET LOCAL`), sent with `BEGIN` in the same round trip: a statement over a bound fails with
+ *   55P03 or 57014 ({@link classifyPgError}: `lock_wait`)
  * @throws whatever `work` throws, after rollback
  */
-export async function withTransaction<T>(pool: Pool, work: (client: PoolClient) => Promise<T>): Promise<T> {
+export async function withTransaction<T>(
+  pool: Pool,
+  work: (client: PoolClient) => Promise<T>,
+  timeouts?: BatchTimeouts,
+): Promise<T> {
   const client = await pool.connect();
   // A checked-out client emits 'error' when the server drops the connection (restart, admin
   // kill); unheard, that event would crash the process. The pending query rejects anyway.
@@ -66,7 +73,7 @@ export async function withTransaction<T>(pool: Pool, work: (client: PoolClient) 
   client.on('error', onError);
   let broken = false;
   try {
-    await client.query('BEGIN');
+    await client.query(timeouts ? beginWithTimeouts(timeouts) : 'BEGIN');
     const result = await work(client);
     await client.query('COMMIT');
     return result;
@@ -161,16 +168,21 @@ export function batchTimeoutsFromEnv(env: NodeJS.ProcessEnv = process.env): Batc
 }
 
 /**
- * Sets `lock_timeout` and `statement_timeout` for the rest of the current transaction only
- * (`SET LOCAL`, one round trip). A statement over a bound fails with 55P03 or 57014
- * ({@link classifyPgError}: `lock_wait`) and the transaction must be rolled back.
- * @param timeouts bounds in ms
- * @throws the driver's error when the connection fails
+ * `BEGIN` and the transaction's bounds as one simple-protocol query (several statements, no
+ * parameters: the bounds are whole milliseconds written into the text), so bounding a batch costs
+ * no round trip of its own.
+ * @throws RangeError when a bound is not a positive number of milliseconds
  */
-export async function setLocalTimeouts(client: PoolClient, timeouts: BatchTimeouts): Promise<void> {
-  await client.query(
-    "SELECT set_config('lock_timeout', $1, true), set_config('statement_timeout', $2, true)",
-    [`${Math.round(timeouts.lockTimeoutMs)}ms`, `${Math.round(timeouts.statementTimeoutMs)}ms`],
+export function beginWithTimeouts(timeouts: BatchTimeouts): string {
+  const ms = (name: string, value: number): number => {
+    const rounded = Math.round(value);
+    if (!Number.isFinite(rounded) || rounded <= 0)
+      throw new RangeError(`${name} must be a positive number of milliseconds, got ${value}`);
+    return rounded;
+  };
+  return (
+    `BEGIN; SET LOCAL lock_timeout = ${ms('lockTimeoutMs', timeouts.lockTimeoutMs)}; ` +
+    `SET LOCAL statement_timeout = ${ms('statementTimeoutMs', timeouts.statementTimeoutMs)}`
   );
 }
 

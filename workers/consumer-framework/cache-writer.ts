@@ -15,7 +15,7 @@
 import type { EntitySummary, KpiSummary } from '../../contracts';
 import type { Logger } from '../../runtime/logger';
 import { changeNotification, publishChanges, redisKeys, type RedisClient } from '../../runtime/redis';
-import type { Projection } from './batch-consumer';
+import type { Projection } from './projection';
 
 type Source = Projection<unknown>['name'];
 
