@@ -5,6 +5,7 @@
  * the service, the address and how to start it; the process then exits with code 3 so the
  * supervisor retries with backoff.
  */
+import { parseArgs } from 'node:util';
 import { loadConfig, type AppConfig } from '../../runtime/config';
 import {
   batchTimeoutsFromEnv,
@@ -35,10 +36,14 @@ export interface WorkerContext {
   log: Logger;
 }
 
-/** Parses `--config <file>` from argv. */
-export function configPathFromArgv(argv: string[]): string | undefined {
-  const i = argv.indexOf('--config');
-  return i >= 0 ? argv[i + 1] : undefined;
+/**
+ * The worker's command line: `[--config <json file>]` and nothing else (node:util parseArgs,
+ * the parser every script uses too).
+ * @param args the arguments after the script (`process.argv.slice(2)`)
+ * @throws TypeError (from parseArgs) naming an unknown option, a missing value or a positional
+ */
+export function configPathFromArgv(args: string[]): string | undefined {
+  return parseArgs({ args, options: { config: { type: 'string' } }, strict: true }).values.config;
 }
 
 /**
@@ -52,7 +57,7 @@ export async function startWorker(
   let config: AppConfig;
   let timeouts: BatchTimeouts;
   try {
-    const file = configPathFromArgv(process.argv);
+    const file = configPathFromArgv(process.argv.slice(2));
     config = file ? loadConfig(process.env, file, {}, true) : loadConfig(process.env);
     timeouts = batchTimeoutsFromEnv(process.env);
   } catch (err) {
