@@ -8,6 +8,7 @@
  *   one sequential prober, so its load stays bounded).
  * A notification that arrives before the 202 counts as 0 ms.
  */
+import { createParser } from 'eventsource-parser';
 import { randomUUID } from 'node:crypto';
 import type { ChangeNotification, SupplyChainEvent } from '../../contracts';
 import type { Deployment } from './deployment';
@@ -50,27 +51,19 @@ async function openLive(
   if (res.status !== 200 || !res.body) throw new Error(`/api/live answered HTTP ${res.status}`);
   const reader = res.body.getReader();
   const decoder = new TextDecoder();
-  let buffer = '';
   let connected!: () => void;
   const ready = new Promise<void>((r) => (connected = r));
+  const parser = createParser({
+    onComment: (comment) => comment === 'connected' && connected(),
+    onEvent: (message) =>
+      message.event === 'change' && onChange(JSON.parse(message.data) as ChangeNotification),
+  });
   void (async () => {
     try {
       for (;;) {
         const { value, done } = await reader.read();
         if (done) return;
-        buffer += decoder.decode(value, { stream: true });
-        let end: number;
-        while ((end = buffer.indexOf('\n\n')) >= 0) {
-          const frame = buffer.slice(0, end);
-          buffer = buffer.slice(end + 2);
-          if (frame.startsWith(': connected')) connected();
-          const data = frame
-            .split('\n')
-            .filter((l) => l.startsWith('data: '))
-            .map((l) => l.slice(6))
-            .join('\n');
-          if (data && /^event: change/m.test(frame)) onChange(JSON.parse(data) as ChangeNotification);
-        }
+        parser.feed(decoder.decode(value, { stream: true }));
       }
     } catch {
       // aborted at the end

@@ -5,6 +5,7 @@
  * or month buckets, the workers' Redis entries parse with the same schemas the API reads them with,
  * and every notification of the live stream matches `changeNotificationSchema`.
  */
+import { createParser } from 'eventsource-parser';
 import Redis from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -48,22 +49,17 @@ describe('API contract (live deployment)', () => {
     d = await startDeployment();
     const res = await d.api('/api/live', { signal: live.signal, headers: { accept: 'text/event-stream' } });
     expect(res.headers.get('content-type')).toBe('text/event-stream');
+    const parser = createParser({
+      onEvent: (message) => message.event === 'change' && notifications.push(JSON.parse(message.data)),
+    });
     void (async () => {
       const reader = res.body!.getReader();
       const decoder = new TextDecoder();
-      let buffer = '';
       try {
         for (;;) {
           const { value, done } = await reader.read();
           if (done) return;
-          buffer += decoder.decode(value, { stream: true });
-          let end: number;
-          while ((end = buffer.indexOf('\n\n')) >= 0) {
-            const frame = buffer.slice(0, end);
-            buffer = buffer.slice(end + 2);
-            const data = /^data: (.*)$/m.exec(frame)?.[1];
-            if (data && /^event: change$/m.test(frame)) notifications.push(JSON.parse(data));
-          }
+          parser.feed(decoder.decode(value, { stream: true }));
         }
       } catch {
         // aborted at the end

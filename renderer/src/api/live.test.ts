@@ -68,4 +68,41 @@ describe('live stream', () => {
       'Bearer secret-token',
     );
   });
+
+  it("waits the server's retry time and drops a frame cut off by the end of the stream", async () => {
+    const change: ChangeNotification = {
+      source: 'shipment-tracker',
+      orderIds: [],
+      shipmentIds: ['s-1'],
+      kpi: false,
+      truncated: false,
+      at: '2024-05-03T10:00:00Z',
+    };
+    const responses = [
+      sseResponse(['retry: 60\n\n', 'event: change\ndata: {"source":']),
+      sseResponse([`event: change\ndata: ${JSON.stringify(change)}\n\n`]),
+      new Response(JSON.stringify({ error: 'unauthorized', message: 'no' }), { status: 401 }),
+    ];
+    vi.stubGlobal(
+      'fetch',
+      vi.fn(async () => responses.shift() ?? Promise.reject(new Error('unexpected'))),
+    );
+    const changes: ChangeNotification[] = [];
+    const waits: number[] = [];
+    await new Promise<void>((resolve) => {
+      openLiveStream(
+        {
+          onChange: (c) => changes.push(c),
+          onOpen: () => undefined,
+          onStatus: (s, detail) => {
+            if (detail.retryInMs !== undefined) waits.push(detail.retryInMs);
+            if (s === 'stopped') resolve();
+          },
+        },
+        { idleTimeoutMs: 5_000, backoff: { baseMs: 10, maxMs: 20 } },
+      );
+    });
+    expect(changes).toEqual([change]);
+    expect(waits[0]).toBe(60);
+  });
 });

@@ -1,14 +1,15 @@
 /**
  * The live stream: `GET /api/live` (server-sent events) read with fetch + ReadableStream, since
- * `EventSource` cannot send the bearer token. Each `change` event's data is parsed with the
+ * `EventSource` cannot send the bearer token; the frames are parsed by `eventsource-parser` (the
+ * WHATWG server-sent events rules, chunk boundaries anywhere). Each `change` event's data is parsed with the
  * contracts' schema (api/notifications.ts: an invalid one is ignored); the stream reconnects with
  * backoff when it drops, errors or goes silent, and stops on 401 (the session ended).
  */
+import { createParser } from 'eventsource-parser';
 import type { ChangeNotification } from '../../../contracts/api';
 import { backoffDelay, type BackoffOptions } from '../../../contracts/backoff';
 import { activeConnection, errorText, tokenRefused } from './connection';
 import { parseChangeNotification } from './notifications';
-import { SseParser } from './sse';
 
 /** State of the live channel: connecting (first try), open, reconnecting (after a drop), stopped. */
 export type LiveStatus = 'connecting' | 'open' | 'reconnecting' | 'stopped';
@@ -41,7 +42,16 @@ export function openLiveStream(
   options: LiveOptions = { idleTimeoutMs: 45_000 },
 ): LiveSubscription {
   const stop = new AbortController();
-  const parser = new SseParser();
+  /** Reconnection time the server asked for with `retry:` (ms), if any. */
+  let serverRetryMs: number | undefined;
+  const parser = createParser({
+    onEvent: (message) => {
+      if (message.event !== 'change') return;
+      const change = parseChangeNotification(message.data);
+      if (change) handlers.onChange(change);
+    },
+    onRetry: (ms) => (serverRetryMs = ms),
+  });
   let everOpened = false;
   let consecutiveFailures = 0;
   let lastError: string | undefined;
@@ -89,16 +99,12 @@ export function openLiveStream(
       consecutiveFailures = 0;
       const reader = res.body.getReader();
       const decoder = new TextDecoder();
-      parser.end();
+      parser.reset();
       for (;;) {
         const { done, value } = await reader.read();
         if (done) break;
         armIdle();
-        for (const frame of parser.push(decoder.decode(value, { stream: true }))) {
-          if (frame.event !== 'change') continue;
-          const change = parseChangeNotification(frame.data);
-          if (change) handlers.onChange(change);
-        }
+        parser.feed(decoder.decode(value, { stream: true }));
       }
       return 'retry';
     } catch (err) {
@@ -108,7 +114,7 @@ export function openLiveStream(
     } finally {
       clearTimeout(idleTimer);
       stop.signal.removeEventListener('abort', onStop);
-      parser.end();
+      parser.reset();
     }
   };
 
@@ -118,7 +124,7 @@ export function openLiveStream(
       const outcome = await runOnce();
       if (outcome === 'stop' || stop.signal.aborted) break;
       consecutiveFailures++;
-      const delay = Math.max(parser.retryMs ?? 0, backoffDelay(consecutiveFailures, options.backoff));
+      const delay = Math.max(serverRetryMs ?? 0, backoffDelay(consecutiveFailures, options.backoff));
       handlers.onStatus('reconnecting', { retryInMs: delay, ...(lastError ? { error: lastError } : {}) });
       lastError = undefined;
       await sleep(delay);
