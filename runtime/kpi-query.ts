@@ -102,3 +102,16 @@ export async function queryKpiDaily(db: Queryable, q: KpiQuery): Promise<KpiDail
   );
   return rows;
 }
+
+/**
+ * Open exceptions now: shipments whose current status is exception or failed_attempt (DESIGN.md
+ * "KPIs"), live traffic only unless `includeDrills`. The all-data KPI snapshot is refreshed by
+ * the analytics-aggregator, which reads order events only, so the API takes this figure live.
+ */
+export async function queryOpenExceptions(db: Queryable, includeDrills: boolean): Promise<number> {
+  const { rows } = await db.query<{ n: number }>(
+    'SELECT count(*)::int AS n FROM shipments WHERE status = ANY($1::text[]) AND ($2::boolean OR NOT is_drill)',
+    [EXCEPTION_SHIPMENT_STATUSES, includeDrills],
+  );
+  return rows[0]!.n;
+}

@@ -60,7 +60,7 @@ import {
   type RouteOf,
   type StackHealth,
 } from '../../contracts';
-import { queryKpiDaily, queryKpiSummary } from '../../runtime/kpi-query';
+import { queryKpiDaily, queryKpiSummary, queryOpenExceptions } from '../../runtime/kpi-query';
 import type { Logger } from '../../runtime/logger';
 import { findOperatorCredentials } from '../../runtime/operators';
 import { UNUSABLE_HASH, verifyPassword } from '../../runtime/passwords';
@@ -529,10 +529,11 @@ function registerRoutes(
 
   api.get('/api/kpi/summary', fromTable('GET /api/kpi/summary'), async (req) => {
     const q = req.query;
-    // The live all-data snapshot is cached in Redis by the analytics-aggregator after each refresh.
+    // The live all-data snapshot is cached in Redis by the analytics-aggregator after each
+    // refresh; it refreshes on order events only, so open exceptions (shipments) are read now.
     if (!q.from && !q.to && !q.includeDrills) {
       const cached = await readSnapshot(deps);
-      if (cached) return cached;
+      if (cached) return { ...cached, openExceptions: await queryOpenExceptions(deps.pool, false) };
     }
     return queryKpiSummary(deps.pool, q);
   });

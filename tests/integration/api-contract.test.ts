@@ -5,6 +5,7 @@
  * or month buckets, the workers' Redis entries parse with the same schemas the API reads them with,
  * and every notification of the live stream matches `changeNotificationSchema`.
  */
+import { randomUUID } from 'node:crypto';
 import { createParser } from 'eventsource-parser';
 import Redis from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -156,6 +157,54 @@ describe('API contract (live deployment)', () => {
     }
     const found = await call('GET /api/lookup/:id', `/api/lookup/${id('late')}`);
     expect(found).toMatchObject({ kind: 'order', order: { orderId: id('late'), status: 'delivered' } });
+  });
+
+  it('keeps the all-data KPI summary current when only a shipment changes', async () => {
+    // The analytics-aggregator refreshes the cached all-data snapshot on order events only; open
+    // exceptions are counted from shipments, so a shipment exception alone must still show.
+    const redis = new Redis(d.config.redisUrl, { maxRetriesPerRequest: 1 });
+    try {
+      await waitFor('the KPI snapshot', () => redis.get(redisKeys(d.config.topicPrefix).kpiSnapshot));
+    } finally {
+      redis.disconnect();
+    }
+    const before = await call('GET /api/kpi/summary', '/api/kpi/summary');
+    const shipmentId = id('shp-exception');
+    const shipmentEvent = (type: string, data: Record<string, unknown>) => ({
+      specversion: '1.0',
+      id: randomUUID(),
+      source: 'test',
+      type,
+      subject: shipmentId,
+      time: '2024-03-06T12:00:00Z',
+      data,
+    });
+    const sent = await d.api('/api/events/batch', {
+      method: 'POST',
+      body: JSON.stringify({
+        events: [
+          shipmentEvent('sct.shipment.created.v1', {
+            orderId: id('overdue'),
+            carrier: 'UPS',
+            trackingNumber: '1Z999',
+            origin: 'Sao Paulo',
+            destination: 'Campinas',
+            promisedDate: '2024-03-10',
+          }),
+          shipmentEvent('sct.shipment.exception.v1', { reasonCode: 'damaged' }),
+        ],
+      }),
+    });
+    expect(sent.status).toBe(202);
+    await waitForWorkersCaughtUp(d, 60_000);
+    const after = await call('GET /api/kpi/summary', '/api/kpi/summary');
+    expect(after.openExceptions).toBe(before.openExceptions + 1);
+    const named = await waitFor('a KPI notification naming the shipment', async () =>
+      notifications
+        .map((n) => changeNotificationSchema.parse(n))
+        .find((n) => !n.truncated && n.shipmentIds.includes(shipmentId) && n.kpi),
+    );
+    expect(named.source).toBe('shipment-tracker');
   });
 
   it('sends live notifications that match the contracts schema exactly', async () => {

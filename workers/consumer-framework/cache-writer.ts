@@ -164,7 +164,8 @@ export class CacheWriter {
         changeNotification(this.source, {
           orderIds: ids('order'),
           shipmentIds: ids('shipment'),
-          kpi: p.kpiSnapshot !== undefined,
+          // Open exceptions, a KPI, are counted from shipments: a shipment change can move it.
+          kpi: p.kpiSnapshot !== undefined || ids('shipment').length > 0,
         }),
         p.kpiSnapshot,
       );
