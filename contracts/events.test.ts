@@ -58,6 +58,18 @@ describe('validateEvent', () => {
     }
   });
 
+  it('accepts only instants whose day is valid in every site time zone', () => {
+    for (const time of [
+      '0001-01-01T00:00:00Z',
+      '0001-01-01T23:59:59Z',
+      '9999-12-31T00:00:00Z',
+      '9999-12-31T23:00:00Z',
+    ])
+      expect(fields({ ...created, time }), time).toEqual(['time']);
+    for (const time of ['0001-01-02T00:00:00Z', '9999-12-30T23:59:59Z', '1970-01-01T00:00:00Z'])
+      expect(fields({ ...created, time }), time).toEqual([]);
+  });
+
   it('rejects a time without offset and a checkpoint with an unknown status', () => {
     expect(fields({ ...created, time: '2024-03-01T12:00:00' })).toEqual(['time']);
     const checkpoint = { ...created, type: 'sct.shipment.checkpoint.v1', data: { status: 'lost_in_space' } };

@@ -40,17 +40,28 @@ export const calendarDateSchema = z.iso.date().refine((day) => !day.startsWith('
 });
 
 /**
- * An RFC 3339 instant with an explicit offset (`Z` or `+hh:mm`) that falls within years
- * 0001..9999 in UTC (so every process and PostgreSQL can store and compare it).
+ * Earliest and latest accepted instants (ms since the epoch, UTC): one day inside years
+ * 0001..9999, so the instant's calendar day in ANY site time zone (offsets reach about +-15 h
+ * with local mean time) is a day PostgreSQL and the KPI tables can hold.
+ */
+const INSTANT_MIN_MS = Date.parse('0001-01-02T00:00:00Z');
+const INSTANT_MAX_MS = Date.parse('9999-12-30T23:59:59.999Z');
+
+/**
+ * An RFC 3339 instant with an explicit offset (`Z` or `+hh:mm`) from 0001-01-02 to 9999-12-30
+ * UTC: every process and PostgreSQL can store and compare it, and its site day is a valid day
+ * in every time zone (an instant on 0001-01-01 is year 0000 in the Americas).
  */
 export const instantSchema = z.iso.datetime({ offset: true }).refine(
   (instant) => {
-    const time = new Date(instant);
-    if (Number.isNaN(time.getTime())) return true; // not an instant at all: the format rule reports it
-    const year = time.getUTCFullYear();
-    return year >= 1 && year <= 9999;
+    const time = Date.parse(instant);
+    if (Number.isNaN(time)) return true; // not an instant at all: the format rule reports it
+    return time >= INSTANT_MIN_MS && time <= INSTANT_MAX_MS;
   },
-  { message: 'must fall within years 0001..9999 in UTC', params: { rule: 'year_range' } },
+  {
+    message: 'must fall within 0001-01-02 and 9999-12-30 (UTC), so its day is valid in every time zone',
+    params: { rule: 'year_range' },
+  },
 );
 
 const quantitySchema = z.number().int().min(1).max(1_000_000);

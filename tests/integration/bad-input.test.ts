@@ -1279,8 +1279,14 @@ describe('bad input regressions', () => {
     ]);
   });
 
-  it('rejects instants and days PostgreSQL cannot store (year 0 in UTC)', async () => {
-    for (const time of ['0000-01-01T00:00:00Z', '0001-01-01T00:00:00+14:00']) {
+  it('rejects instants and days PostgreSQL cannot store (year 0 or 10000 in UTC or in a site zone)', async () => {
+    // 0001-01-01T00:00Z is 0000-12-31 in Sao Paulo; 9999-12-31T23:00Z is 10000-01-01 in Kiritimati.
+    for (const time of [
+      '0000-01-01T00:00:00Z',
+      '0001-01-01T00:00:00+14:00',
+      '0001-01-01T00:00:00Z',
+      '9999-12-31T23:00:00Z',
+    ]) {
       const res = await inject({ ...event(), time });
       expect(res.status, time).toBe(400);
       expect(await issuesOf(res)).toEqual([expect.objectContaining({ field: 'time', rule: 'year_range' })]);

@@ -44,8 +44,8 @@ describe('operator wording of validation issues', () => {
       'Not a valid date and time',
     );
     expect(operatorMessage(issue('format:uuid', 'Invalid UUID'))).toBe('Not a valid UUID');
-    expect(operatorMessage(issue('year_range', 'must fall within years 0001..9999 in UTC'))).toBe(
-      'Year must be between 0001 and 9999',
+    expect(operatorMessage(issue('year_range', 'must fall within 0001-01-02 and 9999-12-30 (UTC)'))).toBe(
+      'Out of range: days 0001-01-01 to 9999-12-31, times 0001-01-02 to 9999-12-30 (UTC)',
     );
     expect(
       operatorMessage(issue('custom', 'must be an IANA time zone name such as America/Sao_Paulo or UTC')),

@@ -134,7 +134,7 @@ export function operatorMessage(issue: FieldIssue): string {
     case 'known_event_type':
       return 'Unknown event type';
     case 'year_range':
-      return 'Year must be between 0001 and 9999';
+      return 'Out of range: days 0001-01-01 to 9999-12-31, times 0001-01-02 to 9999-12-30 (UTC)';
     case 'date_range':
       return 'Must be on or after the start date';
     case 'json':
