@@ -328,18 +328,20 @@ function registerAccessControl(
     }
   });
 
-  // Refused (403) and failed (5xx) state changes by a known caller are audited here; successes
-  // by their handlers. Validation errors (400, 404, 409, 413, 415) change nothing and are not.
+  // Refused state changes by a known caller (403, and a drill reaching for live traffic, 409
+  // `live_entity_in_drill`) and failed ones (5xx) are audited here; successes by their handlers.
+  // Validation errors (400, 404, other 409s, 413, 415) change nothing and are not.
   api.addHook('onSend', async (req, reply, payload) => {
     const action = req.routeOptions.config.apiRoute?.audit;
     const status = reply.statusCode;
-    if (!action || !req.principal || req.audited || (status !== 403 && status < 500)) return payload;
+    if (!action || !req.principal || req.audited || status < 403) return payload;
     let error: unknown = null;
     try {
       error = (JSON.parse(String(payload)) as ApiError).error;
     } catch {
       // not JSON: leave the code out
     }
+    if (status !== 403 && status < 500 && error !== 'live_entity_in_drill') return payload;
     await recordAudit(deps.pool, deps.log, {
       principal: req.principal,
       action,

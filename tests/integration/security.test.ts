@@ -734,6 +734,12 @@ describe('drill traffic cannot touch live traffic', () => {
     expect(await highWaterMarks(d)).toBe(before);
     const order = (await (await d.api(`/api/orders/${live}`)).json()) as { status: string };
     expect(order.status).toBe('created');
+    // A refusal that guards live traffic is audited with the operator, like a 403.
+    const audit = await d.core.pool.query<{ operator: string; outcome: string; status: number }>(
+      `SELECT actor AS operator, outcome, status FROM audit_log
+        WHERE action = 'events.inject' AND status = 409 AND detail->>'error' = 'live_entity_in_drill'`,
+    );
+    expect(audit.rows).toEqual([{ operator: 'lead', outcome: 'rejected', status: 409 }]);
 
     const drillOrder = `o-drill-${randomUUID().slice(0, 6)}`;
     expect((await post(orderCreated(drillOrder, { drillid: 'drill-x' }), drillLead)).status).toBe(202);
