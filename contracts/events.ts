@@ -70,7 +70,7 @@ const quantitySchema = z.number().int().min(1).max(1_000_000);
  * newlines, and without unpaired UTF-16 surrogates (PostgreSQL cannot store NUL in text or jsonb
  * nor a lone surrogate in jsonb, and the rest only hides content from operators).
  */
-const shortText = (max: number) =>
+export const shortText = (max: number) =>
   z
     .string()
     .min(1)

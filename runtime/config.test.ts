@@ -27,6 +27,15 @@ describe('loadConfig', () => {
     // The desktop's own settings file may simply not exist yet.
     expect(loadConfig({}, '/nonexistent/settings.json').topicPrefix).toBe('sct');
   });
+  it('reports a broken settings file without quoting any of it (it may hold a password)', () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'sct-config-'));
+    const file = path.join(dir, 'settings.json');
+    writeFileSync(file, '{"kafkaSaslPassword":TopSecretPassword"}');
+    expect(() => loadConfig({}, file, {}, true)).toThrow(ConfigError);
+    expect(() => loadConfig({}, file, {}, true)).toThrow(/settings\.json is not valid JSON/);
+    expect(() => loadConfig({}, file, {}, true)).not.toThrow(/TopSecret/);
+  });
+
   it('reads a settings file and reports its invalid keys', () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'sct-config-'));
     const file = path.join(dir, 's.json');

@@ -321,8 +321,12 @@ function readSettingsFile(path: string, required: boolean): Partial<AppConfig> {
   let json: unknown;
   try {
     json = JSON.parse(text);
-  } catch (err) {
-    throw new ConfigError(`settings file ${path} is not JSON: ${(err as Error).message}`);
+  } catch {
+    // JSON.parse's message quotes the text around the mistake, which may be a password: say
+    // only that it is broken.
+    throw new ConfigError(
+      `settings file ${path} is not valid JSON (its content is not shown: it may hold secrets)`,
+    );
   }
   const parsed = configSchema.partial().safeParse(json);
   if (!parsed.success) {

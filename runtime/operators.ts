@@ -4,7 +4,13 @@
  * sign-in. Passwords are hashed with scrypt (runtime/passwords.ts) and never leave this module
  * in any other form.
  */
-import { newPasswordSchema, OPERATOR_ROLES, usernameSchema, type OperatorRole } from '../contracts';
+import {
+  newPasswordSchema,
+  OPERATOR_ROLES,
+  shortText,
+  usernameSchema,
+  type OperatorRole,
+} from '../contracts';
 import type { z } from 'zod';
 import type { Pool } from './db';
 import { hashPassword } from './passwords';
@@ -71,6 +77,11 @@ export async function createOperator(
   const displayName = (input.displayName ?? username).trim();
   if (displayName.length < 1 || displayName.length > 100)
     throw new OperatorInputError('display name must be 1..100 characters');
+  // The rule of every free text (contracts/events.ts): a name is printed to terminals and screens.
+  if (!shortText(100).safeParse(displayName).success || /[\t\n\r]/.test(displayName))
+    throw new OperatorInputError(
+      'display name must not contain control characters (tabs and line breaks included)',
+    );
   const hash = await hashPassword(password, hashCost);
   const { rows } = await pool.query<Operator>(
     `INSERT INTO operators (username, display_name, role, password_hash) VALUES ($1, $2, $3, $4)
