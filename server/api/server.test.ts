@@ -9,7 +9,11 @@ import { buildApiServer } from './server';
 
 /** The routes of the OpenAPI document: `paths[path][method].responses`. */
 type OpenApi = {
-  paths: Record<string, Record<string, { responses: Record<string, OpenApiResponse> }>>;
+  paths: Record<
+    string,
+    Record<string, { responses: Record<string, OpenApiResponse>; security?: Record<string, string[]>[] }>
+  >;
+  components?: { securitySchemes?: Record<string, { type: string; scheme?: string }> };
 };
 type OpenApiResponse = { description?: string; content?: Record<string, { schema?: unknown }> };
 
@@ -81,7 +85,9 @@ describe('API server and the route table', () => {
       expect(entry!.responses['4XX']?.content?.['application/json']?.schema, key).toMatchObject({
         required: expect.arrayContaining(['error', 'message']),
       });
+      expect(entry!.security, key).toEqual(route.access === 'public' ? [] : [{ bearer: [] }]);
     }
+    expect(doc.components?.securitySchemes?.bearer).toMatchObject({ type: 'http', scheme: 'bearer' });
   });
 
   it('describes the answers field by field (an order page lists punctuality)', async () => {

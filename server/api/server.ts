@@ -235,7 +235,19 @@ export async function buildApiServer(deps: ApiDeps): Promise<FastifyInstance> {
     }),
   });
   await app.register(fastifySwagger, {
-    openapi: { info: { title: 'Supply Chain Event Tracker API', version: '1' } },
+    openapi: {
+      info: { title: 'Supply Chain Event Tracker API', version: '1' },
+      components: {
+        securitySchemes: {
+          bearer: {
+            type: 'http',
+            scheme: 'bearer',
+            description:
+              'an operator session token (`scts_...`) from POST /api/auth/login, or the machine token',
+          },
+        },
+      },
+    },
     transform: documentRoute,
   });
 
@@ -389,8 +401,8 @@ interface TableSchema<R> {
 /**
  * The OpenAPI entry of a route (@fastify/swagger `transform`): the table's schemas through
  * fastify-type-provider-zod's transform, plus what the runtime schema leaves out: every 4xx/5xx
- * answer is an {@link ApiError}, and a stream's answer is its content type with the schema of one
- * event's data.
+ * answer is an {@link ApiError}, a stream's answer is its content type with the schema of one
+ * event's data, and every route but the sign-in needs the bearer token.
  */
 function documentRoute(
   doc: Parameters<typeof jsonSchemaTransform>[0],
@@ -406,7 +418,8 @@ function documentRoute(
       }
     : row.responses;
   const response = { ...success, '4XX': apiErrorSchema, '5XX': apiErrorSchema };
-  return jsonSchemaTransform({ ...doc, schema: { ...doc.schema, response } });
+  const security = row.access === 'public' ? [] : [{ bearer: [] }];
+  return jsonSchemaTransform({ ...doc, schema: { ...doc.schema, response, security } });
 }
 
 function registerRoutes(
