@@ -8,6 +8,7 @@ import {
   isOnTime,
   kpiSeries,
   MAX_BUCKETS,
+  TooManyBucketsError,
   nextBucketStart,
   punctuality,
   siteDay,
@@ -169,10 +170,15 @@ describe('KPI buckets', () => {
     expect(series).toMatchObject({ bucket: 'day', from: '2024-05-01', to: '2024-05-03' });
     expect(series.points).toHaveLength(3);
     expect(kpiSeries([], { from: '0001-01-01', to: '9999-12-31' }).points).toEqual([]);
-    // Data spread over more months than allowed: only the buckets with data.
-    const sparse = kpiSeries([p('0001-01-05'), p('9999-12-31')], { bucket: 'day' });
+    // Data spread over more buckets than allowed: refused, never a series with gaps.
     expect(bucketCount('0001-01-05', '9999-12-31', 'month')).toBeGreaterThan(MAX_BUCKETS);
-    expect(sparse.points.map((x) => x.start)).toEqual(['0001-01-05', '9999-12-31']);
+    expect(() => kpiSeries([p('0001-01-05'), p('9999-12-31')], { bucket: 'day' })).toThrow(
+      TooManyBucketsError,
+    );
+    expect(() => kpiSeries([p('0001-01-05'), p('9999-12-31')], {})).toThrow(/shorter range/);
+    // Ten years of days asked for by day: the caller is told to pick weeks or months.
+    expect(() => kpiSeries([p('2010-01-01'), p('2020-03-01')], { bucket: 'day' })).toThrow(/larger bucket/);
+    expect(kpiSeries([p('2010-01-01'), p('2020-03-01')], { bucket: 'week' }).points).toHaveLength(531);
   });
 
   it('ends at the last month of year 9999 without running past it', () => {

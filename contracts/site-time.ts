@@ -185,6 +185,22 @@ export function bucketCount(from: string, to: string, bucket: KpiBucket): number
   return months(last) - months(first) + 1;
 }
 
+/** A KPI series that would need more than {@link MAX_BUCKETS} buckets (HTTP 400 at the API). */
+export class TooManyBucketsError extends Error {
+  override name = 'TooManyBucketsError';
+  constructor(
+    readonly bucket: KpiBucket,
+    readonly count: number,
+    /** The caller chose the bucket size (else the range is what to change). */
+    readonly bucketAsked: boolean,
+  ) {
+    super(
+      `${count} ${bucket} buckets exceed the ${MAX_BUCKETS} a series may hold: ` +
+        (bucketAsked ? 'ask for a larger bucket or a shorter range' : 'ask for a shorter range'),
+    );
+  }
+}
+
 /**
  * The KPI series of `GET /api/kpi/daily` from the days that hold data: one bucket per day, ISO
  * week or month from the bucket holding `from` to the one holding `to`, zeros where nothing
@@ -192,8 +208,10 @@ export function bucketCount(from: string, to: string, bucket: KpiBucket): number
  * - An open end takes the data's first/last day; no data and an open end gives no buckets.
  * - No `bucket`: picked by the range's length ({@link bucketFor}).
  * - A range needing more than {@link MAX_BUCKETS} buckets (a typo such as year 0202) is clamped
- *   to the days that hold data; when even those need more, only the buckets with data are listed.
+ *   to the days that hold data.
  * @param days per-day counts (any order; days outside the range are left out)
+ * @throws TooManyBucketsError when even the clamped range needs more than {@link MAX_BUCKETS}
+ *   buckets of the asked size (day buckets over ten years): a series with gaps would mislead
  */
 export function kpiSeries(
   days: readonly KpiDailyPoint[],
@@ -208,14 +226,14 @@ export function kpiSeries(
   if (!from || !to || from > to)
     return { bucket: q.bucket ?? 'day', from: from ?? null, to: to ?? null, points: [] };
   let bucket = pick(from, to);
-  let fill = true;
   if (bucketCount(from, to, bucket) > MAX_BUCKETS) {
     if (!dataFirst || !dataLast) return { bucket, from, to, points: [] };
     from = from < dataFirst ? dataFirst : from;
     to = to > dataLast ? dataLast : to;
     if (from > to) return { bucket, from, to, points: [] };
     bucket = pick(from, to);
-    fill = bucketCount(from, to, bucket) <= MAX_BUCKETS;
+    const count = bucketCount(from, to, bucket);
+    if (count > MAX_BUCKETS) throw new TooManyBucketsError(bucket, count, q.bucket !== undefined);
   }
   const sums = new Map<string, KpiBucketPoint>();
   const empty = (start: string): KpiBucketPoint => ({
@@ -226,12 +244,10 @@ export function kpiSeries(
     onTime: 0,
     late: 0,
   });
-  if (fill) {
-    // Counted, not compared: the bucket after 9999-12 would be "10000-01-01", less than it as text.
-    let start = bucketStart(from, bucket);
-    for (let i = bucketCount(from, to, bucket); i > 0; i--, start = nextBucketStart(start, bucket))
-      sums.set(start, empty(start));
-  }
+  // Counted, not compared: the bucket after 9999-12 would be "10000-01-01", less than it as text.
+  let start = bucketStart(from, bucket);
+  for (let i = bucketCount(from, to, bucket); i > 0; i--, start = nextBucketStart(start, bucket))
+    sums.set(start, empty(start));
   for (const d of sorted) {
     if (d.day < from || d.day > to) continue;
     const start = bucketStart(d.day, bucket);

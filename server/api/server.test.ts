@@ -24,13 +24,24 @@ describe('API server and the route table', () => {
   const logLines: string[] = [];
   let driftRow: Record<string, unknown> | null = null;
   let health: unknown = null;
+  let kpiDays: {
+    day: string;
+    created: number;
+    shipped: number;
+    delivered: number;
+    onTime: number;
+    late: number;
+  }[] = [];
   let app: FastifyInstance;
   let base = '';
 
   beforeAll(async () => {
     // No services: the routes under test read only these stubs.
     const pool = {
-      query: async () => ({ rows: driftRow ? [{ id: 7, report: driftRow }] : [] }),
+      query: async (sql: string) =>
+        sql.includes('FROM kpi_daily')
+          ? { rows: kpiDays }
+          : { rows: driftRow ? [{ id: 7, report: driftRow }] : [] },
     } as unknown as Pool;
     app = await buildApiServer({
       pool,
@@ -130,5 +141,19 @@ describe('API server and the route table', () => {
     expect(line?.route).toBe('GET /api/health');
     expect(line?.msg).toMatch(/API bug: the answer of GET \/api\/health does not match its schema/);
     expect(line?.msg).toContain('workers.0.pid');
+  });
+
+  it('refuses a KPI series that would need more buckets than a series holds, naming the field', async () => {
+    const day = (d: string) => ({ day: d, created: 1, shipped: 0, delivered: 0, onTime: 0, late: 0 });
+    kpiDays = [day('2010-01-01'), day('2020-03-01')];
+    const byDay = await get('/api/kpi/daily?bucket=day');
+    expect(byDay.statusCode).toBe(400);
+    expect(byDay.json()).toMatchObject({
+      error: 'validation_failed',
+      issues: [{ field: 'bucket', rule: 'max_buckets' }],
+    });
+    const picked = await get('/api/kpi/daily');
+    expect(picked.statusCode).toBe(200);
+    expect(picked.json()).toMatchObject({ bucket: 'month', from: '2010-01-01', to: '2020-03-01' });
   });
 });

@@ -43,6 +43,7 @@ import {
   apiRoute,
   API_ROUTES,
   kpiSeries,
+  TooManyBucketsError,
   kpiSummarySchema,
   ROLE_LABELS,
   roleCan,
@@ -553,9 +554,20 @@ function registerRoutes(
     return queryKpiSummary(deps.pool, q);
   });
 
-  api.get('/api/kpi/daily', fromTable('GET /api/kpi/daily'), async (req) =>
-    kpiSeries(await queryKpiDaily(deps.pool, req.query), req.query),
-  );
+  api.get('/api/kpi/daily', fromTable('GET /api/kpi/daily'), async (req, reply) => {
+    const days = await queryKpiDaily(deps.pool, req.query);
+    try {
+      return kpiSeries(days, req.query);
+    } catch (err) {
+      if (!(err instanceof TooManyBucketsError)) throw err;
+      const field = err.bucketAsked ? 'bucket' : 'to';
+      return reply.code(400).send({
+        error: 'validation_failed',
+        message: `querystring is invalid: ${err.message}`,
+        issues: [{ field, rule: 'max_buckets', message: err.message }],
+      } satisfies ApiError);
+    }
+  });
 
   api.get('/api/dead-letters', fromTable('GET /api/dead-letters'), async (req) =>
     listDeadLetters(deps.pool, req.query),
