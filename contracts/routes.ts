@@ -59,6 +59,11 @@ export interface ApiRoute {
   method: 'GET' | 'POST';
   path: string;
   access: RouteAccess;
+  /**
+   * When a finer check on the body decides (see above), what each kind of request needs, for
+   * the refusal message, e.g. `"inject" for live traffic, "inject_drill" for drill traffic`.
+   */
+  accessDetail?: string;
   /** One line for the OpenAPI document. */
   summary: string;
   /** Largest accepted body in bytes (POST only). */
@@ -115,6 +120,7 @@ export const API_ROUTES = [
     method: 'POST',
     path: '/api/events',
     access: 'inject_drill',
+    accessDetail: '"inject" for live traffic, "inject_drill" for drill traffic',
     summary: 'Publish one CloudEvent (acks=all); answers where Kafka stored it',
     bodyLimit: BODY_LIMITS.event,
     audit: 'events.inject',
@@ -125,6 +131,7 @@ export const API_ROUTES = [
     method: 'POST',
     path: '/api/events/batch',
     access: 'inject_drill',
+    accessDetail: '"inject" for live traffic, "inject_drill" for drill traffic',
     summary: 'Publish up to 1,000 CloudEvents, all or none; one result per event, in order',
     bodyLimit: BODY_LIMITS.batch,
     audit: 'events.inject',

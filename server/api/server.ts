@@ -336,7 +336,7 @@ function registerAccessControl(
     if (!roleCan(principal.role, access)) {
       return reply.code(403).send({
         error: 'forbidden',
-        message: `${ROLE_LABELS[principal.role]} ${principal.operator} may not do this (needs "${access}")`,
+        message: `${ROLE_LABELS[principal.role]} ${principal.operator} may not do this (needs ${req.routeOptions.config.apiRoute?.accessDetail ?? `"${access}"`})`,
       } satisfies ApiError);
     }
   });
