@@ -93,6 +93,7 @@ export const LAYERS = [
       'esbuild',
       'eslint',
       'typescript',
+      'zod',
     ],
   },
   {
