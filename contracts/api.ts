@@ -205,7 +205,11 @@ export const timelineEntrySchema = z.object({
 });
 export type TimelineEntry = z.infer<typeof timelineEntrySchema>;
 
-export const shipmentDetailSchema = shipmentSummarySchema.extend({ timeline: z.array(timelineEntrySchema) });
+export const shipmentDetailSchema = shipmentSummarySchema.extend({
+  timeline: z.array(timelineEntrySchema),
+  /** The order's site zone (the timeline's days are counted there); null when the order is unknown. */
+  siteTimeZone: z.string().nullable(),
+});
 export type ShipmentDetail = z.infer<typeof shipmentDetailSchema>;
 
 /** What `GET /lookup/:id` answers (and what the workers cache in Redis per entity). */
