@@ -125,7 +125,9 @@ export async function getOrder(pool: Pool, orderId: string, now = new Date()): P
  * One statement (one snapshot), like {@link getOrder}.
  */
 export async function getShipment(pool: Pool, shipmentId: string): Promise<ShipmentDetail | null> {
-  const { rows } = await pool.query<ShipmentSummary & { timeline: TimelineEntry[]; siteTimeZone: string | null }>(
+  const { rows } = await pool.query<
+    ShipmentSummary & { timeline: TimelineEntry[]; siteTimeZone: string | null }
+  >(
     `SELECT ${SHIPMENT_SUMMARY_COLUMNS},
             (SELECT o.site_time_zone FROM orders o WHERE o.order_id = s.order_id) AS "siteTimeZone",
             (SELECT coalesce(json_agg(json_build_object('id', c.event_id::text, 'type', c.type, 'time', c.event_time::text,
