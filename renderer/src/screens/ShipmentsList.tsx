@@ -243,7 +243,9 @@ function Row({ s }: { s: ShipmentListRow }): ReactNode {
       <td>
         <Instant value={s.lastEventTime} seconds={false} />
       </td>
-      <td className="text-warn">{s.openException ? (s.exceptionReason ?? statusLabel(s.status)) : ''}</td>
+      <td className="text-warn shipments__exception" title={s.exceptionReason ?? undefined}>
+        {s.openException ? (s.exceptionReason ?? statusLabel(s.status)) : ''}
+      </td>
     </tr>
   );
 }
@@ -265,7 +267,7 @@ export function ShipmentsList({ filters }: { filters: ShipmentFilters }): ReactN
         />
       )}
       <div className="panel dl-panel table-scroll">
-        <table className="table" data-testid="shipments-table" data-loading={res.isFetching}>
+        <table className="table shipments-table" data-testid="shipments-table" data-loading={res.isFetching}>
           <thead>
             <tr>
               <th>Shipment</th>
