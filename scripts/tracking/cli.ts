@@ -166,6 +166,7 @@ export async function runTrackingCli(argv: readonly string[], deps: TrackingCliD
     if (kafka) return fail(kafka.exitCode, kafka.message);
     throw err;
   } finally {
+    // Assigned inside the publish callback, which TypeScript's narrowing does not see.
     await (connection as TrackingKafkaConnection | null)?.close().catch(() => undefined);
   }
 }

@@ -85,7 +85,7 @@ function withPunctuality<T extends OrderSummary>(order: T, now: Date): T & Pick<
 type Nullable<T> = { [K in keyof T]: T[K] | null };
 
 /** Escapes LIKE wildcards so an id prefix matches literally. */
-function escapeLike(text: string): string {
+export function escapeLike(text: string): string {
   return text.replace(/[\\%_]/g, (c) => `\\${c}`);
 }
 

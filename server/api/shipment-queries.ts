@@ -20,6 +20,7 @@ import {
   type ShipmentPage,
 } from '../../contracts';
 import type { Pool } from '../../runtime/db';
+import { escapeLike } from './queries';
 
 const ZONE = `coalesce(o.site_time_zone, 'UTC')`;
 const CLOSED = `s.status IN ('delivered', 'returned', 'expired')`;
@@ -49,11 +50,6 @@ const ROW_COLUMNS = `
   ${OPEN_EXCEPTION} AS "openException"`;
 
 type Nullable<T> = { [K in keyof T]: T[K] | null };
-
-/** Escapes LIKE wildcards so a prefix matches literally. */
-function escapeLike(text: string): string {
-  return text.replace(/[\\%_]/g, (c) => `\\${c}`);
-}
 
 /**
  * One page of shipments, filtered and sorted (ties broken by shipment id), with the filter's total.
