@@ -95,6 +95,7 @@ export const LAYERS = [
       'esbuild',
       'eslint',
       'typescript',
+      'zod',
     ],
   },
   {

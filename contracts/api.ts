@@ -205,7 +205,11 @@ export const timelineEntrySchema = z.object({
 });
 export type TimelineEntry = z.infer<typeof timelineEntrySchema>;
 
-export const shipmentDetailSchema = shipmentSummarySchema.extend({ timeline: z.array(timelineEntrySchema) });
+export const shipmentDetailSchema = shipmentSummarySchema.extend({
+  timeline: z.array(timelineEntrySchema),
+  /** The order's site zone (the timeline's days are counted there); null when the order is unknown. */
+  siteTimeZone: z.string().nullable(),
+});
 export type ShipmentDetail = z.infer<typeof shipmentDetailSchema>;
 
 /** What `GET /lookup/:id` answers (and what the workers cache in Redis per entity). */
@@ -540,3 +544,81 @@ export const driftReportSchema = z.object({
   redis: z.object({ checked: z.number().int(), stale: z.number().int(), sampleKeys: z.array(z.string()) }),
 });
 export type DriftReport = z.infer<typeof driftReportSchema>;
+
+/**
+ * Query of the shipments list. `exception`: has an open exception (status `exception` or
+ * `failed_attempt`); `late`: delivered after its promised day, or still open past it; `etaSlipping`:
+ * not delivered and the ETA's day is after the promised day. Days are the order's site days
+ * (UTC when the shipment has no known order). `q` is a prefix of the shipment id, the order id or
+ * the tracking number.
+ */
+export const shipmentListQuerySchema = z.strictObject({
+  status: z.enum(SHIPMENT_STATUSES).optional(),
+  carrier: z.string().min(1).max(64).optional(),
+  exception: booleanFlag.optional(),
+  late: booleanFlag.optional(),
+  etaSlipping: booleanFlag.optional(),
+  q: entityIdSchema.optional(),
+  sort: z.enum(['lastEventTime', 'createdAt', 'promisedDate', 'eta', 'status']).default('lastEventTime'),
+  order: z.enum(['asc', 'desc']).default('desc'),
+  page: z.coerce.number().int().min(1).max(100_000).default(1),
+  pageSize: z.coerce.number().int().min(1).max(500).default(50),
+  includeDrills: booleanFlag.default(true),
+});
+export type ShipmentListQuery = z.infer<typeof shipmentListQuerySchema>;
+
+/** One shipments-list row: the summary with its punctuality flags and its order's site zone. */
+export const shipmentListRowSchema = shipmentSummarySchema.extend({
+  statusTime: instant.nullable(),
+  /** The order's site zone (days are counted there), null when the order is unknown. */
+  siteTimeZone: z.string().nullable(),
+  late: z.boolean(),
+  etaSlipping: z.boolean(),
+  openException: z.boolean(),
+});
+export type ShipmentListRow = z.infer<typeof shipmentListRowSchema>;
+
+export const shipmentPageSchema = z.object({
+  items: z.array(shipmentListRowSchema),
+  total: z.number().int(),
+  page: z.number().int(),
+  pageSize: z.number().int(),
+});
+export type ShipmentPage = z.infer<typeof shipmentPageSchema>;
+
+/** Query of the exceptions queue (oldest first). */
+export const exceptionQueueQuerySchema = z.strictObject({
+  page: z.coerce.number().int().min(1).max(100_000).default(1),
+  pageSize: z.coerce.number().int().min(1).max(500).default(50),
+  includeDrills: booleanFlag.default(true),
+});
+export type ExceptionQueueQuery = z.infer<typeof exceptionQueueQuerySchema>;
+
+/** One open exception or failed attempt with what a supervisor needs to act on it. */
+export const exceptionQueueRowSchema = z.object({
+  shipmentId: z.string(),
+  status: z.enum(SHIPMENT_STATUSES),
+  /** When the shipment reached this status (event time). */
+  since: instant.nullable(),
+  /** The exception's reason code, or `failed_attempt` for a failed delivery attempt. */
+  reason: z.string().nullable(),
+  carrier: z.string().nullable(),
+  trackingNumber: z.string().nullable(),
+  /** The carrier's last message on the timeline and its event time. */
+  lastMessage: z.string().nullable(),
+  lastMessageTime: instant.nullable(),
+  orderId: z.string().nullable(),
+  customerId: z.string().nullable(),
+  promisedDate: day.nullable(),
+  siteTimeZone: z.string().nullable(),
+  isDrill: z.boolean(),
+});
+export type ExceptionQueueRow = z.infer<typeof exceptionQueueRowSchema>;
+
+export const exceptionQueuePageSchema = z.object({
+  items: z.array(exceptionQueueRowSchema),
+  total: z.number().int(),
+  page: z.number().int(),
+  pageSize: z.number().int(),
+});
+export type ExceptionQueuePage = z.infer<typeof exceptionQueuePageSchema>;

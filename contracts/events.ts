@@ -78,6 +78,12 @@ export const shortText = (max: number) =>
     .regex(/^(?:[\t\n\r]|[^\p{Cc}\p{Cs}])*$/u, 'must not contain control characters or unpaired surrogates');
 const skuSchema = shortText(64);
 
+/**
+ * The carrier's (or tracking aggregator's) own status code behind a normalized status, kept as
+ * reported (`InTransit`, `Exception_011`); the message next to it is the carrier's own text.
+ */
+const carrierCodeSchema = shortText(64);
+
 /** One order line: a SKU and an ordered quantity (whole units). */
 export const orderLineSchema = z.strictObject({ sku: skuSchema, quantity: quantitySchema });
 
@@ -121,27 +127,33 @@ export const eventDataSchemas = {
   }),
   [EVENT_TYPES.orderDelivered]: z.strictObject({ lines: z.array(deliveredLineSchema).max(500) }),
   [EVENT_TYPES.orderCancelled]: z.strictObject({ reason: shortText(500) }),
+  // orderId, origin, destination and promisedDate are optional: carrier tracking feeds
+  // (scripts/tracking) often know none of them.
   [EVENT_TYPES.shipmentCreated]: z.strictObject({
-    orderId: entityIdSchema,
+    orderId: entityIdSchema.optional(),
     carrier: shortText(64),
     trackingNumber: shortText(64),
-    origin: shortText(200),
-    destination: shortText(200),
-    promisedDate: calendarDateSchema,
+    origin: shortText(200).optional(),
+    destination: shortText(200).optional(),
+    promisedDate: calendarDateSchema.optional(),
   }),
   [EVENT_TYPES.shipmentCheckpoint]: z.strictObject({
     status: z.enum(SHIPMENT_STATUSES),
     location: shortText(200).optional(),
     message: shortText(1000).optional(),
+    carrierCode: carrierCodeSchema.optional(),
   }),
   [EVENT_TYPES.shipmentEtaUpdated]: z.strictObject({ eta: instantSchema }),
   [EVENT_TYPES.shipmentException]: z.strictObject({
     reasonCode: shortText(64),
     message: shortText(1000).optional(),
+    carrierCode: carrierCodeSchema.optional(),
   }),
   [EVENT_TYPES.shipmentDelivered]: z.strictObject({
     location: shortText(200).optional(),
     signedBy: shortText(128).optional(),
+    message: shortText(1000).optional(),
+    carrierCode: carrierCodeSchema.optional(),
   }),
 } as const;
 

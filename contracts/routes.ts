@@ -46,6 +46,10 @@ import {
   signedOutSchema,
   stackHealthSchema,
   injectResultsSchema,
+  shipmentListQuerySchema,
+  shipmentPageSchema,
+  exceptionQueueQuerySchema,
+  exceptionQueuePageSchema,
 } from './api';
 import { auditListQuerySchema, auditPageSchema, type AuditAction } from './audit';
 import { loginRequestSchema, loginResultSchema, principalSchema, type Permission } from './auth';
@@ -161,6 +165,23 @@ export const API_ROUTES = [
     summary: 'One shipment with its timeline',
     params: entityIdParamsSchema,
     responses: { 200: shipmentDetailSchema },
+  },
+  {
+    method: 'GET',
+    path: '/api/shipments',
+    access: 'read',
+    summary:
+      'One page of shipments (filter by status, carrier, open exception, late, ETA slipping; search by id)',
+    query: shipmentListQuerySchema,
+    responses: { 200: shipmentPageSchema },
+  },
+  {
+    method: 'GET',
+    path: '/api/exceptions',
+    access: 'read',
+    summary: 'The exceptions queue: open exceptions and failed attempts, oldest first',
+    query: exceptionQueueQuerySchema,
+    responses: { 200: exceptionQueuePageSchema },
   },
   {
     method: 'GET',

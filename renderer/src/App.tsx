@@ -25,6 +25,8 @@ import { NotFound } from './screens/NotFound';
 import { OrderDetail } from './screens/OrderDetail';
 import { OrdersList } from './screens/OrdersList';
 import { Pipeline } from './screens/Pipeline';
+import { ExceptionsQueue } from './screens/ExceptionsQueue';
+import { ShipmentsList } from './screens/ShipmentsList';
 import { ShipmentTimeline } from './screens/ShipmentTimeline';
 import { SignInScreen } from './screens/SignInScreen';
 import { TokenScreen } from './screens/TokenScreen';
@@ -42,6 +44,10 @@ export function routeTitle(route: Route): string {
       return 'Orders';
     case 'order':
       return `Order ${route.orderId}`;
+    case 'shipments':
+      return 'Shipments';
+    case 'exceptions':
+      return 'Exceptions';
     case 'shipment':
       return `Shipment ${route.shipmentId}`;
     case 'inject':
@@ -65,6 +71,10 @@ function Screen({ route }: { route: Route }): ReactNode {
       return <OrdersList />;
     case 'order':
       return <OrderDetail key={route.orderId} orderId={route.orderId} />;
+    case 'shipments':
+      return <ShipmentsList filters={route.filters} />;
+    case 'exceptions':
+      return <ExceptionsQueue page={route.page} />;
     case 'shipment':
       return <ShipmentTimeline key={route.shipmentId} shipmentId={route.shipmentId} />;
     case 'inject':
@@ -84,8 +94,8 @@ function Breadcrumb({ route }: { route: Route }): ReactNode {
   if (route.name === 'order' || route.name === 'shipment') {
     return (
       <h1 className="topbar__title">
-        <a href="#/orders" className="topbar__crumb">
-          Orders
+        <a href={route.name === 'order' ? '#/orders' : '#/shipments'} className="topbar__crumb">
+          {route.name === 'order' ? 'Orders' : 'Shipments'}
         </a>
         <span className="topbar__sep">/</span>
         <span>{route.name === 'order' ? 'Order' : 'Shipment'}</span>{' '}

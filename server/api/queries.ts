@@ -85,7 +85,7 @@ function withPunctuality<T extends OrderSummary>(order: T, now: Date): T & Pick<
 type Nullable<T> = { [K in keyof T]: T[K] | null };
 
 /** Escapes LIKE wildcards so an id prefix matches literally. */
-function escapeLike(text: string): string {
+export function escapeLike(text: string): string {
   return text.replace(/[\\%_]/g, (c) => `\\${c}`);
 }
 
@@ -125,8 +125,11 @@ export async function getOrder(pool: Pool, orderId: string, now = new Date()): P
  * One statement (one snapshot), like {@link getOrder}.
  */
 export async function getShipment(pool: Pool, shipmentId: string): Promise<ShipmentDetail | null> {
-  const { rows } = await pool.query<ShipmentSummary & { timeline: TimelineEntry[] }>(
+  const { rows } = await pool.query<
+    ShipmentSummary & { timeline: TimelineEntry[]; siteTimeZone: string | null }
+  >(
     `SELECT ${SHIPMENT_SUMMARY_COLUMNS},
+            (SELECT o.site_time_zone FROM orders o WHERE o.order_id = s.order_id) AS "siteTimeZone",
             (SELECT coalesce(json_agg(json_build_object('id', c.event_id::text, 'type', c.type, 'time', c.event_time::text,
                                                         'status', c.status, 'location', c.location, 'message', c.message,
                                                         'drillId', c.drill_id)

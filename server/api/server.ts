@@ -82,6 +82,7 @@ import {
 } from './commands';
 import { listDeadLetters, redriveDeadLetters } from './dead-letters';
 import { getOrder, getShipment, listOrders, lookupEntity } from './queries';
+import { listExceptionQueue, listShipments } from './shipment-queries';
 import { CONSOLE_CSP_DIRECTIVES } from './static-console';
 
 /**
@@ -524,6 +525,13 @@ function registerRoutes(
         .send({ error: 'not_found', message: `no order ${req.params.id}` } satisfies ApiError);
     return order;
   });
+
+  api.get('/api/shipments', fromTable('GET /api/shipments'), async (req) =>
+    listShipments(deps.pool, req.query),
+  );
+  api.get('/api/exceptions', fromTable('GET /api/exceptions'), async (req) =>
+    listExceptionQueue(deps.pool, req.query),
+  );
 
   api.get('/api/shipments/:id', fromTable('GET /api/shipments/:id'), async (req, reply) => {
     const shipment = await getShipment(deps.pool, req.params.id);

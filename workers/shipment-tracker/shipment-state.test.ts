@@ -61,6 +61,35 @@ describe('shipment fold', () => {
   });
 });
 
+describe('shipment fold: carrier feeds (optional created fields, carrier code and message)', () => {
+  it('accepts a created event without order, places or promise, and keeps nulls', () => {
+    const row = fold([ev('created', '2024-03-02T10:00:00Z', { carrier: 'ups', trackingNumber: '1Z' })]);
+    expect(row).toMatchObject({
+      order_id: null,
+      origin: null,
+      destination: null,
+      promised_date: null,
+      carrier: 'ups',
+      tracking_number: '1Z',
+      status: 'info_received',
+    });
+    expect(
+      checkpointOf(ev('created', '2024-03-02T10:00:00Z', { carrier: 'ups', trackingNumber: '1Z' })).location,
+    ).toBeNull();
+  });
+  it("shows the carrier's own delivery message on the timeline, else the signature sentence", () => {
+    const carrier = ev('delivered', '2024-03-05T10:00:00Z', {
+      message: 'DELIVERED',
+      signedBy: 'Ana',
+      carrierCode: 'Delivered',
+    });
+    expect(checkpointOf(carrier).message).toBe('DELIVERED');
+    expect(checkpointOf(ev('delivered', '2024-03-05T10:00:00Z', { signedBy: 'Ana' })).message).toBe(
+      'Delivered, signed by Ana',
+    );
+  });
+});
+
 // Finding 4: a terminal status reached through a checkpoint (not the event of that name) must give
 // the same state, time columns included, whichever event reports it and in whatever order.
 describe('shipment fold: terminal statuses whichever event reports them', () => {

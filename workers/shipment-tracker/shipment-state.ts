@@ -117,12 +117,13 @@ export function applyShipmentEvent(current: ShipmentRow | undefined, event: Ship
   switch (event.type) {
     case EVENT_TYPES.shipmentCreated:
       Object.assign(row, {
-        order_id: event.data.orderId,
+        // Carrier feeds may not know the order, the places or the promise (optional fields).
+        order_id: event.data.orderId ?? null,
         carrier: event.data.carrier,
         tracking_number: event.data.trackingNumber,
-        origin: event.data.origin,
-        destination: event.data.destination,
-        promised_date: event.data.promisedDate,
+        origin: event.data.origin ?? null,
+        destination: event.data.destination ?? null,
+        promised_date: event.data.promisedDate ?? null,
         created_at: minInstant(row.created_at, time),
       });
       break;
@@ -154,7 +155,7 @@ export function checkpointOf(event: ShipmentEvent): CheckpointRow {
   let message: string | null = null;
   switch (event.type) {
     case EVENT_TYPES.shipmentCreated:
-      location = event.data.origin;
+      location = event.data.origin ?? null;
       message = `Shipment created with ${event.data.carrier} (${event.data.trackingNumber})`;
       break;
     case EVENT_TYPES.shipmentCheckpoint:
@@ -169,7 +170,10 @@ export function checkpointOf(event: ShipmentEvent): CheckpointRow {
       break;
     case EVENT_TYPES.shipmentDelivered:
       location = event.data.location ?? null;
-      message = event.data.signedBy ? `Delivered, signed by ${event.data.signedBy}` : 'Delivered';
+      // The carrier's own text when it sent one, else a plain sentence.
+      message =
+        event.data.message ??
+        (event.data.signedBy ? `Delivered, signed by ${event.data.signedBy}` : 'Delivered');
       break;
   }
   return {

@@ -51,6 +51,30 @@ const ITEMS: NavItem[] = [
     ),
   },
   {
+    id: 'shipments',
+    label: 'Shipments',
+    href: hrefs.shipments(),
+    icon: (
+      <svg {...ICON_PROPS}>
+        <rect x="1.5" y="4.5" width="8" height="7" />
+        <path d="M9.5 6.5h3l2 2.5v2.5h-5" />
+        <circle cx="4.5" cy="12.5" r="1.2" />
+        <circle cx="12" cy="12.5" r="1.2" />
+      </svg>
+    ),
+  },
+  {
+    id: 'exceptions',
+    label: 'Exceptions',
+    href: hrefs.exceptions(),
+    icon: (
+      <svg {...ICON_PROPS}>
+        <path d="M8 1.8 14.5 13.5h-13z" />
+        <path d="M8 6v3.5M8 11.2v.3" />
+      </svg>
+    ),
+  },
+  {
     id: 'inject',
     label: 'Inject event',
     href: hrefs.inject(),

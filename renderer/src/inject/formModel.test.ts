@@ -47,7 +47,11 @@ describe('form generation from the zod schemas', () => {
     const checkpoint = formFieldsForType(EVENT_TYPES.shipmentCheckpoint);
     expect(checkpoint[0]).toMatchObject({ key: 'status', kind: 'enum', required: true });
     expect(checkpoint[0]?.kind === 'enum' && checkpoint[0].options).toContain('failed_attempt');
-    expect(checkpoint.slice(1).map((f) => f.required)).toEqual([false, false]);
+    expect(checkpoint.slice(1).map((f) => [f.key, f.required])).toEqual([
+      ['location', false],
+      ['message', false],
+      ['carrierCode', false],
+    ]);
     expect(formFieldsForType(EVENT_TYPES.shipmentEtaUpdated)[0]).toMatchObject({
       key: 'eta',
       kind: 'datetime',

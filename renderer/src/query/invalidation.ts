@@ -37,6 +37,7 @@ export function invalidationsFor(change: ChangeNotification | null): Invalidatio
     for (const orderId of change.orderIds) out.push({ queryKey: queryKeys.order(orderId), exact: true });
   }
   if (change.shipmentIds.length > 0) {
+    out.push({ queryKey: queryScopes.shipmentLists });
     for (const shipmentId of change.shipmentIds)
       out.push({ queryKey: queryKeys.shipment(shipmentId), exact: true });
     const shipments = new Set(change.shipmentIds);

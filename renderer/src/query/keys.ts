@@ -11,6 +11,10 @@ export type OrdersQuery = RouteQuery<'GET /api/orders'>;
 export type KpiRange = RouteQuery<'GET /api/kpi/summary'>;
 /** Dead-letter list query as the console sets it (the server applies defaults). */
 export type DeadLettersQuery = RouteQuery<'GET /api/dead-letters'>;
+/** Shipments-list query as the console sets it (the server applies defaults). */
+export type ShipmentsQuery = RouteQuery<'GET /api/shipments'>;
+/** Exceptions-queue query as the console sets it. */
+export type ExceptionsQuery = RouteQuery<'GET /api/exceptions'>;
 /** Audit-log query as the console sets it (the server applies defaults). */
 export type AuditQuery = RouteQuery<'GET /api/audit'>;
 
@@ -22,6 +26,8 @@ export const queryScopes = {
   orderLists: ['orders', 'list'],
   orderDetails: ['orders', 'detail'],
   shipmentDetails: ['shipments', 'detail'],
+  /** The shipments list and the exceptions queue: refetched on any shipment change. */
+  shipmentLists: ['shipments', 'list'],
   deadLetters: ['dead-letters'],
   deadLetterLists: ['dead-letters', 'list'],
   audit: ['audit'],
@@ -42,6 +48,10 @@ export const queryKeys = {
   order: (orderId: string) => [...queryScopes.orderDetails, orderId] as const,
   /** `GET /api/shipments/:shipmentId`. */
   shipment: (shipmentId: string) => [...queryScopes.shipmentDetails, shipmentId] as const,
+  /** `GET /api/shipments` for a filter/sort/page. */
+  shipmentList: (query: ShipmentsQuery) => [...queryScopes.shipmentLists, 'shipments', query] as const,
+  /** `GET /api/exceptions` for a page. */
+  exceptionQueue: (query: ExceptionsQuery) => [...queryScopes.shipmentLists, 'exceptions', query] as const,
   /** `GET /api/dead-letters` for a filter/page. */
   deadLetterList: (query: DeadLettersQuery) => [...queryScopes.deadLetterLists, query] as const,
   /** How many dead letters are open (the nav badge; polled). */

@@ -6,7 +6,14 @@
  */
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import { apiCall } from '../api/http';
-import { queryKeys, type AuditQuery, type KpiRange, type OrdersQuery } from './keys';
+import {
+  queryKeys,
+  type AuditQuery,
+  type ExceptionsQuery,
+  type KpiRange,
+  type OrdersQuery,
+  type ShipmentsQuery,
+} from './keys';
 import { useLivePausedInterval } from './livePaused';
 
 /** How often the drift report is fetched again while the pipeline screen is open (ms). */
@@ -77,5 +84,25 @@ export function useLastDrift() {
     queryKey: queryKeys.lastDrift(),
     queryFn: ({ signal }) => apiCall('GET /api/drift/last', { signal }),
     refetchInterval: paused === false ? DRIFT_REFRESH_MS : Math.min(paused, DRIFT_REFRESH_MS),
+  });
+}
+
+/** One page of shipments for a filter, sort and page (refetched when shipments change). */
+export function useShipmentPage(query: ShipmentsQuery) {
+  return useQuery({
+    queryKey: queryKeys.shipmentList(query),
+    queryFn: ({ signal }) => apiCall('GET /api/shipments', { query, signal }),
+    placeholderData: keepPreviousData,
+    refetchInterval: useLivePausedInterval(),
+  });
+}
+
+/** One page of the exceptions queue, oldest first (refetched when shipments change). */
+export function useExceptionQueue(query: ExceptionsQuery) {
+  return useQuery({
+    queryKey: queryKeys.exceptionQueue(query),
+    queryFn: ({ signal }) => apiCall('GET /api/exceptions', { query, signal }),
+    placeholderData: keepPreviousData,
+    refetchInterval: useLivePausedInterval(),
   });
 }

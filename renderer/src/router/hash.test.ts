@@ -43,6 +43,26 @@ describe('hash router', () => {
     ];
     for (const r of routes) expect(parseHash(routeHref(r))).toEqual(r);
   });
+  it('keeps the shipments filters and the exceptions page in the hash', () => {
+    expect(parseHash('#/shipments')).toEqual({ name: 'shipments', filters: {} });
+    expect(
+      parseHash('#/shipments?status=exception&late=true&etaSlipping=false&q=o-1&page=3&bogus=1'),
+    ).toEqual({
+      name: 'shipments',
+      filters: { status: 'exception', late: true, etaSlipping: false, q: 'o-1', page: 3 },
+    });
+    expect(parseHash('#/shipments?late=maybe&page=0')).toEqual({ name: 'shipments', filters: {} });
+    expect(parseHash('#/exceptions?page=2')).toEqual({ name: 'exceptions', page: 2 });
+    const routes: Route[] = [
+      { name: 'shipments', filters: { carrier: 'UPS', exception: true, sort: 'eta', order: 'asc', page: 2 } },
+      { name: 'shipments', filters: {} },
+      { name: 'exceptions', page: 1 },
+      { name: 'exceptions', page: 4 },
+    ];
+    for (const r of routes) expect(parseHash(routeHref(r))).toEqual(r);
+    expect(sectionOf({ name: 'shipment', shipmentId: 'x' })).toBe('shipments');
+    expect(sectionOf({ name: 'exceptions', page: 1 })).toBe('exceptions');
+  });
   it('maps routes to nav sections', () => {
     expect(sectionOf({ name: 'order', orderId: 'x' })).toBe('orders');
     expect(sectionOf({ name: 'inject', type: null, subject: null })).toBe('inject');

@@ -7,6 +7,8 @@
  * | `#/` (or empty)              | dashboard                                |
  * | `#/orders`                   | orders list                              |
  * | `#/orders/<orderId>`         | order detail                             |
+ * | `#/shipments?status=..&..`   | shipments list (filters, sort, page)     |
+ * | `#/exceptions?page=..`       | exceptions queue                         |
  * | `#/shipments/<shipmentId>`   | shipment timeline                        |
  * | `#/inject?type=..&subject=..`| inject form (optional prefill)           |
  * | `#/dead-letters`             | dead letters (review and re-drive)       |
@@ -23,12 +25,72 @@ export type Route =
   | { name: 'dashboard' }
   | { name: 'orders' }
   | { name: 'order'; orderId: string }
+  | { name: 'shipments'; filters: ShipmentFilters }
+  | { name: 'exceptions'; page: number }
   | { name: 'shipment'; shipmentId: string }
   | { name: 'inject'; type: string | null; subject: string | null }
   | { name: 'dead-letters' }
   | { name: 'pipeline' }
   | { name: 'audit' }
   | { name: 'not-found'; path: string };
+
+/**
+ * The shipments list's filters as kept in the hash (`#/shipments?status=exception&late=true`), so a
+ * view can be bookmarked and shared. Absent = not filtered; values are not validated here (the
+ * API refuses a bad one and the screen shows its message).
+ */
+export interface ShipmentFilters {
+  status?: string;
+  carrier?: string;
+  exception?: boolean;
+  late?: boolean;
+  etaSlipping?: boolean;
+  q?: string;
+  sort?: string;
+  order?: 'asc' | 'desc';
+  page?: number;
+}
+
+const FLAG_KEYS = ['exception', 'late', 'etaSlipping'] as const;
+const TEXT_KEYS = ['status', 'carrier', 'q', 'sort'] as const;
+
+/** Reads {@link ShipmentFilters} from a hash query. Unknown keys and malformed values are dropped. */
+export function parseShipmentFilters(query: URLSearchParams): ShipmentFilters {
+  const f: ShipmentFilters = {};
+  for (const k of TEXT_KEYS) {
+    const v = query.get(k);
+    if (v) f[k] = v;
+  }
+  for (const k of FLAG_KEYS) {
+    const v = query.get(k);
+    if (v === 'true' || v === 'false') f[k] = v === 'true';
+  }
+  const order = query.get('order');
+  if (order === 'asc' || order === 'desc') f.order = order;
+  const page = Number(query.get('page'));
+  if (Number.isInteger(page) && page > 1) f.page = page;
+  return f;
+}
+
+/** The hash query of {@link ShipmentFilters} (stable key order; empty when nothing is set). */
+export function shipmentFiltersQuery(f: ShipmentFilters): string {
+  const params = new URLSearchParams();
+  for (const k of [
+    'status',
+    'carrier',
+    'exception',
+    'late',
+    'etaSlipping',
+    'q',
+    'sort',
+    'order',
+    'page',
+  ] as const) {
+    const v = f[k];
+    if (v !== undefined && v !== '' && !(k === 'page' && v === 1)) params.set(k, String(v));
+  }
+  return params.toString();
+}
 
 /** Parses `location.hash` (with or without `#`) into a {@link Route}. Never throws. */
 export function parseHash(hash: string): Route {
@@ -49,6 +111,12 @@ export function parseHash(hash: string): Route {
   if (head === undefined) return { name: 'dashboard' };
   if (head === 'orders' && id === undefined) return { name: 'orders' };
   if (head === 'orders' && id) return { name: 'order', orderId: id };
+  if (head === 'shipments' && id === undefined)
+    return { name: 'shipments', filters: parseShipmentFilters(query) };
+  if (head === 'exceptions' && id === undefined) {
+    const page = Number(query.get('page'));
+    return { name: 'exceptions', page: Number.isInteger(page) && page > 1 ? page : 1 };
+  }
   if (head === 'shipments' && id) return { name: 'shipment', shipmentId: id };
   if (head === 'dead-letters' && id === undefined) return { name: 'dead-letters' };
   if (head === 'pipeline' && id === undefined) return { name: 'pipeline' };
@@ -68,6 +136,12 @@ export function routeHref(route: Route): string {
       return '#/orders';
     case 'order':
       return `#/orders/${encodeURIComponent(route.orderId)}`;
+    case 'shipments': {
+      const qs = shipmentFiltersQuery(route.filters);
+      return qs ? `#/shipments?${qs}` : '#/shipments';
+    }
+    case 'exceptions':
+      return route.page > 1 ? `#/exceptions?page=${route.page}` : '#/exceptions';
     case 'shipment':
       return `#/shipments/${encodeURIComponent(route.shipmentId)}`;
     case 'inject': {
@@ -93,6 +167,8 @@ export const hrefs = {
   dashboard: (): string => routeHref({ name: 'dashboard' }),
   orders: (): string => routeHref({ name: 'orders' }),
   order: (orderId: string): string => routeHref({ name: 'order', orderId }),
+  shipments: (filters: ShipmentFilters = {}): string => routeHref({ name: 'shipments', filters }),
+  exceptions: (): string => routeHref({ name: 'exceptions', page: 1 }),
   shipment: (shipmentId: string): string => routeHref({ name: 'shipment', shipmentId }),
   inject: (type?: string, subject?: string): string =>
     routeHref({ name: 'inject', type: type ?? null, subject: subject ?? null }),
@@ -102,7 +178,8 @@ export const hrefs = {
 };
 
 /** A section of the left navigation. */
-export type NavSection = 'dashboard' | 'orders' | 'inject' | 'dead-letters' | 'pipeline' | 'audit';
+export type NavSection =
+  'dashboard' | 'orders' | 'shipments' | 'exceptions' | 'inject' | 'dead-letters' | 'pipeline' | 'audit';
 
 /** The navigation section a route belongs to (highlights the left nav). */
 export function sectionOf(route: Route): NavSection | null {
@@ -111,8 +188,12 @@ export function sectionOf(route: Route): NavSection | null {
       return 'dashboard';
     case 'orders':
     case 'order':
-    case 'shipment':
       return 'orders';
+    case 'shipments':
+    case 'shipment':
+      return 'shipments';
+    case 'exceptions':
+      return 'exceptions';
     case 'inject':
       return 'inject';
     case 'dead-letters':

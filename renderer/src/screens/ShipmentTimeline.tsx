@@ -1,24 +1,23 @@
 /**
- * Shipment timeline: header (carrier, tracking number, origin → destination, status, ETA,
- * promised date) and a vertical timeline of checkpoints, ETA changes, exceptions and the
- * delivery, ordered by event time. Exception / failed attempt show in the warning colour,
+ * Shipment timeline: header (carrier, tracking number, origin → destination, status, ETA against
+ * the promised date, exception reason) and the checkpoints grouped by day in the order's site
+ * zone (UTC when no site is known; the zone is named), newest first, each with its status colour,
+ * location and the carrier's message. Exception / failed attempt show in the warning colour,
  * delivered in green. Refetches when a live change names this shipment.
  */
-import { useMemo, type ReactNode } from 'react';
+import type { ReactNode } from 'react';
 import type { ShipmentDetail, TimelineEntry } from '../../../contracts/api';
 import { DrillBadge, Instant, Mono, shipmentTone, StatusChip } from '../components/Badges';
 import { ErrorNotice, isNotFound, Loading } from '../components/Notice';
 import { suggestedEventType } from '../inject/formModel';
 import { EMPTY, formatInstant, shortEventType } from '../lib/format';
+import { etaDaysPastPromise, groupTimelineByDay, timeInZone } from '../lib/timeline';
 import { useShipment } from '../query/screens';
 import { hrefs } from '../router/hash';
 
-/** Timeline entries by event time (ties keep server order). */
-export function sortTimeline(entries: TimelineEntry[]): TimelineEntry[] {
-  return entries
-    .map((e, i) => ({ e, i }))
-    .sort((a, b) => Date.parse(a.e.time) - Date.parse(b.e.time) || a.i - b.i)
-    .map(({ e }) => e);
+/** The zone the timeline's days and times are shown in. */
+function zoneOf(s: ShipmentDetail): string {
+  return s.siteTimeZone ?? 'UTC';
 }
 
 /** What a timeline entry says when it has no carrier message (`ETA updated`, `Exception`). */
@@ -38,6 +37,22 @@ function entryTitle(e: TimelineEntry): string {
     default:
       return kind.replace(/_/g, ' ');
   }
+}
+
+/** "on time", or "N days past the promise" in the warning colour. */
+function EtaAgainstPromise({ s }: { s: ShipmentDetail }): ReactNode {
+  const days = etaDaysPastPromise(s.deliveredAt ?? s.eta, s.promisedDate, zoneOf(s));
+  if (days === null) return null;
+  const what = s.deliveredAt ? 'delivered' : 'ETA';
+  return days > 0 ? (
+    <span className="flag flag--bad" data-testid="eta-vs-promise" data-days={days}>
+      {what} {days} day{days === 1 ? '' : 's'} past the promise
+    </span>
+  ) : (
+    <span className="flag flag--ok" data-testid="eta-vs-promise" data-days={days}>
+      {what} within the promise
+    </span>
+  );
 }
 
 function Header({ s }: { s: ShipmentDetail }): ReactNode {
@@ -85,7 +100,7 @@ function Header({ s }: { s: ShipmentDetail }): ReactNode {
         <div className="kv">
           <dt>ETA</dt>
           <dd>
-            <Instant value={s.eta} seconds={false} />
+            <Instant value={s.eta} seconds={false} /> <EtaAgainstPromise s={s} />
           </dd>
         </div>
         <div className="kv">
@@ -115,55 +130,66 @@ function Header({ s }: { s: ShipmentDetail }): ReactNode {
   );
 }
 
-function Timeline({ entries }: { entries: TimelineEntry[] }): ReactNode {
-  const sorted = useMemo(() => sortTimeline(entries), [entries]);
+function Entry({ e, zone }: { e: TimelineEntry; zone: string }): ReactNode {
+  const isException = shortEventType(e.type).endsWith('.exception');
+  const tone = e.status ? shipmentTone(e.status) : isException ? 'warn' : 'neutral';
+  return (
+    <li
+      className={`timeline__entry timeline__entry--${tone}`}
+      data-testid="timeline-entry"
+      data-status={e.status ?? ''}
+      data-type={e.type}
+    >
+      <span className="timeline__dot" aria-hidden="true" />
+      <div className="timeline__time">
+        <time className="num" dateTime={e.time} title={e.time}>
+          {timeInZone(e.time, zone)}
+        </time>
+      </div>
+      <div className="timeline__body">
+        <div className="timeline__head">
+          {e.status ? (
+            <StatusChip status={e.status} kind="shipment" />
+          ) : (
+            <span className="timeline__kind">{entryTitle(e)}</span>
+          )}
+          {e.location && <span className="timeline__loc">{e.location}</span>}
+          {e.drillId && <DrillBadge drillId={e.drillId} />}
+        </div>
+        {e.message && <div className="timeline__msg">{e.message}</div>}
+        <div className="timeline__meta mono" title={`${e.type} · ${e.id}`}>
+          {shortEventType(e.type)}
+        </div>
+      </div>
+    </li>
+  );
+}
+
+function Timeline({ s }: { s: ShipmentDetail }): ReactNode {
+  const zone = zoneOf(s);
+  const days = groupTimelineByDay(s.timeline, zone);
   return (
     <section className="panel">
       <header className="panel__header">
         <h2>Timeline</h2>
-        <span className="muted">
-          by event time · {sorted.length} entr{sorted.length === 1 ? 'y' : 'ies'}
+        <span className="muted" data-testid="timeline-zone">
+          newest first · {s.timeline.length} entr{s.timeline.length === 1 ? 'y' : 'ies'} · times in {zone}
+          {s.siteTimeZone ? ' (site)' : ' (no site known)'}
         </span>
       </header>
-      <ol className="timeline" data-testid="shipment-timeline">
-        {sorted.map((e) => {
-          const tone = e.status
-            ? shipmentTone(e.status)
-            : shortEventType(e.type).endsWith('.exception')
-              ? 'warn'
-              : 'neutral';
-          return (
-            <li
-              key={e.id}
-              className={`timeline__entry timeline__entry--${tone}`}
-              data-testid="timeline-entry"
-              data-status={e.status ?? ''}
-              data-type={e.type}
-            >
-              <span className="timeline__dot" aria-hidden="true" />
-              <div className="timeline__time">
-                <Instant value={e.time} seconds={false} />
-              </div>
-              <div className="timeline__body">
-                <div className="timeline__head">
-                  {e.status ? (
-                    <StatusChip status={e.status} kind="shipment" />
-                  ) : (
-                    <span className="timeline__kind">{entryTitle(e)}</span>
-                  )}
-                  {e.location && <span className="timeline__loc">{e.location}</span>}
-                  {e.drillId && <DrillBadge drillId={e.drillId} />}
-                </div>
-                {e.message && <div className="timeline__msg">{e.message}</div>}
-                <div className="timeline__meta mono" title={`${e.type} · ${e.id}`}>
-                  {shortEventType(e.type)}
-                </div>
-              </div>
-            </li>
-          );
-        })}
-        {sorted.length === 0 && <li className="muted">No checkpoints yet</li>}
-      </ol>
+      <div data-testid="shipment-timeline">
+        {days.map((d) => (
+          <section key={d.day} className="timeline-day" data-testid="timeline-day" data-day={d.day}>
+            <h3 className="timeline-day__title num">{d.day}</h3>
+            <ol className="timeline">
+              {d.entries.map((e) => (
+                <Entry key={e.id} e={e} zone={zone} />
+              ))}
+            </ol>
+          </section>
+        ))}
+        {days.length === 0 && <p className="muted">No checkpoints yet</p>}
+      </div>
     </section>
   );
 }
@@ -201,9 +227,9 @@ export function ShipmentTimeline({ shipmentId }: { shipmentId: string }): ReactN
         />
       )}
       <Header s={s} />
-      <Timeline entries={s.timeline} />
+      <Timeline s={s} />
       <div className="muted small">
-        Times in your local time zone · updated{' '}
+        Header times in your local time zone; timeline times in {zoneOf(s)} · updated{' '}
         {res.dataUpdatedAt ? formatInstant(new Date(res.dataUpdatedAt).toISOString()) : EMPTY}
       </div>
     </div>

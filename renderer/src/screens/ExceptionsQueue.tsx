@@ -1,0 +1,125 @@
+/**
+ * The exceptions queue: shipments whose status is an open exception or a failed delivery attempt,
+ * oldest first, with the reason, the carrier's last message, and the order and customer behind
+ * each (links to the shipment timeline and the order). Loading, empty and error states; refetches
+ * on live shipment changes. The page is kept in the hash (`#/exceptions?page=2`).
+ */
+import type { ReactNode } from 'react';
+import type { ExceptionQueueRow } from '../../../contracts/api';
+import { DrillBadge, Instant, Mono, StatusChip } from '../components/Badges';
+import { Empty, ErrorNotice, Loading } from '../components/Notice';
+import { Pager } from '../components/Pager';
+import { EMPTY, formatCount } from '../lib/format';
+import { useExceptionQueue } from '../query/screens';
+import { hrefs, routeHref } from '../router/hash';
+
+const PAGE_SIZE = 50;
+
+function Row({ r }: { r: ExceptionQueueRow }): ReactNode {
+  return (
+    <tr data-testid="exception-row" data-shipment-id={r.shipmentId} data-status={r.status}>
+      <td>
+        <Instant value={r.since} seconds={false} />
+      </td>
+      <td>
+        <a href={hrefs.shipment(r.shipmentId)} className="mono">
+          {r.shipmentId}
+        </a>{' '}
+        {r.isDrill && <DrillBadge drillId={null} />}
+      </td>
+      <td>
+        <StatusChip status={r.status} kind="shipment" />
+      </td>
+      <td className="mono text-warn" data-testid="exception-reason">
+        {r.reason ?? EMPTY}
+      </td>
+      <td className="exceptions__msg" data-testid="exception-message">
+        {r.lastMessage ?? <span className="muted">{EMPTY}</span>}
+        {r.lastMessageTime && (
+          <div className="muted small">
+            <Instant value={r.lastMessageTime} seconds={false} />
+          </div>
+        )}
+      </td>
+      <td>
+        {r.carrier ?? EMPTY}
+        <div className="small">
+          <Mono>{r.trackingNumber}</Mono>
+        </div>
+      </td>
+      <td>
+        {r.orderId ? (
+          <a href={hrefs.order(r.orderId)} className="mono" data-testid="exception-order">
+            {r.orderId}
+          </a>
+        ) : (
+          <span className="muted">{EMPTY}</span>
+        )}
+      </td>
+      <td>
+        <Mono>{r.customerId}</Mono>
+      </td>
+      <td className="num">{r.promisedDate ?? EMPTY}</td>
+    </tr>
+  );
+}
+
+/** The exceptions queue screen at a 1-based page. */
+export function ExceptionsQueue({ page }: { page: number }): ReactNode {
+  const res = useExceptionQueue({ page, pageSize: PAGE_SIZE });
+  const data = res.data;
+  return (
+    <div className="screen" data-testid="exceptions-screen">
+      <div className="toolbar">
+        <span className="muted">Open exceptions and failed delivery attempts, oldest first</span>
+        <span className="toolbar__spacer" />
+        <a className="btn btn--small btn--ghost" href={hrefs.shipments({ exception: true })}>
+          As a shipments list →
+        </a>
+        <span className="total" data-testid="exceptions-total" data-total={data?.total ?? ''}>
+          {data ? `${formatCount(data.total)} open` : EMPTY}
+        </span>
+      </div>
+      {res.error && (
+        <ErrorNotice
+          error={res.error}
+          onRetry={() => void res.refetch()}
+          title="The exceptions queue could not be loaded"
+        />
+      )}
+      <div className="panel dl-panel table-scroll">
+        <table className="table" data-testid="exceptions-table" data-loading={res.isFetching}>
+          <thead>
+            <tr>
+              <th>Since</th>
+              <th>Shipment</th>
+              <th>Status</th>
+              <th>Reason</th>
+              <th>Carrier&apos;s last message</th>
+              <th>Carrier</th>
+              <th>Order</th>
+              <th>Customer</th>
+              <th>Promised</th>
+            </tr>
+          </thead>
+          <tbody>
+            {data?.items.map((r) => (
+              <Row key={r.shipmentId} r={r} />
+            ))}
+          </tbody>
+        </table>
+        {!data && !res.error && <Loading label="Loading the exceptions queue…" />}
+        {data && data.items.length === 0 && <Empty>No open exceptions. Nothing needs attention.</Empty>}
+      </div>
+      <Pager
+        page={page}
+        pageSize={PAGE_SIZE}
+        total={data?.total ?? null}
+        onPage={(p) => {
+          window.location.hash = routeHref({ name: 'exceptions', page: p });
+        }}
+        testId="exceptions-pager"
+      />
+    </div>
+  );
+}
