@@ -61,6 +61,7 @@ export const LAYERS = [
       'fastify-type-provider-zod',
       'rate-limiter-flexible',
       'kafkajs',
+      'csv-stringify',
     ],
   },
   {
