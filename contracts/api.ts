@@ -14,7 +14,7 @@
 import { z } from 'zod';
 import { reasonSchema } from './auth';
 import { calendarDateSchema, entityIdSchema, fieldIssueSchema, type SupplyChainEvent } from './events';
-import { ORDER_STATUSES } from './order-status';
+import { ORDER_STATUSES, type OrderStatus } from './order-status';
 import { SHIPMENT_STATUSES } from './shipment-status';
 import { KPI_BUCKETS, punctualitySchema } from './site-time';
 import { WORKER_NAMES, type WorkerName } from './workers';
@@ -49,12 +49,23 @@ export const ORDER_SORTS = [
 ] as const;
 export type OrderSortColumn = (typeof ORDER_SORTS)[number];
 
-/** Several order statuses as one comma-separated query value (`approved,picked`). */
+/** Several order statuses as one comma-separated query value (`approved,picked`); a wrong one is named. */
 const orderStatusListSchema = z
   .string()
   .max(200)
-  .transform((text) => text.split(','))
-  .pipe(z.array(z.enum(ORDER_STATUSES)).min(1).max(ORDER_STATUSES.length))
+  .transform((text, ctx): OrderStatus[] => {
+    const parts = text.split(',');
+    const unknown = parts.filter((part) => !(ORDER_STATUSES as readonly string[]).includes(part));
+    if (unknown.length > 0) {
+      ctx.addIssue({
+        code: 'custom',
+        message: `unknown status ${unknown.map((u) => JSON.stringify(u)).join(', ')}: use ${ORDER_STATUSES.join(', ')}`,
+        params: { rule: 'invalid_value' },
+      });
+      return z.NEVER;
+    }
+    return parts as OrderStatus[];
+  })
   .meta({ description: 'one or more order statuses, comma-separated' });
 
 /** The day-range pairs of the orders filter (site days, inclusive). */
