@@ -251,13 +251,13 @@ describe('KPI drill-down and the orders filter (live deployment)', () => {
       expect(res.status).toBe(200);
       expect(res.headers.get('content-type')).toMatch(/^text\/csv/);
       expect(res.headers.get('content-disposition')).toMatch(/^attachment; filename="orders-/);
-      const rows = parse(await res.text(), { columns: true }) as Record<string, string>[];
+      const rows = parse<Record<string, string>>(await res.text(), { columns: true });
       const list = await page(query);
       expect(rows.map((r) => r.order_id)).toEqual(list.items.map((o) => o.orderId));
       expect(rows.map((r) => r.punctuality)).toEqual(list.items.map((o) => o.punctuality?.state ?? ''));
     }
     const res = await d.api(`/api/orders/export.csv?q=${id('cancelled')}`);
-    const [row] = parse(await res.text(), { columns: true }) as Record<string, string>[];
+    const [row] = parse<Record<string, string>>(await res.text(), { columns: true });
     expect(row).toMatchObject({
       status: 'cancelled',
       cancel_reason: 'damaged, "wet"\nreturned',

@@ -59,7 +59,7 @@ const COLUMNS: Column[] = [
 const PUNCTUALITY_LABELS: Record<OrderPunctualityFilter, string> = {
   on_time: 'delivered on time',
   late: 'delivered late',
-  at_risk: 'at risk (due today or overdue)',
+  at_risk: 'at risk',
   overdue: 'overdue',
 };
 
