@@ -62,6 +62,7 @@ export const LAYERS = [
       'fastify-type-provider-zod',
       'rate-limiter-flexible',
       'kafkajs',
+      'csv-stringify',
     ],
   },
   {

@@ -14,7 +14,7 @@
 import { z } from 'zod';
 import { reasonSchema } from './auth';
 import { calendarDateSchema, entityIdSchema, fieldIssueSchema, type SupplyChainEvent } from './events';
-import { ORDER_STATUSES } from './order-status';
+import { ORDER_STATUSES, type OrderStatus } from './order-status';
 import { SHIPMENT_STATUSES } from './shipment-status';
 import { KPI_BUCKETS, punctualitySchema } from './site-time';
 import { WORKER_NAMES, type WorkerName } from './workers';
@@ -25,21 +25,137 @@ const booleanFlag = z.enum(['true', 'false']).transform((v) => v === 'true');
 const rangeInOrder = (q: { from?: string; to?: string }) => !q.from || !q.to || q.from <= q.to;
 const rangeIssue = { message: 'must be on or after from', path: ['to'], params: { rule: 'date_range' } };
 
-/** Query of the orders list. `from`/`to` filter by created day (site time), inclusive. */
+/**
+ * Punctuality filters of the orders list (contracts/site-time.ts `punctuality`):
+ * - `on_time` / `late`: delivered orders whose KPI facts say on time / not on time (the same facts
+ *   the KPI summary counts: a delivered order without a verdict counts as late there and here);
+ * - `at_risk`: open (not delivered, not cancelled) and today (site time) is on or after the promised day;
+ * - `overdue`: open and today (site time) is after the promised day (flagged "overdue").
+ */
+export const ORDER_PUNCTUALITY_FILTERS = ['on_time', 'late', 'at_risk', 'overdue'] as const;
+export type OrderPunctualityFilter = (typeof ORDER_PUNCTUALITY_FILTERS)[number];
+
+/** Sortable columns of the orders list: every column the console shows. */
+export const ORDER_SORTS = [
+  'orderId',
+  'status',
+  'customerId',
+  'warehouseId',
+  'createdAt',
+  'promisedDate',
+  'deliveredAt',
+  'lastEventTime',
+  'eventCount',
+] as const;
+export type OrderSortColumn = (typeof ORDER_SORTS)[number];
+
+/** Several order statuses as one comma-separated query value (`approved,picked`); a wrong one is named. */
+const orderStatusListSchema = z
+  .string()
+  .max(200)
+  .transform((text, ctx): OrderStatus[] => {
+    const parts = text.split(',');
+    const unknown = parts.filter((part) => !(ORDER_STATUSES as readonly string[]).includes(part));
+    if (unknown.length > 0) {
+      ctx.addIssue({
+        code: 'custom',
+        message: `unknown status ${unknown.map((u) => JSON.stringify(u)).join(', ')}: use ${ORDER_STATUSES.join(', ')}`,
+        params: { rule: 'invalid_value' },
+      });
+      return z.NEVER;
+    }
+    return parts as OrderStatus[];
+  })
+  .meta({ description: 'one or more order statuses, comma-separated' });
+
+/** The day-range pairs of the orders filter (site days, inclusive). */
+const ORDER_DAY_RANGES = [
+  ['from', 'to'],
+  ['promisedFrom', 'promisedTo'],
+  ['shippedFrom', 'shippedTo'],
+  ['deliveredFrom', 'deliveredTo'],
+] as const;
+
+/**
+ * The orders filter: what the list and its CSV export select. Every KPI figure and KPI-series bar
+ * maps to one such filter (contracts/kpi-drilldown.ts) whose total equals the figure.
+ * - `status`: one or more statuses (comma-separated);
+ * - `from`/`to`: created day; `promisedFrom/To`: promised day; `shippedFrom/To`,
+ *   `deliveredFrom/To`: the KPI facts' shipped and delivered days (site time, inclusive);
+ * - `punctuality`: see {@link ORDER_PUNCTUALITY_FILTERS}; `inFull`: delivered in full (or not);
+ * - `openException`: has (or has no) shipment in an exception status (`EXCEPTION_SHIPMENT_STATUSES`);
+ * - `warehouse`, `customer`: exact ids; `q`: prefix of the order id, shipment id, customer id or
+ *   a shipment's tracking number;
+ * - `includeDrills=false`: real traffic only; `drillsOnly=true`: drill traffic only.
+ */
+const orderFilterShape = {
+  status: orderStatusListSchema.optional(),
+  from: calendarDateSchema.optional(),
+  to: calendarDateSchema.optional(),
+  promisedFrom: calendarDateSchema.optional(),
+  promisedTo: calendarDateSchema.optional(),
+  shippedFrom: calendarDateSchema.optional(),
+  shippedTo: calendarDateSchema.optional(),
+  deliveredFrom: calendarDateSchema.optional(),
+  deliveredTo: calendarDateSchema.optional(),
+  punctuality: z.enum(ORDER_PUNCTUALITY_FILTERS).optional(),
+  inFull: booleanFlag.optional(),
+  openException: booleanFlag.optional(),
+  warehouse: entityIdSchema.optional(),
+  customer: entityIdSchema.optional(),
+  q: entityIdSchema.optional(),
+  sort: z.enum(ORDER_SORTS).default('createdAt'),
+  order: z.enum(['asc', 'desc']).default('desc'),
+  includeDrills: booleanFlag.default(true),
+  drillsOnly: booleanFlag.default(false),
+};
+
+/** Reversed day ranges and "drill traffic only" without drill traffic are client errors. */
+function checkOrderFilter(
+  q: Partial<Record<(typeof ORDER_DAY_RANGES)[number][number], string>> & {
+    includeDrills: boolean;
+    drillsOnly: boolean;
+  },
+  ctx: z.RefinementCtx,
+): void {
+  for (const [start, end] of ORDER_DAY_RANGES) {
+    const a = q[start];
+    const b = q[end];
+    if (a && b && a > b)
+      ctx.addIssue({
+        code: 'custom',
+        message: `must be on or after ${start}`,
+        path: [end],
+        params: { rule: 'date_range' },
+      });
+  }
+  if (q.drillsOnly && !q.includeDrills)
+    ctx.addIssue({
+      code: 'custom',
+      message: 'cannot be true while includeDrills is false',
+      path: ['drillsOnly'],
+      params: { rule: 'drill_filter' },
+    });
+}
+
+/** Query of the orders list: the {@link orderFilterShape} filter plus the page. */
 export const orderListQuerySchema = z
   .strictObject({
-    status: z.enum(ORDER_STATUSES).optional(),
-    from: calendarDateSchema.optional(),
-    to: calendarDateSchema.optional(),
-    q: entityIdSchema.optional(),
-    sort: z.enum(['createdAt', 'promisedDate', 'status', 'lastEventTime']).default('createdAt'),
-    order: z.enum(['asc', 'desc']).default('desc'),
+    ...orderFilterShape,
     page: z.coerce.number().int().min(1).max(100_000).default(1),
     pageSize: z.coerce.number().int().min(1).max(500).default(50),
-    includeDrills: booleanFlag.default(true),
   })
-  .refine(rangeInOrder, rangeIssue);
+  .superRefine(checkOrderFilter);
 export type OrderListQuery = z.infer<typeof orderListQuerySchema>;
+
+/** Query of the orders CSV export: the list's filter and sort, every matching row (no page). */
+export const orderExportQuerySchema = z.strictObject(orderFilterShape).superRefine(checkOrderFilter);
+export type OrderExportQuery = z.infer<typeof orderExportQuerySchema>;
+
+/** `GET /api/orders/export.csv` answer: `text/csv` (RFC 4180, header row first), described for OpenAPI. */
+export const orderCsvSchema = z
+  .string()
+  .meta({ description: 'text/csv; one header row, then one row per matching order in the sort order' });
 
 const kpiQueryShape = {
   from: calendarDateSchema.optional(),

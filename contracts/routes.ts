@@ -39,6 +39,8 @@ import {
   kpiSeriesSchema,
   kpiSummarySchema,
   orderDetailSchema,
+  orderCsvSchema,
+  orderExportQuerySchema,
   orderListQuerySchema,
   orderPageSchema,
   openApiDocumentSchema,
@@ -78,8 +80,11 @@ export interface ApiRoute {
   query?: z.ZodType;
   body?: z.ZodType;
   responses: Partial<Record<AnswerStatus, z.ZodType>>;
-  /** A stream instead of one JSON answer: `responses[200]` is the schema of each event's data. */
-  stream?: 'text/event-stream';
+  /**
+   * A stream instead of one JSON answer: server-sent events (`responses[200]` is the schema of
+   * each event's data) or a CSV download (`responses[200]` describes the text).
+   */
+  stream?: 'text/event-stream' | 'text/csv';
 }
 
 /** Body limits (bytes): a 1,000-event batch fits in 2 MiB; one event in 256 KiB. */
@@ -149,6 +154,15 @@ export const API_ROUTES = [
     summary: 'One page of orders, each with its punctuality',
     query: orderListQuerySchema,
     responses: { 200: orderPageSchema },
+  },
+  {
+    method: 'GET',
+    path: '/api/orders/export.csv',
+    access: 'read',
+    summary: 'Every order of the orders filter as CSV (streamed, in the sort order; not audited)',
+    query: orderExportQuerySchema,
+    responses: { 200: orderCsvSchema },
+    stream: 'text/csv',
   },
   {
     method: 'GET',

@@ -68,7 +68,7 @@ function Screen({ route }: { route: Route }): ReactNode {
     case 'dashboard':
       return <Dashboard />;
     case 'orders':
-      return <OrdersList />;
+      return <OrdersList search={route.search} />;
     case 'order':
       return <OrderDetail key={route.orderId} orderId={route.orderId} />;
     case 'shipments':

@@ -21,55 +21,48 @@ import {
 } from '../../contracts';
 import { timestamptzToIso, type Pool } from '../../runtime/db';
 import { redisKeys, type RedisClient } from '../../runtime/redis';
+import { needsSiteTodays, ORDER_FILTER_FROM, orderFilterSql, siteTodays } from './order-filter';
 
-const ORDER_SUMMARY_COLUMNS = `
-  order_id AS "orderId", status, customer_id AS "customerId", warehouse_id AS "warehouseId",
-  site_time_zone AS "siteTimeZone", promised_date::text AS "promisedDate", created_at AS "createdAt",
-  approved_at AS "approvedAt", shipped_at AS "shippedAt", delivered_at AS "deliveredAt",
-  cancelled_at AS "cancelledAt", cancel_reason AS "cancelReason", shipment_id AS "shipmentId",
-  last_event_time AS "lastEventTime", event_count AS "eventCount", is_drill AS "isDrill", drill_id AS "drillId"`;
+/** The columns of an {@link OrderSummary}, qualified by `alias` (`o.`) when given. */
+export function orderSummaryColumns(alias?: string): string {
+  const a = alias ? `${alias}.` : '';
+  return `
+  ${a}order_id AS "orderId", ${a}status, ${a}customer_id AS "customerId", ${a}warehouse_id AS "warehouseId",
+  ${a}site_time_zone AS "siteTimeZone", ${a}promised_date::text AS "promisedDate", ${a}created_at AS "createdAt",
+  ${a}approved_at AS "approvedAt", ${a}shipped_at AS "shippedAt", ${a}delivered_at AS "deliveredAt",
+  ${a}cancelled_at AS "cancelledAt", ${a}cancel_reason AS "cancelReason", ${a}shipment_id AS "shipmentId",
+  ${a}last_event_time AS "lastEventTime", ${a}event_count AS "eventCount", ${a}is_drill AS "isDrill", ${a}drill_id AS "drillId"`;
+}
+
+const ORDER_SUMMARY_COLUMNS = orderSummaryColumns();
 
 const SHIPMENT_SUMMARY_COLUMNS = `
   shipment_id AS "shipmentId", order_id AS "orderId", carrier, tracking_number AS "trackingNumber",
   origin, destination, promised_date::text AS "promisedDate", status, eta, exception_reason AS "exceptionReason",
   delivered_at AS "deliveredAt", last_event_time AS "lastEventTime", is_drill AS "isDrill", drill_id AS "drillId"`;
 
-const SORT_COLUMNS: Record<OrderListQuery['sort'], string> = {
-  createdAt: 'created_at',
-  promisedDate: 'promised_date',
-  status: 'status',
-  lastEventTime: 'last_event_time',
-};
-
 /**
- * One page of orders, filtered by status, created day range (site time, inclusive) and id
- * prefix, sorted by a whitelisted column (ties broken by order id), with the filter's total.
- * One statement: the page and the total come from the same snapshot.
+ * One page of orders matching the orders filter (server/api/order-filter.ts: status, created /
+ * promised / shipped / delivered days, punctuality, in full, open exception, warehouse,
+ * customer, drill traffic, id prefix search), sorted by a whitelisted column (ties broken by order
+ * id), with the filter's total. One statement: the page and the total come from the same snapshot.
+ * Pages are LIMIT/OFFSET over the sort index: the console's table pages at most 500 rows at a
+ * time and the export streams through a cursor instead of paging.
  * @param now the instant punctuality is judged at (an open order is overdue after its promised site day)
  */
 export async function listOrders(pool: Pool, q: OrderListQuery, now = new Date()): Promise<OrderPage> {
-  const where = `($1::text IS NULL OR status = $1) AND ($2::date IS NULL OR created_day >= $2::date)
-    AND ($3::date IS NULL OR created_day <= $3::date) AND ($4::text IS NULL OR order_id LIKE $4 || '%')
-    AND ($5::boolean OR NOT is_drill)`;
-  const params = [
-    q.status ?? null,
-    q.from ?? null,
-    q.to ?? null,
-    q.q ? escapeLike(q.q) : null,
-    q.includeDrills,
-    q.pageSize,
-    (q.page - 1) * q.pageSize,
-  ];
-  const direction = q.order === 'asc' ? 'ASC' : 'DESC';
-  const nulls = q.order === 'asc' ? 'NULLS FIRST' : 'NULLS LAST';
+  const todays = needsSiteTodays(q) ? await siteTodays(pool, now) : null;
+  const { where, params, orderBy } = orderFilterSql(q, todays);
+  const limit = `$${params.length + 1}`;
+  const offset = `$${params.length + 2}`;
   // The total always yields one row; a page past the end joins no order (null columns).
   const { rows } = await pool.query<Nullable<OrderSummary> & { total: number }>(
-    `SELECT t.total, p.* FROM (SELECT count(*)::int AS total FROM orders WHERE ${where}) t
+    `SELECT t.total, p.* FROM (SELECT count(*)::int AS total FROM ${ORDER_FILTER_FROM} WHERE ${where}) t
        LEFT JOIN LATERAL (
-         SELECT ${ORDER_SUMMARY_COLUMNS} FROM orders WHERE ${where}
-          ORDER BY ${SORT_COLUMNS[q.sort]} ${direction} ${nulls}, order_id ${direction}
-          LIMIT $6 OFFSET $7) p ON true`,
-    params,
+         SELECT ${orderSummaryColumns('o')} FROM ${ORDER_FILTER_FROM} WHERE ${where}
+          ORDER BY ${orderBy}
+          LIMIT ${limit} OFFSET ${offset}) p ON true`,
+    [...params, q.pageSize, (q.page - 1) * q.pageSize],
   );
   const items = rows
     .filter((r): r is OrderSummary & { total: number } => r.orderId !== null)
@@ -78,16 +71,14 @@ export async function listOrders(pool: Pool, q: OrderListQuery, now = new Date()
 }
 
 /** An order summary with its punctuality at `now`. */
-function withPunctuality<T extends OrderSummary>(order: T, now: Date): T & Pick<OrderRow, 'punctuality'> {
+export function withPunctuality<T extends OrderSummary>(
+  order: T,
+  now: Date,
+): T & Pick<OrderRow, 'punctuality'> {
   return { ...order, punctuality: punctuality(order, now) };
 }
 
 type Nullable<T> = { [K in keyof T]: T[K] | null };
-
-/** Escapes LIKE wildcards so an id prefix matches literally. */
-export function escapeLike(text: string): string {
-  return text.replace(/[\\%_]/g, (c) => `\\${c}`);
-}
 
 /**
  * One order with its lines and its event history ordered by event time; null when unknown.

@@ -72,6 +72,7 @@ import { authenticate, parseBearer } from '../auth/credentials';
 import { allowedHostNames, isAllowedHost, isAllowedOrigin } from '../auth/host-origin';
 import { SessionStore, type SessionOptions } from '../auth/sessions';
 import { listAudit, recordAudit } from './audit-log';
+import { orderCsvStream } from './orders-export';
 import {
   ForbiddenError,
   IdempotencyConflictError,
@@ -414,7 +415,10 @@ function documentRoute(
   const success = row.stream
     ? {
         200: {
-          description: `${row.stream}: one \`event: change\` frame per notification; its \`data:\` is this schema as JSON`,
+          description:
+            row.stream === 'text/csv'
+              ? 'text/csv: a header row, then one row per record'
+              : `${row.stream}: one \`event: change\` frame per notification; its \`data:\` is this schema as JSON`,
           content: { [row.stream]: { schema: row.responses[200] } },
         },
       }
@@ -516,6 +520,16 @@ function registerRoutes(
   });
 
   api.get('/api/orders', fromTable('GET /api/orders'), async (req) => listOrders(deps.pool, req.query));
+
+  api.get('/api/orders/export.csv', fromTable('GET /api/orders/export.csv'), async (req, reply) => {
+    const day = new Date().toISOString().slice(0, 10);
+    void reply
+      .type('text/csv; charset=utf-8')
+      .header('content-disposition', `attachment; filename="orders-${day}.csv"`)
+      .header('cache-control', 'no-store');
+    // A stream is sent as it is (Fastify serializes no stream): the row's schema only documents it.
+    return (reply as FastifyReply).send(orderCsvStream(deps.pool, req.query));
+  });
 
   api.get('/api/orders/:id', fromTable('GET /api/orders/:id'), async (req, reply) => {
     const order = await getOrder(deps.pool, req.params.id);

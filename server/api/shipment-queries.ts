@@ -20,7 +20,7 @@ import {
   type ShipmentPage,
 } from '../../contracts';
 import type { Pool } from '../../runtime/db';
-import { escapeLike } from './queries';
+import { escapeLike } from './order-filter';
 
 const ZONE = `coalesce(o.site_time_zone, 'UTC')`;
 const CLOSED = `s.status IN ('delivered', 'returned', 'expired')`;

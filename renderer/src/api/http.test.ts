@@ -34,7 +34,7 @@ describe('apiCall', () => {
     const fetchMock = vi.fn(async () => Response.json(emptyPage));
     vi.stubGlobal('fetch', fetchMock);
     const page = await apiCall('GET /api/orders', {
-      query: { status: 'shipped', page: 2, includeDrills: false },
+      query: { status: ['shipped'], page: 2, includeDrills: false },
     });
     expect(page.page).toBe(2);
     const [url, init] = fetchCall(fetchMock);

@@ -22,7 +22,7 @@ const KEYS: Record<string, QueryKey> = {
   kpiSummary: queryKeys.kpiSummary({ includeDrills: false }),
   kpiDailyDrills: queryKeys.kpiDaily({ includeDrills: true }),
   orders: queryKeys.orderList({ page: 1 }),
-  ordersPage2: queryKeys.orderList({ page: 2, status: 'shipped' }),
+  ordersPage2: queryKeys.orderList({ page: 2, status: ['shipped'] }),
   order1: queryKeys.order('o1'),
   order2: queryKeys.order('o2'),
   shipment1: queryKeys.shipment('s1'),

@@ -14,7 +14,7 @@ function allKeys(): readonly (readonly unknown[])[] {
     queryKeys.health(),
     queryKeys.kpiSummary({ from: '2024-01-01', includeDrills: false }),
     queryKeys.kpiDaily({ from: '2024-01-01', includeDrills: false }),
-    queryKeys.orderList({ page: 1, status: 'created' }),
+    queryKeys.orderList({ page: 1, status: ['created'] }),
     queryKeys.order('o1'),
     queryKeys.shipment('s1'),
     queryKeys.deadLetterList({ status: 'open', page: 1 }),
@@ -45,16 +45,16 @@ describe('query keys', () => {
 
   it('do not depend on the order of a filter object’s properties', () => {
     const client = new QueryClient();
-    client.setQueryData(queryKeys.orderList({ page: 2, status: 'shipped' }), 'page');
-    expect(client.getQueryData(queryKeys.orderList({ status: 'shipped', page: 2 }))).toBe('page');
-    expect(client.getQueryData(queryKeys.orderList({ status: 'shipped', page: 3 }))).toBeUndefined();
+    client.setQueryData(queryKeys.orderList({ page: 2, status: ['shipped'] }), 'page');
+    expect(client.getQueryData(queryKeys.orderList({ status: ['shipped'], page: 2 }))).toBe('page');
+    expect(client.getQueryData(queryKeys.orderList({ status: ['shipped'], page: 3 }))).toBeUndefined();
   });
 
   it('nest under their scopes, so a scope prefix invalidates exactly its queries', () => {
     expect(matched(queryScopes.kpi)).toHaveLength(2);
     expect(matched(queryScopes.orders)).toHaveLength(2);
     expect(matched(queryScopes.orderLists)).toEqual([
-      JSON.stringify(queryKeys.orderList({ page: 1, status: 'created' })),
+      JSON.stringify(queryKeys.orderList({ page: 1, status: ['created'] })),
     ]);
     expect(matched(queryScopes.orderDetails)).toEqual([JSON.stringify(queryKeys.order('o1'))]);
     expect(matched(queryScopes.shipmentDetails)).toEqual([JSON.stringify(queryKeys.shipment('s1'))]);

@@ -6,8 +6,8 @@ describe('hash router', () => {
     expect(parseHash('')).toEqual({ name: 'dashboard' });
     expect(parseHash('#')).toEqual({ name: 'dashboard' });
     expect(parseHash('#/')).toEqual({ name: 'dashboard' });
-    expect(parseHash('#/orders')).toEqual({ name: 'orders' });
-    expect(parseHash('#/orders/')).toEqual({ name: 'orders' });
+    expect(parseHash('#/orders')).toEqual({ name: 'orders', search: '' });
+    expect(parseHash('#/orders/')).toEqual({ name: 'orders', search: '' });
     expect(parseHash('#/orders/ord-1')).toEqual({ name: 'order', orderId: 'ord-1' });
     expect(parseHash('#/shipments/shp%3A9')).toEqual({ name: 'shipment', shipmentId: 'shp:9' });
     expect(parseHash('#/inject')).toEqual({ name: 'inject', type: null, subject: null });
@@ -32,7 +32,8 @@ describe('hash router', () => {
   it('round-trips routes through routeHref', () => {
     const routes: Route[] = [
       { name: 'dashboard' },
-      { name: 'orders' },
+      { name: 'orders', search: '' },
+      { name: 'orders', search: 'status=approved%2Cpicked&punctuality=late&selected=o+1' },
       { name: 'order', orderId: 'a/b c' },
       { name: 'shipment', shipmentId: 'S:1' },
       { name: 'inject', type: 'sct.order.created.v1', subject: 'o 1' },

@@ -5,7 +5,7 @@
  * | hash                         | route                                    |
  * |------------------------------|------------------------------------------|
  * | `#/` (or empty)              | dashboard                                |
- * | `#/orders`                   | orders list                              |
+ * | `#/orders?status=..&sort=..` | orders list (the view's filters, sort, page and selection) |
  * | `#/orders/<orderId>`         | order detail                             |
  * | `#/shipments?status=..&..`   | shipments list (filters, sort, page)     |
  * | `#/exceptions?page=..`       | exceptions queue                         |
@@ -23,7 +23,7 @@
 /** A parsed route. Ids are decoded (`%2F` -> `/`). */
 export type Route =
   | { name: 'dashboard' }
-  | { name: 'orders' }
+  | { name: 'orders'; search: string }
   | { name: 'order'; orderId: string }
   | { name: 'shipments'; filters: ShipmentFilters }
   | { name: 'exceptions'; page: number }
@@ -109,7 +109,7 @@ export function parseHash(hash: string): Route {
   const [head, id, ...rest] = decoded;
   if (rest.length > 0) return { name: 'not-found', path: body };
   if (head === undefined) return { name: 'dashboard' };
-  if (head === 'orders' && id === undefined) return { name: 'orders' };
+  if (head === 'orders' && id === undefined) return { name: 'orders', search: query.toString() };
   if (head === 'orders' && id) return { name: 'order', orderId: id };
   if (head === 'shipments' && id === undefined)
     return { name: 'shipments', filters: parseShipmentFilters(query) };
@@ -133,7 +133,7 @@ export function routeHref(route: Route): string {
     case 'dashboard':
       return '#/';
     case 'orders':
-      return '#/orders';
+      return route.search ? `#/orders?${route.search}` : '#/orders';
     case 'order':
       return `#/orders/${encodeURIComponent(route.orderId)}`;
     case 'shipments': {
@@ -165,7 +165,7 @@ export function routeHref(route: Route): string {
 /** Shorthand links used across screens. */
 export const hrefs = {
   dashboard: (): string => routeHref({ name: 'dashboard' }),
-  orders: (): string => routeHref({ name: 'orders' }),
+  orders: (search = ''): string => routeHref({ name: 'orders', search }),
   order: (orderId: string): string => routeHref({ name: 'order', orderId }),
   shipments: (filters: ShipmentFilters = {}): string => routeHref({ name: 'shipments', filters }),
   exceptions: (): string => routeHref({ name: 'exceptions', page: 1 }),

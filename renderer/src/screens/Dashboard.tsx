@@ -28,6 +28,8 @@ import { ErrorNotice, Loading } from '../components/Notice';
 import { chartPoints } from '../lib/daily';
 import { formatCount, formatDuration, formatInstant, formatPercent, statusLabel } from '../lib/format';
 import { useKpiDaily, useKpiSummary } from '../query/screens';
+import { kpiBarHref, kpiFigureHref } from '../lib/drilldown';
+import { navigate } from '../router/useRoute';
 import { useKpiFilter } from '../state/filters';
 
 /** Chart palette (dark theme), shared with styles.css. */
@@ -80,20 +82,24 @@ interface CardProps {
   raw: number | null;
   sub?: ReactNode;
   tone?: 'ok' | 'warn' | 'bad';
+  /** The orders behind the figure (lib/drilldown.ts): the card is a link to them. */
+  href?: string;
 }
 
-function KpiCard({ testId, label, title, value, raw, sub, tone }: CardProps): ReactNode {
+function KpiCard({ testId, label, title, value, raw, sub, tone, href }: CardProps): ReactNode {
+  const Tag = href ? 'a' : 'div';
   return (
-    <div
-      className={`kpi${tone ? ` kpi--${tone}` : ''}`}
+    <Tag
+      className={`kpi${tone ? ` kpi--${tone}` : ''}${href ? ' kpi--link' : ''}`}
       data-testid={testId}
       data-value={raw ?? ''}
-      title={title}
+      title={href ? `${title}. Opens these orders.` : title}
+      href={href}
     >
       <div className="kpi__label">{label}</div>
       <div className="kpi__value num">{value}</div>
       {sub !== undefined && <div className="kpi__sub">{sub}</div>}
-    </div>
+    </Tag>
   );
 }
 
@@ -108,6 +114,7 @@ function KpiCards({ s }: { s: KpiSummary }): ReactNode {
     <section className="kpis" aria-label="Key performance indicators">
       <KpiCard
         testId="kpi-otd"
+        href={kpiFigureHref('onTime', s)}
         label="OTD"
         title="On-time delivery: delivered orders whose delivery day (site time) is on or before the promised date, divided by delivered orders"
         value={formatPercent(s.otd)}
@@ -117,6 +124,7 @@ function KpiCards({ s }: { s: KpiSummary }): ReactNode {
       />
       <KpiCard
         testId="kpi-otif"
+        href={kpiFigureHref('otif', s)}
         label="OTIF"
         title="On time in full: delivered orders that were on time and delivered every line in the ordered quantity, divided by delivered orders"
         value={formatPercent(s.otif)}
@@ -126,6 +134,7 @@ function KpiCards({ s }: { s: KpiSummary }): ReactNode {
       />
       <KpiCard
         testId="kpi-late"
+        href={kpiFigureHref('late', s)}
         label="Late deliveries"
         title="Delivered orders whose delivery day (site time) is after the promised date"
         value={formatCount(s.lateOrders)}
@@ -139,6 +148,7 @@ function KpiCards({ s }: { s: KpiSummary }): ReactNode {
       />
       <KpiCard
         testId="kpi-delivered"
+        href={kpiFigureHref('delivered', s)}
         label="Delivered"
         title="Orders delivered in the range (by delivery day, site time); the sub-line counts orders created in the range"
         value={formatCount(s.deliveredOrders)}
@@ -147,6 +157,7 @@ function KpiCards({ s }: { s: KpiSummary }): ReactNode {
       />
       <KpiCard
         testId="kpi-cycle-median"
+        href={kpiFigureHref('delivered', s)}
         label="Cycle time median"
         title="Median of delivered time minus created time over delivered orders"
         value={formatDuration(s.cycleTimeMedianMs)}
@@ -155,6 +166,7 @@ function KpiCards({ s }: { s: KpiSummary }): ReactNode {
       />
       <KpiCard
         testId="kpi-cycle-p90"
+        href={kpiFigureHref('delivered', s)}
         label="Cycle time p90"
         title="90th percentile of delivered time minus created time: 90 % of orders were delivered within this"
         value={formatDuration(s.cycleTimeP90Ms)}
@@ -163,6 +175,7 @@ function KpiCards({ s }: { s: KpiSummary }): ReactNode {
       />
       <KpiCard
         testId="kpi-backlog"
+        href={kpiFigureHref('backlog', s)}
         label="Backlog"
         title="Open orders (created, approved, picked, packed or shipped) among those created in the range"
         value={formatCount(s.backlog)}
@@ -171,6 +184,7 @@ function KpiCards({ s }: { s: KpiSummary }): ReactNode {
       />
       <KpiCard
         testId="kpi-exceptions"
+        href={kpiFigureHref('openExceptions', s)}
         label="Open exceptions"
         title="Shipments whose latest status is exception or failed attempt and that are not delivered"
         value={formatCount(s.openExceptions)}
@@ -206,7 +220,16 @@ function StatusChart({ s }: { s: KpiSummary }): ReactNode {
               tickFormatter={(v: number) => formatCount(v)}
             />
             <Tooltip {...TOOLTIP_PROPS} formatter={(v) => [formatCount(Number(v)), 'orders']} />
-            <Bar dataKey="count" isAnimationActive={false} maxBarSize={48}>
+            <Bar
+              dataKey="count"
+              isAnimationActive={false}
+              maxBarSize={48}
+              cursor="pointer"
+              onClick={(_bar, i) => {
+                const d = data[i];
+                if (d) navigate(kpiFigureHref({ status: d.status }, s));
+              }}
+            >
               {data.map((d) => (
                 <Cell key={d.status} fill={STATUS_COLORS[d.status] ?? C.created} />
               ))}
@@ -227,6 +250,12 @@ function StatusChart({ s }: { s: KpiSummary }): ReactNode {
 
 function DailyCharts({ series: answer }: { series: KpiSeries }): ReactNode {
   const { bucket } = answer;
+  const includeDrills = useKpiFilter((f) => f.includeDrills);
+  /** Opens the orders behind one bar (a measure of the bucket at `index`). */
+  const openBar = (measure: 'onTime' | 'late') => (_bar: unknown, index: number) => {
+    const p = answer.points[index];
+    if (p) navigate(kpiBarHref(measure, { start: p.start, size: bucket }, answer, includeDrills));
+  };
   const series = useMemo(() => chartPoints(answer.points, bucket), [answer.points, bucket]);
   const empty = series.length === 0;
   return (
@@ -309,8 +338,24 @@ function DailyCharts({ series: answer }: { series: KpiSeries }): ReactNode {
                 />
                 <Tooltip {...TOOLTIP_PROPS} formatter={(v, name) => [formatCount(Number(v)), name]} />
                 <Legend wrapperStyle={{ fontSize: 12, color: C.tick }} itemSorter={null} />
-                <Bar dataKey="onTime" name="On time" stackId="d" fill={C.onTime} isAnimationActive={false} />
-                <Bar dataKey="late" name="Late" stackId="d" fill={C.late} isAnimationActive={false} />
+                <Bar
+                  dataKey="onTime"
+                  name="On time"
+                  stackId="d"
+                  fill={C.onTime}
+                  isAnimationActive={false}
+                  cursor="pointer"
+                  onClick={openBar('onTime')}
+                />
+                <Bar
+                  dataKey="late"
+                  name="Late"
+                  stackId="d"
+                  fill={C.late}
+                  isAnimationActive={false}
+                  cursor="pointer"
+                  onClick={openBar('late')}
+                />
               </BarChart>
             </ResponsiveContainer>
           )}

@@ -1,14 +1,20 @@
 /**
- * Orders list: server-side filtering (status, created-day range, order id search `q`, drill
- * traffic), sorting by column, paging, and a virtualized table (@tanstack/react-virtual) so
- * pages of up to 500 rows stay smooth; the promised day carries the API's punctuality flag (late,
- * overdue). A row opens the order detail. Refetches on live order changes.
+ * Orders list: server-side filtering (statuses, punctuality, open exception, in full, created /
+ * promised / shipped / delivered day ranges, warehouse, customer, drill traffic, prefix search
+ * over order, shipment, customer and tracking ids), sorting by every column, paging, CSV export of
+ * the whole filter, and a virtualized table (@tanstack/react-virtual) that scrolls sideways when
+ * the window is narrow (no column is dropped; the order id stays pinned). The view (filters, sort,
+ * page, the order last opened) lives in the URL hash, so it can be bookmarked, shared and
+ * reopened; the dashboard's KPI figures link here with their drill-down filter. The promised day
+ * carries the API's punctuality flag (late, overdue). Refetches on live order changes.
  * An Order ID search that is not a valid id is not sent: an inline message names the rule and the
  * table says the filter was not applied instead of showing the unfiltered list.
  */
 import { useVirtualizer } from '@tanstack/react-virtual';
-import { useEffect, useRef, type ReactNode } from 'react';
+import { useEffect, useRef, useState, type ReactNode } from 'react';
+import type { OrderPunctualityFilter } from '../../../contracts/api';
 import { ORDER_STATUSES, type OrderStatus } from '../../../contracts/order-status';
+import { downloadOrdersCsv } from '../api/download';
 import { DrillBadge, Instant, Mono, StatusChip } from '../components/Badges';
 import { Empty, ErrorNotice, Loading } from '../components/Notice';
 import { PunctualityFlag } from '../components/PunctualityFlag';
@@ -16,7 +22,17 @@ import { EMPTY, formatCount, statusLabel } from '../lib/format';
 import { issueTooltip, type DisplayIssue } from '../lib/issueWording';
 import { useOrderPage } from '../query/screens';
 import { hrefs } from '../router/hash';
-import { checkOrderSearch, toOrdersQuery, useOrdersFilter, type OrderSort } from '../state/filters';
+import {
+  checkOrderSearch,
+  ordersFilterFromSearch,
+  ordersFilterSearch,
+  toOrdersFilterQuery,
+  toOrdersQuery,
+  useOrdersFilter,
+  type OrderSort,
+  type OrdersFilter,
+  type TrafficFilter,
+} from '../state/filters';
 
 /** Height of one table row in pixels (kept in sync with `.otable__row` in styles.css). */
 export const ROW_HEIGHT = 34;
@@ -29,15 +45,41 @@ interface Column {
 }
 
 const COLUMNS: Column[] = [
-  { label: 'Order ID' },
+  { label: 'Order ID', sort: 'orderId', className: 'otable__cell--pin' },
   { label: 'Status', sort: 'status' },
-  { label: 'Customer' },
-  { label: 'Warehouse' },
+  { label: 'Customer', sort: 'customerId' },
+  { label: 'Warehouse', sort: 'warehouseId' },
   { label: 'Created', sort: 'createdAt' },
   { label: 'Promised', sort: 'promisedDate' },
+  { label: 'Delivered', sort: 'deliveredAt' },
   { label: 'Last event', sort: 'lastEventTime' },
-  { label: 'Events', className: 'otable__cell--num' },
+  { label: 'Events', sort: 'eventCount', className: 'otable__cell--num' },
 ];
+
+const PUNCTUALITY_LABELS: Record<OrderPunctualityFilter, string> = {
+  on_time: 'delivered on time',
+  late: 'delivered late',
+  at_risk: 'at risk',
+  overdue: 'overdue',
+};
+
+const TRAFFIC_LABELS: Record<TrafficFilter, string> = { all: 'all', live: 'real only', drill: 'drill only' };
+
+/** The day-range filters: label and the view's from/to keys. */
+const DAY_RANGES = [
+  ['Created', 'from', 'to'],
+  ['Promised', 'promisedFrom', 'promisedTo'],
+  ['Shipped', 'shippedFrom', 'shippedTo'],
+  ['Delivered', 'deliveredFrom', 'deliveredTo'],
+] as const satisfies readonly (readonly [string, keyof OrdersFilter, keyof OrdersFilter])[];
+
+/** A yes/no/any filter as a select value. */
+function flagValue(v: boolean | null): string {
+  return v === null ? '' : String(v);
+}
+function flagOf(v: string): boolean | null {
+  return v === '' ? null : v === 'true';
+}
 
 /** DOM id of the search box's inline error (its `aria-describedby`). */
 const SEARCH_ERROR_ID = 'orders-search-error';
@@ -58,17 +100,17 @@ function SearchBox(): ReactNode {
 
   return (
     <label className="field-inline">
-      <span>Order ID</span>
+      <span>Search</span>
       <input
         className={`input input--mono${check.ok ? '' : ' input--invalid'}`}
         type="search"
-        placeholder="search id…"
+        placeholder="order, shipment, customer, tracking…"
         value={text}
         onChange={(e) => setDraft(e.target.value)}
         data-testid="orders-search"
         aria-invalid={!check.ok}
         aria-describedby={check.ok ? undefined : SEARCH_ERROR_ID}
-        title="Order id (or the start of one): letters, digits and . _ : -"
+        title="The start of an order id, shipment id, customer id or tracking number: letters, digits and . _ : -"
         spellCheck={false}
         autoComplete="off"
       />
@@ -87,67 +129,194 @@ function SearchError({ issue }: { issue: DisplayIssue }): ReactNode {
       data-rule={issue.rule}
       title={issueTooltip(issue)}
     >
-      Order ID search not applied: {issue.message}
+      Search not applied: {issue.message}
     </div>
+  );
+}
+
+/** Statuses as a compact multi-select (a disclosure of checkboxes). */
+function StatusPicker(): ReactNode {
+  const status = useOrdersFilter((s) => s.status);
+  const update = useOrdersFilter((s) => s.update);
+  const toggle = (st: OrderStatus, on: boolean) =>
+    update({ status: ORDER_STATUSES.filter((x) => (x === st ? on : status.includes(x))) });
+  return (
+    <details className="multi" data-testid="orders-status">
+      <summary className="input" aria-label="Status filter">
+        Status: {status.length === 0 ? 'all' : status.map(statusLabel).join(', ')}
+      </summary>
+      <div className="multi__menu" role="group" aria-label="Statuses">
+        {ORDER_STATUSES.map((st) => (
+          <label key={st} className="toggle">
+            <input
+              type="checkbox"
+              checked={status.includes(st)}
+              onChange={(e) => toggle(st, e.target.checked)}
+              data-testid={`orders-status-${st}`}
+            />
+            <span>{statusLabel(st)}</span>
+          </label>
+        ))}
+      </div>
+    </details>
+  );
+}
+
+/** A text filter that is applied when it is left or Enter is pressed (not on every key). */
+function IdFilter({ label, field }: { label: string; field: 'warehouse' | 'customer' }): ReactNode {
+  const value = useOrdersFilter((s) => s[field]);
+  const update = useOrdersFilter((s) => s.update);
+  const [text, setText] = useState(value);
+  const [shown, setShown] = useState(value);
+  if (shown !== value) {
+    setShown(value);
+    setText(value);
+  }
+  const apply = () => {
+    if (text.trim() !== value) update({ [field]: text.trim() });
+  };
+  return (
+    <label className="field-inline">
+      <span>{label}</span>
+      <input
+        className="input input--mono input--short"
+        value={text}
+        onChange={(e) => setText(e.target.value)}
+        onBlur={apply}
+        onKeyDown={(e) => e.key === 'Enter' && apply()}
+        data-testid={`orders-${field}`}
+        spellCheck={false}
+        autoComplete="off"
+      />
+    </label>
+  );
+}
+
+function ExportButton(): ReactNode {
+  const filter = useOrdersFilter();
+  const [state, setState] = useState<{ busy: boolean; error: string | null }>({ busy: false, error: null });
+  const run = () => {
+    setState({ busy: true, error: null });
+    downloadOrdersCsv(toOrdersFilterQuery(filter)).then(
+      () => setState({ busy: false, error: null }),
+      (err: unknown) => setState({ busy: false, error: err instanceof Error ? err.message : String(err) }),
+    );
+  };
+  return (
+    <>
+      <button
+        type="button"
+        className="btn btn--small"
+        onClick={run}
+        disabled={state.busy}
+        data-testid="orders-export"
+        title="Download every order of this filter as CSV (not just this page)"
+      >
+        {state.busy ? 'Exporting…' : 'Export CSV'}
+      </button>
+      {state.error && (
+        <span className="field-error" role="alert" data-testid="orders-export-error">
+          {state.error}
+        </span>
+      )}
+    </>
   );
 }
 
 function Filters({ total, searchInvalid }: { total: number | null; searchInvalid: boolean }): ReactNode {
   const f = useOrdersFilter();
   return (
-    <div className="toolbar">
+    <div className="toolbar toolbar--orders" role="search" aria-label="Order filters">
       <SearchBox key={f.resets} />
+      <StatusPicker />
       <label className="field-inline">
-        <span>Status</span>
+        <span>Punctuality</span>
         <select
           className="input"
-          value={f.status ?? ''}
+          value={f.punctuality ?? ''}
           onChange={(e) =>
-            f.update({ status: e.target.value === '' ? null : (e.target.value as OrderStatus) })
+            f.update({ punctuality: (e.target.value || null) as OrderPunctualityFilter | null })
           }
-          data-testid="orders-status"
+          data-testid="orders-punctuality"
         >
-          <option value="">all</option>
-          {ORDER_STATUSES.map((s) => (
-            <option key={s} value={s}>
-              {statusLabel(s)}
+          <option value="">any</option>
+          {Object.entries(PUNCTUALITY_LABELS).map(([value, label]) => (
+            <option key={value} value={value}>
+              {label}
             </option>
           ))}
         </select>
       </label>
       <label className="field-inline">
-        <span>Created from</span>
-        <input
-          className="input num"
-          type="date"
-          value={f.from ?? ''}
-          onChange={(e) => f.update({ from: e.target.value || null })}
-          data-testid="orders-from"
-        />
+        <span>Exception</span>
+        <select
+          className="input"
+          value={flagValue(f.openException)}
+          onChange={(e) => f.update({ openException: flagOf(e.target.value) })}
+          data-testid="orders-exception"
+        >
+          <option value="">any</option>
+          <option value="true">open exception</option>
+          <option value="false">none</option>
+        </select>
       </label>
       <label className="field-inline">
-        <span>to</span>
-        <input
-          className="input num"
-          type="date"
-          value={f.to ?? ''}
-          onChange={(e) => f.update({ to: e.target.value || null })}
-          data-testid="orders-to"
-        />
+        <span>In full</span>
+        <select
+          className="input"
+          value={flagValue(f.inFull)}
+          onChange={(e) => f.update({ inFull: flagOf(e.target.value) })}
+          data-testid="orders-in-full"
+        >
+          <option value="">any</option>
+          <option value="true">in full</option>
+          <option value="false">short</option>
+        </select>
       </label>
-      <label className="toggle">
-        <input
-          type="checkbox"
-          checked={f.includeDrills}
-          onChange={(e) => f.update({ includeDrills: e.target.checked })}
-          data-testid="orders-include-drills"
-        />
-        <span>Drill traffic</span>
+      <label className="field-inline">
+        <span>Traffic</span>
+        <select
+          className="input"
+          value={f.traffic}
+          onChange={(e) => f.update({ traffic: e.target.value as TrafficFilter })}
+          data-testid="orders-traffic"
+        >
+          {Object.entries(TRAFFIC_LABELS).map(([value, label]) => (
+            <option key={value} value={value}>
+              {label}
+            </option>
+          ))}
+        </select>
       </label>
+      <IdFilter key={`w${f.resets}`} label="Warehouse" field="warehouse" />
+      <IdFilter key={`c${f.resets}`} label="Customer" field="customer" />
+      {DAY_RANGES.map(([label, fromKey, toKey]) => (
+        <fieldset key={label} className="day-range">
+          <legend>{label}</legend>
+          <input
+            className="input num"
+            type="date"
+            aria-label={`${label} from`}
+            value={f[fromKey] ?? ''}
+            onChange={(e) => f.update({ [fromKey]: e.target.value || null })}
+            data-testid={`orders-${fromKey}`}
+          />
+          <span aria-hidden="true">–</span>
+          <input
+            className="input num"
+            type="date"
+            aria-label={`${label} to`}
+            value={f[toKey] ?? ''}
+            onChange={(e) => f.update({ [toKey]: e.target.value || null })}
+            data-testid={`orders-${toKey}`}
+          />
+        </fieldset>
+      ))}
       <button type="button" className="btn btn--small btn--ghost" onClick={f.reset}>
         Clear
       </button>
       <span className="toolbar__spacer" />
+      <ExportButton />
       <span className="total" data-testid="orders-total" data-total={searchInvalid ? '' : (total ?? '')}>
         {searchInvalid
           ? 'filter not applied'
@@ -156,6 +325,29 @@ function Filters({ total, searchInvalid }: { total: number | null; searchInvalid
             : `${formatCount(total)} order${total === 1 ? '' : 's'}`}
       </span>
     </div>
+  );
+}
+
+/**
+ * Keeps the view and the URL hash in step: a hash with a query loads that view (a bookmark, a
+ * reload, a KPI link); the bare `#/orders` (the nav link) shows the view last used; every change
+ * of the view replaces the hash (no history entry per keystroke).
+ */
+function useViewInUrl(search: string): void {
+  const load = useOrdersFilter((s) => s.load);
+  useEffect(() => {
+    const current = ordersFilterSearch(useOrdersFilter.getState());
+    if (search === '') {
+      if (current !== '') window.history.replaceState(window.history.state, '', hrefs.orders(current));
+    } else if (new URLSearchParams(search).toString() !== current) load(ordersFilterFromSearch(search));
+  }, [search, load]);
+  useEffect(
+    () =>
+      useOrdersFilter.subscribe((view) => {
+        const href = hrefs.orders(ordersFilterSearch(view));
+        if (window.location.hash !== href) window.history.replaceState(window.history.state, '', href);
+      }),
+    [],
   );
 }
 
@@ -266,15 +458,16 @@ function HeaderRow(): ReactNode {
   );
 }
 
-/** The orders list screen. */
-export function OrdersList(): ReactNode {
+/** The orders list screen; `search` is the view's query string from the URL hash. */
+export function OrdersList({ search = '' }: { search?: string }): ReactNode {
+  useViewInUrl(search);
   const filter = useOrdersFilter();
   const query = toOrdersQuery(filter);
   const page = useOrderPage(query);
   const scrollRef = useRef<HTMLDivElement>(null);
   // An invalid search is never sent: show that instead of rows that would look like its result.
-  const search = checkOrderSearch(filter.qDraft);
-  const searchIssue = search.ok ? null : search.issue;
+  const searchCheck = checkOrderSearch(filter.qDraft);
+  const searchIssue = searchCheck.ok ? null : searchCheck.issue;
   const items = searchIssue ? [] : (page.data?.items ?? []);
 
   // TanStack Virtual returns non-memoizable functions; the React Compiler skips this component (fine).
@@ -284,6 +477,8 @@ export function OrdersList(): ReactNode {
     getScrollElement: () => scrollRef.current,
     estimateSize: () => ROW_HEIGHT,
     overscan: 12,
+    // The sticky header sits above the rows inside the same scroll box.
+    scrollMargin: ROW_HEIGHT,
   });
 
   const pageKey = `${filter.page}:${filter.pageSize}:${filter.sort}:${filter.order}`;
@@ -312,8 +507,8 @@ export function OrdersList(): ReactNode {
         data-loading={page.isFetching}
         data-filter={searchIssue ? 'not-applied' : 'applied'}
       >
-        <HeaderRow />
         <div className="otable__scroll" ref={scrollRef}>
+          <HeaderRow />
           {searchIssue && (
             <Empty>
               <span data-testid="orders-filter-not-applied">
@@ -333,13 +528,18 @@ export function OrdersList(): ReactNode {
                   key={o.orderId}
                   href={hrefs.order(o.orderId)}
                   role="row"
-                  className={`otable__row${o.isDrill ? ' otable__row--drill' : ''}`}
-                  style={{ transform: `translateY(${row.start}px)` }}
+                  className={`otable__row${o.isDrill ? ' otable__row--drill' : ''}${
+                    o.orderId === filter.selected ? ' otable__row--selected' : ''
+                  }`}
+                  style={{ transform: `translateY(${row.start - ROW_HEIGHT}px)` }}
                   data-testid="order-row"
                   data-order-id={o.orderId}
                   aria-rowindex={row.index + 1}
+                  aria-selected={o.orderId === filter.selected}
+                  // Remember the opened order in the view, so Back shows where the operator was.
+                  onClick={() => filter.update({ selected: o.orderId })}
                 >
-                  <span role="cell" className="otable__cell otable__cell--id">
+                  <span role="cell" className="otable__cell otable__cell--id otable__cell--pin">
                     <Mono>{o.orderId}</Mono>
                     {o.isDrill && <DrillBadge drillId={o.drillId} />}
                   </span>
@@ -358,6 +558,9 @@ export function OrdersList(): ReactNode {
                   <span role="cell" className="otable__cell num">
                     {o.promisedDate ?? EMPTY}
                     <PunctualityFlag value={o.punctuality} />
+                  </span>
+                  <span role="cell" className="otable__cell">
+                    <Instant value={o.deliveredAt} seconds={false} />
                   </span>
                   <span role="cell" className="otable__cell">
                     <Instant value={o.lastEventTime} seconds={false} />

@@ -1,5 +1,15 @@
 import { beforeEach, describe, expect, it } from 'vitest';
-import { checkOrderSearch, toOrdersQuery, useOrdersFilter } from './filters';
+import { kpiFigureFilter } from '../../../contracts/kpi-drilldown';
+import {
+  checkOrderSearch,
+  ORDERS_DEFAULT,
+  ordersFilterFromSearch,
+  ordersFilterOf,
+  ordersFilterSearch,
+  toOrdersQuery,
+  useOrdersFilter,
+  type OrdersFilter,
+} from './filters';
 
 describe('orders filter store', () => {
   beforeEach(() => useOrdersFilter.getState().reset());
@@ -8,8 +18,10 @@ describe('orders filter store', () => {
     const f = useOrdersFilter.getState();
     f.update({ page: 4 });
     expect(useOrdersFilter.getState().page).toBe(4);
-    f.update({ status: 'shipped' });
-    expect(useOrdersFilter.getState()).toMatchObject({ status: 'shipped', page: 1 });
+    f.update({ selected: 'o-1' });
+    expect(useOrdersFilter.getState().page).toBe(4);
+    f.update({ status: ['shipped'] });
+    expect(useOrdersFilter.getState()).toMatchObject({ status: ['shipped'], page: 1 });
   });
 
   it('flips the direction on the same column and sorts a new column descending', () => {
@@ -37,15 +49,30 @@ describe('orders filter store', () => {
       pageSize: 100,
       includeDrills: true,
     });
-    expect(toOrdersQuery({ ...f, q: ' ORD-1 ', status: 'delivered', from: '2024-01-01', to: null })).toEqual({
+    expect(
+      toOrdersQuery({
+        ...f,
+        q: ' ORD-1 ',
+        status: ['delivered'],
+        from: '2024-01-01',
+        to: null,
+        traffic: 'drill',
+      }),
+    ).toEqual({
       sort: 'createdAt',
       order: 'desc',
       page: 1,
       pageSize: 100,
       includeDrills: true,
+      drillsOnly: true,
       q: 'ORD-1',
-      status: 'delivered',
+      status: ['delivered'],
       from: '2024-01-01',
+    });
+    expect(toOrdersQuery({ ...f, traffic: 'live', punctuality: 'late', inFull: false })).toMatchObject({
+      includeDrills: false,
+      punctuality: 'late',
+      inFull: false,
     });
   });
 
@@ -56,6 +83,54 @@ describe('orders filter store', () => {
     expect(useOrdersFilter.getState()).toMatchObject({ qDraft: 'bad id', q: '', page: 3 });
     useOrdersFilter.getState().reset();
     expect(useOrdersFilter.getState()).toMatchObject({ qDraft: '', q: '' });
+  });
+});
+
+describe('orders view in the URL', () => {
+  const view: OrdersFilter = {
+    ...ORDERS_DEFAULT,
+    status: ['approved', 'picked'],
+    deliveredFrom: '2017-03-01',
+    deliveredTo: '2017-03-31',
+    punctuality: 'late',
+    inFull: true,
+    openException: false,
+    warehouse: 'w-1',
+    customer: 'c 1',
+    q: 'ORD',
+    sort: 'deliveredAt',
+    order: 'asc',
+    page: 3,
+    pageSize: 200,
+    traffic: 'live',
+    selected: 'o/1',
+  };
+
+  it('round-trips every field; the default view is the empty string', () => {
+    expect(ordersFilterFromSearch(ordersFilterSearch(view))).toEqual(view);
+    expect(ordersFilterSearch(ORDERS_DEFAULT)).toBe('');
+    expect(ordersFilterFromSearch('')).toEqual(ORDERS_DEFAULT);
+    expect(ordersFilterSearch(ORDERS_DEFAULT, true)).toBe('sort=createdAt&order=desc');
+  });
+
+  it('keeps defaults for values that do not parse (an old or edited bookmark still opens)', () => {
+    expect(
+      ordersFilterFromSearch(
+        'status=shipped,nope&from=2017-1-1&punctuality=soon&sort=x&page=0&pageSize=9999&traffic=x',
+      ),
+    ).toEqual({ ...ORDERS_DEFAULT, status: ['shipped'] });
+  });
+
+  it('opens a KPI drill-down as a view', () => {
+    expect(
+      ordersFilterOf(kpiFigureFilter('late', { from: '2017-03-01', to: '2017-03-31', includeDrills: false })),
+    ).toEqual({
+      ...ORDERS_DEFAULT,
+      deliveredFrom: '2017-03-01',
+      deliveredTo: '2017-03-31',
+      punctuality: 'late',
+      traffic: 'live',
+    });
   });
 });
 

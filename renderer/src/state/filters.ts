@@ -1,11 +1,18 @@
 /**
  * View filters that survive navigation within a session: the dashboard's KPI range and drill
- * toggle, and the orders list query. Days are site-time calendar days `YYYY-MM-DD`.
+ * toggle, and the orders list view (which the URL hash also carries, so a view can be bookmarked:
+ * {@link ordersFilterFromSearch} / {@link ordersFilterSearch}). Days are site-time calendar days `YYYY-MM-DD`.
  */
 import { create } from 'zustand';
-import type { OrderListQuery } from '../../../contracts/api';
+import {
+  ORDER_PUNCTUALITY_FILTERS,
+  ORDER_SORTS,
+  type OrderListQuery,
+  type OrderPunctualityFilter,
+} from '../../../contracts/api';
 import { entityIdSchema, toFieldIssues } from '../../../contracts/events';
-import type { OrderStatus } from '../../../contracts/order-status';
+import type { OrderFilter } from '../../../contracts/kpi-drilldown';
+import { ORDER_STATUSES, type OrderStatus } from '../../../contracts/order-status';
 import type { OrdersQuery } from '../query/keys';
 import { toDisplayIssue, type DisplayIssue } from '../lib/issueWording';
 
@@ -30,46 +37,77 @@ export const useKpiFilter = create<KpiFilterState>()((set) => ({
 /** Sortable columns of the orders list (server-side). */
 export type OrderSort = OrderListQuery['sort'];
 
-/** The orders list query as the screen holds it. */
+/** Drill traffic in the orders list: all, real traffic only, drill traffic only. */
+export type TrafficFilter = 'all' | 'live' | 'drill';
+
+/** The orders list view as the screen holds it (and the URL hash carries it). */
 export interface OrdersFilter {
-  status: OrderStatus | null;
+  status: OrderStatus[];
+  /** Created day range. */
   from: string | null;
   to: string | null;
+  promisedFrom: string | null;
+  promisedTo: string | null;
+  shippedFrom: string | null;
+  shippedTo: string | null;
+  deliveredFrom: string | null;
+  deliveredTo: string | null;
+  punctuality: OrderPunctualityFilter | null;
+  inFull: boolean | null;
+  openException: boolean | null;
+  warehouse: string;
+  customer: string;
   q: string;
   sort: OrderSort;
   order: 'asc' | 'desc';
   page: number;
   pageSize: number;
-  includeDrills: boolean;
+  traffic: TrafficFilter;
+  /** The order last opened from the list (highlighted when the list is shown again). */
+  selected: string | null;
 }
 
 interface OrdersFilterState extends OrdersFilter {
   /**
-   * What the Order ID search box holds. It becomes `q` (after a short pause) only when it is a
-   * valid id; while it is not, the list says the filter was not applied (see {@link checkOrderSearch}).
+   * What the search box holds. It becomes `q` (after a short pause) only when it is a valid id;
+   * while it is not, the list says the filter was not applied (see {@link checkOrderSearch}).
    */
   qDraft: string;
   /** Sets the search box text (does not change the page). */
   setDraft(text: string): void;
-  /** Changes filters; any change other than `page` goes back to page 1. */
+  /** Changes filters; any change other than `page` or `selected` goes back to page 1. */
   update(patch: Partial<OrdersFilter>): void;
   /** Clicking a column header: same column flips the direction, another column sorts descending. */
   sortBy(column: OrderSort): void;
   /** Back to defaults; bumps `resets` so inputs with local state (the search box) clear too. */
   reset(): void;
+  /** Replaces the whole view (from the URL); the search box shows its `q`. */
+  load(view: OrdersFilter): void;
   resets: number;
 }
 
-const ORDERS_DEFAULT: OrdersFilter = {
-  status: null,
+export const ORDERS_DEFAULT: OrdersFilter = {
+  status: [],
   from: null,
   to: null,
+  promisedFrom: null,
+  promisedTo: null,
+  shippedFrom: null,
+  shippedTo: null,
+  deliveredFrom: null,
+  deliveredTo: null,
+  punctuality: null,
+  inFull: null,
+  openException: null,
+  warehouse: '',
+  customer: '',
   q: '',
   sort: 'createdAt',
   order: 'desc',
   page: 1,
   pageSize: 100,
-  includeDrills: true,
+  traffic: 'all',
+  selected: null,
 };
 
 /** Orders list filters. */
@@ -78,28 +116,133 @@ export const useOrdersFilter = create<OrdersFilterState>()((set) => ({
   qDraft: '',
   setDraft: (qDraft) => set({ qDraft }),
   update: (patch) =>
-    set((s) => ({ ...patch, page: patch.page ?? (Object.keys(patch).length > 0 ? 1 : s.page) })),
+    set((s) => {
+      const keys = Object.keys(patch);
+      const keepsPage = keys.every((k) => k === 'page' || k === 'selected');
+      return { ...patch, page: patch.page ?? (keepsPage ? s.page : 1) };
+    }),
   sortBy: (column) =>
     set((s) => ({ sort: column, order: s.sort === column && s.order === 'desc' ? 'asc' : 'desc', page: 1 })),
   resets: 0,
   reset: () => set((s) => ({ ...ORDERS_DEFAULT, qDraft: '', resets: s.resets + 1 })),
+  load: (view) => set((s) => ({ ...view, qDraft: view.q, resets: s.resets + 1 })),
 }));
 
-/** Turns the screen's filter into the API query (empty values left out, the search trimmed). */
-export function toOrdersQuery(f: OrdersFilter): OrdersQuery {
-  const query: OrdersQuery = {
+/** The API filter of a view (empty values left out, the search trimmed): the list's and the export's. */
+export function toOrdersFilterQuery(f: OrdersFilter): Omit<OrdersQuery, 'page' | 'pageSize'> {
+  const query: Omit<OrdersQuery, 'page' | 'pageSize'> = {
     sort: f.sort,
     order: f.order,
-    page: f.page,
-    pageSize: f.pageSize,
-    includeDrills: f.includeDrills,
+    includeDrills: f.traffic !== 'live',
   };
-  if (f.status) query.status = f.status;
-  if (f.from) query.from = f.from;
-  if (f.to) query.to = f.to;
+  if (f.traffic === 'drill') query.drillsOnly = true;
+  if (f.status.length > 0) query.status = f.status;
+  for (const key of DAY_KEYS) {
+    const day = f[key];
+    if (day) query[key] = day;
+  }
+  if (f.punctuality) query.punctuality = f.punctuality;
+  if (f.inFull !== null) query.inFull = f.inFull;
+  if (f.openException !== null) query.openException = f.openException;
+  const warehouse = f.warehouse.trim();
+  if (warehouse) query.warehouse = warehouse;
+  const customer = f.customer.trim();
+  if (customer) query.customer = customer;
   const q = f.q.trim();
   if (q) query.q = q;
   return query;
+}
+
+/** Turns the screen's filter into the API query of one page. */
+export function toOrdersQuery(f: OrdersFilter): OrdersQuery {
+  return { ...toOrdersFilterQuery(f), page: f.page, pageSize: f.pageSize };
+}
+
+const DAY_KEYS = [
+  'from',
+  'to',
+  'promisedFrom',
+  'promisedTo',
+  'shippedFrom',
+  'shippedTo',
+  'deliveredFrom',
+  'deliveredTo',
+] as const;
+
+const DAY = /^\d{4}-\d{2}-\d{2}$/;
+
+/**
+ * The view a URL query string describes (`status=approved,picked&punctuality=late&page=2`, the
+ * API's parameter names plus `traffic` and `selected`). Lenient: a value that does not parse
+ * keeps its default, so an old or hand-edited bookmark still opens.
+ */
+export function ordersFilterFromSearch(search: string): OrdersFilter {
+  const p = new URLSearchParams(search);
+  const f: OrdersFilter = { ...ORDERS_DEFAULT, status: [] };
+  const text = (key: string) => p.get(key)?.trim() ?? '';
+  const flag = (key: string) => (p.get(key) === 'true' ? true : p.get(key) === 'false' ? false : null);
+  f.status = text('status')
+    .split(',')
+    .filter((s): s is OrderStatus => (ORDER_STATUSES as readonly string[]).includes(s));
+  for (const key of DAY_KEYS) f[key] = DAY.test(text(key)) ? text(key) : null;
+  const punctuality = text('punctuality');
+  f.punctuality = (ORDER_PUNCTUALITY_FILTERS as readonly string[]).includes(punctuality)
+    ? (punctuality as OrderPunctualityFilter)
+    : null;
+  f.inFull = flag('inFull');
+  f.openException = flag('openException');
+  f.warehouse = text('warehouse');
+  f.customer = text('customer');
+  f.q = text('q');
+  const sort = text('sort');
+  if ((ORDER_SORTS as readonly string[]).includes(sort)) f.sort = sort as OrderSort;
+  if (text('order') === 'asc' || text('order') === 'desc') f.order = text('order') as 'asc' | 'desc';
+  const page = Number(text('page'));
+  if (Number.isInteger(page) && page >= 1 && page <= 100_000) f.page = page;
+  const pageSize = Number(text('pageSize'));
+  if (Number.isInteger(pageSize) && pageSize >= 1 && pageSize <= 500) f.pageSize = pageSize;
+  const traffic = text('traffic');
+  if (traffic === 'live' || traffic === 'drill') f.traffic = traffic;
+  f.selected = text('selected') || null;
+  return f;
+}
+
+/**
+ * The URL query string of a view: only what differs from the defaults, so `#/orders` is the
+ * default view. `explicit` always writes the sort, so the string is never empty (a drill-down
+ * link must not fall back to the last view shown).
+ */
+export function ordersFilterSearch(f: OrdersFilter, explicit = false): string {
+  const p = new URLSearchParams();
+  if (f.status.length > 0) p.set('status', f.status.join(','));
+  for (const key of DAY_KEYS) if (f[key]) p.set(key, f[key]);
+  if (f.punctuality) p.set('punctuality', f.punctuality);
+  if (f.inFull !== null) p.set('inFull', String(f.inFull));
+  if (f.openException !== null) p.set('openException', String(f.openException));
+  if (f.warehouse.trim()) p.set('warehouse', f.warehouse.trim());
+  if (f.customer.trim()) p.set('customer', f.customer.trim());
+  if (f.q.trim()) p.set('q', f.q.trim());
+  if (explicit || f.sort !== ORDERS_DEFAULT.sort) p.set('sort', f.sort);
+  if (explicit || f.order !== ORDERS_DEFAULT.order) p.set('order', f.order);
+  if (f.page !== ORDERS_DEFAULT.page) p.set('page', String(f.page));
+  if (f.pageSize !== ORDERS_DEFAULT.pageSize) p.set('pageSize', String(f.pageSize));
+  if (f.traffic !== 'all') p.set('traffic', f.traffic);
+  if (f.selected) p.set('selected', f.selected);
+  return p.toString();
+}
+
+/** The orders list view of a KPI drill-down filter (contracts/kpi-drilldown.ts). */
+export function ordersFilterOf(filter: OrderFilter): OrdersFilter {
+  const f: OrdersFilter = { ...ORDERS_DEFAULT, status: [...(filter.status ?? [])] };
+  for (const key of DAY_KEYS) f[key] = filter[key] ?? null;
+  f.punctuality = filter.punctuality ?? null;
+  f.inFull = filter.inFull ?? null;
+  f.openException = filter.openException ?? null;
+  f.warehouse = filter.warehouse ?? '';
+  f.customer = filter.customer ?? '';
+  f.q = filter.q ?? '';
+  f.traffic = filter.drillsOnly ? 'drill' : filter.includeDrills === false ? 'live' : 'all';
+  return f;
 }
 
 /** Outcome of checking the Order ID search text: the id to filter by, or the rule it breaks. */

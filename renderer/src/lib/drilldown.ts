@@ -1,0 +1,32 @@
+/**
+ * Links from the dashboard's KPI figures and chart bars to the orders behind them: the
+ * drill-down filter of contracts/kpi-drilldown.ts as an orders-list URL (`#/orders?...`), whose
+ * total equals the figure.
+ */
+import {
+  kpiBarFilter,
+  kpiFigureFilter,
+  type KpiFigure,
+  type KpiScope,
+  type KpiSeriesMeasure,
+} from '../../../contracts/kpi-drilldown';
+import type { KpiBucket } from '../../../contracts/site-time';
+import { hrefs } from '../router/hash';
+import { ordersFilterOf, ordersFilterSearch } from '../state/filters';
+
+/** The orders list link of a KPI summary figure over its range. */
+export function kpiFigureHref(figure: KpiFigure, scope: KpiScope): string {
+  return hrefs.orders(ordersFilterSearch(ordersFilterOf(kpiFigureFilter(figure, scope)), true));
+}
+
+/** The orders list link of one bar of the KPI series (its bucket, clipped to the series' range). */
+export function kpiBarHref(
+  measure: KpiSeriesMeasure,
+  bucket: { start: string; size: KpiBucket },
+  series: { from: string | null; to: string | null },
+  includeDrills: boolean,
+): string {
+  return hrefs.orders(
+    ordersFilterSearch(ordersFilterOf(kpiBarFilter(measure, bucket, series, includeDrills)), true),
+  );
+}

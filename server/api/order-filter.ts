@@ -1,0 +1,156 @@
+/**
+ * The orders filter as SQL: the WHERE clause and ORDER BY of the orders list and its CSV export
+ * (contracts/api.ts `orderListQuerySchema`), over `orders o LEFT JOIN order_facts f`. What only the
+ * KPI facts hold (shipped and delivered day, on time, in full) is read from `order_facts`, the
+ * table runtime/kpi-query.ts counts, so a KPI's drill-down filter (contracts/kpi-drilldown.ts)
+ * selects exactly the orders the KPI counted. Every value is a parameter; columns come from fixed
+ * maps, never from input text.
+ *
+ * "Today" in each site's zone (for `at_risk` / `overdue`) is computed here with
+ * contracts/site-time.ts `siteDay`, per zone present in the table, and handed to SQL as a
+ * zone -> day list: the site-time rule is not written again in SQL.
+ */
+import {
+  EXCEPTION_SHIPMENT_STATUSES,
+  siteDay,
+  type OrderExportQuery,
+  type OrderSortColumn,
+} from '../../contracts';
+import type { Pool } from '../../runtime/db';
+
+/** `FROM` of every orders filter query (the facts join is removed by the planner when unused). */
+export const ORDER_FILTER_FROM = 'orders o LEFT JOIN order_facts f ON f.order_id = o.order_id';
+
+const SORT_COLUMNS: Record<OrderSortColumn, string> = {
+  orderId: 'o.order_id',
+  status: 'o.status',
+  customerId: 'o.customer_id',
+  warehouseId: 'o.warehouse_id',
+  createdAt: 'o.created_at',
+  promisedDate: 'o.promised_date',
+  deliveredAt: 'o.delivered_at',
+  lastEventTime: 'o.last_event_time',
+  eventCount: 'o.event_count',
+};
+
+/** A filter as SQL: `where` uses `$1..$n` of `params`. */
+export interface OrderFilterSql {
+  where: string;
+  params: unknown[];
+  orderBy: string;
+}
+
+/** Site "today" per time zone: zones and days, index-aligned. */
+export interface SiteTodays {
+  zones: string[];
+  days: string[];
+}
+
+/**
+ * Today's site day in every time zone the orders table holds (a loose index scan over
+ * `orders_site_time_zone`: one index probe per distinct zone, whatever the table's size). Zones
+ * this runtime does not know are left out (their orders get no punctuality, so no filter selects them).
+ * @param now the instant "today" is taken at
+ */
+export async function siteTodays(pool: Pool, now: Date): Promise<SiteTodays> {
+  const { rows } = await pool.query<{ zone: string }>(
+    `WITH RECURSIVE z(zone) AS (
+       (SELECT site_time_zone FROM orders WHERE site_time_zone IS NOT NULL ORDER BY site_time_zone LIMIT 1)
+       UNION ALL
+       SELECT (SELECT site_time_zone FROM orders WHERE site_time_zone > z.zone ORDER BY site_time_zone LIMIT 1)
+         FROM z WHERE z.zone IS NOT NULL)
+     SELECT zone FROM z WHERE zone IS NOT NULL`,
+  );
+  const todays: SiteTodays = { zones: [], days: [] };
+  for (const { zone } of rows) {
+    try {
+      const day = siteDay(now.toISOString(), zone);
+      todays.zones.push(zone);
+      todays.days.push(day);
+    } catch {
+      // unknown zone: no punctuality, nothing to compare
+    }
+  }
+  return todays;
+}
+
+/** Whether a filter needs {@link siteTodays} (only the open-order punctuality filters do). */
+export function needsSiteTodays(q: Pick<OrderExportQuery, 'punctuality'>): boolean {
+  return q.punctuality === 'at_risk' || q.punctuality === 'overdue';
+}
+
+/**
+ * The WHERE clause and ORDER BY of a filter (ties broken by order id in the same direction).
+ * @param todays required when {@link needsSiteTodays}; otherwise ignored
+ */
+export function orderFilterSql(q: OrderExportQuery, todays: SiteTodays | null): OrderFilterSql {
+  const params: unknown[] = [];
+  const p = (value: unknown): string => {
+    params.push(value);
+    return `$${params.length}`;
+  };
+  const and: string[] = [];
+  if (q.status) and.push(`o.status = ANY(${p(q.status)}::text[])`);
+  const dayRange = (column: string, from: string | undefined, to: string | undefined) => {
+    if (from) and.push(`${column} >= ${p(from)}::date`);
+    if (to) and.push(`${column} <= ${p(to)}::date`);
+  };
+  dayRange('o.created_day', q.from, q.to);
+  dayRange('o.promised_date', q.promisedFrom, q.promisedTo);
+  dayRange('f.shipped_day', q.shippedFrom, q.shippedTo);
+  dayRange('f.delivered_day', q.deliveredFrom, q.deliveredTo);
+  switch (q.punctuality) {
+    case 'on_time':
+      and.push('f.delivered_day IS NOT NULL AND f.on_time IS TRUE');
+      break;
+    case 'late':
+      // As the KPI counts it: delivered minus on time (a delivery without a verdict is late).
+      and.push('f.delivered_day IS NOT NULL AND f.on_time IS NOT TRUE');
+      break;
+    case 'at_risk':
+    case 'overdue': {
+      if (!todays) throw new Error('orderFilterSql: the at_risk/overdue filters need the site todays');
+      const cmp = q.punctuality === 'overdue' ? '<' : '<=';
+      // contracts/site-time.ts `punctuality`: open = no delivery and not cancelled.
+      and.push(
+        `o.delivered_at IS NULL AND o.status <> 'cancelled' AND o.promised_date ${cmp}
+           (SELECT z.today FROM unnest(${p(todays.zones)}::text[], ${p(todays.days)}::date[]) AS z(zone, today)
+             WHERE z.zone = o.site_time_zone)`,
+      );
+      break;
+    }
+    default:
+      break;
+  }
+  if (q.inFull !== undefined) and.push(q.inFull ? 'f.in_full IS TRUE' : 'f.in_full IS FALSE');
+  if (q.openException !== undefined)
+    and.push(
+      `${q.openException ? '' : 'NOT '}EXISTS (SELECT 1 FROM shipments s WHERE s.order_id = o.order_id
+         AND s.status = ANY(${p(EXCEPTION_SHIPMENT_STATUSES)}::text[]))`,
+    );
+  if (q.warehouse) and.push(`o.warehouse_id = ${p(q.warehouse)}`);
+  if (q.customer) and.push(`o.customer_id = ${p(q.customer)}`);
+  if (q.q) {
+    const prefix = p(`${escapeLike(q.q)}%`);
+    and.push(
+      `(o.order_id LIKE ${prefix} OR o.customer_id LIKE ${prefix} OR o.shipment_id LIKE ${prefix}
+        OR o.order_id IN (SELECT s.order_id FROM shipments s
+                           WHERE s.shipment_id LIKE ${prefix} OR s.tracking_number LIKE ${prefix}))`,
+    );
+  }
+  if (!q.includeDrills) and.push('NOT o.is_drill');
+  if (q.drillsOnly) and.push('o.is_drill');
+  const direction = q.order === 'asc' ? 'ASC' : 'DESC';
+  const nulls = q.order === 'asc' ? 'NULLS FIRST' : 'NULLS LAST';
+  const column = SORT_COLUMNS[q.sort];
+  const orderBy =
+    q.sort === 'orderId'
+      ? `o.order_id ${direction}`
+      : `${column} ${direction} ${nulls}, o.order_id ${direction}`;
+  return { where: and.length > 0 ? and.join('\n   AND ') : 'true', params, orderBy };
+}
+
+/** Escapes LIKE wildcards so an id prefix matches literally (backslash is LIKE's default escape). */
+export function escapeLike(text: string): string {
+  return text.replace(/[\\%_]/g, (c) => `\\${c}`);
+}
