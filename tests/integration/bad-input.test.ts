@@ -217,14 +217,17 @@ const dataArbs: Record<EventType, fc.Arbitrary<Record<string, unknown>>> = {
   ),
   [EVENT_TYPES.orderDelivered]: fc.record({ lines: fc.array(line(0), { minLength: 0, maxLength: 4 }) }),
   [EVENT_TYPES.orderCancelled]: fc.record({ reason: safeText(500) }),
-  [EVENT_TYPES.shipmentCreated]: fc.record({
-    orderId: safeId(),
-    carrier: safeText(64),
-    trackingNumber: safeText(64),
-    origin: safeText(200),
-    destination: safeText(200),
-    promisedDate: dateArb,
-  }),
+  [EVENT_TYPES.shipmentCreated]: fc.record(
+    {
+      orderId: safeId(),
+      carrier: safeText(64),
+      trackingNumber: safeText(64),
+      origin: safeText(200),
+      destination: safeText(200),
+      promisedDate: dateArb,
+    },
+    { requiredKeys: ['carrier', 'trackingNumber'] },
+  ),
   [EVENT_TYPES.shipmentCheckpoint]: fc.record(
     { status: fc.constantFrom(...SHIPMENT_STATUSES), location: safeText(200), message: safeText(1000) },
     { requiredKeys: ['status'] },
@@ -314,14 +317,8 @@ const REQUIRED_DATA: Partial<Record<EventType, string[]>> = {
   [EVENT_TYPES.orderShipped]: ['shipmentId'],
   [EVENT_TYPES.orderDelivered]: ['lines'],
   [EVENT_TYPES.orderCancelled]: ['reason'],
-  [EVENT_TYPES.shipmentCreated]: [
-    'orderId',
-    'carrier',
-    'trackingNumber',
-    'origin',
-    'destination',
-    'promisedDate',
-  ],
+  // orderId, origin, destination and promisedDate are optional (carrier feeds often lack them).
+  [EVENT_TYPES.shipmentCreated]: ['carrier', 'trackingNumber'],
   [EVENT_TYPES.shipmentCheckpoint]: ['status'],
   [EVENT_TYPES.shipmentEtaUpdated]: ['eta'],
   [EVENT_TYPES.shipmentException]: ['reasonCode'],
