@@ -12,3 +12,4 @@ export * from './audit';
 export * from './workers';
 export * from './backoff';
 export * from './site-time';
+export * from './kpi-range';

@@ -530,7 +530,7 @@ function registerRoutes(
   api.get('/api/kpi/summary', fromTable('GET /api/kpi/summary'), async (req) => {
     const q = req.query;
     // The live all-data snapshot is cached in Redis by the analytics-aggregator after each refresh.
-    if (!q.from && !q.to && !q.includeDrills) {
+    if (!q.from && !q.to && !q.includeDrills && !q.warehouse) {
       const cached = await readSnapshot(deps);
       if (cached) return cached;
     }
