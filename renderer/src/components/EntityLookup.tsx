@@ -56,7 +56,7 @@ export function EntityLookup(): ReactNode {
         id={SEARCH_INPUT_ID}
         className="input input--mono lookup__input"
         type="search"
-        placeholder="Order or shipment id, or its start…  /"
+        placeholder="Go to id or id prefix…  ( / )"
         aria-label="Order or shipment id, or the start of an order id"
         aria-keyshortcuts="/"
         value={value}

@@ -134,10 +134,10 @@ export function ThemeButton(): ReactNode {
       data-theme-choice={choice}
       aria-keyshortcuts="t"
       aria-label={`Theme: ${THEME_WORD[choice]}${choice === 'system' ? ` (${theme})` : ''}. Switch theme`}
-      title="Switch theme: system, light, dark (t)"
+      title={`Theme: ${THEME_WORD[choice]} — switch: system, light, dark (t)`}
       onClick={() => choose(nextThemeChoice(choice))}
     >
-      {THEME_WORD[choice]} theme
+      <span aria-hidden="true">{choice === 'system' ? '◐' : choice === 'light' ? '☀' : '☾'}</span>
     </button>
   );
 }
