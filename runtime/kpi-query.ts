@@ -7,6 +7,7 @@ import {
   ORDER_STATUSES,
   OPEN_ORDER_STATUSES,
   EXCEPTION_SHIPMENT_STATUSES,
+  kpiPeriodSchema,
   mainSpan,
   previousRange,
   type KpiDailyPoint,
@@ -73,23 +74,8 @@ export async function queryKpiSummary(db: Queryable, q: KpiQuery): Promise<KpiSu
     mainFrom: span?.from ?? null,
     mainTo: span?.to ?? null,
     outsideDays: span?.outsideDays ?? 0,
-    previous:
-      before && previous
-        ? {
-            from: before.from,
-            to: before.to,
-            createdOrders: previous.createdOrders,
-            deliveredOrders: previous.deliveredOrders,
-            onTimeOrders: previous.onTimeOrders,
-            lateOrders: previous.lateOrders,
-            otd: previous.otd,
-            otifOrders: previous.otifOrders,
-            otif: previous.otif,
-            cycleTimeMedianMs: previous.cycleTimeMedianMs,
-            cycleTimeP90Ms: previous.cycleTimeP90Ms,
-            backlog: previous.backlog,
-          }
-        : null,
+    // The period schema keeps only the compared figures of the previous range's answer.
+    previous: before && previous ? kpiPeriodSchema.parse({ ...previous, ...before }) : null,
   };
 }
 

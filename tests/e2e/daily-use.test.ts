@@ -236,6 +236,9 @@ describe('1280x720', () => {
       await page.goto(`${consoleApp.url}/${hash}`);
       await page.locator('.screen').first().waitFor();
       await page.waitForTimeout(600);
+      await page.screenshot({
+        path: path.join(shots, `07-screen-${hash.replace(/[^a-z0-9]+/gi, '_')}-1280x720.png`),
+      });
       const problems = await page.evaluate(() => {
         const out: string[] = [];
         const scrolls = (el: Element) => ['auto', 'scroll'].includes(getComputedStyle(el).overflowX);
