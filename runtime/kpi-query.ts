@@ -151,8 +151,12 @@ async function queryFigures(
   };
 }
 
-/** Every warehouse the orders carry, with its site time zone (the most common one when orders disagree). */
-async function querySites(db: Queryable, includeDrills: boolean): Promise<KpiSite[]> {
+/**
+ * Every warehouse the orders carry, with its site time zone (the most common one when orders
+ * disagree). Reads the orders read model (order-processor), so the API re-reads it over the
+ * analytics-aggregator's cached snapshot, which may predate the orders' arrival there.
+ */
+export async function querySites(db: Queryable, includeDrills: boolean): Promise<KpiSite[]> {
   const { rows } = await db.query<KpiSite>(
     `SELECT warehouse_id AS "warehouseId", mode() WITHIN GROUP (ORDER BY site_time_zone) AS "timeZone"
        FROM orders WHERE warehouse_id IS NOT NULL AND ($1::boolean OR NOT is_drill)

@@ -60,7 +60,7 @@ import {
   type RouteOf,
   type StackHealth,
 } from '../../contracts';
-import { queryKpiDaily, queryKpiSummary } from '../../runtime/kpi-query';
+import { queryKpiDaily, queryKpiSummary, querySites } from '../../runtime/kpi-query';
 import type { Logger } from '../../runtime/logger';
 import { findOperatorCredentials } from '../../runtime/operators';
 import { UNUSABLE_HASH, verifyPassword } from '../../runtime/passwords';
@@ -532,7 +532,7 @@ function registerRoutes(
     // The live all-data snapshot is cached in Redis by the analytics-aggregator after each refresh.
     if (!q.from && !q.to && !q.includeDrills && !q.warehouse) {
       const cached = await readSnapshot(deps);
-      if (cached) return cached;
+      if (cached) return { ...cached, sites: await querySites(deps.pool, q.includeDrills) };
     }
     return queryKpiSummary(deps.pool, q);
   });

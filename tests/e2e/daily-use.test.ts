@@ -67,7 +67,11 @@ beforeAll(async () => {
   await waitFor('seed applied', async () => {
     const r = await consoleApp.api('/api/kpi/summary');
     const k = (await r.json()) as KpiSummary;
-    return k.deliveredOrders === 5 && k.createdOrders === 10 && k.mainTo !== null;
+    // The site list and filter read the orders read model: wait for the order-processor too.
+    const w2 = (await (
+      await consoleApp.api('/api/kpi/summary?from=2024-05-01&to=2024-05-31&warehouse=w-2')
+    ).json()) as KpiSummary;
+    return k.deliveredOrders === 5 && k.createdOrders === 10 && k.mainTo !== null && w2.deliveredOrders === 2;
   });
   browser = await chromium.launch({
     executablePath: CHROMIUM,

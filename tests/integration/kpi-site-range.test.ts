@@ -38,7 +38,10 @@ describe('KPIs by site and range (live deployment)', () => {
     expect(res.status).toBe(202);
     await waitFor('applied', async () => {
       const k = await get<KpiSummary>('/api/kpi/summary?from=2024-01-01&to=2030-12-31');
-      return k.createdOrders === 9 && k.deliveredOrders === 8;
+      // The site filter reads the orders read model (order-processor), the figures the facts
+      // (analytics-aggregator): wait for both workers.
+      const w2 = await get<KpiSummary>('/api/kpi/summary?from=2024-01-01&to=2030-12-31&warehouse=w-2');
+      return k.createdOrders === 9 && k.deliveredOrders === 8 && w2.deliveredOrders === 4;
     });
   });
   afterAll(async () => {
