@@ -16,7 +16,7 @@ describe('kpiDelta', () => {
     expect(kpiDelta('count', 150, 100, 'none')).toEqual({ text: '▲ 50 (+50 %)', tone: 'same' });
     expect(kpiDelta('count', 5, 10, 'down')).toEqual({ text: '▼ 5 (−50 %)', tone: 'better' });
     expect(kpiDelta('count', 3, 0, 'down')).toEqual({ text: '▲ 3', tone: 'worse' });
-    expect(kpiDelta('count', 3, 3, 'down')).toEqual({ text: '= previous', tone: 'same' });
+    expect(kpiDelta('count', 3, 3, 'down')).toEqual({ text: 'no change', tone: 'same' });
   });
 
   it('words durations as a duration', () => {

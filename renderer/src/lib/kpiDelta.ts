@@ -27,7 +27,7 @@ export function kpiDelta(
 ): KpiDelta | null {
   if (current === null || previous === null) return null;
   const diff = current - previous;
-  if (diff === 0) return { text: '= previous', tone: 'same' };
+  if (diff === 0) return { text: 'no change', tone: 'same' };
   const arrow = diff > 0 ? '▲' : '▼';
   let text: string;
   if (kind === 'rate') text = `${arrow} ${Math.abs(diff * 100).toFixed(1)} pts`;

@@ -509,7 +509,8 @@ function RangeNote({
   if (!summary) return null;
   const from = summary.from ?? summary.dataFrom;
   const to = summary.to ?? summary.dataTo;
-  const outside = extent && !chosen ? extent.outsideDays : 0;
+  // The main span is computed over every site: its left-out days are only news for all sites.
+  const outside = extent && !chosen && !site ? extent.outsideDays : 0;
   return (
     <p className="range-note small" data-testid="kpi-range-note">
       <span>
