@@ -161,6 +161,8 @@ const kpiQueryShape = {
   from: calendarDateSchema.optional(),
   to: calendarDateSchema.optional(),
   includeDrills: booleanFlag.default(false),
+  /** Only orders of this warehouse (site); absent = every site. */
+  warehouse: entityIdSchema.optional(),
 };
 
 /** KPI query: days (site time) inclusive; no range = all data. Drill traffic excluded by default. */
@@ -335,6 +337,46 @@ export const entitySummarySchema = z.discriminatedUnion('kind', [
 ]);
 export type EntitySummary = z.infer<typeof entitySummarySchema>;
 
+/** The figures of a KPI range that the dashboard compares with the range before it. */
+export const kpiPeriodSchema = z.object({
+  from: day,
+  to: day,
+  createdOrders: z.number().int(),
+  deliveredOrders: z.number().int(),
+  onTimeOrders: z.number().int(),
+  lateOrders: z.number().int(),
+  otd: z.number().nullable(),
+  otifOrders: z.number().int(),
+  otif: z.number().nullable(),
+  cycleTimeMedianMs: z.number().nullable(),
+  cycleTimeP90Ms: z.number().nullable(),
+  backlog: z.number().int(),
+});
+export type KpiPeriod = z.infer<typeof kpiPeriodSchema>;
+
+/** A warehouse (site) orders carry, with its time zone when known. */
+export const kpiSiteSchema = z.object({ warehouseId: z.string(), timeZone: z.string().nullable() });
+export type KpiSite = z.infer<typeof kpiSiteSchema>;
+
+/** Fields of the KPI summary for picking a range and site and comparing periods (contracts/kpi-range.ts). */
+function kpiSummaryExtras() {
+  return {
+    /** The warehouse filter applied, null = every site. */
+    warehouse: z.string().nullable(),
+    /** Every warehouse orders carry (drill filter applied), for the site picker. */
+    sites: z.array(kpiSiteSchema),
+    /**
+     * The span of days holding most activity (`mainSpan`): the dashboard's default range. Days
+     * with activity outside it (a stray event far from the rest) are counted in `outsideDays`.
+     */
+    mainFrom: day.nullable(),
+    mainTo: day.nullable(),
+    outsideDays: z.number().int(),
+    /** The same figures over the range of the same length just before `from`..`to`; null for an open range. */
+    previous: kpiPeriodSchema.nullable(),
+  };
+}
+
 /** KPI summary over a day range (DESIGN.md "KPIs"). Rates are 0..1, null when nothing delivered. */
 export const kpiSummarySchema = z.object({
   from: day.nullable(),
@@ -356,6 +398,7 @@ export const kpiSummarySchema = z.object({
   dataFrom: day.nullable(),
   dataTo: day.nullable(),
   computedAt: instant,
+  ...kpiSummaryExtras(),
 });
 export type KpiSummary = z.infer<typeof kpiSummarySchema>;
 

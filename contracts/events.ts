@@ -109,6 +109,24 @@ export const EVENT_TYPES = {
   shipmentDelivered: 'sct.shipment.delivered.v1',
 } as const;
 
+/**
+ * Common shipment exception reason codes, offered as suggestions by the console's inject form.
+ * Deliberately not an enum on `reasonCode` (which stays free text, 1–64 characters): carriers
+ * report their own codes (kept as they are, e.g. from tracking imports), and events already in
+ * the topics carry codes outside this list; an enum would reject them at validation and replay.
+ */
+export const EXCEPTION_REASON_CODES = [
+  'ADDRESS_INVALID',
+  'RECIPIENT_ABSENT',
+  'REFUSED',
+  'DAMAGED',
+  'LOST',
+  'CUSTOMS_HOLD',
+  'WEATHER_DELAY',
+  'HELD_AT_DEPOT',
+  'MISSED_CONNECTION',
+  'CARRIER_DELAY',
+] as const;
 /** The `data` schema of each event type. Unknown fields are rejected, as in the envelope. */
 export const eventDataSchemas = {
   [EVENT_TYPES.orderCreated]: z.strictObject({

@@ -13,3 +13,4 @@ export * from './workers';
 export * from './backoff';
 export * from './site-time';
 export * from './kpi-drilldown';
+export * from './kpi-range';

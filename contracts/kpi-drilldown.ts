@@ -38,6 +38,8 @@ export interface KpiScope {
   from?: string | null | undefined;
   to?: string | null | undefined;
   includeDrills: boolean;
+  /** The site (warehouse) the KPIs were limited to; absent or null = every site. */
+  warehouse?: string | null | undefined;
 }
 
 function range(
@@ -54,7 +56,10 @@ const FIRST_DAY = '0001-01-01';
 
 /** The orders filter whose total equals a KPI summary figure for the scope. */
 export function kpiFigureFilter(figure: KpiFigure, scope: KpiScope): OrderFilter {
-  const base: OrderFilter = { includeDrills: scope.includeDrills };
+  const base: OrderFilter = {
+    includeDrills: scope.includeDrills,
+    ...(scope.warehouse ? { warehouse: scope.warehouse } : {}),
+  };
   const created = range('from', 'to', scope.from, scope.to);
   const delivered = range('deliveredFrom', 'deliveredTo', scope.from, scope.to);
   if (typeof figure === 'object') return { ...base, ...created, status: [figure.status] };
@@ -87,11 +92,18 @@ export function kpiBarFilter(
   bucket: { start: string; size: KpiBucket },
   series: { from: string | null; to: string | null },
   includeDrills: boolean,
+  warehouse: string | null = null,
 ): OrderFilter {
   const last = addDays(nextBucketStart(bucket.start, bucket.size), -1);
   const from = series.from && series.from > bucket.start ? series.from : bucket.start;
   const to = series.to && series.to < last ? series.to : last;
-  if (measure === 'created') return kpiFigureFilter('created', { from, to, includeDrills });
-  if (measure === 'shipped') return { includeDrills, ...range('shippedFrom', 'shippedTo', from, to) };
-  return kpiFigureFilter(measure, { from, to, includeDrills });
+  const scope = { from, to, includeDrills, warehouse };
+  if (measure === 'created') return kpiFigureFilter('created', scope);
+  if (measure === 'shipped')
+    return {
+      includeDrills,
+      ...(warehouse ? { warehouse } : {}),
+      ...range('shippedFrom', 'shippedTo', from, to),
+    };
+  return kpiFigureFilter(measure, scope);
 }

@@ -7,8 +7,13 @@ import {
   ORDER_STATUSES,
   OPEN_ORDER_STATUSES,
   EXCEPTION_SHIPMENT_STATUSES,
+  kpiPeriodSchema,
+  mainSpan,
+  previousRange,
   type KpiDailyPoint,
   type KpiQuery,
+  type KpiSite,
+  type MainSpan,
   type KpiSummary,
   type OrderStatus,
 } from '../contracts';
@@ -16,15 +21,72 @@ import type { Pool, PoolClient } from './db';
 
 type Queryable = Pool | PoolClient;
 
+/** The figures of one range, as `queryFigures` reads them. */
+type Figures = Omit<
+  KpiSummary,
+  | 'includeDrills'
+  | 'dataFrom'
+  | 'dataTo'
+  | 'computedAt'
+  | 'warehouse'
+  | 'sites'
+  | 'mainFrom'
+  | 'mainTo'
+  | 'outsideDays'
+  | 'previous'
+> & {
+  dataFrom: string | null;
+  dataTo: string | null;
+};
+
+/**
+ * Orders of one warehouse (`$5`; null = every site). order_facts carries no warehouse: the
+ * orders read model does, keyed by the same order id.
+ */
+const IN_WAREHOUSE = `($5::text IS NULL OR order_id IN (SELECT order_id FROM orders WHERE warehouse_id = $5::text))`;
+
 /**
  * Computes the KPI summary.
  * - delivered/on time/late/OTIF/cycle time: orders whose delivery day is in the range;
  * - created and orders by status (and so backlog): orders whose created day is in the range;
- * - open exceptions: shipments whose current status is exception or failed_attempt.
+ * - open exceptions: shipments whose current status is exception or failed_attempt;
+ * - `warehouse`: only the orders (and their shipments) of that site;
+ * - `previous`: the same figures over the range of the same length before a closed range;
+ * - `sites`, `mainFrom`/`mainTo`/`outsideDays`: for the dashboard's pickers (contracts/kpi-range.ts).
  */
 export async function queryKpiSummary(db: Queryable, q: KpiQuery): Promise<KpiSummary> {
   const from = q.from ?? null;
   const to = q.to ?? null;
+  const warehouse = q.warehouse ?? null;
+  const before = from && to ? previousRange(from, to) : null;
+  const [figures, previous, sites, span] = await Promise.all([
+    queryFigures(db, from, to, q.includeDrills, warehouse),
+    before ? queryFigures(db, before.from, before.to, q.includeDrills, warehouse) : null,
+    querySites(db, q.includeDrills),
+    queryMainSpan(db, q.includeDrills),
+  ]);
+  return {
+    ...figures,
+    includeDrills: q.includeDrills,
+    computedAt: new Date().toISOString(),
+    warehouse,
+    sites,
+    mainFrom: span?.from ?? null,
+    mainTo: span?.to ?? null,
+    outsideDays: span?.outsideDays ?? 0,
+    // The period schema keeps only the compared figures of the previous range's answer.
+    previous: before && previous ? kpiPeriodSchema.parse({ ...previous, ...before }) : null,
+  };
+}
+
+/** The KPI figures of one range and site (see {@link queryKpiSummary}). */
+async function queryFigures(
+  db: Queryable,
+  from: string | null,
+  to: string | null,
+  includeDrills: boolean,
+  warehouse: string | null,
+): Promise<Figures> {
   // One statement (one snapshot, so every figure describes the same moment), two passes over the
   // facts: the delivered range with the cycle-time percentiles, and the status counts per status
   // together with the data's own day range.
@@ -38,14 +100,15 @@ export async function queryKpiSummary(db: Queryable, q: KpiQuery): Promise<KpiSu
     by_status: { status: OrderStatus; n: number; first: string | null; last: string | null }[];
   }>(
     `SELECT d.*,
-            (SELECT count(*)::int FROM shipments WHERE status = ANY($4::text[]) AND ($3::boolean OR NOT is_drill)) AS exceptions,
+            (SELECT count(*)::int FROM shipments WHERE status = ANY($4::text[]) AND ($3::boolean OR NOT is_drill)
+                AND ${IN_WAREHOUSE}) AS exceptions,
             (SELECT coalesce(json_agg(s), '[]'::json) FROM (
                SELECT status,
                       count(*) FILTER (WHERE ($1::date IS NULL OR created_day >= $1::date)
                                          AND ($2::date IS NULL OR created_day <= $2::date))::int AS n,
                       min(created_day)::text AS first,
                       greatest(max(created_day), max(delivered_day))::text AS last
-                 FROM order_facts WHERE ($3::boolean OR NOT is_drill) GROUP BY status) s) AS by_status
+                 FROM order_facts WHERE ($3::boolean OR NOT is_drill) AND ${IN_WAREHOUSE} GROUP BY status) s) AS by_status
        FROM (SELECT count(*)::int AS delivered,
                     count(*) FILTER (WHERE on_time)::int AS on_time,
                     count(*) FILTER (WHERE on_time AND in_full)::int AS otif,
@@ -55,8 +118,9 @@ export async function queryKpiSummary(db: Queryable, q: KpiQuery): Promise<KpiSu
               WHERE delivered_day IS NOT NULL
                 AND ($1::date IS NULL OR delivered_day >= $1::date)
                 AND ($2::date IS NULL OR delivered_day <= $2::date)
-                AND ($3::boolean OR NOT is_drill)) d`,
-    [from, to, q.includeDrills, EXCEPTION_SHIPMENT_STATUSES],
+                AND ($3::boolean OR NOT is_drill)
+                AND ${IN_WAREHOUSE}) d`,
+    [from, to, includeDrills, EXCEPTION_SHIPMENT_STATUSES, warehouse],
   );
   const d = rows[0]!;
   const ordersByStatus = Object.fromEntries(ORDER_STATUSES.map((s) => [s, 0])) as Record<OrderStatus, number>;
@@ -70,7 +134,6 @@ export async function queryKpiSummary(db: Queryable, q: KpiQuery): Promise<KpiSu
   return {
     from,
     to,
-    includeDrills: q.includeDrills,
     createdOrders,
     deliveredOrders: d.delivered,
     onTimeOrders: d.on_time,
@@ -85,20 +148,67 @@ export async function queryKpiSummary(db: Queryable, q: KpiQuery): Promise<KpiSu
     openExceptions: d.exceptions,
     dataFrom: days((r) => r.first)[0] ?? null,
     dataTo: days((r) => r.last).at(-1) ?? null,
-    computedAt: new Date().toISOString(),
   };
 }
 
-/** Daily created/shipped/delivered/on-time/late counts from the `kpi_daily` table (kept by the analytics-aggregator). */
+/**
+ * Every warehouse the orders carry, with its site time zone (the most common one when orders
+ * disagree). Reads the orders read model (order-processor), so the API re-reads it over the
+ * analytics-aggregator's cached snapshot, which may predate the orders' arrival there.
+ */
+export async function querySites(db: Queryable, includeDrills: boolean): Promise<KpiSite[]> {
+  const { rows } = await db.query<KpiSite>(
+    `SELECT warehouse_id AS "warehouseId", mode() WITHIN GROUP (ORDER BY site_time_zone) AS "timeZone"
+       FROM orders WHERE warehouse_id IS NOT NULL AND ($1::boolean OR NOT is_drill)
+      GROUP BY warehouse_id ORDER BY warehouse_id`,
+    [includeDrills],
+  );
+  return rows;
+}
+
+/** The main span of the activity in `kpi_daily` (every site; see `mainSpan`). */
+async function queryMainSpan(db: Queryable, includeDrills: boolean): Promise<MainSpan | null> {
+  const { rows } = await db.query<{ day: string; n: number }>(
+    `SELECT day::text AS day, sum(created + shipped + delivered)::int AS n
+       FROM kpi_daily WHERE ($1::boolean OR NOT is_drill) GROUP BY day`,
+    [includeDrills],
+  );
+  return mainSpan(rows);
+}
+
+/**
+ * Daily created/shipped/delivered/on-time/late counts from the `kpi_daily` table (kept by the
+ * analytics-aggregator). With a `warehouse` the same counts are summed from that site's
+ * order_facts instead (kpi_daily is per day, not per site).
+ */
 export async function queryKpiDaily(db: Queryable, q: KpiQuery): Promise<KpiDailyPoint[]> {
+  const params = [q.from ?? null, q.to ?? null, q.includeDrills];
+  const inRange = `($1::date IS NULL OR day >= $1::date) AND ($2::date IS NULL OR day <= $2::date)`;
+  if (q.warehouse) {
+    const { rows } = await db.query<KpiDailyPoint>(
+      `WITH f AS (SELECT * FROM order_facts WHERE ($3::boolean OR NOT is_drill)
+                     AND order_id IN (SELECT order_id FROM orders WHERE warehouse_id = $4::text)),
+            days AS (
+              SELECT created_day AS day, 1 AS created, 0 AS shipped, 0 AS delivered, 0 AS on_time, 0 AS late
+                FROM f WHERE created_day IS NOT NULL
+              UNION ALL SELECT shipped_day, 0, 1, 0, 0, 0 FROM f WHERE shipped_day IS NOT NULL
+              UNION ALL SELECT delivered_day, 0, 0, 1, CASE WHEN on_time THEN 1 ELSE 0 END, CASE WHEN on_time THEN 0 ELSE 1 END
+                FROM f WHERE delivered_day IS NOT NULL)
+       SELECT day::text AS day, sum(created)::int AS created, sum(shipped)::int AS shipped,
+              sum(delivered)::int AS delivered, sum(on_time)::int AS "onTime", sum(late)::int AS late
+         FROM days WHERE ${inRange} GROUP BY day ORDER BY day`,
+      [...params, q.warehouse],
+    );
+    return rows;
+  }
   const { rows } = await db.query<KpiDailyPoint>(
     `SELECT day::text AS day, sum(created)::int AS created, sum(shipped)::int AS shipped,
             sum(delivered)::int AS delivered, sum(on_time)::int AS "onTime", sum(late)::int AS late
        FROM kpi_daily
-      WHERE ($1::date IS NULL OR day >= $1::date) AND ($2::date IS NULL OR day <= $2::date)
+      WHERE ${inRange}
         AND ($3::boolean OR NOT is_drill)
       GROUP BY day ORDER BY day`,
-    [q.from ?? null, q.to ?? null, q.includeDrills],
+    params,
   );
   return rows;
 }

@@ -15,6 +15,7 @@ import { HealthStrip, OutageBanner } from './components/HealthStrip';
 import { LiveIndicator } from './components/LiveIndicator';
 import { Nav } from './components/Nav';
 import { SignedIn } from './components/SignedIn';
+import { ShortcutHint, Shortcuts, ThemeButton } from './components/Shortcuts';
 import { routeHref, type Route } from './router/hash';
 import { useRoute } from './router/useRoute';
 import { AuditLog } from './screens/AuditLog';
@@ -121,8 +122,11 @@ function Console(): ReactNode {
         <span className="toolbar__spacer" />
         <EntityLookup />
         <LiveIndicator />
+        <ThemeButton />
+        <ShortcutHint />
         <SignedIn />
       </header>
+      <Shortcuts />
       <main className="main" id="main">
         <OutageBanner />
         <Screen route={route} />

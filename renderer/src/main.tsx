@@ -4,6 +4,7 @@
  * - the app resolves its API connection (desktop bridge or `#token=`) before routing.
  */
 import './zodConfig';
+import './state/theme'; // applies the theme (system or stored choice) before the first paint
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { App } from './App';

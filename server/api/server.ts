@@ -61,7 +61,7 @@ import {
   type RouteOf,
   type StackHealth,
 } from '../../contracts';
-import { queryKpiDaily, queryKpiSummary, queryOpenExceptions } from '../../runtime/kpi-query';
+import { queryKpiDaily, queryKpiSummary, queryOpenExceptions, querySites } from '../../runtime/kpi-query';
 import type { Logger } from '../../runtime/logger';
 import { findOperatorCredentials } from '../../runtime/operators';
 import { UNUSABLE_HASH, verifyPassword } from '../../runtime/passwords';
@@ -568,10 +568,17 @@ function registerRoutes(
   api.get('/api/kpi/summary', fromTable('GET /api/kpi/summary'), async (req) => {
     const q = req.query;
     // The live all-data snapshot is cached in Redis by the analytics-aggregator after each
-    // refresh; it refreshes on order events only, so open exceptions (shipments) are read now.
-    if (!q.from && !q.to && !q.includeDrills) {
+    // refresh; it refreshes on order events only, so open exceptions (shipments) and the sites
+    // (orders may reach the orders table after the snapshot) are read now.
+    if (!q.from && !q.to && !q.includeDrills && !q.warehouse) {
       const cached = await readSnapshot(deps);
-      if (cached) return { ...cached, openExceptions: await queryOpenExceptions(deps.pool, false) };
+      if (cached) {
+        const [openExceptions, sites] = await Promise.all([
+          queryOpenExceptions(deps.pool, false),
+          querySites(deps.pool, q.includeDrills),
+        ]);
+        return { ...cached, openExceptions, sites };
+      }
     }
     return queryKpiSummary(deps.pool, q);
   });

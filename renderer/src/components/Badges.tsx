@@ -4,7 +4,7 @@
  */
 import type { ReactNode } from 'react';
 import { EXCEPTION_SHIPMENT_STATUSES, type ShipmentStatus } from '../../../contracts/shipment-status';
-import { EMPTY, formatInstant, statusLabel } from '../lib/format';
+import { EMPTY, formatInstant, formatInstantInZone, statusLabel } from '../lib/format';
 
 /** Colour family of a status chip. */
 export type ChipTone = 'neutral' | 'info' | 'progress' | 'ok' | 'warn' | 'muted' | 'danger';
@@ -79,18 +79,23 @@ export function Mono({
   );
 }
 
-/** An instant in local time (`YYYY-MM-DD HH:mm:ss`), with the original RFC 3339 value as tooltip. */
+/**
+ * An instant as `YYYY-MM-DD HH:mm:ss`: in the site's time zone when `timeZone` is given (the
+ * screen names the zone once), else in local time; the RFC 3339 value and the zone as tooltip.
+ */
 export function Instant({
   value,
   seconds = true,
+  timeZone,
 }: {
   value: string | null | undefined;
   seconds?: boolean;
+  timeZone?: string | null;
 }): ReactNode {
   if (!value) return <span className="muted">{EMPTY}</span>;
   return (
-    <time className="num" dateTime={value} title={value}>
-      {formatInstant(value, seconds)}
+    <time className="num" dateTime={value} title={timeZone ? `${value} (shown in ${timeZone})` : value}>
+      {timeZone ? formatInstantInZone(value, timeZone, seconds) : formatInstant(value, seconds)}
     </time>
   );
 }

@@ -1,46 +1,49 @@
 /**
- * Header "go to id" box: looks an id up with `GET /api/lookup/:entityId` and opens the order or
- * shipment it names (there is no shipments list, so this is how an operator reaches a parcel).
+ * Header search (`/` focuses it): opens the order or shipment with the exact id typed, else the
+ * order whose id starts with it, or lists the first few orders that do (server-side prefix
+ * search; lib/entitySearch.ts).
  */
 import { useState, type FormEvent, type ReactNode } from 'react';
 import { entityIdSchema } from '../../../contracts/events';
-import { ApiRequestError } from '../api/errors';
-import { useEntityLookup } from '../query/mutations';
+import { formatCount } from '../lib/format';
+import { useEntitySearch } from '../query/mutations';
 import { hrefs } from '../router/hash';
 import { navigate } from '../router/useRoute';
 
-/** The lookup form (`data-testid="lookup-input"`). */
+/** Id of the search box, for the `/` shortcut (lib/shortcuts.ts). */
+export const SEARCH_INPUT_ID = 'global-search';
+
+/** The search form (`data-testid="lookup-input"`). */
 export function EntityLookup(): ReactNode {
   const [value, setValue] = useState('');
   /** The local refusal of a malformed id (nothing is sent then). */
   const [invalid, setInvalid] = useState<string | null>(null);
-  const lookup = useEntityLookup();
-  const busy = lookup.isPending;
-  const failed = lookup.error;
+  const search = useEntitySearch();
+  const busy = search.isPending;
+  const outcome = search.data;
   const message =
     invalid ??
-    (failed === null
-      ? null
-      : failed instanceof ApiRequestError && failed.status === 404
-        ? `No order or shipment “${lookup.variables}”`
-        : failed.message);
+    (search.error
+      ? search.error.message
+      : outcome?.kind === 'none'
+        ? `No order or shipment id starts with “${search.variables}”`
+        : null);
 
   const submit = (e: FormEvent): void => {
     e.preventDefault();
     const id = value.trim();
     if (!id) return;
-    lookup.reset();
+    search.reset();
     if (!entityIdSchema.safeParse(id).success) {
       setInvalid('Ids use letters, digits and . _ : -');
       return;
     }
     setInvalid(null);
-    lookup.mutate(id, {
+    search.mutate(id, {
       onSuccess: (found) => {
+        if (found.kind !== 'open') return;
         navigate(
-          found.kind === 'order'
-            ? hrefs.order(found.order.orderId)
-            : hrefs.shipment(found.shipment.shipmentId),
+          'order' in found.target ? hrefs.order(found.target.order) : hrefs.shipment(found.target.shipment),
         );
         setValue('');
       },
@@ -48,17 +51,25 @@ export function EntityLookup(): ReactNode {
   };
 
   return (
-    <form className="lookup" onSubmit={submit} role="search">
+    <form className="lookup" onSubmit={submit} role="search" aria-label="Go to an order or shipment">
       <input
+        id={SEARCH_INPUT_ID}
         className="input input--mono lookup__input"
         type="search"
-        placeholder="Go to order or shipment id…"
-        aria-label="Go to order or shipment id"
+        placeholder="Go to id or id prefix…  ( / )"
+        aria-label="Order or shipment id, or the start of an order id"
+        aria-keyshortcuts="/"
         value={value}
         onChange={(e) => {
           setValue(e.target.value);
           setInvalid(null);
-          lookup.reset();
+          search.reset();
+        }}
+        onKeyDown={(e) => {
+          if (e.key === 'Escape') {
+            search.reset();
+            e.currentTarget.blur();
+          }
         }}
         data-testid="lookup-input"
         spellCheck={false}
@@ -71,6 +82,30 @@ export function EntityLookup(): ReactNode {
         <span className="lookup__message" role="status">
           {message}
         </span>
+      )}
+      {outcome?.kind === 'pick' && (
+        <div className="lookup__matches" data-testid="lookup-matches">
+          <div className="muted small" role="status">
+            {formatCount(outcome.total)} orders start with “{search.variables}”
+            {outcome.total > outcome.orderIds.length ? `; the ${outcome.orderIds.length} newest:` : ':'}
+          </div>
+          <ul aria-label="Matching orders">
+            {outcome.orderIds.map((id) => (
+              <li key={id}>
+                <a
+                  className="mono"
+                  href={hrefs.order(id)}
+                  onClick={() => {
+                    search.reset();
+                    setValue('');
+                  }}
+                >
+                  {id}
+                </a>
+              </li>
+            ))}
+          </ul>
+        </div>
       )}
     </form>
   );

@@ -10,6 +10,7 @@ import {
   friendlyIssues,
   humanize,
   isValidDrillId,
+  patternWords,
   suggestedEventType,
   initialValues,
   inputPaths,
@@ -303,5 +304,25 @@ describe('inject form helpers', () => {
     expect(order('delivered')).toBe(EVENT_TYPES.orderDelivered);
     expect(order('cancelled')).toBe(EVENT_TYPES.orderCancelled);
     expect(suggestedEventType({ kind: 'shipment' })).toBe(EVENT_TYPES.shipmentCheckpoint);
+  });
+});
+
+describe('hints in words', () => {
+  it('shows no raw regular expression in any field hint of any event type', () => {
+    const hints = (fields: ReturnType<typeof formFieldsForType>): string[] =>
+      fields.flatMap((f) => (f.kind === 'array' ? [f.hint, ...f.item.map((i) => i.hint)] : [f.hint]));
+    for (const type of ALL_EVENT_TYPES)
+      for (const hint of hints(formFieldsForType(type))) expect(hint).not.toMatch(/[\^$\\[\]]/);
+  });
+
+  it('words known patterns and describes unknown ones without printing them', () => {
+    expect(patternWords('^[A-Za-z0-9._:-]+$')).toBe('letters, digits . _ : -');
+    expect(patternWords('^x{3}$')).not.toContain('x{3}');
+  });
+
+  it('offers the common exception reason codes while keeping the field free text', () => {
+    const [reason] = formFieldsForType(EVENT_TYPES.shipmentException);
+    expect(reason).toMatchObject({ key: 'reasonCode', kind: 'text' });
+    expect(reason?.kind === 'text' && reason.suggestions).toContain('DAMAGED');
   });
 });

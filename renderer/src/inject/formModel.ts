@@ -16,6 +16,7 @@ import {
   entityOfType,
   EVENT_TYPES,
   eventDataSchemas,
+  EXCEPTION_REASON_CODES,
   supplyChainEventSchema,
   type EventType,
   type FieldIssue,
@@ -59,6 +60,8 @@ export interface TextField extends FieldBase {
   minLength?: number;
   maxLength?: number;
   pattern?: string;
+  /** Values offered while typing (a datalist); any other text is still accepted. */
+  suggestions?: readonly string[];
 }
 
 /** A number input; `integer` accepts whole numbers only. */
@@ -125,6 +128,21 @@ export interface EnvelopeValues {
 }
 
 const ENTITY_ID_PATTERN = '^[A-Za-z0-9._:-]+$';
+
+/** The patterns of contracts/events.ts in words: the form never shows a raw regular expression. */
+const PATTERN_WORDS: Record<string, string> = {
+  [ENTITY_ID_PATTERN]: 'letters, digits . _ : -',
+  '^(?:[\\t\\n\\r]|[^\\p{Cc}\\p{Cs}])*$': 'no control characters',
+  '^[0-9a-f]{2}-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}$': 'W3C traceparent (00-<32 hex>-<16 hex>-<2 hex>)',
+};
+
+/** Words for a pattern rule; one this table does not know is described, never printed. */
+export function patternWords(pattern: string): string {
+  return PATTERN_WORDS[pattern] ?? 'in the format the event type requires';
+}
+
+/** Fields whose common values the form offers while typing (still free text). */
+const SUGGESTIONS: Record<string, readonly string[]> = { reasonCode: EXCEPTION_REASON_CODES };
 const ACRONYMS: Record<string, string> = { id: 'ID', sku: 'SKU', eta: 'ETA', url: 'URL' };
 
 /** `siteTimeZone` -> `Site time zone`, `customerId` -> `Customer ID`, `sku` -> `SKU`. */
@@ -183,9 +201,11 @@ function scalarField(key: string, node: JsonSchema, required: boolean): ScalarFi
   }
   if (type === 'string') {
     const parts = [rangeHint(node.minLength, node.maxLength, ' chars')];
-    if (node.pattern === ENTITY_ID_PATTERN) parts.push('letters, digits . _ : -');
-    else if (node.pattern) parts.push(`pattern ${node.pattern}`);
+    if (node.pattern) parts.push(patternWords(node.pattern));
+    const suggestions = SUGGESTIONS[key];
+    if (suggestions) parts.push('pick a common code or type the carrier’s');
     const field: TextField = { ...base, kind: 'text', hint: parts.filter(Boolean).join(' · ') };
+    if (suggestions) field.suggestions = suggestions;
     if (node.minLength !== undefined) field.minLength = node.minLength;
     if (node.maxLength !== undefined) field.maxLength = node.maxLength;
     if (node.pattern !== undefined) field.pattern = node.pattern;

@@ -25,8 +25,9 @@ export function kpiBarHref(
   bucket: { start: string; size: KpiBucket },
   series: { from: string | null; to: string | null },
   includeDrills: boolean,
+  warehouse: string | null = null,
 ): string {
   return hrefs.orders(
-    ordersFilterSearch(ordersFilterOf(kpiBarFilter(measure, bucket, series, includeDrills)), true),
+    ordersFilterSearch(ordersFilterOf(kpiBarFilter(measure, bucket, series, includeDrills, warehouse)), true),
   );
 }

@@ -3,6 +3,8 @@ import {
   formatCount,
   formatDuration,
   formatInstant,
+  formatInstantInZone,
+  zoneName,
   formatPercent,
   localInputToUtc,
   shortEventType,
@@ -72,5 +74,24 @@ describe('labels', () => {
     expect(shortEventType('sct.shipment.eta_updated.v1')).toBe('shipment.eta_updated');
     expect(shortEventType('other')).toBe('other');
     expect(statusLabel('out_for_delivery')).toBe('out for delivery');
+  });
+});
+
+describe('formatInstantInZone', () => {
+  it('shows the wall clock of the site zone, whatever the viewer’s zone', () => {
+    expect(formatInstantInZone('2024-05-10T02:30:05Z', 'America/Sao_Paulo')).toBe('2024-05-09 23:30:05');
+    expect(formatInstantInZone('2024-05-10T02:30:05Z', 'Asia/Tokyo', false)).toBe('2024-05-10 11:30');
+  });
+
+  it('falls back to local time without a zone or with one the browser does not know', () => {
+    const iso = '2024-05-10T02:30:05Z';
+    expect(formatInstantInZone(iso, null)).toBe(formatInstant(iso));
+    expect(formatInstantInZone(iso, 'Mars/Olympus')).toBe(formatInstant(iso));
+    expect(formatInstantInZone(null, 'Asia/Tokyo')).toBe('—');
+  });
+
+  it('names a zone for people', () => {
+    expect(zoneName('America/Sao_Paulo')).toBe('Sao Paulo');
+    expect(zoneName(null)).toBe('local time');
   });
 });

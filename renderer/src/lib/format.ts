@@ -69,6 +69,52 @@ export function formatInstant(iso: string | null | undefined, withSeconds = true
   return `${date} ${time}`;
 }
 
+const zoneFormats = new Map<string, Intl.DateTimeFormat>();
+
+/**
+ * Formats an instant as `YYYY-MM-DD HH:mm:ss` on the wall clock of an IANA time zone (the
+ * order's site), or in the viewer's local time when the zone is null or unknown to this browser.
+ *
+ * @param iso RFC 3339 instant (any offset); invalid or missing -> `"—"` (as {@link formatInstant})
+ * @param timeZone IANA zone such as `America/Sao_Paulo`, or null
+ */
+export function formatInstantInZone(
+  iso: string | null | undefined,
+  timeZone: string | null,
+  withSeconds = true,
+): string {
+  if (!iso || !timeZone) return formatInstant(iso, withSeconds);
+  const d = new Date(iso);
+  if (Number.isNaN(d.getTime())) return iso;
+  let format = zoneFormats.get(timeZone);
+  if (!format) {
+    try {
+      format = new Intl.DateTimeFormat('en-CA', {
+        timeZone,
+        hourCycle: 'h23',
+        year: 'numeric',
+        month: '2-digit',
+        day: '2-digit',
+        hour: '2-digit',
+        minute: '2-digit',
+        second: '2-digit',
+      });
+    } catch {
+      return formatInstant(iso, withSeconds); // a zone this browser does not know
+    }
+    zoneFormats.set(timeZone, format);
+  }
+  const part = Object.fromEntries(format.formatToParts(d).map((p) => [p.type, p.value]));
+  const time = `${part['hour']}:${part['minute']}${withSeconds ? `:${part['second']}` : ''}`;
+  return `${part['year']}-${part['month']}-${part['day']} ${time}`;
+}
+
+/** A time zone's name for people: `America/Sao_Paulo` -> `Sao Paulo`; null -> `local time`. */
+export function zoneName(timeZone: string | null): string {
+  if (!timeZone) return 'local time';
+  return (timeZone.split('/').at(-1) ?? timeZone).replace(/_/g, ' ');
+}
+
 /**
  * The value an `<input type="datetime-local" step="1">` expects for an instant, in local time:
  * `YYYY-MM-DDTHH:mm:ss`.

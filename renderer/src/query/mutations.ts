@@ -6,9 +6,11 @@
  * through the live stream.
  */
 import { useMutation } from '@tanstack/react-query';
-import type { EntitySummary, InjectResult } from '../../../contracts/api';
+import type { InjectResult } from '../../../contracts/api';
 import type { SupplyChainEvent } from '../../../contracts/events';
+import { ApiRequestError } from '../api/errors';
 import { apiCall } from '../api/http';
+import { PREFIX_MATCHES, searchOutcome, type SearchOutcome } from '../lib/entitySearch';
 import { signIn } from '../api/session';
 import { useConnection } from '../state/connection';
 
@@ -40,9 +42,29 @@ export function useSignOut() {
   return useMutation({ mutationFn: () => signOut() });
 }
 
-/** `GET /api/lookup/:entityId` on demand: the order or shipment an id names (404 when none). */
-export function useEntityLookup() {
-  return useMutation<EntitySummary, Error, string>({
-    mutationFn: (id) => apiCall('GET /api/lookup/:id', { params: { id } }),
+/**
+ * Header search: the exact order or shipment id, else the orders whose id starts with the text
+ * (server-side prefix search of the orders list, drills included). See lib/entitySearch.ts.
+ */
+export function useEntitySearch() {
+  return useMutation<SearchOutcome, Error, string>({
+    mutationFn: async (text) => {
+      try {
+        return searchOutcome(await apiCall('GET /api/lookup/:id', { params: { id: text } }), null);
+      } catch (err) {
+        if (!(err instanceof ApiRequestError) || err.status !== 404) throw err;
+      }
+      const prefix = await apiCall('GET /api/orders', {
+        query: {
+          q: text,
+          pageSize: PREFIX_MATCHES,
+          includeDrills: true,
+          sort: 'createdAt',
+          order: 'desc',
+          page: 1,
+        },
+      });
+      return searchOutcome(null, prefix);
+    },
   });
 }

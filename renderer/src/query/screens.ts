@@ -19,9 +19,10 @@ import { useLivePausedInterval } from './livePaused';
 /** How often the drift report is fetched again while the pipeline screen is open (ms). */
 export const DRIFT_REFRESH_MS = 30_000;
 
-/** KPI summary for a range (refetched on `kpi` notifications). */
-export function useKpiSummary(range: KpiRange) {
+/** KPI summary for a range (refetched on `kpi` notifications); `enabled` false waits (e.g. for the data's extent). */
+export function useKpiSummary(range: KpiRange, enabled = true) {
   return useQuery({
+    enabled,
     queryKey: queryKeys.kpiSummary(range),
     queryFn: ({ signal }) => apiCall('GET /api/kpi/summary', { query: range, signal }),
     placeholderData: keepPreviousData,
@@ -29,9 +30,10 @@ export function useKpiSummary(range: KpiRange) {
   });
 }
 
-/** Per-day KPI series for a range (refetched on `kpi` notifications). */
-export function useKpiDaily(range: KpiRange) {
+/** Per-day KPI series for a range (refetched on `kpi` notifications); `enabled` as {@link useKpiSummary}. */
+export function useKpiDaily(range: KpiRange, enabled = true) {
   return useQuery({
+    enabled,
     queryKey: queryKeys.kpiDaily(range),
     queryFn: ({ signal }) => apiCall('GET /api/kpi/daily', { query: range, signal }),
     placeholderData: keepPreviousData,

@@ -1,8 +1,11 @@
 /**
  * Dashboard: delivery KPIs (OTD, OTIF, late, delivered, cycle time median/p90, backlog, open
  * exceptions) over a site-day range, and three charts (orders by status, daily flow, on time vs
- * late). The range defaults to the data's own range; drill traffic is excluded unless toggled on.
- * Refetched when the live stream says the KPIs changed.
+ * late). The range defaults to the data's main span (KpiSummary.mainFrom/mainTo: a stray event
+ * far from the rest does not stretch it), and the screen says which range it shows; a site picker
+ * limits the KPIs to one warehouse; each card compares with the previous range of the same
+ * length. Drill traffic is excluded unless toggled on. Refetched when the live stream says the
+ * KPIs changed.
  */
 import { useMemo, type ReactNode } from 'react';
 import {
@@ -19,30 +22,55 @@ import {
   XAxis,
   YAxis,
 } from 'recharts';
-import type { KpiSeries, KpiSummary } from '../../../contracts/api';
+import type { KpiPeriod, KpiSeries, KpiSite, KpiSummary } from '../../../contracts/api';
 import { addDays, type KpiBucket } from '../../../contracts/site-time';
 import { ORDER_STATUSES } from '../../../contracts/order-status';
 import type { KpiRange } from '../query/keys';
 import { DrillBadge } from '../components/Badges';
 import { ErrorNotice, Loading } from '../components/Notice';
 import { chartPoints } from '../lib/daily';
+import { kpiDelta, type KpiDelta, type KpiKind } from '../lib/kpiDelta';
+import type { Theme } from '../lib/theme';
 import { formatCount, formatDuration, formatInstant, formatPercent, statusLabel } from '../lib/format';
 import { useKpiDaily, useKpiSummary } from '../query/screens';
 import { kpiBarHref, kpiFigureHref } from '../lib/drilldown';
 import { navigate } from '../router/useRoute';
 import { useKpiFilter } from '../state/filters';
+import { useTheme } from '../state/theme';
 
-/** Chart palette (dark theme), shared with styles.css. */
-const C = {
-  grid: '#262d38',
-  axis: '#3a4352',
-  tick: '#98a2b3',
-  created: '#7aa7ff',
-  shipped: '#b79cff',
-  delivered: '#5cc98a',
-  onTime: '#5cc98a',
-  late: '#f0776b',
-};
+/** Chart colours per theme (SVG attributes cannot read the CSS variables of styles.css). */
+const PALETTES = {
+  dark: {
+    grid: '#262d38',
+    axis: '#3a4352',
+    tick: '#98a2b3',
+    tooltipBg: '#161b22',
+    tooltipBorder: '#2f3746',
+    tooltipText: '#e6e9ef',
+    cursor: 'rgba(255,255,255,0.04)',
+    created: '#7aa7ff',
+    shipped: '#b79cff',
+    delivered: '#5cc98a',
+    onTime: '#5cc98a',
+    late: '#f0776b',
+  },
+  light: {
+    grid: '#e3e7ed',
+    axis: '#c2cad5',
+    tick: '#4b5563',
+    tooltipBg: '#ffffff',
+    tooltipBorder: '#d5dbe3',
+    tooltipText: '#111827',
+    cursor: 'rgba(0,0,0,0.04)',
+    created: '#2563eb',
+    shipped: '#7c3aed',
+    delivered: '#15803d',
+    onTime: '#15803d',
+    late: '#dc2626',
+  },
+} as const satisfies Record<Theme, Record<string, string>>;
+
+type Palette = (typeof PALETTES)[Theme];
 
 const STATUS_COLORS: Record<string, string> = {
   created: '#8b97a8',
@@ -54,18 +82,27 @@ const STATUS_COLORS: Record<string, string> = {
   cancelled: '#6b7280',
 };
 
-const TOOLTIP_PROPS = {
-  contentStyle: { background: '#161b22', border: '1px solid #2f3746', borderRadius: 4, fontSize: 12 },
-  labelStyle: { color: '#e6e9ef', marginBottom: 4 },
-  itemStyle: { padding: 0 },
-  cursor: { fill: 'rgba(255,255,255,0.04)' },
-} as const;
+function usePalette(): Palette {
+  return PALETTES[useTheme((t) => t.theme)];
+}
 
-const AXIS_PROPS = {
-  stroke: C.axis,
-  tick: { fill: C.tick, fontSize: 11 },
-  tickLine: false,
-} as const;
+function tooltipProps(c: Palette) {
+  return {
+    contentStyle: {
+      background: c.tooltipBg,
+      border: `1px solid ${c.tooltipBorder}`,
+      borderRadius: 4,
+      fontSize: 12,
+    },
+    labelStyle: { color: c.tooltipText, marginBottom: 4 },
+    itemStyle: { padding: 0 },
+    cursor: { fill: c.cursor },
+  } as const;
+}
+
+function axisProps(c: Palette) {
+  return { stroke: c.axis, tick: { fill: c.tick, fontSize: 11 }, tickLine: false } as const;
+}
 
 const BUCKET_WORD: Record<KpiBucket, string> = {
   day: 'per day',
@@ -84,9 +121,11 @@ interface CardProps {
   tone?: 'ok' | 'warn' | 'bad';
   /** The orders behind the figure (lib/drilldown.ts): the card is a link to them. */
   href?: string;
+  /** Change against the previous range of the same length (null: no previous range). */
+  delta?: KpiDelta | null;
 }
 
-function KpiCard({ testId, label, title, value, raw, sub, tone, href }: CardProps): ReactNode {
+function KpiCard({ testId, label, title, value, raw, sub, tone, delta, href }: CardProps): ReactNode {
   const Tag = href ? 'a' : 'div';
   return (
     <Tag
@@ -99,6 +138,11 @@ function KpiCard({ testId, label, title, value, raw, sub, tone, href }: CardProp
       <div className="kpi__label">{label}</div>
       <div className="kpi__value num">{value}</div>
       {sub !== undefined && <div className="kpi__sub">{sub}</div>}
+      {delta && (
+        <div className={`kpi__delta kpi__delta--${delta.tone}`} data-testid={`${testId}-delta`}>
+          {delta.text} <span className="muted">vs previous</span>
+        </div>
+      )}
     </Tag>
   );
 }
@@ -110,11 +154,18 @@ function rateTone(rate: number | null): CardProps['tone'] {
 }
 
 function KpiCards({ s }: { s: KpiSummary }): ReactNode {
+  const p = s.previous;
+  const delta = (
+    kind: KpiKind,
+    pick: (f: Omit<KpiPeriod, 'from' | 'to'>) => number | null,
+    better: 'up' | 'down' | 'none',
+  ) => (p ? kpiDelta(kind, pick(s), pick(p), better) : null);
   return (
     <section className="kpis" aria-label="Key performance indicators">
       <KpiCard
         testId="kpi-otd"
         href={kpiFigureHref('onTime', s)}
+        delta={delta('rate', (f) => f.otd, 'up')}
         label="OTD"
         title="On-time delivery: delivered orders whose delivery day (site time) is on or before the promised date, divided by delivered orders"
         value={formatPercent(s.otd)}
@@ -125,6 +176,7 @@ function KpiCards({ s }: { s: KpiSummary }): ReactNode {
       <KpiCard
         testId="kpi-otif"
         href={kpiFigureHref('otif', s)}
+        delta={delta('rate', (f) => f.otif, 'up')}
         label="OTIF"
         title="On time in full: delivered orders that were on time and delivered every line in the ordered quantity, divided by delivered orders"
         value={formatPercent(s.otif)}
@@ -135,6 +187,7 @@ function KpiCards({ s }: { s: KpiSummary }): ReactNode {
       <KpiCard
         testId="kpi-late"
         href={kpiFigureHref('late', s)}
+        delta={delta('count', (f) => f.lateOrders, 'down')}
         label="Late deliveries"
         title="Delivered orders whose delivery day (site time) is after the promised date"
         value={formatCount(s.lateOrders)}
@@ -149,15 +202,17 @@ function KpiCards({ s }: { s: KpiSummary }): ReactNode {
       <KpiCard
         testId="kpi-delivered"
         href={kpiFigureHref('delivered', s)}
-        label="Delivered"
-        title="Orders delivered in the range (by delivery day, site time); the sub-line counts orders created in the range"
+        delta={delta('count', (f) => f.deliveredOrders, 'none')}
+        label="Delivered in range"
+        title="Orders whose delivery day (site time) is in the range, each counted once; the sub-line counts orders created in the range"
         value={formatCount(s.deliveredOrders)}
         raw={s.deliveredOrders}
-        sub={`${formatCount(s.createdOrders)} created`}
+        sub={`orders · ${formatCount(s.createdOrders)} created`}
       />
       <KpiCard
         testId="kpi-cycle-median"
         href={kpiFigureHref('delivered', s)}
+        delta={delta('duration', (f) => f.cycleTimeMedianMs, 'down')}
         label="Cycle time median"
         title="Median of delivered time minus created time over delivered orders"
         value={formatDuration(s.cycleTimeMedianMs)}
@@ -167,6 +222,7 @@ function KpiCards({ s }: { s: KpiSummary }): ReactNode {
       <KpiCard
         testId="kpi-cycle-p90"
         href={kpiFigureHref('delivered', s)}
+        delta={delta('duration', (f) => f.cycleTimeP90Ms, 'down')}
         label="Cycle time p90"
         title="90th percentile of delivered time minus created time: 90 % of orders were delivered within this"
         value={formatDuration(s.cycleTimeP90Ms)}
@@ -176,6 +232,7 @@ function KpiCards({ s }: { s: KpiSummary }): ReactNode {
       <KpiCard
         testId="kpi-backlog"
         href={kpiFigureHref('backlog', s)}
+        delta={delta('count', (f) => f.backlog, 'none')}
         label="Backlog"
         title="Open orders (created, approved, picked, packed or shipped) among those created in the range"
         value={formatCount(s.backlog)}
@@ -196,7 +253,16 @@ function KpiCards({ s }: { s: KpiSummary }): ReactNode {
   );
 }
 
+/** Height of one status row in the horizontal bar chart (px). */
+const STATUS_ROW_PX = 26;
+
+/**
+ * Current status of the orders created in range, as horizontal bars: the status names read left
+ * of their bar at any width, every count is written at the end of its bar, and a non-zero count
+ * keeps a visible bar however large the others are.
+ */
 function StatusChart({ s }: { s: KpiSummary }): ReactNode {
+  const c = usePalette();
   const data = ORDER_STATUSES.map((status) => ({
     status,
     label: statusLabel(status),
@@ -206,24 +272,20 @@ function StatusChart({ s }: { s: KpiSummary }): ReactNode {
     <section className="panel chart" data-testid="chart-status">
       <header className="panel__header">
         <h2>Orders by status</h2>
-        <span className="muted">current status of orders created in range</span>
+        <span className="muted">current status of the orders created in range</span>
       </header>
       <div className="chart__body">
-        <ResponsiveContainer width="100%" height={200}>
-          <BarChart data={data} margin={{ top: 18, right: 8, bottom: 0, left: 0 }}>
-            <CartesianGrid stroke={C.grid} vertical={false} />
-            <XAxis dataKey="label" {...AXIS_PROPS} interval={0} />
-            <YAxis
-              {...AXIS_PROPS}
-              width={56}
-              allowDecimals={false}
-              tickFormatter={(v: number) => formatCount(v)}
-            />
-            <Tooltip {...TOOLTIP_PROPS} formatter={(v) => [formatCount(Number(v)), 'orders']} />
+        <ResponsiveContainer width="100%" height={data.length * STATUS_ROW_PX + 16}>
+          <BarChart data={data} layout="vertical" margin={{ top: 4, right: 56, bottom: 4, left: 0 }}>
+            <CartesianGrid stroke={c.grid} horizontal={false} />
+            <XAxis type="number" hide allowDecimals={false} />
+            <YAxis type="category" dataKey="label" {...axisProps(c)} width={84} interval={0} />
+            <Tooltip {...tooltipProps(c)} formatter={(v) => [formatCount(Number(v)), 'orders']} />
             <Bar
               dataKey="count"
               isAnimationActive={false}
-              maxBarSize={48}
+              barSize={16}
+              minPointSize={(v: unknown) => (Number(v) > 0 ? 3 : 0)}
               cursor="pointer"
               onClick={(_bar, i) => {
                 const d = data[i];
@@ -231,12 +293,12 @@ function StatusChart({ s }: { s: KpiSummary }): ReactNode {
               }}
             >
               {data.map((d) => (
-                <Cell key={d.status} fill={STATUS_COLORS[d.status] ?? C.created} />
+                <Cell key={d.status} fill={STATUS_COLORS[d.status] ?? c.created} />
               ))}
               <LabelList
                 dataKey="count"
-                position="top"
-                fill={C.tick}
+                position="right"
+                fill={c.tick}
                 fontSize={11}
                 formatter={(v) => formatCount(Number(v))}
               />
@@ -249,12 +311,14 @@ function StatusChart({ s }: { s: KpiSummary }): ReactNode {
 }
 
 function DailyCharts({ series: answer }: { series: KpiSeries }): ReactNode {
+  const c = usePalette();
   const { bucket } = answer;
   const includeDrills = useKpiFilter((f) => f.includeDrills);
+  const site = useKpiFilter((f) => f.site);
   /** Opens the orders behind one bar (a measure of the bucket at `index`). */
   const openBar = (measure: 'onTime' | 'late') => (_bar: unknown, index: number) => {
     const p = answer.points[index];
-    if (p) navigate(kpiBarHref(measure, { start: p.start, size: bucket }, answer, includeDrills));
+    if (p) navigate(kpiBarHref(measure, { start: p.start, size: bucket }, answer, includeDrills, site));
   };
   const series = useMemo(() => chartPoints(answer.points, bucket), [answer.points, bucket]);
   const empty = series.length === 0;
@@ -263,7 +327,10 @@ function DailyCharts({ series: answer }: { series: KpiSeries }): ReactNode {
       <section className="panel chart chart--wide" data-testid="chart-daily" data-bucket={bucket}>
         <header className="panel__header">
           <h2>Order flow</h2>
-          <span className="muted">created, shipped and delivered {BUCKET_WORD[bucket]}</span>
+          <span className="muted">
+            orders created, shipped and delivered {BUCKET_WORD[bucket]} (each order counted on the site day of
+            each step)
+          </span>
         </header>
         <div className="chart__body">
           {empty ? (
@@ -271,17 +338,17 @@ function DailyCharts({ series: answer }: { series: KpiSeries }): ReactNode {
           ) : (
             <ResponsiveContainer width="100%" height={210}>
               <LineChart data={series} margin={{ top: 8, right: 16, bottom: 0, left: 0 }}>
-                <CartesianGrid stroke={C.grid} vertical={false} />
-                <XAxis dataKey="label" {...AXIS_PROPS} minTickGap={24} />
+                <CartesianGrid stroke={c.grid} vertical={false} />
+                <XAxis dataKey="label" {...axisProps(c)} minTickGap={24} />
                 <YAxis
-                  {...AXIS_PROPS}
+                  {...axisProps(c)}
                   width={56}
                   allowDecimals={false}
                   tickFormatter={(v: number) => formatCount(v)}
                 />
-                <Tooltip {...TOOLTIP_PROPS} formatter={(v, name) => [formatCount(Number(v)), name]} />
+                <Tooltip {...tooltipProps(c)} formatter={(v, name) => [formatCount(Number(v)), name]} />
                 <Legend
-                  wrapperStyle={{ fontSize: 12, color: C.tick }}
+                  wrapperStyle={{ fontSize: 12, color: c.tick }}
                   iconType="plainline"
                   itemSorter={null}
                 />
@@ -289,7 +356,7 @@ function DailyCharts({ series: answer }: { series: KpiSeries }): ReactNode {
                   type="linear"
                   dataKey="created"
                   name="Created"
-                  stroke={C.created}
+                  stroke={c.created}
                   dot={false}
                   strokeWidth={1.75}
                   isAnimationActive={false}
@@ -298,7 +365,7 @@ function DailyCharts({ series: answer }: { series: KpiSeries }): ReactNode {
                   type="linear"
                   dataKey="shipped"
                   name="Shipped"
-                  stroke={C.shipped}
+                  stroke={c.shipped}
                   dot={false}
                   strokeWidth={1.75}
                   isAnimationActive={false}
@@ -306,8 +373,8 @@ function DailyCharts({ series: answer }: { series: KpiSeries }): ReactNode {
                 <Line
                   type="linear"
                   dataKey="delivered"
-                  name="Delivered"
-                  stroke={C.delivered}
+                  name="Delivered (per bucket)"
+                  stroke={c.delivered}
                   dot={false}
                   strokeWidth={1.75}
                   isAnimationActive={false}
@@ -320,7 +387,7 @@ function DailyCharts({ series: answer }: { series: KpiSeries }): ReactNode {
       <section className="panel chart" data-testid="chart-ontime" data-bucket={bucket}>
         <header className="panel__header">
           <h2>On time vs late</h2>
-          <span className="muted">deliveries {BUCKET_WORD[bucket]}</span>
+          <span className="muted">orders delivered {BUCKET_WORD[bucket]}, on time or late</span>
         </header>
         <div className="chart__body">
           {empty ? (
@@ -328,21 +395,21 @@ function DailyCharts({ series: answer }: { series: KpiSeries }): ReactNode {
           ) : (
             <ResponsiveContainer width="100%" height={200}>
               <BarChart data={series} margin={{ top: 8, right: 8, bottom: 0, left: 0 }}>
-                <CartesianGrid stroke={C.grid} vertical={false} />
-                <XAxis dataKey="label" {...AXIS_PROPS} minTickGap={24} />
+                <CartesianGrid stroke={c.grid} vertical={false} />
+                <XAxis dataKey="label" {...axisProps(c)} minTickGap={24} />
                 <YAxis
-                  {...AXIS_PROPS}
+                  {...axisProps(c)}
                   width={56}
                   allowDecimals={false}
                   tickFormatter={(v: number) => formatCount(v)}
                 />
-                <Tooltip {...TOOLTIP_PROPS} formatter={(v, name) => [formatCount(Number(v)), name]} />
-                <Legend wrapperStyle={{ fontSize: 12, color: C.tick }} itemSorter={null} />
+                <Tooltip {...tooltipProps(c)} formatter={(v, name) => [formatCount(Number(v)), name]} />
+                <Legend wrapperStyle={{ fontSize: 12, color: c.tick }} itemSorter={null} />
                 <Bar
                   dataKey="onTime"
                   name="On time"
                   stackId="d"
-                  fill={C.onTime}
+                  fill={c.onTime}
                   isAnimationActive={false}
                   cursor="pointer"
                   onClick={openBar('onTime')}
@@ -351,7 +418,7 @@ function DailyCharts({ series: answer }: { series: KpiSeries }): ReactNode {
                   dataKey="late"
                   name="Late"
                   stackId="d"
-                  fill={C.late}
+                  fill={c.late}
                   isAnimationActive={false}
                   cursor="pointer"
                   onClick={openBar('late')}
@@ -365,14 +432,47 @@ function DailyCharts({ series: answer }: { series: KpiSeries }): ReactNode {
   );
 }
 
-function RangePicker({ summary }: { summary: KpiSummary | null }): ReactNode {
+/** The range the dashboard shows: the operator's dates, else the data's main span. */
+interface ShownRange {
+  from: string | null;
+  to: string | null;
+}
+
+/** Site picker, shown when orders carry a warehouse. */
+function SitePicker({ sites }: { sites: KpiSite[] }): ReactNode {
+  const site = useKpiFilter((f) => f.site);
+  const setSite = useKpiFilter((f) => f.setSite);
+  if (sites.length === 0 && site === null) return null;
+  return (
+    <label className="field-inline">
+      <span>Site</span>
+      <select
+        className="input"
+        value={site ?? ''}
+        data-testid="kpi-site"
+        onChange={(e) => setSite(e.target.value || null)}
+      >
+        <option value="">All sites</option>
+        {sites.map((x) => (
+          <option key={x.warehouseId} value={x.warehouseId}>
+            {x.warehouseId}
+            {x.timeZone ? ` (${x.timeZone})` : ''}
+          </option>
+        ))}
+      </select>
+    </label>
+  );
+}
+
+function RangePicker({ extent, shown }: { extent: KpiSummary | null; shown: ShownRange }): ReactNode {
   const { from, to, includeDrills, setRange, setIncludeDrills } = useKpiFilter();
-  const dataFrom = summary?.dataFrom ?? null;
-  const dataTo = summary?.dataTo ?? null;
-  const shownFrom = from ?? dataFrom ?? '';
-  const shownTo = to ?? dataTo ?? '';
+  const mainTo = extent?.mainTo ?? null;
+  const shownFrom = shown.from ?? '';
+  const shownTo = shown.to ?? '';
+  // Presets end on the main span's last day: one stray event with today's time must not move
+  // "Last 30 d" to an empty range.
   const preset = (days: number): void => {
-    if (dataTo) setRange(addDays(dataTo, -(days - 1)), dataTo);
+    if (mainTo) setRange(addDays(mainTo, -(days - 1)), mainTo);
   };
   return (
     <div className="toolbar" data-testid="kpi-range">
@@ -403,10 +503,10 @@ function RangePicker({ summary }: { summary: KpiSummary | null }): ReactNode {
         />
       </label>
       <div className="btn-group" role="group" aria-label="Range presets">
-        <button type="button" className="btn btn--small" onClick={() => preset(7)} disabled={!dataTo}>
+        <button type="button" className="btn btn--small" onClick={() => preset(7)} disabled={!mainTo}>
           Last 7 d
         </button>
-        <button type="button" className="btn btn--small" onClick={() => preset(30)} disabled={!dataTo}>
+        <button type="button" className="btn btn--small" onClick={() => preset(30)} disabled={!mainTo}>
           Last 30 d
         </button>
         <button
@@ -414,11 +514,12 @@ function RangePicker({ summary }: { summary: KpiSummary | null }): ReactNode {
           className="btn btn--small"
           onClick={() => setRange(null, null)}
           disabled={from === null && to === null}
-          title={dataFrom && dataTo ? `${dataFrom} → ${dataTo}` : undefined}
+          title={extent?.mainFrom && mainTo ? `${extent.mainFrom} → ${mainTo}` : undefined}
         >
           All data
         </button>
       </div>
+      {extent && <SitePicker sites={extent.sites} />}
       <label className="toggle">
         <input
           type="checkbox"
@@ -433,13 +534,56 @@ function RangePicker({ summary }: { summary: KpiSummary | null }): ReactNode {
           <DrillBadge drillId={null} /> KPIs include drill events
         </span>
       )}
-      <span className="toolbar__spacer" />
-      {summary && (
-        <span className="muted small" title="When the server computed these KPIs">
-          computed {formatInstant(summary.computedAt)}
+    </div>
+  );
+}
+
+/** One line saying which range and site the figures cover, what they are compared with, and what is left out. */
+function RangeNote({
+  extent,
+  summary,
+}: {
+  extent: KpiSummary | null;
+  summary: KpiSummary | null;
+}): ReactNode {
+  const site = useKpiFilter((f) => f.site);
+  const chosen = useKpiFilter((f) => f.from !== null || f.to !== null);
+  if (!summary) return null;
+  const from = summary.from ?? summary.dataFrom;
+  const to = summary.to ?? summary.dataTo;
+  // The main span is computed over every site: its left-out days are only news for all sites.
+  const outside = extent && !chosen && !site ? extent.outsideDays : 0;
+  return (
+    <p className="range-note small" data-testid="kpi-range-note">
+      <span>
+        Showing{' '}
+        <strong className="num">
+          {from ?? '—'} → {to ?? '—'}
+        </strong>{' '}
+        (site days{chosen ? '' : ', where the data is'}) · {site ? `site ${site}` : 'all sites'}
+      </span>
+      {summary.previous && (
+        <span className="muted">
+          {' '}
+          · compared with{' '}
+          <span className="num">
+            {summary.previous.from} → {summary.previous.to}
+          </span>
         </span>
       )}
-    </div>
+      {outside > 0 && (
+        <span className="muted" data-testid="kpi-outside-note">
+          {' '}
+          · {formatCount(outside)} day{outside === 1 ? '' : 's'} with activity far from the rest left out
+          (data runs {extent?.dataFrom} → {extent?.dataTo}); set the dates to include{' '}
+          {outside === 1 ? 'it' : 'them'}
+        </span>
+      )}
+      <span className="toolbar__spacer" />
+      <span className="muted" title="When the server computed these KPIs">
+        computed {formatInstant(summary.computedAt)}
+      </span>
+    </p>
   );
 }
 
@@ -448,24 +592,38 @@ export function Dashboard(): ReactNode {
   const from = useKpiFilter((s) => s.from);
   const to = useKpiFilter((s) => s.to);
   const includeDrills = useKpiFilter((s) => s.includeDrills);
-  const range: KpiRange = { includeDrills };
-  if (from) range.from = from;
-  if (to) range.to = to;
-  const summary = useKpiSummary(range);
-  const daily = useKpiDaily(range);
+  const site = useKpiFilter((s) => s.site);
+  // The all-data summary (cached by the server) gives the main span, the sites and the data range.
+  const base: KpiRange = { includeDrills };
+  if (site) base.warehouse = site;
+  const extentQuery = useKpiSummary(base);
+  const extent = extentQuery.data ?? null;
+  const shown: ShownRange = {
+    from: from ?? extent?.mainFrom ?? null,
+    to: to ?? extent?.mainTo ?? null,
+  };
+  const range: KpiRange = { ...base };
+  if (shown.from) range.from = shown.from;
+  if (shown.to) range.to = shown.to;
+  const ranged = shown.from !== null || shown.to !== null;
+  const rangedSummary = useKpiSummary(range, extent !== null && ranged);
+  const summary = ranged ? rangedSummary : extentQuery;
+  const daily = useKpiDaily(range, extent !== null);
   const s = summary.data ?? null;
+  const error = extentQuery.error ?? summary.error;
 
   return (
     <div className="screen" data-testid="dashboard">
-      <RangePicker summary={s} />
-      {summary.error && (
+      <RangePicker extent={extent} shown={shown} />
+      <RangeNote extent={extent} summary={s} />
+      {error && (
         <ErrorNotice
-          error={summary.error}
-          onRetry={() => void summary.refetch()}
+          error={error}
+          onRetry={() => void (extentQuery.error ? extentQuery.refetch() : summary.refetch())}
           title="KPIs could not be loaded"
         />
       )}
-      {!s && !summary.error && <Loading label="Loading KPIs…" />}
+      {!s && !error && <Loading label="Loading KPIs…" />}
       {s && (
         <div>
           <KpiCards s={s} />

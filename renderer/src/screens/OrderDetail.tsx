@@ -10,7 +10,7 @@ import { DrillBadge, Instant, Mono, StatusChip } from '../components/Badges';
 import { ErrorNotice, isNotFound, Loading } from '../components/Notice';
 import { suggestedEventType } from '../inject/formModel';
 import { PunctualityFlag } from '../components/PunctualityFlag';
-import { EMPTY, formatCount, shortEventType } from '../lib/format';
+import { EMPTY, formatCount, shortEventType, zoneName } from '../lib/format';
 import { useOrder } from '../query/screens';
 import { hrefs } from '../router/hash';
 
@@ -62,25 +62,31 @@ function Header({ o }: { o: OrderDetailData }): ReactNode {
         <Field label="Warehouse">
           <Mono>{o.warehouseId}</Mono>
         </Field>
-        <Field label="Site time zone">{o.siteTimeZone ?? EMPTY}</Field>
+        <Field label="Site time zone">
+          <span data-testid="site-zone">{o.siteTimeZone ?? EMPTY}</span>
+          <span className="muted small">
+            {' '}
+            · times below are {o.siteTimeZone ? 'site time' : 'your local time'}
+          </span>
+        </Field>
         <Field label="Promised date">
           <span className="num">{o.promisedDate ?? EMPTY}</span> <PunctualityFlag value={o.punctuality} />
         </Field>
         <Field label="Created">
-          <Instant value={o.createdAt} />
+          <Instant timeZone={o.siteTimeZone} value={o.createdAt} />
         </Field>
         <Field label="Approved">
-          <Instant value={o.approvedAt} />
+          <Instant timeZone={o.siteTimeZone} value={o.approvedAt} />
         </Field>
         <Field label="Shipped">
-          <Instant value={o.shippedAt} />
+          <Instant timeZone={o.siteTimeZone} value={o.shippedAt} />
         </Field>
         <Field label="Delivered">
-          <Instant value={o.deliveredAt} />
+          <Instant timeZone={o.siteTimeZone} value={o.deliveredAt} />
         </Field>
         {o.cancelledAt && (
           <Field label="Cancelled">
-            <Instant value={o.cancelledAt} />{' '}
+            <Instant timeZone={o.siteTimeZone} value={o.cancelledAt} />{' '}
             {o.cancelReason && <span className="muted">— {o.cancelReason}</span>}
           </Field>
         )}
@@ -94,7 +100,7 @@ function Header({ o }: { o: OrderDetailData }): ReactNode {
           )}
         </Field>
         <Field label="Last event">
-          <Instant value={o.lastEventTime} />
+          <Instant timeZone={o.siteTimeZone} value={o.lastEventTime} />
         </Field>
         <Field label="Events applied">
           <span className="num">{formatCount(o.eventCount)}</span>
@@ -116,62 +122,65 @@ function Lines({ o }: { o: OrderDetailData }): ReactNode {
           {o.lines.length} SKU{o.lines.length === 1 ? '' : 's'}
         </span>
       </header>
-      <table className="table" data-testid="order-lines">
-        <thead>
-          <tr>
-            <th>SKU</th>
-            <th className="num-col">Ordered</th>
-            <th className="num-col">Delivered</th>
-            <th className="num-col">Short</th>
-          </tr>
-        </thead>
-        <tbody>
-          {o.lines.map((l, i) => {
-            const short = l.deliveredQuantity === null ? null : l.quantity - l.deliveredQuantity;
-            return (
-              <tr key={`${l.sku}:${i}`} data-testid="order-line">
-                <td className="mono">{l.sku}</td>
-                <td className="num-col num">{formatCount(l.quantity)}</td>
-                <td className="num-col num">{formatCount(l.deliveredQuantity)}</td>
-                <td className={`num-col num${short !== null && short > 0 ? ' text-bad' : ''}`}>
-                  {short === null ? EMPTY : short > 0 ? formatCount(short) : '0'}
+      <div className="table-wrap">
+        <table className="table table--lines" data-testid="order-lines">
+          <thead>
+            <tr>
+              <th>SKU</th>
+              <th className="num-col">Ordered</th>
+              <th className="num-col">Delivered</th>
+              <th className="num-col">Short</th>
+            </tr>
+          </thead>
+          <tbody>
+            {o.lines.map((l, i) => {
+              const short = l.deliveredQuantity === null ? null : l.quantity - l.deliveredQuantity;
+              return (
+                <tr key={`${l.sku}:${i}`} data-testid="order-line">
+                  <td className="mono">{l.sku}</td>
+                  <td className="num-col num">{formatCount(l.quantity)}</td>
+                  <td className="num-col num">{formatCount(l.deliveredQuantity)}</td>
+                  <td className={`num-col num${short !== null && short > 0 ? ' text-bad' : ''}`}>
+                    {short === null ? EMPTY : short > 0 ? formatCount(short) : '0'}
+                  </td>
+                </tr>
+              );
+            })}
+            {o.lines.length === 0 && (
+              <tr>
+                <td colSpan={4} className="muted">
+                  No lines recorded
                 </td>
               </tr>
-            );
-          })}
-          {o.lines.length === 0 && (
-            <tr>
-              <td colSpan={4} className="muted">
-                No lines recorded
-              </td>
-            </tr>
+            )}
+          </tbody>
+          {o.lines.length > 1 && (
+            <tfoot>
+              <tr>
+                <td>Total</td>
+                <td className="num-col num">{formatCount(totalOrdered)}</td>
+                <td className="num-col num">{anyDelivered ? formatCount(totalDelivered) : EMPTY}</td>
+                <td className="num-col num">
+                  {anyDelivered ? formatCount(totalOrdered - totalDelivered) : EMPTY}
+                </td>
+              </tr>
+            </tfoot>
           )}
-        </tbody>
-        {o.lines.length > 1 && (
-          <tfoot>
-            <tr>
-              <td>Total</td>
-              <td className="num-col num">{formatCount(totalOrdered)}</td>
-              <td className="num-col num">{anyDelivered ? formatCount(totalDelivered) : EMPTY}</td>
-              <td className="num-col num">
-                {anyDelivered ? formatCount(totalOrdered - totalDelivered) : EMPTY}
-              </td>
-            </tr>
-          </tfoot>
-        )}
-      </table>
+        </table>
+      </div>
     </section>
   );
 }
 
-function History({ history }: { history: HistoryEntry[] }): ReactNode {
+function History({ history, timeZone }: { history: HistoryEntry[]; timeZone: string | null }): ReactNode {
   const sorted = useMemo(() => sortHistory(history), [history]);
   return (
     <section className="panel">
       <header className="panel__header">
         <h2>Event history</h2>
         <span className="muted">
-          by event time · {sorted.length} event{sorted.length === 1 ? '' : 's'}
+          by event time, shown in {timeZone ? `${zoneName(timeZone)} time (${timeZone})` : 'your local time'}{' '}
+          · {sorted.length} event{sorted.length === 1 ? '' : 's'}
         </span>
       </header>
       <ol className="history" data-testid="order-history">
@@ -184,7 +193,7 @@ function History({ history }: { history: HistoryEntry[] }): ReactNode {
             data-type={h.type}
           >
             <div className="history__row">
-              <Instant value={h.time} />
+              <Instant value={h.time} timeZone={timeZone} />
               <span className="history__type mono" title={h.type}>
                 {shortEventType(h.type)}
               </span>
@@ -194,7 +203,7 @@ function History({ history }: { history: HistoryEntry[] }): ReactNode {
                 source <span className="mono">{h.source}</span>
               </span>
               <span className="muted small" title={`Recorded ${h.recordedAt}`}>
-                recorded <Instant value={h.recordedAt} />
+                recorded <Instant value={h.recordedAt} timeZone={timeZone} />
               </span>
             </div>
             <details className="history__data">
@@ -254,7 +263,7 @@ export function OrderDetail({ orderId }: { orderId: string }): ReactNode {
       <Header o={current} />
       <div className="detail-grid">
         <Lines o={current} />
-        <History history={current.history} />
+        <History history={current.history} timeZone={current.siteTimeZone} />
       </div>
     </div>
   );

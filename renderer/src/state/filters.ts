@@ -17,12 +17,15 @@ import type { OrdersQuery } from '../query/keys';
 import { toDisplayIssue, type DisplayIssue } from '../lib/issueWording';
 
 interface KpiFilterState {
-  /** Explicit range; null = the data's own range (KpiSummary.dataFrom/dataTo). */
+  /** Explicit range; null = the data's main span (KpiSummary.mainFrom/mainTo). */
   from: string | null;
   to: string | null;
   includeDrills: boolean;
+  /** Warehouse (site) the KPIs are limited to; null = every site. */
+  site: string | null;
   setRange(from: string | null, to: string | null): void;
   setIncludeDrills(include: boolean): void;
+  setSite(site: string | null): void;
 }
 
 /** Dashboard filters (drill traffic excluded by default, as the KPI definitions require). */
@@ -30,8 +33,10 @@ export const useKpiFilter = create<KpiFilterState>()((set) => ({
   from: null,
   to: null,
   includeDrills: false,
+  site: null,
   setRange: (from, to) => set({ from, to }),
   setIncludeDrills: (includeDrills) => set({ includeDrills }),
+  setSite: (site) => set({ site }),
 }));
 
 /** Sortable columns of the orders list (server-side). */

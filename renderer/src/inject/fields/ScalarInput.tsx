@@ -121,15 +121,16 @@ export function ScalarInput({
     case 'text': {
       const isZone = /time zone/i.test(field.label);
       const isId = field.label.endsWith(' ID') || field.label === 'SKU';
+      const listId = isZone ? 'inj-time-zones' : field.suggestions ? `${common.id}-suggestions` : undefined;
       return (
         <>
           <input
             {...common}
-            className={`${common.className}${isId || isZone ? ' input--mono' : ''}`}
+            className={`${common.className}${isId || isZone || field.suggestions ? ' input--mono' : ''}`}
             type="text"
             value={value}
             onChange={(e) => onChange(e.target.value)}
-            list={isZone ? 'inj-time-zones' : undefined}
+            list={listId}
             spellCheck={false}
             autoComplete="off"
           />
@@ -137,6 +138,13 @@ export function ScalarInput({
             <datalist id="inj-time-zones">
               {timeZones().map((z) => (
                 <option key={z} value={z} />
+              ))}
+            </datalist>
+          )}
+          {field.suggestions && listId && (
+            <datalist id={listId} data-testid="field-suggestions">
+              {field.suggestions.map((v) => (
+                <option key={v} value={v} />
               ))}
             </datalist>
           )}

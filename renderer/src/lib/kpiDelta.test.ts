@@ -1,0 +1,28 @@
+import { describe, expect, it } from 'vitest';
+import { kpiDelta } from './kpiDelta';
+
+describe('kpiDelta', () => {
+  it('is null without a previous figure', () => {
+    expect(kpiDelta('rate', 0.9, null, 'up')).toBeNull();
+    expect(kpiDelta('count', null, 3, 'none')).toBeNull();
+  });
+
+  it('words rates in percentage points and judges them by the good direction', () => {
+    expect(kpiDelta('rate', 0.92, 0.9, 'up')).toEqual({ text: '▲ 2.0 pts', tone: 'better' });
+    expect(kpiDelta('rate', 0.88, 0.9, 'up')).toEqual({ text: '▼ 2.0 pts', tone: 'worse' });
+  });
+
+  it('words counts with their relative change; volumes are neither good nor bad', () => {
+    expect(kpiDelta('count', 150, 100, 'none')).toEqual({ text: '▲ 50 (+50 %)', tone: 'same' });
+    expect(kpiDelta('count', 5, 10, 'down')).toEqual({ text: '▼ 5 (−50 %)', tone: 'better' });
+    expect(kpiDelta('count', 3, 0, 'down')).toEqual({ text: '▲ 3', tone: 'worse' });
+    expect(kpiDelta('count', 3, 3, 'down')).toEqual({ text: 'no change', tone: 'same' });
+  });
+
+  it('words durations as a duration', () => {
+    expect(kpiDelta('duration', 3 * 86_400_000, 2 * 86_400_000, 'down')).toEqual({
+      text: '▲ 1.0 d',
+      tone: 'worse',
+    });
+  });
+});

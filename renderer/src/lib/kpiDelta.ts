@@ -1,0 +1,42 @@
+/**
+ * Wording of a KPI's change against the previous range of the same length (the API computes
+ * both ranges; `KpiSummary.previous`): counts as a signed count and percentage, rates in
+ * percentage points, durations as a signed duration.
+ */
+import { formatCount, formatDuration } from './format';
+
+/** How a figure is read: a count, a 0..1 rate, or a duration in ms. */
+export type KpiKind = 'count' | 'rate' | 'duration';
+
+/** A change and whether it is good news (`better` says which way is good for this figure). */
+export interface KpiDelta {
+  text: string;
+  tone: 'better' | 'worse' | 'same';
+}
+
+/**
+ * The change from `previous` to `current`; null when either is unknown (no previous range, or
+ * nothing delivered in one of them).
+ * @param better which direction is good news: `up` (OTD), `down` (late, cycle time) or `none` (volumes)
+ */
+export function kpiDelta(
+  kind: KpiKind,
+  current: number | null,
+  previous: number | null,
+  better: 'up' | 'down' | 'none',
+): KpiDelta | null {
+  if (current === null || previous === null) return null;
+  const diff = current - previous;
+  if (diff === 0) return { text: 'no change', tone: 'same' };
+  const arrow = diff > 0 ? '▲' : '▼';
+  let text: string;
+  if (kind === 'rate') text = `${arrow} ${Math.abs(diff * 100).toFixed(1)} pts`;
+  else if (kind === 'duration') text = `${arrow} ${formatDuration(Math.abs(diff))}`;
+  else {
+    const pct =
+      previous > 0 ? ` (${diff > 0 ? '+' : '−'}${Math.abs((diff / previous) * 100).toFixed(0)} %)` : '';
+    text = `${arrow} ${formatCount(Math.abs(diff))}${pct}`;
+  }
+  const tone = better === 'none' ? 'same' : diff > 0 === (better === 'up') ? 'better' : 'worse';
+  return { text, tone };
+}
