@@ -100,6 +100,9 @@ describe('orders behind the KPIs (Chromium, 1280x720)', () => {
   });
 
   it('keeps a filter in the URL: after a reload the same view is shown', async () => {
+    // A fresh view of live orders (the drill-down above also set its delivery days).
+    await page.goto(`${consoleApp.url}/#/orders?traffic=live`);
+    await expect.poll(() => page.getByTestId('orders-total').getAttribute('data-total')).toMatch(/^\d+$/);
     await page.getByTestId('orders-status').locator('summary').click();
     await page.getByTestId('orders-status-approved').check();
     await page.getByTestId('orders-status').locator('summary').click();
