@@ -12,6 +12,7 @@
  * The live stream (`GET /api/live`, server-sent events) carries {@link ChangeNotification}s.
  */
 import { z } from 'zod';
+import { pageOf, pageQueryFields } from './paging';
 import { reasonSchema } from './auth';
 import { calendarDateSchema, entityIdSchema, fieldIssueSchema, type SupplyChainEvent } from './events';
 import { ORDER_STATUSES, type OrderStatus } from './order-status';
@@ -142,8 +143,7 @@ function checkOrderFilter(
 export const orderListQuerySchema = z
   .strictObject({
     ...orderFilterShape,
-    page: z.coerce.number().int().min(1).max(100_000).default(1),
-    pageSize: z.coerce.number().int().min(1).max(500).default(50),
+    ...pageQueryFields,
   })
   .superRefine(checkOrderFilter);
 export type OrderListQuery = z.infer<typeof orderListQuerySchema>;
@@ -260,12 +260,7 @@ export type OrderSummary = z.infer<typeof orderSummarySchema>;
 export const orderRowSchema = orderSummarySchema.extend({ punctuality: punctualitySchema.nullable() });
 export type OrderRow = z.infer<typeof orderRowSchema>;
 
-export const orderPageSchema = z.object({
-  items: z.array(orderRowSchema),
-  total: z.number().int(),
-  page: z.number().int(),
-  pageSize: z.number().int(),
-});
+export const orderPageSchema = pageOf(orderRowSchema);
 export type OrderPage = z.infer<typeof orderPageSchema>;
 
 export const orderLineStateSchema = z.object({
@@ -558,8 +553,7 @@ const topicNameSchema = z
 export const deadLetterListQuerySchema = z.strictObject({
   status: z.enum(DEAD_LETTER_STATUSES).default('all'),
   type: z.string().min(1).max(200).optional(),
-  page: z.coerce.number().int().min(1).max(100_000).default(1),
-  pageSize: z.coerce.number().int().min(1).max(500).default(50),
+  ...pageQueryFields,
 });
 export type DeadLetterListQuery = z.infer<typeof deadLetterListQuerySchema>;
 
@@ -628,12 +622,7 @@ export const deadLetterSchema = z.object({
 });
 export type DeadLetter = z.infer<typeof deadLetterSchema>;
 
-export const deadLetterPageSchema = z.object({
-  items: z.array(deadLetterSchema),
-  /** Rows matching the query. */
-  total: z.number().int(),
-  page: z.number().int(),
-  pageSize: z.number().int(),
+export const deadLetterPageSchema = pageOf(deadLetterSchema).extend({
   /** Open dead letters overall (any type): the console's badge. */
   openCount: z.number().int(),
   /** Event types present among all dead letters, for the type filter. */
@@ -720,8 +709,7 @@ export const shipmentListQuerySchema = z.strictObject({
   q: entityIdSchema.optional(),
   sort: z.enum(['lastEventTime', 'createdAt', 'promisedDate', 'eta', 'status']).default('lastEventTime'),
   order: z.enum(['asc', 'desc']).default('desc'),
-  page: z.coerce.number().int().min(1).max(100_000).default(1),
-  pageSize: z.coerce.number().int().min(1).max(500).default(50),
+  ...pageQueryFields,
   includeDrills: booleanFlag.default(true),
 });
 export type ShipmentListQuery = z.infer<typeof shipmentListQuerySchema>;
@@ -737,18 +725,12 @@ export const shipmentListRowSchema = shipmentSummarySchema.extend({
 });
 export type ShipmentListRow = z.infer<typeof shipmentListRowSchema>;
 
-export const shipmentPageSchema = z.object({
-  items: z.array(shipmentListRowSchema),
-  total: z.number().int(),
-  page: z.number().int(),
-  pageSize: z.number().int(),
-});
+export const shipmentPageSchema = pageOf(shipmentListRowSchema);
 export type ShipmentPage = z.infer<typeof shipmentPageSchema>;
 
 /** Query of the exceptions queue (oldest first). */
 export const exceptionQueueQuerySchema = z.strictObject({
-  page: z.coerce.number().int().min(1).max(100_000).default(1),
-  pageSize: z.coerce.number().int().min(1).max(500).default(50),
+  ...pageQueryFields,
   includeDrills: booleanFlag.default(true),
 });
 export type ExceptionQueueQuery = z.infer<typeof exceptionQueueQuerySchema>;
@@ -774,10 +756,5 @@ export const exceptionQueueRowSchema = z.object({
 });
 export type ExceptionQueueRow = z.infer<typeof exceptionQueueRowSchema>;
 
-export const exceptionQueuePageSchema = z.object({
-  items: z.array(exceptionQueueRowSchema),
-  total: z.number().int(),
-  page: z.number().int(),
-  pageSize: z.number().int(),
-});
+export const exceptionQueuePageSchema = pageOf(exceptionQueueRowSchema);
 export type ExceptionQueuePage = z.infer<typeof exceptionQueuePageSchema>;

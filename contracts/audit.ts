@@ -8,6 +8,7 @@
  * Route: `GET /api/audit` {@link auditListQuerySchema} -> {@link AuditPage} (newest first).
  */
 import { z } from 'zod';
+import { pageOf, pageQueryFields } from './paging';
 import { AUTH_METHODS, ROLES } from './auth';
 
 /** What was done. */
@@ -40,19 +41,13 @@ export const auditEntrySchema = z.object({
 });
 export type AuditEntry = z.infer<typeof auditEntrySchema>;
 
-export const auditPageSchema = z.object({
-  items: z.array(auditEntrySchema),
-  total: z.number().int(),
-  page: z.number().int(),
-  pageSize: z.number().int(),
-});
+export const auditPageSchema = pageOf(auditEntrySchema);
 export type AuditPage = z.infer<typeof auditPageSchema>;
 
 /** Query of the audit list. */
 export const auditListQuerySchema = z.strictObject({
   operator: z.string().min(1).max(64).optional(),
   action: z.enum(AUDIT_ACTIONS).optional(),
-  page: z.coerce.number().int().min(1).max(100_000).default(1),
-  pageSize: z.coerce.number().int().min(1).max(500).default(50),
+  ...pageQueryFields,
 });
 export type AuditListQuery = z.infer<typeof auditListQuerySchema>;

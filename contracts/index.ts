@@ -14,3 +14,4 @@ export * from './backoff';
 export * from './site-time';
 export * from './kpi-drilldown';
 export * from './kpi-range';
+export * from './paging';
