@@ -36,14 +36,27 @@ export interface WorkerContext {
   log: Logger;
 }
 
+/** The worker's usage line (`--help`). */
+export const WORKER_USAGE =
+  'usage: node out/workers/<worker>.mjs [--config <settings.json>]\n' +
+  '  --config FILE  settings file (JSON, the keys of the README configuration); the environment\n' +
+  '                 (KAFKA_BROKERS, DATABASE_URL, REDIS_URL, ...) fills in the rest\n' +
+  '  --help, -h     this text';
+
 /**
- * The worker's command line: `[--config <json file>]` and nothing else (node:util parseArgs,
- * the parser every script uses too).
+ * The worker's command line: `[--config <json file>] [--help]` (node:util parseArgs, the parser
+ * every script uses too).
  * @param args the arguments after the script (`process.argv.slice(2)`)
+ * @returns the settings file, if one was named, and whether help was asked for
  * @throws TypeError (from parseArgs) naming an unknown option, a missing value or a positional
  */
-export function configPathFromArgv(args: string[]): string | undefined {
-  return parseArgs({ args, options: { config: { type: 'string' } }, strict: true }).values.config;
+export function parseWorkerArgs(args: string[]): { configPath: string | undefined; help: boolean } {
+  const { values } = parseArgs({
+    args,
+    options: { config: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
+    strict: true,
+  });
+  return { configPath: values.config, help: values.help === true };
 }
 
 /**
@@ -57,7 +70,11 @@ export async function startWorker(
   let config: AppConfig;
   let timeouts: BatchTimeouts;
   try {
-    const file = configPathFromArgv(process.argv.slice(2));
+    const { configPath: file, help } = parseWorkerArgs(process.argv.slice(2));
+    if (help) {
+      process.stdout.write(`${name}: ${WORKER_USAGE}\n`);
+      process.exit(0);
+    }
     config = file ? loadConfig(process.env, file, {}, true) : loadConfig(process.env);
     timeouts = batchTimeoutsFromEnv(process.env);
   } catch (err) {
