@@ -1,6 +1,7 @@
 /**
  * The audit log (`audit_log`, contracts/audit.ts): one row per authenticated action that changes
  * something, naming the operator, role, sign-in method, action, reason, outcome and HTTP status.
+ * Drill actions name their run and drill in `detail` (`runId`, `drillId`, `itemCount`).
  * Injections also store their events as index-aligned arrays (event id, type, subject, drill id
  * and where Kafka stored each; see db/migrations/1732960000400_audit-per-request.sql).
  *
@@ -84,7 +85,7 @@ export async function listAudit(pool: Pool, q: AuditListQuery): Promise<AuditPag
     pool.query<AuditEntry>(
       `SELECT id::int, recorded_at AS at, actor AS operator, role, auth_method AS method, action, reason,
               outcome, status, coalesce((detail->>'itemCount')::int, event_count) AS "itemCount",
-              coalesce((SELECT array_agg(DISTINCT d) FROM unnest(drill_ids) d WHERE d IS NOT NULL), '{}') AS "drillIds",
+              coalesce((SELECT array_agg(DISTINCT d) FROM unnest(drill_ids || (detail->>'drillId')) d WHERE d IS NOT NULL), '{}') AS "drillIds",
               detail
          FROM audit_log WHERE ${where}
         ORDER BY id DESC LIMIT $3 OFFSET $4`,
