@@ -707,7 +707,7 @@ export class DrillRunner {
             : end.kind === 'shutdown'
               ? 'the main process is shutting down; resume the run after it restarts'
               : `all ${r.total_events} events acknowledged by Kafka`;
-    const kind: DrillRunEvent['kind'] = end.kind === 'done' ? 'completed' : (state);
+    const kind: DrillRunEvent['kind'] = end.kind === 'done' ? 'completed' : state;
     await this.timeline(id, kind, operator, r.sent_events, detail);
     if (end.kind === 'pause' || end.kind === 'stop') {
       await this.deps.audit({
