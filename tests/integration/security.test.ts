@@ -89,6 +89,9 @@ function raw(
 
 /** A sample path of a route (parameters filled in). */
 function samplePath(route: Pick<ApiRoute, 'path'>): string {
+  // Drill runs are named by UUID (a run that does not exist: 404 once access is granted).
+  if (route.path.startsWith('/api/drills/'))
+    return route.path.replace(':id', '5f0c2b8e-3c1d-4e7a-9b2f-0a1b2c3d4e5f');
   return route.path.replace(':id', 'o-1');
 }
 
@@ -101,6 +104,10 @@ function sampleBody(route: ApiRoute, drill = false): string | undefined {
   if (route.path === '/api/dead-letters/redrive')
     return JSON.stringify({ keys: [{ sourceTopic: 'x', sourcePartition: 0, sourceOffset: '1' }] });
   if (route.path === '/api/auth/login') return JSON.stringify({ username: 'nobody', password: 'x' });
+  // A one-parcel drill sent at once (done before the next role starts one).
+  if (route.path === '/api/drills/runs' || route.path === '/api/drills/preview')
+    return JSON.stringify({ scenarioId: 'lost-parcel', parameters: { orders: 1, rate: 5000 } });
+  if (route.path === '/api/drills/runs/:id/note') return JSON.stringify({ note: 'security test' });
   return '{}';
 }
 

@@ -13,6 +13,12 @@ export const AUDIT_ACTION_LABELS: Readonly<Record<AuditAction, string>> = {
   'auth.logout': 'signed out',
   'events.inject': 'injected events',
   'dead_letters.redrive': 're-drove dead letters',
+  'drills.start': 'started a drill',
+  'drills.pause': 'paused a drill',
+  'drills.resume': 'resumed a drill',
+  'drills.stop': 'stopped a drill',
+  'drills.note': 'noted a drill',
+  'drills.purge': 'purged a drill',
 };
 
 /** Chip tone of an outcome: done green, partly done amber, refused and failed red. */
@@ -38,8 +44,15 @@ export function auditItemsText(entry: Pick<AuditEntry, 'action' | 'itemCount'>):
       return `${formatCount(n)} event${n === 1 ? '' : 's'}`;
     case 'dead_letters.redrive':
       return `${formatCount(n)} dead letter${n === 1 ? '' : 's'}`;
+    case 'drills.start':
+    case 'drills.pause':
+    case 'drills.resume':
+    case 'drills.stop':
+    case 'drills.purge':
+      return `${formatCount(n)} event${n === 1 ? '' : 's'}`;
     case 'auth.login':
     case 'auth.logout':
+    case 'drills.note':
       return EMPTY;
   }
 }
