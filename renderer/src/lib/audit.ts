@@ -13,6 +13,7 @@ export const AUDIT_ACTION_LABELS: Readonly<Record<AuditAction, string>> = {
   'auth.logout': 'signed out',
   'events.inject': 'injected events',
   'dead_letters.redrive': 're-drove dead letters',
+  'drills.purge': 'purged a drill',
 };
 
 /** Chip tone of an outcome: done green, partly done amber, refused and failed red. */
@@ -38,6 +39,8 @@ export function auditItemsText(entry: Pick<AuditEntry, 'action' | 'itemCount'>):
       return `${formatCount(n)} event${n === 1 ? '' : 's'}`;
     case 'dead_letters.redrive':
       return `${formatCount(n)} dead letter${n === 1 ? '' : 's'}`;
+    case 'drills.purge':
+      return `${formatCount(n)} order${n === 1 ? '' : 's'} and shipments`;
     case 'auth.login':
     case 'auth.logout':
       return EMPTY;
