@@ -103,7 +103,11 @@ export function screenDrillIsolation<E extends IsolatedEvent>(
     }
     const { event } = item;
     const drill = event.drillid ?? null;
-    const verdict = drillIsolationVerdict(event, traffic.get(event.subject), drill !== null && purged.has(drill));
+    const verdict = drillIsolationVerdict(
+      event,
+      traffic.get(event.subject),
+      drill !== null && purged.has(drill),
+    );
     if (verdict === null && !traffic.has(event.subject)) traffic.set(event.subject, drill);
     return verdict;
   });
