@@ -85,7 +85,8 @@ export async function listAudit(pool: Pool, q: AuditListQuery): Promise<AuditPag
     pool.query<AuditEntry>(
       `SELECT id::int, recorded_at AS at, actor AS operator, role, auth_method AS method, action, reason,
               outcome, status, coalesce((detail->>'itemCount')::int, event_count) AS "itemCount",
-              coalesce((SELECT array_agg(DISTINCT d) FROM unnest(drill_ids || (detail->>'drillId')) d WHERE d IS NOT NULL), '{}') AS "drillIds",
+              coalesce((SELECT array_agg(DISTINCT d) FROM (SELECT unnest(drill_ids) UNION SELECT detail->>'drillId') x(d)
+                         WHERE d IS NOT NULL), '{}') AS "drillIds",
               detail
          FROM audit_log WHERE ${where}
         ORDER BY id DESC LIMIT $3 OFFSET $4`,

@@ -92,7 +92,7 @@ function samplePath(route: Pick<ApiRoute, 'path'>): string {
   // Drill runs are named by UUID (a run that does not exist: 404 once access is granted).
   if (route.path.startsWith('/api/drills/'))
     return route.path.replace(':id', '5f0c2b8e-3c1d-4e7a-9b2f-0a1b2c3d4e5f');
-  return route.path.replace(':id', 'o-1');
+  return route.path.replace(':id', 'o-1').replace(':drillId', 'drill-sec-purged'); // not drill-sec: a purged drill's events are refused
 }
 
 /** A body that would change something if the route ran. */

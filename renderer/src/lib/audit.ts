@@ -48,8 +48,9 @@ export function auditItemsText(entry: Pick<AuditEntry, 'action' | 'itemCount'>):
     case 'drills.pause':
     case 'drills.resume':
     case 'drills.stop':
-    case 'drills.purge':
       return `${formatCount(n)} event${n === 1 ? '' : 's'}`;
+    case 'drills.purge':
+      return `${formatCount(n)} order${n === 1 ? '' : 's'} and shipments`;
     case 'auth.login':
     case 'auth.logout':
     case 'drills.note':
