@@ -8,7 +8,7 @@
  *
  * Options (`--help` prints them): --events N (200000) --naive N (5000) --limit-messages N (100000) --concurrency N (4)
  *   --latency-seconds S (30) --latency-rate N (1000) --olist DIR (../shared/data/olist)
- *   --phases limits,naive,e2e,queries,latency,replay,scaleout,drain (all) --profile
+ *   --phases limits,naive,e2e,queries,latency,replay,scaleout,drain,scale (all but scale) --profile
  *   --node-options "<flags>" (extra NODE_OPTIONS for the main process and workers, for experiments)
  *   --pipeline-root DIR (run the main process and workers built in DIR/out, e.g. a scratch copy
  *   holding a candidate change; the replay phase always runs this repo's code)
@@ -31,6 +31,7 @@ import { loadDataset } from './phases/dataset';
 import { measureOnOneDeployment, pipelineNodeOptions } from './phases/deployment';
 import { measureDrain } from './phases/drain';
 import { measureLimitsAndNaive } from './phases/limits';
+import { measureScale } from './phases/scale';
 import { measureScaleOut } from './phases/scaleout';
 import { writeReport } from './report-file';
 import { BenchRun } from './run';
@@ -54,15 +55,17 @@ async function main(): Promise<number> {
   const stackAtStart = await stackIdentity(run.base);
   logRunStart(run, machine, versionInfo);
 
-  const data = await loadDataset(run);
+  const onlyScale = opts.phases.size === 1 && opts.phases.has('scale');
+  const data = onlyScale ? undefined : await loadDataset(run);
   try {
+    const nodeOptions = pipelineNodeOptions(run);
     if (data) {
       await measureLimitsAndNaive(run, data);
-      const nodeOptions = pipelineNodeOptions(run);
       await measureOnOneDeployment(run, data, nodeOptions);
       await measureScaleOut(run, data, nodeOptions);
       await measureDrain(run, data, nodeOptions);
     }
+    await measureScale(run, nodeOptions);
   } finally {
     await run.finish();
   }

@@ -38,10 +38,16 @@ export interface Dataset {
 }
 
 /**
- * Builds at least `minEvents` events (stops at an order boundary).
+ * Builds at least `minEvents` events (stops at an order boundary), in at most `maxPasses`
+ * passes over the sample (`1`: the sample once, whatever `minEvents`).
  * @throws OlistInputError when the folder or a file is missing
  */
-export async function buildDataset(folder: string, minEvents: number, batchSize = 1000): Promise<Dataset> {
+export async function buildDataset(
+  folder: string,
+  minEvents: number,
+  batchSize = 1000,
+  maxPasses = Number.POSITIVE_INFINITY,
+): Promise<Dataset> {
   const started = performance.now();
   const data = await loadOlistFolder(folder);
   const ctx = { siteTimeZone: DEFAULT_SITE_TIME_ZONE, customers: data.customers, sellers: data.sellers };
@@ -61,7 +67,7 @@ export async function buildDataset(folder: string, minEvents: number, batchSize 
   }
   if (sample.length === 0) throw new Error(`no Olist order in ${folder} maps to events`);
   let pass = 0;
-  for (; events < minEvents; pass++) {
+  for (; events < minEvents && pass < maxPasses; pass++) {
     for (const order of sample) {
       if (events >= minEvents) break;
       const orderId = pass === 0 ? order.orderId : `${order.orderId}-r${pass}`;

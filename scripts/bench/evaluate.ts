@@ -212,6 +212,47 @@ export function evaluate(r: Results, opts: Options): { metrics: Metric[]; target
     });
   }
 
+  const scale = r.scale;
+  if (want('scale')) {
+    const [small, large] = [scale?.sizes[0], scale?.sizes[1]];
+    m.push({
+      key: 'scale_pipeline_load',
+      metric: `scale: Olist sample (${scale?.sampleOrders ?? '?'} orders) through the pipeline`,
+      value: v(scale?.pipelineLoadSeconds),
+      unit: 's',
+    });
+    for (const [i, b] of (scale?.bulk ?? []).entries())
+      m.push({
+        key: `scale_bulk_${i + 1}`,
+        metric: `scale: bulk copies to ${b.ordersAfter.toLocaleString('en-US')} orders (npm run data:scale)`,
+        value: v(b.seconds),
+        unit: 's',
+      });
+    const names = Object.keys(small?.byQuery ?? large?.byQuery ?? {});
+    for (const name of names) {
+      const a = v(small?.byQuery[name]?.p95);
+      const b = v(large?.byQuery[name]?.p95);
+      m.push({
+        key: `scale_p95_${name.replace(/[^a-z0-9]+/gi, '_').toLowerCase()}`,
+        metric: `scale p95 at ${large?.orders.toLocaleString('en-US') ?? '1M'}: ${name}`,
+        value: b,
+        unit: 'ms',
+        ratio: ratio(b, a, `at ${small?.orders.toLocaleString('en-US') ?? '100k'}`),
+      });
+    }
+    for (const name of Object.keys(large?.kpiStatements ?? {})) {
+      const a = v(small?.kpiStatements[name]?.p95);
+      const b = v(large?.kpiStatements[name]?.p95);
+      m.push({
+        key: `scale_kpi_statement_${name.replace(/[^a-z0-9]+/gi, '_').toLowerCase()}`,
+        metric: `scale p95 at ${large?.orders.toLocaleString('en-US') ?? '1M'}: KPI statement, ${name}`,
+        value: b,
+        unit: 'ms',
+        ratio: ratio(b, a, `at ${small?.orders.toLocaleString('en-US') ?? '100k'}`),
+      });
+    }
+  }
+
   const targets: Target[] = [];
   const t = (
     needs: Phase[],
@@ -296,5 +337,33 @@ export function evaluate(r: Results, opts: Options): { metrics: Metric[]; target
     (x) => x < 50,
     (x) => `${x.toFixed(1)} ms`,
   );
+  const large = scale?.sizes[1];
+  const small = scale?.sizes[0];
+  for (const [group, label] of [
+    ['orders', 'order list'],
+    ['shipments', 'shipment list'],
+    ['exceptions', 'exceptions queue'],
+    ['kpi', 'KPI summary and series'],
+    ['detail', 'order and shipment detail'],
+  ] as const) {
+    t(
+      ['scale'],
+      `scale: ${label}`,
+      'p95 < 50 ms at 1,000,000 orders',
+      v(large?.byGroup[group].p95),
+      (x) => x < 50,
+      (x) => `${x.toFixed(1)} ms`,
+    );
+    t(
+      ['scale'],
+      `scale: ${label} growth`,
+      'p95 at 1,000,000 / p95 at 100,000 orders <= 2',
+      v(large?.byGroup[group].p95) !== null && small
+        ? large!.byGroup[group].p95 / small.byGroup[group].p95
+        : null,
+      (x) => x <= 2,
+      (x) => `${x.toFixed(2)}x`,
+    );
+  }
   return { metrics: m, targets };
 }

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { UsageError } from '../cli';
-import { parseOptions, PHASES } from './options';
+import { DEFAULT_PHASES, parseOptions, PHASES } from './options';
 
 const root = mkdtempSync(path.join(tmpdir(), 'bench-options-'));
 const olist = path.join(root, '..', 'shared', 'data', 'olist');
@@ -20,7 +20,7 @@ describe('bench options', () => {
       latencySeconds: 30,
       latencyRate: 1_000,
       olist: root,
-      phases: new Set(PHASES),
+      phases: new Set(DEFAULT_PHASES),
       profile: false,
       nodeOptions: '',
       pipelineRoot: root,

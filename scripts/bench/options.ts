@@ -16,8 +16,15 @@ export const PHASES = [
   'replay',
   'scaleout',
   'drain',
+  'scale',
 ] as const;
 export type Phase = (typeof PHASES)[number];
+
+/**
+ * The phases a run without `--phases` measures: all but `scale` (about 100,000 and 1,000,000
+ * orders, 15 to 25 minutes; opt-in with `--phases scale`).
+ */
+export const DEFAULT_PHASES: readonly Phase[] = PHASES.filter((p) => p !== 'scale');
 
 /** What one run measures and how; written as given into the result JSON (`options`). */
 export interface Options {
@@ -53,7 +60,8 @@ export const BENCH_CLI = {
   --latency-seconds S   length of the latency run (30)
   --latency-rate N      offered events/s in the latency run (1000)
   --olist DIR           Olist CSV folder (../shared/data/olist)
-  --phases LIST         comma-separated: ${PHASES.join(',')} (all)
+  --phases LIST         comma-separated: ${PHASES.join(',')}
+                        (default: all but scale; scale = query p95 at 100,000 and 1,000,000 orders)
   --profile             CPU profiles and round trips per process (slower figures)
   --node-options FLAGS  extra NODE_OPTIONS for the main process and workers
   --pipeline-root DIR   run the main process and workers built in DIR/out
@@ -98,7 +106,7 @@ export function parseOptions(argv: readonly string[], repoRoot: string): Options
       values.olist === undefined
         ? path.resolve(repoRoot, '..', 'shared', 'data', 'olist')
         : path.resolve(values.olist),
-    phases: values.phases === undefined ? new Set(PHASES) : parsePhases(values.phases),
+    phases: values.phases === undefined ? new Set(DEFAULT_PHASES) : parsePhases(values.phases),
     profile: values.profile === true,
     nodeOptions: values['node-options'] ?? '',
     pipelineRoot: values['pipeline-root'] === undefined ? repoRoot : path.resolve(values['pipeline-root']),

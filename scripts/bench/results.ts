@@ -5,6 +5,7 @@ import type { EndToEndResult, PgCounters } from './e2e';
 import type { LatencyResult } from './latency';
 import type { pgUpsertRate, RateResult } from './limits';
 import type { CpuUse } from './procstat';
+import type { ScaleResult } from './phases/scale';
 import type { QueryResult } from './queries';
 import { distribution } from './stats';
 
@@ -31,6 +32,8 @@ export interface Results {
     schema: string;
   };
   memory?: Record<string, { peakMb: number; processes: number }>;
+  /** Phase `scale`: query p95 at about 100,000 and 1,000,000 orders. */
+  scale?: ScaleResult;
 }
 
 /** One end-to-end run with the PostgreSQL counters and CPU use around it. */
