@@ -10,6 +10,7 @@
  */
 import { QueryClientProvider } from '@tanstack/react-query';
 import { useEffect, useState, type ReactNode } from 'react';
+import { InjectDrillBanner } from './components/DrillBanner';
 import { EntityLookup } from './components/EntityLookup';
 import { HealthStrip, OutageBanner } from './components/HealthStrip';
 import { LiveIndicator } from './components/LiveIndicator';
@@ -85,7 +86,7 @@ function Screen({ route }: { route: Route }): ReactNode {
     case 'pipeline':
       return <Pipeline />;
     case 'audit':
-      return <AuditLog />;
+      return <AuditLog search={route.search} />;
     case 'not-found':
       return <NotFound path={route.path} />;
   }
@@ -129,6 +130,7 @@ function Console(): ReactNode {
       <Shortcuts />
       <main className="main" id="main">
         <OutageBanner />
+        <InjectDrillBanner />
         <Screen route={route} />
       </main>
       <HealthStrip />

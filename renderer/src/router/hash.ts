@@ -13,7 +13,7 @@
  * | `#/inject?type=..&subject=..`| inject form (optional prefill)           |
  * | `#/dead-letters`             | dead letters (review and re-drive)       |
  * | `#/pipeline`                 | pipeline (services, workers, lag, drift) |
- * | `#/audit`                    | audit log (who did what, with outcome)   |
+ * | `#/audit?operator=..&drillId=..` | audit log (filters: operator, action, drill id, outcome, from, to, page) |
  *
  * `#token=...` is the browser console's login hand-over; the API client strips it before the
  * router runs, and the router maps it to the dashboard so a token can never become a route id.
@@ -31,7 +31,7 @@ export type Route =
   | { name: 'inject'; type: string | null; subject: string | null }
   | { name: 'dead-letters' }
   | { name: 'pipeline' }
-  | { name: 'audit' }
+  | { name: 'audit'; search: string }
   | { name: 'not-found'; path: string };
 
 /**
@@ -120,7 +120,7 @@ export function parseHash(hash: string): Route {
   if (head === 'shipments' && id) return { name: 'shipment', shipmentId: id };
   if (head === 'dead-letters' && id === undefined) return { name: 'dead-letters' };
   if (head === 'pipeline' && id === undefined) return { name: 'pipeline' };
-  if (head === 'audit' && id === undefined) return { name: 'audit' };
+  if (head === 'audit' && id === undefined) return { name: 'audit', search: query.toString() };
   if (head === 'inject' && id === undefined) {
     return { name: 'inject', type: query.get('type') || null, subject: query.get('subject') || null };
   }
@@ -156,7 +156,7 @@ export function routeHref(route: Route): string {
     case 'pipeline':
       return '#/pipeline';
     case 'audit':
-      return '#/audit';
+      return route.search ? `#/audit?${route.search}` : '#/audit';
     case 'not-found':
       return `#/${route.path.replace(/^\/+/, '')}`;
   }
@@ -174,7 +174,7 @@ export const hrefs = {
     routeHref({ name: 'inject', type: type ?? null, subject: subject ?? null }),
   deadLetters: (): string => routeHref({ name: 'dead-letters' }),
   pipeline: (): string => routeHref({ name: 'pipeline' }),
-  audit: (): string => routeHref({ name: 'audit' }),
+  audit: (search = ''): string => routeHref({ name: 'audit', search }),
 };
 
 /** A section of the left navigation. */
