@@ -15,7 +15,18 @@ import { AUTH_METHODS, ROLES } from './auth';
 import { instantSchema } from './events';
 
 /** What was done. */
-export const AUDIT_ACTIONS = ['auth.login', 'auth.logout', 'events.inject', 'dead_letters.redrive'] as const;
+export const AUDIT_ACTIONS = [
+  'auth.login',
+  'auth.logout',
+  'events.inject',
+  'dead_letters.redrive',
+  'drills.start',
+  'drills.pause',
+  'drills.resume',
+  'drills.stop',
+  'drills.note',
+  'drills.purge',
+] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 
 /** `ok`: done; `partial`: some items done (a re-drive with rejected keys); `rejected`: refused (4xx); `failed`: a service failed (5xx). */

@@ -21,6 +21,12 @@ export const AUDIT_ACTION_LABELS: Readonly<Record<AuditAction, string>> = {
   'auth.logout': 'signed out',
   'events.inject': 'injected events',
   'dead_letters.redrive': 're-drove dead letters',
+  'drills.start': 'started a drill run',
+  'drills.pause': 'paused a drill run',
+  'drills.resume': 'resumed a drill run',
+  'drills.stop': 'stopped a drill run',
+  'drills.note': 'wrote drill notes',
+  'drills.purge': 'purged a drill',
 };
 
 /** Chip tone of an outcome: done green, partly done amber, refused and failed red. */
@@ -46,8 +52,16 @@ export function auditItemsText(entry: Pick<AuditEntry, 'action' | 'itemCount'>):
       return `${formatCount(n)} event${n === 1 ? '' : 's'}`;
     case 'dead_letters.redrive':
       return `${formatCount(n)} dead letter${n === 1 ? '' : 's'}`;
+    case 'drills.purge':
+      return `${formatCount(n)} entit${n === 1 ? 'y' : 'ies'}`;
+    case 'drills.start':
+    case 'drills.pause':
+    case 'drills.resume':
+    case 'drills.stop':
+      return n > 0 ? `${formatCount(n)} event${n === 1 ? '' : 's'}` : EMPTY;
     case 'auth.login':
     case 'auth.logout':
+    case 'drills.note':
       return EMPTY;
   }
 }
