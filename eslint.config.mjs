@@ -63,6 +63,7 @@ export const LAYERS = [
       'rate-limiter-flexible',
       'kafkajs',
       'csv-stringify',
+      'uuid',
     ],
   },
   {

@@ -443,7 +443,7 @@ export function resolveParameters(
     }
     out[name] = v;
   }
-  return issues.length > 0 ? { ok: false, issues } : { ok: true, parameters: out as DrillParameters };
+  return issues.length > 0 ? { ok: false, issues } : { ok: true, parameters: out };
 }
 
 /** The expected figure of a check for given parameters (see {@link expectedFigureSchema}). */

@@ -11,7 +11,7 @@
  *   < a JSON settings file (the console's settings screen writes it; `SCT_SETTINGS_FILE`)
  *   < environment variables (`KAFKA_BROKERS`, `KAFKA_SASL_MECHANISM`, `KAFKA_SASL_USERNAME`,
  *     `KAFKA_SASL_PASSWORD`, `DATABASE_URL`, `REDIS_URL`, `SCT_TOPIC_PREFIX`, `SCT_API_HOST`,
- *     `SCT_API_PORT`, `SCT_LOG_LEVEL`).
+ *     `SCT_API_PORT`, `SCT_LOG_LEVEL`, `SCT_DRILL_SCENARIOS`).
  *
  * Credentials: Kafka SASL/SCRAM in `kafkaSasl` (taken as a whole from the highest source that
  * sets it; `KAFKA_SASL_MECHANISM=none` or `"kafkaSasl": null` in the settings file turns it off);
@@ -57,6 +57,11 @@ export const configSchema = z.strictObject({
    */
   apiAllowedHosts: z.array(z.string().regex(/^[A-Za-z0-9.-]{1,253}$/, 'must be a host name or IPv4 address')),
   logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']),
+  /**
+   * A site's own drill scenarios: path of a JSON file `{ "scenarios": [...] }` (contracts/drills.ts
+   * scenarioLibraryFileSchema) added to the built-in library; null: the built-in library only.
+   */
+  drillScenariosFile: z.string().min(1).nullable(),
 });
 
 export type AppConfig = z.infer<typeof configSchema>;
@@ -71,6 +76,7 @@ export const DEFAULT_CONFIG: AppConfig = {
   apiPort: 0,
   apiAllowedHosts: [],
   logLevel: 'info',
+  drillScenariosFile: null,
 };
 
 /** Thrown when configuration is invalid; the message names each key and rule. */
@@ -117,6 +123,7 @@ export function loadConfig(
       .map((s) => s.trim())
       .filter(Boolean);
   if (env.SCT_LOG_LEVEL) fromEnv.logLevel = env.SCT_LOG_LEVEL as AppConfig['logLevel'];
+  if (env.SCT_DRILL_SCENARIOS) fromEnv.drillScenariosFile = env.SCT_DRILL_SCENARIOS;
   const merged = { ...DEFAULT_CONFIG, ...fromFile, ...fromEnv, ...overrides };
   // The stack's credentials only fill kafkaSasl when no other source set it (null included).
   const saslSet = 'kafkaSasl' in fromFile || 'kafkaSasl' in fromEnv || 'kafkaSasl' in overrides;
@@ -176,6 +183,7 @@ const ENV_NAME: Record<keyof AppConfig, string> = {
   apiPort: 'SCT_API_PORT',
   apiAllowedHosts: 'SCT_API_ALLOWED_HOSTS',
   logLevel: 'SCT_LOG_LEVEL',
+  drillScenariosFile: 'SCT_DRILL_SCENARIOS',
 };
 
 const SASL_ENV_NAME: Record<keyof KafkaSasl, string> = {

@@ -8,14 +8,17 @@
 import { randomBytes } from 'node:crypto';
 import { userInfo } from 'node:os';
 import type { FastifyInstance } from 'fastify';
-import type { ChangeNotification } from '../contracts';
+import { topicNames, type ChangeNotification } from '../contracts';
 import { configToEnv, redactUrl, type AppConfig } from '../runtime/config';
 import { howToStart } from '../runtime/service-errors';
 import { createPool, migrate, pingPostgres, type Pool } from '../runtime/db';
 import { createKafka, ensureTopics, EventPublisher } from '../runtime/kafka';
 import type { Logger } from '../runtime/logger';
 import { createRedis, redisKeys, type RedisClient } from '../runtime/redis';
+import { recordAudit } from './api/audit-log';
 import { healthChecker } from './api/health';
+import { loadScenarioLibrary } from './drills/library';
+import { DrillRunner } from './drills/runner';
 import { buildApiServer, type ApiDeps } from './api/server';
 import { registerConsole } from './api/static-console';
 import { Supervisor, type Spawner } from './supervisor';
@@ -39,6 +42,8 @@ export interface CoreOptions {
   /** Session lengths and abuse limits (tests shorten them). */
   sessions?: ApiDeps['sessions'];
   limits?: ApiDeps['limits'];
+  /** Longest wait for the workers before a drill run's checks are evaluated (ms; default 120,000). */
+  drillSettleTimeoutMs?: number;
 }
 
 export interface Core {
@@ -48,6 +53,8 @@ export interface Core {
   app: FastifyInstance;
   pool: Pool;
   supervisor: Supervisor | null;
+  /** The drill runner (scenario runs). */
+  drills: DrillRunner;
   stop(): Promise<void>;
 }
 
@@ -58,6 +65,8 @@ export interface Core {
  */
 export async function startCore(opts: CoreOptions): Promise<Core> {
   const { config, log } = opts;
+  // A broken scenario file stops the start with the file, field and rule named (before any connection).
+  const library = loadScenarioLibrary(config.drillScenariosFile);
   const pool = createPool(config, 10);
   const redis = createRedis(config);
   const subscriber = createRedis(config);
@@ -94,6 +103,39 @@ export async function startCore(opts: CoreOptions): Promise<Core> {
     opts.workersDir && opts.spawn
       ? new Supervisor({ workersDir: opts.workersDir, env: workerEnv(config), spawn: opts.spawn, log })
       : null;
+  const health = healthChecker({ config, pool, redis, kafka, workers: () => supervisor?.health() ?? [] });
+  const drillAdmin = kafka.admin();
+  let drillAdminConnected: Promise<void> | null = null;
+  const drills = new DrillRunner({
+    pool,
+    publisher,
+    log,
+    library,
+    health,
+    prefix: config.topicPrefix,
+    highWatermarks: async () => {
+      drillAdminConnected ??= drillAdmin.connect().catch((err: unknown) => {
+        drillAdminConnected = null;
+        throw err;
+      });
+      await drillAdminConnected;
+      const topics = topicNames(config.topicPrefix);
+      const marks: { topic: string; partition: number; high: number }[] = [];
+      for (const topic of [topics.orders, topics.shipments])
+        for (const o of await drillAdmin.fetchTopicOffsets(topic))
+          marks.push({ topic, partition: o.partition, high: Number(o.high) });
+      return marks;
+    },
+    audit: (r) => recordAudit(pool, log, { ...r, outcome: 'ok' }),
+    ...(opts.drillSettleTimeoutMs !== undefined ? { settleTimeoutMs: opts.drillSettleTimeoutMs } : {}),
+  });
+  try {
+    await drills.init();
+  } catch (err) {
+    await publisher.close().catch(() => undefined);
+    await closeAll();
+    throw err;
+  }
   const token = opts.token ?? randomBytes(32).toString('base64url');
   const osUser = safeUserName();
   const app = await buildApiServer({
@@ -114,7 +156,8 @@ export async function startCore(opts: CoreOptions): Promise<Core> {
     allowedHosts: config.apiAllowedHosts,
     sessions: opts.sessions,
     limits: opts.limits,
-    health: healthChecker({ config, pool, redis, kafka, workers: () => supervisor?.health() ?? [] }),
+    health,
+    drills,
     subscribe: (listener) => {
       listeners.add(listener);
       return () => listeners.delete(listener);
@@ -133,7 +176,11 @@ export async function startCore(opts: CoreOptions): Promise<Core> {
     app,
     pool,
     supervisor,
+    drills,
     stop: async () => {
+      // Sending stops first: an unfinished run is left `interrupted`, resumable after a restart.
+      await drills.shutdown();
+      await drillAdmin.disconnect().catch(() => undefined);
       await supervisor?.stop();
       await app.close();
       await pub.close();

@@ -1,6 +1,7 @@
 /**
  * The audit log (`audit_log`, contracts/audit.ts): one row per authenticated action that changes
  * something, naming the operator, role, sign-in method, action, reason, outcome and HTTP status.
+ * Drill actions name their run and drill in `detail` (`runId`, `drillId`, `itemCount`).
  * Injections also store their events as index-aligned arrays (event id, type, subject, drill id
  * and where Kafka stored each; see db/migrations/1732960000400_audit-per-request.sql).
  *
@@ -83,9 +84,8 @@ export async function recordAudit(pool: Pool, log: Logger, record: AuditRecord):
 /** The SELECT list of an audit row as {@link AuditEntry}. */
 const AUDIT_COLUMNS = `id::int, recorded_at AS at, actor AS operator, role, auth_method AS method, action, reason,
   outcome, status, coalesce((detail->>'itemCount')::int, event_count) AS "itemCount",
-  coalesce((SELECT array_agg(DISTINCT d ORDER BY d) FROM unnest(drill_ids) d WHERE d IS NOT NULL), '{}')
-    || CASE WHEN detail->>'drillId' IS NOT NULL AND NOT coalesce(detail->>'drillId' = ANY(drill_ids), false)
-            THEN ARRAY[detail->>'drillId'] ELSE '{}' END AS "drillIds",
+  coalesce((SELECT array_agg(DISTINCT d ORDER BY d) FROM unnest(drill_ids || (detail->>'drillId')) d
+             WHERE d IS NOT NULL), '{}') AS "drillIds",
   detail`;
 
 /**

@@ -5,6 +5,8 @@ import type { Pool } from '../../runtime/db';
 import { createLogger } from '../../runtime/logger';
 import type { RedisClient } from '../../runtime/redis';
 import type { EventPublisher } from '../../runtime/kafka';
+import { loadScenarioLibrary } from '../drills/library';
+import { DrillRunner } from '../drills/runner';
 import { buildApiServer } from './server';
 
 /** The routes of the OpenAPI document: `paths[path][method].responses`. */
@@ -43,10 +45,21 @@ describe('API server and the route table', () => {
           ? { rows: kpiDays }
           : { rows: driftRow ? [{ id: 7, report: driftRow }] : [] },
     } as unknown as Pool;
+    const log = createLogger('server-test', 'info', { write: (line: string) => void logLines.push(line) });
     app = await buildApiServer({
       pool,
       publisher: {} as EventPublisher,
-      log: createLogger('server-test', 'info', { write: (line: string) => void logLines.push(line) }),
+      log,
+      drills: new DrillRunner({
+        pool,
+        publisher: {} as EventPublisher,
+        log,
+        library: loadScenarioLibrary(),
+        health: async () => health as StackHealth,
+        highWatermarks: async () => [],
+        prefix: 'test',
+        audit: async () => undefined,
+      }),
       redis: { status: 'end' } as RedisClient,
       prefix: 'test',
       machineToken: TOKEN,
@@ -155,5 +168,67 @@ describe('API server and the route table', () => {
     const picked = await get('/api/kpi/daily');
     expect(picked.statusCode).toBe(200);
     expect(picked.json()).toMatchObject({ bucket: 'month', from: '2010-01-01', to: '2020-03-01' });
+  });
+
+  const post = async (url: string, body: unknown) => {
+    const res = await fetch(`${base}${url}`, {
+      method: 'POST',
+      headers: { ...auth, 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    });
+    const text = await res.text();
+    return { statusCode: res.status, json: <T = unknown>() => JSON.parse(text) as T };
+  };
+
+  it('lists the drill scenario library with typed parameters and checks', async () => {
+    const res = await get('/api/drills/scenarios');
+    expect(res.statusCode).toBe(200);
+    const { scenarios } = res.json<{
+      scenarios: { id: string; parameters: { name: string; min: number | null }[] }[];
+    }>();
+    expect(scenarios.map((s) => s.id)).toEqual([
+      'carrier-delay-wave',
+      'warehouse-surge',
+      'lost-parcel',
+      'site-closure',
+      'failed-delivery-spike',
+    ]);
+    const orders = scenarios[0]!.parameters.find((p) => p.name === 'orders');
+    expect(orders).toMatchObject({ name: 'orders', kind: 'integer', unit: 'orders', min: 1 });
+  });
+
+  it('previews a scenario (counts by type, entities, first events, expected outcome) and names a parameter out of its limits', async () => {
+    const res = await post('/api/drills/preview', {
+      scenarioId: 'lost-parcel',
+      parameters: { orders: 3 },
+      sample: 2,
+    });
+    expect(res.statusCode).toBe(200);
+    const preview = res.json<{
+      totalEvents: number;
+      countsByType: Record<string, number>;
+      firstEvents: { type: string; drillid: string }[];
+      entities: { orders: number; shipments: number };
+      expectedOutcome: { checkId: string; expected: number }[];
+      hypothesis: string;
+    }>();
+    // 3 parcels x (created, approved, picked, packed, shipped, shipment created, in transit, exception)
+    expect(preview.totalEvents).toBe(24);
+    expect(preview.countsByType['sct.shipment.exception.v1']).toBe(3);
+    expect(preview.entities).toMatchObject({ orders: 3, shipments: 3 });
+    expect(preview.firstEvents).toHaveLength(2);
+    expect(preview.firstEvents[0]!.type).toBe('sct.order.created.v1');
+    expect(preview.expectedOutcome.find((o) => o.checkId === 'exceptions')?.expected).toBe(3);
+    expect(preview.hypothesis).toContain('Open exceptions show 3 shipments');
+
+    const tooMany = await post('/api/drills/preview', {
+      scenarioId: 'lost-parcel',
+      parameters: { orders: 1_000_000 },
+    });
+    expect(tooMany.statusCode).toBe(400);
+    expect(tooMany.json()).toMatchObject({ issues: [{ field: 'parameters.orders', rule: 'max' }] });
+    const unknown = await post('/api/drills/preview', { scenarioId: 'no-such-scenario' });
+    expect(unknown.statusCode).toBe(400);
+    expect(unknown.json()).toMatchObject({ issues: [{ field: 'scenarioId', rule: 'unknown_scenario' }] });
   });
 });

@@ -82,6 +82,8 @@ import {
   type CommandDeps,
 } from './commands';
 import { listDeadLetters, redriveDeadLetters } from './dead-letters';
+import { DrillNotFoundError, DrillRequestError, DrillStateError, type DrillRunner } from '../drills/runner';
+import { summarizeScenario } from '../drills/library';
 import { getOrder, getShipment, listOrders, lookupEntity } from './queries';
 import { listExceptionQueue, listShipments } from './shipment-queries';
 import { CONSOLE_CSP_DIRECTIVES } from './static-console';
@@ -131,6 +133,8 @@ export interface ApiDeps extends CommandDeps {
   sessions?: Partial<SessionOptions>;
   limits?: Partial<AbuseLimits>;
   health: () => Promise<StackHealth>;
+  /** The drill runner (server/drills/runner.ts): scenarios, previews and runs. */
+  drills: DrillRunner;
   /** Subscribes to change notifications; returns an unsubscribe function. */
   subscribe: (listener: (n: ChangeNotification) => void) => () => void;
 }
@@ -635,6 +639,47 @@ function registerRoutes(
     return (reply as FastifyReply).send(auditCsvStream(deps.pool, req.query));
   });
 
+  // Drills (contracts/drills.ts). Successful state changes are audited by the runner, with the
+  // run and drill ids and counts; refusals and failures by the scope's onSend hook.
+  api.get('/api/drills/scenarios', fromTable('GET /api/drills/scenarios'), async () => ({
+    scenarios: deps.drills.scenarios().map(summarizeScenario),
+  }));
+  api.post('/api/drills/preview', fromTable('POST /api/drills/preview'), async (req) =>
+    deps.drills.preview(req.body),
+  );
+  api.post('/api/drills/runs', fromTable('POST /api/drills/runs'), async (req, reply) => {
+    const run = await deps.drills.start(req.principal!, req.body);
+    req.audited = true;
+    return reply.code(202).send(run);
+  });
+  api.get('/api/drills/runs', fromTable('GET /api/drills/runs'), async (req) => deps.drills.list(req.query));
+  api.get('/api/drills/runs/:id', fromTable('GET /api/drills/runs/:id'), async (req) =>
+    deps.drills.get(req.params.id),
+  );
+  api.post('/api/drills/runs/:id/pause', fromTable('POST /api/drills/runs/:id/pause'), async (req) => {
+    const run = await deps.drills.pause(req.principal!, req.params.id, req.body.reason ?? null);
+    req.audited = true;
+    return run;
+  });
+  api.post('/api/drills/runs/:id/resume', fromTable('POST /api/drills/runs/:id/resume'), async (req) => {
+    const run = await deps.drills.resume(req.principal!, req.params.id, req.body.reason ?? null);
+    req.audited = true;
+    return run;
+  });
+  api.post('/api/drills/runs/:id/stop', fromTable('POST /api/drills/runs/:id/stop'), async (req) => {
+    const run = await deps.drills.stop(req.principal!, req.params.id, req.body.reason ?? null);
+    req.audited = true;
+    return run;
+  });
+  api.post('/api/drills/runs/:id/note', fromTable('POST /api/drills/runs/:id/note'), async (req) => {
+    const run = await deps.drills.note(req.principal!, req.params.id, req.body.note);
+    req.audited = true;
+    return run;
+  });
+  api.get('/api/drills/runs/:id/report', fromTable('GET /api/drills/runs/:id/report'), async (req) =>
+    deps.drills.report(req.params.id),
+  );
+
   api.get('/api/live', fromTable('GET /api/live'), (req, reply) => {
     reply.hijack();
     const res = reply.raw;
@@ -725,6 +770,17 @@ function sendError(reply: FastifyReply, err: unknown, log: Logger): FastifyReply
       issues,
     };
     return reply.code(400).send(body);
+  }
+  if (err instanceof DrillRequestError) {
+    return reply
+      .code(400)
+      .send({ error: 'validation_failed', message: err.message, issues: err.issues } satisfies ApiError);
+  }
+  if (err instanceof DrillNotFoundError) {
+    return reply.code(404).send({ error: 'not_found', message: err.message } satisfies ApiError);
+  }
+  if (err instanceof DrillStateError) {
+    return reply.code(409).send({ error: err.code, message: err.message } satisfies ApiError);
   }
   if (err instanceof LiveEntityInDrillError) {
     const body: ApiError = {

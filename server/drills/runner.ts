@@ -1,0 +1,900 @@
+/**
+ * The drill runner (main-process core): plays scenario runs, pauses, resumes and stops them,
+ * halts them on their halt conditions, and evaluates their checks when they end.
+ *
+ * Run state lives in PostgreSQL (`drill_runs`, `drill_run_events`; migration
+ * 1732960002500_drill-runs.sql), so a console reload reads it back and a restart of the main
+ * process finds it:
+ * - the position (`sent_events`) is written after each batch Kafka acknowledged (acks=all);
+ * - event ids are UUID v5 of (run id, step) (server/drills/generators.ts), and the events are
+ *   regenerated from the stored seed, parameters and anchor: a run resumed after a crash re-sends
+ *   at most the last unrecorded batch, with the same ids, and the workers apply each event once;
+ * - when the core starts, a run left `running` by a process that died is marked `interrupted`
+ *   (resume or stop it), and an ended run whose checks were never evaluated gets them evaluated.
+ *
+ * One run sends at a time (a second start or resume is refused while one is `running`). One main
+ * process per database is assumed (as for the API's sessions).
+ *
+ * Rates are events per second (wall clock); times are ms since the epoch unless named otherwise.
+ */
+import { randomUUID } from 'node:crypto';
+import {
+  drillParametersSchema,
+  FINAL_DRILL_RUN_STATES,
+  haltConditionsSchema,
+  resolveParameters,
+  scenarioDefinitionSchema,
+  topicNames,
+  validateEvent,
+  consumerGroup,
+  workersConsuming,
+  type DrillCheckResult,
+  type DrillPreview,
+  type DrillPreviewRequest,
+  type DrillReport,
+  type DrillRun,
+  type DrillRunEvent,
+  type DrillRunListQuery,
+  type DrillRunPage,
+  type DrillRunState,
+  type DrillStartRequest,
+  type HaltConditions,
+  type Principal,
+  type ResolvedDrillParameters,
+  type ScenarioDefinition,
+  type StackHealth,
+  type SupplyChainEvent,
+} from '../../contracts';
+import type { Pool } from '../../runtime/db';
+import type { InjectResult } from '../../contracts';
+import type { Logger } from '../../runtime/logger';
+import {
+  evaluateChecks,
+  readDrillLeaks,
+  readDrillMetrics,
+  readRealEventsSince,
+  readRealKpis,
+  type RealKpis,
+} from './checks';
+import { countByType, generateDrill, type DrillPlan } from './generators';
+import { expectedOutcome, fillHypothesis, type LibraryEntry, type ScenarioLibrary } from './library';
+
+const HOUR_MS = 3_600_000;
+
+/** A request that names a field wrongly (HTTP 400), e.g. an unknown scenario or a parameter out of its limits. */
+export class DrillRequestError extends Error {
+  override name = 'DrillRequestError';
+  constructor(readonly issues: { field: string; rule: string; message: string }[]) {
+    super(`drill request is invalid: ${issues.map((i) => `${i.field} ${i.rule}`).join(', ')}`);
+  }
+}
+
+/** No such run (HTTP 404). */
+export class DrillNotFoundError extends Error {
+  override name = 'DrillNotFoundError';
+  constructor(readonly runId: string) {
+    super(`no drill run ${runId}`);
+  }
+}
+
+/** The action does not fit the run's state (HTTP 409), e.g. resuming a completed run, or a second run while one sends. */
+export class DrillStateError extends Error {
+  override name = 'DrillStateError';
+  constructor(
+    message: string,
+    readonly code: 'drill_state' | 'drill_active' = 'drill_state',
+  ) {
+    super(message);
+  }
+}
+
+/** What the runner needs from the core. */
+export interface DrillRunnerDeps {
+  pool: Pool;
+  publisher: { publish(events: readonly SupplyChainEvent[]): Promise<InjectResult[]> };
+  log: Logger;
+  library: ScenarioLibrary;
+  /** Stack health (server/api/health.ts): services, workers and their consumer lag. */
+  health: () => Promise<StackHealth>;
+  /** Current high-water mark of every partition of the event topics. */
+  highWatermarks: () => Promise<{ topic: string; partition: number; high: number }[]>;
+  /** Topic and consumer-group prefix. */
+  prefix: string;
+  /** Records an audit row (server/api/audit-log.ts); never throws. */
+  audit: (record: {
+    principal: Principal;
+    action: 'drills.start' | 'drills.pause' | 'drills.resume' | 'drills.stop' | 'drills.note';
+    status: number;
+    reason?: string | null;
+    detail: Record<string, unknown>;
+  }) => Promise<void>;
+  /** Clock (ms); tests may pass their own. */
+  now?: () => number;
+  /** Longest wait for the workers to apply a run's events before its checks are evaluated (ms; default 120,000). */
+  settleTimeoutMs?: number;
+  /** How often the halt conditions are checked while sending (ms; default 1,000). */
+  haltCheckEveryMs?: number;
+}
+
+/** A `drill_runs` row as read. */
+interface RunRow {
+  id: string;
+  drill_id: string;
+  scenario_id: string;
+  scenario: ScenarioDefinition;
+  parameters: ResolvedDrillParameters;
+  seed: number;
+  halt: HaltConditions;
+  anchor: string;
+  state: DrillRunState;
+  total_events: number;
+  sent_events: number;
+  started_by: string;
+  started_at: string;
+  ended_at: string | null;
+  halt_reason: string | null;
+  error: string | null;
+  note: string | null;
+  checks: DrillCheckResult[] | null;
+  passed: boolean | null;
+  kpi_before: RealKpis | null;
+  active_ms: number;
+  running_since: string | null;
+}
+
+/** Why a sending loop ended. */
+type LoopEnd =
+  | { kind: 'done' }
+  | { kind: 'pause' | 'stop'; principal: Principal; reason: string | null }
+  | { kind: 'shutdown' }
+  | { kind: 'halt'; reason: string }
+  | { kind: 'fail'; error: string };
+
+/** The run that is sending now, and what the operator asked of it. */
+interface ActiveRun {
+  runId: string;
+  request: Exclude<LoopEnd, { kind: 'done' | 'halt' | 'fail' }> | null;
+  /** Resolves once the loop ended and its end was written. */
+  settled: Promise<void>;
+  /** Recent (time, sent) samples for the rate. */
+  samples: { at: number; sent: number }[];
+}
+
+/** Answers the drill routes and runs the sending loops. */
+export class DrillRunner {
+  private readonly now: () => number;
+  private active: ActiveRun | null = null;
+  private readonly plans = new Map<string, DrillPlan>();
+  private closing = false;
+  private readonly background = new Set<Promise<unknown>>();
+
+  constructor(private readonly deps: DrillRunnerDeps) {
+    this.now = deps.now ?? Date.now;
+  }
+
+  /**
+   * Recovers after a start: runs left `running` (the process that sent them is gone) become
+   * `interrupted`; ended runs without checks get them evaluated (in the background).
+   */
+  async init(): Promise<void> {
+    const { rows } = await this.deps.pool.query<{ id: string; sent_events: number }>(
+      `UPDATE drill_runs
+          SET state = 'interrupted',
+              active_ms = active_ms + coalesce((extract(epoch FROM (updated_at - running_since)) * 1000)::bigint, 0),
+              running_since = NULL, updated_at = now()
+        WHERE state = 'running' RETURNING id, sent_events`,
+    );
+    for (const r of rows) {
+      await this.timeline(
+        r.id,
+        'interrupted',
+        null,
+        r.sent_events,
+        'the main process stopped while the run was sending; resume or stop it',
+      );
+      this.deps.log.warn(
+        { runId: r.id },
+        'drill run interrupted by a restart of the main process: resume or stop it',
+      );
+    }
+    const pending = await this.deps.pool.query<{ id: string }>(
+      `SELECT id FROM drill_runs WHERE state = ANY($1::text[]) AND checks IS NULL`,
+      [FINAL_DRILL_RUN_STATES],
+    );
+    for (const r of pending.rows) this.track(this.evaluate(r.id));
+  }
+
+  /** Ends the sending loop (the run becomes `interrupted`, resumable) and waits for background work. */
+  async shutdown(): Promise<void> {
+    this.closing = true;
+    const active = this.active;
+    if (active) {
+      active.request ??= { kind: 'shutdown' };
+      await active.settled;
+    }
+    await Promise.allSettled([...this.background]);
+  }
+
+  /** The scenario library, in display order. */
+  scenarios(): LibraryEntry[] {
+    return this.deps.library.entries;
+  }
+
+  /**
+   * One scenario of the library.
+   * @throws DrillRequestError naming `scenarioId` when there is none of that id
+   */
+  scenario(id: string): ScenarioDefinition {
+    const entry = this.deps.library.get(id);
+    if (!entry)
+      throw new DrillRequestError([
+        {
+          field: 'scenarioId',
+          rule: 'unknown_scenario',
+          message: `no scenario ${id}; known: ${this.deps.library.entries.map((e) => e.scenario.id).join(', ')}`,
+        },
+      ]);
+    return entry.scenario;
+  }
+
+  /**
+   * What a scenario would inject (nothing is sent). Ids and times come from a preview run id and
+   * the current time; a started run gets its own.
+   * @throws DrillRequestError for an unknown scenario or a parameter out of its limits
+   */
+  preview(req: DrillPreviewRequest): DrillPreview {
+    const scenario = this.scenario(req.scenarioId);
+    const parameters = this.resolve(scenario, req.parameters);
+    const runId = '00000000-0000-4000-8000-000000000000';
+    const plan = generateDrill(scenario.generator, {
+      runId,
+      drillId: drillIdOf(scenario.id, runId),
+      seed: req.seed,
+      parameters,
+      anchorMs: anchorOf(this.now(), parameters),
+    });
+    const times = plan.events.map((e) => e.time);
+    return {
+      scenarioId: scenario.id,
+      parameters,
+      seed: req.seed,
+      hypothesis: fillHypothesis(scenario, parameters),
+      totalEvents: plan.events.length,
+      countsByType: countByType(plan.events),
+      entities: entitiesOf(plan, parameters),
+      firstEvents: plan.events.slice(0, req.sample),
+      eventTimeFrom: times.length ? times.reduce((a, b) => (a < b ? a : b)) : null,
+      eventTimeTo: times.length ? times.reduce((a, b) => (a > b ? a : b)) : null,
+      estimatedDurationMs: Math.round((plan.events.length / parameters.rate) * 1000),
+      expectedOutcome: expectedOutcome(scenario, parameters),
+    };
+  }
+
+  /**
+   * Starts a run: records it (state `running`, the real KPI figures of now), audits it, and sends
+   * in the background.
+   * @throws DrillRequestError, DrillStateError (`drill_active`: another run is sending)
+   */
+  async start(principal: Principal, req: DrillStartRequest): Promise<DrillRun> {
+    const scenario = this.scenario(req.scenarioId);
+    const parameters = this.resolve(scenario, req.parameters);
+    if (this.active) throw this.busy();
+    const id = randomUUID();
+    const drillId = drillIdOf(scenario.id, id);
+    const startedAt = this.now();
+    const anchorMs = anchorOf(startedAt, parameters);
+    const plan = generateDrill(scenario.generator, {
+      runId: id,
+      drillId,
+      seed: req.seed,
+      parameters,
+      anchorMs,
+    });
+    checkPlan(plan, drillId);
+    this.plans.set(id, plan);
+    const kpiBefore = await readRealKpis(this.deps.pool);
+    await this.deps.pool.query(
+      `INSERT INTO drill_runs (id, drill_id, scenario_id, scenario, parameters, seed, halt, anchor, state,
+                               total_events, started_by, started_at, note, kpi_before, running_since)
+       VALUES ($1, $2, $3, $4::jsonb, $5::jsonb, $6, $7::jsonb, $8, 'running', $9, $10, $11, $12, $13::jsonb, $11)`,
+      [
+        id,
+        drillId,
+        scenario.id,
+        JSON.stringify(scenario),
+        JSON.stringify(parameters),
+        req.seed,
+        JSON.stringify(req.halt),
+        new Date(anchorMs).toISOString(),
+        plan.events.length,
+        principal.operator,
+        new Date(startedAt).toISOString(),
+        req.note ?? null,
+        JSON.stringify(kpiBefore),
+      ],
+    );
+    await this.timeline(
+      id,
+      'started',
+      principal.operator,
+      0,
+      `${scenario.name}: ${plan.events.length} events at ${parameters.rate} events/s`,
+    );
+    await this.deps.audit({
+      principal,
+      action: 'drills.start',
+      status: 202,
+      detail: {
+        runId: id,
+        drillId,
+        scenarioId: scenario.id,
+        itemCount: plan.events.length,
+        parameters,
+        seed: req.seed,
+      },
+    });
+    this.launch(id);
+    return this.get(id);
+  }
+
+  /**
+   * Pauses a running run once the batch in flight is acknowledged and recorded.
+   * @throws DrillNotFoundError, DrillStateError when it is not running
+   */
+  async pause(principal: Principal, id: string, reason: string | null): Promise<DrillRun> {
+    const run = await this.row(id);
+    const active = this.active;
+    if (run.state !== 'running' || !active || active.runId !== id)
+      throw new DrillStateError(`drill run ${id} is ${run.state}: only a running run can be paused`);
+    active.request ??= { kind: 'pause', principal, reason };
+    await active.settled;
+    return this.get(id);
+  }
+
+  /**
+   * Resumes a paused or interrupted run from its last recorded step.
+   * @throws DrillNotFoundError, DrillStateError (wrong state, or another run is sending)
+   */
+  async resume(principal: Principal, id: string, reason: string | null): Promise<DrillRun> {
+    const run = await this.row(id);
+    if (run.state !== 'paused' && run.state !== 'interrupted')
+      throw new DrillStateError(
+        `drill run ${id} is ${run.state}: only a paused or interrupted run can be resumed`,
+      );
+    if (this.active) throw this.busy();
+    const { rowCount } = await this.deps.pool.query(
+      `UPDATE drill_runs SET state = 'running', running_since = $2, updated_at = now()
+        WHERE id = $1 AND state = $3`,
+      [id, new Date(this.now()).toISOString(), run.state],
+    );
+    if (rowCount !== 1) throw new DrillStateError(`drill run ${id} changed state meanwhile; reload it`);
+    await this.timeline(id, 'resumed', principal.operator, run.sent_events, reason);
+    await this.deps.audit({
+      principal,
+      action: 'drills.resume',
+      status: 200,
+      reason,
+      detail: {
+        runId: id,
+        drillId: run.drill_id,
+        from: run.state,
+        sent: run.sent_events,
+        itemCount: run.total_events - run.sent_events,
+      },
+    });
+    this.launch(id);
+    return this.get(id);
+  }
+
+  /**
+   * Stops a run for good (running: after the batch in flight; paused or interrupted: at once) and
+   * evaluates its checks in the background on what was sent.
+   * @throws DrillNotFoundError, DrillStateError when it has already ended
+   */
+  async stop(principal: Principal, id: string, reason: string | null): Promise<DrillRun> {
+    const run = await this.row(id);
+    if (FINAL_DRILL_RUN_STATES.includes(run.state))
+      throw new DrillStateError(`drill run ${id} is ${run.state} already`);
+    const active = this.active;
+    if (active && active.runId === id) {
+      active.request = { kind: 'stop', principal, reason };
+      await active.settled;
+      return this.get(id);
+    }
+    await this.settle(id, { kind: 'stop', principal, reason });
+    return this.get(id);
+  }
+
+  /** Sets the operator's note of a run (any state). @throws DrillNotFoundError */
+  async note(principal: Principal, id: string, note: string): Promise<DrillRun> {
+    const run = await this.row(id);
+    await this.deps.pool.query(`UPDATE drill_runs SET note = $2, updated_at = now() WHERE id = $1`, [
+      id,
+      note || null,
+    ]);
+    await this.deps.audit({
+      principal,
+      action: 'drills.note',
+      status: 200,
+      detail: { runId: id, drillId: run.drill_id },
+    });
+    return this.get(id);
+  }
+
+  /** One run. @throws DrillNotFoundError */
+  async get(id: string): Promise<DrillRun> {
+    return this.toRun(await this.row(id));
+  }
+
+  /** Runs, newest first; `active` = running, paused or interrupted. */
+  async list(q: DrillRunListQuery): Promise<DrillRunPage> {
+    const states = q.state === 'active' ? ['running', 'paused', 'interrupted'] : q.state ? [q.state] : null;
+    const [items, total] = await Promise.all([
+      this.deps.pool.query<RunRow>(
+        `SELECT * FROM drill_runs WHERE ($1::text[] IS NULL OR state = ANY($1::text[]))
+          ORDER BY started_at DESC, id LIMIT $2 OFFSET $3`,
+        [states, q.pageSize, (q.page - 1) * q.pageSize],
+      ),
+      this.deps.pool.query<{ n: number }>(
+        `SELECT count(*)::int AS n FROM drill_runs WHERE ($1::text[] IS NULL OR state = ANY($1::text[]))`,
+        [states],
+      ),
+    ]);
+    return {
+      items: items.rows.map((r) => this.toRun(r)),
+      total: total.rows[0]!.n,
+      page: q.page,
+      pageSize: q.pageSize,
+    };
+  }
+
+  /** The report data of a run. @throws DrillNotFoundError */
+  async report(id: string): Promise<DrillReport> {
+    const row = await this.row(id);
+    const plan = this.planOf(row);
+    const { rows } = await this.deps.pool.query<DrillRunEvent>(
+      `SELECT at, kind, operator, sent, detail FROM drill_run_events WHERE run_id = $1 ORDER BY id`,
+      [id],
+    );
+    return {
+      run: this.toRun(row),
+      scenario: {
+        id: row.scenario.id,
+        name: row.scenario.name,
+        description: row.scenario.description,
+        generator: row.scenario.generator,
+      },
+      countsByType: countByType(plan.events),
+      entities: entitiesOf(plan, row.parameters),
+      expectedOutcome: expectedOutcome(row.scenario, row.parameters),
+      timeline: rows,
+      generatedAt: new Date(this.now()).toISOString(),
+    };
+  }
+
+  // -------------------------------------------------------------------------------------------
+
+  private busy(): DrillStateError {
+    return new DrillStateError(
+      `drill run ${this.active?.runId} is sending: pause or stop it first (one run sends at a time)`,
+      'drill_active',
+    );
+  }
+
+  private resolve(scenario: ScenarioDefinition, given: unknown): ResolvedDrillParameters {
+    const parsed = drillParametersSchema.safeParse(given ?? {});
+    if (!parsed.success)
+      throw new DrillRequestError(
+        parsed.error.issues.map((i) => ({
+          field: ['parameters', ...i.path.map(String)].join('.'),
+          rule: i.code,
+          message: i.message,
+        })),
+      );
+    const resolved = resolveParameters(scenario, parsed.data);
+    if (!resolved.ok) throw new DrillRequestError(resolved.issues);
+    return resolved.parameters as ResolvedDrillParameters;
+  }
+
+  private async row(id: string): Promise<RunRow> {
+    const { rows } = await this.deps.pool.query<RunRow>('SELECT * FROM drill_runs WHERE id = $1', [id]);
+    if (!rows[0]) throw new DrillNotFoundError(id);
+    return rows[0];
+  }
+
+  private planOf(row: RunRow): DrillPlan {
+    let plan = this.plans.get(row.id);
+    if (!plan) {
+      // The stored scenario is re-validated (it went through the schema when the run started).
+      const scenario = scenarioDefinitionSchema.parse(row.scenario);
+      plan = generateDrill(scenario.generator, {
+        runId: row.id,
+        drillId: row.drill_id,
+        seed: row.seed,
+        parameters: row.parameters,
+        anchorMs: Date.parse(row.anchor),
+      });
+      if (plan.events.length !== row.total_events)
+        throw new Error(
+          `drill run ${row.id}: regenerated ${plan.events.length} events, recorded ${row.total_events}`,
+        );
+      this.plans.set(row.id, plan);
+    }
+    return plan;
+  }
+
+  private toRun(r: RunRow): DrillRun {
+    const now = this.now();
+    const running = r.state === 'running';
+    const elapsedMs =
+      Number(r.active_ms) + (r.running_since ? Math.max(0, now - Date.parse(r.running_since)) : 0);
+    const rate = running && this.active?.runId === r.id ? rateOf(this.active.samples, now) : 0;
+    const left = r.total_events - r.sent_events;
+    const final = FINAL_DRILL_RUN_STATES.includes(r.state);
+    return {
+      id: r.id,
+      drillId: r.drill_id,
+      scenarioId: r.scenario_id,
+      scenarioName: r.scenario.name,
+      hypothesis: fillHypothesis(r.scenario, r.parameters),
+      parameters: r.parameters,
+      seed: r.seed,
+      halt: haltConditionsSchema.parse(r.halt),
+      state: r.state,
+      progress: {
+        sent: r.sent_events,
+        total: r.total_events,
+        rate: Math.round(rate * 10) / 10,
+        elapsedMs,
+        remainingMs: final ? 0 : Math.round((left / Math.max(1, r.parameters.rate)) * 1000),
+      },
+      startedBy: r.started_by,
+      startedAt: r.started_at,
+      endedAt: r.ended_at,
+      haltReason: r.halt_reason,
+      error: r.error,
+      note: r.note,
+      checks: r.checks,
+      passed: r.passed,
+    };
+  }
+
+  private async timeline(
+    runId: string,
+    kind: DrillRunEvent['kind'],
+    operator: string | null,
+    sent: number,
+    detail: string | null,
+  ): Promise<void> {
+    await this.deps.pool.query(
+      `INSERT INTO drill_run_events (run_id, kind, operator, sent, detail) VALUES ($1, $2, $3, $4, $5)`,
+      [runId, kind, operator, sent, detail],
+    );
+  }
+
+  private track(p: Promise<unknown>): void {
+    const t = p.catch((err: unknown) =>
+      this.deps.log.error({ err: String(err) }, 'drill runner background task failed'),
+    );
+    this.background.add(t);
+    void t.finally(() => this.background.delete(t));
+  }
+
+  /** Starts the sending loop of a run now marked `running`. */
+  private launch(id: string): void {
+    let resolve!: () => void;
+    const settled = new Promise<void>((r) => (resolve = r));
+    const active: ActiveRun = { runId: id, request: null, settled, samples: [] };
+    this.active = active;
+    this.track(
+      (async () => {
+        let end: LoopEnd;
+        try {
+          end = await this.loop(active);
+        } catch (err) {
+          end = { kind: 'fail', error: String(err) };
+        }
+        try {
+          await this.settle(id, end);
+        } finally {
+          this.active = null;
+          resolve();
+        }
+      })(),
+    );
+  }
+
+  /** Sends the run's remaining events at its rate, checking halt conditions; returns why it ended. */
+  private async loop(active: ActiveRun): Promise<LoopEnd> {
+    const row = await this.row(active.runId);
+    const plan = this.planOf(row);
+    checkPlan(plan, row.drill_id);
+    const halt = haltConditionsSchema.parse(row.halt);
+    const rate = Math.max(1, row.parameters.rate);
+    // About ten batches a second, at most 500 events each.
+    const batchSize = Math.max(1, Math.min(500, Math.ceil(rate / 10)));
+    const haltEvery = this.deps.haltCheckEveryMs ?? 1_000;
+    let sent = row.sent_events;
+    const segmentStart = this.now();
+    const segmentFirst = sent;
+    let lastHaltCheck = 0;
+    active.samples.push({ at: segmentStart, sent });
+    while (sent < plan.events.length) {
+      if (active.request) return active.request;
+      if (this.now() - lastHaltCheck >= haltEvery) {
+        lastHaltCheck = this.now();
+        const why = await this.haltReason(halt);
+        if (why) return { kind: 'halt', reason: why };
+        if (active.request) return active.request;
+      }
+      const batch = plan.events.slice(sent, sent + batchSize);
+      try {
+        await this.deps.publisher.publish(batch);
+      } catch (err) {
+        // Kafka refused or is unreachable: a real service is unhealthy.
+        return { kind: 'halt', reason: `Kafka did not acknowledge events (${(err as Error).message})` };
+      }
+      sent += batch.length;
+      // The position, after the acknowledgement: a crash before this write re-sends this batch
+      // with the same ids (applied once by the workers).
+      await this.deps.pool.query(`UPDATE drill_runs SET sent_events = $2, updated_at = now() WHERE id = $1`, [
+        active.runId,
+        sent,
+      ]);
+      const at = this.now();
+      active.samples.push({ at, sent });
+      while (active.samples.length > 2 && at - active.samples[0]!.at > 5_000) active.samples.shift();
+      // Pace: the k-th event of this stretch is due k / rate seconds after it began.
+      const due = segmentStart + ((sent - segmentFirst) / rate) * 1000;
+      const wait = due - this.now();
+      if (wait > 0) await sleep(Math.min(wait, 1_000));
+    }
+    return { kind: 'done' };
+  }
+
+  /** The first halt condition that holds, in words, or null. */
+  private async haltReason(halt: HaltConditions): Promise<string | null> {
+    let health: StackHealth;
+    try {
+      health = await this.deps.health();
+    } catch (err) {
+      return halt.onUnhealthy ? `stack health could not be read (${(err as Error).message})` : null;
+    }
+    return haltReasonOf(health, halt);
+  }
+
+  /** Writes how a run's stretch ended, records it, and evaluates the checks of an ended run. */
+  private async settle(id: string, end: LoopEnd): Promise<void> {
+    const state: DrillRunState =
+      end.kind === 'done'
+        ? 'completed'
+        : end.kind === 'pause'
+          ? 'paused'
+          : end.kind === 'shutdown'
+            ? 'interrupted'
+            : end.kind === 'stop'
+              ? 'stopped'
+              : end.kind === 'halt'
+                ? 'halted'
+                : 'failed';
+    const final = FINAL_DRILL_RUN_STATES.includes(state);
+    const now = new Date(this.now()).toISOString();
+    const { rows } = await this.deps.pool.query<{
+      sent_events: number;
+      drill_id: string;
+      total_events: number;
+    }>(
+      `UPDATE drill_runs
+          SET state = $2,
+              active_ms = active_ms + coalesce((extract(epoch FROM ($3::timestamptz - running_since)) * 1000)::bigint, 0),
+              running_since = NULL,
+              ended_at = CASE WHEN $4 THEN $3::timestamptz ELSE NULL END,
+              halt_reason = CASE WHEN $2 = 'halted' THEN $5 ELSE halt_reason END,
+              error = CASE WHEN $2 = 'failed' THEN $5 ELSE error END,
+              updated_at = now()
+        WHERE id = $1 RETURNING sent_events, drill_id, total_events`,
+      [id, state, now, final, end.kind === 'halt' ? end.reason : end.kind === 'fail' ? end.error : null],
+    );
+    const r = rows[0]!;
+    const operator = end.kind === 'pause' || end.kind === 'stop' ? end.principal.operator : null;
+    const detail =
+      end.kind === 'halt'
+        ? end.reason
+        : end.kind === 'fail'
+          ? end.error
+          : end.kind === 'pause' || end.kind === 'stop'
+            ? end.reason
+            : end.kind === 'shutdown'
+              ? 'the main process is shutting down; resume the run after it restarts'
+              : `all ${r.total_events} events acknowledged by Kafka`;
+    const kind: DrillRunEvent['kind'] = end.kind === 'done' ? 'completed' : state;
+    await this.timeline(id, kind, operator, r.sent_events, detail);
+    if (end.kind === 'pause' || end.kind === 'stop') {
+      await this.deps.audit({
+        principal: end.principal,
+        action: end.kind === 'pause' ? 'drills.pause' : 'drills.stop',
+        status: 200,
+        reason: end.reason,
+        detail: {
+          runId: id,
+          drillId: r.drill_id,
+          sent: r.sent_events,
+          itemCount: r.sent_events,
+          total: r.total_events,
+        },
+      });
+    }
+    if (end.kind === 'halt') this.deps.log.warn({ runId: id, reason: end.reason }, 'drill run halted');
+    if (end.kind === 'fail') this.deps.log.error({ runId: id, error: end.error }, 'drill run failed');
+    if (final) this.track(this.evaluate(id));
+  }
+
+  /**
+   * Waits (up to settleTimeoutMs) until every worker group applied what is in the topics now,
+   * then evaluates the run's checks and stores them.
+   */
+  private async evaluate(id: string): Promise<void> {
+    const row = await this.row(id);
+    const caughtUp = await this.waitForWorkers(this.deps.settleTimeoutMs ?? 120_000);
+    if (this.closing && !caughtUp) return; // evaluated after the next start (init)
+    const [metrics, realAfter, leaks, realEvents] = await Promise.all([
+      readDrillMetrics(this.deps.pool, row.drill_id),
+      readRealKpis(this.deps.pool),
+      readDrillLeaks(this.deps.pool, row.drill_id),
+      readRealEventsSince(this.deps.pool, row.started_at),
+    ]);
+    // A stopped or halted run is checked against what it sent: the expected figures of the
+    // scenario assume every event, so they are what the operator compares with, and fail.
+    const checks = evaluateChecks({
+      expected: expectedOutcome(row.scenario, row.parameters),
+      metrics,
+      realBefore: row.kpi_before,
+      realAfter,
+      leaks,
+      realEventsDuringRun: realEvents,
+    });
+    const passed = checks.every((c) => c.passed);
+    await this.deps.pool.query(
+      `UPDATE drill_runs SET checks = $2::jsonb, passed = $3, updated_at = now() WHERE id = $1`,
+      [id, JSON.stringify(checks), passed],
+    );
+    const failed = checks.filter((c) => !c.passed).map((c) => c.checkId);
+    await this.timeline(
+      id,
+      'checked',
+      null,
+      row.sent_events,
+      `${checks.length - failed.length} of ${checks.length} checks passed${failed.length ? ` (failed: ${failed.join(', ')})` : ''}${caughtUp ? '' : '; the workers had not applied every event in time'}`,
+    );
+  }
+
+  /** True once every consumer group with a stored position reached the topics' current high-water marks. */
+  private async waitForWorkers(timeoutMs: number): Promise<boolean> {
+    const topics = topicNames(this.deps.prefix);
+    let marks: { topic: string; partition: number; high: number }[];
+    try {
+      marks = await this.deps.highWatermarks();
+    } catch (err) {
+      this.deps.log.warn({ err: String(err) }, 'drill checks: high-water marks unavailable; evaluating now');
+      return false;
+    }
+    const deadline = this.now() + timeoutMs;
+    const groupsOf = (topic: string) =>
+      workersConsuming(topic === topics.orders ? 'orders' : 'shipments').map((w) =>
+        consumerGroup(this.deps.prefix, w),
+      );
+    for (;;) {
+      const { rows } = await this.deps.pool.query<{
+        consumer_group: string;
+        topic: string;
+        kafka_partition: number;
+        next_offset: number;
+      }>(
+        `SELECT consumer_group, topic, kafka_partition, next_offset FROM consumer_offsets WHERE consumer_group LIKE $1 || '.%'`,
+        [this.deps.prefix],
+      );
+      const known = new Set(rows.map((r) => r.consumer_group));
+      const behind = marks.filter(
+        (m) =>
+          m.high > 0 &&
+          groupsOf(m.topic)
+            .filter((g) => known.has(g))
+            .some((g) => {
+              const r = rows.find(
+                (x) => x.consumer_group === g && x.topic === m.topic && x.kafka_partition === m.partition,
+              );
+              return Number(r?.next_offset ?? 0) < m.high;
+            }),
+      );
+      // No group has ever stored a position (no workers on this database): nothing to wait for.
+      if (behind.length === 0 || known.size === 0) return known.size > 0;
+      if (this.now() >= deadline || this.closing) return false;
+      await sleep(250);
+    }
+  }
+}
+
+/**
+ * The first halt condition `health` meets, in words, or null (pure).
+ * - a service (Kafka, PostgreSQL, Redis) `down`, or a worker `crashed`/`restarting`/`stopped` or
+ *   whose consumer is `not_consuming`, when `onUnhealthy`;
+ * - a worker whose consumer lag passes `maxLagSeconds` or `maxLagEvents`.
+ */
+export function haltReasonOf(health: StackHealth, halt: HaltConditions): string | null {
+  if (halt.onUnhealthy) {
+    const down = health.services.find((s) => s.state === 'down');
+    if (down) return `${down.name} is down at ${down.address}: ${down.detail}`;
+    const worker = health.workers.find(
+      (w) =>
+        w.state === 'crashed' ||
+        w.state === 'restarting' ||
+        w.state === 'stopped' ||
+        w.consumer?.state === 'not_consuming',
+    );
+    if (worker)
+      return `worker ${worker.name} is unhealthy (${worker.consumer?.state === 'not_consuming' ? `not consuming: ${worker.consumer.detail}` : worker.state})`;
+  }
+  for (const w of health.workers) {
+    if (w.lagSeconds != null && w.lagSeconds > halt.maxLagSeconds)
+      return `worker ${w.name} lags ${Math.round(w.lagSeconds)} s behind (threshold ${halt.maxLagSeconds} s)`;
+    if (w.lagEvents != null && w.lagEvents > halt.maxLagEvents)
+      return `worker ${w.name} lags ${w.lagEvents} events behind (threshold ${halt.maxLagEvents})`;
+  }
+  return null;
+}
+
+/** The drill id of a run: `<scenario id>-<first 8 hex digits of the run id>`. */
+export function drillIdOf(scenarioId: string, runId: string): string {
+  return `${scenarioId}-${runId.replace(/-/g, '').slice(0, 8)}`;
+}
+
+/** Event time of a run's first order: its start plus `timeShiftHours`, on a whole second. */
+export function anchorOf(startedAtMs: number, p: ResolvedDrillParameters): number {
+  return Math.floor((startedAtMs + p.timeShiftHours * HOUR_MS) / 1000) * 1000;
+}
+
+/** Events per second over the recent samples. */
+function rateOf(samples: { at: number; sent: number }[], now: number): number {
+  const first = samples[0];
+  const last = samples.at(-1);
+  if (!first || !last || last === first) return 0;
+  const span = Math.max(last.at, now) - first.at;
+  return span > 0 ? ((last.sent - first.sent) * 1000) / span : 0;
+}
+
+function entitiesOf(plan: DrillPlan, p: ResolvedDrillParameters): DrillPreview['entities'] {
+  return {
+    orders: plan.orderIds.length,
+    shipments: plan.shipmentIds.length,
+    orderIds: plan.orderIds.slice(0, 20),
+    shipmentIds: plan.shipmentIds.slice(0, 20),
+    warehouseId: p.warehouseId ?? null,
+    carrier: p.carrier ?? null,
+  };
+}
+
+/**
+ * Every event of a plan is valid, carries the drill id, and touches only the plan's entities.
+ * @throws Error naming the first event that breaks a rule (a generator bug: nothing is sent)
+ */
+export function checkPlan(plan: DrillPlan, drillId: string): void {
+  const own = new Set([...plan.orderIds, ...plan.shipmentIds]);
+  plan.events.forEach((e, step) => {
+    const v = validateEvent(e);
+    if (!v.ok)
+      throw new Error(
+        `drill step ${step} is not a valid event: ${v.issues.map((i) => `${i.field} ${i.rule}`).join(', ')}`,
+      );
+    if (e.drillid !== drillId)
+      throw new Error(`drill step ${step} carries drill id ${e.drillid}, not ${drillId}`);
+    if (!own.has(e.subject))
+      throw new Error(`drill step ${step} touches ${e.subject}, which the drill did not create`);
+    const orderId = (e.data as { orderId?: string }).orderId;
+    if (orderId !== undefined && !own.has(orderId))
+      throw new Error(`drill step ${step} names order ${orderId}, which the drill did not create`);
+  });
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((r) => setTimeout(r, ms));
+}
