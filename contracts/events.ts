@@ -186,6 +186,13 @@ export function entityOfType(type: EventType): 'order' | 'shipment' {
   return type.startsWith('sct.order.') ? 'order' : 'shipment';
 }
 
+/** A drill id (CloudEvents extension `drillid`): 1-64 letters, digits and `. _ : -`. */
+export const drillIdSchema = z
+  .string()
+  .min(1)
+  .max(64)
+  .regex(/^[A-Za-z0-9._:-]+$/, 'only letters, digits and . _ : - are allowed');
+
 const envelopeShape = {
   specversion: z.literal('1.0'),
   id: z.uuid(),
@@ -193,12 +200,7 @@ const envelopeShape = {
   subject: entityIdSchema,
   time: instantSchema,
   datacontenttype: z.literal('application/json').optional(),
-  drillid: z
-    .string()
-    .min(1)
-    .max(64)
-    .regex(/^[A-Za-z0-9._:-]+$/, 'only letters, digits and . _ : - are allowed')
-    .optional(),
+  drillid: drillIdSchema.optional(),
   traceparent: z
     .string()
     .regex(/^[0-9a-f]{2}-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}$/, 'must be a W3C traceparent')

@@ -16,3 +16,5 @@ export * from './kpi-drilldown';
 export * from './kpi-range';
 export * from './paging';
 export * from './drills';
+export * from './drill-isolation';
+export * from './drill-purge';

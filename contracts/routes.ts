@@ -73,6 +73,12 @@ import {
   drillStartRequestSchema,
   scenarioListSchema,
 } from './drills';
+import {
+  drillPurgeParamsSchema,
+  drillPurgePreviewSchema,
+  drillPurgeRequestSchema,
+  drillPurgeResultSchema,
+} from './drill-purge';
 import { loginRequestSchema, loginResultSchema, principalSchema, type Permission } from './auth';
 
 export type RouteAccess = 'public' | Permission;
@@ -261,6 +267,26 @@ export const API_ROUTES = [
       404: deadLetterRedriveResultSchema,
       422: deadLetterRedriveResultSchema,
     },
+  },
+  {
+    method: 'GET',
+    path: '/api/drills/:drillId/purge',
+    access: 'drills',
+    summary: "Preview of a drill's purge: the rows per read model, KPI counts and cache entries that will go",
+    params: drillPurgeParamsSchema,
+    responses: { 200: drillPurgePreviewSchema },
+  },
+  {
+    method: 'POST',
+    path: '/api/drills/:drillId/purge',
+    access: 'drills',
+    summary:
+      'Purge a drill as a whole: publishes the drill-purged control record to every partition (acks=all); the workers remove it',
+    bodyLimit: BODY_LIMITS.small,
+    audit: 'drills.purge',
+    params: drillPurgeParamsSchema,
+    body: drillPurgeRequestSchema,
+    responses: { 202: drillPurgeResultSchema },
   },
   {
     method: 'GET',

@@ -213,7 +213,7 @@ export class EventPublisher {
   private connected: Promise<void> | null = null;
 
   constructor(
-    kafka: Kafka,
+    private readonly kafka: Kafka,
     private readonly topics: TopicNames,
     private readonly brokers: string[],
   ) {
@@ -264,6 +264,46 @@ export class EventPublisher {
   ): Promise<void> {
     await this.connect();
     await this.producer.send({ topic, acks: -1, messages });
+  }
+
+  /**
+   * Publishes one record to every partition of each topic (control records such as a drill's
+   * purge, which must cut every partition's sequence; contracts/drill-purge.ts), acks=all. The
+   * partition counts are read from the broker's metadata, not assumed.
+   * @param build the record for a topic's partition, given the topic's partition count
+   * @returns where each record was stored
+   * @throws ServiceUnavailableError when the broker is unreachable (some records may be stored:
+   *   control records must be idempotent, so the caller can simply retry)
+   */
+  async publishToEveryPartition(
+    topics: readonly string[],
+    build: (
+      topic: string,
+      partition: number,
+      partitions: number,
+    ) => { key: string; value: string; headers: Record<string, string> },
+  ): Promise<{ topic: string; partition: number; offset: string }[]> {
+    await this.connect();
+    const admin = this.kafka.admin();
+    try {
+      await connectOrExplain(admin, this.brokers);
+      const { topics: found } = await admin.fetchTopicMetadata({ topics: [...topics] });
+      const topicMessages = found.map((t) => ({
+        topic: t.name,
+        messages: t.partitions
+          .map((p) => p.partitionId)
+          .sort((a, b) => a - b)
+          .map((partition) => ({ ...build(t.name, partition, t.partitions.length), partition })),
+      }));
+      const metadata = await this.producer.sendBatch({ acks: -1, timeout: 10_000, topicMessages });
+      return metadata
+        .map((m) => ({ topic: m.topicName, partition: m.partition, offset: m.baseOffset ?? '-1' }))
+        .sort((a, b) => (a.topic === b.topic ? a.partition - b.partition : a.topic < b.topic ? -1 : 1));
+    } catch (err) {
+      throw kafkaUnavailable(this.brokers, err);
+    } finally {
+      await admin.disconnect().catch(() => undefined);
+    }
   }
 
   /** Disconnects the producer (when it was connected). */

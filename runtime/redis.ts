@@ -93,7 +93,8 @@ export function changeNotification(
 }
 
 /**
- * Writes entity summaries and publishes one change notification. Called after the PostgreSQL
+ * Writes entity summaries, deletes the entries of removed entities (a drill's purge) and
+ * publishes one change notification. Called after the PostgreSQL
  * commit; a failure here is logged by the caller and never undoes the commit.
  */
 export async function publishChanges(
@@ -102,6 +103,7 @@ export async function publishChanges(
   summaries: EntitySummary[],
   notification: ChangeNotification,
   kpiSnapshot?: KpiSummary,
+  removed: readonly { kind: EntitySummary['kind']; id: string }[] = [],
 ): Promise<void> {
   const keys = redisKeys(prefix);
   const pipeline = redis.multi();
@@ -109,6 +111,7 @@ export async function publishChanges(
     const id = s.kind === 'order' ? s.order.orderId : s.shipment.shipmentId;
     pipeline.set(keys.entity(s.kind, id), JSON.stringify(s), 'EX', ENTITY_TTL_S);
   }
+  for (const r of removed) pipeline.del(keys.entity(r.kind, r.id));
   if (kpiSnapshot) pipeline.set(keys.kpiSnapshot, JSON.stringify(kpiSnapshot));
   pipeline.publish(keys.changes, JSON.stringify(notification));
   await pipeline.exec();

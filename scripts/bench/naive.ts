@@ -43,7 +43,7 @@ export async function naiveRate(
           const decoded = decodeMessage(message);
           if ('error' in decoded) {
             invalid += 1;
-          } else {
+          } else if ('event' in decoded) {
             const e = decoded.event;
             if (entityOfType(e.type) === 'order') {
               const created =

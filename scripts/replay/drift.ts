@@ -50,7 +50,7 @@ const TABLES: { table: string; key: string; columns: string }[] = [
     table: 'order_facts',
     key: 'order_id',
     columns: `order_id, status, site_time_zone, promised_date, created_at, shipped_at, delivered_at, created_day, shipped_day,
-      delivered_day, ordered_lines, delivered_lines, on_time, in_full, cycle_time_ms, is_drill`,
+      delivered_day, ordered_lines, delivered_lines, on_time, in_full, cycle_time_ms, is_drill, drill_id`,
   },
   // Kept incrementally by the analytics-aggregator: a replay recomputes it batch by batch too.
   { table: 'kpi_daily', key: 'day', columns: 'day, is_drill, created, shipped, delivered, on_time, late' },
@@ -97,6 +97,24 @@ async function redisDrift(pool: Pool, redis: RedisClient, prefix: string): Promi
   const shipmentIds = [...shipmentSummaries.keys()];
   for (let i = 0; i < shipmentIds.length; i += 1000)
     await compare(shipmentIds.slice(i, i + 1000), 'shipment', shipmentSummaries);
+  // Entries of entities PostgreSQL no longer has (a drill's purge) are stale too.
+  for (const [kind, fresh] of [
+    ['order', orderSummaries],
+    ['shipment', shipmentSummaries],
+  ] as const) {
+    const keyPrefix = keys.entity(kind, '');
+    let cursor = '0';
+    do {
+      const [next, found] = await redis.scan(cursor, 'MATCH', `${keyPrefix}*`, 'COUNT', 1000);
+      cursor = next;
+      for (const key of found) {
+        const id = key.slice(keyPrefix.length);
+        if (fresh.has(id)) continue;
+        checked += 1;
+        stale.push(`${kind}:${id}`);
+      }
+    } while (cursor !== '0');
+  }
   return { checked, stale: stale.length, sampleKeys: stale.slice(0, 10) };
 }
 

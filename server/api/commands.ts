@@ -8,6 +8,8 @@
  */
 import {
   roleCan,
+  screenDrillIsolation,
+  type DrillIsolationRule,
   ROLE_LABELS,
   validateEvent,
   type FieldIssue,
@@ -174,43 +176,70 @@ async function checkIdempotencyKeys(deps: CommandDeps, events: SupplyChainEvent[
   }
 }
 
-/** A drill event names a live (non-drill) order or shipment (HTTP 409): drills must not touch real traffic. */
+/**
+ * An event breaks drill isolation (HTTP 409, error code = the rule): a drill event naming a live
+ * order or shipment (`live_entity_in_drill`), a live event naming a drill's entity
+ * (`drill_entity_in_live_traffic`), an event naming another drill's entity
+ * (`entity_of_other_drill`), or an event of a purged drill (`drill_purged`). The rule is
+ * contracts/drill-isolation.ts, the one the workers apply too.
+ */
 export class LiveEntityInDrillError extends Error {
   override name = 'LiveEntityInDrillError';
   constructor(
     readonly subject: string,
     readonly index: number | undefined,
+    readonly rule: DrillIsolationRule = 'live_entity_in_drill',
+    detail = `${subject} is live (real) traffic: a drill event may only touch entities that drill traffic created`,
   ) {
-    super(
-      `${index === undefined ? '' : `event ${index}: `}${subject} is live (real) traffic: a drill event may only touch entities that drill traffic created`,
-    );
+    super(`${index === undefined ? '' : `event ${index}: `}${detail}`);
   }
 }
 
 /**
- * Drill isolation at the door: an event carrying a `drillid` whose subject is an existing live
- * order or shipment is refused, so a drill cannot cancel, deliver or move a real order. (The
- * workers apply the same rule to records that reach Kafka another way.) Skipped, like the
- * idempotency check, when PostgreSQL is down.
- * @throws LiveEntityInDrillError naming the first such event
+ * Drill isolation at the door (contracts/drill-isolation.ts): the batch is screened in order
+ * against the traffic of the orders and shipments it names (live, or the drill that owns them)
+ * and the drills already purged (a purge requested through the API, or applied by a worker), so
+ * a drill cannot cancel, deliver or move a real order, and live traffic cannot touch a drill's
+ * entity. (The workers apply the same rule to records that reach Kafka another way.) Skipped,
+ * like the idempotency check, when PostgreSQL is down.
+ * @throws LiveEntityInDrillError naming the first refused event and the rule
  */
 async function checkDrillIsolation(deps: CommandDeps, events: SupplyChainEvent[]): Promise<void> {
-  const drillSubjects = [...new Set(events.filter((e) => e.drillid).map((e) => e.subject))];
-  if (drillSubjects.length === 0) return;
-  let live: Set<string>;
+  const subjects = [...new Set(events.map((e) => e.subject))];
+  const drills = [...new Set(events.flatMap((e) => (e.drillid ? [e.drillid] : [])))];
+  let entities: Map<string, string | null>;
+  let purged: Set<string>;
   try {
-    const { rows } = await deps.pool.query<{ id: string }>(
-      `SELECT order_id AS id FROM orders WHERE order_id = ANY($1::text[]) AND NOT is_drill
-       UNION
-       SELECT shipment_id FROM shipments WHERE shipment_id = ANY($1::text[]) AND NOT is_drill`,
-      [drillSubjects],
+    const { rows } = await deps.pool.query<{ id: string | null; drill_id: string | null; purged: boolean }>(
+      `SELECT order_id AS id, drill_id, false AS purged FROM orders WHERE order_id = ANY($1::text[])
+       UNION ALL
+       SELECT shipment_id, drill_id, false FROM shipments WHERE shipment_id = ANY($1::text[])
+       UNION ALL
+       SELECT NULL, d, true FROM unnest($2::text[]) d
+        WHERE EXISTS (SELECT 1 FROM drill_purges_applied p WHERE p.drill_id = d)
+           OR EXISTS (SELECT 1 FROM audit_log a WHERE a.action = 'drills.purge' AND a.outcome = 'ok'
+                        AND a.detail->>'drillId' = d)`,
+      [subjects, drills],
     );
-    live = new Set(rows.map((r) => r.id));
+    entities = new Map(rows.filter((r) => !r.purged).map((r) => [r.id!, r.drill_id]));
+    purged = new Set(rows.filter((r) => r.purged).map((r) => r.drill_id!));
   } catch (err) {
     deps.log.warn({ err: String(err) }, 'drill isolation check skipped: PostgreSQL unavailable');
     return;
   }
-  const index = events.findIndex((e) => e.drillid && live.has(e.subject));
-  if (index >= 0)
-    throw new LiveEntityInDrillError(events[index]!.subject, events.length > 1 ? index : undefined);
+  const verdicts = screenDrillIsolation(
+    events.map((event) => ({ event })),
+    entities,
+    purged,
+  );
+  const index = verdicts.findIndex((v) => v !== null);
+  if (index >= 0) {
+    const verdict = verdicts[index]!;
+    throw new LiveEntityInDrillError(
+      events[index]!.subject,
+      events.length > 1 ? index : undefined,
+      verdict.rule,
+      verdict.message,
+    );
+  }
 }

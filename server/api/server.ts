@@ -40,6 +40,7 @@ import {
 import { RateLimiterMemory, RateLimiterRes } from 'rate-limiter-flexible';
 import {
   apiErrorSchema,
+  DRILL_ISOLATION_RULES,
   apiRoute,
   API_ROUTES,
   kpiSeries,
@@ -72,6 +73,7 @@ import { authenticate, parseBearer } from '../auth/credentials';
 import { allowedHostNames, isAllowedHost, isAllowedOrigin } from '../auth/host-origin';
 import { SessionStore, type SessionOptions } from '../auth/sessions';
 import { auditCsvStream, listAudit, recordAudit } from './audit-log';
+import { previewDrillPurge, purgeDrill } from './drill-purge';
 import { orderCsvStream } from './orders-export';
 import {
   ForbiddenError,
@@ -347,8 +349,8 @@ function registerAccessControl(
     }
   });
 
-  // Refused state changes by a known caller (403, and a drill reaching for live traffic, 409
-  // `live_entity_in_drill`) and failed ones (5xx) are audited here; successes by their handlers.
+  // Refused state changes by a known caller (403, and a breach of drill isolation, 409 with the
+  // rule as code, e.g. `live_entity_in_drill`) and failed ones (5xx) are audited here; successes by their handlers.
   // Validation errors (400, 404, other 409s, 413, 415) change nothing and are not.
   api.addHook('onSend', async (req, reply, payload) => {
     const action = req.routeOptions.config.apiRoute?.audit;
@@ -360,7 +362,8 @@ function registerAccessControl(
     } catch {
       // not JSON: leave the code out
     }
-    if (status !== 403 && status < 500 && error !== 'live_entity_in_drill') return payload;
+    if (status !== 403 && status < 500 && !(DRILL_ISOLATION_RULES as readonly unknown[]).includes(error))
+      return payload;
     await recordAudit(deps.pool, deps.log, {
       principal: req.principal,
       action,
@@ -617,6 +620,16 @@ function registerRoutes(
     return reply.code(status).send(body);
   });
 
+  api.get('/api/drills/:drillId/purge', fromTable('GET /api/drills/:drillId/purge'), async (req) =>
+    previewDrillPurge(deps.pool, deps.redis, deps.prefix, req.params.drillId),
+  );
+
+  api.post('/api/drills/:drillId/purge', fromTable('POST /api/drills/:drillId/purge'), async (req, reply) => {
+    const result = await purgeDrill(deps, req.principal!, req.params.drillId, req.body?.reason ?? null);
+    req.audited = true; // the purge wrote its row
+    return reply.code(202).send(result);
+  });
+
   api.get('/api/health', fromTable('GET /api/health'), async () => deps.health());
 
   api.get('/api/drift/last', fromTable('GET /api/drift/last'), async () => {
@@ -784,9 +797,11 @@ function sendError(reply: FastifyReply, err: unknown, log: Logger): FastifyReply
   }
   if (err instanceof LiveEntityInDrillError) {
     const body: ApiError = {
-      error: 'live_entity_in_drill',
+      error: err.rule,
       message: err.message,
-      issues: [{ field: 'subject', rule: 'live_entity_in_drill', message: err.message }],
+      issues: [
+        { field: err.rule === 'drill_purged' ? 'drillid' : 'subject', rule: err.rule, message: err.message },
+      ],
     };
     if (err.index !== undefined) body.index = err.index;
     return reply.code(409).send(body);

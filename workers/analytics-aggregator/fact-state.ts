@@ -33,6 +33,10 @@ export interface FactRow {
   in_full: boolean | null;
   cycle_time_ms: number | null;
   is_drill: boolean;
+  /** The drill that owns the order (its first event's `drillid`), null for live traffic. */
+  drill_id: string | null;
+  /** The partition its events are read from (set by the projection; a drill's purge goes by it). */
+  kafka_partition: number | null;
 }
 
 export function emptyFacts(orderId: string): FactRow {
@@ -53,6 +57,8 @@ export function emptyFacts(orderId: string): FactRow {
     in_full: null,
     cycle_time_ms: null,
     is_drill: false,
+    drill_id: null,
+    kafka_partition: null,
   };
 }
 
@@ -75,13 +81,17 @@ export function foldFactEvent(current: FactRow | undefined, event: OrderEvent, s
   const time = toUtcIso(event.time);
   const status = ORDER_STATUS_OF_EVENT[event.type];
   f.status = seenBefore ? advanceOrderStatus(f.status, status) : status;
-  if (!seenBefore && event.drillid) f.is_drill = true;
+  if (!seenBefore && event.drillid) {
+    f.is_drill = true;
+    f.drill_id = event.drillid;
+  }
   switch (event.type) {
     case EVENT_TYPES.orderCreated: {
       f.site_time_zone = event.data.siteTimeZone;
       f.promised_date = event.data.promisedDate;
       f.created_at = time;
       f.is_drill = Boolean(event.drillid);
+      f.drill_id = event.drillid ?? null;
       const ordered: QuantityBySku = {};
       for (const l of event.data.lines) ordered[l.sku] = (ordered[l.sku] ?? 0) + l.quantity;
       f.ordered_lines = ordered;

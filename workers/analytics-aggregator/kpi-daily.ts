@@ -48,7 +48,7 @@ export function contributionOf(f: FactRow): KpiContributionSource {
  * @param changes per order: its contribution before the batch (undefined when new) and after
  */
 export function kpiDailyDeltas(
-  changes: { before: KpiContributionSource | undefined; after: KpiContributionSource }[],
+  changes: { before: KpiContributionSource | undefined; after: KpiContributionSource | undefined }[],
 ): KpiDailyDelta[] {
   const deltas = new Map<string, KpiDailyDelta>();
   const add = (day: string | null, isDrill: boolean, column: keyof KpiDailyDelta, sign: 1 | -1) => {
@@ -71,7 +71,7 @@ export function kpiDailyDeltas(
   };
   for (const { before, after } of changes) {
     if (before) contribute(before, -1);
-    contribute(after, 1);
+    if (after) contribute(after, 1); // none: the order was removed (a drill's purge)
   }
   return [...deltas.values()]
     .filter((d) => d.created !== 0 || d.shipped !== 0 || d.delivered !== 0 || d.on_time !== 0 || d.late !== 0)

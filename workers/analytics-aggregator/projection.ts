@@ -18,7 +18,8 @@ import { contributionOf, kpiDailyDeltas, kpiDailyUpsert, removeEmptyKpiDays } fr
 async function loadFacts(client: PoolClient, ids: string[]): Promise<Map<string, FactRow>> {
   const { rows } = await client.query<FactRow>(
     `SELECT order_id, status, site_time_zone, promised_date, created_at, shipped_at, delivered_at, created_day,
-            shipped_day, delivered_day, ordered_lines, delivered_lines, on_time, in_full, cycle_time_ms, is_drill
+            shipped_day, delivered_day, ordered_lines, delivered_lines, on_time, in_full, cycle_time_ms, is_drill,
+            drill_id, kafka_partition
        FROM order_facts WHERE order_id = ANY($1::text[])`,
     [ids],
   );
@@ -73,13 +74,14 @@ export function analyticsProjection(
     // batches costs the dashboard nothing and leaves the cores to the order and shipment paths.
     fetch: { minBytes: 128 * 1024, maxWaitTimeInMs: 250 },
     async apply(client, events: ConsumedEvent[]) {
-      const orderEvents = events.map((c) => c.event as OrderEvent);
-      const ids = [...new Set(orderEvents.map((e) => e.subject))];
+      const ids = [...new Set(events.map((c) => c.event.subject))];
       const facts = await loadFacts(client, ids);
       const before = new Map([...facts].map(([id, f]) => [id, contributionOf(f)]));
       const seen = new Set(facts.keys());
-      for (const event of orderEvents) {
-        facts.set(event.subject, foldFactEvent(facts.get(event.subject), event, seen.has(event.subject)));
+      for (const { event, partition } of events) {
+        const f = foldFactEvent(facts.get(event.subject), event as OrderEvent, seen.has(event.subject));
+        f.kafka_partition ??= partition;
+        facts.set(event.subject, f);
         seen.add(event.subject);
       }
       for (const id of ids) derive(facts.get(id)!);
@@ -94,6 +96,29 @@ export function analyticsProjection(
       );
       await removeEmptyKpiDays(client, deltas);
       return { count: ids.length };
+    },
+    drills: {
+      trafficSql: 'SELECT order_id AS subject, drill_id FROM order_facts WHERE order_id = ANY($1::text[])',
+      async purge(client, purge, partition) {
+        // The drill's orders of this partition (rows from before partitions were recorded: any).
+        const { rows } = await client.query<FactRow>(
+          `DELETE FROM order_facts WHERE drill_id = $1 AND (kafka_partition = $2 OR kafka_partition IS NULL)
+           RETURNING order_id, created_day, shipped_day, delivered_day, on_time, is_drill`,
+          [purge.data.drillId, partition],
+        );
+        // Their KPI counts go with them: subtracted from kpi_daily, emptied days removed.
+        const deltas = kpiDailyDeltas(rows.map((f) => ({ before: contributionOf(f), after: undefined })));
+        await upsertRows(client, kpiDailyUpsert(deltas));
+        await removeEmptyKpiDays(client, deltas);
+        return {
+          removed: {
+            order_facts: rows.length,
+            kpi_daily_created: rows.filter((f) => f.created_day !== null).length,
+            kpi_daily_delivered: rows.filter((f) => f.delivered_day !== null).length,
+          },
+          outcome: { count: rows.length },
+        };
+      },
     },
     async afterCommit() {
       // Not awaited by the batch: the snapshot catches up behind the stream, never blocks it.

@@ -3,18 +3,22 @@
  *  1. lock this group's stored position for the partition and move it past the batch; skip
  *     messages below the old position (redelivery after a crash or a rebalance); a batch that
  *     starts past it rolls back ({@link FetchedPastStoredPosition}) so the caller seeks back;
- *  2. claim the event ids; ids claimed before are duplicates and skipped;
- *  3. let the projection apply the new events to its read models;
- *  4. park poison in `dead_letters`.
+ *  2. drill isolation (`drill-screen.ts`): an event that would mix drill and live traffic, or
+ *     belongs to a purged drill, is refused (dead-lettered with the rule);
+ *  3. claim the event ids; ids claimed before are duplicates and skipped;
+ *  4. let the projection apply the new events to its read models, and a drill's purge record
+ *     (in its place between them) remove the drill's entities of this partition;
+ *  5. park poison in `dead_letters`.
  * Every statement is bounded by the consumer's `lock_timeout` and `statement_timeout`.
  */
 import { classifyPgError, withTransaction } from '../../runtime/db';
 import { claimNewEvents } from './claim-events';
+import { applyPurge, screenBatchItems, type BatchItem } from './drill-screen';
 import type { ConsumerContext } from './consumer-context';
 import { parkDeadLetters, produceDeadLetters } from './dead-letters';
 import { gapDeletedByRetention } from './partition-seek';
 import type { ConsumedEvent } from './projection';
-import { poisonOf, type DecodedBatch, type PoisonMessage } from './record-decoding';
+import { poisonOf, type DecodedBatch } from './record-decoding';
 import { advancePosition, type BatchPosition } from './stored-positions';
 
 /** Thrown inside a batch transaction whose fetch started past the stored position. */
@@ -49,47 +53,73 @@ export async function applyBatch<O, S>(
         !(await gapDeletedByRetention(opts.kafka, pos.topic, pos.partition, nextStored))
       )
         throw new FetchedPastStoredPosition(nextStored); // rolls the advance back
-      const fresh: ConsumedEvent[] = [];
+      const items: BatchItem[] = [];
       for (const { message, result } of decoded) {
         const offset = Number(message.offset);
         if (offset < nextStored || 'error' in result) continue;
-        fresh.push({ event: result.event, topic: pos.topic, partition: pos.partition, offset });
+        if ('control' in result) items.push({ kind: 'purge', purge: result.control, offset, message });
+        else
+          items.push({
+            kind: 'event',
+            consumed: { event: result.event, topic: pos.topic, partition: pos.partition, offset },
+            message,
+          });
       }
+      const at = { topic: pos.topic, partition: pos.partition };
+      // Drill isolation first: a refused event is neither claimed nor applied (dead-lettered below).
+      const { accepted, refused } = await screenBatchItems(projection, client, group, at, items);
       const outcomes: O[] = [];
       const poison = invalid.filter((p) => p.offset >= nextStored);
       if (!isolate) {
-        const claimed = await claimNewEvents(projection, client, group, fresh);
-        if (claimed.events.length > 0)
-          outcomes.push(await projection.apply(client, claimed.events, claimed.state));
+        // Runs of events between purge records, each claimed and applied as one; purges in between.
+        let run: ConsumedEvent[] = [];
+        const flush = async () => {
+          const claimed = await claimNewEvents(projection, client, group, run);
+          if (claimed.events.length > 0)
+            outcomes.push(await projection.apply(client, claimed.events, claimed.state));
+          run = [];
+        };
+        for (const item of accepted) {
+          if (item.kind === 'event') {
+            run.push(item.consumed);
+            continue;
+          }
+          await flush();
+          outcomes.push(await applyPurge(projection, client, group, at, item));
+        }
+        await flush();
       } else {
-        const failed: PoisonMessage[] = [];
-        for (const consumed of fresh) {
+        for (const item of accepted) {
           await client.query('SAVEPOINT one_event');
           try {
-            const claimed = await claimNewEvents(projection, client, group, [consumed]);
-            if (claimed.events.length > 0)
-              outcomes.push(await projection.apply(client, claimed.events, claimed.state));
+            if (item.kind === 'purge') {
+              outcomes.push(await applyPurge(projection, client, group, at, item));
+            } else {
+              const claimed = await claimNewEvents(projection, client, group, [item.consumed]);
+              if (claimed.events.length > 0)
+                outcomes.push(await projection.apply(client, claimed.events, claimed.state));
+            }
             await client.query('RELEASE SAVEPOINT one_event');
           } catch (err) {
             if (classifyPgError(err) !== 'other') throw err; // never dead-letter for the database's sake
             await client.query('ROLLBACK TO SAVEPOINT one_event');
-            const message = decoded.find((d) => Number(d.message.offset) === consumed.offset)!.message;
-            failed.push(
+            const event = item.kind === 'event' ? item.consumed.event : item.purge;
+            refused.push(
               poisonOf(
                 pos.topic,
                 pos.partition,
-                message,
+                item.message,
                 `handler failed after retries: ${(err as Error).message}`,
-                consumed.event.id,
-                consumed.event.type,
+                event.id,
+                event.type,
               ),
             );
           }
         }
-        if (failed.length > 0) {
-          await produceDeadLetters(opts, group, failed); // before COMMIT: a failed send rolls back
-          poison.push(...failed);
-        }
+      }
+      if (refused.length > 0) {
+        await produceDeadLetters(opts, group, refused); // before COMMIT: a failed send rolls back
+        poison.push(...refused);
       }
       if (poison.length > 0) await parkDeadLetters(client, group, poison);
       return outcomes;

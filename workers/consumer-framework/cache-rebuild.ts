@@ -40,3 +40,33 @@ export async function rebuildEntityCache<Row>(
     after = keyOf(rows[rows.length - 1]!);
   }
 }
+
+/**
+ * Deletes cached summaries of one kind whose entity is no longer in PostgreSQL (a drill's purge
+ * whose cache removal was lost while Redis was down): SCANs `<prefix>:<kind>:*` in pages of
+ * about 1,000 keys and asks PostgreSQL which of their ids exist.
+ * @param existingSql SELECT of the ids (`id`, text) that exist among `$1` (text[])
+ * @returns number of entries deleted
+ */
+export async function removeOrphanEntries(
+  pool: Pool,
+  redis: RedisClient,
+  prefix: string,
+  kind: EntitySummary['kind'],
+  existingSql: string,
+): Promise<number> {
+  const keyPrefix = redisKeys(prefix).entity(kind, '');
+  let cursor = '0';
+  let removed = 0;
+  do {
+    const [next, keys] = await redis.scan(cursor, 'MATCH', `${keyPrefix}*`, 'COUNT', 1000);
+    cursor = next;
+    if (keys.length === 0) continue;
+    const ids = keys.map((k) => k.slice(keyPrefix.length));
+    const { rows } = await pool.query<{ id: string }>(existingSql, [ids]);
+    const existing = new Set(rows.map((r) => r.id));
+    const orphans = keys.filter((_, i) => !existing.has(ids[i]!));
+    if (orphans.length > 0) removed += await redis.del(...orphans);
+  } while (cursor !== '0');
+  return removed;
+}

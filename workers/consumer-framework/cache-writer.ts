@@ -9,6 +9,9 @@
  * entry from PostgreSQL, then a change notification with `truncated` tells consoles to refetch.
  * Every (re)connect also marks the cache dirty, as writes may have been lost before it.
  *
+ * An entity removed from the read models (a drill's purge) is submitted as a removal: its entry
+ * is deleted, merged with the writes like any other state (the latest wins).
+ *
  * Writes and rebuilds run one after another, so an entry written by a rebuild is never overtaken
  * by an older state: writes merged during a rebuild carry states committed after what it read.
  */
@@ -31,8 +34,15 @@ export type CacheSink = Pick<CacheWriter, 'submit'>;
 /** A sink that writes nothing (replays rebuild read models only). */
 export const NO_CACHE: CacheSink = { submit: () => undefined };
 
+/** A cache entry to remove (an entity a drill's purge took out of the read models). */
+export interface RemovedEntity {
+  kind: EntitySummary['kind'];
+  id: string;
+}
+
 interface Pending {
-  summaries: Map<string, EntitySummary>;
+  /** Latest state per `o:<id>` / `s:<id>`: a summary to write, or a removal. */
+  summaries: Map<string, EntitySummary | { removed: RemovedEntity }>;
   kpiSnapshot?: KpiSummary;
 }
 
@@ -72,11 +82,16 @@ export class CacheWriter {
    * them; returns at once, never throws. Dropped while the cache is dirty (a rebuild is due, and
    * it reads PostgreSQL after this commit); merged while a write or a rebuild runs.
    */
-  submit(summaries: readonly EntitySummary[], kpiSnapshot?: KpiSummary): void {
+  submit(
+    summaries: readonly EntitySummary[],
+    kpiSnapshot?: KpiSummary,
+    removed: readonly RemovedEntity[] = [],
+  ): void {
     if (this.closed || this.dirty) return;
     const p: Pending = (this.pending ??= { summaries: new Map() });
     for (const s of summaries)
       p.summaries.set(s.kind === 'order' ? `o:${s.order.orderId}` : `s:${s.shipment.shipmentId}`, s);
+    for (const r of removed) p.summaries.set(`${r.kind === 'order' ? 'o' : 's'}:${r.id}`, { removed: r });
     if (kpiSnapshot) p.kpiSnapshot = kpiSnapshot;
     if (p.summaries.size > this.maxPending) {
       this.pending = null;
@@ -151,11 +166,18 @@ export class CacheWriter {
   }
 
   private async write(p: Pending): Promise<void> {
-    const summaries = [...p.summaries.values()];
-    const ids = (kind: EntitySummary['kind']) =>
-      summaries.flatMap((s) =>
+    const summaries: EntitySummary[] = [];
+    const removed: RemovedEntity[] = [];
+    for (const entry of p.summaries.values()) {
+      if ('removed' in entry) removed.push(entry.removed);
+      else summaries.push(entry);
+    }
+    const ids = (kind: EntitySummary['kind']) => [
+      ...summaries.flatMap((s) =>
         s.kind === kind ? [s.kind === 'order' ? s.order.orderId : s.shipment.shipmentId] : [],
-      );
+      ),
+      ...removed.flatMap((r) => (r.kind === kind ? [r.id] : [])),
+    ];
     try {
       await publishChanges(
         this.redis,
@@ -168,6 +190,7 @@ export class CacheWriter {
           kpi: p.kpiSnapshot !== undefined || ids('shipment').length > 0,
         }),
         p.kpiSnapshot,
+        removed,
       );
     } catch (err) {
       this.pending = null;

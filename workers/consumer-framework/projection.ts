@@ -3,7 +3,7 @@
  * ({@link ConsumedEvent}) and the helper its idempotency claim uses ({@link firstOccurrences}).
  * Types and one pure function: no I/O.
  */
-import type { SupplyChainEvent, TopicNames, WorkerName } from '../../contracts';
+import type { DrillPurgedEvent, SupplyChainEvent, TopicNames, WorkerName } from '../../contracts';
 import type { PoolClient } from '../../runtime/db';
 
 /** An event with where it was read from. */
@@ -12,6 +12,30 @@ export interface ConsumedEvent {
   topic: string;
   partition: number;
   offset: number;
+}
+
+/**
+ * What a worker tells the loop about drills (contracts/drill-isolation.ts, contracts/drill-purge.ts):
+ * the traffic of its entities, for drill isolation, and how it removes a purged drill.
+ */
+export interface DrillSupport<Outcome> {
+  /**
+   * SQL of the traffic of this worker's existing entities named by `$1` (text[]): one row per
+   * entity, columns `subject` (text) and `drill_id` (text, null for live traffic). Read in the
+   * batch transaction before the events are claimed.
+   */
+  readonly trafficSql: string;
+  /**
+   * Removes the purged drill's entities whose events came from `partition` of the purge record's
+   * topic (this worker's read models, inside the batch transaction; a second call removes
+   * nothing). Never touches an entity of live traffic or of another drill.
+   * @returns rows removed per read model, and the outcome for `afterCommit` (cache removals)
+   */
+  purge(
+    client: PoolClient,
+    purge: DrillPurgedEvent,
+    partition: number,
+  ): Promise<{ removed: Record<string, number>; outcome: Outcome }>;
 }
 
 /** What a worker plugs into the loop. `State` is what its claim loads for `apply` (if anything). */
@@ -34,6 +58,8 @@ export interface Projection<Outcome, State = unknown> {
    * `applied_events`. Either way an id is applied once per consumer group.
    */
   claim?(client: PoolClient, events: ConsumedEvent[]): Promise<{ events: ConsumedEvent[]; state: State }>;
+  /** Drill isolation and purge: every worker has both (the same rule everywhere). */
+  readonly drills: DrillSupport<Outcome>;
   /** Runs after the commit (Redis cache, change notifications). Errors are logged, not retried. */
   afterCommit?(outcome: Outcome): Promise<void>;
   /** Rewrites this worker's Redis entries from PostgreSQL (called on every Redis (re)connect). */

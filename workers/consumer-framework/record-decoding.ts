@@ -5,7 +5,14 @@
  * position the batch ends at. Pure: no I/O.
  */
 import type { Batch, KafkaMessage } from 'kafkajs';
-import { topicForType, type SupplyChainEvent, type TopicNames } from '../../contracts';
+import {
+  DRILL_PURGED_TYPE,
+  drillPurgedEventSchema,
+  topicForType,
+  type DrillPurgedEvent,
+  type SupplyChainEvent,
+  type TopicNames,
+} from '../../contracts';
 import { decodeRecord, headersAsText, recordPayload } from '../../runtime/cloudevents-kafka';
 import type { BatchPosition } from './stored-positions';
 
@@ -25,9 +32,14 @@ export interface PoisonMessage {
   eventType: string | null;
 }
 
-/** What {@link decodeMessage} makes of one record. */
+/**
+ * What {@link decodeMessage} makes of one record: a supply-chain event, a control record (a
+ * drill's purge, contracts/drill-purge.ts), or the reason it is poison.
+ */
 export type DecodeResult =
-  { event: SupplyChainEvent } | { error: string; eventId: string | null; eventType: string | null };
+  | { event: SupplyChainEvent }
+  | { control: DrillPurgedEvent }
+  | { error: string; eventId: string | null; eventType: string | null };
 
 /** A polled batch, decoded. */
 export interface DecodedBatch {
@@ -47,7 +59,10 @@ export interface DecodedBatch {
  */
 export function decodeMessage(message: KafkaMessage, topic?: string, topics?: TopicNames): DecodeResult {
   const result = decodeRecord(message);
-  if (!result.ok) return { error: result.error, eventId: result.eventId, eventType: result.eventType };
+  if (!result.ok) {
+    if (result.eventType === DRILL_PURGED_TYPE) return decodeControl(message, topic, topics);
+    return { error: result.error, eventId: result.eventId, eventType: result.eventType };
+  }
   // A valid event on the wrong topic (a producer bug) would corrupt the other entity's model.
   if (topic && topics && topicForType(topics, result.event.type) !== topic) {
     return {
@@ -57,6 +72,37 @@ export function decodeMessage(message: KafkaMessage, topic?: string, topics?: To
     };
   }
   return { event: result.event };
+}
+
+/**
+ * A drill-purged control record (structured mode, JSON): valid only on an entity topic
+ * (orders, shipments), the topics whose partitions it cuts.
+ */
+function decodeControl(message: KafkaMessage, topic?: string, topics?: TopicNames): DecodeResult {
+  let value: unknown;
+  try {
+    value = JSON.parse(message.value?.toString('utf8') ?? '');
+  } catch {
+    return { error: 'control record: value is not JSON', eventId: null, eventType: DRILL_PURGED_TYPE };
+  }
+  const parsed = drillPurgedEventSchema.safeParse(value);
+  const id = (value as { id?: unknown } | null)?.id;
+  const eventId = typeof id === 'string' ? id : null;
+  if (!parsed.success)
+    return {
+      error: `control record ${DRILL_PURGED_TYPE} invalid: ${parsed.error.issues
+        .map((i) => `${i.path.join('.') || '(root)'} ${i.message}`)
+        .join('; ')}`,
+      eventId,
+      eventType: DRILL_PURGED_TYPE,
+    };
+  if (topic && topics && topic !== topics.orders && topic !== topics.shipments)
+    return {
+      error: `control record ${DRILL_PURGED_TYPE} does not belong on topic ${topic} (only on ${topics.orders} and ${topics.shipments})`,
+      eventId,
+      eventType: DRILL_PURGED_TYPE,
+    };
+  return { control: { ...parsed.data, id: parsed.data.id.toLowerCase() } };
 }
 
 /**

@@ -5,7 +5,7 @@
  */
 import { topicsOf, type OrderEvent, type TopicNames } from '../../contracts';
 import type { Pool } from '../../runtime/db';
-import { rebuildEntityCache } from '../consumer-framework/cache-rebuild';
+import { rebuildEntityCache, removeOrphanEntries } from '../consumer-framework/cache-rebuild';
 import type { CacheSink } from '../consumer-framework/cache-writer';
 import type { RedisClient } from '../../runtime/redis';
 import { firstOccurrences, type ConsumedEvent, type Projection } from '../consumer-framework/batch-consumer';
@@ -16,6 +16,8 @@ import { toOrderSummary } from './order-summary';
 
 export interface OrderOutcome {
   orders: OrderRow[];
+  /** Orders removed by a drill's purge (their cache entries go too). */
+  removedOrderIds?: string[];
 }
 
 const ORDER_COLUMNS = `order_id, status, customer_id, warehouse_id, site_time_zone, promised_date, created_at,
@@ -93,17 +95,52 @@ export function orderProjection(
       );
       return { orders: rows.map((s) => s.row) };
     },
-    async afterCommit(outcome) {
-      cache.submit(outcome.orders.map((row) => ({ kind: 'order', order: toOrderSummary(row) })));
+    drills: {
+      trafficSql: 'SELECT order_id AS subject, drill_id FROM orders WHERE order_id = ANY($1::text[])',
+      async purge(client, purge, partition) {
+        // The drill's orders whose events came from this partition, with their lines (cascade)
+        // and history. A live order is never matched: its drill_id is null.
+        const { rows } = await client.query<{ ids: string[] | null; lines: number; events: number }>(
+          `WITH gone AS (
+             DELETE FROM orders o WHERE o.drill_id = $1
+                AND EXISTS (SELECT 1 FROM order_events e
+                             WHERE e.order_id = o.order_id AND e.drill_id = $1 AND e.kafka_partition = $2)
+             RETURNING o.order_id),
+           lines AS (SELECT count(*)::int AS n FROM order_lines l JOIN gone g USING (order_id)),
+           history AS (DELETE FROM order_events e USING gone g WHERE e.order_id = g.order_id RETURNING 1)
+           SELECT (SELECT array_agg(order_id ORDER BY order_id) FROM gone) AS ids,
+                  (SELECT n FROM lines) AS lines, (SELECT count(*)::int FROM history) AS events`,
+          [purge.data.drillId, partition],
+        );
+        const ids = rows[0]?.ids ?? [];
+        return {
+          removed: { orders: ids.length, order_lines: rows[0]?.lines ?? 0, order_events: rows[0]?.events ?? 0 },
+          outcome: { orders: [], removedOrderIds: ids },
+        };
+      },
     },
-    rebuildCache: () =>
-      rebuildEntityCache<OrderRow>(
+    async afterCommit(outcome) {
+      cache.submit(
+        outcome.orders.map((row) => ({ kind: 'order', order: toOrderSummary(row) })),
+        undefined,
+        (outcome.removedOrderIds ?? []).map((id) => ({ kind: 'order', id })),
+      );
+    },
+    rebuildCache: async () =>
+      (await rebuildEntityCache<OrderRow>(
         pool,
         redis,
         prefix,
         `SELECT ${ORDER_COLUMNS} FROM orders WHERE order_id > $1 ORDER BY order_id LIMIT $2`,
         (row) => row.order_id,
         (row) => ({ kind: 'order', order: toOrderSummary(row) }),
-      ),
+      )) +
+      (await removeOrphanEntries(
+        pool,
+        redis,
+        prefix,
+        'order',
+        'SELECT order_id AS id FROM orders WHERE order_id = ANY($1::text[])',
+      )),
   };
 }

@@ -5,7 +5,7 @@
  */
 import { topicsOf, type ShipmentEvent, type ShipmentSummary, type TopicNames } from '../../contracts';
 import type { Pool } from '../../runtime/db';
-import { rebuildEntityCache } from '../consumer-framework/cache-rebuild';
+import { rebuildEntityCache, removeOrphanEntries } from '../consumer-framework/cache-rebuild';
 import type { CacheSink } from '../consumer-framework/cache-writer';
 import type { RedisClient } from '../../runtime/redis';
 import { firstOccurrences, type ConsumedEvent, type Projection } from '../consumer-framework/batch-consumer';
@@ -14,6 +14,8 @@ import { applyShipmentEvent, checkpointOf, type ShipmentRow } from './shipment-s
 
 export interface ShipmentOutcome {
   shipments: ShipmentRow[];
+  /** Shipments removed by a drill's purge (their cache entries go too). */
+  removedShipmentIds?: string[];
 }
 
 const SHIPMENT_COLUMNS = `shipment_id, order_id, carrier, tracking_number, origin, destination, promised_date, status,
@@ -60,7 +62,10 @@ export function shipmentProjection(
     name: 'shipment-tracker',
     topics: (t: TopicNames) => topicsOf('shipment-tracker', t),
     async claim(client, events: ConsumedEvent[]) {
-      const checkpoints = events.map((c) => ({ ...checkpointOf(c.event as ShipmentEvent) }));
+      const checkpoints = events.map((c) => ({
+        ...checkpointOf(c.event as ShipmentEvent),
+        kafka_partition: c.partition,
+      }));
       // One round trip: the timeline rows (the idempotency check) and the shipments' current rows.
       const { inserted, loaded } = await claimAndLoad<ShipmentRow>(
         client,
@@ -86,17 +91,52 @@ export function shipmentProjection(
       });
       return { shipments: changed };
     },
-    async afterCommit(outcome) {
-      cache.submit(outcome.shipments.map((row) => ({ kind: 'shipment', shipment: toShipmentSummary(row) })));
+    drills: {
+      trafficSql: 'SELECT shipment_id AS subject, drill_id FROM shipments WHERE shipment_id = ANY($1::text[])',
+      async purge(client, purge, partition) {
+        // The drill's shipments whose events came from this partition (timeline rows from before
+        // partitions were recorded: any), with their timelines. A live shipment is never matched.
+        const { rows } = await client.query<{ ids: string[] | null; checkpoints: number }>(
+          `WITH gone AS (
+             DELETE FROM shipments s WHERE s.drill_id = $1
+                AND EXISTS (SELECT 1 FROM shipment_checkpoints c
+                             WHERE c.shipment_id = s.shipment_id AND c.drill_id = $1
+                               AND (c.kafka_partition = $2 OR c.kafka_partition IS NULL))
+             RETURNING s.shipment_id),
+           timeline AS (DELETE FROM shipment_checkpoints c USING gone g WHERE c.shipment_id = g.shipment_id RETURNING 1)
+           SELECT (SELECT array_agg(shipment_id ORDER BY shipment_id) FROM gone) AS ids,
+                  (SELECT count(*)::int FROM timeline) AS checkpoints`,
+          [purge.data.drillId, partition],
+        );
+        const ids = rows[0]?.ids ?? [];
+        return {
+          removed: { shipments: ids.length, shipment_checkpoints: rows[0]?.checkpoints ?? 0 },
+          outcome: { shipments: [], removedShipmentIds: ids },
+        };
+      },
     },
-    rebuildCache: () =>
-      rebuildEntityCache<ShipmentRow>(
+    async afterCommit(outcome) {
+      cache.submit(
+        outcome.shipments.map((row) => ({ kind: 'shipment', shipment: toShipmentSummary(row) })),
+        undefined,
+        (outcome.removedShipmentIds ?? []).map((id) => ({ kind: 'shipment', id })),
+      );
+    },
+    rebuildCache: async () =>
+      (await rebuildEntityCache<ShipmentRow>(
         pool,
         redis,
         prefix,
         `SELECT ${SHIPMENT_COLUMNS} FROM shipments WHERE shipment_id > $1 ORDER BY shipment_id LIMIT $2`,
         (row) => row.shipment_id,
         (row) => ({ kind: 'shipment', shipment: toShipmentSummary(row) }),
-      ),
+      )) +
+      (await removeOrphanEntries(
+        pool,
+        redis,
+        prefix,
+        'shipment',
+        'SELECT shipment_id AS id FROM shipments WHERE shipment_id = ANY($1::text[])',
+      )),
   };
 }
