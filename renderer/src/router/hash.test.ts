@@ -14,6 +14,9 @@ describe('hash router', () => {
     expect(parseHash('#/dead-letters')).toEqual({ name: 'dead-letters' });
     expect(parseHash('#/pipeline')).toEqual({ name: 'pipeline' });
     expect(parseHash('#/audit')).toEqual({ name: 'audit', search: '' });
+    expect(parseHash('#/drills')).toEqual({ name: 'drills' });
+    expect(parseHash('#/drills/runs/r-1')).toEqual({ name: 'drill-run', runId: 'r-1' });
+    expect(parseHash('#/drills/other/r-1').name).toBe('not-found');
     expect(parseHash('#/audit?drillId=d-1&outcome=ok')).toEqual({
       name: 'audit',
       search: 'drillId=d-1&outcome=ok',
@@ -45,6 +48,8 @@ describe('hash router', () => {
       { name: 'dead-letters' },
       { name: 'pipeline' },
       { name: 'audit', search: '' },
+      { name: 'drills' },
+      { name: 'drill-run', runId: '00000000-0000-4000-8000-000000000001' },
       { name: 'audit', search: 'operator=ana&page=2' },
     ];
     for (const r of routes) expect(parseHash(routeHref(r))).toEqual(r);
