@@ -125,7 +125,18 @@ describe('halt conditions', () => {
     expect(haltReasonOf(h, halt)).toBe('postgres is down at p:1: refused');
     expect(haltReasonOf(h, { ...halt, onUnhealthy: false })).toBeNull();
   });
-  it('halts on a crashed or not-consuming worker', () => {
+  it('halts on a worker crashed (or restarting, or not consuming) for longer than the grace period', () => {
+    const since = new Map<string, number>();
+    const crashed = health({ workers: [worker({ state: 'crashed' })] });
+    expect(haltReasonOf(crashed, halt, since, 1_000, 10_000)).toBeNull();
+    expect(haltReasonOf(crashed, halt, since, 10_999, 10_000)).toBeNull();
+    expect(haltReasonOf(crashed, halt, since, 11_000, 10_000)).toMatch(/unhealthy \(crashed\)/);
+    // Healthy again: the grace period starts over.
+    expect(haltReasonOf(health({}), halt, since, 12_000, 10_000)).toBeNull();
+    expect(haltReasonOf(crashed, halt, since, 13_000, 10_000)).toBeNull();
+  });
+
+  it('halts on a crashed or not-consuming worker (no grace period)', () => {
     expect(haltReasonOf(health({ workers: [worker({ state: 'crashed' })] }), halt)).toMatch(
       /order-processor is unhealthy \(crashed\)/,
     );

@@ -114,6 +114,8 @@ export interface DrillRunnerDeps {
   settleTimeoutMs?: number;
   /** How often the halt conditions are checked while sending (ms; default 1,000). */
   haltCheckEveryMs?: number;
+  /** How long a worker may stay unhealthy (not consuming, restarting) before a run halts (ms; default 15,000). */
+  workerGraceMs?: number;
 }
 
 /** A `drill_runs` row as read. */
@@ -618,12 +620,13 @@ export class DrillRunner {
     const segmentStart = this.now();
     const segmentFirst = sent;
     let lastHaltCheck = 0;
+    const unhealthySince = new Map<string, number>();
     active.samples.push({ at: segmentStart, sent });
     while (sent < plan.events.length) {
       if (active.request) return active.request;
       if (this.now() - lastHaltCheck >= haltEvery) {
         lastHaltCheck = this.now();
-        const why = await this.haltReason(halt);
+        const why = await this.haltReason(halt, unhealthySince);
         if (why) return { kind: 'halt', reason: why };
         if (active.request) return active.request;
       }
@@ -653,14 +656,17 @@ export class DrillRunner {
   }
 
   /** The first halt condition that holds, in words, or null. */
-  private async haltReason(halt: HaltConditions): Promise<string | null> {
+  private async haltReason(
+    halt: HaltConditions,
+    unhealthySince: Map<string, number>,
+  ): Promise<string | null> {
     let health: StackHealth;
     try {
       health = await this.deps.health();
     } catch (err) {
       return halt.onUnhealthy ? `stack health could not be read (${(err as Error).message})` : null;
     }
-    return haltReasonOf(health, halt);
+    return haltReasonOf(health, halt, unhealthySince, this.now(), this.deps.workerGraceMs ?? 15_000);
   }
 
   /** Writes how a run's stretch ended, records it, and evaluates the checks of an ended run. */
@@ -768,12 +774,18 @@ export class DrillRunner {
     );
   }
 
-  /** True once every consumer group with a stored position reached the topics' current high-water marks. */
+  /**
+   * True once the workers applied everything the topics hold now: every consumer group of the
+   * workers this process supervises (or, with none, every group that has stored a position)
+   * reached each partition's current high-water mark. False after `timeoutMs`.
+   */
   private async waitForWorkers(timeoutMs: number): Promise<boolean> {
     const topics = topicNames(this.deps.prefix);
     let marks: { topic: string; partition: number; high: number }[];
+    let supervised: string[] = [];
     try {
       marks = await this.deps.highWatermarks();
+      supervised = (await this.deps.health()).workers.map((w) => consumerGroup(this.deps.prefix, w.name));
     } catch (err) {
       this.deps.log.warn({ err: String(err) }, 'drill checks: high-water marks unavailable; evaluating now');
       return false;
@@ -793,21 +805,22 @@ export class DrillRunner {
         `SELECT consumer_group, topic, kafka_partition, next_offset FROM consumer_offsets WHERE consumer_group LIKE $1 || '.%'`,
         [this.deps.prefix],
       );
-      const known = new Set(rows.map((r) => r.consumer_group));
-      const behind = marks.filter(
+      const watched = new Set(supervised.length > 0 ? supervised : rows.map((r) => r.consumer_group));
+      // No workers here and none has ever stored a position (an API-only core): nothing to wait for.
+      if (watched.size === 0) return false;
+      const behind = marks.some(
         (m) =>
           m.high > 0 &&
           groupsOf(m.topic)
-            .filter((g) => known.has(g))
+            .filter((g) => watched.has(g))
             .some((g) => {
               const r = rows.find(
                 (x) => x.consumer_group === g && x.topic === m.topic && x.kafka_partition === m.partition,
               );
-              return Number(r?.next_offset ?? 0) < m.high;
+              return (r?.next_offset ?? 0) < m.high;
             }),
       );
-      // No group has ever stored a position (no workers on this database): nothing to wait for.
-      if (behind.length === 0 || known.size === 0) return known.size > 0;
+      if (!behind) return true;
       if (this.now() >= deadline || this.closing) return false;
       await sleep(250);
     }
@@ -816,23 +829,38 @@ export class DrillRunner {
 
 /**
  * The first halt condition `health` meets, in words, or null (pure).
- * - a service (Kafka, PostgreSQL, Redis) `down`, or a worker `crashed`/`restarting`/`stopped` or
- *   whose consumer is `not_consuming`, when `onUnhealthy`;
+ * - a service (Kafka, PostgreSQL, Redis) `down`, when `onUnhealthy`;
+ * - a worker `crashed`/`restarting`/`stopped` or whose consumer is `not_consuming`, when
+ *   `onUnhealthy` and for longer than `graceMs` (a worker joining its consumer group after a
+ *   start, or restarted at once by the supervisor, is not an outage): `unhealthySince` remembers,
+ *   per worker, since when (ms) it has been seen unhealthy, and is updated here;
  * - a worker whose consumer lag passes `maxLagSeconds` or `maxLagEvents`.
  */
-export function haltReasonOf(health: StackHealth, halt: HaltConditions): string | null {
+export function haltReasonOf(
+  health: StackHealth,
+  halt: HaltConditions,
+  unhealthySince: Map<string, number> = new Map(),
+  now = 0,
+  graceMs = 0,
+): string | null {
   if (halt.onUnhealthy) {
     const down = health.services.find((s) => s.state === 'down');
     if (down) return `${down.name} is down at ${down.address}: ${down.detail}`;
-    const worker = health.workers.find(
-      (w) =>
+    for (const w of health.workers) {
+      const bad =
         w.state === 'crashed' ||
         w.state === 'restarting' ||
         w.state === 'stopped' ||
-        w.consumer?.state === 'not_consuming',
-    );
-    if (worker)
-      return `worker ${worker.name} is unhealthy (${worker.consumer?.state === 'not_consuming' ? `not consuming: ${worker.consumer.detail}` : worker.state})`;
+        w.consumer?.state === 'not_consuming';
+      if (!bad) {
+        unhealthySince.delete(w.name);
+        continue;
+      }
+      const since = unhealthySince.get(w.name) ?? now;
+      unhealthySince.set(w.name, since);
+      if (now - since >= graceMs)
+        return `worker ${w.name} is unhealthy (${w.consumer?.state === 'not_consuming' ? `not consuming: ${w.consumer.detail}` : w.state})`;
+    }
   }
   for (const w of health.workers) {
     if (w.lagSeconds != null && w.lagSeconds > halt.maxLagSeconds)

@@ -39,23 +39,17 @@ export async function startDeployment(
     limits?: CoreOptions['limits'];
     sessions?: CoreOptions['sessions'];
     env?: NodeJS.ProcessEnv;
+    /** Use this deployment's configuration (database, prefix) instead of new ones: a restart. */
+    config?: AppConfig;
+    /** Longest wait for the workers before a drill run's checks are evaluated (ms). */
+    drillSettleTimeoutMs?: number;
   } = {},
 ): Promise<TestDeployment> {
   const workersDir = path.join(repoRoot, 'out', 'workers');
   if (opts.workers !== false && !existsSync(path.join(workersDir, 'order-processor.mjs'))) {
     throw new Error('workers are not built: run `npm run build:node` (the test command does it)');
   }
-  const id = randomBytes(4).toString('hex');
-  const base = loadConfig({ ...process.env, ...opts.env });
-  const dbUrl = new URL(base.databaseUrl);
-  dbUrl.pathname = `/sct_test_${id}`;
-  const config: AppConfig = {
-    ...base,
-    databaseUrl: dbUrl.toString(),
-    topicPrefix: `t${id}`,
-    apiPort: 0,
-    logLevel: 'warn',
-  };
+  const config: AppConfig = opts.config ?? newTestConfig(opts.env);
   const core = await startCore({
     config,
     log: createLogger('test-main', 'warn'),
@@ -65,6 +59,7 @@ export async function startDeployment(
     rendererDir: opts.console ? path.join(repoRoot, 'out', 'renderer') : undefined,
     limits: opts.limits,
     sessions: opts.sessions,
+    ...(opts.drillSettleTimeoutMs !== undefined ? { drillSettleTimeoutMs: opts.drillSettleTimeoutMs } : {}),
   });
   return {
     config,
@@ -85,6 +80,18 @@ export async function startDeployment(
       await deleteRedisKeys(config);
     },
   };
+}
+
+/**
+ * A configuration of its own for one test deployment: database `sct_test_<random>`, prefix
+ * `t<random>`, any free API port, on top of the environment (plus `env`).
+ */
+export function newTestConfig(env: NodeJS.ProcessEnv = {}): AppConfig {
+  const id = randomBytes(4).toString('hex');
+  const base = loadConfig({ ...process.env, ...env });
+  const dbUrl = new URL(base.databaseUrl);
+  dbUrl.pathname = `/sct_test_${id}`;
+  return { ...base, databaseUrl: dbUrl.toString(), topicPrefix: `t${id}`, apiPort: 0, logLevel: 'warn' };
 }
 
 /** Deletes the deployment's topics and consumer groups (`<prefix>.*`). */
