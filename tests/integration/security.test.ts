@@ -89,7 +89,7 @@ function raw(
 
 /** A sample path of a route (parameters filled in). */
 function samplePath(route: Pick<ApiRoute, 'path'>): string {
-  return route.path.replace(':id', 'o-1');
+  return route.path.replace(':id', 'o-1').replace(':drillId', 'drill-sec-purged'); // not drill-sec: a purged drill's events are refused
 }
 
 /** A body that would change something if the route ran. */

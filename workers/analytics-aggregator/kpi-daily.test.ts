@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { OrderEvent } from '../../contracts';
 import { applyFactEvent, derive, foldFactEvent, type FactRow } from './fact-state';
-import { contributionOf, kpiDailyDeltas, type KpiDailyDelta } from './kpi-daily';
+import { contributionOf, kpiDailyDeltas, kpiDailyUpsert, type KpiDailyDelta } from './kpi-daily';
 
 const zone = 'America/Sao_Paulo';
 const ev = (subject: string, type: string, time: string, data: unknown, drillid?: string) =>
@@ -140,5 +140,46 @@ describe('kpi_daily deltas', () => {
       ),
       { numRuns: 300 },
     );
+  });
+});
+
+describe('kpiDailyDeltas for removed orders (a drill purge)', () => {
+  it("takes a removed order's whole contribution back", () => {
+    const f = {
+      created_day: '2024-03-01',
+      shipped_day: '2024-03-02',
+      delivered_day: '2024-03-04',
+      on_time: false,
+      is_drill: true,
+    };
+    expect(kpiDailyDeltas([{ before: f, after: undefined }])).toEqual([
+      { day: '2024-03-01', is_drill: true, created: -1, shipped: 0, delivered: 0, on_time: 0, late: 0 },
+      { day: '2024-03-02', is_drill: true, created: 0, shipped: -1, delivered: 0, on_time: 0, late: 0 },
+      { day: '2024-03-04', is_drill: true, created: 0, shipped: 0, delivered: -1, on_time: 0, late: -1 },
+    ]);
+  });
+});
+
+describe('kpiDailyUpsert', () => {
+  it('upserts only deltas that raise counts: a lowering one would break the table check on insert', () => {
+    const raise = {
+      day: '2024-03-01',
+      is_drill: false,
+      created: 1,
+      shipped: 0,
+      delivered: 0,
+      on_time: 0,
+      late: 0,
+    };
+    const lower = {
+      day: '2024-03-02',
+      is_drill: true,
+      created: -1,
+      shipped: 1,
+      delivered: 0,
+      on_time: 0,
+      late: 0,
+    };
+    expect(kpiDailyUpsert([raise, lower]).rows).toEqual([raise]);
   });
 });

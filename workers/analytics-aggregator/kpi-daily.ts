@@ -78,18 +78,42 @@ export function kpiDailyDeltas(
     .sort((a, b) => (a.day === b.day ? Number(a.is_drill) - Number(b.is_drill) : a.day < b.day ? -1 : 1));
 }
 
+/** True when a delta lowers some count (its row exists: the count was added before). */
+function lowers(d: KpiDailyDelta): boolean {
+  return d.created < 0 || d.shipped < 0 || d.delivered < 0 || d.on_time < 0 || d.late < 0;
+}
+
 /**
- * The deltas as an upsert that adds them to the stored counts (rows locked in the deltas' order),
- * for {@link upsertRows} in the batch transaction.
+ * The deltas that only raise counts as an upsert that adds them to the stored counts (rows locked
+ * in the deltas' order), for {@link upsertRows} in the batch transaction. Deltas that lower a
+ * count go through {@link lowerKpiDays}: PostgreSQL checks `kpi_daily`'s non-negative counts on
+ * the row an upsert proposes to insert, before it finds the conflict, so a negative delta cannot
+ * be upserted.
  */
 export function kpiDailyUpsert(deltas: KpiDailyDelta[]): UpsertSpec {
   return {
     table: 'kpi_daily',
     keyColumns: ['day', 'is_drill'],
-    rows: deltas.map((d) => ({ ...d })),
+    rows: deltas.filter((d) => !lowers(d)).map((d) => ({ ...d })),
     touchUpdatedAt: false,
     onConflict: 'add',
   };
+}
+
+/**
+ * Adds the deltas that lower some count (an order's day moved, or a drill's purge took it back)
+ * to their existing rows, in the deltas' order. A round trip only when there are such deltas.
+ */
+export async function lowerKpiDays(client: PoolClient, deltas: KpiDailyDelta[]): Promise<void> {
+  const lowered = deltas.filter(lowers);
+  if (lowered.length === 0) return;
+  await client.query(
+    `UPDATE kpi_daily k SET created = k.created + x.created, shipped = k.shipped + x.shipped,
+            delivered = k.delivered + x.delivered, on_time = k.on_time + x.on_time, late = k.late + x.late
+       FROM json_populate_recordset(NULL::kpi_daily, $1::json) x
+      WHERE k.day = x.day AND k.is_drill = x.is_drill`,
+    [JSON.stringify(lowered)],
+  );
 }
 
 /**
@@ -98,7 +122,7 @@ export function kpiDailyUpsert(deltas: KpiDailyDelta[]): UpsertSpec {
  * only when some count went down.
  */
 export async function removeEmptyKpiDays(client: PoolClient, deltas: KpiDailyDelta[]): Promise<void> {
-  const lowered = deltas.filter((d) => d.created < 0 || d.shipped < 0 || d.delivered < 0);
+  const lowered = deltas.filter(lowers);
   if (lowered.length === 0) return;
   await client.query(
     `DELETE FROM kpi_daily k USING json_populate_recordset(NULL::kpi_daily, $1::json) x

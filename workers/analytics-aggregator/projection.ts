@@ -13,7 +13,13 @@ import type { ConsumedEvent, Projection } from '../consumer-framework/batch-cons
 import type { CacheSink } from '../consumer-framework/cache-writer';
 import { upsertRows } from '../consumer-framework/rows';
 import { derive, foldFactEvent, type FactRow } from './fact-state';
-import { contributionOf, kpiDailyDeltas, kpiDailyUpsert, removeEmptyKpiDays } from './kpi-daily';
+import {
+  contributionOf,
+  kpiDailyDeltas,
+  kpiDailyUpsert,
+  lowerKpiDays,
+  removeEmptyKpiDays,
+} from './kpi-daily';
 
 async function loadFacts(client: PoolClient, ids: string[]): Promise<Map<string, FactRow>> {
   const { rows } = await client.query<FactRow>(
@@ -94,6 +100,7 @@ export function analyticsProjection(
         { table: 'order_facts', keyColumns: ['order_id'], rows: [...facts.values()].map((f) => ({ ...f })) },
         kpiDailyUpsert(deltas),
       );
+      await lowerKpiDays(client, deltas);
       await removeEmptyKpiDays(client, deltas);
       return { count: ids.length };
     },
@@ -109,6 +116,7 @@ export function analyticsProjection(
         // Their KPI counts go with them: subtracted from kpi_daily, emptied days removed.
         const deltas = kpiDailyDeltas(rows.map((f) => ({ before: contributionOf(f), after: undefined })));
         await upsertRows(client, kpiDailyUpsert(deltas));
+        await lowerKpiDays(client, deltas);
         await removeEmptyKpiDays(client, deltas);
         return {
           removed: {

@@ -10,7 +10,12 @@
  * earlier records, never on timing.
  */
 import type { KafkaMessage } from 'kafkajs';
-import { screenDrillIsolation, type DrillPurgedEvent, type ScreenItem, type SupplyChainEvent } from '../../contracts';
+import {
+  screenDrillIsolation,
+  type DrillPurgedEvent,
+  type ScreenItem,
+  type SupplyChainEvent,
+} from '../../contracts';
 import type { PoolClient } from '../../runtime/db';
 import type { ConsumedEvent, Projection } from './projection';
 import { poisonOf, type PoisonMessage } from './record-decoding';
@@ -39,9 +44,7 @@ export async function screenBatchItems<O, S>(
   items: BatchItem[],
 ): Promise<{ accepted: BatchItem[]; refused: PoisonMessage[] }> {
   if (items.length === 0) return { accepted: [], refused: [] };
-  const subjects = [
-    ...new Set(items.flatMap((i) => (i.kind === 'event' ? [i.consumed.event.subject] : []))),
-  ];
+  const subjects = [...new Set(items.flatMap((i) => (i.kind === 'event' ? [i.consumed.event.subject] : [])))];
   const { rows } = await client.query<{ subject: string | null; drill_id: string | null; purged: boolean }>(
     `SELECT t.subject::text AS subject, t.drill_id::text AS drill_id, false AS purged
        FROM (${projection.drills.trafficSql}) t

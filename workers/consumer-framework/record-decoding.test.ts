@@ -89,3 +89,36 @@ describe('decodeMessage', () => {
     expect('error' in r && r.error).toMatch(/^value is not JSON/);
   });
 });
+
+describe('decodeMessage: drill-purged control records', () => {
+  const purge = {
+    specversion: '1.0',
+    id: '7E1C2A4E-8B7D-4C2A-9E1F-0A1B2C3D4E5F',
+    source: '/sct/api/drills',
+    type: 'sct.control.drill_purged.v1',
+    subject: 'drill-1',
+    time: '2024-03-01T12:00:00Z',
+    datacontenttype: 'application/json',
+    data: {
+      drillId: 'drill-1',
+      purgeId: '3f1c2a4e-8b7d-4c2a-9e1f-0a1b2c3d4e5f',
+      operator: 'ana',
+      role: 'drill_lead',
+      reason: null,
+      partitions: 6,
+    },
+  };
+  const structured = { 'content-type': 'application/cloudevents+json; charset=UTF-8' };
+  it('reads one on the orders and the shipments topic', () => {
+    for (const topic of [topics.orders, topics.shipments]) {
+      const r = decodeMessage(message(JSON.stringify(purge), structured), topic, topics);
+      expect(r).toEqual({ control: { ...purge, id: purge.id.toLowerCase() } });
+    }
+  });
+  it('dead-letters one that breaks its schema, naming the field', () => {
+    const bad = { ...purge, data: { ...purge.data, drillId: 'no spaces' } };
+    const r = decodeMessage(message(JSON.stringify(bad), structured), topics.orders, topics);
+    expect(r).toMatchObject({ eventType: 'sct.control.drill_purged.v1' });
+    expect('error' in r && r.error).toMatch(/data\.drillId/);
+  });
+});
