@@ -5,11 +5,14 @@
  * by the server (process log) and rate-limited, not stored here: an unauthenticated request
  * changes nothing.
  *
- * Route: `GET /api/audit` {@link auditListQuerySchema} -> {@link AuditPage} (newest first).
+ * Routes: `GET /api/audit` {@link auditListQuerySchema} -> {@link AuditPage} (newest first), and
+ * `GET /api/audit/export.csv` {@link auditExportQuerySchema} -> every matching row as CSV
+ * ({@link AUDIT_CSV_HEADER}), with the same filters (operator, action, drill id, outcome, time range).
  */
 import { z } from 'zod';
 import { pageOf, pageQueryFields } from './paging';
 import { AUTH_METHODS, ROLES } from './auth';
+import { instantSchema } from './events';
 
 /** What was done. */
 export const AUDIT_ACTIONS = [
@@ -55,10 +58,66 @@ export type AuditEntry = z.infer<typeof auditEntrySchema>;
 export const auditPageSchema = pageOf(auditEntrySchema);
 export type AuditPage = z.infer<typeof auditPageSchema>;
 
-/** Query of the audit list. */
-export const auditListQuerySchema = z.strictObject({
+/**
+ * The audit filters, shared by the list and the CSV export. All optional, combined with AND:
+ * `operator` exact username; `action`; `drillId` a drill id among the row's events (or the drill
+ * a drill action names); `outcome`; `from`/`to` RFC 3339 instants, `from` inclusive, `to` exclusive.
+ */
+const auditFilterShape = {
   operator: z.string().min(1).max(64).optional(),
   action: z.enum(AUDIT_ACTIONS).optional(),
-  ...pageQueryFields,
-});
+  drillId: z
+    .string()
+    .min(1)
+    .max(64)
+    .regex(/^[A-Za-z0-9._:-]+$/, 'only letters, digits and . _ : - are allowed')
+    .optional(),
+  outcome: z.enum(AUDIT_OUTCOMES).optional(),
+  from: instantSchema.optional(),
+  to: instantSchema.optional(),
+};
+
+/** A time range whose end is before its start is a client error naming `to`. */
+function checkAuditRange(
+  q: { from?: string | undefined; to?: string | undefined },
+  ctx: z.RefinementCtx,
+): void {
+  if (q.from && q.to && Date.parse(q.to) < Date.parse(q.from))
+    ctx.addIssue({
+      code: 'custom',
+      message: 'must be on or after from',
+      path: ['to'],
+      params: { rule: 'date_range' },
+    });
+}
+
+/** Query of the audit list. */
+export const auditListQuerySchema = z
+  .strictObject({ ...auditFilterShape, ...pageQueryFields })
+  .superRefine(checkAuditRange);
 export type AuditListQuery = z.infer<typeof auditListQuerySchema>;
+
+/** Query of the audit CSV export: the list's filters, no paging (every matching row). */
+export const auditExportQuerySchema = z.strictObject(auditFilterShape).superRefine(checkAuditRange);
+export type AuditExportQuery = z.infer<typeof auditExportQuerySchema>;
+
+/** `GET /api/audit/export.csv` answer: `text/csv` (RFC 4180, header row first), described for OpenAPI. */
+export const auditCsvSchema = z.string().meta({
+  description: 'text/csv; one header row, then one row per matching audit entry, newest first',
+});
+
+/** The columns of the audit CSV export, in order (instants RFC 3339 UTC; lists joined with a space). */
+export const AUDIT_CSV_HEADER = [
+  'id',
+  'recorded_at',
+  'operator',
+  'role',
+  'auth_method',
+  'action',
+  'outcome',
+  'status',
+  'item_count',
+  'drill_ids',
+  'reason',
+  'error',
+] as const;

@@ -53,7 +53,13 @@ import {
   exceptionQueueQuerySchema,
   exceptionQueuePageSchema,
 } from './api';
-import { auditListQuerySchema, auditPageSchema, type AuditAction } from './audit';
+import {
+  auditCsvSchema,
+  auditExportQuerySchema,
+  auditListQuerySchema,
+  auditPageSchema,
+  type AuditAction,
+} from './audit';
 import {
   drillActionSchema,
   drillNoteSchema,
@@ -312,6 +318,15 @@ export const API_ROUTES = [
     summary: 'One page of the audit log, newest first',
     query: auditListQuerySchema,
     responses: { 200: auditPageSchema },
+  },
+  {
+    method: 'GET',
+    path: '/api/audit/export.csv',
+    access: 'read',
+    summary: 'Every audit entry of the audit filters as CSV (streamed, newest first; not audited)',
+    query: auditExportQuerySchema,
+    responses: { 200: auditCsvSchema },
+    stream: 'text/csv',
   },
   {
     method: 'GET',

@@ -10,6 +10,7 @@
  */
 import { QueryClientProvider } from '@tanstack/react-query';
 import { useEffect, useState, type ReactNode } from 'react';
+import { DrillBanners } from './components/DrillBanner';
 import { EntityLookup } from './components/EntityLookup';
 import { HealthStrip, OutageBanner } from './components/HealthStrip';
 import { LiveIndicator } from './components/LiveIndicator';
@@ -20,6 +21,8 @@ import { routeHref, type Route } from './router/hash';
 import { useRoute } from './router/useRoute';
 import { AuditLog } from './screens/AuditLog';
 import { Dashboard } from './screens/Dashboard';
+import { DrillReportPage } from './screens/DrillReport';
+import { Drills } from './screens/Drills';
 import { DeadLetters } from './screens/DeadLetters';
 import { InjectEvent } from './screens/InjectEvent';
 import { NotFound } from './screens/NotFound';
@@ -59,6 +62,10 @@ export function routeTitle(route: Route): string {
       return 'Pipeline';
     case 'audit':
       return 'Audit log';
+    case 'drills':
+      return 'Drills';
+    case 'drill-run':
+      return 'Drill report';
     case 'not-found':
       return 'Not found';
   }
@@ -85,7 +92,11 @@ function Screen({ route }: { route: Route }): ReactNode {
     case 'pipeline':
       return <Pipeline />;
     case 'audit':
-      return <AuditLog />;
+      return <AuditLog search={route.search} />;
+    case 'drills':
+      return <Drills />;
+    case 'drill-run':
+      return <DrillReportPage key={route.runId} runId={route.runId} />;
     case 'not-found':
       return <NotFound path={route.path} />;
   }
@@ -129,6 +140,7 @@ function Console(): ReactNode {
       <Shortcuts />
       <main className="main" id="main">
         <OutageBanner />
+        <DrillBanners />
         <Screen route={route} />
       </main>
       <HealthStrip />

@@ -8,9 +8,12 @@
  * Writing never throws: the action it records has happened (events are durable in Kafka), so a
  * failed audit write (PostgreSQL down) is logged with the ids, without secrets or payloads.
  */
+import type { Readable } from 'node:stream';
+import { AUDIT_CSV_HEADER } from '../../contracts/audit';
 import type {
   AuditAction,
   AuditEntry,
+  AuditExportQuery,
   AuditListQuery,
   AuditOutcome,
   AuditPage,
@@ -20,6 +23,7 @@ import type {
 } from '../../contracts';
 import type { Pool } from '../../runtime/db';
 import type { Logger } from '../../runtime/logger';
+import { csvStream, cursorBatches, type CsvCell } from './csv-export';
 
 /** What one audit row says. */
 export interface AuditRecord {
@@ -77,22 +81,79 @@ export async function recordAudit(pool: Pool, log: Logger, record: AuditRecord):
   }
 }
 
-/** One page of the audit log, newest first, filtered by operator and action. */
+/** The SELECT list of an audit row as {@link AuditEntry}. */
+const AUDIT_COLUMNS = `id::int, recorded_at AS at, actor AS operator, role, auth_method AS method, action, reason,
+  outcome, status, coalesce((detail->>'itemCount')::int, event_count) AS "itemCount",
+  coalesce((SELECT array_agg(DISTINCT d ORDER BY d) FROM (SELECT unnest(drill_ids) UNION SELECT detail->>'drillId') x(d)
+             WHERE d IS NOT NULL), '{}') AS "drillIds",
+  detail`;
+
+/**
+ * The WHERE clause of the audit filters (contracts/audit.ts) with its parameters `$1..$6`. A drill
+ * id matches a row whose events carry it, or a drill action (run, pause, purge) whose detail
+ * names it (`detail.drillId`). `from` is inclusive, `to` exclusive.
+ */
+export function auditFilterSql(q: AuditExportQuery): { where: string; params: unknown[] } {
+  return {
+    where: `($1::text IS NULL OR actor = $1) AND ($2::text IS NULL OR action = $2)
+      AND ($3::text IS NULL OR $3 = ANY(drill_ids) OR detail->>'drillId' = $3)
+      AND ($4::text IS NULL OR outcome = $4)
+      AND ($5::timestamptz IS NULL OR recorded_at >= $5) AND ($6::timestamptz IS NULL OR recorded_at < $6)`,
+    params: [
+      q.operator ?? null,
+      q.action ?? null,
+      q.drillId ?? null,
+      q.outcome ?? null,
+      q.from ?? null,
+      q.to ?? null,
+    ],
+  };
+}
+
+/** One page of the audit log, newest first, filtered (operator, action, drill id, outcome, time range). */
 export async function listAudit(pool: Pool, q: AuditListQuery): Promise<AuditPage> {
-  const where = '($1::text IS NULL OR actor = $1) AND ($2::text IS NULL OR action = $2)';
-  const params = [q.operator ?? null, q.action ?? null];
+  const { where, params } = auditFilterSql(q);
   const [items, total] = await Promise.all([
     pool.query<AuditEntry>(
-      `SELECT id::int, recorded_at AS at, actor AS operator, role, auth_method AS method, action, reason,
-              outcome, status, coalesce((detail->>'itemCount')::int, event_count) AS "itemCount",
-              coalesce((SELECT array_agg(DISTINCT d) FROM (SELECT unnest(drill_ids) UNION SELECT detail->>'drillId') x(d)
-                         WHERE d IS NOT NULL), '{}') AS "drillIds",
-              detail
-         FROM audit_log WHERE ${where}
-        ORDER BY id DESC LIMIT $3 OFFSET $4`,
+      `SELECT ${AUDIT_COLUMNS} FROM audit_log WHERE ${where} ORDER BY id DESC LIMIT $7 OFFSET $8`,
       [...params, q.pageSize, (q.page - 1) * q.pageSize],
     ),
     pool.query<{ n: number }>(`SELECT count(*)::int AS n FROM audit_log WHERE ${where}`, params),
   ]);
   return { items: items.rows, total: total.rows[0]!.n, page: q.page, pageSize: q.pageSize };
+}
+
+/** The error code a refused or failed action recorded (`detail.error`), or null. */
+function errorOf(e: AuditEntry): string | null {
+  const error = e.detail['error'];
+  return typeof error === 'string' && error !== '' ? error : null;
+}
+
+/** The CSV columns, in the order of {@link AUDIT_CSV_HEADER}. */
+const AUDIT_CSV_COLUMNS: readonly (readonly [
+  (typeof AUDIT_CSV_HEADER)[number],
+  (e: AuditEntry) => CsvCell,
+])[] = [
+  ['id', (e) => e.id],
+  ['recorded_at', (e) => new Date(e.at).toISOString()],
+  ['operator', (e) => e.operator],
+  ['role', (e) => e.role],
+  ['auth_method', (e) => e.method],
+  ['action', (e) => e.action],
+  ['outcome', (e) => e.outcome],
+  ['status', (e) => e.status],
+  ['item_count', (e) => e.itemCount],
+  ['drill_ids', (e) => e.drillIds.join(' ')],
+  ['reason', (e) => e.reason],
+  ['error', errorOf],
+];
+
+/**
+ * Every audit row matching the filters as a CSV text stream (header {@link AUDIT_CSV_HEADER}),
+ * newest first, read through a cursor in one snapshot (csv-export.ts).
+ */
+export function auditCsvStream(pool: Pool, q: AuditExportQuery): Readable {
+  const { where, params } = auditFilterSql(q);
+  const sql = `SELECT ${AUDIT_COLUMNS} FROM audit_log WHERE ${where} ORDER BY id DESC`;
+  return csvStream(cursorBatches<AuditEntry>(pool, sql, params), AUDIT_CSV_COLUMNS);
 }

@@ -1,22 +1,17 @@
 /**
  * CSV export of the orders filter (`GET /api/orders/export.csv`): every matching order, in the
- * filter's sort order, read through a PostgreSQL cursor in batches (one snapshot: a REPEATABLE
- * READ, READ ONLY transaction) and written as RFC 4180 CSV by csv-stringify (quoting, embedded
- * commas, quotes and newlines; cells that a spreadsheet would run as a formula are escaped). Memory
- * stays at one batch whatever the number of rows; the client's back-pressure paces the reads.
+ * filter's sort order, read through a PostgreSQL cursor in batches and written as RFC 4180 CSV
+ * (server/api/csv-export.ts: one snapshot, memory at one batch, paced by the client).
  */
-import { Readable } from 'node:stream';
-import { stringify } from 'csv-stringify';
+import type { Readable } from 'node:stream';
 import type { OrderExportQuery, OrderRow, OrderSummary } from '../../contracts';
 import type { Pool } from '../../runtime/db';
 import { needsSiteTodays, ORDER_FILTER_FROM, orderFilterSql, siteTodays } from './order-filter';
 import { orderSummaryColumns, withPunctuality } from './queries';
-
-/** Rows fetched from the cursor per round trip. */
-export const EXPORT_BATCH_ROWS = 1_000;
+import { csvStream, cursorBatches, type CsvCell } from './csv-export';
 
 /** The CSV columns, in order: header name and the cell of an order. */
-const CSV_COLUMNS: readonly [string, (o: OrderRow) => string | number | boolean | null][] = [
+const CSV_COLUMNS: readonly (readonly [string, (o: OrderRow) => CsvCell])[] = [
   ['order_id', (o) => o.orderId],
   ['status', (o) => o.status],
   ['punctuality', (o) => o.punctuality?.state ?? null],
@@ -42,8 +37,7 @@ const CSV_COLUMNS: readonly [string, (o: OrderRow) => string | number | boolean 
 export const ORDER_CSV_HEADER: readonly string[] = CSV_COLUMNS.map(([name]) => name);
 
 /**
- * Every order matching the filter, batch by batch, through a server-side cursor. The pool client
- * is released when the generator finishes, fails or is closed early (the client went away).
+ * Every order matching the filter, batch by batch, through a server-side cursor (csv-export.ts).
  * @param now the instant punctuality is judged at
  * @throws the pool's errors (PostgreSQL unavailable, statement timeout)
  */
@@ -54,36 +48,9 @@ export async function* exportOrderBatches(
 ): AsyncGenerator<OrderRow[]> {
   const todays = needsSiteTodays(q) ? await siteTodays(pool, now) : null;
   const { where, params, orderBy } = orderFilterSql(q, todays);
-  const client = await pool.connect();
-  let failed = false;
-  let committed = false;
-  try {
-    await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ, READ ONLY');
-    await client.query(
-      `DECLARE orders_export NO SCROLL CURSOR FOR
-         SELECT ${orderSummaryColumns('o')} FROM ${ORDER_FILTER_FROM} WHERE ${where} ORDER BY ${orderBy}`,
-      params,
-    );
-    for (;;) {
-      const { rows } = await client.query<OrderSummary>(`FETCH ${EXPORT_BATCH_ROWS} FROM orders_export`);
-      if (rows.length === 0) break;
-      yield rows.map((o) => withPunctuality(o, now));
-      if (rows.length < EXPORT_BATCH_ROWS) break;
-    }
-    await client.query('COMMIT');
-    committed = true;
-  } catch (err) {
-    failed = true;
-    throw err;
-  } finally {
-    // Failed: the connection may be mid-statement, so it is discarded. Closed early (the client
-    // went away): the transaction and its cursor end before the connection goes back.
-    if (failed) client.release(true);
-    else {
-      if (!committed) await client.query('ROLLBACK').catch(() => undefined);
-      client.release();
-    }
-  }
+  const sql = `SELECT ${orderSummaryColumns('o')} FROM ${ORDER_FILTER_FROM} WHERE ${where} ORDER BY ${orderBy}`;
+  for await (const rows of cursorBatches<OrderSummary>(pool, sql, params))
+    yield rows.map((o) => withPunctuality(o, now));
 }
 
 /**
@@ -91,19 +58,5 @@ export async function* exportOrderBatches(
  * (instants RFC 3339 UTC, days `YYYY-MM-DD`, empty for null).
  */
 export function orderCsvStream(pool: Pool, q: OrderExportQuery, now = new Date()): Readable {
-  const batches = exportOrderBatches(pool, q, now);
-  const records = Readable.from(
-    (async function* () {
-      for await (const batch of batches) for (const o of batch) yield CSV_COLUMNS.map(([, cell]) => cell(o));
-    })(),
-  );
-  const csv = stringify({
-    header: true,
-    columns: [...ORDER_CSV_HEADER],
-    escape_formulas: true,
-    cast: { boolean: (v) => (v ? 'true' : 'false') },
-  });
-  records.on('error', (err) => csv.destroy(err));
-  csv.on('close', () => records.destroy());
-  return records.pipe(csv);
+  return csvStream(exportOrderBatches(pool, q, now), CSV_COLUMNS);
 }

@@ -72,7 +72,7 @@ import { classifyPgError } from '../../runtime/db';
 import { authenticate, parseBearer } from '../auth/credentials';
 import { allowedHostNames, isAllowedHost, isAllowedOrigin } from '../auth/host-origin';
 import { SessionStore, type SessionOptions } from '../auth/sessions';
-import { listAudit, recordAudit } from './audit-log';
+import { auditCsvStream, listAudit, recordAudit } from './audit-log';
 import { previewDrillPurge, purgeDrill } from './drill-purge';
 import { orderCsvStream } from './orders-export';
 import {
@@ -642,6 +642,15 @@ function registerRoutes(
   });
 
   api.get('/api/audit', fromTable('GET /api/audit'), async (req) => listAudit(deps.pool, req.query));
+
+  api.get('/api/audit/export.csv', fromTable('GET /api/audit/export.csv'), async (req, reply) => {
+    const day = new Date().toISOString().slice(0, 10);
+    void reply
+      .type('text/csv; charset=utf-8')
+      .header('content-disposition', `attachment; filename="audit-${day}.csv"`)
+      .header('cache-control', 'no-store');
+    return (reply as FastifyReply).send(auditCsvStream(deps.pool, req.query));
+  });
 
   // Drills (contracts/drills.ts). Successful state changes are audited by the runner, with the
   // run and drill ids and counts; refusals and failures by the scope's onSend hook.

@@ -4,6 +4,7 @@
  * and handed to the browser as a file through an object URL.
  */
 import type { OrderExportQuery } from '../../../contracts/api';
+import type { AuditExportQuery } from '../../../contracts/audit';
 import { apiRoute } from '../../../contracts/routes';
 import { activeConnection, errorText, tokenRefused } from './connection';
 import { ApiRequestError } from './errors';
@@ -18,17 +19,20 @@ function fileNameOf(res: Response, fallback: string): string {
   return match?.[1] ?? fallback;
 }
 
+/** Routes that answer a CSV download. */
+export type CsvRouteKey = 'GET /api/orders/export.csv' | 'GET /api/audit/export.csv';
+
 /**
- * Downloads every order of a filter as CSV (`GET /api/orders/export.csv`).
+ * Downloads the CSV a `text/csv` route answers for `query`, as a file named by the server.
  * @returns the file name the browser saves
  * @throws ApiRequestError when not connected, the API is unreachable or answers an error
  */
-export async function downloadOrdersCsv(query: OrdersExportQuery): Promise<string> {
+export async function downloadCsv(key: CsvRouteKey, query: object, fallbackName: string): Promise<string> {
   const conn = activeConnection();
   if (!conn)
     throw new ApiRequestError(0, { error: 'not_connected', message: 'The console is not connected yet.' });
-  const path = apiRoute('GET /api/orders/export.csv').path;
-  const url = `${conn.baseUrl}${path}${toQueryString(query as Record<string, string | number | boolean | undefined>)}`;
+  const path = apiRoute(key).path;
+  const url = `${conn.baseUrl}${path}${toQueryString(query as Parameters<typeof toQueryString>[0])}`;
   let res: Response;
   try {
     res = await fetch(url, {
@@ -48,8 +52,15 @@ export async function downloadOrdersCsv(query: OrdersExportQuery): Promise<strin
       error: `http_${res.status}`,
       message: `The export failed: ${res.status} ${res.statusText}`,
     });
-  const name = fileNameOf(res, 'orders.csv');
-  const href = URL.createObjectURL(await res.blob());
+  return saveBlob(await res.blob(), fileNameOf(res, fallbackName));
+}
+
+/**
+ * Hands `blob` to the browser as a download named `name` (also used for files the console makes
+ * itself, e.g. a drill report). @returns `name`
+ */
+export function saveBlob(blob: Blob, name: string): string {
+  const href = URL.createObjectURL(blob);
   try {
     const a = document.createElement('a');
     a.href = href;
@@ -62,4 +73,22 @@ export async function downloadOrdersCsv(query: OrdersExportQuery): Promise<strin
     setTimeout(() => URL.revokeObjectURL(href), 0);
   }
   return name;
+}
+
+/**
+ * Downloads every order of a filter as CSV (`GET /api/orders/export.csv`).
+ * @returns the file name the browser saves
+ * @throws ApiRequestError when not connected, the API is unreachable or answers an error
+ */
+export async function downloadOrdersCsv(query: OrdersExportQuery): Promise<string> {
+  return downloadCsv('GET /api/orders/export.csv', query, 'orders.csv');
+}
+
+/**
+ * Downloads every audit entry of the audit filters as CSV (`GET /api/audit/export.csv`).
+ * @returns the file name the browser saves
+ * @throws ApiRequestError when not connected, the API is unreachable or answers an error
+ */
+export async function downloadAuditCsv(query: Partial<AuditExportQuery>): Promise<string> {
+  return downloadCsv('GET /api/audit/export.csv', query, 'audit.csv');
 }

@@ -85,6 +85,18 @@ const ITEMS: NavItem[] = [
     ),
   },
   {
+    id: 'drills',
+    label: 'Drills',
+    href: hrefs.drills(),
+    icon: (
+      <svg {...ICON_PROPS}>
+        <circle cx="8" cy="8" r="6" />
+        <circle cx="8" cy="8" r="3" />
+        <path d="M8 1v2M8 13v2M1 8h2M13 8h2" />
+      </svg>
+    ),
+  },
+  {
     id: 'dead-letters',
     label: 'Dead letters',
     href: hrefs.deadLetters(),
@@ -137,7 +149,7 @@ function DeadLetterBadge(): ReactNode {
 }
 
 /**
- * Left navigation (`nav-dashboard`, `nav-orders`, `nav-inject`, `nav-dead-letters`,
+ * Left navigation (`nav-dashboard`, `nav-orders`, `nav-inject`, `nav-drills`, `nav-dead-letters`,
  * `nav-pipeline`, `nav-audit`).
  */
 export function Nav({ route }: { route: Route }): ReactNode {

@@ -10,6 +10,7 @@ describe('console abilities per role', () => {
       inject: false,
       drillIdRequired: false,
       redrive: false,
+      drills: false,
     });
     expect(abilitiesOf('supervisor')).toEqual({
       injectLive: true,
@@ -17,6 +18,7 @@ describe('console abilities per role', () => {
       inject: true,
       drillIdRequired: false,
       redrive: true,
+      drills: false,
     });
     expect(abilitiesOf('drill_lead')).toEqual({
       injectLive: false,
@@ -24,8 +26,14 @@ describe('console abilities per role', () => {
       inject: true,
       drillIdRequired: true,
       redrive: false,
+      drills: true,
     });
-    expect(abilitiesOf('owner')).toMatchObject({ inject: true, drillIdRequired: false, redrive: true });
+    expect(abilitiesOf('owner')).toMatchObject({
+      inject: true,
+      drillIdRequired: false,
+      redrive: true,
+      drills: true,
+    });
   });
 
   it('only a role that can inject drills but not live traffic must give a drill id', () => {

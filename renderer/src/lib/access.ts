@@ -17,6 +17,8 @@ export interface ConsoleAbilities {
   drillIdRequired: boolean;
   /** May re-drive dead letters. */
   redrive: boolean;
+  /** May run, pause, resume, stop and purge drill scenarios. */
+  drills: boolean;
 }
 
 /** The abilities of `role` (see {@link ConsoleAbilities}). */
@@ -29,6 +31,7 @@ export function abilitiesOf(role: Role): ConsoleAbilities {
     inject: injectLive || injectDrill,
     drillIdRequired: injectDrill && !injectLive,
     redrive: roleCan(role, 'redrive'),
+    drills: roleCan(role, 'drills'),
   };
 }
 
@@ -45,4 +48,9 @@ export function drillIdRequiredText(role: Role): string {
 /** Tooltip of a re-drive control `role` may not use. */
 export function redriveRefusal(role: Role): string {
   return `Your role (${ROLE_LABELS[role]}) cannot re-drive dead letters; a supervisor can.`;
+}
+
+/** Tooltip of a drill control (run, pause, stop, purge) `role` may not use. */
+export function drillsRefusal(role: Role): string {
+  return `Your role (${ROLE_LABELS[role]}) cannot run or purge drills; a drill lead can.`;
 }

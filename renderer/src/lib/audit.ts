@@ -1,8 +1,16 @@
 /**
  * Display helpers of the audit-log screen: action, outcome and method wording, the items column,
- * a short detail line, and the query the filters send. Pure functions (no DOM), unit-tested.
+ * a short detail line, the view in the URL and the query the filters send. Pure functions (no DOM), unit-tested.
  */
-import type { AuditAction, AuditEntry, AuditListQuery, AuditOutcome } from '../../../contracts/audit';
+import {
+  AUDIT_ACTIONS,
+  AUDIT_OUTCOMES,
+  type AuditAction,
+  type AuditEntry,
+  type AuditExportQuery,
+  type AuditListQuery,
+  type AuditOutcome,
+} from '../../../contracts/audit';
 import type { AuthMethod } from '../../../contracts/auth';
 import type { ChipTone } from '../components/Badges';
 import { EMPTY, formatCount } from './format';
@@ -13,11 +21,11 @@ export const AUDIT_ACTION_LABELS: Readonly<Record<AuditAction, string>> = {
   'auth.logout': 'signed out',
   'events.inject': 'injected events',
   'dead_letters.redrive': 're-drove dead letters',
-  'drills.start': 'started a drill',
-  'drills.pause': 'paused a drill',
-  'drills.resume': 'resumed a drill',
-  'drills.stop': 'stopped a drill',
-  'drills.note': 'noted a drill',
+  'drills.start': 'started a drill run',
+  'drills.pause': 'paused a drill run',
+  'drills.resume': 'resumed a drill run',
+  'drills.stop': 'stopped a drill run',
+  'drills.note': 'wrote drill notes',
   'drills.purge': 'purged a drill',
 };
 
@@ -44,13 +52,13 @@ export function auditItemsText(entry: Pick<AuditEntry, 'action' | 'itemCount'>):
       return `${formatCount(n)} event${n === 1 ? '' : 's'}`;
     case 'dead_letters.redrive':
       return `${formatCount(n)} dead letter${n === 1 ? '' : 's'}`;
+    case 'drills.purge':
+      return `${formatCount(n)} entit${n === 1 ? 'y' : 'ies'}`;
     case 'drills.start':
     case 'drills.pause':
     case 'drills.resume':
     case 'drills.stop':
-      return `${formatCount(n)} event${n === 1 ? '' : 's'}`;
-    case 'drills.purge':
-      return `${formatCount(n)} order${n === 1 ? '' : 's'} and shipments`;
+      return n > 0 ? `${formatCount(n)} event${n === 1 ? '' : 's'}` : EMPTY;
     case 'auth.login':
     case 'auth.logout':
     case 'drills.note':
@@ -64,25 +72,93 @@ export function auditErrorCode(entry: Pick<AuditEntry, 'detail'>): string | null
   return typeof error === 'string' && error !== '' ? error : null;
 }
 
-/** The audit screen's filters as typed. */
-export interface AuditFilters {
+/**
+ * The audit screen's view: its filters and page, as the URL hash carries them
+ * (`#/audit?operator=ana&action=events.inject&drillId=d-1&outcome=ok&from=..&to=..&page=2`).
+ * `from`/`to` are RFC 3339 UTC instants (`from` inclusive, `to` exclusive); '' / null = not filtered.
+ */
+export interface AuditView {
   operator: string;
   action: AuditAction | '';
+  drillId: string;
+  outcome: AuditOutcome | '';
+  from: string | null;
+  to: string | null;
   page: number;
-  pageSize: number;
+}
+
+/** The unfiltered first page. */
+export const AUDIT_VIEW_DEFAULT: AuditView = {
+  operator: '',
+  action: '',
+  drillId: '',
+  outcome: '',
+  from: null,
+  to: null,
+  page: 1,
+};
+
+const INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,3})?)?(Z|[+-]\d{2}:\d{2})$/;
+
+/**
+ * The view a URL query string describes. Lenient: a value that does not parse keeps its default,
+ * so an old or hand-edited link still opens (the server checks what is sent).
+ */
+export function auditViewFromSearch(search: string): AuditView {
+  const p = new URLSearchParams(search);
+  const text = (key: string): string => p.get(key)?.trim() ?? '';
+  const action = text('action');
+  const outcome = text('outcome');
+  const page = Number(text('page'));
+  return {
+    operator: text('operator'),
+    action: (AUDIT_ACTIONS as readonly string[]).includes(action) ? (action as AuditAction) : '',
+    drillId: text('drillId'),
+    outcome: (AUDIT_OUTCOMES as readonly string[]).includes(outcome) ? (outcome as AuditOutcome) : '',
+    from: INSTANT.test(text('from')) ? text('from') : null,
+    to: INSTANT.test(text('to')) ? text('to') : null,
+    page: Number.isInteger(page) && page >= 1 && page <= 100_000 ? page : 1,
+  };
+}
+
+/** The URL query string of a view: only what is set, so `#/audit` is the unfiltered first page. */
+export function auditViewSearch(v: AuditView): string {
+  const p = new URLSearchParams();
+  if (v.operator.trim()) p.set('operator', v.operator.trim());
+  if (v.action) p.set('action', v.action);
+  if (v.drillId.trim()) p.set('drillId', v.drillId.trim());
+  if (v.outcome) p.set('outcome', v.outcome);
+  if (v.from) p.set('from', v.from);
+  if (v.to) p.set('to', v.to);
+  if (v.page > 1) p.set('page', String(v.page));
+  return p.toString();
+}
+
+/** True when any filter is set (the page does not count). */
+export function isAuditFiltered(v: AuditView): boolean {
+  return auditViewSearch({ ...v, page: 1 }) !== '';
 }
 
 /**
- * The query the filters send: blank filters are left out; the operator name is trimmed, and
- * lowercased unless it names an OS user (`os:Ana`), since operator usernames are lowercase.
+ * The filter query a view sends to the list and the CSV export: blank filters are left out; the
+ * operator name is trimmed, and lowercased unless it names an OS user (`os:Ana`), since operator
+ * usernames are lowercase.
  */
-export function toAuditQuery(filters: AuditFilters): Partial<AuditListQuery> {
-  const typed = filters.operator.trim();
+export function toAuditFilterQuery(v: Omit<AuditView, 'page'>): Partial<AuditExportQuery> {
+  const typed = v.operator.trim();
   const operator = typed.startsWith('os:') ? typed : typed.toLowerCase();
+  const drillId = v.drillId.trim();
   return {
     ...(operator ? { operator } : {}),
-    ...(filters.action ? { action: filters.action } : {}),
-    page: filters.page,
-    pageSize: filters.pageSize,
+    ...(v.action ? { action: v.action } : {}),
+    ...(drillId ? { drillId } : {}),
+    ...(v.outcome ? { outcome: v.outcome } : {}),
+    ...(v.from ? { from: v.from } : {}),
+    ...(v.to ? { to: v.to } : {}),
   };
+}
+
+/** The query of one page of a view. */
+export function toAuditQuery(v: AuditView, pageSize: number): Partial<AuditListQuery> {
+  return { ...toAuditFilterQuery(v), page: v.page, pageSize };
 }

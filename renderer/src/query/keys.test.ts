@@ -21,6 +21,11 @@ function allKeys(): readonly (readonly unknown[])[] {
     queryKeys.deadLetterOpenCount(),
     queryKeys.audit({ page: 1 }),
     queryKeys.lastDrift(),
+    queryKeys.drillScenarios(),
+    queryKeys.drillRuns('active'),
+    queryKeys.drillRun('r1'),
+    queryKeys.drillReport('r1'),
+    queryKeys.drillPurgePreview('d1'),
   ];
 }
 

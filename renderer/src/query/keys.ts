@@ -32,6 +32,8 @@ export const queryScopes = {
   deadLetterLists: ['dead-letters', 'list'],
   audit: ['audit'],
   drift: ['drift'],
+  /** Drill scenarios, runs, reports and purge previews (polled while a run is active). */
+  drills: ['drills'],
 } as const;
 
 /** Key of every query the console runs. */
@@ -58,6 +60,16 @@ export const queryKeys = {
   deadLetterOpenCount: () => [...queryScopes.deadLetters, 'open-count'] as const,
   /** `GET /api/audit` for a filter/page. */
   audit: (query: AuditQuery) => [...queryScopes.audit, 'list', query] as const,
+  /** `GET /api/drills/scenarios`. */
+  drillScenarios: () => [...queryScopes.drills, 'scenarios'] as const,
+  /** `GET /api/drills/runs` for a state filter. */
+  drillRuns: (state: string) => [...queryScopes.drills, 'runs', state] as const,
+  /** `GET /api/drills/runs/:id`. */
+  drillRun: (id: string) => [...queryScopes.drills, 'run', id] as const,
+  /** `GET /api/drills/runs/:id/report`. */
+  drillReport: (id: string) => [...queryScopes.drills, 'report', id] as const,
+  /** `GET /api/drills/:drillId/purge` (what a purge would remove). */
+  drillPurgePreview: (drillId: string) => [...queryScopes.drills, 'purge', drillId] as const,
   /** `GET /api/drift/last`. */
   lastDrift: () => [...queryScopes.drift, 'last'] as const,
 };

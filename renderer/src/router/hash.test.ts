@@ -13,7 +13,14 @@ describe('hash router', () => {
     expect(parseHash('#/inject')).toEqual({ name: 'inject', type: null, subject: null });
     expect(parseHash('#/dead-letters')).toEqual({ name: 'dead-letters' });
     expect(parseHash('#/pipeline')).toEqual({ name: 'pipeline' });
-    expect(parseHash('#/audit')).toEqual({ name: 'audit' });
+    expect(parseHash('#/audit')).toEqual({ name: 'audit', search: '' });
+    expect(parseHash('#/drills')).toEqual({ name: 'drills' });
+    expect(parseHash('#/drills/runs/r-1')).toEqual({ name: 'drill-run', runId: 'r-1' });
+    expect(parseHash('#/drills/other/r-1').name).toBe('not-found');
+    expect(parseHash('#/audit?drillId=d-1&outcome=ok')).toEqual({
+      name: 'audit',
+      search: 'drillId=d-1&outcome=ok',
+    });
     expect(parseHash('#/pipeline/x')).toEqual({ name: 'not-found', path: '/pipeline/x' });
     expect(parseHash('#/inject?type=sct.order.approved.v1&subject=o-1')).toEqual({
       name: 'inject',
@@ -40,7 +47,10 @@ describe('hash router', () => {
       { name: 'inject', type: null, subject: null },
       { name: 'dead-letters' },
       { name: 'pipeline' },
-      { name: 'audit' },
+      { name: 'audit', search: '' },
+      { name: 'drills' },
+      { name: 'drill-run', runId: '00000000-0000-4000-8000-000000000001' },
+      { name: 'audit', search: 'operator=ana&page=2' },
     ];
     for (const r of routes) expect(parseHash(routeHref(r))).toEqual(r);
   });
@@ -69,7 +79,7 @@ describe('hash router', () => {
     expect(sectionOf({ name: 'inject', type: null, subject: null })).toBe('inject');
     expect(sectionOf({ name: 'dead-letters' })).toBe('dead-letters');
     expect(sectionOf({ name: 'pipeline' })).toBe('pipeline');
-    expect(sectionOf({ name: 'audit' })).toBe('audit');
+    expect(sectionOf({ name: 'audit', search: '' })).toBe('audit');
     expect(sectionOf({ name: 'not-found', path: '' })).toBeNull();
   });
 });

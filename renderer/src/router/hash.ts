@@ -13,7 +13,9 @@
  * | `#/inject?type=..&subject=..`| inject form (optional prefill)           |
  * | `#/dead-letters`             | dead letters (review and re-drive)       |
  * | `#/pipeline`                 | pipeline (services, workers, lag, drift) |
- * | `#/audit`                    | audit log (who did what, with outcome)   |
+ * | `#/drills`                   | drills: scenario library, preview, run with progress, runs |
+ * | `#/drills/runs/<runId>`      | drill report of one run (printable, HTML download, purge) |
+ * | `#/audit?operator=..&drillId=..` | audit log (filters: operator, action, drill id, outcome, from, to, page) |
  *
  * `#token=...` is the browser console's login hand-over; the API client strips it before the
  * router runs, and the router maps it to the dashboard so a token can never become a route id.
@@ -31,7 +33,9 @@ export type Route =
   | { name: 'inject'; type: string | null; subject: string | null }
   | { name: 'dead-letters' }
   | { name: 'pipeline' }
-  | { name: 'audit' }
+  | { name: 'audit'; search: string }
+  | { name: 'drills' }
+  | { name: 'drill-run'; runId: string }
   | { name: 'not-found'; path: string };
 
 /**
@@ -107,6 +111,8 @@ export function parseHash(hash: string): Route {
     return { name: 'not-found', path: body };
   }
   const [head, id, ...rest] = decoded;
+  if (head === 'drills' && id === 'runs' && rest.length === 1 && rest[0])
+    return { name: 'drill-run', runId: rest[0] };
   if (rest.length > 0) return { name: 'not-found', path: body };
   if (head === undefined) return { name: 'dashboard' };
   if (head === 'orders' && id === undefined) return { name: 'orders', search: query.toString() };
@@ -120,7 +126,8 @@ export function parseHash(hash: string): Route {
   if (head === 'shipments' && id) return { name: 'shipment', shipmentId: id };
   if (head === 'dead-letters' && id === undefined) return { name: 'dead-letters' };
   if (head === 'pipeline' && id === undefined) return { name: 'pipeline' };
-  if (head === 'audit' && id === undefined) return { name: 'audit' };
+  if (head === 'drills' && id === undefined) return { name: 'drills' };
+  if (head === 'audit' && id === undefined) return { name: 'audit', search: query.toString() };
   if (head === 'inject' && id === undefined) {
     return { name: 'inject', type: query.get('type') || null, subject: query.get('subject') || null };
   }
@@ -156,7 +163,11 @@ export function routeHref(route: Route): string {
     case 'pipeline':
       return '#/pipeline';
     case 'audit':
-      return '#/audit';
+      return route.search ? `#/audit?${route.search}` : '#/audit';
+    case 'drills':
+      return '#/drills';
+    case 'drill-run':
+      return `#/drills/runs/${encodeURIComponent(route.runId)}`;
     case 'not-found':
       return `#/${route.path.replace(/^\/+/, '')}`;
   }
@@ -174,12 +185,22 @@ export const hrefs = {
     routeHref({ name: 'inject', type: type ?? null, subject: subject ?? null }),
   deadLetters: (): string => routeHref({ name: 'dead-letters' }),
   pipeline: (): string => routeHref({ name: 'pipeline' }),
-  audit: (): string => routeHref({ name: 'audit' }),
+  audit: (search = ''): string => routeHref({ name: 'audit', search }),
+  drills: (): string => routeHref({ name: 'drills' }),
+  drillRun: (runId: string): string => routeHref({ name: 'drill-run', runId }),
 };
 
 /** A section of the left navigation. */
 export type NavSection =
-  'dashboard' | 'orders' | 'shipments' | 'exceptions' | 'inject' | 'dead-letters' | 'pipeline' | 'audit';
+  | 'dashboard'
+  | 'orders'
+  | 'shipments'
+  | 'exceptions'
+  | 'inject'
+  | 'drills'
+  | 'dead-letters'
+  | 'pipeline'
+  | 'audit';
 
 /** The navigation section a route belongs to (highlights the left nav). */
 export function sectionOf(route: Route): NavSection | null {
@@ -202,6 +223,9 @@ export function sectionOf(route: Route): NavSection | null {
       return 'pipeline';
     case 'audit':
       return 'audit';
+    case 'drills':
+    case 'drill-run':
+      return 'drills';
     case 'not-found':
       return null;
   }

@@ -1,11 +1,22 @@
 /**
  * Audit log: who did what and how it ended, newest first (`GET /api/audit`): sign-ins and
  * sign-outs, injections and re-drives, each with the operator, role, sign-in method, outcome,
- * HTTP status, item count, drill ids and the reason given. Filters by operator (exact username,
- * or click a name in the table) and action; pages of 50. Refreshes on a live resync and on demand.
+ * HTTP status, item count, drill ids and the reason given (drill runs, pauses, stops and purges
+ * too, once the drills API records them). Filters by operator (exact username, or click a name),
+ * action, drill id (or click one), outcome and time range (local time, zone named); the filters
+ * and page live in the URL hash (`#/audit?drillId=..`), so a view can be bookmarked. Pages of 50;
+ * Export CSV downloads every matching entry, streamed by the server. Refreshes on a live resync
+ * and on demand.
  */
-import { useEffect, useState, type ReactNode } from 'react';
-import { AUDIT_ACTIONS, type AuditAction, type AuditEntry } from '../../../contracts/audit';
+import { useCallback, useEffect, useMemo, useState, type ReactNode } from 'react';
+import {
+  AUDIT_ACTIONS,
+  AUDIT_OUTCOMES,
+  type AuditAction,
+  type AuditEntry,
+  type AuditOutcome,
+} from '../../../contracts/audit';
+import { downloadAuditCsv } from '../api/download';
 import { ROLE_LABELS } from '../../../contracts/auth';
 import { Instant } from '../components/Badges';
 import { Empty, ErrorNotice, Loading } from '../components/Notice';
@@ -15,15 +26,31 @@ import {
   AUDIT_OUTCOME_TONES,
   auditErrorCode,
   auditItemsText,
+  AUDIT_VIEW_DEFAULT,
+  auditViewFromSearch,
+  auditViewSearch,
   AUTH_METHOD_LABELS,
+  isAuditFiltered,
+  toAuditFilterQuery,
   toAuditQuery,
+  type AuditView,
 } from '../lib/audit';
-import { EMPTY, formatCount } from '../lib/format';
+import { EMPTY, formatCount, localInputToUtc, toLocalInputValue } from '../lib/format';
+import { hrefs } from '../router/hash';
+import { navigate } from '../router/useRoute';
 import { useAuditPage } from '../query/screens';
 
 const PAGE_SIZE = 50;
 
-function Row({ entry, onOperator }: { entry: AuditEntry; onOperator(operator: string): void }): ReactNode {
+function Row({
+  entry,
+  onOperator,
+  onDrill,
+}: {
+  entry: AuditEntry;
+  onOperator(operator: string): void;
+  onDrill(drillId: string): void;
+}): ReactNode {
   const error = auditErrorCode(entry);
   return (
     <tr
@@ -62,8 +89,16 @@ function Row({ entry, onOperator }: { entry: AuditEntry; onOperator(operator: st
           <span className="muted">{EMPTY}</span>
         ) : (
           entry.drillIds.map((d) => (
-            <div key={d} className="mono audit-drill" title={d}>
-              {d}
+            <div key={d} className="audit-drill">
+              <button
+                type="button"
+                className="audit-operator mono"
+                onClick={() => onDrill(d)}
+                title={`Show only drill ${d}`}
+                data-testid="audit-drill-link"
+              >
+                {d}
+              </button>
             </div>
           ))
         )}
@@ -73,50 +108,125 @@ function Row({ entry, onOperator }: { entry: AuditEntry; onOperator(operator: st
   );
 }
 
-/** The audit-log screen (`audit`, `audit-table`, `audit-row`). */
-export function AuditLog(): ReactNode {
-  const [operatorDraft, setOperatorDraft] = useState('');
-  const [operator, setOperator] = useState('');
-  const [action, setAction] = useState<AuditAction | ''>('');
-  const [page, setPage] = useState(1);
+/** A `datetime-local` value (local time) of an RFC 3339 instant, '' for none. */
+function localValueOf(instant: string | null): string {
+  return instant ? toLocalInputValue(new Date(instant)) : '';
+}
 
-  // The operator filter applies once typing pauses (each keystroke would be a request).
+/** One local-time bound of the time range (`audit-from` / `audit-to`). */
+function TimeBound({
+  label,
+  value,
+  testId,
+  hint,
+  onChange,
+}: {
+  label: string;
+  value: string | null;
+  testId: string;
+  hint: string;
+  onChange(instant: string | null): void;
+}): ReactNode {
+  return (
+    <label className="field-inline" title={hint}>
+      <span>{label}</span>
+      <input
+        className="input num"
+        type="datetime-local"
+        step={1}
+        value={localValueOf(value)}
+        onChange={(e) => onChange(localInputToUtc(e.target.value))}
+        data-testid={testId}
+      />
+    </label>
+  );
+}
+
+/** A text filter applied once typing pauses (or on Enter), so each keystroke is not a request. */
+function useDraft(value: string, apply: (v: string) => void): [string, (v: string) => void, () => void] {
+  const [draft, setDraft] = useState(value);
+  const [seen, setSeen] = useState(value);
+  if (seen !== value) {
+    // The URL changed (link, back button, a click on a name): show what it says.
+    setSeen(value);
+    setDraft(value);
+  }
   useEffect(() => {
-    if (operatorDraft === operator) return;
-    const t = setTimeout(() => {
-      setOperator(operatorDraft);
-      setPage(1);
-    }, 350);
+    if (draft === value) return;
+    const t = setTimeout(() => apply(draft), 350);
     return () => clearTimeout(t);
-  }, [operatorDraft, operator]);
+  }, [draft, value, apply]);
+  return [draft, setDraft, () => apply(draft)];
+}
 
-  const query = toAuditQuery({ operator, action, page, pageSize: PAGE_SIZE });
-  const resource = useAuditPage(query);
+/** The CSV export of the filtered log (`audit-export`). */
+function ExportButton({ view }: { view: AuditView }): ReactNode {
+  const [state, setState] = useState<{ busy: boolean; error: string | null }>({ busy: false, error: null });
+  const run = (): void => {
+    setState({ busy: true, error: null });
+    downloadAuditCsv(toAuditFilterQuery(view)).then(
+      () => setState({ busy: false, error: null }),
+      (err: unknown) => setState({ busy: false, error: err instanceof Error ? err.message : String(err) }),
+    );
+  };
+  return (
+    <>
+      <button
+        type="button"
+        className="btn btn--small"
+        onClick={run}
+        disabled={state.busy}
+        data-testid="audit-export"
+        title="Download every entry of these filters as CSV (not just this page)"
+      >
+        {state.busy ? 'Exporting…' : 'Export CSV'}
+      </button>
+      {state.error && (
+        <span className="field-error" role="alert" data-testid="audit-export-error">
+          {state.error}
+        </span>
+      )}
+    </>
+  );
+}
+
+/**
+ * The audit-log screen (`audit`, `audit-table`, `audit-row`); `search` is the view's query string
+ * from the URL hash (filters and page), so a filtered view can be bookmarked and shared.
+ */
+export function AuditLog({ search = '' }: { search?: string }): ReactNode {
+  const view = useMemo(() => auditViewFromSearch(search), [search]);
+  const show = useCallback((next: AuditView): void => navigate(hrefs.audit(auditViewSearch(next))), []);
+  const change = useCallback(
+    (patch: Partial<AuditView>): void => show({ ...auditViewFromSearch(currentSearch()), ...patch, page: 1 }),
+    [show],
+  );
+  const applyOperator = useCallback((operator: string) => change({ operator }), [change]);
+  const applyDrill = useCallback((drillId: string) => change({ drillId }), [change]);
+  const [operatorDraft, setOperatorDraft, commitOperator] = useDraft(view.operator, applyOperator);
+  const [drillDraft, setDrillDraft, commitDrill] = useDraft(view.drillId, applyDrill);
+
+  const resource = useAuditPage(toAuditQuery(view, PAGE_SIZE));
   const reload = (): void => void resource.refetch();
   const data = resource.data;
   const items = data?.items ?? [];
   const total = data?.total ?? null;
-  const filtered = operator.trim() !== '' || action !== '';
-
-  const showOperator = (name: string): void => {
-    setOperatorDraft(name);
-    setOperator(name);
-    setPage(1);
-  };
+  const filtered = isAuditFiltered(view);
+  const zone = Intl.DateTimeFormat().resolvedOptions().timeZone;
 
   return (
     <div className="screen" data-testid="audit">
-      <div className="toolbar">
+      <div className="toolbar" role="search" aria-label="Audit filters">
         <label className="field-inline">
           <span>Operator</span>
           <input
-            className="input input--mono"
+            className="input input--mono audit-filter--operator"
             type="search"
             placeholder="username…"
             value={operatorDraft}
             onChange={(e) => setOperatorDraft(e.target.value)}
             onKeyDown={(e) => {
-              if (e.key === 'Enter') showOperator(operatorDraft);
+              if (e.key === 'Enter') commitOperator();
             }}
             data-testid="audit-operator"
             title="Exact username (os:<user> for the machine owner)"
@@ -128,11 +238,8 @@ export function AuditLog(): ReactNode {
           <span>Action</span>
           <select
             className="input"
-            value={action}
-            onChange={(e) => {
-              setAction(e.target.value as AuditAction | '');
-              setPage(1);
-            }}
+            value={view.action}
+            onChange={(e) => change({ action: e.target.value as AuditAction | '' })}
             data-testid="audit-action"
           >
             <option value="">all</option>
@@ -143,16 +250,60 @@ export function AuditLog(): ReactNode {
             ))}
           </select>
         </label>
+        <label className="field-inline">
+          <span>Drill id</span>
+          <input
+            className="input input--mono audit-filter--drill"
+            type="search"
+            placeholder="drill id…"
+            value={drillDraft}
+            onChange={(e) => setDrillDraft(e.target.value)}
+            onKeyDown={(e) => {
+              if (e.key === 'Enter') commitDrill();
+            }}
+            data-testid="audit-drill"
+            title="Exact drill id: its injections, runs, pauses, stops and purges"
+            spellCheck={false}
+            autoComplete="off"
+          />
+        </label>
+        <label className="field-inline">
+          <span>Outcome</span>
+          <select
+            className="input"
+            value={view.outcome}
+            onChange={(e) => change({ outcome: e.target.value as AuditOutcome | '' })}
+            data-testid="audit-outcome"
+          >
+            <option value="">all</option>
+            {AUDIT_OUTCOMES.map((o) => (
+              <option key={o} value={o}>
+                {o}
+              </option>
+            ))}
+          </select>
+        </label>
+        <TimeBound
+          label="From"
+          value={view.from}
+          testId="audit-from"
+          hint={`Entries at or after this time (${zone})`}
+          onChange={(from) => change({ from })}
+        />
+        <TimeBound
+          label="To"
+          value={view.to}
+          testId="audit-to"
+          hint={`Entries before this time (${zone})`}
+          onChange={(to) => change({ to })}
+        />
+        <span className="muted small">times in {zone}</span>
         {filtered && (
           <button
             type="button"
             className="btn btn--small btn--ghost"
-            onClick={() => {
-              setOperatorDraft('');
-              setOperator('');
-              setAction('');
-              setPage(1);
-            }}
+            onClick={() => show(AUDIT_VIEW_DEFAULT)}
+            data-testid="audit-clear"
           >
             Clear
           </button>
@@ -161,6 +312,7 @@ export function AuditLog(): ReactNode {
         <span className="total" data-testid="audit-total" data-total={total ?? ''}>
           {total === null ? EMPTY : `${formatCount(total)} entr${total === 1 ? 'y' : 'ies'}`}
         </span>
+        <ExportButton view={view} />
         <button
           type="button"
           className="btn btn--small"
@@ -180,7 +332,7 @@ export function AuditLog(): ReactNode {
         <table className="table audit-table" data-testid="audit-table" data-loading={resource.isFetching}>
           <thead>
             <tr>
-              <th className="audit-col-time">Time</th>
+              <th className="audit-col-time">Time ({zone})</th>
               <th className="audit-col-operator">Operator</th>
               <th className="audit-col-role">Role</th>
               <th className="audit-col-method">Method</th>
@@ -194,7 +346,12 @@ export function AuditLog(): ReactNode {
           </thead>
           <tbody>
             {items.map((entry) => (
-              <Row key={entry.id} entry={entry} onOperator={showOperator} />
+              <Row
+                key={entry.id}
+                entry={entry}
+                onOperator={(operator) => change({ operator })}
+                onDrill={(drillId) => change({ drillId })}
+              />
             ))}
           </tbody>
         </table>
@@ -204,7 +361,20 @@ export function AuditLog(): ReactNode {
         )}
       </div>
 
-      <Pager page={page} pageSize={PAGE_SIZE} total={total} onPage={setPage} testId="audit-pager" />
+      <Pager
+        page={view.page}
+        pageSize={PAGE_SIZE}
+        total={total}
+        onPage={(page) => show({ ...view, page })}
+        testId="audit-pager"
+      />
     </div>
   );
+}
+
+/** The query string of the current hash (`#/audit?...`), read at the time of a change. */
+function currentSearch(): string {
+  const hash = window.location.hash;
+  const q = hash.indexOf('?');
+  return q === -1 ? '' : hash.slice(q + 1);
 }

@@ -1,0 +1,195 @@
+import { describe, expect, it } from 'vitest';
+import type { DrillReport, DrillRun, ScenarioSummary } from '../../../contracts/drills';
+import {
+  checkFiguresText,
+  checkParameters,
+  checksSummary,
+  defaultParameterValues,
+  drillReportHtml,
+  escapeHtml,
+  progressShare,
+  progressText,
+  reportFileName,
+} from './drills';
+
+const scenario: ScenarioSummary = {
+  id: 'carrier-delay-wave',
+  name: 'Carrier delay wave',
+  description: 'A carrier runs late.',
+  hypothesis: 'late deliveries rise by about 5',
+  generator: 'carrier_delay_wave',
+  origin: 'built-in',
+  parameters: [
+    {
+      name: 'warehouseId',
+      kind: 'entityId',
+      unit: null,
+      label: 'Warehouse',
+      help: null,
+      default: 'WH-1',
+      min: null,
+      max: null,
+      suggestions: [],
+    },
+    {
+      name: 'siteTimeZone',
+      kind: 'timeZone',
+      unit: null,
+      label: 'Site time zone',
+      help: null,
+      default: 'UTC',
+      min: null,
+      max: null,
+      suggestions: [],
+    },
+    {
+      name: 'orders',
+      kind: 'integer',
+      unit: 'orders',
+      label: 'Orders',
+      help: null,
+      default: 20,
+      min: 1,
+      max: 500,
+      suggestions: [],
+    },
+  ],
+  checks: [{ id: 'late', label: 'Late deliveries', metric: 'late_deliveries' }],
+};
+
+const run: DrillRun = {
+  id: '00000000-0000-4000-8000-000000000001',
+  drillId: 'carrier-delay-wave-00000000',
+  scenarioId: 'carrier-delay-wave',
+  scenarioName: 'Carrier delay wave',
+  hypothesis: 'late deliveries rise by about 5',
+  parameters: { warehouseId: 'WH-1', orders: 20 },
+  seed: 1,
+  halt: { maxLagSeconds: 30, maxLagEvents: 100_000, onUnhealthy: true },
+  state: 'completed',
+  progress: { sent: 80, total: 80, rate: 0, elapsedMs: 4_000, remainingMs: 0 },
+  startedBy: 'dora',
+  startedAt: '2026-12-03T10:00:00.000Z',
+  endedAt: '2026-12-03T10:00:04.000Z',
+  haltReason: null,
+  error: null,
+  note: 'watched by <Ana>',
+  checks: [
+    {
+      checkId: 'late',
+      label: 'Late deliveries',
+      metric: 'late_deliveries',
+      expected: 5,
+      actual: 5,
+      tolerance: 0,
+      passed: true,
+    },
+    {
+      checkId: 'real_kpis_unchanged',
+      label: 'Real KPIs unchanged',
+      metric: 'kpi',
+      expected: 0,
+      actual: 1,
+      tolerance: 0,
+      passed: false,
+      figures: { otd: { before: 0.9, after: 0.8 } },
+    },
+  ],
+  passed: false,
+};
+
+describe('drill parameters form', () => {
+  it('starts from the defaults and accepts them', () => {
+    const values = defaultParameterValues(scenario);
+    expect(values).toEqual({ warehouseId: 'WH-1', siteTimeZone: 'UTC', orders: '20' });
+    expect(checkParameters(scenario, values)).toEqual({
+      ok: true,
+      parameters: { warehouseId: 'WH-1', siteTimeZone: 'UTC', orders: 20 },
+    });
+  });
+
+  it('names the field and the rule of each refused value', () => {
+    const r = checkParameters(scenario, {
+      warehouseId: 'has space',
+      siteTimeZone: 'Mars/Base',
+      orders: '501',
+    });
+    expect(r.ok).toBe(false);
+    if (r.ok) return;
+    expect(r.issues.map((i) => [i.field, i.rule])).toEqual([
+      ['parameters.warehouseId', 'invalid'],
+      ['parameters.siteTimeZone', 'invalid'],
+      ['parameters.orders', 'max'],
+    ]);
+    const low = checkParameters(scenario, { warehouseId: 'WH', siteTimeZone: 'UTC', orders: '0' });
+    expect(low.ok ? [] : low.issues.map((i) => i.rule)).toEqual(['min']);
+    const text = checkParameters(scenario, { warehouseId: 'WH', siteTimeZone: 'UTC', orders: '2.5' });
+    expect(text.ok ? [] : text.issues.map((i) => i.rule)).toEqual(['integer']);
+    const blank = checkParameters(scenario, { warehouseId: ' ', siteTimeZone: 'UTC', orders: '3' });
+    expect(blank.ok ? [] : blank.issues.map((i) => i.rule)).toEqual(['required']);
+  });
+});
+
+describe('drill progress and checks wording', () => {
+  it('shows sent of total, rate, elapsed and remaining', () => {
+    const running: DrillRun = {
+      ...run,
+      state: 'running',
+      progress: { sent: 1234, total: 5000, rate: 250.4, elapsedMs: 5_000, remainingMs: 15_000 },
+    };
+    expect(progressText(running)).toBe('1,234 of 5,000 events · 250 events/s · 5 s elapsed · 15 s left');
+    expect(progressShare(running)).toBeCloseTo(0.2468);
+    expect(progressShare({ progress: { ...running.progress, total: 0 } })).toBe(1);
+  });
+
+  it('summarizes the checks with their figures', () => {
+    expect(checksSummary(run)).toBe('1 of 2 checks passed');
+    expect(checksSummary({ checks: null })).toBe('—');
+    expect(checkFiguresText({ expected: 12, actual: 11, tolerance: 1 })).toBe('expected 12 ± 1, actual 11');
+  });
+});
+
+describe('drill report HTML', () => {
+  const report: DrillReport = {
+    run,
+    scenario: {
+      id: run.scenarioId,
+      name: run.scenarioName,
+      description: 'A carrier runs <late>.',
+      generator: 'carrier_delay_wave',
+    },
+    countsByType: { 'sct.order.created.v1': 20 },
+    entities: {
+      orders: 20,
+      shipments: 20,
+      orderIds: [],
+      shipmentIds: [],
+      warehouseId: 'WH-1',
+      carrier: 'UPS',
+    },
+    expectedOutcome: [],
+    timeline: [{ at: run.startedAt, kind: 'started', operator: 'dora', sent: 0, detail: null }],
+    generatedAt: '2026-12-03T10:01:00.000Z',
+  };
+
+  it('holds the scenario, parameters, timeline, checks and notes, every value escaped', () => {
+    const html = drillReportHtml(report, 'UTC', 'notes with "quotes" & <b>tags</b>');
+    expect(html).toContain('<title>Drill report carrier-delay-wave-00000000</title>');
+    expect(html).toContain('A carrier runs &lt;late&gt;.');
+    expect(html).toContain('<th>orders</th><td>20</td>');
+    expect(html).toContain('2026-12-03 10:00:00');
+    expect(html).toContain('<td>PASS</td><td>Late deliveries</td>');
+    expect(html).toContain('<td>FAIL</td><td>Real KPIs unchanged</td>');
+    expect(html).toContain('otd: 0.9 → 0.8');
+    expect(html).toContain('notes with &quot;quotes&quot; &amp; &lt;b&gt;tags&lt;/b&gt;');
+    expect(html).toContain('times in UTC');
+    expect(html).not.toMatch(/<script/i);
+    expect(html).toContain('@media print');
+  });
+
+  it('falls back to the run note and names the file by drill id', () => {
+    expect(drillReportHtml(report, 'UTC', null)).toContain('watched by &lt;Ana&gt;');
+    expect(reportFileName({ drillId: 'a/b c' })).toBe('drill-report-a_b_c.html');
+    expect(escapeHtml(`<'&">`)).toBe('&lt;&#39;&amp;&quot;&gt;');
+  });
+});

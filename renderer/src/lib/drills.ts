@@ -1,0 +1,200 @@
+/**
+ * Pure helpers of the drill screens: the scenario parameters form (values as typed -> the run's
+ * parameters, checked with the contract's value schemas and the scenario's limits), progress and
+ * check wording, and the drill report as a self-contained HTML document (the download; the same
+ * content the report page prints). No DOM; unit-tested.
+ */
+import {
+  DRILL_PARAMETER_NAMES,
+  parameterValueSchema,
+  type DrillParameters,
+  type DrillReport,
+  type DrillRun,
+  type ScenarioSummary,
+} from '../../../contracts/drills';
+import { EMPTY, formatCount, formatDuration, formatInstantInZone } from './format';
+
+/** The parameters form as typed: one string per parameter of the scenario. */
+export type ParameterValues = Partial<Record<(typeof DRILL_PARAMETER_NAMES)[number], string>>;
+
+/** One refused parameter: the field (`parameters.orders`), the rule and the message. */
+export interface ParameterIssue {
+  field: string;
+  rule: string;
+  message: string;
+}
+
+/** The form's initial values: each parameter's default. */
+export function defaultParameterValues(scenario: ScenarioSummary): ParameterValues {
+  const values: ParameterValues = {};
+  for (const p of scenario.parameters) values[p.name] = String(p.default);
+  return values;
+}
+
+/**
+ * The run's parameters from the form, or the issues: each value must be of its kind (the
+ * contract's `parameterValueSchema`: entity id, IANA time zone, text, integer) and within the
+ * scenario's min..max. A blank field is refused (its default is shown to start with).
+ */
+export function checkParameters(
+  scenario: ScenarioSummary,
+  values: ParameterValues,
+): { ok: true; parameters: DrillParameters } | { ok: false; issues: ParameterIssue[] } {
+  const issues: ParameterIssue[] = [];
+  const out: Record<string, string | number> = {};
+  for (const p of scenario.parameters) {
+    const field = `parameters.${p.name}`;
+    const raw = (values[p.name] ?? '').trim();
+    if (raw === '') {
+      issues.push({ field, rule: 'required', message: `${p.label} is required` });
+      continue;
+    }
+    let value: string | number = raw;
+    if (p.kind === 'integer') {
+      if (!/^-?\d+$/.test(raw)) {
+        issues.push({ field, rule: 'integer', message: `${p.label} must be a whole number` });
+        continue;
+      }
+      value = Number(raw);
+    }
+    const parsed = parameterValueSchema(p.name).safeParse(value);
+    if (!parsed.success) {
+      issues.push({
+        field,
+        rule: 'invalid',
+        message: `${p.label}: ${parsed.error.issues[0]?.message ?? 'invalid'}`,
+      });
+      continue;
+    }
+    if (typeof value === 'number' && p.min !== null && value < p.min)
+      issues.push({ field, rule: 'min', message: `${p.label} must be at least ${formatCount(p.min)}` });
+    else if (typeof value === 'number' && p.max !== null && value > p.max)
+      issues.push({ field, rule: 'max', message: `${p.label} must be at most ${formatCount(p.max)}` });
+    else out[p.name] = value;
+  }
+  return issues.length > 0 ? { ok: false, issues } : { ok: true, parameters: out };
+}
+
+/** Share of the run's events sent, 0..1 (1 when there is nothing to send). */
+export function progressShare(run: Pick<DrillRun, 'progress'>): number {
+  const { sent, total } = run.progress;
+  return total <= 0 ? 1 : Math.min(1, sent / total);
+}
+
+/** `1,234 of 5,000 events · 250 events/s · 5 s elapsed · 15 s left`. */
+export function progressText(run: Pick<DrillRun, 'progress' | 'state'>): string {
+  const p = run.progress;
+  const parts = [`${formatCount(p.sent)} of ${formatCount(p.total)} events`];
+  parts.push(run.state === 'running' ? `${formatCount(Math.round(p.rate))} events/s` : '0 events/s');
+  parts.push(`${formatDuration(p.elapsedMs)} elapsed`);
+  parts.push(`${formatDuration(p.remainingMs)} left`);
+  return parts.join(' · ');
+}
+
+/** What a run's state is called on screen. */
+export const RUN_STATE_LABELS: Readonly<Record<DrillRun['state'], string>> = {
+  running: 'running',
+  paused: 'paused',
+  interrupted: 'interrupted (resume or stop)',
+  completed: 'completed',
+  stopped: 'stopped',
+  halted: 'halted',
+  failed: 'failed',
+};
+
+/** The figures of a check: `expected 12 ± 1, actual 12`. */
+export function checkFiguresText(c: { expected: number; actual: number; tolerance: number }): string {
+  const tol = c.tolerance > 0 ? ` ± ${formatCount(c.tolerance)}` : '';
+  return `expected ${formatCount(c.expected)}${tol}, actual ${formatCount(c.actual)}`;
+}
+
+/** Checks passed of all: `3 of 4 checks passed`, or a dash before the checks. */
+export function checksSummary(run: Pick<DrillRun, 'checks'>): string {
+  if (!run.checks) return EMPTY;
+  const passed = run.checks.filter((c) => c.passed).length;
+  return `${passed} of ${run.checks.length} check${run.checks.length === 1 ? '' : 's'} passed`;
+}
+
+/** Escapes text for HTML element content and attribute values. */
+export function escapeHtml(text: string): string {
+  return text
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
+    .replace(/"/g, '&quot;')
+    .replace(/'/g, '&#39;');
+}
+
+/** The file name of a run's report download: `drill-report-<drill id>.html`. */
+export function reportFileName(run: Pick<DrillRun, 'drillId'>): string {
+  return `drill-report-${run.drillId.replace(/[^A-Za-z0-9._-]/g, '_')}.html`;
+}
+
+/**
+ * The drill report as one self-contained HTML document (inline print-friendly CSS, no scripts, no
+ * external resources): scenario, hypothesis, parameters, progress, the run's timeline, the check
+ * results with their figures, and the operator's notes. Times in `timeZone`, named in the header.
+ * Every value from the server is escaped.
+ */
+export function drillReportHtml(report: DrillReport, timeZone: string, notes: string | null): string {
+  const run = report.run;
+  const e = escapeHtml;
+  const at = (iso: string | null): string => (iso ? formatInstantInZone(iso, timeZone, true) : EMPTY);
+  const params = Object.entries(run.parameters)
+    .map(([k, v]) => `<tr><th>${e(k)}</th><td>${e(String(v))}</td></tr>`)
+    .join('');
+  const counts = Object.entries(report.countsByType)
+    .map(([k, v]) => `<tr><th>${e(k)}</th><td class="num">${e(formatCount(v))}</td></tr>`)
+    .join('');
+  const timeline = report.timeline
+    .map(
+      (t) =>
+        `<tr><td>${e(at(t.at))}</td><td>${e(t.kind)}</td><td>${e(t.operator ?? EMPTY)}</td>` +
+        `<td class="num">${e(formatCount(t.sent))}</td><td>${e(t.detail ?? '')}</td></tr>`,
+    )
+    .join('');
+  const checks = (run.checks ?? [])
+    .map((c) => {
+      const figures = c.figures
+        ? Object.entries(c.figures)
+            .map(([k, f]) => `${e(k)}: ${e(String(f.before ?? EMPTY))} → ${e(String(f.after ?? EMPTY))}`)
+            .join('<br>')
+        : '';
+      return (
+        `<tr class="${c.passed ? 'pass' : 'fail'}"><td>${c.passed ? 'PASS' : 'FAIL'}</td><td>${e(c.label)}</td>` +
+        `<td>${e(checkFiguresText(c))}</td><td>${figures}${c.detail ? `<div>${e(c.detail)}</div>` : ''}</td></tr>`
+      );
+    })
+    .join('');
+  const verdict =
+    run.passed === null ? 'not evaluated yet' : run.passed ? 'all checks passed' : 'some checks failed';
+  return `<!doctype html>
+<html lang="en"><head><meta charset="utf-8">
+<title>Drill report ${e(run.drillId)}</title>
+<style>
+body{font:14px/1.45 system-ui,sans-serif;color:#111;margin:24px;max-width:960px}
+h1{font-size:20px;margin:0 0 4px}h2{font-size:15px;margin:20px 0 6px;border-bottom:1px solid #ccc}
+table{border-collapse:collapse;width:100%}th,td{text-align:left;padding:3px 8px;border-bottom:1px solid #e5e5e5;vertical-align:top}
+.num{text-align:right}.pass td:first-child{color:#0a7a2f;font-weight:700}.fail td:first-child{color:#b3261e;font-weight:700}
+.muted{color:#555}.notes{white-space:pre-wrap;border:1px solid #ccc;padding:8px;min-height:2em}
+@media print{body{margin:0}h2{break-after:avoid}tr{break-inside:avoid}}
+</style></head><body>
+<h1>Drill report: ${e(run.scenarioName)}</h1>
+<div class="muted">Drill id ${e(run.drillId)} · run ${e(run.id)} · started by ${e(run.startedBy)} · times in ${e(timeZone)}</div>
+<h2>Scenario</h2><p>${e(report.scenario.description)}</p>
+<p><strong>Hypothesis:</strong> ${e(run.hypothesis)}</p>
+<h2>Parameters</h2><table>${params}<tr><th>seed</th><td>${e(String(run.seed))}</td></tr></table>
+<h2>Run</h2><table>
+<tr><th>State</th><td>${e(RUN_STATE_LABELS[run.state])}${run.haltReason ? ` — ${e(run.haltReason)}` : ''}</td></tr>
+<tr><th>Started</th><td>${e(at(run.startedAt))}</td></tr><tr><th>Ended</th><td>${e(at(run.endedAt))}</td></tr>
+<tr><th>Progress</th><td>${e(progressText(run))}</td></tr>
+<tr><th>Entities</th><td>${e(formatCount(report.entities.orders))} orders, ${e(formatCount(report.entities.shipments))} shipments</td></tr>
+</table>
+<h2>Events by type</h2><table>${counts}</table>
+<h2>Timeline</h2><table><tr><th>Time</th><th>What</th><th>Operator</th><th class="num">Sent</th><th>Detail</th></tr>${timeline}</table>
+<h2>Check results (${e(verdict)})</h2><table><tr><th></th><th>Check</th><th>Figures</th><th>Detail</th></tr>${checks}</table>
+<h2>Operator notes</h2><div class="notes">${e(notes ?? run.note ?? '')}</div>
+<p class="muted">Generated ${e(at(report.generatedAt))}</p>
+</body></html>
+`;
+}
