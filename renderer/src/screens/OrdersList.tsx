@@ -15,7 +15,8 @@ import { useEffect, useRef, useState, type ReactNode } from 'react';
 import type { OrderPunctualityFilter } from '../../../contracts/api';
 import { ORDER_STATUSES, type OrderStatus } from '../../../contracts/order-status';
 import { downloadOrdersCsv } from '../api/download';
-import { DrillBadge, Instant, Mono, StatusChip } from '../components/Badges';
+import { DrillBadge, Mono, StatusChip } from '../components/Badges';
+import { SiteInstant, sharedZone, ZoneHeading } from '../components/SiteTime';
 import { Empty, ErrorNotice, Loading } from '../components/Notice';
 import { PunctualityFlag } from '../components/PunctualityFlag';
 import { EMPTY, formatCount, statusLabel } from '../lib/format';
@@ -42,6 +43,8 @@ interface Column {
   label: string;
   sort?: OrderSort;
   className?: string;
+  /** A time column: its header names the zone the page's times are shown in. */
+  time?: boolean;
 }
 
 const COLUMNS: Column[] = [
@@ -49,10 +52,10 @@ const COLUMNS: Column[] = [
   { label: 'Status', sort: 'status' },
   { label: 'Customer', sort: 'customerId' },
   { label: 'Warehouse', sort: 'warehouseId' },
-  { label: 'Created', sort: 'createdAt' },
+  { label: 'Created', time: true, sort: 'createdAt' },
   { label: 'Promised', sort: 'promisedDate' },
-  { label: 'Delivered', sort: 'deliveredAt' },
-  { label: 'Last event', sort: 'lastEventTime' },
+  { label: 'Delivered', time: true, sort: 'deliveredAt' },
+  { label: 'Last event', time: true, sort: 'lastEventTime' },
   { label: 'Events', sort: 'eventCount', className: 'otable__cell--num' },
 ];
 
@@ -421,7 +424,8 @@ function Pagination({ total }: { total: number }): ReactNode {
   );
 }
 
-function HeaderRow(): ReactNode {
+/** The header row; `zone` is the site zone all rows share (null: mixed, cells name their zone). */
+function HeaderRow({ zone }: { zone: string | null }): ReactNode {
   const sort = useOrdersFilter((s) => s.sort);
   const order = useOrdersFilter((s) => s.order);
   const sortBy = useOrdersFilter((s) => s.sortBy);
@@ -443,7 +447,7 @@ function HeaderRow(): ReactNode {
                 onClick={() => c.sort && sortBy(c.sort)}
                 data-testid={`sort-${c.sort}`}
               >
-                {c.label}
+                {c.time ? <ZoneHeading label={c.label} zone={zone} /> : c.label}
                 <span className="sort__arrow" aria-hidden="true">
                   {active ? (order === 'asc' ? '▲' : '▼') : '↕'}
                 </span>
@@ -487,6 +491,9 @@ export function OrdersList({ search = '' }: { search?: string }): ReactNode {
   }, [pageKey]);
 
   const total = page.data?.total ?? null;
+  // One zone for the page names it in the headers; several name it in each cell.
+  const zone = sharedZone(items.map((o) => o.siteTimeZone));
+  const named = zone === null;
   return (
     <div className="screen screen--fill" data-testid="orders">
       <Filters total={total} searchInvalid={searchIssue !== null} />
@@ -508,7 +515,7 @@ export function OrdersList({ search = '' }: { search?: string }): ReactNode {
         data-filter={searchIssue ? 'not-applied' : 'applied'}
       >
         <div className="otable__scroll" ref={scrollRef}>
-          <HeaderRow />
+          <HeaderRow zone={zone} />
           {searchIssue && (
             <Empty>
               <span data-testid="orders-filter-not-applied">
@@ -553,17 +560,17 @@ export function OrdersList({ search = '' }: { search?: string }): ReactNode {
                     <Mono>{o.warehouseId}</Mono>
                   </span>
                   <span role="cell" className="otable__cell">
-                    <Instant value={o.createdAt} seconds={false} />
+                    <SiteInstant value={o.createdAt} zone={o.siteTimeZone} named={named} />
                   </span>
                   <span role="cell" className="otable__cell num">
                     {o.promisedDate ?? EMPTY}
                     <PunctualityFlag value={o.punctuality} />
                   </span>
                   <span role="cell" className="otable__cell">
-                    <Instant value={o.deliveredAt} seconds={false} />
+                    <SiteInstant value={o.deliveredAt} zone={o.siteTimeZone} named={named} />
                   </span>
                   <span role="cell" className="otable__cell">
-                    <Instant value={o.lastEventTime} seconds={false} />
+                    <SiteInstant value={o.lastEventTime} zone={o.siteTimeZone} named={named} />
                   </span>
                   <span role="cell" className="otable__cell otable__cell--num num">
                     {formatCount(o.eventCount)}
