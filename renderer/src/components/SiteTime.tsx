@@ -5,8 +5,7 @@
  * without a known site (a shipment whose order was never seen) are shown in UTC, named so.
  */
 import type { ReactNode } from 'react';
-import { formatInstantInZone, zoneName } from '../lib/format';
-import { EMPTY } from '../lib/format';
+import { EMPTY, formatInstantInZone, zoneName } from '../lib/format';
 
 /** The zone a row's times are shown in: its site's zone, else UTC. */
 export function rowZone(siteTimeZone: string | null | undefined): string {
@@ -59,5 +58,16 @@ export function SiteInstant({
       {formatInstantInZone(value, z, seconds)}
       {named && <span className="muted small zone-tag"> {zoneName(z)}</span>}
     </time>
+  );
+}
+
+/** One line naming the zone of a page's times (`times in Sao Paulo time (America/Sao_Paulo)`). */
+export function ZoneNote({ zone }: { zone: string | null }): ReactNode {
+  return (
+    <span className="muted small" data-testid="zone-note">
+      {zone
+        ? `times in ${zoneName(zone)} time (${zone})`
+        : "times in each row's site zone (named in the cell)"}
+    </span>
   );
 }

@@ -82,12 +82,6 @@ function Header({ o }: { o: OrderDetailData }): ReactNode {
             · times on this page are {o.siteTimeZone ? `${zoneName(o.siteTimeZone)} time` : 'your local time'}
           </span>
         </Field>
-        <Field label="Promised date">
-          <span className="num" data-testid="promised-date">
-            {o.promisedDate ?? EMPTY}
-          </span>{' '}
-          <PunctualityFlag value={o.punctuality} />
-        </Field>
         {o.cancelReason && (
           <Field label="Cancel reason">
             <span className="muted">{o.cancelReason}</span>
@@ -172,7 +166,10 @@ function Stepper({ o }: { o: OrderDetailData }): ReactNode {
               )}
               {i === last && (
                 <span className="stepper__promise small">
-                  promised <span className="num">{o.promisedDate ?? EMPTY}</span>{' '}
+                  promised{' '}
+                  <span className="num" data-testid="promised-date">
+                    {o.promisedDate ?? EMPTY}
+                  </span>{' '}
                   <PunctualityFlag value={o.punctuality} />
                 </span>
               )}

@@ -16,7 +16,7 @@ import type { OrderPunctualityFilter } from '../../../contracts/api';
 import { ORDER_STATUSES, type OrderStatus } from '../../../contracts/order-status';
 import { downloadOrdersCsv } from '../api/download';
 import { DrillBadge, Mono, StatusChip } from '../components/Badges';
-import { SiteInstant, sharedZone, ZoneHeading } from '../components/SiteTime';
+import { SiteInstant, sharedZone, ZoneNote } from '../components/SiteTime';
 import { Empty, ErrorNotice, Loading } from '../components/Notice';
 import { PunctualityFlag } from '../components/PunctualityFlag';
 import { EMPTY, formatCount, statusLabel } from '../lib/format';
@@ -43,8 +43,6 @@ interface Column {
   label: string;
   sort?: OrderSort;
   className?: string;
-  /** A time column: its header names the zone the page's times are shown in. */
-  time?: boolean;
 }
 
 const COLUMNS: Column[] = [
@@ -52,10 +50,10 @@ const COLUMNS: Column[] = [
   { label: 'Status', sort: 'status' },
   { label: 'Customer', sort: 'customerId' },
   { label: 'Warehouse', sort: 'warehouseId' },
-  { label: 'Created', time: true, sort: 'createdAt' },
+  { label: 'Created', sort: 'createdAt' },
   { label: 'Promised', sort: 'promisedDate' },
-  { label: 'Delivered', time: true, sort: 'deliveredAt' },
-  { label: 'Last event', time: true, sort: 'lastEventTime' },
+  { label: 'Delivered', sort: 'deliveredAt' },
+  { label: 'Last event', sort: 'lastEventTime' },
   { label: 'Events', sort: 'eventCount', className: 'otable__cell--num' },
 ];
 
@@ -160,6 +158,57 @@ function StatusPicker(): ReactNode {
             <span>{statusLabel(st)}</span>
           </label>
         ))}
+      </div>
+    </details>
+  );
+}
+
+/** One day range as the dates summary names it: `created 2024-01-01–2024-01-31`, `delivered ≥ 2024-01-01`. */
+function rangeText(label: string, from: string | null, to: string | null): string | null {
+  if (!from && !to) return null;
+  const name = label.toLowerCase();
+  if (from && to) return `${name} ${from}–${to}`;
+  return from ? `${name} ≥ ${from}` : `${name} ≤ ${to}`;
+}
+
+/**
+ * The four day ranges (created, promised, shipped, delivered) behind one compact disclosure, so
+ * the filter bar stays within a few rows at 1280x720; its summary names the ranges that are set.
+ */
+function DatesPicker(): ReactNode {
+  const f = useOrdersFilter();
+  const set = DAY_RANGES.map(([label, fromKey, toKey]) => rangeText(label, f[fromKey], f[toKey])).filter(
+    (t): t is string => t !== null,
+  );
+  return (
+    <details className="multi" data-testid="orders-dates">
+      <summary className="input" aria-label="Date filters" title={set.join('; ') || 'No date filter'}>
+        Dates: {set.length === 0 ? 'any' : set.join(', ')}
+      </summary>
+      <div className="multi__menu multi__menu--dates" role="group" aria-label="Day ranges (site days)">
+        {DAY_RANGES.map(([label, fromKey, toKey]) => (
+          <fieldset key={label} className="day-range">
+            <legend>{label}</legend>
+            <input
+              className="input num"
+              type="date"
+              aria-label={`${label} from`}
+              value={f[fromKey] ?? ''}
+              onChange={(e) => f.update({ [fromKey]: e.target.value || null })}
+              data-testid={`orders-${fromKey}`}
+            />
+            <span aria-hidden="true">–</span>
+            <input
+              className="input num"
+              type="date"
+              aria-label={`${label} to`}
+              value={f[toKey] ?? ''}
+              onChange={(e) => f.update({ [toKey]: e.target.value || null })}
+              data-testid={`orders-${toKey}`}
+            />
+          </fieldset>
+        ))}
+        <span className="muted small">Site days, inclusive</span>
       </div>
     </details>
   );
@@ -293,28 +342,7 @@ function Filters({ total, searchInvalid }: { total: number | null; searchInvalid
       </label>
       <IdFilter key={`w${f.resets}`} label="Warehouse" field="warehouse" />
       <IdFilter key={`c${f.resets}`} label="Customer" field="customer" />
-      {DAY_RANGES.map(([label, fromKey, toKey]) => (
-        <fieldset key={label} className="day-range">
-          <legend>{label}</legend>
-          <input
-            className="input num"
-            type="date"
-            aria-label={`${label} from`}
-            value={f[fromKey] ?? ''}
-            onChange={(e) => f.update({ [fromKey]: e.target.value || null })}
-            data-testid={`orders-${fromKey}`}
-          />
-          <span aria-hidden="true">–</span>
-          <input
-            className="input num"
-            type="date"
-            aria-label={`${label} to`}
-            value={f[toKey] ?? ''}
-            onChange={(e) => f.update({ [toKey]: e.target.value || null })}
-            data-testid={`orders-${toKey}`}
-          />
-        </fieldset>
-      ))}
+      <DatesPicker />
       <button type="button" className="btn btn--small btn--ghost" onClick={f.reset}>
         Clear
       </button>
@@ -354,7 +382,8 @@ function useViewInUrl(search: string): void {
   );
 }
 
-function Pagination({ total }: { total: number }): ReactNode {
+/** The pager; it also names the zone of the page's times (`zone`: shared zone, null: each cell names its own). */
+function Pagination({ total, zone }: { total: number; zone: string | null }): ReactNode {
   const { page, pageSize, update } = useOrdersFilter();
   const pages = Math.max(1, Math.ceil(total / pageSize));
   const first = total === 0 ? 0 : (page - 1) * pageSize + 1;
@@ -364,6 +393,7 @@ function Pagination({ total }: { total: number }): ReactNode {
       <span className="muted num">
         {formatCount(first)}–{formatCount(last)} of {formatCount(total)}
       </span>
+      <ZoneNote zone={zone} />
       <span className="toolbar__spacer" />
       <label className="field-inline">
         <span>Rows</span>
@@ -424,8 +454,7 @@ function Pagination({ total }: { total: number }): ReactNode {
   );
 }
 
-/** The header row; `zone` is the site zone all rows share (null: mixed, cells name their zone). */
-function HeaderRow({ zone }: { zone: string | null }): ReactNode {
+function HeaderRow(): ReactNode {
   const sort = useOrdersFilter((s) => s.sort);
   const order = useOrdersFilter((s) => s.order);
   const sortBy = useOrdersFilter((s) => s.sortBy);
@@ -447,7 +476,7 @@ function HeaderRow({ zone }: { zone: string | null }): ReactNode {
                 onClick={() => c.sort && sortBy(c.sort)}
                 data-testid={`sort-${c.sort}`}
               >
-                {c.time ? <ZoneHeading label={c.label} zone={zone} /> : c.label}
+                {c.label}
                 <span className="sort__arrow" aria-hidden="true">
                   {active ? (order === 'asc' ? '▲' : '▼') : '↕'}
                 </span>
@@ -515,7 +544,7 @@ export function OrdersList({ search = '' }: { search?: string }): ReactNode {
         data-filter={searchIssue ? 'not-applied' : 'applied'}
       >
         <div className="otable__scroll" ref={scrollRef}>
-          <HeaderRow zone={zone} />
+          <HeaderRow />
           {searchIssue && (
             <Empty>
               <span data-testid="orders-filter-not-applied">
@@ -581,7 +610,7 @@ export function OrdersList({ search = '' }: { search?: string }): ReactNode {
           </div>
         </div>
       </div>
-      {page.data && !searchIssue && <Pagination total={page.data.total} />}
+      {page.data && !searchIssue && <Pagination total={page.data.total} zone={zone} />}
     </div>
   );
 }
