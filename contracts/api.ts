@@ -15,6 +15,8 @@ import { z } from 'zod';
 import { decodeOrderCursor, pageOf, pageQueryFields } from './paging';
 import { reasonSchema } from './auth';
 import { calendarDateSchema, entityIdSchema, fieldIssueSchema, type SupplyChainEvent } from './events';
+import { sourceKindSchema } from './event-sources';
+import { lifecycleStepSchema } from './order-lifecycle';
 import { ORDER_STATUSES, type OrderStatus } from './order-status';
 import { SHIPMENT_STATUSES } from './shipment-status';
 import { KPI_BUCKETS, punctualitySchema } from './site-time';
@@ -315,12 +317,30 @@ export const historyEntrySchema = z.object({
   drillId: z.string().nullable(),
   data: z.unknown(),
   recordedAt: instant,
+  /** The kind of its source (contracts/event-sources.ts): console, drill, import, carrier or other. */
+  sourceKind: sourceKindSchema,
 });
 export type HistoryEntry = z.infer<typeof historyEntrySchema>;
+
+/** A shipment of an order as the order detail lists it: its current status and promise. */
+export const linkedShipmentSchema = z.object({
+  shipmentId: z.string(),
+  status: z.enum(SHIPMENT_STATUSES),
+  carrier: z.string().nullable(),
+  trackingNumber: z.string().nullable(),
+  eta: instant.nullable(),
+  deliveredAt: instant.nullable(),
+  lastEventTime: instant.nullable(),
+});
+export type LinkedShipment = z.infer<typeof linkedShipmentSchema>;
 
 export const orderDetailSchema = orderRowSchema.extend({
   lines: z.array(orderLineStateSchema),
   history: z.array(historyEntrySchema),
+  /** The lifecycle stepper's steps (contracts/order-lifecycle.ts), event times in UTC. */
+  lifecycle: z.array(lifecycleStepSchema),
+  /** Shipments of this order (by the shipment's order id or the order's shipment id), oldest first. */
+  shipments: z.array(linkedShipmentSchema),
 });
 export type OrderDetail = z.infer<typeof orderDetailSchema>;
 
@@ -651,6 +671,12 @@ export const deadLetterSchema = z.object({
   payloadLength: z.number().int(),
   /** When it was first parked. */
   recordedAt: instant,
+  /**
+   * Whether the console offers a re-drive: only when the whole payload is a valid event today
+   * (the same check as the re-drive itself); otherwise `reason` says why it could never pass
+   * (not JSON, or which field breaks which rule) and the fix is a corrected event, not a re-drive.
+   */
+  redrive: z.object({ offered: z.boolean(), reason: z.string().nullable() }),
   /** When it was last re-driven; null while open. */
   redrivenAt: instant.nullable(),
   /** How many times it was re-driven. */

@@ -18,3 +18,5 @@ export * from './paging';
 export * from './drills';
 export * from './drill-isolation';
 export * from './drill-purge';
+export * from './event-sources';
+export * from './order-lifecycle';

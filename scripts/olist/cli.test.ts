@@ -1,10 +1,10 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SupplyChainEvent } from '../../contracts';
 import { ServiceUnavailableError } from '../../runtime/service-errors';
-import { describeKafkaFailure, IMPORT_HELP, runImportCli, type KafkaConnection } from './cli';
+import { describeKafkaFailure, EXIT_SKIPPED, IMPORT_HELP, runImportCli, type KafkaConnection } from './cli';
 import { OLIST_FILES } from './read';
 
 const ORDERS =
@@ -151,6 +151,26 @@ describe('import:olist command', () => {
     expect(r.stdout).toContain('The workers skip every event whose id');
     expect(r.stdout).toContain('even with a different --site-tz');
     expect(r.stderr).toContain('read 2 orders in');
+  });
+
+  it('exits 4 and says so on stderr when an order was skipped (QA: it exited 0)', async () => {
+    const skipping = mkdtempSync(path.join(tmpdir(), 'olist-cli-skip-'));
+    try {
+      for (const file of Object.values(OLIST_FILES))
+        writeFileSync(path.join(skipping, file), readFileSync(path.join(good, file)));
+      // o3 has no items: it cannot become an order.created event and is skipped.
+      writeFileSync(
+        path.join(skipping, OLIST_FILES.orders),
+        `${ORDERS.trimEnd()}\n${ORDERS.trimEnd().split('\n')[1]!.replace(/^o1,/, 'o3,')}\n`,
+      );
+      const r = await run([skipping]);
+      expect(r.stdout).toContain('orders skipped');
+      expect(r.code).toBe(EXIT_SKIPPED);
+      expect(r.stderr).toMatch(/import:olist: 1 of 3 orders were skipped and not imported \(1 no items/);
+      expect(r.published.flat().length).toBeGreaterThan(0);
+    } finally {
+      rmSync(skipping, { recursive: true, force: true });
+    }
   });
 
   it('reports a broker that refuses a batch with its own reason, not as "not reachable" (exit 1)', async () => {

@@ -4,8 +4,10 @@
  * their exit codes. scripts/import-olist.ts connects it to the real Kafka client, the terminal and
  * `process.exit`; the unit tests drive it with fakes.
  *
- * Exit codes: 0 ok, 2 bad arguments, configuration or input files, 3 Kafka unreachable,
- * 1 anything else (e.g. the broker refused a batch).
+ * Exit codes: 0 ok (every order imported), 4 done but some orders were skipped (each skip reason
+ * is in the summary and on stderr; everything else was published), 2 bad arguments,
+ * configuration or input files, 3 Kafka unreachable, 1 anything else (e.g. the broker refused a
+ * batch). A skipped row is not a silent success: a script can tell "partial" from "ok".
  */
 import { timeZoneSchema, type SupplyChainEvent } from '../../contracts';
 import { ConfigError, loadConfig, type AppConfig } from '../../runtime/config';
@@ -62,9 +64,14 @@ e.g. SCT_TOPIC_PREFIX=sct_utc DATABASE_URL=postgres://postgres@127.0.0.1:5432/sc
 import and for the console or workers that read it.
 
 environment: KAFKA_BROKERS (default 127.0.0.1:9092), SCT_TOPIC_PREFIX (default sct).
-exit codes: 0 ok, 2 bad arguments or input files, 3 Kafka unreachable, 1 anything else
-(e.g. the broker refused a batch).
+exit codes: 0 ok (every order imported), 4 imported, but some orders were skipped (their
+reasons are in the summary; everything else was published; the real Olist sample has orders
+without items, so expect 4 there), 2 bad arguments or input files, 3 Kafka unreachable,
+1 anything else (e.g. the broker refused a batch).
 `;
+
+/** Exit code of an import that published everything it could but skipped some orders. */
+export const EXIT_SKIPPED = 4;
 
 /** The command line of `npm run import:olist` for the shared parser (scripts/cli.ts). */
 const IMPORT_CLI = {
@@ -224,6 +231,17 @@ export async function runImportCli(argv: readonly string[], deps: ImportCliDeps)
     });
     deps.progress?.stop();
     deps.stdout(`${formatSummary(summary)}\n`);
+    if (summary.ordersSkipped > 0) {
+      const reasons = Object.entries(summary.skipped)
+        .sort((a, b) => b[1].count - a[1].count)
+        .map(([reason, c]) => `${c.count} ${reason}`)
+        .join('; ');
+      return fail(
+        EXIT_SKIPPED,
+        `${summary.ordersSkipped} of ${summary.ordersRead} orders were skipped and not imported (${reasons}); ` +
+          `the other ${summary.ordersImported} were published. Exit ${EXIT_SKIPPED}: done, with skipped rows.`,
+      );
+    }
     return 0;
   } catch (err) {
     deps.progress?.stop();

@@ -15,13 +15,19 @@
  * Source-data inconsistencies are imported as they are (events at their real times) and named in
  * `inconsistencies`; an order that cannot become valid events is skipped with a reason.
  */
-import { EVENT_TYPES, validateEvent, type EventType, type SupplyChainEvent } from '../../contracts';
+import {
+  EVENT_SOURCES,
+  EVENT_TYPES,
+  validateEvent,
+  type EventType,
+  type SupplyChainEvent,
+} from '../../contracts';
 import { olistEventId } from './ids';
 import type { OlistItemRow, OlistOrderRow, OlistPlace } from './read';
 import { datePart, localToInstant, type PlacedInstant } from './time';
 
 /** CloudEvents `source` of every imported event. */
-export const OLIST_SOURCE = 'olist-import';
+export const OLIST_SOURCE = EVENT_SOURCES.olistImport.source;
 export const OLIST_CARRIER = 'olist-logistics';
 /** Warehouse id of an order without items (never published: such orders are skipped). */
 export const FALLBACK_WAREHOUSE = 'olist';

@@ -24,6 +24,7 @@
 import { v5 as uuidv5 } from 'uuid';
 import {
   entityIdSchema,
+  EVENT_SOURCES,
   EVENT_TYPES,
   validateEvent,
   type ShipmentStatus,
@@ -35,7 +36,7 @@ import { mapAfterShipStatus } from './status-map';
 import { countryAlpha2, zoneOfLocation } from './zones';
 
 /** CloudEvents `source` of every imported carrier event. */
-export const TRACKING_SOURCE = 'aftership-import';
+export const TRACKING_SOURCE = EVENT_SOURCES.carrier.source;
 /** Fixed UUID v5 namespace of this import. Never change it: ids of past imports derive from it. */
 export const TRACKING_ID_NAMESPACE = '9b6c0f0e-4f1a-4d0e-9d55-2a7c1e3b8f41';
 /** `reasonCode` of the exception raised for a carrier code the table cannot map. */

@@ -129,38 +129,62 @@ function drillOf(e: { drillid?: string | undefined }): string | null {
   return e.drillid ?? null;
 }
 
+/** What an event id already names: the event's entity, type, drill and event time (UTC). */
+interface UsedId {
+  id: string;
+  subject: string;
+  type: string;
+  drillid: string | null;
+  time: string;
+}
+
 /**
- * The same id sent again for the same entity, type and drill is a harmless retry (applied once).
- * The same id for another entity, type or drill (live traffic versus a drill, or another drill)
- * would be silently skipped by the workers: refuse it. Reads the history tables; when PostgreSQL
- * is down the check is skipped (injection must not depend on the read side) and the workers'
- * idempotency still holds.
- * @throws IdempotencyConflictError
+ * Why `e` is not a retry of the event `used` (same id), or null when it is one: a retry repeats
+ * the entity, type, drill and the event time (the same instant, whatever its offset). Ids are
+ * compared in their canonical lowercase form (`validateEvent`: `ABC…` and `abc…` are one UUID),
+ * so an id in other letter case with another time is refused like any other reuse.
+ */
+function notARetry(e: SupplyChainEvent, used: UsedId): string | null {
+  const describe = `${used.type} for ${used.subject}${used.drillid ? ` in drill ${used.drillid}` : ' (live traffic)'}`;
+  if (e.subject !== used.subject || e.type !== used.type || drillOf(e) !== used.drillid) return describe;
+  if (Date.parse(e.time) !== Date.parse(used.time))
+    return `${describe} at event time ${new Date(Date.parse(used.time)).toISOString()} (this one says ${e.time}; a retry repeats the event time)`;
+  return null;
+}
+
+/**
+ * The same id (in any letter case: one UUID) sent again for the same entity, type, drill and
+ * event time is a harmless retry (applied once). Anything else under a used id (another entity,
+ * type, drill or event time; QA found another time, also with the id in other letter case,
+ * accepted as a retry and then silently skipped by the workers) is refused. Reads the history
+ * tables; when PostgreSQL is down the check is skipped (injection must not depend on the read
+ * side) and the workers' idempotency still holds.
+ * @throws IdempotencyConflictError naming the id
  */
 async function checkIdempotencyKeys(deps: CommandDeps, events: SupplyChainEvent[]): Promise<void> {
-  const describe = (e: { type: string; subject: string; drillid?: string | null | undefined }) =>
-    `${e.type} for ${e.subject}${e.drillid ? ` in drill ${e.drillid}` : ' (live traffic)'}`;
-  const same = (a: SupplyChainEvent, b: { subject: string; type: string; drillid?: string | null }) =>
-    a.subject === b.subject && a.type === b.type && drillOf(a) === (b.drillid ?? null);
-  const seen = new Map<string, SupplyChainEvent>();
+  const seen = new Map<string, UsedId>();
   events.forEach((e, i) => {
-    const first = seen.get(e.id);
-    if (first && !same(e, first)) {
+    const key = e.id; // canonical lowercase (validateEvent)
+    const first = seen.get(key);
+    const why = first ? notARetry(e, first) : null;
+    if (why) {
       throw new IdempotencyConflictError(
         e.id,
         events.length > 1 ? i : undefined,
-        `${describe(first)} earlier in this batch`,
+        `${why} earlier in this batch`,
       );
     }
-    seen.set(e.id, e);
+    if (!first)
+      seen.set(key, { id: e.id, subject: e.subject, type: e.type, drillid: drillOf(e), time: e.time });
   });
-  let rows: { id: string; subject: string; type: string; drillid: string | null }[];
+  let rows: UsedId[];
   try {
-    ({ rows } = await deps.pool.query(
-      `SELECT event_id::text AS id, order_id AS subject, type, drill_id AS drillid FROM order_events
+    ({ rows } = await deps.pool.query<UsedId>(
+      `SELECT event_id::text AS id, order_id AS subject, type, drill_id AS drillid, event_time AS time FROM order_events
         WHERE event_id = ANY($1::uuid[])
        UNION ALL
-       SELECT event_id::text, shipment_id, type, drill_id FROM shipment_checkpoints WHERE event_id = ANY($1::uuid[])`,
+       SELECT event_id::text, shipment_id, type, drill_id, event_time FROM shipment_checkpoints
+        WHERE event_id = ANY($1::uuid[])`,
       [[...seen.keys()]],
     ));
   } catch (err) {
@@ -169,10 +193,10 @@ async function checkIdempotencyKeys(deps: CommandDeps, events: SupplyChainEvent[
   }
   for (const row of rows) {
     const index = events.findIndex((e) => e.id === row.id);
-    const e = events[index]!;
-    if (!same(e, row)) {
-      throw new IdempotencyConflictError(e.id, events.length > 1 ? index : undefined, describe(row));
-    }
+    const e = events[index];
+    if (!e) continue;
+    const why = notARetry(e, { ...row, time: String(row.time) });
+    if (why) throw new IdempotencyConflictError(e.id, events.length > 1 ? index : undefined, why);
   }
 }
 

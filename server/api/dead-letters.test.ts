@@ -6,6 +6,7 @@ import {
   distinctKeys,
   keyText,
   planRedrive,
+  redriveOffer,
   redriveHttpStatus,
   summarizeRedrive,
 } from './dead-letters';
@@ -105,5 +106,24 @@ describe('dead-letter helpers', () => {
       error: 'not_found',
       message: 'no dead letter sct.orders/0/8',
     });
+  });
+});
+
+describe('redriveOffer', () => {
+  it('offers a re-drive only for a payload that is a valid event today, else says why not', () => {
+    const valid = {
+      specversion: '1.0',
+      id: '0f8fad5b-d9cb-469f-a165-70867728950e',
+      source: 'test',
+      type: 'sct.order.approved.v1',
+      subject: 'o-1',
+      time: '2024-03-01T12:00:00Z',
+      data: {},
+    };
+    expect(redriveOffer(JSON.stringify(valid))).toEqual({ offered: true, reason: null });
+    const invalid = redriveOffer(JSON.stringify({ ...valid, time: 'yesterday' }));
+    expect(invalid.offered).toBe(false);
+    expect(invalid.reason).toMatch(/^re-drive not offered: payload is still not a valid event: time /);
+    expect(redriveOffer('{"id": ').reason).toMatch(/payload is not JSON/);
   });
 });

@@ -89,6 +89,17 @@ export function planRedrive(payload: string): RedrivePlan {
   };
 }
 
+/**
+ * Whether the console offers a re-drive of a parked payload ({@link planRedrive}: a valid event
+ * today), and if not, why it could never pass. Never throws.
+ */
+export function redriveOffer(payload: string): DeadLetter['redrive'] {
+  const plan = planRedrive(payload);
+  return plan.ok
+    ? { offered: true, reason: null }
+    : { offered: false, reason: `re-drive not offered: ${plan.message}; inject a corrected event instead` };
+}
+
 /** HTTP status of a re-drive answer: 202 if anything was re-driven, else 422 if rejected, else 404. */
 export function redriveHttpStatus(results: readonly DeadLetterRedriveOutcome[]): 202 | 404 | 422 {
   if (results.some((r) => r.outcome === 'redriven')) return 202;
@@ -174,11 +185,11 @@ export async function listDeadLetters(pool: Pool, q: DeadLetterListQuery): Promi
     AND ($2::text IS NULL OR ${TYPE_OF} = $2)`;
   const params = [q.status, q.type ?? null];
   const [items, total, open, types] = await Promise.all([
-    pool.query<DeadLetter>(
+    pool.query<Omit<DeadLetter, 'redrive'> & { wholePayload: string }>(
       `SELECT source_topic AS "sourceTopic", source_partition AS "sourcePartition",
               source_offset::text AS "sourceOffset", groups, ${ID_OF} AS "eventId", ${TYPE_OF} AS "eventType",
               error, left(payload, ${DEAD_LETTER_PAYLOAD_PREVIEW_CHARS}) AS payload,
-              length(payload) AS "payloadLength", recorded_at AS "recordedAt", redriven_at AS "redrivenAt",
+              length(payload) AS "payloadLength", payload AS "wholePayload", recorded_at AS "recordedAt", redriven_at AS "redrivenAt",
               redrives AS "redriveCount"
          FROM (${GROUPED}) d WHERE ${where}
         ORDER BY recorded_at DESC, source_topic, source_partition, source_offset DESC
@@ -196,8 +207,9 @@ export async function listDeadLetters(pool: Pool, q: DeadLetterListQuery): Promi
     ),
   ]);
   return {
-    items: items.rows.map((r) => ({
+    items: items.rows.map(({ wholePayload, ...r }) => ({
       ...r,
+      redrive: redriveOffer(wholePayload),
       recordedAt: iso(r.recordedAt),
       redrivenAt: isoOrNull(r.redrivenAt),
     })),

@@ -8,9 +8,12 @@ import {
   decodeOrderCursor,
   encodeOrderCursor,
   entitySummarySchema,
+  orderLifecycle,
   punctuality,
+  sourceKind,
   type EntitySummary,
   type HistoryEntry,
+  type LinkedShipment,
   type OrderDetail,
   type OrderLine,
   type OrderListQuery,
@@ -117,12 +120,20 @@ export function withPunctuality<T extends OrderSummary>(
 type Nullable<T> = { [K in keyof T]: T[K] | null };
 
 /**
- * One order with its lines and its event history ordered by event time; null when unknown.
+ * One order with its lines, its event history ordered by event time (each entry with the kind of
+ * its source, contracts/event-sources.ts), its lifecycle steps (contracts/order-lifecycle.ts) and
+ * its shipments with their current status; null when unknown.
  * One statement (one snapshot): the summary and the history come from the same committed batch.
  * @param now the instant punctuality is judged at
  */
 export async function getOrder(pool: Pool, orderId: string, now = new Date()): Promise<OrderDetail | null> {
-  const { rows } = await pool.query<OrderSummary & { lines: OrderLine[]; history: HistoryEntry[] }>(
+  const { rows } = await pool.query<
+    OrderSummary & {
+      lines: OrderLine[];
+      history: Omit<HistoryEntry, 'sourceKind'>[];
+      shipments: LinkedShipment[];
+    }
+  >(
     `SELECT ${ORDER_SUMMARY_COLUMNS},
             (SELECT coalesce(json_agg(json_build_object('sku', l.sku, 'quantity', l.quantity,
                                                         'deliveredQuantity', l.delivered_quantity) ORDER BY l.sku), '[]'::json)
@@ -131,18 +142,34 @@ export async function getOrder(pool: Pool, orderId: string, now = new Date()): P
                                                         'source', e.source, 'drillId', e.drill_id, 'data', e.data,
                                                         'recordedAt', e.recorded_at::text)
                                       ORDER BY e.event_time, e.kafka_offset), '[]'::json)
-               FROM order_events e WHERE e.order_id = o.order_id) AS history
+               FROM order_events e WHERE e.order_id = o.order_id) AS history,
+            (SELECT coalesce(json_agg(json_build_object('shipmentId', s.shipment_id, 'status', s.status,
+                                                        'carrier', s.carrier, 'trackingNumber', s.tracking_number,
+                                                        'eta', s.eta::text, 'deliveredAt', s.delivered_at::text,
+                                                        'lastEventTime', s.last_event_time::text)
+                                      ORDER BY s.last_event_time NULLS LAST, s.shipment_id), '[]'::json)
+               FROM shipments s WHERE s.order_id = o.order_id OR s.shipment_id = o.shipment_id) AS shipments
        FROM orders o WHERE o.order_id = $1`,
     [orderId],
   );
   const order = rows[0];
   if (!order) return null;
+  const isoOrNull = (v: string | null) => (v === null ? null : timestamptzToIso(v));
+  const history = order.history.map((h) => ({
+    ...h,
+    time: timestamptzToIso(h.time),
+    recordedAt: timestamptzToIso(h.recordedAt),
+    sourceKind: sourceKind(h.source, h.drillId),
+  }));
   return {
     ...withPunctuality(order, now),
-    history: order.history.map((h) => ({
-      ...h,
-      time: timestamptzToIso(h.time),
-      recordedAt: timestamptzToIso(h.recordedAt),
+    history,
+    lifecycle: orderLifecycle({ ...order, history }),
+    shipments: order.shipments.map((s) => ({
+      ...s,
+      eta: isoOrNull(s.eta),
+      deliveredAt: isoOrNull(s.deliveredAt),
+      lastEventTime: isoOrNull(s.lastEventTime),
     })),
   };
 }

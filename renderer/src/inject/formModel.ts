@@ -21,6 +21,7 @@ import {
   type EventType,
   type FieldIssue,
 } from '../../../contracts/events';
+import { EVENT_SOURCES } from '../../../contracts/event-sources';
 import { ORDER_STATUSES, type OrderStatus } from '../../../contracts/order-status';
 import { localInputToUtc } from '../lib/format';
 import { toDisplayIssue, type DisplayIssue } from '../lib/issueWording';
@@ -366,7 +367,7 @@ export function buildEvent(
   const event: Record<string, unknown> = {
     specversion: '1.0',
     id,
-    source: 'console',
+    source: EVENT_SOURCES.console.source,
     type: envelope.type,
     subject: envelope.subject.trim(),
     time: localInputToUtc(envelope.time) ?? envelope.time.trim(),

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { TimelineEntry } from '../../../contracts/api';
-import { etaDaysPastPromise, groupTimelineByDay, timeInZone } from './timeline';
+import { etaDaysPastPromise, exceptionInHeader, groupTimelineByDay, timeInZone } from './timeline';
 
 const entry = (id: string, time: string): TimelineEntry => ({
   id,
@@ -33,5 +33,22 @@ describe('shipment timeline grouping', () => {
     expect(etaDaysPastPromise('2024-03-07T02:00:00Z', '2024-03-06', 'America/Sao_Paulo')).toBe(0);
     expect(etaDaysPastPromise('2024-03-07T02:00:00Z', '2024-03-06', 'UTC')).toBe(1);
     expect(etaDaysPastPromise(null, '2024-03-06', 'UTC')).toBeNull();
+  });
+});
+
+describe('exceptionInHeader', () => {
+  it('a delivered shipment with a past exception shows it as resolved, not as an exception (QA)', () => {
+    expect(exceptionInHeader({ status: 'delivered', exceptionReason: 'ADDRESS_ISSUE' })).toEqual({
+      state: 'resolved',
+      reason: 'ADDRESS_ISSUE',
+    });
+  });
+  it('an exception or failed attempt is open; none reported is null', () => {
+    expect(exceptionInHeader({ status: 'exception', exceptionReason: 'DAMAGED' })).toEqual({
+      state: 'open',
+      reason: 'DAMAGED',
+    });
+    expect(exceptionInHeader({ status: 'failed_attempt', exceptionReason: null })?.state).toBe('open');
+    expect(exceptionInHeader({ status: 'in_transit', exceptionReason: null })).toBeNull();
   });
 });

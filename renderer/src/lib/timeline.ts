@@ -5,6 +5,7 @@
  * time order). Pure; the screen renders the groups.
  */
 import type { TimelineEntry } from '../../../contracts/api';
+import { EXCEPTION_SHIPMENT_STATUSES, type ShipmentStatus } from '../../../contracts/shipment-status';
 import { daysBetween, siteDay } from '../../../contracts/site-time';
 
 /** One day of the timeline. */
@@ -51,4 +52,20 @@ export function etaDaysPastPromise(
 ): number | null {
   if (!eta || !promisedDate) return null;
   return daysBetween(promisedDate, siteDay(eta, timeZone));
+}
+
+/**
+ * What the shipment header says about exceptions: `open` (status `exception` or
+ * `failed_attempt`, EXCEPTION_SHIPMENT_STATUSES: the reason in the warning colour), `resolved`
+ * (an exception was reported but the shipment moved on, e.g. delivered: shown muted as the last
+ * exception, never as a current one), or null when none was ever reported.
+ * QA found a delivered shipment whose header still said "Exception".
+ */
+export function exceptionInHeader(s: {
+  status: ShipmentStatus;
+  exceptionReason: string | null;
+}): { state: 'open' | 'resolved'; reason: string } | null {
+  const open = EXCEPTION_SHIPMENT_STATUSES.includes(s.status);
+  if (open) return { state: 'open', reason: s.exceptionReason ?? s.status.replace(/_/g, ' ') };
+  return s.exceptionReason ? { state: 'resolved', reason: s.exceptionReason } : null;
 }

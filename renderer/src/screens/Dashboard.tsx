@@ -7,7 +7,7 @@
  * length. Drill traffic is excluded unless toggled on. Refetched when the live stream says the
  * KPIs changed.
  */
-import { useMemo, type ReactNode } from 'react';
+import { useMemo, useState, type ReactNode } from 'react';
 import {
   Bar,
   BarChart,
@@ -21,6 +21,7 @@ import {
   Tooltip,
   XAxis,
   YAxis,
+  type ActiveDotProps,
 } from 'recharts';
 import type { KpiPeriod, KpiSeries, KpiSite, KpiSummary } from '../../../contracts/api';
 import { addDays, type KpiBucket } from '../../../contracts/site-time';
@@ -28,7 +29,7 @@ import { ORDER_STATUSES } from '../../../contracts/order-status';
 import type { KpiRange } from '../query/keys';
 import { DrillBadge } from '../components/Badges';
 import { ErrorNotice, Loading } from '../components/Notice';
-import { chartPoints } from '../lib/daily';
+import { bucketName, chartPoints } from '../lib/daily';
 import { kpiDelta, type KpiDelta, type KpiKind } from '../lib/kpiDelta';
 import type { Theme } from '../lib/theme';
 import { formatCount, formatDuration, formatInstant, formatPercent, statusLabel } from '../lib/format';
@@ -322,6 +323,33 @@ function DailyCharts({ series: answer }: { series: KpiSeries }): ReactNode {
   };
   const series = useMemo(() => chartPoints(answer.points, bucket), [answer.points, bucket]);
   const empty = series.length === 0;
+  /** The bucket the flow links below the chart name: the one hovered or clicked, else the last. */
+  const [picked, setPicked] = useState<number | null>(null);
+  const active = picked !== null && picked < series.length ? picked : series.length - 1;
+  const flowHref = (measure: 'created' | 'shipped' | 'delivered', index: number): string | null => {
+    const p = answer.points[index];
+    return p ? kpiBarHref(measure, { start: p.start, size: bucket }, answer, includeDrills, site) : null;
+  };
+  /** A clickable point of one flow line: opens the orders behind it. */
+  const flowDot =
+    (measure: 'created' | 'shipped' | 'delivered', colour: string) =>
+    (props: ActiveDotProps): ReactNode => {
+      const href = flowHref(measure, props.index);
+      if (props.cx === undefined || props.cy === undefined) return null;
+      return (
+        <circle
+          cx={props.cx}
+          cy={props.cy}
+          r={5}
+          fill={colour}
+          stroke={c.grid}
+          strokeWidth={1}
+          style={{ cursor: 'pointer' }}
+          data-testid={`flow-dot-${measure}`}
+          onClick={() => href && navigate(href)}
+        />
+      );
+    };
   return (
     <>
       <section className="panel chart chart--wide" data-testid="chart-daily" data-bucket={bucket}>
@@ -337,7 +365,14 @@ function DailyCharts({ series: answer }: { series: KpiSeries }): ReactNode {
             <div className="placeholder">No activity in this range</div>
           ) : (
             <ResponsiveContainer width="100%" height={210}>
-              <LineChart data={series} margin={{ top: 8, right: 16, bottom: 0, left: 0 }}>
+              <LineChart
+                data={series}
+                margin={{ top: 8, right: 16, bottom: 0, left: 0 }}
+                onMouseMove={(state) => {
+                  const i = Number(state.activeTooltipIndex);
+                  if (Number.isInteger(i) && i >= 0) setPicked(i);
+                }}
+              >
                 <CartesianGrid stroke={c.grid} vertical={false} />
                 <XAxis dataKey="label" {...axisProps(c)} minTickGap={24} />
                 <YAxis
@@ -355,6 +390,7 @@ function DailyCharts({ series: answer }: { series: KpiSeries }): ReactNode {
                 <Line
                   type="linear"
                   dataKey="created"
+                  activeDot={flowDot('created', c.created)}
                   name="Created"
                   stroke={c.created}
                   dot={false}
@@ -364,6 +400,7 @@ function DailyCharts({ series: answer }: { series: KpiSeries }): ReactNode {
                 <Line
                   type="linear"
                   dataKey="shipped"
+                  activeDot={flowDot('shipped', c.shipped)}
                   name="Shipped"
                   stroke={c.shipped}
                   dot={false}
@@ -373,6 +410,7 @@ function DailyCharts({ series: answer }: { series: KpiSeries }): ReactNode {
                 <Line
                   type="linear"
                   dataKey="delivered"
+                  activeDot={flowDot('delivered', c.delivered)}
                   name="Delivered (per bucket)"
                   stroke={c.delivered}
                   dot={false}
@@ -381,6 +419,22 @@ function DailyCharts({ series: answer }: { series: KpiSeries }): ReactNode {
                 />
               </LineChart>
             </ResponsiveContainer>
+          )}
+          {!empty && series[active] && (
+            <div className="flow-links small" data-testid="flow-links" data-start={series[active].start}>
+              <span className="muted">Orders of {bucketName(series[active].start, bucket)}:</span>
+              {(['created', 'shipped', 'delivered'] as const).map((m) => (
+                <a
+                  key={m}
+                  href={flowHref(m, active) ?? undefined}
+                  data-testid={`flow-link-${m}`}
+                  data-count={series[active]![m]}
+                >
+                  {formatCount(series[active]![m])} {m}
+                </a>
+              ))}
+              <span className="muted">· point at or click a point of the chart</span>
+            </div>
           )}
         </div>
       </section>

@@ -133,6 +133,8 @@ function Row({
   onRedrive(): void;
 }): ReactNode {
   const id = deadLetterId(letter);
+  // The role's refusal first, else why this payload could never pass.
+  const blocked = refusal ?? (letter.redrive.offered ? null : letter.redrive.reason);
   return (
     <Fragment>
       <tr
@@ -147,6 +149,8 @@ function Row({
             type="checkbox"
             checked={selected}
             onChange={onSelect}
+            disabled={!letter.redrive.offered}
+            title={letter.redrive.reason ?? undefined}
             aria-label={`Select dead letter ${id}`}
             data-testid="dead-letter-select"
           />
@@ -207,17 +211,24 @@ function Row({
         </td>
         <td className="dl-col-status">
           <Status letter={letter} />
-          <span className="dl-row__redrive" title={refusal ?? undefined}>
-            <button
-              type="button"
-              className="btn btn--small"
-              onClick={onRedrive}
-              disabled={busy || refusal !== null}
-              data-testid="dead-letter-redrive"
-            >
-              {letter.redrivenAt ? 'Re-drive again' : 'Re-drive'}
-            </button>
-          </span>
+          {letter.redrive.offered ? (
+            <span className="dl-row__redrive" title={blocked ?? undefined}>
+              <button
+                type="button"
+                className="btn btn--small"
+                onClick={onRedrive}
+                disabled={busy || blocked !== null}
+                data-testid="dead-letter-redrive"
+              >
+                {letter.redrivenAt ? 'Re-drive again' : 'Re-drive'}
+              </button>
+            </span>
+          ) : (
+            <div className="small text-warn dl-row__no-redrive" data-testid="dead-letter-no-redrive">
+              Re-drive not offered: it can never pass.{' '}
+              <span className="muted">{letter.redrive.reason?.replace(/^re-drive not offered: /, '')}</span>
+            </div>
+          )}
         </td>
       </tr>
       {expanded && (
@@ -280,7 +291,8 @@ export function DeadLetters(): ReactNode {
   const data = resource.data;
   const items = data?.items ?? [];
   const letters = new Map(items.map((l) => [deadLetterId(l), l]));
-  const pageIds = items.map((l) => deadLetterId(l));
+  // Only letters whose payload could pass are selectable (the API says which, and why not).
+  const pageIds = items.filter((l) => l.redrive.offered).map((l) => deadLetterId(l));
   const allOnPage = pageIds.length > 0 && pageIds.every((id) => selection.has(id));
 
   const selectedKeys = [...selection]

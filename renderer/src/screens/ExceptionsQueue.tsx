@@ -6,7 +6,8 @@
  */
 import type { ReactNode } from 'react';
 import type { ExceptionQueueRow } from '../../../contracts/api';
-import { DrillBadge, Instant, Mono, StatusChip } from '../components/Badges';
+import { DrillBadge, Mono, StatusChip } from '../components/Badges';
+import { SiteInstant, sharedZone, ZoneHeading } from '../components/SiteTime';
 import { Empty, ErrorNotice, Loading } from '../components/Notice';
 import { Pager } from '../components/Pager';
 import { EMPTY, formatCount } from '../lib/format';
@@ -15,11 +16,12 @@ import { hrefs, routeHref } from '../router/hash';
 
 const PAGE_SIZE = 50;
 
-function Row({ r }: { r: ExceptionQueueRow }): ReactNode {
+/** One open exception; `named`: the page's rows have different site zones (each time names its zone). */
+function Row({ r, named }: { r: ExceptionQueueRow; named: boolean }): ReactNode {
   return (
     <tr data-testid="exception-row" data-shipment-id={r.shipmentId} data-status={r.status}>
       <td>
-        <Instant value={r.since} seconds={false} />
+        <SiteInstant value={r.since} zone={r.siteTimeZone} named={named} />
       </td>
       <td>
         <a href={hrefs.shipment(r.shipmentId)} className="mono">
@@ -37,7 +39,7 @@ function Row({ r }: { r: ExceptionQueueRow }): ReactNode {
         {r.lastMessage ?? <span className="muted">{EMPTY}</span>}
         {r.lastMessageTime && (
           <div className="muted small">
-            <Instant value={r.lastMessageTime} seconds={false} />
+            <SiteInstant value={r.lastMessageTime} zone={r.siteTimeZone} named={named} />
           </div>
         )}
       </td>
@@ -68,6 +70,8 @@ function Row({ r }: { r: ExceptionQueueRow }): ReactNode {
 export function ExceptionsQueue({ page }: { page: number }): ReactNode {
   const res = useExceptionQueue({ page, pageSize: PAGE_SIZE });
   const data = res.data;
+  // One zone for the page names it in the headers; several name it in each cell.
+  const zone = sharedZone(data?.items.map((r) => r.siteTimeZone) ?? []);
   return (
     <div className="screen" data-testid="exceptions-screen">
       <div className="toolbar">
@@ -91,11 +95,15 @@ export function ExceptionsQueue({ page }: { page: number }): ReactNode {
         <table className="table" data-testid="exceptions-table" data-loading={res.isFetching}>
           <thead>
             <tr>
-              <th>Since</th>
+              <th>
+                <ZoneHeading label="Since" zone={zone} />
+              </th>
               <th>Shipment</th>
               <th>Status</th>
               <th>Reason</th>
-              <th>Carrier&apos;s last message</th>
+              <th>
+                <ZoneHeading label="Carrier's last message" zone={zone} />
+              </th>
               <th>Carrier</th>
               <th>Order</th>
               <th>Customer</th>
@@ -104,7 +112,7 @@ export function ExceptionsQueue({ page }: { page: number }): ReactNode {
           </thead>
           <tbody>
             {data?.items.map((r) => (
-              <Row key={r.shipmentId} r={r} />
+              <Row key={r.shipmentId} r={r} named={zone === null} />
             ))}
           </tbody>
         </table>

@@ -1,16 +1,29 @@
 /**
- * Order detail: header (status, customer, warehouse, lifecycle instants, promised date and
- * punctuality as the API judged it), lines (ordered vs delivered quantity) and the event history ordered by event
- * time, each entry with its source, drill badge and collapsible data. Links to the shipment.
+ * Order detail: header (status, customer, warehouse, site zone, promised date and punctuality as
+ * the API judged it), the lifecycle as a stepper (created, approved, picked, packed, shipped,
+ * delivered or cancelled, each with its event time in the site's zone, the zone named; the
+ * overdue mark when open past its promise), lines (ordered vs delivered quantity), the linked
+ * shipments with their current status and links to their timelines, and the event history
+ * ordered by event time, each entry with the kind of its source (console, drill, import,
+ * carrier: contracts/event-sources.ts), its event time and collapsible data.
  * Refetches when a live change names this order or its shipment.
  */
 import { useMemo, type ReactNode } from 'react';
-import type { HistoryEntry, OrderDetail as OrderDetailData } from '../../../contracts/api';
+import type { HistoryEntry, LinkedShipment, OrderDetail as OrderDetailData } from '../../../contracts/api';
+import { SOURCE_KIND_LABELS, type SourceKind } from '../../../contracts/event-sources';
+import type { LifecycleStep } from '../../../contracts/order-lifecycle';
 import { DrillBadge, Instant, Mono, StatusChip } from '../components/Badges';
 import { ErrorNotice, isNotFound, Loading } from '../components/Notice';
 import { suggestedEventType } from '../inject/formModel';
 import { PunctualityFlag } from '../components/PunctualityFlag';
-import { EMPTY, formatCount, shortEventType, zoneName } from '../lib/format';
+import {
+  EMPTY,
+  formatCount,
+  formatInstantInZone,
+  shortEventType,
+  statusLabel,
+  zoneName,
+} from '../lib/format';
 import { useOrder } from '../query/screens';
 import { hrefs } from '../router/hash';
 
@@ -66,28 +79,12 @@ function Header({ o }: { o: OrderDetailData }): ReactNode {
           <span data-testid="site-zone">{o.siteTimeZone ?? EMPTY}</span>
           <span className="muted small">
             {' '}
-            · times below are {o.siteTimeZone ? 'site time' : 'your local time'}
+            · times on this page are {o.siteTimeZone ? `${zoneName(o.siteTimeZone)} time` : 'your local time'}
           </span>
         </Field>
-        <Field label="Promised date">
-          <span className="num">{o.promisedDate ?? EMPTY}</span> <PunctualityFlag value={o.punctuality} />
-        </Field>
-        <Field label="Created">
-          <Instant timeZone={o.siteTimeZone} value={o.createdAt} />
-        </Field>
-        <Field label="Approved">
-          <Instant timeZone={o.siteTimeZone} value={o.approvedAt} />
-        </Field>
-        <Field label="Shipped">
-          <Instant timeZone={o.siteTimeZone} value={o.shippedAt} />
-        </Field>
-        <Field label="Delivered">
-          <Instant timeZone={o.siteTimeZone} value={o.deliveredAt} />
-        </Field>
-        {o.cancelledAt && (
-          <Field label="Cancelled">
-            <Instant timeZone={o.siteTimeZone} value={o.cancelledAt} />{' '}
-            {o.cancelReason && <span className="muted">— {o.cancelReason}</span>}
+        {o.cancelReason && (
+          <Field label="Cancel reason">
+            <span className="muted">{o.cancelReason}</span>
           </Field>
         )}
         <Field label="Shipment">
@@ -106,7 +103,158 @@ function Header({ o }: { o: OrderDetailData }): ReactNode {
           <span className="num">{formatCount(o.eventCount)}</span>
         </Field>
       </dl>
+      <Stepper o={o} />
     </section>
+  );
+}
+
+const STEP_MARK: Record<LifecycleStep['state'], string> = {
+  done: '✓',
+  skipped: '–',
+  pending: '',
+  not_reached: '×',
+};
+
+const STEP_STATE_TEXT: Record<LifecycleStep['state'], string> = {
+  done: 'done',
+  skipped: 'not reported (a later step was reached)',
+  pending: 'not yet',
+  not_reached: 'not reached (cancelled before)',
+};
+
+/**
+ * The lifecycle stepper: one step per lifecycle stage with its event time in the site's zone
+ * (date and time on two lines); the last step carries the promised date and the punctuality
+ * flag (late / overdue by N days).
+ */
+function Stepper({ o }: { o: OrderDetailData }): ReactNode {
+  const zone = o.siteTimeZone;
+  const last = o.lifecycle.length - 1;
+  return (
+    <div className="stepper-wrap">
+      <div className="stepper__caption muted small" data-testid="stepper-zone">
+        Lifecycle · times in{' '}
+        {zone ? `${zoneName(zone)} time (${zone})` : 'your local time (no site zone known)'}
+      </div>
+      <ol className="stepper" data-testid="order-stepper" aria-label="Order lifecycle">
+        {o.lifecycle.map((step, i) => {
+          const when = step.at ? formatInstantInZone(step.at, zone, false) : null;
+          const [day, time] = when ? when.split(' ') : [null, null];
+          const current = step.state === 'done' && !o.lifecycle.slice(i + 1).some((s) => s.state === 'done');
+          return (
+            <li
+              key={step.step}
+              className={`stepper__step stepper__step--${step.state}${current ? ' stepper__step--current' : ''}${step.step === 'cancelled' ? ' stepper__step--cancelled' : ''}`}
+              data-testid="lifecycle-step"
+              data-step={step.step}
+              data-state={step.state}
+              aria-current={current ? 'step' : undefined}
+              title={`${statusLabel(step.step)}: ${STEP_STATE_TEXT[step.state]}${step.at ? ` · ${step.at} UTC` : ''}`}
+            >
+              <span className="stepper__mark" aria-hidden="true">
+                {STEP_MARK[step.state]}
+              </span>
+              <span className="stepper__label">{statusLabel(step.step)}</span>
+              {step.at ? (
+                <time className="stepper__time num" dateTime={step.at}>
+                  {day}
+                  <br />
+                  {time}
+                </time>
+              ) : (
+                <span className="stepper__time muted small">{STEP_STATE_TEXT[step.state]}</span>
+              )}
+              {i === last && (
+                <span className="stepper__promise small">
+                  promised{' '}
+                  <span className="num" data-testid="promised-date">
+                    {o.promisedDate ?? EMPTY}
+                  </span>{' '}
+                  <PunctualityFlag value={o.punctuality} />
+                </span>
+              )}
+            </li>
+          );
+        })}
+      </ol>
+    </div>
+  );
+}
+
+/** The order's shipments with their current status, each linking to its timeline. */
+function Shipments({ o }: { o: OrderDetailData }): ReactNode {
+  return (
+    <section className="panel">
+      <header className="panel__header">
+        <h2>Shipments</h2>
+        <span className="muted">
+          {o.shipments.length} linked{o.siteTimeZone ? ` · times in ${zoneName(o.siteTimeZone)} time` : ''}
+        </span>
+      </header>
+      <div className="table-wrap">
+        <table className="table" data-testid="order-shipments">
+          <thead>
+            <tr>
+              <th>Shipment</th>
+              <th>Status</th>
+              <th>Carrier · tracking</th>
+              <th>ETA / delivered</th>
+            </tr>
+          </thead>
+          <tbody>
+            {o.shipments.map((s: LinkedShipment) => (
+              <tr key={s.shipmentId} data-testid="order-shipment" data-shipment-id={s.shipmentId}>
+                <td>
+                  <a
+                    href={hrefs.shipment(s.shipmentId)}
+                    className="mono"
+                    title="Open the shipment's timeline"
+                  >
+                    {s.shipmentId}
+                  </a>
+                </td>
+                <td>
+                  <StatusChip status={s.status} kind="shipment" />
+                </td>
+                <td>
+                  {s.carrier ?? EMPTY} <span className="mono muted small">{s.trackingNumber ?? ''}</span>
+                </td>
+                <td>
+                  <Instant value={s.deliveredAt ?? s.eta} timeZone={o.siteTimeZone} seconds={false} />
+                  {s.deliveredAt ? (
+                    <span className="muted small"> delivered</span>
+                  ) : s.eta ? (
+                    <span className="muted small"> ETA</span>
+                  ) : null}
+                </td>
+              </tr>
+            ))}
+            {o.shipments.length === 0 && (
+              <tr>
+                <td colSpan={4} className="muted">
+                  No shipment yet
+                </td>
+              </tr>
+            )}
+          </tbody>
+        </table>
+      </div>
+    </section>
+  );
+}
+
+/** The kind of an event's source as a small chip, with its meaning and the raw source as tooltip. */
+function SourceChip({ kind, source }: { kind: SourceKind; source: string }): ReactNode {
+  return (
+    <span
+      className={`source source--${kind}`}
+      data-testid="history-source"
+      data-kind={kind}
+      title={`${SOURCE_KIND_LABELS[kind]} · CloudEvents source "${source}"`}
+    >
+      {kind}
+      {kind === 'other' && <span className="mono"> {source}</span>}
+    </span>
   );
 }
 
@@ -199,9 +347,7 @@ function History({ history, timeZone }: { history: HistoryEntry[]; timeZone: str
               </span>
               {h.drillId && <DrillBadge drillId={h.drillId} />}
               <span className="toolbar__spacer" />
-              <span className="muted small">
-                source <span className="mono">{h.source}</span>
-              </span>
+              <SourceChip kind={h.sourceKind} source={h.source} />
               <span className="muted small" title={`Recorded ${h.recordedAt}`}>
                 recorded <Instant value={h.recordedAt} timeZone={timeZone} />
               </span>
@@ -262,7 +408,10 @@ export function OrderDetail({ orderId }: { orderId: string }): ReactNode {
       )}
       <Header o={current} />
       <div className="detail-grid">
-        <Lines o={current} />
+        <div className="detail-grid__side">
+          <Lines o={current} />
+          <Shipments o={current} />
+        </div>
         <History history={current.history} timeZone={current.siteTimeZone} />
       </div>
     </div>

@@ -15,7 +15,8 @@ import { useEffect, useRef, useState, type ReactNode } from 'react';
 import type { OrderPunctualityFilter } from '../../../contracts/api';
 import { ORDER_STATUSES, type OrderStatus } from '../../../contracts/order-status';
 import { downloadOrdersCsv } from '../api/download';
-import { DrillBadge, Instant, Mono, StatusChip } from '../components/Badges';
+import { DrillBadge, Mono, StatusChip } from '../components/Badges';
+import { SiteInstant, sharedZone, ZoneNote } from '../components/SiteTime';
 import { Empty, ErrorNotice, Loading } from '../components/Notice';
 import { PunctualityFlag } from '../components/PunctualityFlag';
 import { EMPTY, formatCount, statusLabel } from '../lib/format';
@@ -162,6 +163,57 @@ function StatusPicker(): ReactNode {
   );
 }
 
+/** One day range as the dates summary names it: `created 2024-01-01–2024-01-31`, `delivered ≥ 2024-01-01`. */
+function rangeText(label: string, from: string | null, to: string | null): string | null {
+  if (!from && !to) return null;
+  const name = label.toLowerCase();
+  if (from && to) return `${name} ${from}–${to}`;
+  return from ? `${name} ≥ ${from}` : `${name} ≤ ${to}`;
+}
+
+/**
+ * The four day ranges (created, promised, shipped, delivered) behind one compact disclosure, so
+ * the filter bar stays within a few rows at 1280x720; its summary names the ranges that are set.
+ */
+function DatesPicker(): ReactNode {
+  const f = useOrdersFilter();
+  const set = DAY_RANGES.map(([label, fromKey, toKey]) => rangeText(label, f[fromKey], f[toKey])).filter(
+    (t): t is string => t !== null,
+  );
+  return (
+    <details className="multi" data-testid="orders-dates">
+      <summary className="input" aria-label="Date filters" title={set.join('; ') || 'No date filter'}>
+        Dates: {set.length === 0 ? 'any' : set.join(', ')}
+      </summary>
+      <div className="multi__menu multi__menu--dates" role="group" aria-label="Day ranges (site days)">
+        {DAY_RANGES.map(([label, fromKey, toKey]) => (
+          <fieldset key={label} className="day-range">
+            <legend>{label}</legend>
+            <input
+              className="input num"
+              type="date"
+              aria-label={`${label} from`}
+              value={f[fromKey] ?? ''}
+              onChange={(e) => f.update({ [fromKey]: e.target.value || null })}
+              data-testid={`orders-${fromKey}`}
+            />
+            <span aria-hidden="true">–</span>
+            <input
+              className="input num"
+              type="date"
+              aria-label={`${label} to`}
+              value={f[toKey] ?? ''}
+              onChange={(e) => f.update({ [toKey]: e.target.value || null })}
+              data-testid={`orders-${toKey}`}
+            />
+          </fieldset>
+        ))}
+        <span className="muted small">Site days, inclusive</span>
+      </div>
+    </details>
+  );
+}
+
 /** A text filter that is applied when it is left or Enter is pressed (not on every key). */
 function IdFilter({ label, field }: { label: string; field: 'warehouse' | 'customer' }): ReactNode {
   const value = useOrdersFilter((s) => s[field]);
@@ -290,28 +342,7 @@ function Filters({ total, searchInvalid }: { total: number | null; searchInvalid
       </label>
       <IdFilter key={`w${f.resets}`} label="Warehouse" field="warehouse" />
       <IdFilter key={`c${f.resets}`} label="Customer" field="customer" />
-      {DAY_RANGES.map(([label, fromKey, toKey]) => (
-        <fieldset key={label} className="day-range">
-          <legend>{label}</legend>
-          <input
-            className="input num"
-            type="date"
-            aria-label={`${label} from`}
-            value={f[fromKey] ?? ''}
-            onChange={(e) => f.update({ [fromKey]: e.target.value || null })}
-            data-testid={`orders-${fromKey}`}
-          />
-          <span aria-hidden="true">–</span>
-          <input
-            className="input num"
-            type="date"
-            aria-label={`${label} to`}
-            value={f[toKey] ?? ''}
-            onChange={(e) => f.update({ [toKey]: e.target.value || null })}
-            data-testid={`orders-${toKey}`}
-          />
-        </fieldset>
-      ))}
+      <DatesPicker />
       <button type="button" className="btn btn--small btn--ghost" onClick={f.reset}>
         Clear
       </button>
@@ -351,7 +382,8 @@ function useViewInUrl(search: string): void {
   );
 }
 
-function Pagination({ total }: { total: number }): ReactNode {
+/** The pager; it also names the zone of the page's times (`zone`: shared zone, null: each cell names its own). */
+function Pagination({ total, zone }: { total: number; zone: string | null }): ReactNode {
   const { page, pageSize, update } = useOrdersFilter();
   const pages = Math.max(1, Math.ceil(total / pageSize));
   const first = total === 0 ? 0 : (page - 1) * pageSize + 1;
@@ -361,6 +393,7 @@ function Pagination({ total }: { total: number }): ReactNode {
       <span className="muted num">
         {formatCount(first)}–{formatCount(last)} of {formatCount(total)}
       </span>
+      <ZoneNote zone={zone} />
       <span className="toolbar__spacer" />
       <label className="field-inline">
         <span>Rows</span>
@@ -487,6 +520,9 @@ export function OrdersList({ search = '' }: { search?: string }): ReactNode {
   }, [pageKey]);
 
   const total = page.data?.total ?? null;
+  // One zone for the page names it in the headers; several name it in each cell.
+  const zone = sharedZone(items.map((o) => o.siteTimeZone));
+  const named = zone === null;
   return (
     <div className="screen screen--fill" data-testid="orders">
       <Filters total={total} searchInvalid={searchIssue !== null} />
@@ -553,17 +589,17 @@ export function OrdersList({ search = '' }: { search?: string }): ReactNode {
                     <Mono>{o.warehouseId}</Mono>
                   </span>
                   <span role="cell" className="otable__cell">
-                    <Instant value={o.createdAt} seconds={false} />
+                    <SiteInstant value={o.createdAt} zone={o.siteTimeZone} named={named} />
                   </span>
                   <span role="cell" className="otable__cell num">
                     {o.promisedDate ?? EMPTY}
                     <PunctualityFlag value={o.punctuality} />
                   </span>
                   <span role="cell" className="otable__cell">
-                    <Instant value={o.deliveredAt} seconds={false} />
+                    <SiteInstant value={o.deliveredAt} zone={o.siteTimeZone} named={named} />
                   </span>
                   <span role="cell" className="otable__cell">
-                    <Instant value={o.lastEventTime} seconds={false} />
+                    <SiteInstant value={o.lastEventTime} zone={o.siteTimeZone} named={named} />
                   </span>
                   <span role="cell" className="otable__cell otable__cell--num num">
                     {formatCount(o.eventCount)}
@@ -574,7 +610,7 @@ export function OrdersList({ search = '' }: { search?: string }): ReactNode {
           </div>
         </div>
       </div>
-      {page.data && !searchIssue && <Pagination total={page.data.total} />}
+      {page.data && !searchIssue && <Pagination total={page.data.total} zone={zone} />}
     </div>
   );
 }

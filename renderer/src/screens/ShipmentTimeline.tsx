@@ -10,8 +10,8 @@ import type { ShipmentDetail, TimelineEntry } from '../../../contracts/api';
 import { DrillBadge, Instant, Mono, shipmentTone, StatusChip } from '../components/Badges';
 import { ErrorNotice, isNotFound, Loading } from '../components/Notice';
 import { suggestedEventType } from '../inject/formModel';
-import { EMPTY, formatInstant, shortEventType } from '../lib/format';
-import { etaDaysPastPromise, groupTimelineByDay, timeInZone } from '../lib/timeline';
+import { EMPTY, formatInstant, shortEventType, zoneName } from '../lib/format';
+import { etaDaysPastPromise, exceptionInHeader, groupTimelineByDay, timeInZone } from '../lib/timeline';
 import { useShipment } from '../query/screens';
 import { hrefs } from '../router/hash';
 
@@ -55,6 +55,18 @@ function EtaAgainstPromise({ s }: { s: ShipmentDetail }): ReactNode {
   );
 }
 
+/** The header's exception: the open one in the warning colour, a resolved one muted (QA finding). */
+function ExceptionField({ s }: { s: ShipmentDetail }): ReactNode {
+  const x = exceptionInHeader(s);
+  if (!x) return null;
+  return (
+    <div className="kv" data-testid="shipment-exception" data-state={x.state}>
+      <dt>{x.state === 'open' ? 'Exception' : 'Last exception (resolved)'}</dt>
+      <dd className={x.state === 'open' ? 'text-warn mono' : 'muted mono'}>{x.reason}</dd>
+    </div>
+  );
+}
+
 function Header({ s }: { s: ShipmentDetail }): ReactNode {
   return (
     <section className="panel detail-head">
@@ -88,6 +100,13 @@ function Header({ s }: { s: ShipmentDetail }): ReactNode {
       </div>
       <dl className="kvs">
         <div className="kv">
+          <dt>Times in</dt>
+          <dd data-testid="shipment-zone">
+            {zoneOf(s)}
+            <span className="muted small">{s.siteTimeZone ? ' (site)' : ' (no site known)'}</span>
+          </dd>
+        </div>
+        <div className="kv">
           <dt>Carrier</dt>
           <dd>{s.carrier ?? EMPTY}</dd>
         </div>
@@ -100,7 +119,7 @@ function Header({ s }: { s: ShipmentDetail }): ReactNode {
         <div className="kv">
           <dt>ETA</dt>
           <dd>
-            <Instant value={s.eta} seconds={false} /> <EtaAgainstPromise s={s} />
+            <Instant value={s.eta} seconds={false} timeZone={zoneOf(s)} /> <EtaAgainstPromise s={s} />
           </dd>
         </div>
         <div className="kv">
@@ -110,21 +129,16 @@ function Header({ s }: { s: ShipmentDetail }): ReactNode {
         <div className="kv">
           <dt>Delivered</dt>
           <dd>
-            <Instant value={s.deliveredAt} />
+            <Instant value={s.deliveredAt} timeZone={zoneOf(s)} />
           </dd>
         </div>
         <div className="kv">
           <dt>Last event</dt>
           <dd>
-            <Instant value={s.lastEventTime} />
+            <Instant value={s.lastEventTime} timeZone={zoneOf(s)} />
           </dd>
         </div>
-        {s.exceptionReason && (
-          <div className="kv">
-            <dt>Exception</dt>
-            <dd className="text-warn mono">{s.exceptionReason}</dd>
-          </div>
-        )}
+        <ExceptionField s={s} />
       </dl>
     </section>
   );
@@ -229,7 +243,8 @@ export function ShipmentTimeline({ shipmentId }: { shipmentId: string }): ReactN
       <Header s={s} />
       <Timeline s={s} />
       <div className="muted small">
-        Header times in your local time zone; timeline times in {zoneOf(s)} · updated{' '}
+        All times in {zoneOf(s)}
+        {s.siteTimeZone ? ` (${zoneName(s.siteTimeZone)}, the order's site)` : ' (no site known)'} · updated{' '}
         {res.dataUpdatedAt ? formatInstant(new Date(res.dataUpdatedAt).toISOString()) : EMPTY}
       </div>
     </div>

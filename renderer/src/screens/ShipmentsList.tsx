@@ -9,7 +9,8 @@ import { useEffect, useState, type ReactNode } from 'react';
 import { entityIdSchema } from '../../../contracts/events';
 import { SHIPMENT_STATUSES } from '../../../contracts/shipment-status';
 import type { ShipmentListRow } from '../../../contracts/api';
-import { DrillBadge, Instant, Mono, StatusChip } from '../components/Badges';
+import { DrillBadge, Mono, StatusChip } from '../components/Badges';
+import { SiteInstant, sharedZone, ZoneHeading } from '../components/SiteTime';
 import { Empty, ErrorNotice, Loading } from '../components/Notice';
 import { Pager } from '../components/Pager';
 import { EMPTY, formatCount, statusLabel } from '../lib/format';
@@ -173,7 +174,7 @@ function SortHeader({
 }: {
   filters: ShipmentFilters;
   sort: Sort;
-  label: string;
+  label: ReactNode;
 }): ReactNode {
   const current = (filters.sort as Sort | undefined) ?? 'lastEventTime';
   const order = filters.order ?? 'desc';
@@ -195,7 +196,8 @@ function SortHeader({
   );
 }
 
-function Row({ s }: { s: ShipmentListRow }): ReactNode {
+/** One shipment; `named`: the page's rows have different site zones, so each time names its zone. */
+function Row({ s, named }: { s: ShipmentListRow; named: boolean }): ReactNode {
   return (
     <tr data-testid="shipment-row" data-shipment-id={s.shipmentId} data-status={s.status}>
       <td>
@@ -232,7 +234,7 @@ function Row({ s }: { s: ShipmentListRow }): ReactNode {
         )}
       </td>
       <td>
-        <Instant value={s.eta} seconds={false} />
+        <SiteInstant value={s.eta} zone={s.siteTimeZone} named={named} />
         {s.etaSlipping && (
           <span className="text-warn" data-testid="eta-slipping-flag" title="ETA after the promised day">
             {' '}
@@ -241,7 +243,7 @@ function Row({ s }: { s: ShipmentListRow }): ReactNode {
         )}
       </td>
       <td>
-        <Instant value={s.lastEventTime} seconds={false} />
+        <SiteInstant value={s.lastEventTime} zone={s.siteTimeZone} named={named} />
       </td>
       <td className="text-warn shipments__exception" title={s.exceptionReason ?? undefined}>
         {s.openException ? (s.exceptionReason ?? statusLabel(s.status)) : ''}
@@ -256,6 +258,8 @@ export function ShipmentsList({ filters }: { filters: ShipmentFilters }): ReactN
   const res = useShipmentPage(query);
   const data = res.data;
   const filtered = Object.keys(filters).some((k) => k !== 'sort' && k !== 'order' && k !== 'page');
+  // One zone for the page names it in the headers; several name it in each cell.
+  const zone = sharedZone(data?.items.map((s) => s.siteTimeZone) ?? []);
   return (
     <div className="screen" data-testid="shipments-screen">
       <Filters key={hrefs.shipments(filters)} filters={filters} total={data?.total ?? null} />
@@ -276,14 +280,18 @@ export function ShipmentsList({ filters }: { filters: ShipmentFilters }): ReactN
               <th>Tracking no.</th>
               <th>Order</th>
               <SortHeader filters={filters} sort="promisedDate" label="Promised" />
-              <SortHeader filters={filters} sort="eta" label="ETA" />
-              <SortHeader filters={filters} sort="lastEventTime" label="Last event" />
+              <SortHeader filters={filters} sort="eta" label={<ZoneHeading label="ETA" zone={zone} />} />
+              <SortHeader
+                filters={filters}
+                sort="lastEventTime"
+                label={<ZoneHeading label="Last event" zone={zone} />}
+              />
               <th>Exception</th>
             </tr>
           </thead>
           <tbody>
             {data?.items.map((s) => (
-              <Row key={s.shipmentId} s={s} />
+              <Row key={s.shipmentId} s={s} named={zone === null} />
             ))}
           </tbody>
         </table>

@@ -1,0 +1,73 @@
+/**
+ * Times in list screens, in each row's site zone with the zone named: when every row on the page
+ * shares one zone (the usual case: one site), the column header names it once (`ETA · Sao Paulo`,
+ * the IANA name as tooltip); when rows have different zones, each cell names its own. Rows
+ * without a known site (a shipment whose order was never seen) are shown in UTC, named so.
+ */
+import type { ReactNode } from 'react';
+import { EMPTY, formatInstantInZone, zoneName } from '../lib/format';
+
+/** The zone a row's times are shown in: its site's zone, else UTC. */
+export function rowZone(siteTimeZone: string | null | undefined): string {
+  return siteTimeZone ?? 'UTC';
+}
+
+/**
+ * The zone every row shares, or null when they differ (then cells name their zone).
+ * @param zones each row's site zone (null: unknown site, shown in UTC); an empty page -> null
+ */
+export function sharedZone(zones: readonly (string | null | undefined)[]): string | null {
+  const set = new Set(zones.map(rowZone));
+  return set.size === 1 ? [...set][0]! : null;
+}
+
+/** A column header's zone suffix: ` · Sao Paulo` for one shared zone, ` · site time` when mixed. */
+export function ZoneHeading({ label, zone }: { label: string; zone: string | null }): ReactNode {
+  return (
+    <span title={zone ? `Times in ${zone}` : "Times in each row's site zone"}>
+      {label}
+      <span className="zone-heading" data-testid="zone-heading">
+        {' '}
+        · {zone ? zoneName(zone) : 'site time'}
+      </span>
+    </span>
+  );
+}
+
+/**
+ * An instant on a row's site wall clock (`YYYY-MM-DD HH:mm`), with the zone's short name after
+ * it when the page's rows do not share one zone (`named`).
+ */
+export function SiteInstant({
+  value,
+  zone,
+  named,
+  seconds = false,
+}: {
+  value: string | null | undefined;
+  /** The row's site zone (null: UTC). */
+  zone: string | null | undefined;
+  /** Name the zone in the cell (rows with different zones). */
+  named: boolean;
+  seconds?: boolean;
+}): ReactNode {
+  if (!value) return <span className="muted">{EMPTY}</span>;
+  const z = rowZone(zone);
+  return (
+    <time className="num" dateTime={value} title={`${value} (shown in ${z})`}>
+      {formatInstantInZone(value, z, seconds)}
+      {named && <span className="muted small zone-tag"> {zoneName(z)}</span>}
+    </time>
+  );
+}
+
+/** One line naming the zone of a page's times (`times in Sao Paulo time (America/Sao_Paulo)`). */
+export function ZoneNote({ zone }: { zone: string | null }): ReactNode {
+  return (
+    <span className="muted small" data-testid="zone-note">
+      {zone
+        ? `times in ${zoneName(zone)} time (${zone})`
+        : "times in each row's site zone (named in the cell)"}
+    </span>
+  );
+}
