@@ -15,3 +15,4 @@ export * from './site-time';
 export * from './kpi-drilldown';
 export * from './kpi-range';
 export * from './paging';
+export * from './shortcuts';

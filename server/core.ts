@@ -48,6 +48,8 @@ export interface Core {
   app: FastifyInstance;
   pool: Pool;
   supervisor: Supervisor | null;
+  /** Subscribes to the live change notifications (the same the console's `/api/live` gets); returns the unsubscribe. */
+  onChange(listener: (n: ChangeNotification) => void): () => void;
   stop(): Promise<void>;
 }
 
@@ -133,6 +135,10 @@ export async function startCore(opts: CoreOptions): Promise<Core> {
     app,
     pool,
     supervisor,
+    onChange: (listener) => {
+      listeners.add(listener);
+      return () => void listeners.delete(listener);
+    },
     stop: async () => {
       await supervisor?.stop();
       await app.close();
