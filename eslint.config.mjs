@@ -97,6 +97,7 @@ export const LAYERS = [
       'eslint',
       'typescript',
       'zod',
+      'playwright-core',
     ],
   },
   {
@@ -114,6 +115,8 @@ export const LAYERS = [
       'playwright-core',
       'vitest',
       'fast-check',
+      '@electron/asar',
+      '@electron/fuses',
     ],
   },
   {

@@ -21,11 +21,7 @@ function items(template: MenuItemConstructorOptions[]): MenuItemConstructorOptio
 }
 
 const click = (item: MenuItemConstructorOptions, checked = false) =>
-  item.click!(
-    { checked } as MenuItem,
-    undefined,
-    {},
-  );
+  item.click!({ checked } as MenuItem, undefined, {});
 
 describe('application menu', () => {
   it('lists every shortcut of the table exactly once, with its keys', () => {
