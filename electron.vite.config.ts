@@ -4,7 +4,7 @@
  */
 import { resolve } from 'node:path';
 import { defineConfig } from 'electron-vite';
-import rendererConfig from './renderer/vite.config';
+import rendererConfig from './renderer/vite.config.ts';
 
 export default defineConfig({
   main: {
