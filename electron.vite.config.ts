@@ -1,10 +1,10 @@
 /**
- * Desktop build (electron-vite): main process, preload and renderer. Workers and the headless
- * console are plain Node entry points built by scripts/build-node.mjs.
+ * Desktop build (electron-vite): main process, preload and renderer (with renderer/vite.config.ts).
+ * Workers and the headless console are plain Node entry points built by scripts/build-node.mjs.
  */
 import { resolve } from 'node:path';
 import { defineConfig } from 'electron-vite';
-import react from '@vitejs/plugin-react';
+import rendererConfig from './renderer/vite.config.ts';
 
 export default defineConfig({
   main: {
@@ -19,12 +19,12 @@ export default defineConfig({
       rollupOptions: { input: { index: resolve(__dirname, 'electron/preload/index.ts') } },
     },
   },
+  // The same renderer build as `npm run build` (renderer/vite.config.ts: no source maps, the CSP
+  // kept), so the desktop app and the headless console ship the same out/renderer.
   renderer: {
-    root: resolve(__dirname, 'renderer'),
-    base: './',
-    plugins: [react()],
+    ...rendererConfig,
     build: {
-      outDir: resolve(__dirname, 'out/renderer'),
+      ...rendererConfig.build,
       rollupOptions: { input: { index: resolve(__dirname, 'renderer/index.html') } },
     },
   },

@@ -98,6 +98,7 @@ export const LAYERS = [
       'eslint',
       'typescript',
       'zod',
+      'playwright-core',
     ],
   },
   {
@@ -115,6 +116,8 @@ export const LAYERS = [
       'playwright-core',
       'vitest',
       'fast-check',
+      '@electron/asar',
+      '@electron/fuses',
     ],
   },
   {

@@ -3,7 +3,10 @@
  * - unit: beside the code (`*.test.ts[x]`), no services needed;
  * - integration: `tests/integration`, against the real local Kafka, PostgreSQL and Redis;
  * - faults: `tests/faults`, the fault-injection suite (also `npm run test:faults`);
- * - e2e: `tests/e2e`, the headless console in Debian's Chromium via playwright-core.
+ * - e2e: `tests/e2e`, the headless console in Debian's Chromium via playwright-core;
+ * - packaging: `tests/packaging`, electron-builder's `--dir` target with a stand-in Electron (offline);
+ * - desktop: `tests/desktop`, the real Electron app (`npm run test:desktop` only, which sets
+ *   SCT_DESKTOP_TEST; it needs Electron's binary, so it is never part of `npm test`).
  */
 import { defineConfig } from 'vitest/config';
 
@@ -14,6 +17,18 @@ export default defineConfig({
     fileParallelism: false,
     maxWorkers: 1,
     projects: [
+      ...(process.env.SCT_DESKTOP_TEST
+        ? [
+            {
+              test: {
+                name: 'desktop',
+                include: ['tests/desktop/**/*.test.ts'],
+                testTimeout: 180_000,
+                hookTimeout: 180_000,
+              },
+            },
+          ]
+        : []),
       {
         test: {
           name: 'unit',
@@ -37,6 +52,14 @@ export default defineConfig({
           testTimeout: 900_000,
           hookTimeout: 240_000,
           fileParallelism: false,
+        },
+      },
+      {
+        test: {
+          name: 'packaging',
+          include: ['tests/packaging/**/*.test.ts'],
+          testTimeout: 60_000,
+          hookTimeout: 300_000,
         },
       },
       {

@@ -20,3 +20,4 @@ export * from './drill-isolation';
 export * from './drill-purge';
 export * from './event-sources';
 export * from './order-lifecycle';
+export * from './shortcuts';

@@ -55,6 +55,8 @@ export interface Core {
   supervisor: Supervisor | null;
   /** The drill runner (scenario runs). */
   drills: DrillRunner;
+  /** Subscribes to the live change notifications (the same the console's `/api/live` gets); returns the unsubscribe. */
+  onChange(listener: (n: ChangeNotification) => void): () => void;
   stop(): Promise<void>;
 }
 
@@ -177,6 +179,10 @@ export async function startCore(opts: CoreOptions): Promise<Core> {
     pool,
     supervisor,
     drills,
+    onChange: (listener) => {
+      listeners.add(listener);
+      return () => void listeners.delete(listener);
+    },
     stop: async () => {
       // Sending stops first: an unfinished run is left `interrupted`, resumable after a restart.
       await drills.shutdown();

@@ -1,5 +1,6 @@
 /**
- * Keyboard shortcuts of the whole console (the table is lib/shortcuts.ts): one key listener on
+ * Keyboard shortcuts of the whole console (the table is contracts/shortcuts.ts, also listed by
+ * the desktop's application menu, whose choices arrive through `sctDesktop.onShortcut`): one key listener on
  * the window that stays out of the way while the operator types in a field or a dialog is open,
  * the help dialog (`?`), and the header's theme button (also `t`).
  */
@@ -73,7 +74,12 @@ export function Shortcuts(): ReactNode {
       if (outcome.kind === 'fire') run(outcome.action);
     };
     window.addEventListener('keydown', onKey);
-    return () => window.removeEventListener('keydown', onKey);
+    // The desktop's application menu lists the same shortcuts and sends the chosen one's action.
+    const offMenu = window.sctDesktop?.onShortcut(run);
+    return () => {
+      window.removeEventListener('keydown', onKey);
+      offMenu?.();
+    };
   }, [inject]);
 
   if (!helpOpen) return null;
