@@ -41,8 +41,13 @@ const repoRoot = findRepoRoot(__dirname);
 
 /** The run, phase by phase (each phase module says what it measures). @returns the exit code */
 async function main(): Promise<number> {
-  const opts = parseCommandLine();
-  if (typeof opts === 'number') return opts;
+  // `--check-options` (first, from scripts/bench/bench.sh): parse only, before any setup.
+  // Exit 0: fine; 2: usage error (printed); 3: the help was printed.
+  const argv = process.argv.slice(2);
+  const checkOnly = argv[0] === '--check-options';
+  const opts = parseCommandLine(checkOnly ? argv.slice(1) : argv);
+  if (typeof opts === 'number') return checkOnly && opts === 0 ? 3 : opts;
+  if (checkOnly) return 0;
   const buildProblem = checkBuild(opts.pipelineRoot);
   if (buildProblem) {
     console.error(`bench: ${buildProblem}`);
@@ -83,9 +88,9 @@ async function main(): Promise<number> {
  * The options, or the exit code when there is nothing to run: 0 after printing the help,
  * 2 after printing a usage error.
  */
-function parseCommandLine(): Options | number {
+function parseCommandLine(argv: readonly string[]): Options | number {
   try {
-    const opts = parseOptions(process.argv.slice(2), repoRoot);
+    const opts = parseOptions(argv, repoRoot);
     if (opts !== 'help') return opts;
     console.log(BENCH_CLI.help);
     return 0;

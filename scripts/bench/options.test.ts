@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -64,4 +65,30 @@ describe('bench options', () => {
       `--pipeline-root: no such folder ${path.join(root, 'nope')}`,
     );
   });
+});
+
+describe('npm run bench (scripts/bench/bench.sh)', () => {
+  const repo = path.resolve(__dirname, '..', '..');
+  const bench = (...args: string[]) =>
+    spawnSync('bash', [path.join(repo, 'scripts', 'bench', 'bench.sh'), ...args], {
+      cwd: repo,
+      encoding: 'utf8',
+      // An unreachable broker: were the stack started, its lines would name it.
+      env: { ...process.env, KAFKA_BROKERS: '127.0.0.1:1' },
+      timeout: 180_000,
+    });
+
+  it('refuses a bad option before any setup, stack start or build (QA finding)', () => {
+    const r = bench('--bogus');
+    expect(r.status).toBe(2);
+    expect(r.stderr).toContain('unknown option --bogus');
+    expect(r.stdout).not.toMatch(/Kafka|PostgreSQL|Installing/);
+  }, 200_000);
+
+  it('prints the help and exits 0 without running anything', () => {
+    const r = bench('--help');
+    expect(r.status).toBe(0);
+    expect(r.stdout).toContain('--phases LIST');
+    expect(r.stdout).not.toMatch(/Kafka +(up|down)|Benchmark run/);
+  }, 200_000);
 });
