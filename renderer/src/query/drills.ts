@@ -27,6 +27,14 @@ export function isActiveRun(run: Pick<DrillRun, 'state'>): boolean {
   return !FINAL.has(run.state);
 }
 
+/**
+ * True once a run will not change any more: final, and its checks evaluated (a run is final a
+ * moment before its checks are; a failed run gets none). Polling stops then.
+ */
+export function isSettledRun(run: Pick<DrillRun, 'state' | 'checks'>): boolean {
+  return !isActiveRun(run) && (run.checks !== null || run.state === 'failed');
+}
+
 /** The scenario library. */
 export function useScenarios() {
   return useQuery({
@@ -58,22 +66,22 @@ export function useRecentRuns() {
   });
 }
 
-/** One run, polled every second while it can still change. */
+/** One run, polled every second until it is settled (final, checks evaluated). */
 export function useDrillRun(id: string | null) {
   return useQuery({
     enabled: id !== null,
     queryKey: queryKeys.drillRun(id ?? ''),
     queryFn: ({ signal }) => apiCall('GET /api/drills/runs/:id', { params: { id: id ?? '' }, signal }),
-    refetchInterval: (q) => (q.state.data && !isActiveRun(q.state.data) ? false : DRILL_POLL_MS),
+    refetchInterval: (q) => (q.state.data && isSettledRun(q.state.data) ? false : DRILL_POLL_MS),
   });
 }
 
-/** A run's report (refreshed every second while the run is active). */
+/** A run's report (refreshed every second until the run is settled). */
 export function useDrillReport(id: string) {
   return useQuery({
     queryKey: queryKeys.drillReport(id),
     queryFn: ({ signal }) => apiCall('GET /api/drills/runs/:id/report', { params: { id }, signal }),
-    refetchInterval: (q) => (q.state.data && !isActiveRun(q.state.data.run) ? false : DRILL_POLL_MS),
+    refetchInterval: (q) => (q.state.data && isSettledRun(q.state.data.run) ? false : DRILL_POLL_MS),
   });
 }
 

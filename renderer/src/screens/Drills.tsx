@@ -189,7 +189,7 @@ function PreviewPanel({ preview }: { preview: DrillPreview }): ReactNode {
           </dd>
         </div>
         <div className="kv">
-          <dt>Event times from</dt>
+          <dt>Event times from ({Intl.DateTimeFormat().resolvedOptions().timeZone})</dt>
           <dd>
             <Instant value={preview.eventTimeFrom} />
           </dd>
