@@ -224,9 +224,18 @@ function Row({
               </button>
             </span>
           ) : (
-            <div className="small text-warn dl-row__no-redrive" data-testid="dead-letter-no-redrive">
+            <div
+              className="small text-warn dl-row__no-redrive"
+              data-testid="dead-letter-no-redrive"
+              title={letter.redrive.reason ?? undefined}
+            >
               Re-drive not offered: it can never pass.{' '}
-              <span className="muted">{letter.redrive.reason?.replace(/^re-drive not offered: /, '')}</span>
+              <span className="muted">
+                {(letter.redrive.reason ?? '')
+                  .replace(/^re-drive not offered: /, '')
+                  .replace(/; inject a corrected event instead$/, '.')}{' '}
+                Inject a corrected event instead.
+              </span>
             </div>
           )}
         </td>
