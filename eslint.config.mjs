@@ -97,6 +97,7 @@ export const LAYERS = [
       'eslint',
       'typescript',
       'zod',
+      'playwright-core',
     ],
   },
   {

@@ -8,7 +8,8 @@
  *
  * Options (`--help` prints them): --events N (200000) --naive N (5000) --limit-messages N (100000) --concurrency N (4)
  *   --latency-seconds S (30) --latency-rate N (1000) --olist DIR (../shared/data/olist)
- *   --phases limits,naive,e2e,queries,latency,replay,scaleout,drain (all) --profile
+ *   --phases limits,naive,e2e,queries,latency,replay,scaleout,drain,ui (all) --profile
+ *   --ui-orders N (100000) --ui-burst-seconds S (20) --ui-shots DIR (the Chromium phase)
  *   --node-options "<flags>" (extra NODE_OPTIONS for the main process and workers, for experiments)
  *   --pipeline-root DIR (run the main process and workers built in DIR/out, e.g. a scratch copy
  *   holding a candidate change; the replay phase always runs this repo's code)
@@ -32,6 +33,7 @@ import { measureOnOneDeployment, pipelineNodeOptions } from './phases/deployment
 import { measureDrain } from './phases/drain';
 import { measureLimitsAndNaive } from './phases/limits';
 import { measureScaleOut } from './phases/scaleout';
+import { measureUi } from './phases/ui';
 import { writeReport } from './report-file';
 import { BenchRun } from './run';
 import { round } from './stats';
@@ -54,15 +56,18 @@ async function main(): Promise<number> {
   const stackAtStart = await stackIdentity(run.base);
   logRunStart(run, machine, versionInfo);
 
-  const data = await loadDataset(run);
+  // The `ui` phase builds its own data set (--ui-orders); the others share this one.
+  const onlyUi = [...opts.phases].every((p) => p === 'ui');
+  const data = onlyUi ? undefined : await loadDataset(run);
   try {
+    const nodeOptions = pipelineNodeOptions(run);
     if (data) {
       await measureLimitsAndNaive(run, data);
-      const nodeOptions = pipelineNodeOptions(run);
       await measureOnOneDeployment(run, data, nodeOptions);
       await measureScaleOut(run, data, nodeOptions);
       await measureDrain(run, data, nodeOptions);
     }
+    await measureUi(run, nodeOptions);
   } finally {
     await run.finish();
   }

@@ -38,10 +38,15 @@ export interface Dataset {
 }
 
 /**
- * Builds at least `minEvents` events (stops at an order boundary).
+ * Builds at least `minEvents` events and at least `minOrders` orders (stops at an order boundary).
  * @throws OlistInputError when the folder or a file is missing
  */
-export async function buildDataset(folder: string, minEvents: number, batchSize = 1000): Promise<Dataset> {
+export async function buildDataset(
+  folder: string,
+  minEvents: number,
+  batchSize = 1000,
+  minOrders = 0,
+): Promise<Dataset> {
   const started = performance.now();
   const data = await loadOlistFolder(folder);
   const ctx = { siteTimeZone: DEFAULT_SITE_TIME_ZONE, customers: data.customers, sellers: data.sellers };
@@ -61,9 +66,10 @@ export async function buildDataset(folder: string, minEvents: number, batchSize 
   }
   if (sample.length === 0) throw new Error(`no Olist order in ${folder} maps to events`);
   let pass = 0;
-  for (; events < minEvents; pass++) {
+  const enough = () => events >= minEvents && expected.orders >= minOrders;
+  for (; !enough(); pass++) {
     for (const order of sample) {
-      if (events >= minEvents) break;
+      if (enough()) break;
       const orderId = pass === 0 ? order.orderId : `${order.orderId}-r${pass}`;
       const orderEvents = pass === 0 ? order.events : repeatOrder(order.orderId, orderId, order.events);
       if (batch.length > 0 && batch.length + orderEvents.length > batchSize) {

@@ -4,6 +4,7 @@
  * targets appear only for the phases asked for (`--phases`).
  */
 import { WORKERS } from './deployment';
+import { evaluateUi } from './evaluate-ui';
 import type { Options, Phase } from './options';
 import type { Metric, Target } from './report';
 import type { Results } from './results';
@@ -296,5 +297,6 @@ export function evaluate(r: Results, opts: Options): { metrics: Metric[]; target
     (x) => x < 50,
     (x) => `${x.toFixed(1)} ms`,
   );
-  return { metrics: m, targets };
+  const ui = evaluateUi(r, opts);
+  return { metrics: [...m, ...ui.metrics], targets: [...targets, ...ui.targets] };
 }

@@ -16,6 +16,7 @@ export const PHASES = [
   'replay',
   'scaleout',
   'drain',
+  'ui',
 ] as const;
 export type Phase = (typeof PHASES)[number];
 
@@ -32,6 +33,12 @@ export interface Options {
   profile: boolean;
   /** Extra NODE_OPTIONS for the main process and the workers (experiments). */
   nodeOptions: string;
+  /** Orders loaded for the `ui` phase (Chromium against the console). */
+  uiOrders: number;
+  /** Length of the dashboard's event burst in the `ui` phase (s, at `latencyRate` events/s). */
+  uiBurstSeconds: number;
+  /** Folder for the `ui` phase's screenshots of the orders page (none when absent). */
+  uiShots: string | null;
   /**
    * Root whose built `out/` (main process, workers) and `db/migrations` the pipeline runs from:
    * this repo by default; a scratch copy with a candidate change to measure it (experiments).
@@ -54,6 +61,9 @@ export const BENCH_CLI = {
   --latency-rate N      offered events/s in the latency run (1000)
   --olist DIR           Olist CSV folder (../shared/data/olist)
   --phases LIST         comma-separated: ${PHASES.join(',')} (all)
+  --ui-orders N         orders loaded for the ui phase (100000)
+  --ui-burst-seconds S  length of the dashboard's burst at --latency-rate events/s (20)
+  --ui-shots DIR        save the ui phase's screenshots of the orders page there
   --profile             CPU profiles and round trips per process (slower figures)
   --node-options FLAGS  extra NODE_OPTIONS for the main process and workers
   --pipeline-root DIR   run the main process and workers built in DIR/out
@@ -67,6 +77,9 @@ export const BENCH_CLI = {
     'latency-rate': { type: 'string' },
     olist: { type: 'string' },
     phases: { type: 'string' },
+    'ui-orders': { type: 'string' },
+    'ui-burst-seconds': { type: 'string' },
+    'ui-shots': { type: 'string' },
     profile: { type: 'boolean' },
     'node-options': { type: 'string' },
     'pipeline-root': { type: 'string' },
@@ -99,6 +112,9 @@ export function parseOptions(argv: readonly string[], repoRoot: string): Options
         ? path.resolve(repoRoot, '..', 'shared', 'data', 'olist')
         : path.resolve(values.olist),
     phases: values.phases === undefined ? new Set(PHASES) : parsePhases(values.phases),
+    uiOrders: count('ui-orders', 100_000),
+    uiBurstSeconds: count('ui-burst-seconds', 20),
+    uiShots: values['ui-shots'] === undefined ? null : path.resolve(values['ui-shots']),
     profile: values.profile === true,
     nodeOptions: values['node-options'] ?? '',
     pipelineRoot: values['pipeline-root'] === undefined ? repoRoot : path.resolve(values['pipeline-root']),

@@ -7,6 +7,7 @@ import type { pgUpsertRate, RateResult } from './limits';
 import type { CpuUse } from './procstat';
 import type { QueryResult } from './queries';
 import { distribution } from './stats';
+import type { UiResult } from './ui';
 
 /** Each phase's figures; absent when the phase did not run or failed. */
 export interface Results {
@@ -30,6 +31,8 @@ export interface Results {
     messagesPerSecond: number;
     schema: string;
   };
+  /** The console in Chromium (phase `ui`). */
+  ui?: UiResult;
   memory?: Record<string, { peakMb: number; processes: number }>;
 }
 

@@ -1,10 +1,11 @@
 /**
  * Orders list: server-side filtering (statuses, punctuality, open exception, in full, created /
  * promised / shipped / delivered day ranges, warehouse, customer, drill traffic, prefix search
- * over order, shipment, customer and tracking ids), sorting by every column, paging, CSV export of
- * the whole filter, and a virtualized table (@tanstack/react-virtual) that scrolls sideways when
+ * over order, shipment, customer and tracking ids), sorting by every column, CSV export of
+ * the whole filter, and a virtualized table (@tanstack/react-virtual) of every matching row,
+ * fetched in windows as it is scrolled (query/orderWindows.ts), that scrolls sideways when
  * the window is narrow (no column is dropped; the order id stays pinned). The view (filters, sort,
- * page, the order last opened) lives in the URL hash, so it can be bookmarked, shared and
+ * the order last opened and its row) lives in the URL hash, so it can be bookmarked, shared and
  * reopened; the dashboard's KPI figures link here with their drill-down filter. The promised day
  * carries the API's punctuality flag (late, overdue). Refetches on live order changes.
  * An Order ID search that is not a valid id is not sent: an inline message names the rule and the
@@ -20,14 +21,13 @@ import { Empty, ErrorNotice, Loading } from '../components/Notice';
 import { PunctualityFlag } from '../components/PunctualityFlag';
 import { EMPTY, formatCount, statusLabel } from '../lib/format';
 import { issueTooltip, type DisplayIssue } from '../lib/issueWording';
-import { useOrderPage } from '../query/screens';
+import { ORDER_WINDOW_ROWS, useOrderWindows } from '../query/orderWindows';
 import { hrefs } from '../router/hash';
 import {
   checkOrderSearch,
   ordersFilterFromSearch,
   ordersFilterSearch,
   toOrdersFilterQuery,
-  toOrdersQuery,
   useOrdersFilter,
   type OrderSort,
   type OrdersFilter,
@@ -36,7 +36,6 @@ import {
 
 /** Height of one table row in pixels (kept in sync with `.otable__row` in styles.css). */
 export const ROW_HEIGHT = 34;
-const PAGE_SIZES = [50, 100, 200, 500];
 
 interface Column {
   label: string;
@@ -351,76 +350,6 @@ function useViewInUrl(search: string): void {
   );
 }
 
-function Pagination({ total }: { total: number }): ReactNode {
-  const { page, pageSize, update } = useOrdersFilter();
-  const pages = Math.max(1, Math.ceil(total / pageSize));
-  const first = total === 0 ? 0 : (page - 1) * pageSize + 1;
-  const last = Math.min(total, page * pageSize);
-  return (
-    <div className="pager" data-testid="orders-pager">
-      <span className="muted num">
-        {formatCount(first)}–{formatCount(last)} of {formatCount(total)}
-      </span>
-      <span className="toolbar__spacer" />
-      <label className="field-inline">
-        <span>Rows</span>
-        <select
-          className="input"
-          value={pageSize}
-          onChange={(e) => update({ pageSize: Number(e.target.value) })}
-        >
-          {PAGE_SIZES.map((n) => (
-            <option key={n} value={n}>
-              {n}
-            </option>
-          ))}
-        </select>
-      </label>
-      <div className="btn-group">
-        <button
-          type="button"
-          className="btn btn--small"
-          disabled={page <= 1}
-          onClick={() => update({ page: 1 })}
-          aria-label="First page"
-        >
-          «
-        </button>
-        <button
-          type="button"
-          className="btn btn--small"
-          disabled={page <= 1}
-          onClick={() => update({ page: page - 1 })}
-          data-testid="orders-prev"
-        >
-          ‹ Prev
-        </button>
-        <span className="pager__page num" data-testid="orders-page">
-          Page {formatCount(page)} / {formatCount(pages)}
-        </span>
-        <button
-          type="button"
-          className="btn btn--small"
-          disabled={page >= pages}
-          onClick={() => update({ page: page + 1 })}
-          data-testid="orders-next"
-        >
-          Next ›
-        </button>
-        <button
-          type="button"
-          className="btn btn--small"
-          disabled={page >= pages}
-          onClick={() => update({ page: pages })}
-          aria-label="Last page"
-        >
-          »
-        </button>
-      </div>
-    </div>
-  );
-}
-
 function HeaderRow(): ReactNode {
   const sort = useOrdersFilter((s) => s.sort);
   const order = useOrdersFilter((s) => s.order);
@@ -458,56 +387,121 @@ function HeaderRow(): ReactNode {
   );
 }
 
-/** The orders list screen; `search` is the view's query string from the URL hash. */
+/** How far beyond the rows on screen windows are fetched ahead (rows). */
+const PREFETCH_ROWS = ORDER_WINDOW_ROWS / 2;
+
+/** The rows a table position needs, widened to whole windows (so scrolling within one re-renders nothing here). */
+function spanOf(first: number, last: number): { first: number; last: number } {
+  const from = Math.max(0, first - PREFETCH_ROWS);
+  const to = last + PREFETCH_ROWS;
+  return {
+    first: Math.floor(from / ORDER_WINDOW_ROWS) * ORDER_WINDOW_ROWS,
+    last: (Math.floor(to / ORDER_WINDOW_ROWS) + 1) * ORDER_WINDOW_ROWS - 1,
+  };
+}
+
+/** A row whose window is still loading: the same height, marked busy. */
+function PendingRow({ index, start }: { index: number; start: number }): ReactNode {
+  return (
+    <div
+      role="row"
+      className="otable__row otable__row--pending"
+      style={{ transform: `translateY(${start - ROW_HEIGHT}px)` }}
+      aria-rowindex={index + 1}
+      aria-busy="true"
+      data-testid="order-row-pending"
+    >
+      <span role="cell" className="otable__cell otable__cell--pin">
+        <span className="skeleton" />
+      </span>
+      <span role="cell" className="otable__cell otable__cell--wide">
+        <span className="skeleton skeleton--wide" />
+      </span>
+    </div>
+  );
+}
+
+/**
+ * The orders list screen; `search` is the view's query string from the URL hash. The table holds
+ * every matching order (scrolled through, not paged): rows are fetched in windows as they come
+ * on screen (query/orderWindows.ts) and rendered by the virtualizer, so 100,000 rows scroll as
+ * smoothly as 100.
+ */
 export function OrdersList({ search = '' }: { search?: string }): ReactNode {
   useViewInUrl(search);
   const filter = useOrdersFilter();
-  const query = toOrdersQuery(filter);
-  const page = useOrderPage(query);
+  const filterQuery = toOrdersFilterQuery(filter);
+  const filterKey = JSON.stringify(filterQuery);
   const scrollRef = useRef<HTMLDivElement>(null);
   // An invalid search is never sent: show that instead of rows that would look like its result.
   const searchCheck = checkOrderSearch(filter.qDraft);
   const searchIssue = searchCheck.ok ? null : searchCheck.issue;
-  const items = searchIssue ? [] : (page.data?.items ?? []);
+  const [span, setSpan] = useState(() => spanOf(0, 0));
+  const rows = useOrderWindows(filterQuery, span.first, span.last);
+  const total = rows.total;
+  const count = searchIssue ? 0 : (total ?? 0);
 
   // TanStack Virtual returns non-memoizable functions; the React Compiler skips this component (fine).
   // eslint-disable-next-line react-hooks/incompatible-library
   const virtualizer = useVirtualizer({
-    count: items.length,
+    count,
     getScrollElement: () => scrollRef.current,
     estimateSize: () => ROW_HEIGHT,
     overscan: 12,
     // The sticky header sits above the rows inside the same scroll box.
     scrollMargin: ROW_HEIGHT,
+    onChange: (v) => {
+      const items = v.getVirtualItems();
+      const next = spanOf(items[0]?.index ?? 0, items[items.length - 1]?.index ?? 0);
+      setSpan((s) => (s.first === next.first && s.last === next.last ? s : next));
+    },
   });
 
-  const pageKey = `${filter.page}:${filter.pageSize}:${filter.sort}:${filter.order}`;
+  // A new filter or sort starts at the top (not on mount: a reopened view keeps its row).
+  const shownFilter = useRef(filterKey);
   useEffect(() => {
+    if (shownFilter.current === filterKey) return;
+    shownFilter.current = filterKey;
     scrollRef.current?.scrollTo({ top: 0 });
-  }, [pageKey]);
+  }, [filterKey]);
+  // A view opened with a selected row (Back, a bookmark, a reload) scrolls to it, once.
+  const restored = useRef<string | null>(null);
+  const rowKey = filter.selected && filter.row !== null ? `${filter.selected}@${filter.row}` : null;
+  useEffect(() => {
+    if (rowKey === null || rowKey === restored.current || total === null || filter.row === null) return;
+    restored.current = rowKey;
+    if (filter.row < total) virtualizer.scrollToIndex(filter.row, { align: 'center' });
+  }, [rowKey, total, filter.row, virtualizer]);
+  const select = (orderId: string, index: number) => {
+    restored.current = `${orderId}@${index}`; // the row is on screen already: no scroll
+    filter.update({ selected: orderId, row: index });
+  };
 
-  const total = page.data?.total ?? null;
+  const items = virtualizer.getVirtualItems();
+  const shownFirst = Math.floor(Math.max(0, virtualizer.scrollOffset ?? 0) / ROW_HEIGHT);
+  const head = rows.head;
+  const error = head.error ?? rows.windowError;
   return (
     <div className="screen screen--fill" data-testid="orders">
       <Filters total={total} searchInvalid={searchIssue !== null} />
       {searchIssue && <SearchError issue={searchIssue} />}
-      {page.error && !searchIssue && (
-        <ErrorNotice
-          error={page.error}
-          onRetry={() => void page.refetch()}
-          title="Orders could not be loaded"
-        />
+      {error && !searchIssue && (
+        <ErrorNotice error={error} onRetry={() => void head.refetch()} title="Orders could not be loaded" />
       )}
       <div
         className="otable"
         role="table"
         aria-label="Orders"
-        aria-rowcount={items.length}
+        aria-rowcount={count}
+        aria-busy={rows.fetching}
         data-testid="orders-table"
-        data-loading={page.isFetching}
+        data-loading={rows.fetching}
         data-filter={searchIssue ? 'not-applied' : 'applied'}
+        // The filter asked for, and whether its rows are on screen (or still the previous filter's).
+        data-view={filterKey}
+        data-shown={head.isPlaceholderData ? 'previous' : 'current'}
       >
-        <div className="otable__scroll" ref={scrollRef}>
+        <div className="otable__scroll" ref={scrollRef} data-testid="orders-scroll">
           <HeaderRow />
           {searchIssue && (
             <Empty>
@@ -517,12 +511,12 @@ export function OrdersList({ search = '' }: { search?: string }): ReactNode {
               </span>
             </Empty>
           )}
-          {!searchIssue && !page.data && !page.error && <Loading label="Loading orders…" />}
-          {!searchIssue && page.data && items.length === 0 && <Empty>No orders match these filters.</Empty>}
+          {!searchIssue && !head.data && !head.error && <Loading label="Loading orders…" />}
+          {!searchIssue && head.data && total === 0 && <Empty>No orders match these filters.</Empty>}
           <div className="otable__body" style={{ height: virtualizer.getTotalSize() }}>
-            {virtualizer.getVirtualItems().map((row) => {
-              const o = items[row.index];
-              if (!o) return null;
+            {items.map((row) => {
+              const o = rows.rowAt(row.index);
+              if (!o) return <PendingRow key={`pending-${row.index}`} index={row.index} start={row.start} />;
               return (
                 <a
                   key={o.orderId}
@@ -536,8 +530,8 @@ export function OrdersList({ search = '' }: { search?: string }): ReactNode {
                   data-order-id={o.orderId}
                   aria-rowindex={row.index + 1}
                   aria-selected={o.orderId === filter.selected}
-                  // Remember the opened order in the view, so Back shows where the operator was.
-                  onClick={() => filter.update({ selected: o.orderId })}
+                  // Remember the opened order and its position in the view, so Back shows where the operator was.
+                  onClick={() => select(o.orderId, row.index)}
                 >
                   <span role="cell" className="otable__cell otable__cell--id otable__cell--pin">
                     <Mono>{o.orderId}</Mono>
@@ -574,7 +568,15 @@ export function OrdersList({ search = '' }: { search?: string }): ReactNode {
           </div>
         </div>
       </div>
-      {page.data && !searchIssue && <Pagination total={page.data.total} />}
+      {total !== null && total > 0 && !searchIssue && (
+        <div className="pager" data-testid="orders-position" role="status">
+          <span className="muted num">
+            Row {formatCount(Math.min(total, shownFirst + 1))} of {formatCount(total)}
+          </span>
+          <span className="toolbar__spacer" />
+          <span className="muted small">Scroll for more: every matching order is in the table.</span>
+        </div>
+      )}
     </div>
   );
 }
