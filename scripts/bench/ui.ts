@@ -40,6 +40,11 @@ export interface UiOptions {
 /** Summary of frame recordings (ms). */
 export interface FrameFigures {
   frames: number;
+  /**
+   * Main-thread CPU time per frame (ms; Chromium's `ThreadTime` metric over the recording):
+   * unlike the wall-clock figures, it does not grow when other processes take the cores.
+   */
+  cpuPerFrameMs: number;
   work: Distribution;
   delta: Distribution;
   /** Frames whose rAF delta exceeded 1.5 frames (a frame was dropped). */
@@ -61,6 +66,7 @@ export interface UiResult {
     failedRequests: number;
     seconds: number;
     frames: FrameFigures;
+    cpuShare: number;
     lagMs: Distribution;
     kpiRequestsPerSecond: number;
     notificationsPerSecond: number;
@@ -73,14 +79,28 @@ export interface UiResult {
   screenshots: string[];
 }
 
-function frameFigures(s: FrameSamples): FrameFigures {
+function frameFigures(s: FrameSamples, cpuMs: number): FrameFigures {
   const budget = 1000 / 60;
   return {
     frames: s.work.length,
+    cpuPerFrameMs: cpuMs / Math.max(1, s.work.length),
     work: distribution(s.work),
     delta: distribution(s.delta),
     droppedFrames: s.delta.filter((d) => d > budget * 1.5).length,
     longAnimationFrames: s.longFrames,
+  };
+}
+
+/**
+ * The page's main-thread CPU time so far (ms), from Chromium's performance metrics (`ThreadTime`)
+ * through a DevTools session.
+ */
+async function mainThreadCpu(page: Page): Promise<() => Promise<number>> {
+  const cdp = await page.context().newCDPSession(page);
+  await cdp.send('Performance.enable');
+  return async () => {
+    const { metrics } = await cdp.send('Performance.getMetrics');
+    return (metrics.find((m) => m.name === 'ThreadTime')?.value ?? Number.NaN) * 1000;
   };
 }
 
@@ -311,10 +331,16 @@ export async function runUi(dep: Deployment, opts: UiOptions): Promise<UiResult>
 
     // Scrolling: 120 px (about 3.5 rows) per frame for 6 s, then jumps deep into the list.
     const pxPerFrame = 120;
+    const cpu = await mainThreadCpu(page);
+    const scrollCpu0 = await cpu();
     const scrollSamples = await call(page, 'recordScroll', { pxPerFrame, ms: 6_000 });
-    const scroll = { ...frameFigures(scrollSamples), pendingFrames: scrollSamples.pendingFrames, pxPerFrame };
+    const scroll = {
+      ...frameFigures(scrollSamples, (await cpu()) - scrollCpu0),
+      pendingFrames: scrollSamples.pendingFrames,
+      pxPerFrame,
+    };
     opts.log(
-      `   scroll: frame work p95 ${scroll.work.p95.toFixed(1)} ms, rAF delta p95 ${scroll.delta.p95.toFixed(1)} ms, ${scroll.droppedFrames} dropped of ${scroll.frames}, ${scroll.pendingFrames} frames with rows loading`,
+      `   scroll: frame work p95 ${scroll.work.p95.toFixed(1)} ms (main-thread CPU ${scroll.cpuPerFrameMs.toFixed(1)} ms per frame), rAF delta p95 ${scroll.delta.p95.toFixed(1)} ms, ${scroll.droppedFrames} dropped of ${scroll.frames}, ${scroll.pendingFrames} frames with rows loading`,
     );
     const jumps: number[] = [];
     for (const fraction of [0.25, 0.5, 0.75, 0.999, 0.1, 0.9, 0.4, 0.6]) {
@@ -351,6 +377,7 @@ export async function runUi(dep: Deployment, opts: UiOptions): Promise<UiResult>
       { timeout: 60_000 },
     );
     await sleep(1_000);
+    const dashCpu0 = await cpu();
     await call(page, 'startDashboardRecorder', undefined);
     const sent = await burst(dep, opts.template, opts.burstRate, opts.burstSeconds, opts.tag);
     // Let the last notifications arrive: until the last update is after the last event and 2 s pass quietly.
@@ -366,6 +393,7 @@ export async function runUi(dep: Deployment, opts: UiOptions): Promise<UiResult>
       await sleep(100);
     }
     const dash: DashboardSamples = await call(page, 'stopDashboardRecorder', undefined);
+    const dashCpuMs = (await cpu()) - dashCpu0;
     const seconds = dash.ms / 1000;
     const changes = dash.live.length > 0 ? dash.live[dash.live.length - 1]![1] - dash.live[0]![1] : 0;
     // Longest stand-still of the last-update time while events were arriving.
@@ -386,7 +414,9 @@ export async function runUi(dep: Deployment, opts: UiOptions): Promise<UiResult>
       acceptedEvents: sent.accepted,
       failedRequests: sent.failed,
       seconds,
-      frames: frameFigures(dash),
+      frames: frameFigures(dash, dashCpuMs),
+      /** Main-thread CPU share of one core while recording (0..1). */
+      cpuShare: dashCpuMs / dash.ms,
       lagMs: distribution(dash.lag),
       kpiRequestsPerSecond: dash.kpiRequests / seconds,
       notificationsPerSecond: changes / seconds,
@@ -395,7 +425,7 @@ export async function runUi(dep: Deployment, opts: UiOptions): Promise<UiResult>
       trailingMs: lastSeen - sent.lastAcceptedAt,
     };
     opts.log(
-      `   dashboard at ${Math.round(sent.offeredPerSecond)} events/s offered (${sent.accepted} accepted): frame work p95 ${dashboard.frames.work.p95.toFixed(1)} ms, ` +
+      `   dashboard at ${Math.round(sent.offeredPerSecond)} events/s offered (${sent.accepted} accepted): frame work p95 ${dashboard.frames.work.p95.toFixed(1)} ms, main thread ${(dashboard.cpuShare * 100).toFixed(0)}% of a core, ` +
         `input lag p95 ${dashboard.lagMs.p95.toFixed(0)} ms, ${dashboard.kpiRequestsPerSecond.toFixed(1)} KPI requests/s, ` +
         `${dashboard.notificationsPerSecond.toFixed(1)} notifications/s, ${dashboard.commitsPerSecond.toFixed(1)} DOM commits/s, ` +
         `last update stood still at most ${longestStallMs.toFixed(0)} ms, trails the last event by ${dashboard.trailingMs} ms`,

@@ -71,6 +71,8 @@ export interface OrderWindows {
   fetching: boolean;
   /** A window other than 0 failed (rows stay blank; window 0's error is `head.error`). */
   windowError: Error | null;
+  /** Fetches the failed windows again. */
+  retryWindows(): Promise<unknown>;
 }
 
 function useOrderHead(filter: OrdersFilterQuery, interval: number | false) {
@@ -113,5 +115,6 @@ export function useOrderWindows(filter: OrdersFilterQuery, first: number, last: 
     head,
     fetching: head.isFetching || windows.some((w) => w.isFetching),
     windowError: failed?.error ?? null,
+    retryWindows: () => Promise.all(windows.filter((w) => w.error).map((w) => w.refetch())),
   };
 }

@@ -12,8 +12,8 @@
  * table says the filter was not applied instead of showing the unfiltered list.
  */
 import { useVirtualizer } from '@tanstack/react-virtual';
-import { useEffect, useRef, useState, type ReactNode } from 'react';
-import type { OrderPunctualityFilter } from '../../../contracts/api';
+import { memo, useCallback, useEffect, useRef, useState, type ReactNode } from 'react';
+import type { OrderPunctualityFilter, OrderRow } from '../../../contracts/api';
 import { ORDER_STATUSES, type OrderStatus } from '../../../contracts/order-status';
 import { downloadOrdersCsv } from '../api/download';
 import { DrillBadge, Instant, Mono, StatusChip } from '../components/Badges';
@@ -29,6 +29,7 @@ import {
   ordersFilterSearch,
   toOrdersFilterQuery,
   useOrdersFilter,
+  type OrdersFilterQuery,
   type OrderSort,
   type OrdersFilter,
   type TrafficFilter,
@@ -421,24 +422,86 @@ function PendingRow({ index, start }: { index: number; start: number }): ReactNo
   );
 }
 
+interface OrderRowProps {
+  o: OrderRow;
+  index: number;
+  /** The row's offset in the table body (px, from the virtualizer). */
+  start: number;
+  selected: boolean;
+  onSelect(orderId: string, index: number): void;
+}
+
 /**
- * The orders list screen; `search` is the view's query string from the URL hash. The table holds
- * every matching order (scrolled through, not paged): rows are fetched in windows as they come
- * on screen (query/orderWindows.ts) and rendered by the virtualizer, so 100,000 rows scroll as
- * smoothly as 100.
+ * One order row. Memoized: while the table scrolls, a row that stays on screen keeps its props
+ * (same cached order, same position), so only the rows coming into view render.
  */
-export function OrdersList({ search = '' }: { search?: string }): ReactNode {
-  useViewInUrl(search);
-  const filter = useOrdersFilter();
-  const filterQuery = toOrdersFilterQuery(filter);
-  const filterKey = JSON.stringify(filterQuery);
+const OrderRowView = memo(function OrderRowView({ o, index, start, selected, onSelect }: OrderRowProps) {
+  return (
+    <a
+      href={hrefs.order(o.orderId)}
+      role="row"
+      className={`otable__row${o.isDrill ? ' otable__row--drill' : ''}${selected ? ' otable__row--selected' : ''}`}
+      style={{ transform: `translateY(${start - ROW_HEIGHT}px)` }}
+      data-testid="order-row"
+      data-order-id={o.orderId}
+      aria-rowindex={index + 1}
+      aria-selected={selected}
+      // Remember the opened order and its position in the view, so Back shows where the operator was.
+      onClick={() => onSelect(o.orderId, index)}
+    >
+      <span role="cell" className="otable__cell otable__cell--id otable__cell--pin">
+        <Mono>{o.orderId}</Mono>
+        {o.isDrill && <DrillBadge drillId={o.drillId} />}
+      </span>
+      <span role="cell" className="otable__cell">
+        <StatusChip status={o.status} kind="order" />
+      </span>
+      <span role="cell" className="otable__cell">
+        <Mono>{o.customerId}</Mono>
+      </span>
+      <span role="cell" className="otable__cell">
+        <Mono>{o.warehouseId}</Mono>
+      </span>
+      <span role="cell" className="otable__cell">
+        <Instant value={o.createdAt} seconds={false} />
+      </span>
+      <span role="cell" className="otable__cell num">
+        {o.promisedDate ?? EMPTY}
+        <PunctualityFlag value={o.punctuality} />
+      </span>
+      <span role="cell" className="otable__cell">
+        <Instant value={o.deliveredAt} seconds={false} />
+      </span>
+      <span role="cell" className="otable__cell">
+        <Instant value={o.lastEventTime} seconds={false} />
+      </span>
+      <span role="cell" className="otable__cell otable__cell--num num">
+        {formatCount(o.eventCount)}
+      </span>
+    </a>
+  );
+});
+
+/**
+ * The virtualized table of every order of `filterQuery` and the position line under it. Its own
+ * component, so a scrolled frame re-renders the table and the rows coming into view, not the
+ * filters above.
+ */
+function OrdersTable({
+  filterQuery,
+  filterKey,
+  searchIssue,
+}: {
+  filterQuery: OrdersFilterQuery;
+  filterKey: string;
+  searchIssue: DisplayIssue | null;
+}): ReactNode {
+  const selected = useOrdersFilter((s) => s.selected);
+  const selectedRow = useOrdersFilter((s) => s.row);
   const scrollRef = useRef<HTMLDivElement>(null);
-  // An invalid search is never sent: show that instead of rows that would look like its result.
-  const searchCheck = checkOrderSearch(filter.qDraft);
-  const searchIssue = searchCheck.ok ? null : searchCheck.issue;
   const [span, setSpan] = useState(() => spanOf(0, 0));
   const rows = useOrderWindows(filterQuery, span.first, span.last);
-  const total = rows.total;
+  const { total, head } = rows;
   const count = searchIssue ? 0 : (total ?? 0);
 
   // TanStack Virtual returns non-memoizable functions; the React Compiler skips this component (fine).
@@ -466,27 +529,27 @@ export function OrdersList({ search = '' }: { search?: string }): ReactNode {
   }, [filterKey]);
   // A view opened with a selected row (Back, a bookmark, a reload) scrolls to it, once.
   const restored = useRef<string | null>(null);
-  const rowKey = filter.selected && filter.row !== null ? `${filter.selected}@${filter.row}` : null;
+  const rowKey = selected && selectedRow !== null ? `${selected}@${selectedRow}` : null;
   useEffect(() => {
-    if (rowKey === null || rowKey === restored.current || total === null || filter.row === null) return;
+    if (rowKey === null || rowKey === restored.current || total === null || selectedRow === null) return;
     restored.current = rowKey;
-    if (filter.row < total) virtualizer.scrollToIndex(filter.row, { align: 'center' });
-  }, [rowKey, total, filter.row, virtualizer]);
-  const select = (orderId: string, index: number) => {
+    if (selectedRow < total) virtualizer.scrollToIndex(selectedRow, { align: 'center' });
+  }, [rowKey, total, selectedRow, virtualizer]);
+  const select = useCallback((orderId: string, index: number) => {
     restored.current = `${orderId}@${index}`; // the row is on screen already: no scroll
-    filter.update({ selected: orderId, row: index });
-  };
+    useOrdersFilter.getState().update({ selected: orderId, row: index });
+  }, []);
 
   const items = virtualizer.getVirtualItems();
   const shownFirst = Math.floor(Math.max(0, virtualizer.scrollOffset ?? 0) / ROW_HEIGHT);
-  const head = rows.head;
-  const error = head.error ?? rows.windowError;
   return (
-    <div className="screen screen--fill" data-testid="orders">
-      <Filters total={total} searchInvalid={searchIssue !== null} />
-      {searchIssue && <SearchError issue={searchIssue} />}
-      {error && !searchIssue && (
-        <ErrorNotice error={error} onRetry={() => void head.refetch()} title="Orders could not be loaded" />
+    <>
+      {rows.windowError && !head.error && !searchIssue && (
+        <ErrorNotice
+          error={rows.windowError}
+          onRetry={() => void rows.retryWindows()}
+          title="Some rows could not be loaded"
+        />
       )}
       <div
         className="otable"
@@ -516,53 +579,17 @@ export function OrdersList({ search = '' }: { search?: string }): ReactNode {
           <div className="otable__body" style={{ height: virtualizer.getTotalSize() }}>
             {items.map((row) => {
               const o = rows.rowAt(row.index);
-              if (!o) return <PendingRow key={`pending-${row.index}`} index={row.index} start={row.start} />;
-              return (
-                <a
+              return o ? (
+                <OrderRowView
                   key={o.orderId}
-                  href={hrefs.order(o.orderId)}
-                  role="row"
-                  className={`otable__row${o.isDrill ? ' otable__row--drill' : ''}${
-                    o.orderId === filter.selected ? ' otable__row--selected' : ''
-                  }`}
-                  style={{ transform: `translateY(${row.start - ROW_HEIGHT}px)` }}
-                  data-testid="order-row"
-                  data-order-id={o.orderId}
-                  aria-rowindex={row.index + 1}
-                  aria-selected={o.orderId === filter.selected}
-                  // Remember the opened order and its position in the view, so Back shows where the operator was.
-                  onClick={() => select(o.orderId, row.index)}
-                >
-                  <span role="cell" className="otable__cell otable__cell--id otable__cell--pin">
-                    <Mono>{o.orderId}</Mono>
-                    {o.isDrill && <DrillBadge drillId={o.drillId} />}
-                  </span>
-                  <span role="cell" className="otable__cell">
-                    <StatusChip status={o.status} kind="order" />
-                  </span>
-                  <span role="cell" className="otable__cell">
-                    <Mono>{o.customerId}</Mono>
-                  </span>
-                  <span role="cell" className="otable__cell">
-                    <Mono>{o.warehouseId}</Mono>
-                  </span>
-                  <span role="cell" className="otable__cell">
-                    <Instant value={o.createdAt} seconds={false} />
-                  </span>
-                  <span role="cell" className="otable__cell num">
-                    {o.promisedDate ?? EMPTY}
-                    <PunctualityFlag value={o.punctuality} />
-                  </span>
-                  <span role="cell" className="otable__cell">
-                    <Instant value={o.deliveredAt} seconds={false} />
-                  </span>
-                  <span role="cell" className="otable__cell">
-                    <Instant value={o.lastEventTime} seconds={false} />
-                  </span>
-                  <span role="cell" className="otable__cell otable__cell--num num">
-                    {formatCount(o.eventCount)}
-                  </span>
-                </a>
+                  o={o}
+                  index={row.index}
+                  start={row.start}
+                  selected={o.orderId === selected}
+                  onSelect={select}
+                />
+              ) : (
+                <PendingRow key={`pending-${row.index}`} index={row.index} start={row.start} />
               );
             })}
           </div>
@@ -577,6 +604,39 @@ export function OrdersList({ search = '' }: { search?: string }): ReactNode {
           <span className="muted small">Scroll for more: every matching order is in the table.</span>
         </div>
       )}
+    </>
+  );
+}
+
+/**
+ * The orders list screen; `search` is the view's query string from the URL hash. The table holds
+ * every matching order (scrolled through, not paged): rows are fetched in windows as they come
+ * on screen (query/orderWindows.ts) and rendered by the virtualizer, so 100,000 rows scroll as
+ * smoothly as 100.
+ */
+export function OrdersList({ search = '' }: { search?: string }): ReactNode {
+  useViewInUrl(search);
+  const filter = useOrdersFilter();
+  const filterQuery = toOrdersFilterQuery(filter);
+  const filterKey = JSON.stringify(filterQuery);
+  // An invalid search is never sent: show that instead of rows that would look like its result.
+  const searchCheck = checkOrderSearch(filter.qDraft);
+  const searchIssue = searchCheck.ok ? null : searchCheck.issue;
+  // Window 0 only (the table asks for the others): the total and the list's error.
+  const windows = useOrderWindows(filterQuery, 0, 0);
+  const error = windows.head.error;
+  return (
+    <div className="screen screen--fill" data-testid="orders">
+      <Filters total={windows.total} searchInvalid={searchIssue !== null} />
+      {searchIssue && <SearchError issue={searchIssue} />}
+      {error && !searchIssue && (
+        <ErrorNotice
+          error={error}
+          onRetry={() => void windows.head.refetch()}
+          title="Orders could not be loaded"
+        />
+      )}
+      <OrdersTable filterQuery={filterQuery} filterKey={filterKey} searchIssue={searchIssue} />
     </div>
   );
 }
