@@ -55,14 +55,15 @@ export async function ordersSettled(args: { timeoutMs: number; notView?: string 
 /**
  * Changes one filter control of the orders list the way an operator does (`input` for a date,
  * `change` for a select) and measures until the answer is rendered and painted.
- * @returns ms from the event to the painted answer
+ * @returns ms from the event to the painted answer (`ms`), and of that the `GET /api/orders`
+ *   request's duration in the resource timing (`apiMs`; NaN when none was made)
  */
 export async function timeFilterChange(args: {
   testId: string;
   value: string;
   event: 'input' | 'change';
   timeoutMs: number;
-}): Promise<number> {
+}): Promise<{ ms: number; apiMs: number }> {
   const el = document.querySelector<HTMLInputElement | HTMLSelectElement>(`[data-testid="${args.testId}"]`);
   if (!el) throw new Error(`no control ${args.testId}`);
   const table = document.querySelector<HTMLElement>('[data-testid="orders-table"]');
@@ -81,7 +82,11 @@ export async function timeFilterChange(args: {
   const done = await (
     globalThis as unknown as { __sctBench: { ordersSettled: typeof ordersSettled } }
   ).__sctBench.ordersSettled({ timeoutMs: args.timeoutMs });
-  return done - t0;
+  const request = performance
+    .getEntriesByType('resource')
+    .filter((e) => e.name.includes('/api/orders?') && e.startTime >= t0)
+    .pop() as PerformanceResourceTiming | undefined;
+  return { ms: done - t0, apiMs: request ? request.responseEnd - request.startTime : Number.NaN };
 }
 
 /**
