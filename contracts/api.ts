@@ -12,7 +12,7 @@
  * The live stream (`GET /api/live`, server-sent events) carries {@link ChangeNotification}s.
  */
 import { z } from 'zod';
-import { pageOf, pageQueryFields } from './paging';
+import { decodeOrderCursor, pageOf, pageQueryFields } from './paging';
 import { reasonSchema } from './auth';
 import { calendarDateSchema, entityIdSchema, fieldIssueSchema, type SupplyChainEvent } from './events';
 import { ORDER_STATUSES, type OrderStatus } from './order-status';
@@ -139,13 +139,43 @@ function checkOrderFilter(
     });
 }
 
-/** Query of the orders list: the {@link orderFilterShape} filter plus the page. */
+/** How the server writes each sort column's key in a cursor (contracts/paging.ts `OrderCursor`). */
+const ORDER_SORT_KEY_FORMATS: Record<OrderSortColumn, { pattern: RegExp; text: string }> = {
+  orderId: { pattern: /^[\s\S]{0,200}$/, text: 'text' },
+  status: { pattern: /^[\s\S]{0,200}$/, text: 'text' },
+  customerId: { pattern: /^[\s\S]{0,200}$/, text: 'text' },
+  warehouseId: { pattern: /^[\s\S]{0,200}$/, text: 'text' },
+  createdAt: { pattern: /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}Z$/, text: 'an instant' },
+  promisedDate: { pattern: /^\d{4}-\d{2}-\d{2}$/, text: 'a day' },
+  deliveredAt: { pattern: /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}Z$/, text: 'an instant' },
+  lastEventTime: { pattern: /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}Z$/, text: 'an instant' },
+  eventCount: { pattern: /^\d{1,9}$/, text: 'a count' },
+};
+
+/**
+ * Query of the orders list: the {@link orderFilterShape} filter plus the page. `after` (a
+ * `nextCursor` of a previous answer with the same filter and sort) asks for the page after that
+ * row by keyset paging, which costs the same at any depth; `page` is then ignored.
+ */
 export const orderListQuerySchema = z
   .strictObject({
     ...orderFilterShape,
     ...pageQueryFields,
+    after: z.string().min(1).max(1000).optional(),
   })
-  .superRefine(checkOrderFilter);
+  .superRefine((q, ctx) => {
+    checkOrderFilter(q, ctx);
+    if (q.after === undefined) return;
+    const cursor = decodeOrderCursor(q.after);
+    const format = ORDER_SORT_KEY_FORMATS[q.sort];
+    if (!cursor || (cursor.key !== null && !format.pattern.test(cursor.key)))
+      ctx.addIssue({
+        code: 'custom',
+        message: `must be the nextCursor of an earlier answer sorted by ${q.sort} (${format.text} and an order id)`,
+        path: ['after'],
+        params: { rule: 'cursor' },
+      });
+  });
 export type OrderListQuery = z.infer<typeof orderListQuerySchema>;
 
 /** Query of the orders CSV export: the list's filter and sort, every matching row (no page). */
@@ -260,7 +290,13 @@ export type OrderSummary = z.infer<typeof orderSummarySchema>;
 export const orderRowSchema = orderSummarySchema.extend({ punctuality: punctualitySchema.nullable() });
 export type OrderRow = z.infer<typeof orderRowSchema>;
 
-export const orderPageSchema = pageOf(orderRowSchema);
+export const orderPageSchema = pageOf(orderRowSchema).extend({
+  /**
+   * Pass as `after` for the next page (keyset paging, same filter and sort); null on the last
+   * page. Always sent by this server.
+   */
+  nextCursor: z.string().nullable().optional(),
+});
 export type OrderPage = z.infer<typeof orderPageSchema>;
 
 export const orderLineStateSchema = z.object({

@@ -20,3 +20,37 @@ export function pageOf<T extends z.ZodType>(item: T) {
     pageSize: z.number().int(),
   });
 }
+
+/**
+ * Keyset (cursor) paging of the orders list: the position after one row, `[sort key, order id]`
+ * as JSON text. The sort key is the row's value of the sort column as the server writes it
+ * (instants `YYYY-MM-DDTHH:mm:ss.ffffffZ` in UTC, days `YYYY-MM-DD`, counts and text as they
+ * are; null when the row has none). Clients pass `nextCursor` back unchanged as `after`.
+ */
+export interface OrderCursor {
+  key: string | null;
+  id: string;
+}
+
+/** The cursor text of a position. */
+export function encodeOrderCursor(c: OrderCursor): string {
+  return JSON.stringify([c.key, c.id]);
+}
+
+/** The position of a cursor text; null when the text is not a cursor. */
+export function decodeOrderCursor(text: string): OrderCursor | null {
+  try {
+    const v: unknown = JSON.parse(text);
+    if (
+      Array.isArray(v) &&
+      v.length === 2 &&
+      (v[0] === null || typeof v[0] === 'string') &&
+      typeof v[1] === 'string' &&
+      v[1].length > 0
+    )
+      return { key: v[0] as string | null, id: v[1] };
+  } catch {
+    // not JSON: not a cursor
+  }
+  return null;
+}

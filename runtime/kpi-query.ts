@@ -60,8 +60,8 @@ export async function queryKpiSummary(db: Queryable, q: KpiQuery): Promise<KpiSu
   const warehouse = q.warehouse ?? null;
   const before = from && to ? previousRange(from, to) : null;
   const [figures, previous, sites, span] = await Promise.all([
-    queryFigures(db, from, to, q.includeDrills, warehouse),
-    before ? queryFigures(db, before.from, before.to, q.includeDrills, warehouse) : null,
+    queryKpiFigures(db, from, to, q.includeDrills, warehouse),
+    before ? queryKpiFigures(db, before.from, before.to, q.includeDrills, warehouse) : null,
     querySites(db, q.includeDrills),
     queryMainSpan(db, q.includeDrills),
   ]);
@@ -79,8 +79,11 @@ export async function queryKpiSummary(db: Queryable, q: KpiQuery): Promise<KpiSu
   };
 }
 
-/** The KPI figures of one range and site (see {@link queryKpiSummary}). */
-async function queryFigures(
+/**
+ * The KPI figures of one range and site (see {@link queryKpiSummary}); exported for the
+ * benchmark, which times each statement of the summary alone.
+ */
+export async function queryKpiFigures(
   db: Queryable,
   from: string | null,
   to: string | null,
@@ -167,7 +170,7 @@ export async function querySites(db: Queryable, includeDrills: boolean): Promise
 }
 
 /** The main span of the activity in `kpi_daily` (every site; see `mainSpan`). */
-async function queryMainSpan(db: Queryable, includeDrills: boolean): Promise<MainSpan | null> {
+export async function queryMainSpan(db: Queryable, includeDrills: boolean): Promise<MainSpan | null> {
   const { rows } = await db.query<{ day: string; n: number }>(
     `SELECT day::text AS day, sum(created + shipped + delivered)::int AS n
        FROM kpi_daily WHERE ($1::boolean OR NOT is_drill) GROUP BY day`,

@@ -107,8 +107,16 @@ describe('import:olist command', () => {
         '--site-tz must be an IANA time zone name such as America/Sao_Paulo or UTC; got "Mars/Base"',
       ],
       [[good, '--site-tz'], '--site-tz needs a value'],
-      [[good, '--bogus'], 'unknown option --bogus (options: --site-tz, --limit, --batch-size, --help)'],
+      [
+        [good, '--bogus'],
+        'unknown option --bogus (options: --site-tz, --limit, --batch-size, --copies, --shift-days, --help)',
+      ],
       [[good, '--limit', '1', '--limit', '2'], '--limit is given more than once'],
+      [[good, '--copies', 'x'], '--copies must be a whole number from 0 to 1000; got "x"'],
+      [
+        [good, '--copies=1', '--shift-days=-1'],
+        '--shift-days must be a whole number from 0 to 3650; got "-1"',
+      ],
       [[], 'give the folder that holds olist_orders_dataset.csv and the other CSV files'],
       [[good, 'other'], `give exactly one folder (got 2: ${JSON.stringify(good)} "other")`],
     ];

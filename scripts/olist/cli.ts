@@ -26,10 +26,11 @@ import {
   type ImportProgress,
 } from './import';
 import { DEFAULT_SITE_TIME_ZONE } from './mapping';
+import { DEFAULT_SHIFT_DAYS } from '../scale/rekey';
 import { loadOlistFolder, OLIST_FILES, OlistInputError, type OlistData } from './read';
 
 export const IMPORT_USAGE =
-  'usage: npm run import:olist -- <folder> [--site-tz <zone>] [--limit <N>] [--batch-size <N>] [--help]';
+  'usage: npm run import:olist -- <folder> [--site-tz <zone>] [--limit <N>] [--batch-size <N>]\n       [--copies <N> [--shift-days <D>]] [--help]';
 
 export const IMPORT_HELP = `${IMPORT_USAGE}
 
@@ -45,6 +46,12 @@ options:
                       default: all)
   --batch-size <N>    events per Kafka request, a whole number from 1 to ${MAX_BATCH_SIZE} (default ${DEFAULT_BATCH_SIZE});
                       an order's events always go in the same request
+  --copies <N>        scale data (a larger realistic data set): after each order also publish N
+                      copies of it, re-keyed (order, shipment, customer and tracking ids get the
+                      suffix -c1 ... -cN; warehouses and SKUs are shared) and moved k x --shift-days
+                      site days earlier (copy k), through Kafka and the workers like the sample
+                      (default 0). The fast SQL path for 1,000,000 orders is npm run data:scale.
+  --shift-days <D>    site days between two copies (default ${DEFAULT_SHIFT_DAYS})
   -h, --help          show this help
 
 Re-running: event ids are deterministic (order id + event type), and the workers skip every event
@@ -68,6 +75,8 @@ const IMPORT_CLI = {
     'site-tz': { type: 'string' },
     limit: { type: 'string' },
     'batch-size': { type: 'string' },
+    copies: { type: 'string' },
+    'shift-days': { type: 'string' },
   },
   positionals: true,
 } satisfies CliDefinition<OptionSpec>;
@@ -77,6 +86,9 @@ export interface ImportArgs {
   siteTimeZone: string;
   limit: number | undefined;
   batchSize: number;
+  /** Scale copies per order (0: the sample only). */
+  copies: number;
+  shiftDays: number;
 }
 
 /**
@@ -104,6 +116,11 @@ export function parseImportArgs(argv: readonly string[]): ImportArgs | 'help' {
     folder: positionals[0]!,
     siteTimeZone: tz.data,
     limit: values.limit === undefined ? undefined : wholeNumberOption('limit', values.limit, 1),
+    copies: values.copies === undefined ? 0 : wholeNumberOption('copies', values.copies, 0, 1000),
+    shiftDays:
+      values['shift-days'] === undefined
+        ? DEFAULT_SHIFT_DAYS
+        : wholeNumberOption('shift-days', values['shift-days'], 0, 3650),
     batchSize:
       values['batch-size'] === undefined
         ? DEFAULT_BATCH_SIZE
@@ -194,6 +211,8 @@ export async function runImportCli(argv: readonly string[], deps: ImportCliDeps)
       siteTimeZone: args.siteTimeZone,
       limit: args.limit,
       batchSize: args.batchSize,
+      copies: args.copies,
+      shiftDays: args.shiftDays,
       data,
       readSeconds,
       now,

@@ -11,6 +11,7 @@ import {
   type InconsistencyKind,
 } from './mapping';
 import { loadOlistFolder, type OlistData } from './read';
+import { copyOrderEvents, DEFAULT_SHIFT_DAYS } from '../scale/rekey';
 
 /** At most this many example order ids are kept per inconsistency kind or skip reason. */
 const EXAMPLES = 3;
@@ -37,6 +38,8 @@ export interface ImportSummary {
   ordersRead: number;
   /** Orders whose events were published. */
   ordersImported: number;
+  /** Re-keyed, shifted copies published per imported order (`--copies`; 0 = the sample only). */
+  copies: number;
   ordersSkipped: number;
   eventsPublished: number;
   eventsByType: Record<string, number>;
@@ -75,6 +78,13 @@ export interface ImportOptions {
   publish: (events: SupplyChainEvent[]) => Promise<unknown>;
   /** Called once the orders are loaded and after every acknowledged batch. */
   onProgress?: (progress: ImportProgress) => void;
+  /**
+   * Scale copies (issue 11 item 8): after each order, also publish copies 1..`copies` of it,
+   * re-keyed and moved `k * shiftDays` site days earlier (scripts/scale/rekey.ts). Default 0.
+   */
+  copies?: number;
+  /** Site days between two copies (default {@link DEFAULT_SHIFT_DAYS}). */
+  shiftDays?: number;
   /** Clock in ms (tests). */
   now?: () => number;
 }
@@ -108,6 +118,7 @@ export async function importOlist(opts: ImportOptions): Promise<ImportSummary> {
     siteTimeZone,
     ordersRead: data.orders.length,
     ordersImported: 0,
+    copies: opts.copies ?? 0,
     ordersSkipped: 0,
     eventsPublished: 0,
     eventsByType: {},
@@ -163,6 +174,18 @@ export async function importOlist(opts: ImportOptions): Promise<ImportSummary> {
     batch.push(...mapped.events);
     summary.ordersImported += 1;
     pendingOrders += 1;
+    for (let copy = 1; copy <= summary.copies; copy++) {
+      const events = copyOrderEvents(
+        mapped.events,
+        mapped.orderId,
+        copy,
+        opts.shiftDays ?? DEFAULT_SHIFT_DAYS,
+        siteTimeZone,
+      );
+      if (batch.length > 0 && batch.length + events.length > batchSize) await flush();
+      batch.push(...events);
+      summary.ordersImported += 1;
+    }
   }
   await flush();
   await inFlight;
@@ -179,7 +202,10 @@ export function formatSummary(s: ImportSummary): string {
   const row = (label: string, value: string | number) => out.push(`${label.padEnd(34)}${value}`);
   out.push(`Olist import from ${s.folder} (site time zone ${s.siteTimeZone})`);
   row('orders read', s.ordersRead);
-  row('orders imported', s.ordersImported);
+  row(
+    'orders imported',
+    s.copies > 0 ? `${s.ordersImported} (the sample and ${s.copies} copies of it)` : s.ordersImported,
+  );
   row('orders skipped', s.ordersSkipped);
   row('events published (acknowledged)', s.eventsPublished);
   const types = Object.keys(s.eventsByType).sort((a, b) => rank(a) - rank(b) || a.localeCompare(b));

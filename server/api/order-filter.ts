@@ -13,6 +13,7 @@
 import {
   EXCEPTION_SHIPMENT_STATUSES,
   siteDay,
+  type OrderCursor,
   type OrderExportQuery,
   type OrderSortColumn,
 } from '../../contracts';
@@ -132,10 +133,14 @@ export function orderFilterSql(q: OrderExportQuery, todays: SiteTodays | null): 
   if (q.customer) and.push(`o.customer_id = ${p(q.customer)}`);
   if (q.q) {
     const prefix = p(`${escapeLike(q.q)}%`);
+    // One indexed prefix lookup per id column, united (an OR over the columns of `orders` would
+    // be a filter on every row: 0.2 s at 100,000 orders, growing with the table).
     and.push(
-      `(o.order_id LIKE ${prefix} OR o.customer_id LIKE ${prefix} OR o.shipment_id LIKE ${prefix}
-        OR o.order_id IN (SELECT s.order_id FROM shipments s
-                           WHERE s.shipment_id LIKE ${prefix} OR s.tracking_number LIKE ${prefix}))`,
+      `o.order_id IN (SELECT x.order_id FROM orders x WHERE x.order_id LIKE ${prefix}
+        UNION ALL SELECT x.order_id FROM orders x WHERE x.customer_id LIKE ${prefix}
+        UNION ALL SELECT x.order_id FROM orders x WHERE x.shipment_id LIKE ${prefix}
+        UNION ALL SELECT s.order_id FROM shipments s WHERE s.shipment_id LIKE ${prefix}
+        UNION ALL SELECT s.order_id FROM shipments s WHERE s.tracking_number LIKE ${prefix})`,
     );
   }
   if (!q.includeDrills) and.push('NOT o.is_drill');
@@ -148,6 +153,65 @@ export function orderFilterSql(q: OrderExportQuery, todays: SiteTodays | null): 
       ? `o.order_id ${direction}`
       : `${column} ${direction} ${nulls}, o.order_id ${direction}`;
   return { where: and.length > 0 ? and.join('\n   AND ') : 'true', params, orderBy };
+}
+
+/** SQL type of each sort column (the cursor's key is cast to it). */
+const SORT_TYPES: Record<OrderSortColumn, string> = {
+  orderId: 'text',
+  status: 'text',
+  customerId: 'text',
+  warehouseId: 'text',
+  createdAt: 'timestamptz',
+  promisedDate: 'date',
+  deliveredAt: 'timestamptz',
+  lastEventTime: 'timestamptz',
+  eventCount: 'int',
+};
+
+/**
+ * The sort column's value of a row as a cursor key (contracts/paging.ts `OrderCursor`): instants
+ * in UTC with microseconds, so the key casts back to exactly the stored value.
+ */
+export function orderSortKeySql(sort: OrderSortColumn): string {
+  const column = SORT_COLUMNS[sort];
+  return SORT_TYPES[sort] === 'timestamptz'
+    ? `to_char(${column} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`
+    : `${column}::text`;
+}
+
+/**
+ * The keyset conditions "after this row" in the sort order of {@link orderFilterSql}
+ * (`column dir NULLS LAST|FIRST, order_id dir`), appending their values to `params`: one or two
+ * alternatives, each answered by a sort index as a range (the cost of a page does not depend on
+ * its depth). Two when the rest of the order crosses the null group of the sort column (last
+ * when descending, first when ascending): an OR of both would make the index scan a filter over
+ * every earlier row, so the caller reads each alternative's page and merges them.
+ */
+export function orderKeysetSql(
+  q: Pick<OrderExportQuery, 'sort' | 'order'>,
+  cursor: OrderCursor,
+  params: unknown[],
+): string[] {
+  const p = (value: unknown): string => {
+    params.push(value);
+    return `$${params.length}`;
+  };
+  const id = p(cursor.id);
+  const desc = q.order !== 'asc';
+  const cmp = desc ? '<' : '>';
+  if (q.sort === 'orderId') return [`o.order_id ${cmp} ${id}`];
+  const column = SORT_COLUMNS[q.sort];
+  if (cursor.key === null) {
+    const rest = `${column} IS NULL AND o.order_id ${cmp} ${id}`;
+    return desc ? [rest] : [rest, `${column} IS NOT NULL`];
+  }
+  const after = `(${column}, o.order_id) ${cmp} (${p(cursor.key)}::${SORT_TYPES[q.sort]}, ${id})`;
+  return desc ? [after, `${column} IS NULL`] : [after];
+}
+
+/** The sort column of a filter's ORDER BY (for merging keyset pages). */
+export function orderSortColumnSql(sort: OrderSortColumn): string {
+  return SORT_COLUMNS[sort];
 }
 
 /** Escapes LIKE wildcards so an id prefix matches literally (backslash is LIKE's default escape). */

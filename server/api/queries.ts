@@ -5,6 +5,8 @@
  * punctuality at the time of the request (contracts/site-time.ts): the console computes none.
  */
 import {
+  decodeOrderCursor,
+  encodeOrderCursor,
   entitySummarySchema,
   punctuality,
   type EntitySummary,
@@ -21,7 +23,15 @@ import {
 } from '../../contracts';
 import { timestamptzToIso, type Pool } from '../../runtime/db';
 import { redisKeys, type RedisClient } from '../../runtime/redis';
-import { needsSiteTodays, ORDER_FILTER_FROM, orderFilterSql, siteTodays } from './order-filter';
+import {
+  needsSiteTodays,
+  ORDER_FILTER_FROM,
+  orderFilterSql,
+  orderKeysetSql,
+  orderSortColumnSql,
+  orderSortKeySql,
+  siteTodays,
+} from './order-filter';
 
 /** The columns of an {@link OrderSummary}, qualified by `alias` (`o.`) when given. */
 export function orderSummaryColumns(alias?: string): string {
@@ -46,28 +56,54 @@ const SHIPMENT_SUMMARY_COLUMNS = `
  * promised / shipped / delivered days, punctuality, in full, open exception, warehouse,
  * customer, drill traffic, id prefix search), sorted by a whitelisted column (ties broken by order
  * id), with the filter's total. One statement: the page and the total come from the same snapshot.
- * Pages are LIMIT/OFFSET over the sort index: the console's table pages at most 500 rows at a
- * time and the export streams through a cursor instead of paging.
+ * Pages: `after` (a `nextCursor`) reads the page after that row by keyset paging (same cost at
+ * any depth: server/api/order-filter.ts `orderKeysetSql`); without it, `page` is LIMIT/OFFSET
+ * (cost grows with the depth). `nextCursor` is null when the page is not full. The total is
+ * counted on every page (it costs what the filter matches, not what the page reads).
  * @param now the instant punctuality is judged at (an open order is overdue after its promised site day)
  */
 export async function listOrders(pool: Pool, q: OrderListQuery, now = new Date()): Promise<OrderPage> {
   const todays = needsSiteTodays(q) ? await siteTodays(pool, now) : null;
   const { where, params, orderBy } = orderFilterSql(q, todays);
-  const limit = `$${params.length + 1}`;
-  const offset = `$${params.length + 2}`;
+  const cursor = q.after ? decodeOrderCursor(q.after) : null;
+  const columns = `${orderSummaryColumns('o')}, ${orderSortKeySql(q.sort)} AS "sortKey"`;
+  let page: string;
+  if (cursor) {
+    // Each keyset alternative's page from its index range, merged and cut to one page.
+    const parts = orderKeysetSql(q, cursor, params).map(
+      (after) => `(SELECT ${columns}, ${orderSortColumnSql(q.sort)} AS "sortValue" FROM ${ORDER_FILTER_FROM}
+          WHERE ${where} AND ${after} ORDER BY ${orderBy} LIMIT $${params.length + 1})`,
+    );
+    const direction = q.order === 'asc' ? 'ASC' : 'DESC';
+    const nulls = q.order === 'asc' ? 'NULLS FIRST' : 'NULLS LAST';
+    page = `SELECT * FROM (${parts.join(' UNION ALL ')}) u
+      ORDER BY u."sortValue" ${direction} ${nulls}, u."orderId" ${direction} LIMIT $${params.length + 1}`;
+  } else {
+    page = `SELECT ${columns} FROM ${ORDER_FILTER_FROM} WHERE ${where}
+          ORDER BY ${orderBy} LIMIT $${params.length + 1} OFFSET $${params.length + 2}`;
+  }
   // The total always yields one row; a page past the end joins no order (null columns).
-  const { rows } = await pool.query<Nullable<OrderSummary> & { total: number }>(
+  const { rows } = await pool.query<Nullable<OrderSummary> & { total: number; sortKey: string | null }>(
     `SELECT t.total, p.* FROM (SELECT count(*)::int AS total FROM ${ORDER_FILTER_FROM} WHERE ${where}) t
-       LEFT JOIN LATERAL (
-         SELECT ${orderSummaryColumns('o')} FROM ${ORDER_FILTER_FROM} WHERE ${where}
-          ORDER BY ${orderBy}
-          LIMIT ${limit} OFFSET ${offset}) p ON true`,
-    [...params, q.pageSize, (q.page - 1) * q.pageSize],
+       LEFT JOIN LATERAL (${page}) p ON true`,
+    cursor ? [...params, q.pageSize] : [...params, q.pageSize, (q.page - 1) * q.pageSize],
   );
-  const items = rows
-    .filter((r): r is OrderSummary & { total: number } => r.orderId !== null)
-    .map(({ total: _total, ...order }) => withPunctuality(order, now));
-  return { items, total: rows[0]?.total ?? 0, page: q.page, pageSize: q.pageSize };
+  const found = rows.filter(
+    (r): r is OrderSummary & { total: number; sortKey: string | null } => r.orderId !== null,
+  );
+  const last = found.at(-1);
+  const items = found.map(
+    ({ total: _total, sortKey: _key, sortValue: _value, ...order }: OrderSummary & Record<string, unknown>) =>
+      withPunctuality(order, now),
+  );
+  return {
+    items,
+    total: rows[0]?.total ?? 0,
+    page: q.page,
+    pageSize: q.pageSize,
+    nextCursor:
+      last && found.length === q.pageSize ? encodeOrderCursor({ key: last.sortKey, id: last.orderId }) : null,
+  };
 }
 
 /** An order summary with its punctuality at `now`. */
