@@ -22,6 +22,7 @@ describe('bench options', () => {
       olist: root,
       phases: new Set(PHASES),
       uiOrders: 100_000,
+      uiCopies: 9,
       uiBurstSeconds: 20,
       uiShots: null,
       profile: false,
@@ -39,6 +40,8 @@ describe('bench options', () => {
         'ui',
         '--ui-orders',
         '5000',
+        '--ui-copies',
+        '0',
         '--ui-burst-seconds',
         '5',
         '--ui-shots',
@@ -46,7 +49,7 @@ describe('bench options', () => {
       ],
       root,
     );
-    expect(o).toMatchObject({ uiOrders: 5_000, uiBurstSeconds: 5, uiShots: root });
+    expect(o).toMatchObject({ uiOrders: 5_000, uiCopies: 0, uiBurstSeconds: 5, uiShots: root });
     expect([...(o === 'help' ? [] : o.phases)]).toEqual(['ui']);
   });
 

@@ -35,6 +35,11 @@ export interface Options {
   nodeOptions: string;
   /** Orders loaded for the `ui` phase (Chromium against the console). */
   uiOrders: number;
+  /**
+   * SQL copies (`npm run data:scale`) that make up `uiOrders`: uiOrders / (uiCopies + 1) orders go
+   * through the pipeline, the rest are re-keyed copies of them; 0 = all through the pipeline.
+   */
+  uiCopies: number;
   /** Length of the dashboard's event burst in the `ui` phase (s, at `latencyRate` events/s). */
   uiBurstSeconds: number;
   /** Folder for the `ui` phase's screenshots of the orders page (none when absent). */
@@ -62,6 +67,7 @@ export const BENCH_CLI = {
   --olist DIR           Olist CSV folder (../shared/data/olist)
   --phases LIST         comma-separated: ${PHASES.join(',')} (all)
   --ui-orders N         orders loaded for the ui phase (100000)
+  --ui-copies N         of those, SQL copies of the ones loaded through the pipeline (9)
   --ui-burst-seconds S  length of the dashboard's burst at --latency-rate events/s (20)
   --ui-shots DIR        save the ui phase's screenshots of the orders page there
   --profile             CPU profiles and round trips per process (slower figures)
@@ -78,6 +84,7 @@ export const BENCH_CLI = {
     olist: { type: 'string' },
     phases: { type: 'string' },
     'ui-orders': { type: 'string' },
+    'ui-copies': { type: 'string' },
     'ui-burst-seconds': { type: 'string' },
     'ui-shots': { type: 'string' },
     profile: { type: 'boolean' },
@@ -113,6 +120,7 @@ export function parseOptions(argv: readonly string[], repoRoot: string): Options
         : path.resolve(values.olist),
     phases: values.phases === undefined ? new Set(PHASES) : parsePhases(values.phases),
     uiOrders: count('ui-orders', 100_000),
+    uiCopies: values['ui-copies'] === undefined ? 9 : wholeNumberOption('ui-copies', values['ui-copies'], 0),
     uiBurstSeconds: count('ui-burst-seconds', 20),
     uiShots: values['ui-shots'] === undefined ? null : path.resolve(values['ui-shots']),
     profile: values.profile === true,

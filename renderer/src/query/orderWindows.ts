@@ -56,7 +56,11 @@ async function fetchWindow(
   signal: AbortSignal,
 ): Promise<OrderPage> {
   const query = windowQuery(filter, index);
-  void client; // the keyset cursor comes with the server's `after` (see the module's docstring)
+  if (index > 0) {
+    const before = client.getQueryData<OrderPage>(queryKeys.orderList(windowQuery(filter, index - 1)));
+    if (before?.nextCursor && before.items.length === ORDER_WINDOW_ROWS)
+      return apiCall('GET /api/orders', { query: { ...query, after: before.nextCursor }, signal });
+  }
   return apiCall('GET /api/orders', { query, signal });
 }
 
