@@ -71,7 +71,9 @@ describe('orders table with more rows than a window (Chromium)', () => {
     await page.goto(
       `${consoleApp.url}/#token=${consoleApp.token}&route=/orders?q=${run}%26sort=orderId%26order=asc`,
     );
-    await expect.poll(() => page.getByTestId('orders-total').getAttribute('data-total')).toBe(String(ORDERS));
+    await expect
+      .poll(() => page.getByTestId('orders-total').getAttribute('data-total'), { timeout: 30_000 })
+      .toBe(String(ORDERS));
     expect((await shownIds())[0]).toBe(`${run}-0000`);
     const before = listRequests.length;
     expect(before).toBeLessThanOrEqual(3); // window 0 (and the next, fetched ahead), not all 650 rows
@@ -79,7 +81,7 @@ describe('orders table with more rows than a window (Chromium)', () => {
     await expect
       .poll(async () => (await shownIds()).at(-1))
       .toBe(`${run}-${String(ORDERS - 1).padStart(4, '0')}`);
-    await expect.poll(() => page.getByTestId('order-row-pending').count()).toBe(0);
+    await expect.poll(() => page.getByTestId('order-row-pending').count(), { timeout: 30_000 }).toBe(0);
     expect(await page.getByTestId('orders-table').getAttribute('aria-rowcount')).toBe(String(ORDERS));
     expect(listRequests.length).toBeGreaterThan(before); // the deep window was fetched on demand
     await page.screenshot({ path: path.join(shots, 'orders-scrolled-bottom-1280x720.png') });
@@ -90,13 +92,15 @@ describe('orders table with more rows than a window (Chromium)', () => {
     const target = `${run}-0440`;
     const row = page.locator(`[data-testid="order-row"][data-order-id="${target}"]`);
     await row.waitFor();
-    await row.click();
-    await expect.poll(() => page.url()).toContain(`selected=${target}`);
-    expect(page.url()).toContain('row=440');
+    await row.click(); // opens the order; the list's URL now names it and its row
+    await expect.poll(() => page.url(), { timeout: 15_000 }).toContain(`#/orders/${target}`);
     await page.goBack();
-    await expect.poll(() => page.url()).toContain('row=440');
+    await expect.poll(() => page.url(), { timeout: 15_000 }).toContain(`selected=${target}`);
+    expect(page.url()).toContain('row=440');
     await page.reload();
-    await expect.poll(() => page.getByTestId('orders-total').getAttribute('data-total')).toBe(String(ORDERS));
+    await expect
+      .poll(() => page.getByTestId('orders-total').getAttribute('data-total'), { timeout: 30_000 })
+      .toBe(String(ORDERS));
     await expect(row.waitFor({ timeout: 15_000 })).resolves.toBeUndefined();
     expect(await row.getAttribute('aria-selected')).toBe('true');
     expect(await row.isVisible()).toBe(true);
