@@ -8,7 +8,8 @@
  *
  * Options (`--help` prints them): --events N (200000) --naive N (5000) --limit-messages N (100000) --concurrency N (4)
  *   --latency-seconds S (30) --latency-rate N (1000) --olist DIR (../shared/data/olist)
- *   --phases limits,naive,e2e,queries,latency,replay,scaleout,drain,scale (all but scale) --profile
+ *   --phases limits,naive,e2e,queries,latency,replay,scaleout,drain,ui,scale (all but scale) --profile
+ *   --ui-orders N (100000) --ui-burst-seconds S (20) --ui-shots DIR (the Chromium phase)
  *   --node-options "<flags>" (extra NODE_OPTIONS for the main process and workers, for experiments)
  *   --pipeline-root DIR (run the main process and workers built in DIR/out, e.g. a scratch copy
  *   holding a candidate change; the replay phase always runs this repo's code)
@@ -33,6 +34,7 @@ import { measureDrain } from './phases/drain';
 import { measureLimitsAndNaive } from './phases/limits';
 import { measureScale } from './phases/scale';
 import { measureScaleOut } from './phases/scaleout';
+import { measureUi } from './phases/ui';
 import { writeReport } from './report-file';
 import { BenchRun } from './run';
 import { round } from './stats';
@@ -60,8 +62,9 @@ async function main(): Promise<number> {
   const stackAtStart = await stackIdentity(run.base);
   logRunStart(run, machine, versionInfo);
 
-  const onlyScale = opts.phases.size === 1 && opts.phases.has('scale');
-  const data = onlyScale ? undefined : await loadDataset(run);
+  // The `ui` and `scale` phases build their own data sets; the others share this one.
+  const onlyOwnData = [...opts.phases].every((p) => p === 'ui' || p === 'scale');
+  const data = onlyOwnData ? undefined : await loadDataset(run);
   try {
     const nodeOptions = pipelineNodeOptions(run);
     if (data) {
@@ -71,6 +74,7 @@ async function main(): Promise<number> {
       await measureDrain(run, data, nodeOptions);
     }
     await measureScale(run, nodeOptions);
+    await measureUi(run, nodeOptions);
   } finally {
     await run.finish();
   }

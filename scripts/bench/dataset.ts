@@ -38,8 +38,8 @@ export interface Dataset {
 }
 
 /**
- * Builds at least `minEvents` events (stops at an order boundary), in at most `maxPasses`
- * passes over the sample (`1`: the sample once, whatever `minEvents`).
+ * Builds at least `minEvents` events and at least `minOrders` orders (stops at an order boundary),
+ * in at most `maxPasses` passes over the sample (`1`: the sample once, whatever `minEvents`).
  * @throws OlistInputError when the folder or a file is missing
  */
 export async function buildDataset(
@@ -47,6 +47,7 @@ export async function buildDataset(
   minEvents: number,
   batchSize = 1000,
   maxPasses = Number.POSITIVE_INFINITY,
+  minOrders = 0,
 ): Promise<Dataset> {
   const started = performance.now();
   const data = await loadOlistFolder(folder);
@@ -67,9 +68,10 @@ export async function buildDataset(
   }
   if (sample.length === 0) throw new Error(`no Olist order in ${folder} maps to events`);
   let pass = 0;
-  for (; events < minEvents && pass < maxPasses; pass++) {
+  const enough = () => events >= minEvents && expected.orders >= minOrders;
+  for (; !enough() && pass < maxPasses; pass++) {
     for (const order of sample) {
-      if (events >= minEvents) break;
+      if (enough()) break;
       const orderId = pass === 0 ? order.orderId : `${order.orderId}-r${pass}`;
       const orderEvents = pass === 0 ? order.events : repeatOrder(order.orderId, orderId, order.events);
       if (batch.length > 0 && batch.length + orderEvents.length > batchSize) {

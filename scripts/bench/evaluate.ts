@@ -4,6 +4,7 @@
  * targets appear only for the phases asked for (`--phases`).
  */
 import { WORKERS } from './deployment';
+import { evaluateUi } from './evaluate-ui';
 import type { Options, Phase } from './options';
 import type { Metric, Target } from './report';
 import type { Results } from './results';
@@ -365,5 +366,6 @@ export function evaluate(r: Results, opts: Options): { metrics: Metric[]; target
       (x) => `${x.toFixed(2)}x`,
     );
   }
-  return { metrics: m, targets };
+  const ui = evaluateUi(r, opts);
+  return { metrics: [...m, ...ui.metrics], targets: [...targets, ...ui.targets] };
 }

@@ -22,10 +22,36 @@ describe('bench options', () => {
       latencyRate: 1_000,
       olist: root,
       phases: new Set(DEFAULT_PHASES),
+      uiOrders: 100_000,
+      uiCopies: 9,
+      uiBurstSeconds: 20,
+      uiShots: null,
       profile: false,
       nodeOptions: '',
       pipelineRoot: root,
     });
+  });
+
+  it('runs the Chromium phase alone with its own sizes', () => {
+    const o = parseOptions(
+      [
+        '--olist',
+        root,
+        '--phases',
+        'ui',
+        '--ui-orders',
+        '5000',
+        '--ui-copies',
+        '0',
+        '--ui-burst-seconds',
+        '5',
+        '--ui-shots',
+        root,
+      ],
+      root,
+    );
+    expect(o).toMatchObject({ uiOrders: 5_000, uiCopies: 0, uiBurstSeconds: 5, uiShots: root });
+    expect([...(o === 'help' ? [] : o.phases)]).toEqual(['ui']);
   });
 
   it('reads counts, phases and flags', () => {

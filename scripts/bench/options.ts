@@ -17,6 +17,7 @@ export const PHASES = [
   'scaleout',
   'drain',
   'scale',
+  'ui',
 ] as const;
 export type Phase = (typeof PHASES)[number];
 
@@ -39,6 +40,17 @@ export interface Options {
   profile: boolean;
   /** Extra NODE_OPTIONS for the main process and the workers (experiments). */
   nodeOptions: string;
+  /** Orders loaded for the `ui` phase (Chromium against the console). */
+  uiOrders: number;
+  /**
+   * SQL copies (`npm run data:scale`) that make up `uiOrders`: uiOrders / (uiCopies + 1) orders go
+   * through the pipeline, the rest are re-keyed copies of them; 0 = all through the pipeline.
+   */
+  uiCopies: number;
+  /** Length of the dashboard's event burst in the `ui` phase (s, at `latencyRate` events/s). */
+  uiBurstSeconds: number;
+  /** Folder for the `ui` phase's screenshots of the orders page (none when absent). */
+  uiShots: string | null;
   /**
    * Root whose built `out/` (main process, workers) and `db/migrations` the pipeline runs from:
    * this repo by default; a scratch copy with a candidate change to measure it (experiments).
@@ -62,6 +74,10 @@ export const BENCH_CLI = {
   --olist DIR           Olist CSV folder (../shared/data/olist)
   --phases LIST         comma-separated: ${PHASES.join(',')}
                         (default: all but scale; scale = query p95 at 100,000 and 1,000,000 orders)
+  --ui-orders N         orders loaded for the ui phase (100000)
+  --ui-copies N         of those, SQL copies of the ones loaded through the pipeline (9)
+  --ui-burst-seconds S  length of the dashboard's burst at --latency-rate events/s (20)
+  --ui-shots DIR        save the ui phase's screenshots of the orders page there
   --profile             CPU profiles and round trips per process (slower figures)
   --node-options FLAGS  extra NODE_OPTIONS for the main process and workers
   --pipeline-root DIR   run the main process and workers built in DIR/out
@@ -75,6 +91,10 @@ export const BENCH_CLI = {
     'latency-rate': { type: 'string' },
     olist: { type: 'string' },
     phases: { type: 'string' },
+    'ui-orders': { type: 'string' },
+    'ui-copies': { type: 'string' },
+    'ui-burst-seconds': { type: 'string' },
+    'ui-shots': { type: 'string' },
     profile: { type: 'boolean' },
     'node-options': { type: 'string' },
     'pipeline-root': { type: 'string' },
@@ -107,6 +127,10 @@ export function parseOptions(argv: readonly string[], repoRoot: string): Options
         ? path.resolve(repoRoot, '..', 'shared', 'data', 'olist')
         : path.resolve(values.olist),
     phases: values.phases === undefined ? new Set(DEFAULT_PHASES) : parsePhases(values.phases),
+    uiOrders: count('ui-orders', 100_000),
+    uiCopies: values['ui-copies'] === undefined ? 9 : wholeNumberOption('ui-copies', values['ui-copies'], 0),
+    uiBurstSeconds: count('ui-burst-seconds', 20),
+    uiShots: values['ui-shots'] === undefined ? null : path.resolve(values['ui-shots']),
     profile: values.profile === true,
     nodeOptions: values['node-options'] ?? '',
     pipelineRoot: values['pipeline-root'] === undefined ? repoRoot : path.resolve(values['pipeline-root']),

@@ -8,6 +8,7 @@ import type { CpuUse } from './procstat';
 import type { ScaleResult } from './phases/scale';
 import type { QueryResult } from './queries';
 import { distribution } from './stats';
+import type { UiResult } from './ui';
 
 /** Each phase's figures; absent when the phase did not run or failed. */
 export interface Results {
@@ -31,6 +32,8 @@ export interface Results {
     messagesPerSecond: number;
     schema: string;
   };
+  /** The console in Chromium (phase `ui`). */
+  ui?: UiResult;
   memory?: Record<string, { peakMb: number; processes: number }>;
   /** Phase `scale`: query p95 at about 100,000 and 1,000,000 orders. */
   scale?: ScaleResult;

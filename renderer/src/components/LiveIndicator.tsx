@@ -10,7 +10,8 @@ import { useLive } from '../state/live';
 
 /**
  * The "Live" indicator (`data-testid="live-indicator"`): `data-state` is the stream status, or
- * `paused` while the health check reports Redis down; `data-stream` is always the stream status.
+ * `paused` while the health check reports Redis down; `data-stream` is always the stream status;
+ * `data-changes` counts notifications and `data-last-change` is the time of the last one (epoch ms).
  */
 export function LiveIndicator(): ReactNode {
   const { status, lastChangeAt, changeCount, retryInMs, error } = useLive();
@@ -30,6 +31,7 @@ export function LiveIndicator(): ReactNode {
       data-state={view.state}
       data-stream={status}
       data-changes={changeCount}
+      data-last-change={lastChangeAt ?? ''}
       title={view.title}
       role="status"
     >

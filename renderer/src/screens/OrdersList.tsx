@@ -1,18 +1,19 @@
 /**
  * Orders list: server-side filtering (statuses, punctuality, open exception, in full, created /
  * promised / shipped / delivered day ranges, warehouse, customer, drill traffic, prefix search
- * over order, shipment, customer and tracking ids), sorting by every column, paging, CSV export of
- * the whole filter, and a virtualized table (@tanstack/react-virtual) that scrolls sideways when
+ * over order, shipment, customer and tracking ids), sorting by every column, CSV export of
+ * the whole filter, and a virtualized table (@tanstack/react-virtual) of every matching row,
+ * fetched in windows as it is scrolled (query/orderWindows.ts), that scrolls sideways when
  * the window is narrow (no column is dropped; the order id stays pinned). The view (filters, sort,
- * page, the order last opened) lives in the URL hash, so it can be bookmarked, shared and
+ * the order last opened and its row) lives in the URL hash, so it can be bookmarked, shared and
  * reopened; the dashboard's KPI figures link here with their drill-down filter. The promised day
  * carries the API's punctuality flag (late, overdue). Refetches on live order changes.
  * An Order ID search that is not a valid id is not sent: an inline message names the rule and the
  * table says the filter was not applied instead of showing the unfiltered list.
  */
 import { useVirtualizer } from '@tanstack/react-virtual';
-import { useEffect, useRef, useState, type ReactNode } from 'react';
-import type { OrderPunctualityFilter } from '../../../contracts/api';
+import { memo, useCallback, useEffect, useRef, useState, type ReactNode } from 'react';
+import type { OrderPunctualityFilter, OrderRow } from '../../../contracts/api';
 import { ORDER_STATUSES, type OrderStatus } from '../../../contracts/order-status';
 import { downloadOrdersCsv } from '../api/download';
 import { DrillBadge, Mono, StatusChip } from '../components/Badges';
@@ -21,15 +22,15 @@ import { Empty, ErrorNotice, Loading } from '../components/Notice';
 import { PunctualityFlag } from '../components/PunctualityFlag';
 import { EMPTY, formatCount, statusLabel } from '../lib/format';
 import { issueTooltip, type DisplayIssue } from '../lib/issueWording';
-import { useOrderPage } from '../query/screens';
+import { ORDER_WINDOW_ROWS, useOrderWindows } from '../query/orderWindows';
 import { hrefs } from '../router/hash';
 import {
   checkOrderSearch,
   ordersFilterFromSearch,
   ordersFilterSearch,
   toOrdersFilterQuery,
-  toOrdersQuery,
   useOrdersFilter,
+  type OrdersFilterQuery,
   type OrderSort,
   type OrdersFilter,
   type TrafficFilter,
@@ -37,7 +38,6 @@ import {
 
 /** Height of one table row in pixels (kept in sync with `.otable__row` in styles.css). */
 export const ROW_HEIGHT = 34;
-const PAGE_SIZES = [50, 100, 200, 500];
 
 interface Column {
   label: string;
@@ -382,78 +382,6 @@ function useViewInUrl(search: string): void {
   );
 }
 
-/** The pager; it also names the zone of the page's times (`zone`: shared zone, null: each cell names its own). */
-function Pagination({ total, zone }: { total: number; zone: string | null }): ReactNode {
-  const { page, pageSize, update } = useOrdersFilter();
-  const pages = Math.max(1, Math.ceil(total / pageSize));
-  const first = total === 0 ? 0 : (page - 1) * pageSize + 1;
-  const last = Math.min(total, page * pageSize);
-  return (
-    <div className="pager" data-testid="orders-pager">
-      <span className="muted num">
-        {formatCount(first)}–{formatCount(last)} of {formatCount(total)}
-      </span>
-      <ZoneNote zone={zone} />
-      <span className="toolbar__spacer" />
-      <label className="field-inline">
-        <span>Rows</span>
-        <select
-          className="input"
-          value={pageSize}
-          onChange={(e) => update({ pageSize: Number(e.target.value) })}
-        >
-          {PAGE_SIZES.map((n) => (
-            <option key={n} value={n}>
-              {n}
-            </option>
-          ))}
-        </select>
-      </label>
-      <div className="btn-group">
-        <button
-          type="button"
-          className="btn btn--small"
-          disabled={page <= 1}
-          onClick={() => update({ page: 1 })}
-          aria-label="First page"
-        >
-          «
-        </button>
-        <button
-          type="button"
-          className="btn btn--small"
-          disabled={page <= 1}
-          onClick={() => update({ page: page - 1 })}
-          data-testid="orders-prev"
-        >
-          ‹ Prev
-        </button>
-        <span className="pager__page num" data-testid="orders-page">
-          Page {formatCount(page)} / {formatCount(pages)}
-        </span>
-        <button
-          type="button"
-          className="btn btn--small"
-          disabled={page >= pages}
-          onClick={() => update({ page: page + 1 })}
-          data-testid="orders-next"
-        >
-          Next ›
-        </button>
-        <button
-          type="button"
-          className="btn btn--small"
-          disabled={page >= pages}
-          onClick={() => update({ page: pages })}
-          aria-label="Last page"
-        >
-          »
-        </button>
-      </div>
-    </div>
-  );
-}
-
 function HeaderRow(): ReactNode {
   const sort = useOrdersFilter((s) => s.sort);
   const order = useOrdersFilter((s) => s.order);
@@ -491,59 +419,193 @@ function HeaderRow(): ReactNode {
   );
 }
 
-/** The orders list screen; `search` is the view's query string from the URL hash. */
-export function OrdersList({ search = '' }: { search?: string }): ReactNode {
-  useViewInUrl(search);
-  const filter = useOrdersFilter();
-  const query = toOrdersQuery(filter);
-  const page = useOrderPage(query);
+/** How far beyond the rows on screen windows are fetched ahead (rows). */
+const PREFETCH_ROWS = ORDER_WINDOW_ROWS / 2;
+
+/** The rows a table position needs, widened to whole windows (so scrolling within one re-renders nothing here). */
+function spanOf(first: number, last: number): { first: number; last: number } {
+  const from = Math.max(0, first - PREFETCH_ROWS);
+  const to = last + PREFETCH_ROWS;
+  return {
+    first: Math.floor(from / ORDER_WINDOW_ROWS) * ORDER_WINDOW_ROWS,
+    last: (Math.floor(to / ORDER_WINDOW_ROWS) + 1) * ORDER_WINDOW_ROWS - 1,
+  };
+}
+
+/** A row whose window is still loading: the same height, marked busy. */
+function PendingRow({ index, start }: { index: number; start: number }): ReactNode {
+  return (
+    <div
+      role="row"
+      className="otable__row otable__row--pending"
+      style={{ transform: `translateY(${start - ROW_HEIGHT}px)` }}
+      aria-rowindex={index + 1}
+      aria-busy="true"
+      data-testid="order-row-pending"
+    >
+      <span role="cell" className="otable__cell otable__cell--pin">
+        <span className="skeleton" />
+      </span>
+      <span role="cell" className="otable__cell otable__cell--wide">
+        <span className="skeleton skeleton--wide" />
+      </span>
+    </div>
+  );
+}
+
+interface OrderRowProps {
+  o: OrderRow;
+  index: number;
+  /** The row's offset in the table body (px, from the virtualizer). */
+  start: number;
+  selected: boolean;
+  /** Name the zone in each time cell (the rows on screen are in different site zones). */
+  named: boolean;
+  onSelect(orderId: string, index: number): void;
+}
+
+/**
+ * One order row. Memoized: while the table scrolls, a row that stays on screen keeps its props
+ * (same cached order, same position), so only the rows coming into view render.
+ */
+const OrderRowView = memo(function OrderRowView({ o, index, start, selected, named, onSelect }: OrderRowProps) {
+  return (
+    <a
+      href={hrefs.order(o.orderId)}
+      role="row"
+      className={`otable__row${o.isDrill ? ' otable__row--drill' : ''}${selected ? ' otable__row--selected' : ''}`}
+      style={{ transform: `translateY(${start - ROW_HEIGHT}px)` }}
+      data-testid="order-row"
+      data-order-id={o.orderId}
+      aria-rowindex={index + 1}
+      aria-selected={selected}
+      // Remember the opened order and its position in the view, so Back shows where the operator was.
+      onClick={() => onSelect(o.orderId, index)}
+    >
+      <span role="cell" className="otable__cell otable__cell--id otable__cell--pin">
+        <Mono>{o.orderId}</Mono>
+        {o.isDrill && <DrillBadge drillId={o.drillId} />}
+      </span>
+      <span role="cell" className="otable__cell">
+        <StatusChip status={o.status} kind="order" />
+      </span>
+      <span role="cell" className="otable__cell">
+        <Mono>{o.customerId}</Mono>
+      </span>
+      <span role="cell" className="otable__cell">
+        <Mono>{o.warehouseId}</Mono>
+      </span>
+      <span role="cell" className="otable__cell">
+        <SiteInstant value={o.createdAt} zone={o.siteTimeZone} named={named} />
+      </span>
+      <span role="cell" className="otable__cell num">
+        {o.promisedDate ?? EMPTY}
+        <PunctualityFlag value={o.punctuality} />
+      </span>
+      <span role="cell" className="otable__cell">
+        <SiteInstant value={o.deliveredAt} zone={o.siteTimeZone} named={named} />
+      </span>
+      <span role="cell" className="otable__cell">
+        <SiteInstant value={o.lastEventTime} zone={o.siteTimeZone} named={named} />
+      </span>
+      <span role="cell" className="otable__cell otable__cell--num num">
+        {formatCount(o.eventCount)}
+      </span>
+    </a>
+  );
+});
+
+/**
+ * The virtualized table of every order of `filterQuery` and the position line under it. Its own
+ * component, so a scrolled frame re-renders the table and the rows coming into view, not the
+ * filters above.
+ */
+function OrdersTable({
+  filterQuery,
+  filterKey,
+  searchIssue,
+}: {
+  filterQuery: OrdersFilterQuery;
+  filterKey: string;
+  searchIssue: DisplayIssue | null;
+}): ReactNode {
+  const selected = useOrdersFilter((s) => s.selected);
+  const selectedRow = useOrdersFilter((s) => s.row);
   const scrollRef = useRef<HTMLDivElement>(null);
-  // An invalid search is never sent: show that instead of rows that would look like its result.
-  const searchCheck = checkOrderSearch(filter.qDraft);
-  const searchIssue = searchCheck.ok ? null : searchCheck.issue;
-  const items = searchIssue ? [] : (page.data?.items ?? []);
+  const [span, setSpan] = useState(() => spanOf(0, 0));
+  const rows = useOrderWindows(filterQuery, span.first, span.last);
+  const { total, head } = rows;
+  const count = searchIssue ? 0 : (total ?? 0);
 
   // TanStack Virtual returns non-memoizable functions; the React Compiler skips this component (fine).
   // eslint-disable-next-line react-hooks/incompatible-library
   const virtualizer = useVirtualizer({
-    count: items.length,
+    count,
     getScrollElement: () => scrollRef.current,
     estimateSize: () => ROW_HEIGHT,
     overscan: 12,
     // The sticky header sits above the rows inside the same scroll box.
     scrollMargin: ROW_HEIGHT,
+    onChange: (v) => {
+      const items = v.getVirtualItems();
+      const next = spanOf(items[0]?.index ?? 0, items[items.length - 1]?.index ?? 0);
+      setSpan((s) => (s.first === next.first && s.last === next.last ? s : next));
+    },
   });
 
-  const pageKey = `${filter.page}:${filter.pageSize}:${filter.sort}:${filter.order}`;
+  // A new filter or sort starts at the top (not on mount: a reopened view keeps its row).
+  const shownFilter = useRef(filterKey);
   useEffect(() => {
+    if (shownFilter.current === filterKey) return;
+    shownFilter.current = filterKey;
     scrollRef.current?.scrollTo({ top: 0 });
-  }, [pageKey]);
+  }, [filterKey]);
+  // A view opened with a selected row (Back, a bookmark, a reload) scrolls to it, once.
+  const restored = useRef<string | null>(null);
+  const rowKey = selected && selectedRow !== null ? `${selected}@${selectedRow}` : null;
+  useEffect(() => {
+    if (rowKey === null || rowKey === restored.current || total === null || selectedRow === null) return;
+    restored.current = rowKey;
+    if (selectedRow < total) virtualizer.scrollToIndex(selectedRow, { align: 'center' });
+  }, [rowKey, total, selectedRow, virtualizer]);
+  const select = useCallback((orderId: string, index: number) => {
+    restored.current = `${orderId}@${index}`; // the row is on screen already: no scroll
+    useOrdersFilter.getState().update({ selected: orderId, row: index });
+  }, []);
 
-  const total = page.data?.total ?? null;
-  // One zone for the page names it in the headers; several name it in each cell.
-  const zone = sharedZone(items.map((o) => o.siteTimeZone));
+  const items = virtualizer.getVirtualItems();
+  // One zone for the rows on screen is named under the table; several name it in each cell.
+  const zone = sharedZone(
+    items.flatMap((row) => {
+      const o = rows.rowAt(row.index);
+      return o ? [o.siteTimeZone] : [];
+    }),
+  );
   const named = zone === null;
+  const shownFirst = Math.floor(Math.max(0, virtualizer.scrollOffset ?? 0) / ROW_HEIGHT);
   return (
-    <div className="screen screen--fill" data-testid="orders">
-      <Filters total={total} searchInvalid={searchIssue !== null} />
-      {searchIssue && <SearchError issue={searchIssue} />}
-      {page.error && !searchIssue && (
+    <>
+      {rows.windowError && !head.error && !searchIssue && (
         <ErrorNotice
-          error={page.error}
-          onRetry={() => void page.refetch()}
-          title="Orders could not be loaded"
+          error={rows.windowError}
+          onRetry={() => void rows.retryWindows()}
+          title="Some rows could not be loaded"
         />
       )}
       <div
         className="otable"
         role="table"
         aria-label="Orders"
-        aria-rowcount={items.length}
+        aria-rowcount={count}
+        aria-busy={rows.fetching}
         data-testid="orders-table"
-        data-loading={page.isFetching}
+        data-loading={rows.fetching}
         data-filter={searchIssue ? 'not-applied' : 'applied'}
+        // The filter asked for, and whether its rows are on screen (or still the previous filter's).
+        data-view={filterKey}
+        data-shown={head.isPlaceholderData ? 'previous' : 'current'}
       >
-        <div className="otable__scroll" ref={scrollRef}>
+        <div className="otable__scroll" ref={scrollRef} data-testid="orders-scroll">
           <HeaderRow />
           {searchIssue && (
             <Empty>
@@ -553,64 +615,71 @@ export function OrdersList({ search = '' }: { search?: string }): ReactNode {
               </span>
             </Empty>
           )}
-          {!searchIssue && !page.data && !page.error && <Loading label="Loading orders…" />}
-          {!searchIssue && page.data && items.length === 0 && <Empty>No orders match these filters.</Empty>}
+          {!searchIssue && !head.data && !head.error && <Loading label="Loading orders…" />}
+          {!searchIssue && head.data && total === 0 && <Empty>No orders match these filters.</Empty>}
           <div className="otable__body" style={{ height: virtualizer.getTotalSize() }}>
-            {virtualizer.getVirtualItems().map((row) => {
-              const o = items[row.index];
-              if (!o) return null;
-              return (
-                <a
+            {items.map((row) => {
+              const o = rows.rowAt(row.index);
+              return o ? (
+                <OrderRowView
                   key={o.orderId}
-                  href={hrefs.order(o.orderId)}
-                  role="row"
-                  className={`otable__row${o.isDrill ? ' otable__row--drill' : ''}${
-                    o.orderId === filter.selected ? ' otable__row--selected' : ''
-                  }`}
-                  style={{ transform: `translateY(${row.start - ROW_HEIGHT}px)` }}
-                  data-testid="order-row"
-                  data-order-id={o.orderId}
-                  aria-rowindex={row.index + 1}
-                  aria-selected={o.orderId === filter.selected}
-                  // Remember the opened order in the view, so Back shows where the operator was.
-                  onClick={() => filter.update({ selected: o.orderId })}
-                >
-                  <span role="cell" className="otable__cell otable__cell--id otable__cell--pin">
-                    <Mono>{o.orderId}</Mono>
-                    {o.isDrill && <DrillBadge drillId={o.drillId} />}
-                  </span>
-                  <span role="cell" className="otable__cell">
-                    <StatusChip status={o.status} kind="order" />
-                  </span>
-                  <span role="cell" className="otable__cell">
-                    <Mono>{o.customerId}</Mono>
-                  </span>
-                  <span role="cell" className="otable__cell">
-                    <Mono>{o.warehouseId}</Mono>
-                  </span>
-                  <span role="cell" className="otable__cell">
-                    <SiteInstant value={o.createdAt} zone={o.siteTimeZone} named={named} />
-                  </span>
-                  <span role="cell" className="otable__cell num">
-                    {o.promisedDate ?? EMPTY}
-                    <PunctualityFlag value={o.punctuality} />
-                  </span>
-                  <span role="cell" className="otable__cell">
-                    <SiteInstant value={o.deliveredAt} zone={o.siteTimeZone} named={named} />
-                  </span>
-                  <span role="cell" className="otable__cell">
-                    <SiteInstant value={o.lastEventTime} zone={o.siteTimeZone} named={named} />
-                  </span>
-                  <span role="cell" className="otable__cell otable__cell--num num">
-                    {formatCount(o.eventCount)}
-                  </span>
-                </a>
+                  o={o}
+                  index={row.index}
+                  start={row.start}
+                  selected={o.orderId === selected}
+                  named={named}
+                  onSelect={select}
+                />
+              ) : (
+                <PendingRow key={`pending-${row.index}`} index={row.index} start={row.start} />
               );
             })}
           </div>
         </div>
       </div>
-      {page.data && !searchIssue && <Pagination total={page.data.total} zone={zone} />}
+      {total !== null && total > 0 && !searchIssue && (
+        <div className="pager" data-testid="orders-position" role="status">
+          <span className="muted num">
+            Row {formatCount(Math.min(total, shownFirst + 1))} of {formatCount(total)}
+          </span>
+          <ZoneNote zone={zone} />
+          <span className="toolbar__spacer" />
+          <span className="muted small">Scroll for more: every matching order is in the table.</span>
+        </div>
+      )}
+    </>
+  );
+}
+
+/**
+ * The orders list screen; `search` is the view's query string from the URL hash. The table holds
+ * every matching order (scrolled through, not paged): rows are fetched in windows as they come
+ * on screen (query/orderWindows.ts) and rendered by the virtualizer, so 100,000 rows scroll as
+ * smoothly as 100.
+ */
+export function OrdersList({ search = '' }: { search?: string }): ReactNode {
+  useViewInUrl(search);
+  const filter = useOrdersFilter();
+  const filterQuery = toOrdersFilterQuery(filter);
+  const filterKey = JSON.stringify(filterQuery);
+  // An invalid search is never sent: show that instead of rows that would look like its result.
+  const searchCheck = checkOrderSearch(filter.qDraft);
+  const searchIssue = searchCheck.ok ? null : searchCheck.issue;
+  // Window 0 only (the table asks for the others): the total and the list's error.
+  const windows = useOrderWindows(filterQuery, 0, 0);
+  const error = windows.head.error;
+  return (
+    <div className="screen screen--fill" data-testid="orders">
+      <Filters total={windows.total} searchInvalid={searchIssue !== null} />
+      {searchIssue && <SearchError issue={searchIssue} />}
+      {error && !searchIssue && (
+        <ErrorNotice
+          error={error}
+          onRetry={() => void windows.head.refetch()}
+          title="Orders could not be loaded"
+        />
+      )}
+      <OrdersTable filterQuery={filterQuery} filterKey={filterKey} searchIssue={searchIssue} />
     </div>
   );
 }

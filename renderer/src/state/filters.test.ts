@@ -6,7 +6,7 @@ import {
   ordersFilterFromSearch,
   ordersFilterOf,
   ordersFilterSearch,
-  toOrdersQuery,
+  toOrdersFilterQuery,
   useOrdersFilter,
   type OrdersFilter,
 } from './filters';
@@ -14,14 +14,15 @@ import {
 describe('orders filter store', () => {
   beforeEach(() => useOrdersFilter.getState().reset());
 
-  it('goes back to page 1 when a filter changes, not when the page changes', () => {
+  it('forgets the selected row when the filter or the sort changes, not when a row is selected', () => {
     const f = useOrdersFilter.getState();
-    f.update({ page: 4 });
-    expect(useOrdersFilter.getState().page).toBe(4);
-    f.update({ selected: 'o-1' });
-    expect(useOrdersFilter.getState().page).toBe(4);
+    f.update({ selected: 'o-1', row: 4_000 });
+    expect(useOrdersFilter.getState()).toMatchObject({ selected: 'o-1', row: 4_000 });
     f.update({ status: ['shipped'] });
-    expect(useOrdersFilter.getState()).toMatchObject({ status: ['shipped'], page: 1 });
+    expect(useOrdersFilter.getState()).toMatchObject({ status: ['shipped'], selected: null, row: null });
+    f.update({ selected: 'o-2', row: 12 });
+    f.sortBy('status');
+    expect(useOrdersFilter.getState()).toMatchObject({ sort: 'status', selected: null, row: null });
   });
 
   it('flips the direction on the same column and sorts a new column descending', () => {
@@ -42,15 +43,13 @@ describe('orders filter store', () => {
 
   it('builds the API query without empty values', () => {
     const f = useOrdersFilter.getState();
-    expect(toOrdersQuery(f)).toEqual({
+    expect(toOrdersFilterQuery(f)).toEqual({
       sort: 'createdAt',
       order: 'desc',
-      page: 1,
-      pageSize: 100,
       includeDrills: true,
     });
     expect(
-      toOrdersQuery({
+      toOrdersFilterQuery({
         ...f,
         q: ' ORD-1 ',
         status: ['delivered'],
@@ -61,15 +60,13 @@ describe('orders filter store', () => {
     ).toEqual({
       sort: 'createdAt',
       order: 'desc',
-      page: 1,
-      pageSize: 100,
       includeDrills: true,
       drillsOnly: true,
       q: 'ORD-1',
       status: ['delivered'],
       from: '2024-01-01',
     });
-    expect(toOrdersQuery({ ...f, traffic: 'live', punctuality: 'late', inFull: false })).toMatchObject({
+    expect(toOrdersFilterQuery({ ...f, traffic: 'live', punctuality: 'late', inFull: false })).toMatchObject({
       includeDrills: false,
       punctuality: 'late',
       inFull: false,
@@ -78,9 +75,9 @@ describe('orders filter store', () => {
 
   it('keeps the search text apart from the applied filter; reset clears both', () => {
     const f = useOrdersFilter.getState();
-    f.update({ page: 3 });
+    f.update({ status: ['created'] });
     f.setDraft('bad id');
-    expect(useOrdersFilter.getState()).toMatchObject({ qDraft: 'bad id', q: '', page: 3 });
+    expect(useOrdersFilter.getState()).toMatchObject({ qDraft: 'bad id', q: '', status: ['created'] });
     useOrdersFilter.getState().reset();
     expect(useOrdersFilter.getState()).toMatchObject({ qDraft: '', q: '' });
   });
@@ -100,10 +97,9 @@ describe('orders view in the URL', () => {
     q: 'ORD',
     sort: 'deliveredAt',
     order: 'asc',
-    page: 3,
-    pageSize: 200,
     traffic: 'live',
     selected: 'o/1',
+    row: 48_213,
   };
 
   it('round-trips every field; the default view is the empty string', () => {
@@ -113,12 +109,18 @@ describe('orders view in the URL', () => {
     expect(ordersFilterSearch(ORDERS_DEFAULT, true)).toBe('sort=createdAt&order=desc');
   });
 
+  it('keeps a row only with its selected order', () => {
+    expect(ordersFilterFromSearch('row=12').row).toBeNull();
+    expect(ordersFilterFromSearch('selected=o-1&row=12')).toMatchObject({ selected: 'o-1', row: 12 });
+    expect(ordersFilterSearch({ ...ORDERS_DEFAULT, row: 12 })).toBe('');
+  });
+
   it('keeps defaults for values that do not parse (an old or edited bookmark still opens)', () => {
     expect(
       ordersFilterFromSearch(
-        'status=shipped,nope&from=2017-1-1&punctuality=soon&sort=x&page=0&pageSize=9999&traffic=x',
+        'status=shipped,nope&from=2017-1-1&punctuality=soon&sort=x&page=0&pageSize=9999&traffic=x&selected=o-1&row=-3',
       ),
-    ).toEqual({ ...ORDERS_DEFAULT, status: ['shipped'] });
+    ).toEqual({ ...ORDERS_DEFAULT, status: ['shipped'], selected: 'o-1' });
   });
 
   it('opens a KPI drill-down as a view', () => {

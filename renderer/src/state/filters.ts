@@ -65,11 +65,14 @@ export interface OrdersFilter {
   q: string;
   sort: OrderSort;
   order: 'asc' | 'desc';
-  page: number;
-  pageSize: number;
   traffic: TrafficFilter;
   /** The order last opened from the list (highlighted when the list is shown again). */
   selected: string | null;
+  /**
+   * 0-based position of `selected` in the list when it was opened: a reopened view (Back, a
+   * bookmark) scrolls there, however deep in the 100,000 rows it is. null = the top.
+   */
+  row: number | null;
 }
 
 interface OrdersFilterState extends OrdersFilter {
@@ -80,7 +83,7 @@ interface OrdersFilterState extends OrdersFilter {
   qDraft: string;
   /** Sets the search box text (does not change the page). */
   setDraft(text: string): void;
-  /** Changes filters; any change other than `page` or `selected` goes back to page 1. */
+  /** Changes filters; any change other than `selected`/`row` forgets the selection (the list starts at the top). */
   update(patch: Partial<OrdersFilter>): void;
   /** Clicking a column header: same column flips the direction, another column sorts descending. */
   sortBy(column: OrderSort): void;
@@ -109,10 +112,9 @@ export const ORDERS_DEFAULT: OrdersFilter = {
   q: '',
   sort: 'createdAt',
   order: 'desc',
-  page: 1,
-  pageSize: 100,
   traffic: 'all',
   selected: null,
+  row: null,
 };
 
 /** Orders list filters. */
@@ -121,21 +123,28 @@ export const useOrdersFilter = create<OrdersFilterState>()((set) => ({
   qDraft: '',
   setDraft: (qDraft) => set({ qDraft }),
   update: (patch) =>
-    set((s) => {
-      const keys = Object.keys(patch);
-      const keepsPage = keys.every((k) => k === 'page' || k === 'selected');
-      return { ...patch, page: patch.page ?? (keepsPage ? s.page : 1) };
+    set(() => {
+      const keepsPosition = Object.keys(patch).every((k) => k === 'selected' || k === 'row');
+      return keepsPosition ? patch : { selected: null, row: null, ...patch };
     }),
   sortBy: (column) =>
-    set((s) => ({ sort: column, order: s.sort === column && s.order === 'desc' ? 'asc' : 'desc', page: 1 })),
+    set((s) => ({
+      sort: column,
+      order: s.sort === column && s.order === 'desc' ? 'asc' : 'desc',
+      selected: null,
+      row: null,
+    })),
   resets: 0,
   reset: () => set((s) => ({ ...ORDERS_DEFAULT, qDraft: '', resets: s.resets + 1 })),
   load: (view) => set((s) => ({ ...view, qDraft: view.q, resets: s.resets + 1 })),
 }));
 
+/** The orders filter and sort as the API takes them (no paging): the table's windows and the export. */
+export type OrdersFilterQuery = Omit<OrdersQuery, 'page' | 'pageSize' | 'after'>;
+
 /** The API filter of a view (empty values left out, the search trimmed): the list's and the export's. */
-export function toOrdersFilterQuery(f: OrdersFilter): Omit<OrdersQuery, 'page' | 'pageSize'> {
-  const query: Omit<OrdersQuery, 'page' | 'pageSize'> = {
+export function toOrdersFilterQuery(f: OrdersFilter): OrdersFilterQuery {
+  const query: OrdersFilterQuery = {
     sort: f.sort,
     order: f.order,
     includeDrills: f.traffic !== 'live',
@@ -158,11 +167,6 @@ export function toOrdersFilterQuery(f: OrdersFilter): Omit<OrdersQuery, 'page' |
   return query;
 }
 
-/** Turns the screen's filter into the API query of one page. */
-export function toOrdersQuery(f: OrdersFilter): OrdersQuery {
-  return { ...toOrdersFilterQuery(f), page: f.page, pageSize: f.pageSize };
-}
-
 const DAY_KEYS = [
   'from',
   'to',
@@ -178,7 +182,8 @@ const DAY = /^\d{4}-\d{2}-\d{2}$/;
 
 /**
  * The view a URL query string describes (`status=approved,picked&punctuality=late&page=2`, the
- * API's parameter names plus `traffic` and `selected`). Lenient: a value that does not parse
+ * API's parameter names plus `traffic`, `selected` and its `row`; an old `page`/`pageSize` is
+ * ignored: the table scrolls through every row). Lenient: a value that does not parse
  * keeps its default, so an old or hand-edited bookmark still opens.
  */
 export function ordersFilterFromSearch(search: string): OrdersFilter {
@@ -202,13 +207,11 @@ export function ordersFilterFromSearch(search: string): OrdersFilter {
   const sort = text('sort');
   if ((ORDER_SORTS as readonly string[]).includes(sort)) f.sort = sort as OrderSort;
   if (text('order') === 'asc' || text('order') === 'desc') f.order = text('order') as 'asc' | 'desc';
-  const page = Number(text('page'));
-  if (Number.isInteger(page) && page >= 1 && page <= 100_000) f.page = page;
-  const pageSize = Number(text('pageSize'));
-  if (Number.isInteger(pageSize) && pageSize >= 1 && pageSize <= 500) f.pageSize = pageSize;
   const traffic = text('traffic');
   if (traffic === 'live' || traffic === 'drill') f.traffic = traffic;
   f.selected = text('selected') || null;
+  const row = Number(text('row'));
+  if (f.selected && text('row') !== '' && Number.isInteger(row) && row >= 0 && row <= 10_000_000) f.row = row;
   return f;
 }
 
@@ -229,10 +232,9 @@ export function ordersFilterSearch(f: OrdersFilter, explicit = false): string {
   if (f.q.trim()) p.set('q', f.q.trim());
   if (explicit || f.sort !== ORDERS_DEFAULT.sort) p.set('sort', f.sort);
   if (explicit || f.order !== ORDERS_DEFAULT.order) p.set('order', f.order);
-  if (f.page !== ORDERS_DEFAULT.page) p.set('page', String(f.page));
-  if (f.pageSize !== ORDERS_DEFAULT.pageSize) p.set('pageSize', String(f.pageSize));
   if (f.traffic !== 'all') p.set('traffic', f.traffic);
   if (f.selected) p.set('selected', f.selected);
+  if (f.selected && f.row !== null) p.set('row', String(f.row));
   return p.toString();
 }
 
