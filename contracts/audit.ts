@@ -12,7 +12,13 @@ import { pageOf, pageQueryFields } from './paging';
 import { AUTH_METHODS, ROLES } from './auth';
 
 /** What was done. */
-export const AUDIT_ACTIONS = ['auth.login', 'auth.logout', 'events.inject', 'dead_letters.redrive'] as const;
+export const AUDIT_ACTIONS = [
+  'auth.login',
+  'auth.logout',
+  'events.inject',
+  'dead_letters.redrive',
+  'settings.update',
+] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 
 /** `ok`: done; `partial`: some items done (a re-drive with rejected keys); `rejected`: refused (4xx); `failed`: a service failed (5xx). */

@@ -15,3 +15,5 @@ export * from './site-time';
 export * from './kpi-drilldown';
 export * from './kpi-range';
 export * from './paging';
+export * from './settings';
+export * from './startup';

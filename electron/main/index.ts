@@ -4,14 +4,14 @@
  * else lives in `core/` and runs in plain Node (see headless.ts).
  */
 import path from 'node:path';
-import { app, BrowserWindow, dialog, ipcMain, Notification, utilityProcess } from 'electron';
+import { app, BrowserWindow, dialog, ipcMain, Notification, safeStorage, utilityProcess } from 'electron';
 import type { ApiConnection } from '../../contracts';
-import { loadConfig } from '../../runtime/config';
 import { migrationsDir } from '../../runtime/db';
 import { createLogger } from '../../runtime/logger';
-import { startCore, type Core } from '../../server/core';
+import { openCore, type Core } from '../../server/core';
 import { workerExecArgv, type Spawner } from '../../server/supervisor';
 import { registerIpcHandlers } from './ipc';
+import { desktopSettings, safeStorageSecrets } from './settings';
 import { isAllowedNavigation, isTrustedSender, secureWebPreferences } from './window-security';
 
 const utilitySpawner: Spawner = (name, script, env) => {
@@ -37,10 +37,24 @@ async function main(): Promise<void> {
   const appRoot = app.getAppPath();
   // Packaged: workers and migrations are unpacked next to the asar archive (electron-builder.yml).
   const unpackedRoot = appRoot.replace(/app\.asar$/, 'app.asar.unpacked');
-  const config = loadConfig(process.env, path.join(app.getPath('userData'), 'settings.json'));
+  // The app's settings file, passwords sealed in the OS keychain (./settings.ts). Unreachable
+  // services do not stop the app: the core opens the console on its connection screen.
+  const settings = desktopSettings(
+    path.join(app.getPath('userData'), 'settings.json'),
+    process.env,
+    safeStorageSecrets(safeStorage),
+  );
+  let config;
+  try {
+    config = settings.resolve().config;
+  } catch (err) {
+    dialog.showErrorBox('Supply Chain Event Tracker: invalid settings', (err as Error).message);
+    app.exit(2);
+    return;
+  }
   const log = createLogger('main', config.logLevel);
   try {
-    core = await startCore({
+    core = await openCore({
       config,
       log,
       migrationsDir: migrationsDir(unpackedRoot),
@@ -49,6 +63,7 @@ async function main(): Promise<void> {
       rendererDir: path.join(appRoot, 'out', 'renderer'),
       // The window's secret comes from the preload: its holder is the OS user, audited as `desktop`.
       tokenMethod: 'desktop',
+      settings,
     });
   } catch (err) {
     dialog.showErrorBox('Supply Chain Event Tracker cannot start', (err as Error).message);

@@ -34,9 +34,12 @@ export class ValidationFailedError extends Error {
   }
 }
 
+/** What the commands need of a publisher: {@link EventPublisher}, or the core's start-up stand-in. */
+export type Publisher = Pick<EventPublisher, 'publish'>;
+
 export interface CommandDeps {
   pool: Pool;
-  publisher: EventPublisher;
+  publisher: Publisher;
   log: Logger;
 }
 

@@ -13,6 +13,7 @@ export const AUDIT_ACTION_LABELS: Readonly<Record<AuditAction, string>> = {
   'auth.logout': 'signed out',
   'events.inject': 'injected events',
   'dead_letters.redrive': 're-drove dead letters',
+  'settings.update': 'changed the settings',
 };
 
 /** Chip tone of an outcome: done green, partly done amber, refused and failed red. */
@@ -40,6 +41,7 @@ export function auditItemsText(entry: Pick<AuditEntry, 'action' | 'itemCount'>):
       return `${formatCount(n)} dead letter${n === 1 ? '' : 's'}`;
     case 'auth.login':
     case 'auth.logout':
+    case 'settings.update':
       return EMPTY;
   }
 }
