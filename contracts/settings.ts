@@ -60,12 +60,10 @@ export const siteTimeZoneSchema = z
 /** Console themes an operator may set as the default (the header's theme button still overrides it per browser). */
 export const DISPLAY_THEMES = ['system', 'light', 'dark'] as const;
 
-/** Display options: the console's default theme and how times without a site zone are shown. */
+/** Display options: the console's default theme. */
 export const displaySettingsSchema = z.strictObject({
   /** Default theme of every console window (an operator's own choice in the header wins). */
   theme: z.enum(DISPLAY_THEMES),
-  /** Times without an entity's zone (audit log, pipeline): in the site's zone or the viewer's local zone. */
-  times: z.enum(['site', 'local']),
 });
 export type DisplaySettings = z.infer<typeof displaySettingsSchema>;
 
@@ -89,7 +87,7 @@ export const SETTING_ENV_NAMES: Readonly<Record<EditableSettingKey, string>> = {
   redisUrl: 'REDIS_URL',
   topicPrefix: 'SCT_TOPIC_PREFIX',
   siteTimeZone: 'SCT_SITE_TZ',
-  display: 'SCT_THEME / SCT_DISPLAY_TIMES',
+  display: 'SCT_THEME',
 };
 
 /** Labels of the settings for people (form labels, messages). */

@@ -11,7 +11,7 @@
  *   < a JSON settings file (the console's settings screen writes it; `SCT_SETTINGS_FILE`)
  *   < environment variables (`KAFKA_BROKERS`, `KAFKA_SASL_MECHANISM`, `KAFKA_SASL_USERNAME`,
  *     `KAFKA_SASL_PASSWORD`, `DATABASE_URL`, `REDIS_URL`, `SCT_TOPIC_PREFIX`, `SCT_API_HOST`,
- *     `SCT_API_PORT`, `SCT_LOG_LEVEL`, `SCT_SITE_TZ`, `SCT_THEME`, `SCT_DISPLAY_TIMES`).
+ *     `SCT_API_PORT`, `SCT_LOG_LEVEL`, `SCT_SITE_TZ`, `SCT_THEME`).
  * {@link resolveConfig} also says which source each value came from (the settings screen shows
  * it); the rules of the settings an operator edits live in contracts/settings.ts and are used here.
  *
@@ -96,7 +96,7 @@ export const DEFAULT_CONFIG: AppConfig = {
   apiAllowedHosts: [],
   logLevel: 'info',
   siteTimeZone: machineTimeZone(),
-  display: { theme: 'system', times: 'site' },
+  display: { theme: 'system' },
 };
 
 /** This machine's IANA time zone (the default site zone), `UTC` when the runtime does not say. */
@@ -206,14 +206,7 @@ export function resolveConfig(options: ResolveOptions = {}): ResolvedConfig {
       .filter(Boolean);
   if (env.SCT_LOG_LEVEL) fromEnv.logLevel = env.SCT_LOG_LEVEL as AppConfig['logLevel'];
   if (env.SCT_SITE_TZ) fromEnv.siteTimeZone = env.SCT_SITE_TZ;
-  if (env.SCT_THEME || env.SCT_DISPLAY_TIMES) {
-    // Each display option on its own: the variable that is set wins over the file's value.
-    const base = { ...DEFAULT_CONFIG.display, ...fromFile.display };
-    fromEnv.display = {
-      theme: (env.SCT_THEME as AppConfig['display']['theme'] | undefined) || base.theme,
-      times: (env.SCT_DISPLAY_TIMES as AppConfig['display']['times'] | undefined) || base.times,
-    };
-  }
+  if (env.SCT_THEME) fromEnv.display = { theme: env.SCT_THEME as AppConfig['display']['theme'] };
   const merged = { ...DEFAULT_CONFIG, ...fromFile, ...fromEnv, ...overrides };
   const sources = Object.fromEntries(
     (Object.keys(DEFAULT_CONFIG) as (keyof AppConfig)[]).map((k) => [
@@ -281,7 +274,7 @@ const ENV_NAME: Record<keyof AppConfig, string> = {
   apiAllowedHosts: 'SCT_API_ALLOWED_HOSTS',
   logLevel: 'SCT_LOG_LEVEL',
   siteTimeZone: 'SCT_SITE_TZ',
-  display: 'SCT_THEME / SCT_DISPLAY_TIMES',
+  display: 'SCT_THEME',
 };
 
 const SASL_ENV_NAME: Record<keyof KafkaSasl, string> = {
@@ -293,8 +286,7 @@ const SASL_ENV_NAME: Record<keyof KafkaSasl, string> = {
 function settingName(issuePath: readonly PropertyKey[]): string {
   const key = String(issuePath[0] ?? '');
   const sub = String(issuePath[1] ?? '');
-  if (key === 'display' && sub)
-    return `${sub === 'theme' ? 'SCT_THEME' : 'SCT_DISPLAY_TIMES'} (display.${sub})`;
+  if (key === 'display' && sub) return `SCT_THEME (display.${sub})`;
   if (key === 'kafkaSasl' && sub in SASL_ENV_NAME)
     return `${SASL_ENV_NAME[sub as keyof KafkaSasl]} (kafkaSasl.${sub})`;
   return key in ENV_NAME ? `${ENV_NAME[key as keyof AppConfig]} (${key})` : key || '(settings)';
@@ -318,7 +310,6 @@ export function configToEnv(config: AppConfig, base: NodeJS.ProcessEnv = process
     SCT_LOG_LEVEL: config.logLevel,
     SCT_SITE_TZ: config.siteTimeZone,
     SCT_THEME: config.display.theme,
-    SCT_DISPLAY_TIMES: config.display.times,
   };
   delete env.SCT_SETTINGS_FILE;
   delete env.KAFKA_SASL_USERNAME;
@@ -491,7 +482,7 @@ function readSettingsFile(file: string, required: boolean, secrets: SecretStore 
     }
     if (key === 'kafkaSasl') {
       if (typeof values.kafkaSasl === 'object' && values.kafkaSasl !== null)
-        values.kafkaSasl = { ...(values.kafkaSasl), password };
+        values.kafkaSasl = { ...values.kafkaSasl, password };
     } else if (typeof values[key] === 'string') {
       values[key] = withPassword(values[key], password);
     }

@@ -46,7 +46,7 @@ const settings: EditableSettings = {
   redisUrl: 'redis://cache:R3dis-pw@cache.site:6379/0',
   topicPrefix: 'site1',
   siteTimeZone: 'America/Sao_Paulo',
-  display: { theme: 'dark', times: 'local' },
+  display: { theme: 'dark' },
 };
 const resolve = (env: NodeJS.ProcessEnv, file?: string, secrets: SecretStore | null = keychain) =>
   resolveConfig({ env, settingsFile: file, settingsRequired: false, stackCredentialsFile: null, secrets });
@@ -58,7 +58,7 @@ describe('settings model: validation', () => {
       kafkaBrokers: ['no-port'],
       databaseUrl: 'mysql://x',
       siteTimeZone: 'Mars/Olympus_Mons',
-      display: { theme: 'sepia', times: 'site' },
+      display: { theme: 'sepia' },
     });
     expect(parsed.success).toBe(false);
     const issues = parsed.error!.issues.map((i) => `${i.path.join('.')}: ${i.message}`);
@@ -91,7 +91,7 @@ describe('settings model: precedence and sources', () => {
     expect(sources.siteTimeZone).toBe('file');
     expect(config.redisUrl).toBe('redis://127.0.0.1:6379/0');
     expect(sources.redisUrl).toBe('default');
-    expect(config.display).toEqual({ theme: 'light', times: 'site' });
+    expect(config.display).toEqual({ theme: 'light' });
     expect(sources.display).toBe('environment');
   });
 });

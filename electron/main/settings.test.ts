@@ -20,7 +20,7 @@ const values = {
   redisUrl: 'redis://127.0.0.1:6379/0',
   topicPrefix: 'field',
   siteTimeZone: 'UTC',
-  display: { theme: 'system' as const, times: 'site' as const },
+  display: { theme: 'system' as const },
 };
 
 describe('desktop settings', () => {

@@ -88,7 +88,7 @@ describe('API server and the route table', () => {
             redisUrl: 'redis://127.0.0.1:6379/0',
             topicPrefix: 'sct',
             siteTimeZone: 'UTC',
-            display: { theme: 'system', times: 'site' },
+            display: { theme: 'system' },
           },
           sources: {
             kafkaBrokers: 'environment',
@@ -234,7 +234,7 @@ describe('API server and the route table', () => {
       redisUrl: 'redis://127.0.0.1:6379/0',
       topicPrefix: 'sct',
       siteTimeZone: 'UTC',
-      display: { theme: 'dark', times: 'local' },
+      display: { theme: 'dark' },
     };
     const readOnly = await post('/api/settings', settings);
     expect(readOnly.status).toBe(409);

@@ -32,6 +32,8 @@ export const queryScopes = {
   deadLetterLists: ['dead-letters', 'list'],
   audit: ['audit'],
   drift: ['drift'],
+  startup: ['startup'],
+  settings: ['settings'],
 } as const;
 
 /** Key of every query the console runs. */
@@ -60,4 +62,8 @@ export const queryKeys = {
   audit: (query: AuditQuery) => [...queryScopes.audit, 'list', query] as const,
   /** `GET /api/drift/last`. */
   lastDrift: () => [...queryScopes.drift, 'last'] as const,
+  /** `GET /api/startup/detail` (polled by the connection gate). */
+  startup: () => [...queryScopes.startup, 'detail'] as const,
+  /** `GET /api/settings`. */
+  settings: () => [...queryScopes.settings] as const,
 };

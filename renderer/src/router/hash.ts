@@ -14,6 +14,7 @@
  * | `#/dead-letters`             | dead letters (review and re-drive)       |
  * | `#/pipeline`                 | pipeline (services, workers, lag, drift) |
  * | `#/audit`                    | audit log (who did what, with outcome)   |
+ * | `#/settings`                 | settings (stack, time zone, display; test connection) |
  *
  * `#token=...` is the browser console's login hand-over; the API client strips it before the
  * router runs, and the router maps it to the dashboard so a token can never become a route id.
@@ -32,6 +33,7 @@ export type Route =
   | { name: 'dead-letters' }
   | { name: 'pipeline' }
   | { name: 'audit' }
+  | { name: 'settings' }
   | { name: 'not-found'; path: string };
 
 /**
@@ -121,6 +123,7 @@ export function parseHash(hash: string): Route {
   if (head === 'dead-letters' && id === undefined) return { name: 'dead-letters' };
   if (head === 'pipeline' && id === undefined) return { name: 'pipeline' };
   if (head === 'audit' && id === undefined) return { name: 'audit' };
+  if (head === 'settings' && id === undefined) return { name: 'settings' };
   if (head === 'inject' && id === undefined) {
     return { name: 'inject', type: query.get('type') || null, subject: query.get('subject') || null };
   }
@@ -157,6 +160,8 @@ export function routeHref(route: Route): string {
       return '#/pipeline';
     case 'audit':
       return '#/audit';
+    case 'settings':
+      return '#/settings';
     case 'not-found':
       return `#/${route.path.replace(/^\/+/, '')}`;
   }
@@ -175,11 +180,20 @@ export const hrefs = {
   deadLetters: (): string => routeHref({ name: 'dead-letters' }),
   pipeline: (): string => routeHref({ name: 'pipeline' }),
   audit: (): string => routeHref({ name: 'audit' }),
+  settings: (): string => routeHref({ name: 'settings' }),
 };
 
 /** A section of the left navigation. */
 export type NavSection =
-  'dashboard' | 'orders' | 'shipments' | 'exceptions' | 'inject' | 'dead-letters' | 'pipeline' | 'audit';
+  | 'dashboard'
+  | 'orders'
+  | 'shipments'
+  | 'exceptions'
+  | 'inject'
+  | 'dead-letters'
+  | 'pipeline'
+  | 'audit'
+  | 'settings';
 
 /** The navigation section a route belongs to (highlights the left nav). */
 export function sectionOf(route: Route): NavSection | null {
@@ -202,6 +216,8 @@ export function sectionOf(route: Route): NavSection | null {
       return 'pipeline';
     case 'audit':
       return 'audit';
+    case 'settings':
+      return 'settings';
     case 'not-found':
       return null;
   }
