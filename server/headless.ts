@@ -52,7 +52,10 @@ async function main(): Promise<void> {
   });
   const consoleUrl = `${core.url}/#token=${core.token}`;
   process.stdout.write(`\nSupply Chain Event Tracker console (headless) is up:\n  ${consoleUrl}\n\n`);
-  process.send?.({ type: 'ready', url: core.url, token: core.token });
+  // A parent process (tests, the benchmark) hears `listening` at once and `ready` once the start
+  // completed (services answering, migrated, workers started).
+  process.send?.({ type: 'listening', url: core.url, token: core.token });
+  void core.whenReady().then(() => process.send?.({ type: 'ready', url: core.url, token: core.token }));
   // Exit even when stopping fails (it used to leave an unhandled rejection and a running process).
   const shutdown = () =>
     void core.stop().then(
