@@ -47,7 +47,7 @@ async function main(): Promise<void> {
     rendererDir,
     settings: readOnlySettings(
       () => resolveConfig(),
-      'the headless console reads its settings from environment variables and SCT_SETTINGS_FILE; change them there and restart `npm run serve`',
+      'The headless console reads its settings from environment variables and SCT_SETTINGS_FILE; change them there and restart `npm run serve`',
     ),
   });
   const consoleUrl = `${core.url}/#token=${core.token}`;

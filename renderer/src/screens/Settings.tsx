@@ -48,7 +48,7 @@ const THEME_LABELS: Record<EditableSettings['display']['theme'], string> = {
 
 const HINTS: Partial<Record<EditableSettingKey, string>> = {
   kafkaBrokers: 'host:port, comma-separated',
-  databaseUrl: 'postgres://user:password@host:5432/database — the password is kept in the OS keychain',
+  databaseUrl: 'postgres://user:password@host:5432/database',
   redisUrl: 'redis://[user:password@]host:6379/0 — optional: the console works without Redis',
   topicPrefix: 'prefix of topics, consumer groups and Redis keys',
   siteTimeZone: 'IANA zone, e.g. America/Sao_Paulo',
@@ -126,10 +126,13 @@ function Field({
           </span>
         )}
         <span className="form-row__hint" id={`settings-${id}-hint`}>
-          <span className="chip chip--muted" data-testid={`settings-${id}-source`}>
+          <span className="settings__source" data-testid={`settings-${id}-source`}>
             {sourceText(id, view.sources[id])}
           </span>{' '}
           {HINTS[id]}
+          {id === 'databaseUrl' && view.writable && view.secretStorage === 'keychain'
+            ? ' — a password is kept in the OS keychain'
+            : ''}
         </span>
       </div>
     </div>
@@ -234,7 +237,7 @@ function SettingsForm({ view }: { view: SettingsView }): ReactNode {
               ))}
             </select>
             <span className="form-row__hint">
-              <span className="chip chip--muted">{sourceText('display', view.sources.display)}</span>{' '}
+              <span className="settings__source">{sourceText('display', view.sources.display)}</span>{' '}
               {HINTS.display}
             </span>
           </div>
