@@ -70,7 +70,7 @@ export const LAYERS = [
     name: 'runtime/',
     paths: ['runtime/'],
     imports: ['contracts/'],
-    packages: [NODE, 'zod', 'kafkajs', 'pg', 'node-pg-migrate', 'ioredis', 'pino'],
+    packages: [NODE, 'zod', 'kafkajs', 'pg', 'node-pg-migrate', 'ioredis', 'pino', 'pino-pretty'],
   },
   {
     name: 'workers/',

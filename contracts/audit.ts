@@ -26,6 +26,7 @@ export const AUDIT_ACTIONS = [
   'drills.stop',
   'drills.note',
   'drills.purge',
+  'settings.update',
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 

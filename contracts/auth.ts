@@ -31,9 +31,11 @@ export type Role = (typeof ROLES)[number];
  * - `inject`: publish events of live (real) traffic;
  * - `inject_drill`: publish events that carry a `drillid` (drill traffic);
  * - `redrive`: re-publish dead letters;
- * - `drills`: run, pause, stop and purge drill scenarios.
+ * - `drills`: run, pause, stop and purge drill scenarios;
+ * - `configure`: test connections to other servers and change the stack settings (the machine
+ *   owner only: a connection test reaches any address the console's machine can).
  */
-export const PERMISSIONS = ['read', 'inject', 'inject_drill', 'redrive', 'drills'] as const;
+export const PERMISSIONS = ['read', 'inject', 'inject_drill', 'redrive', 'drills', 'configure'] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 
 /** The role matrix (README "Roles"; a test checks each role against each route). */

@@ -21,3 +21,5 @@ export * from './drill-purge';
 export * from './event-sources';
 export * from './order-lifecycle';
 export * from './shortcuts';
+export * from './settings';
+export * from './startup';

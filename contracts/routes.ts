@@ -12,7 +12,8 @@
  *   input and result types from the row and checks each answer with the row's schema.
  *
  * Paths use Fastify's syntax (`:id` is a path parameter) and start with `/api/`. `access` is
- * `public` for the one route that must work before sign-in (the login itself); every other route
+ * `public` for the routes that must work before sign-in (the login itself, and the start-up
+ * summary the connection screen shows: phase and up/down per service, nothing more); every other route
  * names the {@link Permission} its caller's role must grant. A route may need a second, finer
  * check on its body (an injection of real traffic needs `inject`, of drill traffic
  * `inject_drill`): `access` is then the weakest permission that can pass at all.
@@ -79,6 +80,13 @@ import {
   drillPurgeRequestSchema,
   drillPurgeResultSchema,
 } from './drill-purge';
+import {
+  connectionTestResultSchema,
+  editableSettingsSchema,
+  settingsSavedSchema,
+  settingsViewSchema,
+} from './settings';
+import { startupDetailSchema, startupSummarySchema } from './startup';
 import { loginRequestSchema, loginResultSchema, principalSchema, type Permission } from './auth';
 
 export type RouteAccess = 'public' | Permission;
@@ -294,6 +302,47 @@ export const API_ROUTES = [
     access: 'read',
     summary: 'Kafka, PostgreSQL and Redis reachability and the workers with their lag',
     responses: { 200: stackHealthSchema },
+  },
+  {
+    method: 'GET',
+    path: '/api/startup',
+    access: 'public',
+    summary:
+      'Start-up phase and whether each service answers (before sign-in: no addresses, errors or versions)',
+    responses: { 200: startupSummarySchema },
+  },
+  {
+    method: 'GET',
+    path: '/api/startup/detail',
+    access: 'read',
+    summary: 'Start-up state per service: the address tried, what failed and the fix, version, latency',
+    responses: { 200: startupDetailSchema },
+  },
+  {
+    method: 'GET',
+    path: '/api/settings',
+    access: 'read',
+    summary: 'The effective settings (passwords masked) and where each comes from',
+    responses: { 200: settingsViewSchema },
+  },
+  {
+    method: 'POST',
+    path: '/api/settings/test',
+    access: 'configure',
+    summary: 'Try to reach Kafka, PostgreSQL and Redis with the given settings (nothing saved)',
+    bodyLimit: BODY_LIMITS.small,
+    body: editableSettingsSchema,
+    responses: { 200: connectionTestResultSchema },
+  },
+  {
+    method: 'POST',
+    path: '/api/settings',
+    access: 'configure',
+    summary: 'Save the settings (desktop) and restart the connections and workers; read-only headless',
+    bodyLimit: BODY_LIMITS.small,
+    audit: 'settings.update',
+    body: editableSettingsSchema,
+    responses: { 200: settingsSavedSchema },
   },
   {
     method: 'GET',

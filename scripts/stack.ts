@@ -10,8 +10,10 @@
  *   the SCRAM user when it formats the storage and puts the broker's own login in
  *   `server.properties` (mode 0600). Clients of this repo find the credentials file themselves
  *   (`loadConfig`), so nobody has to set KAFKA_SASL_* for the local stack.
- * - PostgreSQL and Redis: the local servers at DATABASE_URL and REDIS_URL; checked, not started
- *   (the message says how to start them).
+ * - PostgreSQL and Redis: the servers at DATABASE_URL and REDIS_URL. `up` starts one that is on
+ *   this machine, installed and stopped (`pg_ctlcluster ... start`, `redis-server --daemonize
+ *   yes ...`; scripts/stack/local-services.ts), says how to install one that is missing, and
+ *   never stops either; `status` only checks them.
  * Running `up` twice is harmless: a broker that already answers with the stack's credentials is
  * left alone; one that answers without authentication (started before SCRAM was required) is
  * reported with what to do.
@@ -24,6 +26,7 @@ import {
   existsSync,
   mkdirSync,
   openSync,
+  readdirSync,
   readFileSync,
   rmSync,
   writeFileSync,
@@ -44,6 +47,7 @@ import {
 import { createKafka } from '../runtime/kafka';
 import { howToStart } from '../runtime/service-errors';
 import { exitWithUsageError, parseCliOrExit, UsageError, type CliDefinition, type OptionSpec } from './cli';
+import { ensureLocalService, type LocalServiceDeps } from './stack/local-services';
 
 const root = path.resolve(__dirname, '..');
 const stackDir = path.join(root, '.stack', 'kafka');
@@ -370,6 +374,57 @@ async function checkRedis(config: AppConfig): Promise<boolean> {
   }
 }
 
+/** Where a service URL points (`host`, `port` with the service's default). */
+function urlAddress(url: string, defaultPort: number): { host: string; port: number } {
+  const u = new URL(url);
+  return { host: u.hostname.replace(/^\[|\]$/g, '') || '127.0.0.1', port: Number(u.port) || defaultPort };
+}
+
+/** The real machine for scripts/stack/local-services.ts. */
+function machineDeps(config: AppConfig): LocalServiceDeps {
+  const quiet = <T>(f: () => Promise<T>) => {
+    const log = console.log;
+    console.log = () => undefined;
+    return f().finally(() => (console.log = log));
+  };
+  return {
+    reachable: (service) =>
+      quiet(() => (service === 'postgres' ? checkPostgres(config) : checkRedis(config))),
+    onPath: (program) => spawnSync('sh', ['-c', `command -v ${program}`], { encoding: 'utf8' }).status === 0,
+    postgresVersions: () => {
+      try {
+        return readdirSync('/etc/postgresql').filter((v) => /^\d+(\.\d+)?$/.test(v));
+      } catch {
+        return [];
+      }
+    },
+    run: (command) => {
+      const r = spawnSync(command[0]!, command.slice(1), { encoding: 'utf8', timeout: 60_000 });
+      return {
+        status: r.status,
+        output: `${r.stdout ?? ''}${r.stderr ?? ''}${r.error ? r.error.message : ''}`,
+      };
+    },
+    sleep: (ms) => new Promise((r) => setTimeout(r, ms)),
+  };
+}
+
+/** `up` for PostgreSQL and Redis: start them where installed but stopped, else say what to do. */
+async function localServicesUp(config: AppConfig): Promise<boolean> {
+  const deps = machineDeps(config);
+  const results = [
+    await ensureLocalService(
+      'postgres',
+      urlAddress(config.databaseUrl, 5432),
+      redactUrl(config.databaseUrl),
+      deps,
+    ),
+    await ensureLocalService('redis', urlAddress(config.redisUrl, 6379), redactUrl(config.redisUrl), deps),
+  ];
+  for (const r of results) console.log(r.message);
+  return results.every((r) => r.ok);
+}
+
 async function kafkaDown(config: AppConfig): Promise<void> {
   const { host, port } = brokerAddress(config);
   if (!existsSync(pidFile)) {
@@ -403,7 +458,8 @@ const STACK_CLI = {
   usage: STACK_USAGE,
   help: `${STACK_USAGE}
 
-  up        start the local Kafka broker (KRaft, SCRAM login) and check PostgreSQL and Redis
+  up        start the local Kafka broker (KRaft, SCRAM login); start PostgreSQL and Redis where
+            they are installed on this machine but stopped, say how to install them where missing
   down      stop the broker (its data under .stack/kafka stays)
   status    say whether each service answers (Kafka also: whether the stack's login works)
 
@@ -426,7 +482,7 @@ async function main(): Promise<void> {
   const config = loadConfig();
   if (command === 'up') {
     await kafkaUp(config);
-    const ok = [await checkPostgres(config), await checkRedis(config)].every(Boolean);
+    const ok = await localServicesUp(config);
     if (!ok) process.exitCode = 1;
   } else if (command === 'down') {
     await kafkaDown(config);

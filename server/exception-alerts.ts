@@ -43,15 +43,18 @@ const COLUMNS = `shipment_id AS "shipmentId", status,
   CASE WHEN status = 'failed_attempt' THEN 'failed_attempt' ELSE exception_reason END AS reason,
   to_char(status_time AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS since`;
 
-/** {@link OpenExceptionSource} over the `shipments` read model (parameterized SQL, two statements). */
-export function pgOpenExceptions(pool: Pool): OpenExceptionSource {
+/**
+ * {@link OpenExceptionSource} over the `shipments` read model (parameterized SQL, two statements).
+ * `pool` gives the core's current pool: a settings change replaces it.
+ */
+export function pgOpenExceptions(pool: () => Pool): OpenExceptionSource {
   const statuses = [...EXCEPTION_SHIPMENT_STATUSES];
   return {
     all: async () =>
-      (await pool.query<OpenException>(`SELECT ${COLUMNS} FROM shipments WHERE ${OPEN}`, [statuses])).rows,
+      (await pool().query<OpenException>(`SELECT ${COLUMNS} FROM shipments WHERE ${OPEN}`, [statuses])).rows,
     among: async (ids) =>
       (
-        await pool.query<OpenException>(
+        await pool().query<OpenException>(
           `SELECT ${COLUMNS} FROM shipments WHERE ${OPEN} AND shipment_id = ANY($2::text[]) ORDER BY shipment_id`,
           [statuses, [...ids]],
         )

@@ -1,20 +1,23 @@
 /**
  * Headless console: the same main-process core without Electron. Serves the built console
  * (`out/renderer`) and the API on one loopback port and prints the URL with its login token.
- * Run with `npm run serve` (builds first). Exits with a one-line message when a service is down.
+ * Run with `npm run serve` (builds first). When Kafka or PostgreSQL do not answer it still serves
+ * the console, on its connection screen, and completes the start as soon as they answer. The
+ * settings are read-only here (environment > `SCT_SETTINGS_FILE` > defaults; the settings screen
+ * shows each value's source).
  */
 import path from 'node:path';
 import { existsSync } from 'node:fs';
-import { isLoopback, loadConfig } from '../runtime/config';
+import { isLoopback, resolveConfig } from '../runtime/config';
 import { findRepoRoot, migrationsDir } from '../runtime/db';
 import { createLogger } from '../runtime/logger';
 import { ServiceUnavailableError } from '../runtime/service-errors';
-import { startCore } from './core';
+import { openCore, readOnlySettings } from './core';
 import { forkSpawner } from './supervisor';
 
 async function main(): Promise<void> {
   const root = findRepoRoot();
-  const config = loadConfig();
+  const config = resolveConfig().config;
   const log = createLogger('main', config.logLevel);
   const rendererDir = path.join(root, 'out', 'renderer');
   if (!existsSync(path.join(rendererDir, 'index.html'))) {
@@ -34,7 +37,7 @@ async function main(): Promise<void> {
       'SCT_API_HOST is not a loopback address: the console and its API are reachable from other machines (token-protected, plain HTTP)',
     );
   }
-  const core = await startCore({
+  const core = await openCore({
     config,
     log,
     migrationsDir: migrationsDir(root),
@@ -42,10 +45,17 @@ async function main(): Promise<void> {
     spawn: forkSpawner,
     token,
     rendererDir,
+    settings: readOnlySettings(
+      () => resolveConfig(),
+      'The headless console reads its settings from environment variables and SCT_SETTINGS_FILE; change them there and restart `npm run serve`',
+    ),
   });
   const consoleUrl = `${core.url}/#token=${core.token}`;
   process.stdout.write(`\nSupply Chain Event Tracker console (headless) is up:\n  ${consoleUrl}\n\n`);
-  process.send?.({ type: 'ready', url: core.url, token: core.token });
+  // A parent process (tests, the benchmark) hears `listening` at once and `ready` once the start
+  // completed (services answering, migrated, workers started).
+  process.send?.({ type: 'listening', url: core.url, token: core.token });
+  void core.whenReady().then(() => process.send?.({ type: 'ready', url: core.url, token: core.token }));
   // Exit even when stopping fails (it used to leave an unhandled rejection and a running process).
   const shutdown = () =>
     void core.stop().then(

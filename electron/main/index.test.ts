@@ -73,8 +73,14 @@ vi.mock('electron', () => ({
     }
   },
   utilityProcess: { fork: utilityFork },
+  safeStorage: {
+    isEncryptionAvailable: () => true,
+    encryptString: (s: string) => Buffer.from(`sealed:${s}`),
+    decryptString: (b: Buffer) => b.toString().replace(/^sealed:/, ''),
+  },
 }));
-vi.mock('../../server/core', () => ({ startCore }));
+// The core opens the API whatever the services' state (server/core.ts openCore).
+vi.mock('../../server/core', () => ({ openCore: startCore }));
 
 const fakeCore = () => ({
   url: 'http://127.0.0.1:4321',
@@ -172,11 +178,21 @@ describe('electron shell', () => {
     );
   });
 
-  it('shows the service error instead of crashing when the core cannot start', async () => {
-    startCore.mockRejectedValue(new Error('Kafka is not reachable at 127.0.0.1:9092'));
+  it('hands the core the desktop settings (keychain-sealed passwords, writable)', async () => {
+    startCore.mockResolvedValue({ url: 'http://127.0.0.1:4321', token: 'secret', stop: vi.fn() });
+    await loadShell();
+    const { settings } = startCore.mock.calls[0]![0] as {
+      settings: { secretStorage: string; save: unknown };
+    };
+    expect(settings.secretStorage).toBe('keychain');
+    expect(settings.save).toEqual(expect.any(Function));
+  });
+
+  it('shows the error instead of crashing when the core cannot open (e.g. its port is taken)', async () => {
+    startCore.mockRejectedValue(new Error('listen EADDRINUSE: address already in use 127.0.0.1:4321'));
     await loadShell();
     await vi.waitFor(() => expect(showErrorBox).toHaveBeenCalled());
-    expect(showErrorBox.mock.calls[0]![1]).toContain('Kafka is not reachable');
+    expect(showErrorBox.mock.calls[0]![1]).toContain('EADDRINUSE');
     expect(exit).toHaveBeenCalledWith(3);
     expect(windows).toHaveLength(0);
   });

@@ -15,15 +15,15 @@ import {
   ipcMain,
   Menu,
   Notification,
+  safeStorage,
   screen,
   session,
   type BrowserWindowConstructorOptions,
 } from 'electron';
 import type { ApiConnection, ShortcutAction } from '../../contracts';
-import { loadConfig } from '../../runtime/config';
 import { migrationsDir } from '../../runtime/db';
 import { createLogger } from '../../runtime/logger';
-import { startCore, type Core } from '../../server/core';
+import { openCore, type Core } from '../../server/core';
 import { ExceptionAlerts, pgOpenExceptions } from '../../server/exception-alerts';
 import { aboutText } from './about';
 import {
@@ -36,6 +36,7 @@ import {
 } from './desktop-state';
 import { registerIpcHandlers } from './ipc';
 import { menuTemplate } from './menu';
+import { desktopSettings, safeStorageSecrets } from './settings';
 import { claimSingleInstance } from './single-instance';
 import { createUtilitySpawner } from './utility-spawner';
 import { denyAllPermissions, hardenApp, isTrustedSender, secureWebPreferences } from './window-security';
@@ -53,7 +54,21 @@ async function main(): Promise<void> {
   // Packaged: workers and migrations are unpacked next to the asar archive (electron-builder.yml).
   const unpackedRoot = appRoot.replace(/app\.asar$/, 'app.asar.unpacked');
   const userData = app.getPath('userData');
-  const config = loadConfig(process.env, path.join(userData, 'settings.json'));
+  // The app's settings file, passwords sealed in the OS keychain (./settings.ts). Unreachable
+  // services do not stop the app: the core opens the console on its connection screen.
+  const settings = desktopSettings(
+    path.join(userData, 'settings.json'),
+    process.env,
+    safeStorageSecrets(safeStorage),
+  );
+  let config;
+  try {
+    config = settings.resolve().config;
+  } catch (err) {
+    dialog.showErrorBox(`${PRODUCT_NAME}: invalid settings`, (err as Error).message);
+    app.exit(2);
+    return;
+  }
   const log = createLogger('main', config.logLevel);
   const stateFile = path.join(userData, DESKTOP_STATE_FILE);
   const state: DesktopState = loadDesktopState(stateFile);
@@ -75,7 +90,7 @@ async function main(): Promise<void> {
   denyAllPermissions(session.defaultSession);
 
   try {
-    core = await startCore({
+    core = await openCore({
       config,
       log,
       migrationsDir: migrationsDir(unpackedRoot),
@@ -84,6 +99,7 @@ async function main(): Promise<void> {
       rendererDir: path.join(appRoot, 'out', 'renderer'),
       // The window's secret comes from the preload: its holder is the OS user, audited as `desktop`.
       tokenMethod: 'desktop',
+      settings,
     });
   } catch (err) {
     dialog.showErrorBox(`${PRODUCT_NAME} cannot start`, (err as Error).message);
@@ -104,7 +120,7 @@ async function main(): Promise<void> {
 
   // OS notifications for new shipment exceptions, while the menu's switch is on.
   const alerts = new ExceptionAlerts(
-    pgOpenExceptions(started.pool),
+    pgOpenExceptions(() => started.pool),
     (alert) => {
       if (!state.notifyExceptions || !Notification.isSupported()) return;
       const note = new Notification({ title: alert.title, body: alert.body });
@@ -119,7 +135,8 @@ async function main(): Promise<void> {
     },
     (err) => log.warn({ err: String(err) }, 'exception alerts: read model not reachable'),
   );
-  void alerts.prime();
+  // Exceptions already open when the read models answer are not news.
+  void started.whenReady().then(() => alerts.prime());
   started.onChange((n) => void alerts.onChange(n));
 
   const bounds = windowBounds(

@@ -11,6 +11,7 @@
 import { QueryClientProvider } from '@tanstack/react-query';
 import { useEffect, useState, type ReactNode } from 'react';
 import { DrillBanners } from './components/DrillBanner';
+import { ConnectionGate } from './components/ConnectionGate';
 import { EntityLookup } from './components/EntityLookup';
 import { HealthStrip, OutageBanner } from './components/HealthStrip';
 import { LiveIndicator } from './components/LiveIndicator';
@@ -30,11 +31,14 @@ import { OrderDetail } from './screens/OrderDetail';
 import { OrdersList } from './screens/OrdersList';
 import { Pipeline } from './screens/Pipeline';
 import { ExceptionsQueue } from './screens/ExceptionsQueue';
+import { Settings } from './screens/Settings';
 import { ShipmentsList } from './screens/ShipmentsList';
 import { ShipmentTimeline } from './screens/ShipmentTimeline';
 import { SignInScreen } from './screens/SignInScreen';
 import { TokenScreen } from './screens/TokenScreen';
 import { useLiveSync } from './query/liveSync';
+import { useSettings } from './query/settings';
+import { useTheme } from './state/theme';
 import { useConsolePolling } from './query/polling';
 import { createQueryClient } from './query/queryClient';
 import { useConnection, watchTokenLinks, type ConnectionPhase } from './state/connection';
@@ -66,6 +70,8 @@ export function routeTitle(route: Route): string {
       return 'Drills';
     case 'drill-run':
       return 'Drill report';
+    case 'settings':
+      return 'Settings';
     case 'not-found':
       return 'Not found';
   }
@@ -97,6 +103,8 @@ function Screen({ route }: { route: Route }): ReactNode {
       return <Drills />;
     case 'drill-run':
       return <DrillReportPage key={route.runId} runId={route.runId} />;
+    case 'settings':
+      return <Settings />;
     case 'not-found':
       return <NotFound path={route.path} />;
   }
@@ -122,6 +130,11 @@ function Console(): ReactNode {
   const route = useRoute();
   useLiveSync();
   useConsolePolling();
+  // The settings' default theme, where the operator has not picked one in this browser.
+  const defaultTheme = useSettings().data?.values.display.theme;
+  useEffect(() => {
+    if (defaultTheme) useTheme.getState().setDefault(defaultTheme);
+  }, [defaultTheme]);
   useEffect(() => {
     document.title = `${routeTitle(route)} · Supply Chain Event Tracker`;
   }, [route]);
@@ -194,6 +207,11 @@ function Gate({ state }: { state: ConnectionPhase }): ReactNode {
         </div>
       );
     case 'ready':
-      return <Console key={state.epoch} />;
+      // The connection screen until the core's start completed (services answering, migrated).
+      return (
+        <ConnectionGate>
+          <Console key={state.epoch} />
+        </ConnectionGate>
+      );
   }
 }

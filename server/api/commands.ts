@@ -36,9 +36,12 @@ export class ValidationFailedError extends Error {
   }
 }
 
+/** What the commands need of a publisher: {@link EventPublisher}, or the core's start-up stand-in. */
+export type Publisher = Pick<EventPublisher, 'publish' | 'publishToEveryPartition'>;
+
 export interface CommandDeps {
   pool: Pool;
-  publisher: EventPublisher;
+  publisher: Publisher;
   log: Logger;
 }
 

@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { API_ROUTES, type StackHealth } from '../../contracts';
+import { API_ROUTES, type StackHealth, type StartupDetail } from '../../contracts';
 import type { Pool } from '../../runtime/db';
 import { createLogger } from '../../runtime/logger';
 import type { RedisClient } from '../../runtime/redis';
@@ -26,6 +26,26 @@ describe('API server and the route table', () => {
   const logLines: string[] = [];
   let driftRow: Record<string, unknown> | null = null;
   let health: unknown = null;
+  const startup: StartupDetail = {
+    phase: 'connecting',
+    services: [
+      {
+        name: 'postgres',
+        state: 'down',
+        required: true,
+        address: 'postgres://sct:***@db.internal:5499/sct',
+        reached: false,
+        version: null,
+        latencyMs: null,
+        error: 'PostgreSQL is not reachable at postgres://sct:***@db.internal:5499/sct (connection refused).',
+        checkedAt: '2026-12-03T10:00:00.000Z',
+      },
+    ],
+    attempt: 3,
+    nextAttemptAt: null,
+    since: '2026-12-03T10:00:00.000Z',
+    problem: null,
+  };
   let kpiDays: {
     day: string;
     created: number;
@@ -72,6 +92,32 @@ describe('API server and the route table', () => {
       },
       apiHost: '127.0.0.1',
       health: async () => health as StackHealth,
+      startup: () => startup,
+      settings: {
+        view: () => ({
+          values: {
+            kafkaBrokers: ['127.0.0.1:9092'],
+            databaseUrl: 'postgres://sct:***@db.internal:5432/sct',
+            redisUrl: 'redis://127.0.0.1:6379/0',
+            topicPrefix: 'sct',
+            siteTimeZone: 'UTC',
+            display: { theme: 'system' },
+          },
+          sources: {
+            kafkaBrokers: 'environment',
+            databaseUrl: 'file',
+            redisUrl: 'default',
+            topicPrefix: 'default',
+            siteTimeZone: 'default',
+            display: 'default',
+          },
+          writable: false,
+          readOnlyReason: 'headless: set the environment',
+          secretStorage: 'none',
+        }),
+        test: async () => ({ results: [], testedAt: new Date().toISOString() }),
+        save: () => null,
+      },
       subscribe: () => () => undefined,
     });
     // A real loopback socket: the Host check compares the Host header with the local port.
@@ -230,5 +276,52 @@ describe('API server and the route table', () => {
     const unknown = await post('/api/drills/preview', { scenarioId: 'no-such-scenario' });
     expect(unknown.statusCode).toBe(400);
     expect(unknown.json()).toMatchObject({ issues: [{ field: 'scenarioId', rule: 'unknown_scenario' }] });
+  it('tells anyone the start-up phase and up/down per service, and the addresses and errors only to a signed-in caller', async () => {
+    const anonymous = await fetch(`${base}/api/startup`);
+    expect(anonymous.status).toBe(200);
+    const text = await anonymous.text();
+    expect(JSON.parse(text)).toEqual({
+      phase: 'connecting',
+      services: [{ name: 'postgres', state: 'down', required: true }],
+    });
+    expect(text).not.toMatch(/db\.internal|5499|refused|sct:/);
+    expect((await fetch(`${base}/api/startup/detail`)).status).toBe(401);
+    const detail = await get('/api/startup/detail');
+    expect(detail.statusCode).toBe(200);
+    expect(detail.json<StartupDetail>().services[0]).toMatchObject({
+      address: 'postgres://sct:***@db.internal:5499/sct',
+      error: expect.stringContaining('connection refused'),
+    });
+  });
+
+  it('refuses to save settings where they are read-only, and names the field of a bad one', async () => {
+    const post = (url: string, body: unknown) =>
+      fetch(`${base}${url}`, {
+        method: 'POST',
+        headers: { ...auth, 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+      });
+    const settings = {
+      kafkaBrokers: ['127.0.0.1:9092'],
+      databaseUrl: 'postgres://postgres@127.0.0.1:5432/sct',
+      redisUrl: 'redis://127.0.0.1:6379/0',
+      topicPrefix: 'sct',
+      siteTimeZone: 'UTC',
+      display: { theme: 'dark' },
+    };
+    const readOnly = await post('/api/settings', settings);
+    expect(readOnly.status).toBe(409);
+    expect(await readOnly.json()).toMatchObject({
+      error: 'settings_read_only',
+      message: expect.stringContaining('headless'),
+    });
+    const bad = await post('/api/settings/test', {
+      ...settings,
+      siteTimeZone: 'Mars/Olympus',
+      kafkaBrokers: ['nohost'],
+    });
+    expect(bad.status).toBe(400);
+    const body = (await bad.json()) as { issues: { field: string }[] };
+    expect(body.issues.map((i) => i.field).sort()).toEqual(['kafkaBrokers.0', 'siteTimeZone']);
   });
 });

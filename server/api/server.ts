@@ -61,7 +61,15 @@ import {
   type RouteKey,
   type RouteOf,
   type StackHealth,
+  type ConnectionTestResult,
+  type EditableSettings,
+  type SettingsSaved,
+  type SettingsView,
+  type StartupDetail,
+  EDITABLE_SETTING_KEYS,
+  summarizeStartup,
 } from '../../contracts';
+import { ConfigError } from '../../runtime/config';
 import { queryKpiDaily, queryKpiSummary, queryOpenExceptions, querySites } from '../../runtime/kpi-query';
 import type { Logger } from '../../runtime/logger';
 import { findOperatorCredentials } from '../../runtime/operators';
@@ -140,8 +148,26 @@ export interface ApiDeps extends CommandDeps {
   health: () => Promise<StackHealth>;
   /** The drill runner (server/drills/runner.ts): scenarios, previews and runs. */
   drills: DrillRunner;
+  /** The core's start-up state (server/startup.ts). */
+  startup: () => StartupDetail;
+  /** The settings routes (server/core.ts). */
+  settings: SettingsRoutes;
   /** Subscribes to change notifications; returns an unsubscribe function. */
   subscribe: (listener: (n: ChangeNotification) => void) => () => void;
+}
+
+/** What the settings routes do; the core implements them. */
+export interface SettingsRoutes {
+  /** The effective settings (passwords masked) with their sources. */
+  view(): SettingsView;
+  /** Probes the three services with the given settings (nothing saved). */
+  test(settings: EditableSettings): Promise<ConnectionTestResult>;
+  /**
+   * Saves the settings; null where they are read-only. `restart` applies them (called once the
+   * answer has been sent: the restart closes this server's connections).
+   * @throws ConfigError naming the field when they cannot be stored safely
+   */
+  save(settings: EditableSettings): { settings: SettingsView; restart: () => Promise<void> } | null;
 }
 
 declare module 'fastify' {
@@ -643,6 +669,46 @@ function registerRoutes(
 
   api.get('/api/health', fromTable('GET /api/health'), async () => deps.health());
 
+  // Before sign-in only the phase and up/down per service (contracts/startup.ts).
+  api.get('/api/startup', fromTable('GET /api/startup'), async () => summarizeStartup(deps.startup()));
+  api.get('/api/startup/detail', fromTable('GET /api/startup/detail'), async () => deps.startup());
+
+  api.get('/api/settings', fromTable('GET /api/settings'), async () => deps.settings.view());
+  api.post('/api/settings/test', fromTable('POST /api/settings/test'), async (req) =>
+    deps.settings.test(req.body),
+  );
+  api.post('/api/settings', fromTable('POST /api/settings'), async (req, reply) => {
+    const before = deps.settings.view();
+    const saved = deps.settings.save(req.body);
+    if (!saved) {
+      return reply.code(409).send({
+        error: 'settings_read_only',
+        message: `the settings cannot be changed here: ${before.readOnlyReason ?? 'read-only'}`,
+      } satisfies ApiError);
+    }
+    // Which settings changed (names only: values may hold secrets).
+    const changed = EDITABLE_SETTING_KEYS.filter(
+      (k) => JSON.stringify(before.values[k]) !== JSON.stringify(req.body[k]),
+    );
+    req.audited = true;
+    await recordAudit(deps.pool, deps.log, {
+      principal: req.principal!,
+      action: 'settings.update',
+      outcome: 'ok',
+      status: 200,
+      detail: { changed },
+    });
+    // Restart once the answer is out: the restart closes this server's connections.
+    reply.raw.once('finish', () => {
+      void saved
+        .restart()
+        .catch((err: unknown) =>
+          deps.log.error({ err: String(err) }, 'restart after a settings change failed'),
+        );
+    });
+    return { settings: saved.settings, restarting: true } satisfies SettingsSaved;
+  });
+
   api.get('/api/drift/last', fromTable('GET /api/drift/last'), async () => {
     const { rows } = await deps.pool.query<{ id: number; report: DriftReport }>(
       'SELECT id, report FROM drift_checks ORDER BY id DESC LIMIT 1',
@@ -825,6 +891,13 @@ function sendError(reply: FastifyReply, err: unknown, log: Logger): FastifyReply
     };
     if (err.index !== undefined) body.index = err.index;
     return reply.code(409).send(body);
+  }
+  if (err instanceof ConfigError) {
+    return reply.code(400).send({
+      error: 'invalid_settings',
+      message: err.message,
+      issues: [{ field: '(body)', rule: 'settings', message: err.message }],
+    } satisfies ApiError);
   }
   if (err instanceof ServiceUnavailableError) {
     const error = err.service === 'kafka' ? 'broker_unavailable' : `${err.service}_unavailable`;

@@ -108,6 +108,15 @@ function sampleBody(route: ApiRoute, drill = false): string | undefined {
   if (route.path === '/api/drills/runs' || route.path === '/api/drills/preview')
     return JSON.stringify({ scenarioId: 'lost-parcel', parameters: { orders: 1, rate: 5000 } });
   if (route.path === '/api/drills/runs/:id/note') return JSON.stringify({ note: 'security test' });
+  if (route.path.startsWith('/api/settings'))
+    return JSON.stringify({
+      kafkaBrokers: ['127.0.0.1:9092'],
+      databaseUrl: 'postgres://postgres@127.0.0.1:5432/sct',
+      redisUrl: 'redis://127.0.0.1:6379/0',
+      topicPrefix: 'sct',
+      siteTimeZone: 'UTC',
+      display: { theme: 'system' },
+    });
   return '{}';
 }
 
@@ -474,7 +483,10 @@ describe('operators, roles and sessions', () => {
           headOnly: route.path === '/api/live',
         });
         const what = `${role} ${route.method} ${route.path}: ${res.status} ${res.body.slice(0, 200)}`;
-        if (allowed) expect([200, 202, 204, 404], what).toContain(res.status);
+        // The harness's core has read-only settings (as headless): an allowed save gets 409
+        // `settings_read_only`, past the access check.
+        const passed = route.path === '/api/settings' ? [409] : [200, 202, 204, 404];
+        if (allowed) expect(passed, what).toContain(res.status);
         else {
           expect(res.status, what).toBe(403);
           expect(JSON.parse(res.body), what).toMatchObject({ error: 'forbidden' });

@@ -24,12 +24,20 @@ export interface HeadlessConsole {
   close(): Promise<void>;
 }
 
-/** Starts `node out/headless/serve.mjs` and waits for its ready message. */
-export async function startHeadless(): Promise<HeadlessConsole> {
+/**
+ * Starts `node out/headless/serve.mjs` and waits for its `ready` message (services answered, start
+ * completed), or with `until: 'listening'` only for its API (e.g. to see the connection screen);
+ * `env` adds to its environment; `databasePort` puts its database behind another local port (e.g.
+ * a closed one that a test's forwarder opens later).
+ */
+export async function startHeadless(
+  opts: { until?: 'ready' | 'listening'; env?: NodeJS.ProcessEnv; databasePort?: number } = {},
+): Promise<HeadlessConsole> {
   const id = randomBytes(4).toString('hex');
   const base = loadConfig();
   const db = new URL(base.databaseUrl);
   db.pathname = `/sct_e2e_${id}`;
+  if (opts.databasePort !== undefined) db.port = String(opts.databasePort);
   const prefix = `e${id}`;
   const token = randomBytes(24).toString('base64url');
   const child: ChildProcess = fork(path.join(repoRoot, 'out', 'headless', 'serve.mjs'), [], {
@@ -40,13 +48,14 @@ export async function startHeadless(): Promise<HeadlessConsole> {
       SCT_TOPIC_PREFIX: prefix,
       SCT_API_TOKEN: token,
       SCT_LOG_LEVEL: 'warn',
+      ...opts.env,
     },
     stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
   });
   const url = await new Promise<string>((resolve, reject) => {
     const t = setTimeout(() => reject(new Error('headless console did not start within 60 s')), 60_000);
     child.on('message', (m: { type?: string; url?: string }) => {
-      if (m.type === 'ready' && m.url) {
+      if (m.type === (opts.until ?? 'ready') && m.url) {
         clearTimeout(t);
         resolve(m.url);
       }

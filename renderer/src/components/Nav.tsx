@@ -131,6 +131,17 @@ const ITEMS: NavItem[] = [
       </svg>
     ),
   },
+  {
+    id: 'settings',
+    label: 'Settings',
+    href: hrefs.settings(),
+    icon: (
+      <svg {...ICON_PROPS}>
+        <circle cx="8" cy="8" r="2.25" />
+        <path d="M8 1.5v2M8 12.5v2M1.5 8h2M12.5 8h2M3.4 3.4l1.4 1.4M11.2 11.2l1.4 1.4M3.4 12.6l1.4-1.4M11.2 4.8l1.4-1.4" />
+      </svg>
+    ),
+  },
 ];
 
 /** Count of open dead letters next to the nav link (`nav-dead-letters-count`; polled by the console shell). */
@@ -150,7 +161,7 @@ function DeadLetterBadge(): ReactNode {
 
 /**
  * Left navigation (`nav-dashboard`, `nav-orders`, `nav-inject`, `nav-drills`, `nav-dead-letters`,
- * `nav-pipeline`, `nav-audit`).
+ * `nav-pipeline`, `nav-audit`, `nav-settings`).
  */
 export function Nav({ route }: { route: Route }): ReactNode {
   const section = sectionOf(route);

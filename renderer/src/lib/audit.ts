@@ -27,6 +27,7 @@ export const AUDIT_ACTION_LABELS: Readonly<Record<AuditAction, string>> = {
   'drills.stop': 'stopped a drill run',
   'drills.note': 'wrote drill notes',
   'drills.purge': 'purged a drill',
+  'settings.update': 'changed the settings',
 };
 
 /** Chip tone of an outcome: done green, partly done amber, refused and failed red. */
@@ -62,6 +63,7 @@ export function auditItemsText(entry: Pick<AuditEntry, 'action' | 'itemCount'>):
     case 'auth.login':
     case 'auth.logout':
     case 'drills.note':
+    case 'settings.update':
       return EMPTY;
   }
 }

@@ -34,6 +34,8 @@ export const queryScopes = {
   drift: ['drift'],
   /** Drill scenarios, runs, reports and purge previews (polled while a run is active). */
   drills: ['drills'],
+  startup: ['startup'],
+  settings: ['settings'],
 } as const;
 
 /** Key of every query the console runs. */
@@ -72,4 +74,8 @@ export const queryKeys = {
   drillPurgePreview: (drillId: string) => [...queryScopes.drills, 'purge', drillId] as const,
   /** `GET /api/drift/last`. */
   lastDrift: () => [...queryScopes.drift, 'last'] as const,
+  /** `GET /api/startup/detail` (polled by the connection gate). */
+  startup: () => [...queryScopes.startup, 'detail'] as const,
+  /** `GET /api/settings`. */
+  settings: () => [...queryScopes.settings] as const,
 };

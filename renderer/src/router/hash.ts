@@ -16,6 +16,7 @@
  * | `#/drills`                   | drills: scenario library, preview, run with progress, runs |
  * | `#/drills/runs/<runId>`      | drill report of one run (printable, HTML download, purge) |
  * | `#/audit?operator=..&drillId=..` | audit log (filters: operator, action, drill id, outcome, from, to, page) |
+ * | `#/settings`                 | settings (stack, time zone, display; test connection) |
  *
  * `#token=...` is the browser console's login hand-over; the API client strips it before the
  * router runs, and the router maps it to the dashboard so a token can never become a route id.
@@ -36,6 +37,7 @@ export type Route =
   | { name: 'audit'; search: string }
   | { name: 'drills' }
   | { name: 'drill-run'; runId: string }
+  | { name: 'settings' }
   | { name: 'not-found'; path: string };
 
 /**
@@ -128,6 +130,7 @@ export function parseHash(hash: string): Route {
   if (head === 'pipeline' && id === undefined) return { name: 'pipeline' };
   if (head === 'drills' && id === undefined) return { name: 'drills' };
   if (head === 'audit' && id === undefined) return { name: 'audit', search: query.toString() };
+  if (head === 'settings' && id === undefined) return { name: 'settings' };
   if (head === 'inject' && id === undefined) {
     return { name: 'inject', type: query.get('type') || null, subject: query.get('subject') || null };
   }
@@ -168,6 +171,8 @@ export function routeHref(route: Route): string {
       return '#/drills';
     case 'drill-run':
       return `#/drills/runs/${encodeURIComponent(route.runId)}`;
+    case 'settings':
+      return '#/settings';
     case 'not-found':
       return `#/${route.path.replace(/^\/+/, '')}`;
   }
@@ -188,6 +193,7 @@ export const hrefs = {
   audit: (search = ''): string => routeHref({ name: 'audit', search }),
   drills: (): string => routeHref({ name: 'drills' }),
   drillRun: (runId: string): string => routeHref({ name: 'drill-run', runId }),
+  settings: (): string => routeHref({ name: 'settings' }),
 };
 
 /** A section of the left navigation. */
@@ -200,7 +206,8 @@ export type NavSection =
   | 'drills'
   | 'dead-letters'
   | 'pipeline'
-  | 'audit';
+  | 'audit'
+  | 'settings';
 
 /** The navigation section a route belongs to (highlights the left nav). */
 export function sectionOf(route: Route): NavSection | null {
@@ -226,6 +233,8 @@ export function sectionOf(route: Route): NavSection | null {
     case 'drills':
     case 'drill-run':
       return 'drills';
+    case 'settings':
+      return 'settings';
     case 'not-found':
       return null;
   }

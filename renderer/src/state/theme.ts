@@ -17,6 +17,19 @@ interface ThemeState {
   theme: Theme;
   /** Sets and stores the operator's choice. */
   choose(choice: ThemeChoice): void;
+  /**
+   * Applies the settings' default theme (`display.theme`, the settings screen) unless the
+   * operator picked one in this browser; not stored.
+   */
+  setDefault(choice: ThemeChoice): void;
+}
+
+function hasStoredChoice(): boolean {
+  try {
+    return localStorage.getItem(THEME_STORAGE_KEY) !== null;
+  } catch {
+    return false;
+  }
 }
 
 const DARK_QUERY = '(prefers-color-scheme: dark)';
@@ -52,6 +65,9 @@ export const useTheme = create<ThemeState>()((set) => ({
       // storage blocked: the choice lasts for this page only
     }
     set({ choice, theme: resolveTheme(choice, systemPrefersDark()) });
+  },
+  setDefault(choice) {
+    if (!hasStoredChoice()) set({ choice, theme: resolveTheme(choice, systemPrefersDark()) });
   },
 }));
 

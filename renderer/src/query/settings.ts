@@ -1,0 +1,48 @@
+/**
+ * The connection gate's start-up query and the settings screen's server state: the effective
+ * settings (`GET /api/settings`), *Test connection* (`POST /api/settings/test`, a mutation: it
+ * runs on demand with its own pending and error state) and *Save* (`POST /api/settings`; the core
+ * then restarts its connections, which the connection gate shows).
+ */
+import { queryOptions, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import type { ConnectionTestResult, EditableSettings, SettingsSaved } from '../../../contracts/settings';
+import { apiCall } from '../api/http';
+import { queryKeys, queryScopes } from './keys';
+
+/** The start-up state; the gate sets the poll period (every second while waiting). */
+export function startupQuery(pollMs: number) {
+  return queryOptions({
+    queryKey: queryKeys.startup(),
+    queryFn: ({ signal }) => apiCall('GET /api/startup/detail', { signal }),
+    refetchInterval: pollMs,
+    refetchIntervalInBackground: true,
+    retry: false,
+  });
+}
+
+/** The effective settings with their sources (passwords masked). */
+export function useSettings() {
+  return useQuery({
+    queryKey: queryKeys.settings(),
+    queryFn: ({ signal }) => apiCall('GET /api/settings', { signal }),
+  });
+}
+
+/** Probes Kafka, PostgreSQL and Redis with the form's settings (nothing saved). */
+export function useTestConnection() {
+  return useMutation<ConnectionTestResult, Error, EditableSettings>({
+    mutationFn: (body) => apiCall('POST /api/settings/test', { body }),
+  });
+}
+
+/** Saves the settings; the start-up state is refetched at once (the core is restarting). */
+export function useSaveSettings() {
+  const client = useQueryClient();
+  return useMutation<SettingsSaved, Error, EditableSettings>({
+    mutationFn: (body) => apiCall('POST /api/settings', { body }),
+    onSuccess: (saved) => {
+      client.setQueryData(queryKeys.settings(), saved.settings);
+      void client.invalidateQueries({ queryKey: queryScopes.startup });
+    },
+  });
+}
