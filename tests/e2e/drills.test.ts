@@ -179,7 +179,7 @@ describe('drills in the console', () => {
       page.getByTestId('drill-report-download').click(),
     ]);
     expect(download.suggestedFilename()).toBe(`drill-report-${drillId}.html`);
-    const html = readFileSync((await download.path()), 'utf8');
+    const html = readFileSync(await download.path(), 'utf8');
     expect(html).toContain(drillId);
     expect(html).toContain('Exceptions queue showed every lost parcel');
     expect(html).toContain('PASS');
@@ -238,7 +238,7 @@ describe('drills in the console', () => {
       page.getByTestId('audit-export').click(),
     ]);
     expect(download.suggestedFilename()).toMatch(/^audit-\d{4}-\d{2}-\d{2}\.csv$/);
-    const csv = parse<Record<string, string>>(readFileSync((await download.path()), 'utf8'), {
+    const csv = parse<Record<string, string>>(readFileSync(await download.path(), 'utf8'), {
       columns: true,
     });
     expect(csv.length).toBe(rowsBefore);
