@@ -276,6 +276,8 @@ describe('API server and the route table', () => {
     const unknown = await post('/api/drills/preview', { scenarioId: 'no-such-scenario' });
     expect(unknown.statusCode).toBe(400);
     expect(unknown.json()).toMatchObject({ issues: [{ field: 'scenarioId', rule: 'unknown_scenario' }] });
+  });
+
   it('tells anyone the start-up phase and up/down per service, and the addresses and errors only to a signed-in caller', async () => {
     const anonymous = await fetch(`${base}/api/startup`);
     expect(anonymous.status).toBe(200);
@@ -295,7 +297,7 @@ describe('API server and the route table', () => {
   });
 
   it('refuses to save settings where they are read-only, and names the field of a bad one', async () => {
-    const post = (url: string, body: unknown) =>
+    const postRaw = (url: string, body: unknown) =>
       fetch(`${base}${url}`, {
         method: 'POST',
         headers: { ...auth, 'content-type': 'application/json' },
@@ -309,13 +311,13 @@ describe('API server and the route table', () => {
       siteTimeZone: 'UTC',
       display: { theme: 'dark' },
     };
-    const readOnly = await post('/api/settings', settings);
+    const readOnly = await postRaw('/api/settings', settings);
     expect(readOnly.status).toBe(409);
     expect(await readOnly.json()).toMatchObject({
       error: 'settings_read_only',
       message: expect.stringContaining('headless'),
     });
-    const bad = await post('/api/settings/test', {
+    const bad = await postRaw('/api/settings/test', {
       ...settings,
       siteTimeZone: 'Mars/Olympus',
       kafkaBrokers: ['nohost'],
