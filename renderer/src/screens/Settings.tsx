@@ -7,7 +7,7 @@
  * Passwords never reach this page: URLs arrive with `***`, and a URL sent back with `***` keeps
  * the stored password. Also shown on the connection screen, before the console can start.
  */
-import { useEffect, useState, type FormEvent, type ReactNode } from 'react';
+import { useState, type FormEvent, type ReactNode } from 'react';
 import {
   DISPLAY_THEMES,
   SERVICE_LABELS,
@@ -149,8 +149,12 @@ function SettingsForm({ view }: { view: SettingsView }): ReactNode {
   const mayConfigure = roleCan(role, 'configure');
   const zones = knownZones();
 
-  // A save answered new values: start from them.
-  useEffect(() => setForm(formFromSettings(view.values)), [view.values]);
+  // A save answered new values: start from them (adjusted while rendering, not in an effect).
+  const [shownValues, setShownValues] = useState(view.values);
+  if (shownValues !== view.values) {
+    setShownValues(view.values);
+    setForm(formFromSettings(view.values));
+  }
 
   const change = (key: keyof SettingsFormValues, value: string): void => {
     setForm((f) => ({ ...f, [key]: value }));
