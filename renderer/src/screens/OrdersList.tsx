@@ -468,7 +468,14 @@ interface OrderRowProps {
  * One order row. Memoized: while the table scrolls, a row that stays on screen keeps its props
  * (same cached order, same position), so only the rows coming into view render.
  */
-const OrderRowView = memo(function OrderRowView({ o, index, start, selected, named, onSelect }: OrderRowProps) {
+const OrderRowView = memo(function OrderRowView({
+  o,
+  index,
+  start,
+  selected,
+  named,
+  onSelect,
+}: OrderRowProps) {
   return (
     <a
       href={hrefs.order(o.orderId)}
