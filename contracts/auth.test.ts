@@ -44,11 +44,16 @@ describe('reasons for destructive actions', () => {
 });
 
 describe('route table', () => {
-  it('lists each route once, under /api, public only for the sign-in', () => {
+  it('lists each route once, under /api, public only for the sign-in and the start-up summary', () => {
     const keys = API_ROUTES.map(routeKey);
     expect(new Set(keys).size).toBe(keys.length);
     for (const r of API_ROUTES) expect(r.path.startsWith('/api/')).toBe(true);
-    expect(API_ROUTES.filter((r) => r.access === 'public').map(routeKey)).toEqual(['POST /api/auth/login']);
+    // The start-up summary is public so the connection screen shows before sign-in; it names no
+    // address, user or error (contracts/startup.ts).
+    expect(API_ROUTES.filter((r) => r.access === 'public').map(routeKey)).toEqual([
+      'POST /api/auth/login',
+      'GET /api/startup',
+    ]);
     for (const r of API_ROUTES) if (r.method === 'POST') expect(r.bodyLimit, routeKey(r)).toBeGreaterThan(0);
   });
 });

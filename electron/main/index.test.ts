@@ -88,6 +88,7 @@ const fakeCore = () => ({
   stop: vi.fn(),
   pool: { query: vi.fn(async () => ({ rows: [] })) },
   onChange: vi.fn(),
+  whenReady: vi.fn(async () => undefined),
 });
 
 async function loadShell(): Promise<void> {

@@ -78,18 +78,23 @@ beforeAll(async () => {
     { username: 'dora', displayName: 'Dora Drill-Lead', role: 'drill_lead', password: PASSWORD },
     FAST_HASH,
   );
-  // Two poison messages straight into the orders topic (valid CloudEvents but for quantity 0).
+  // Two poison messages straight into the orders topic: valid live events on orders a drill
+  // created first (same key, so in order), which the workers' drill isolation parks. They are
+  // valid events, so the console offers them for re-drive (a schema-invalid one never would be).
   const producer = createKafka(loadConfig(), 'sct-e2e-access-poison').producer();
   await producer.connect();
   for (let i = 0; i < 2; i++) {
     const orderId = `E2E-ACCESS-POISON-${i}-${randomUUID().slice(0, 6)}`;
-    const poison = orderCreated(orderId, { time: '2024-05-21T09:30:00Z', quantity: 0 });
+    const drillOrder = orderCreated(orderId, { time: '2024-05-21T09:00:00Z', drillid: 'drill-access' });
+    const poison = orderCreated(orderId, { time: '2024-05-21T09:30:00Z' });
     poisonIds.push(poison.id);
     await producer.send({
       topic: `${consoleApp.prefix}.orders`,
-      messages: [
-        { key: orderId, value: JSON.stringify(poison), headers: { ce_id: poison.id, ce_type: poison.type } },
-      ],
+      messages: [drillOrder, poison].map((e) => ({
+        key: orderId,
+        value: JSON.stringify(e),
+        headers: { ce_id: e.id, ce_type: e.type },
+      })),
     });
   }
   await producer.disconnect();
@@ -264,20 +269,18 @@ describe('operator access in Chromium', () => {
     await dialog.waitFor({ state: 'detached' });
 
     await page.getByTestId('dead-letters-redrive').click();
-    await page
-      .getByTestId('redrive-reason')
-      .fill('Quantity rule fixed upstream; checking the payloads again');
+    await page.getByTestId('redrive-reason').fill('Drill isolation reviewed; checking the payloads again');
     await shot('11-bulk-redrive-dialog');
     await page.getByTestId('dead-letters-confirm').click();
     await page.getByTestId('dead-letters-results').waitFor();
-    expect(await page.getByTestId('dead-letters-results').innerText()).toContain('2 still invalid');
+    expect(await page.getByTestId('dead-letters-results').innerText()).toContain('2 re-driven');
 
     await page.getByTestId('nav-audit').click();
     await page.getByTestId('audit-action').selectOption('dead_letters.redrive');
     const row = page.locator('[data-testid="audit-row"][data-action="dead_letters.redrive"]');
     await row.first().waitFor();
     const text = await row.first().innerText();
-    expect(text).toContain('Quantity rule fixed upstream');
+    expect(text).toContain('Drill isolation reviewed');
     expect(text).toContain('2 dead letters');
     await page.getByTestId('audit-action').selectOption('');
     await expect.poll(async () => page.getByTestId('audit-row').count()).toBeGreaterThanOrEqual(6);
