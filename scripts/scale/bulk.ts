@@ -113,13 +113,13 @@ const STATEMENTS = {
      WHERE s.order_id IN (${SOURCE})
     ON CONFLICT (shipment_id) DO NOTHING`,
   checkpoints: `INSERT INTO shipment_checkpoints (event_id, shipment_id, type, event_time, status, location,
-      message, drill_id, recorded_at)
+      message, drill_id, kafka_partition, recorded_at)
     SELECT md5(c.event_id::text || $3)::uuid, c.shipment_id || $3, c.type, ${shift('c.event_time', ZONE)},
       c.status, c.location,
       -- the shipment tracker names the tracking number in the created checkpoint's message
       CASE WHEN s.tracking_number IS NOT NULL THEN replace(c.message, s.tracking_number, s.tracking_number || $3)
            ELSE c.message END,
-      c.drill_id, c.recorded_at
+      c.drill_id, c.kafka_partition, c.recorded_at
       FROM shipment_checkpoints c JOIN shipments s ON s.shipment_id = c.shipment_id
       JOIN orders o ON o.order_id = s.order_id
      WHERE s.order_id IN (${SOURCE})
@@ -128,7 +128,7 @@ const STATEMENTS = {
   facts: `WITH ins AS (
       INSERT INTO order_facts (order_id, status, site_time_zone, promised_date, created_at, shipped_at,
         delivered_at, created_day, shipped_day, delivered_day, ordered_lines, delivered_lines, on_time, in_full,
-        cycle_time_ms, is_drill, updated_at)
+        cycle_time_ms, is_drill, drill_id, kafka_partition, updated_at)
       SELECT f.order_id || $3, f.status, f.site_time_zone, f.promised_date + $4::int,
         ${shift('f.created_at', `coalesce(f.site_time_zone, 'UTC')`)},
         ${shift('f.shipped_at', `coalesce(f.site_time_zone, 'UTC')`)},
@@ -138,7 +138,7 @@ const STATEMENTS = {
         CASE WHEN f.cycle_time_ms IS NOT NULL THEN round((
           extract(epoch FROM ${shift('f.delivered_at', `coalesce(f.site_time_zone, 'UTC')`)})
           - extract(epoch FROM ${shift('f.created_at', `coalesce(f.site_time_zone, 'UTC')`)})) * 1000)::bigint END,
-        f.is_drill, f.updated_at
+        f.is_drill, f.drill_id, f.kafka_partition, f.updated_at
         FROM order_facts f WHERE f.order_id IN (${SOURCE})
       ON CONFLICT (order_id) DO NOTHING
       RETURNING created_day, shipped_day, delivered_day, on_time, is_drill),

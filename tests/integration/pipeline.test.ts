@@ -317,7 +317,7 @@ describe('pipeline', () => {
     const past = (await (
       await d.api('/api/orders?status=delivered&q=k-&pageSize=10&page=1000')
     ).json()) as OrderPage;
-    expect(past).toEqual({ items: [], total: orders, page: 1000, pageSize: 10 });
+    expect(past).toMatchObject({ items: [], total: orders, page: 1000, pageSize: 10 });
   });
 
   it("re-applies from the topics when the database lost a worker's positions and rows", async () => {
