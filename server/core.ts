@@ -151,29 +151,23 @@ class StartupPublisher {
   set(publisher: EventPublisher): void {
     this.inner = publisher;
   }
-  publish(events: readonly SupplyChainEvent[]): Promise<InjectResult[]> {
+  /** The real publisher. @throws ServiceUnavailableError while the start has not completed */
+  private ready(): EventPublisher {
     if (!this.inner)
-      return Promise.reject(
-        new ServiceUnavailableError(
-          'kafka',
-          this.brokers.join(','),
-          'the console is still waiting for the broker',
-        ),
+      throw new ServiceUnavailableError(
+        'kafka',
+        this.brokers.join(','),
+        'the console is still waiting for the broker',
       );
-    return this.inner.publish(events);
+    return this.inner;
   }
-  publishToEveryPartition(
+  async publish(events: readonly SupplyChainEvent[]): Promise<InjectResult[]> {
+    return this.ready().publish(events);
+  }
+  async publishToEveryPartition(
     ...args: Parameters<EventPublisher['publishToEveryPartition']>
   ): ReturnType<EventPublisher['publishToEveryPartition']> {
-    if (!this.inner)
-      return Promise.reject(
-        new ServiceUnavailableError(
-          'kafka',
-          this.brokers.join(','),
-          'the console is still waiting for the broker',
-        ),
-      );
-    return this.inner.publishToEveryPartition(...args);
+    return this.ready().publishToEveryPartition(...args);
   }
   async close(): Promise<void> {
     await this.inner?.close();
