@@ -54,7 +54,8 @@ const ev = (subject: string, kind: string, time: string, data: Record<string, un
 
 beforeAll(async () => {
   mkdirSync(shots, { recursive: true });
-  app = await startHeadless();
+  // A configured site zone unlike the machine's: times with no site of their own use it.
+  app = await startHeadless({ env: { SCT_SITE_TZ: 'Asia/Tokyo' } });
   const post = async (events: unknown[]) => {
     const res = await app.api('/api/events/batch', { method: 'POST', body: JSON.stringify({ events }) });
     expect(res.status).toBe(202);
@@ -182,7 +183,9 @@ describe('shipments and exceptions in Chromium', () => {
       .evaluateAll((d) => d.map((x) => x.getAttribute('data-day')));
     expect(days.length).toBeGreaterThan(5);
     expect([...days].sort().reverse()).toEqual(days);
-    expect(await page.getByTestId('timeline-zone').innerText()).toContain('UTC (no site known)');
+    expect(await page.getByTestId('timeline-zone').innerText()).toContain(
+      'times in Asia/Tokyo (no site known: the configured site zone)',
+    );
     expect(await page.getByTestId('shipment-timeline').innerText()).toContain(
       'THE STREET NUMBER IS INCORRECT',
     );

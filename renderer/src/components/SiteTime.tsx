@@ -2,22 +2,28 @@
  * Times in list screens, in each row's site zone with the zone named: when every row on the page
  * shares one zone (the usual case: one site), the column header names it once (`ETA · Sao Paulo`,
  * the IANA name as tooltip); when rows have different zones, each cell names its own. Rows
- * without a known site (a shipment whose order was never seen) are shown in UTC, named so.
+ * without a known site (a shipment whose order was never seen) are shown in the configured site
+ * time zone (settings), named so.
  */
 import type { ReactNode } from 'react';
 import { EMPTY, formatInstantInZone, zoneName } from '../lib/format';
+import { useSiteTimeZone } from '../query/settings';
 
-/** The zone a row's times are shown in: its site's zone, else UTC. */
-export function rowZone(siteTimeZone: string | null | undefined): string {
-  return siteTimeZone ?? 'UTC';
+/** The zone a row's times are shown in: its site's zone, else the configured site zone. */
+export function rowZone(siteTimeZone: string | null | undefined, configuredZone: string): string {
+  return siteTimeZone ?? configuredZone;
 }
 
 /**
  * The zone every row shares, or null when they differ (then cells name their zone).
- * @param zones each row's site zone (null: unknown site, shown in UTC); an empty page -> null
+ * @param zones each row's site zone (null: unknown site, shown in `configuredZone`); an empty page -> null
+ * @param configuredZone the configured site time zone ({@link useSiteTimeZone})
  */
-export function sharedZone(zones: readonly (string | null | undefined)[]): string | null {
-  const set = new Set(zones.map(rowZone));
+export function sharedZone(
+  zones: readonly (string | null | undefined)[],
+  configuredZone: string,
+): string | null {
+  const set = new Set(zones.map((z) => rowZone(z, configuredZone)));
   return set.size === 1 ? [...set][0]! : null;
 }
 
@@ -45,14 +51,15 @@ export function SiteInstant({
   seconds = false,
 }: {
   value: string | null | undefined;
-  /** The row's site zone (null: UTC). */
+  /** The row's site zone (null: the configured site zone). */
   zone: string | null | undefined;
   /** Name the zone in the cell (rows with different zones). */
   named: boolean;
   seconds?: boolean;
 }): ReactNode {
+  const configured = useSiteTimeZone();
   if (!value) return <span className="muted">{EMPTY}</span>;
-  const z = rowZone(zone);
+  const z = rowZone(zone, configured);
   return (
     <time className="num" dateTime={value} title={`${value} (shown in ${z})`}>
       {formatInstantInZone(value, z, seconds)}

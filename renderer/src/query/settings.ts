@@ -28,6 +28,20 @@ export function useSettings() {
   });
 }
 
+/** The browser's own IANA zone: the fallback before the settings have loaded. */
+export function browserTimeZone(): string {
+  return Intl.DateTimeFormat().resolvedOptions().timeZone || 'UTC';
+}
+
+/**
+ * The configured site time zone (settings `siteTimeZone`, `SCT_SITE_TZ`): the zone of times that
+ * carry no site of their own (a shipment whose order was never seen) and the zone a new order is
+ * prefilled with. The browser's zone until the settings answer.
+ */
+export function useSiteTimeZone(): string {
+  return useSettings().data?.values.siteTimeZone ?? browserTimeZone();
+}
+
 /** Probes Kafka, PostgreSQL and Redis with the form's settings (nothing saved). */
 export function useTestConnection() {
   return useMutation<ConnectionTestResult, Error, EditableSettings>({

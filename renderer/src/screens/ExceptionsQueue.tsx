@@ -8,6 +8,7 @@ import type { ReactNode } from 'react';
 import type { ExceptionQueueRow } from '../../../contracts/api';
 import { DrillBadge, Mono, StatusChip } from '../components/Badges';
 import { SiteInstant, sharedZone, ZoneHeading } from '../components/SiteTime';
+import { useSiteTimeZone } from '../query/settings';
 import { Empty, ErrorNotice, Loading } from '../components/Notice';
 import { Pager } from '../components/Pager';
 import { EMPTY, formatCount } from '../lib/format';
@@ -71,7 +72,8 @@ export function ExceptionsQueue({ page }: { page: number }): ReactNode {
   const res = useExceptionQueue({ page, pageSize: PAGE_SIZE });
   const data = res.data;
   // One zone for the page names it in the headers; several name it in each cell.
-  const zone = sharedZone(data?.items.map((r) => r.siteTimeZone) ?? []);
+  const configuredZone = useSiteTimeZone();
+  const zone = sharedZone(data?.items.map((r) => r.siteTimeZone) ?? [], configuredZone);
   return (
     <div className="screen" data-testid="exceptions-screen">
       <div className="toolbar">

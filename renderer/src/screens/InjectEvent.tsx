@@ -45,6 +45,7 @@ import { localInputToUtc, toLocalInputValue } from '../lib/format';
 import { newUuid, randomTag } from '../lib/ids';
 import { issueTooltip, toDisplayIssue, type DisplayIssue } from '../lib/issueWording';
 import { useInjectEvent } from '../query/mutations';
+import { useSiteTimeZone } from '../query/settings';
 import { useAbilities } from '../state/access';
 import { useInjectPrefs } from '../state/inject';
 
@@ -115,8 +116,10 @@ function InjectForm({
   const firstType = isEventType(presetType) ? presetType : EVENT_TYPES.orderCreated;
   const [type, setType] = useState<EventType>(firstType);
   const fields = useMemo(() => formFieldsForType(type), [type]);
+  // A new order's site zone is prefilled with the configured site time zone (settings).
+  const siteZone = useSiteTimeZone();
   const [values, setValues] = useState<FormValues>(() =>
-    initialValues(formFieldsForType(firstType), { timeZone: localTimeZone() }),
+    initialValues(formFieldsForType(firstType), { timeZone: siteZone }),
   );
   const [subject, setSubject] = useState(presetSubject ?? '');
   const [time, setTime] = useState(() => toLocalInputValue(new Date()));
@@ -168,7 +171,7 @@ function InjectForm({
     // An order id is not a shipment id: switching entity kinds clears the subject.
     if (entityOfType(next) !== entityOfType(type)) setSubject('');
     setType(next);
-    setValues(initialValues(formFieldsForType(next), { timeZone: localTimeZone() }));
+    setValues(initialValues(formFieldsForType(next), { timeZone: siteZone }));
   };
 
   const focusFirstIssue = (list: FieldIssue[]): void => {

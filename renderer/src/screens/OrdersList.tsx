@@ -18,6 +18,7 @@ import { ORDER_STATUSES, type OrderStatus } from '../../../contracts/order-statu
 import { downloadOrdersCsv } from '../api/download';
 import { DrillBadge, Mono, StatusChip } from '../components/Badges';
 import { SiteInstant, sharedZone, ZoneNote } from '../components/SiteTime';
+import { useSiteTimeZone } from '../query/settings';
 import { Empty, ErrorNotice, Loading } from '../components/Notice';
 import { PunctualityFlag } from '../components/PunctualityFlag';
 import { EMPTY, formatCount, statusLabel } from '../lib/format';
@@ -581,12 +582,14 @@ function OrdersTable({
   }, []);
 
   const items = virtualizer.getVirtualItems();
+  const configuredZone = useSiteTimeZone();
   // One zone for the rows on screen is named under the table; several name it in each cell.
   const zone = sharedZone(
     items.flatMap((row) => {
       const o = rows.rowAt(row.index);
       return o ? [o.siteTimeZone] : [];
     }),
+    configuredZone,
   );
   const named = zone === null;
   const shownFirst = Math.floor(Math.max(0, virtualizer.scrollOffset ?? 0) / ROW_HEIGHT);

@@ -13,11 +13,13 @@ import { suggestedEventType } from '../inject/formModel';
 import { EMPTY, formatInstant, shortEventType, zoneName } from '../lib/format';
 import { etaDaysPastPromise, exceptionInHeader, groupTimelineByDay, timeInZone } from '../lib/timeline';
 import { useShipment } from '../query/screens';
+import { useSiteTimeZone } from '../query/settings';
+import { rowZone } from '../components/SiteTime';
 import { hrefs } from '../router/hash';
 
-/** The zone the timeline's days and times are shown in. */
-function zoneOf(s: ShipmentDetail): string {
-  return s.siteTimeZone ?? 'UTC';
+/** The zone the timeline's days and times are shown in: the order's site, else the configured site zone. */
+function useZoneOf(s: ShipmentDetail): string {
+  return rowZone(s.siteTimeZone, useSiteTimeZone());
 }
 
 /** What a timeline entry says when it has no carrier message (`ETA updated`, `Exception`). */
@@ -41,7 +43,7 @@ function entryTitle(e: TimelineEntry): string {
 
 /** "on time", or "N days past the promise" in the warning colour. */
 function EtaAgainstPromise({ s }: { s: ShipmentDetail }): ReactNode {
-  const days = etaDaysPastPromise(s.deliveredAt ?? s.eta, s.promisedDate, zoneOf(s));
+  const days = etaDaysPastPromise(s.deliveredAt ?? s.eta, s.promisedDate, useZoneOf(s));
   if (days === null) return null;
   const what = s.deliveredAt ? 'delivered' : 'ETA';
   return days > 0 ? (
@@ -68,6 +70,7 @@ function ExceptionField({ s }: { s: ShipmentDetail }): ReactNode {
 }
 
 function Header({ s }: { s: ShipmentDetail }): ReactNode {
+  const zone = useZoneOf(s);
   return (
     <section className="panel detail-head">
       <div className="detail-head__title">
@@ -102,8 +105,10 @@ function Header({ s }: { s: ShipmentDetail }): ReactNode {
         <div className="kv">
           <dt>Times in</dt>
           <dd data-testid="shipment-zone">
-            {zoneOf(s)}
-            <span className="muted small">{s.siteTimeZone ? ' (site)' : ' (no site known)'}</span>
+            {zone}
+            <span className="muted small">
+              {s.siteTimeZone ? ' (site)' : ' (no site known: the configured site zone)'}
+            </span>
           </dd>
         </div>
         <div className="kv">
@@ -119,7 +124,7 @@ function Header({ s }: { s: ShipmentDetail }): ReactNode {
         <div className="kv">
           <dt>ETA</dt>
           <dd>
-            <Instant value={s.eta} seconds={false} timeZone={zoneOf(s)} /> <EtaAgainstPromise s={s} />
+            <Instant value={s.eta} seconds={false} timeZone={zone} /> <EtaAgainstPromise s={s} />
           </dd>
         </div>
         <div className="kv">
@@ -129,13 +134,13 @@ function Header({ s }: { s: ShipmentDetail }): ReactNode {
         <div className="kv">
           <dt>Delivered</dt>
           <dd>
-            <Instant value={s.deliveredAt} timeZone={zoneOf(s)} />
+            <Instant value={s.deliveredAt} timeZone={zone} />
           </dd>
         </div>
         <div className="kv">
           <dt>Last event</dt>
           <dd>
-            <Instant value={s.lastEventTime} timeZone={zoneOf(s)} />
+            <Instant value={s.lastEventTime} timeZone={zone} />
           </dd>
         </div>
         <ExceptionField s={s} />
@@ -180,7 +185,7 @@ function Entry({ e, zone }: { e: TimelineEntry; zone: string }): ReactNode {
 }
 
 function Timeline({ s }: { s: ShipmentDetail }): ReactNode {
-  const zone = zoneOf(s);
+  const zone = useZoneOf(s);
   const days = groupTimelineByDay(s.timeline, zone);
   return (
     <section className="panel">
@@ -188,7 +193,7 @@ function Timeline({ s }: { s: ShipmentDetail }): ReactNode {
         <h2>Timeline</h2>
         <span className="muted" data-testid="timeline-zone">
           newest first · {s.timeline.length} entr{s.timeline.length === 1 ? 'y' : 'ies'} · times in {zone}
-          {s.siteTimeZone ? ' (site)' : ' (no site known)'}
+          {s.siteTimeZone ? ' (site)' : ' (no site known: the configured site zone)'}
         </span>
       </header>
       <div data-testid="shipment-timeline">
@@ -211,6 +216,7 @@ function Timeline({ s }: { s: ShipmentDetail }): ReactNode {
 /** The shipment timeline screen. */
 export function ShipmentTimeline({ shipmentId }: { shipmentId: string }): ReactNode {
   const res = useShipment(shipmentId);
+  const configuredZone = useSiteTimeZone();
   const s = res.data && res.data.shipmentId === shipmentId ? res.data : null;
   if (!s) {
     if (res.error && isNotFound(res.error)) {
@@ -243,9 +249,11 @@ export function ShipmentTimeline({ shipmentId }: { shipmentId: string }): ReactN
       <Header s={s} />
       <Timeline s={s} />
       <div className="muted small">
-        All times in {zoneOf(s)}
-        {s.siteTimeZone ? ` (${zoneName(s.siteTimeZone)}, the order's site)` : ' (no site known)'} · updated{' '}
-        {res.dataUpdatedAt ? formatInstant(new Date(res.dataUpdatedAt).toISOString()) : EMPTY}
+        All times in {rowZone(s.siteTimeZone, configuredZone)}
+        {s.siteTimeZone
+          ? ` (${zoneName(s.siteTimeZone)}, the order's site)`
+          : ' (no site known: the configured site zone)'}{' '}
+        · updated {res.dataUpdatedAt ? formatInstant(new Date(res.dataUpdatedAt).toISOString()) : EMPTY}
       </div>
     </div>
   );

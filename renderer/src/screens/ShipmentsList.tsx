@@ -11,6 +11,7 @@ import { SHIPMENT_STATUSES } from '../../../contracts/shipment-status';
 import type { ShipmentListRow } from '../../../contracts/api';
 import { DrillBadge, Mono, StatusChip } from '../components/Badges';
 import { SiteInstant, sharedZone, ZoneHeading } from '../components/SiteTime';
+import { useSiteTimeZone } from '../query/settings';
 import { Empty, ErrorNotice, Loading } from '../components/Notice';
 import { Pager } from '../components/Pager';
 import { EMPTY, formatCount, statusLabel } from '../lib/format';
@@ -259,7 +260,8 @@ export function ShipmentsList({ filters }: { filters: ShipmentFilters }): ReactN
   const data = res.data;
   const filtered = Object.keys(filters).some((k) => k !== 'sort' && k !== 'order' && k !== 'page');
   // One zone for the page names it in the headers; several name it in each cell.
-  const zone = sharedZone(data?.items.map((s) => s.siteTimeZone) ?? []);
+  const configuredZone = useSiteTimeZone();
+  const zone = sharedZone(data?.items.map((s) => s.siteTimeZone) ?? [], configuredZone);
   return (
     <div className="screen" data-testid="shipments-screen">
       <Filters key={hrefs.shipments(filters)} filters={filters} total={data?.total ?? null} />
