@@ -102,14 +102,14 @@ describe('dashboard range and site', () => {
     await shotBoth('01-dashboard-default');
   });
 
-  it('"Last 30 d" ends on the data’s last day and compares with the 30 days before', async () => {
+  it('"Last 30 d" ends on the data’s last day; 30 days before it hold no data, so no "▲ 5 vs previous"', async () => {
     await page.getByRole('button', { name: 'Last 30 d' }).click();
     await expect.poll(async () => page.getByTestId('kpi-from').inputValue()).toBe('2024-04-21');
     expect(await page.getByTestId('kpi-to').inputValue()).toBe('2024-05-20');
     await expect
-      .poll(async () => page.getByTestId('kpi-range-note').innerText())
-      .toContain('2024-03-22 → 2024-04-20');
-    await expect.poll(async () => page.getByTestId('kpi-delivered-delta').innerText()).toContain('▲ 5');
+      .poll(async () => page.getByTestId('kpi-no-previous').innerText())
+      .toContain('no comparison: no data in 2024-03-22 → 2024-04-20');
+    expect(await page.getByTestId('kpi-delivered-delta').count()).toBe(0);
     await page.getByRole('button', { name: 'All data' }).click();
     await expect.poll(async () => page.getByTestId('kpi-to').inputValue()).toBe('2024-05-20');
   });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { kpiDelta } from './kpiDelta';
+import { comparablePrevious, kpiDelta } from './kpiDelta';
 
 describe('kpiDelta', () => {
   it('is null without a previous figure', () => {
@@ -24,5 +24,33 @@ describe('kpiDelta', () => {
       text: '▲ 1.0 d',
       tone: 'worse',
     });
+  });
+});
+
+describe('comparablePrevious', () => {
+  const empty = {
+    from: '2014-09-09',
+    to: '2016-09-14',
+    createdOrders: 0,
+    deliveredOrders: 0,
+    onTimeOrders: 0,
+    lateOrders: 0,
+    otd: null,
+    otifOrders: 0,
+    otif: null,
+    cycleTimeMedianMs: null,
+    cycleTimeP90Ms: null,
+    backlog: 0,
+  };
+
+  it('drops a previous range before the data starts (no "▲ itself vs previous")', () => {
+    expect(comparablePrevious(empty)).toBeNull();
+    expect(comparablePrevious(null)).toBeNull();
+  });
+
+  it('keeps a previous range with any activity, even only open orders', () => {
+    expect(comparablePrevious({ ...empty, createdOrders: 1 })).not.toBeNull();
+    expect(comparablePrevious({ ...empty, deliveredOrders: 2 })).not.toBeNull();
+    expect(comparablePrevious({ ...empty, backlog: 3 })).not.toBeNull();
   });
 });

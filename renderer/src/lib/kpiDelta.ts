@@ -3,6 +3,7 @@
  * both ranges; `KpiSummary.previous`): counts as a signed count and percentage, rates in
  * percentage points, durations as a signed duration.
  */
+import type { KpiPeriod } from '../../../contracts/api';
 import { formatCount, formatDuration } from './format';
 
 /** How a figure is read: a count, a 0..1 rate, or a duration in ms. */
@@ -39,4 +40,15 @@ export function kpiDelta(
   }
   const tone = better === 'none' ? 'same' : diff > 0 === (better === 'up') ? 'better' : 'worse';
   return { text, tone };
+}
+
+/**
+ * The previous range when it holds activity to compare with, else null: a range before the data
+ * starts (nothing created, delivered or open) would turn every count into "▲ itself vs previous",
+ * which reads as growth and is only the start of the data.
+ */
+export function comparablePrevious(previous: KpiPeriod | null): KpiPeriod | null {
+  if (!previous) return null;
+  const active = previous.createdOrders > 0 || previous.deliveredOrders > 0 || previous.backlog > 0;
+  return active ? previous : null;
 }

@@ -6,6 +6,8 @@ describe('hash router', () => {
     expect(parseHash('')).toEqual({ name: 'dashboard' });
     expect(parseHash('#')).toEqual({ name: 'dashboard' });
     expect(parseHash('#/')).toEqual({ name: 'dashboard' });
+    expect(parseHash('#/dashboard')).toEqual({ name: 'dashboard' });
+    expect(parseHash('#/dashboard/x')).toEqual({ name: 'not-found', path: '/dashboard/x' });
     expect(parseHash('#/orders')).toEqual({ name: 'orders', search: '' });
     expect(parseHash('#/orders/')).toEqual({ name: 'orders', search: '' });
     expect(parseHash('#/orders/ord-1')).toEqual({ name: 'order', orderId: 'ord-1' });

@@ -116,7 +116,8 @@ export function parseHash(hash: string): Route {
   if (head === 'drills' && id === 'runs' && rest.length === 1 && rest[0])
     return { name: 'drill-run', runId: rest[0] };
   if (rest.length > 0) return { name: 'not-found', path: body };
-  if (head === undefined) return { name: 'dashboard' };
+  // `#/dashboard` too: the nav names the page, and people type what they read.
+  if (head === undefined || (head === 'dashboard' && id === undefined)) return { name: 'dashboard' };
   if (head === 'orders' && id === undefined) return { name: 'orders', search: query.toString() };
   if (head === 'orders' && id) return { name: 'order', orderId: id };
   if (head === 'shipments' && id === undefined)

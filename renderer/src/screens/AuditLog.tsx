@@ -8,6 +8,7 @@
  * Export CSV downloads every matching entry, streamed by the server. Refreshes on a live resync
  * and on demand.
  */
+import { CsvExportButton } from '../components/CsvExportButton';
 import { useCallback, useEffect, useMemo, useState, type ReactNode } from 'react';
 import {
   AUDIT_ACTIONS,
@@ -161,32 +162,12 @@ function useDraft(value: string, apply: (v: string) => void): [string, (v: strin
 
 /** The CSV export of the filtered log (`audit-export`). */
 function ExportButton({ view }: { view: AuditView }): ReactNode {
-  const [state, setState] = useState<{ busy: boolean; error: string | null }>({ busy: false, error: null });
-  const run = (): void => {
-    setState({ busy: true, error: null });
-    downloadAuditCsv(toAuditFilterQuery(view)).then(
-      () => setState({ busy: false, error: null }),
-      (err: unknown) => setState({ busy: false, error: err instanceof Error ? err.message : String(err) }),
-    );
-  };
   return (
-    <>
-      <button
-        type="button"
-        className="btn btn--small"
-        onClick={run}
-        disabled={state.busy}
-        data-testid="audit-export"
-        title="Download every entry of these filters as CSV (not just this page)"
-      >
-        {state.busy ? 'Exporting…' : 'Export CSV'}
-      </button>
-      {state.error && (
-        <span className="field-error" role="alert" data-testid="audit-export-error">
-          {state.error}
-        </span>
-      )}
-    </>
+    <CsvExportButton
+      download={() => downloadAuditCsv(toAuditFilterQuery(view))}
+      testId="audit-export"
+      title="Download every entry of these filters as CSV (not just this page)"
+    />
   );
 }
 

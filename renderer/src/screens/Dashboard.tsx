@@ -30,7 +30,7 @@ import type { KpiRange } from '../query/keys';
 import { DrillBadge } from '../components/Badges';
 import { ErrorNotice, Loading } from '../components/Notice';
 import { bucketName, chartPoints } from '../lib/daily';
-import { kpiDelta, type KpiDelta, type KpiKind } from '../lib/kpiDelta';
+import { comparablePrevious, kpiDelta, type KpiDelta, type KpiKind } from '../lib/kpiDelta';
 import type { Theme } from '../lib/theme';
 import { formatCount, formatDuration, formatInstant, formatPercent, statusLabel } from '../lib/format';
 import { useKpiDaily, useKpiSummary } from '../query/screens';
@@ -155,7 +155,7 @@ function rateTone(rate: number | null): CardProps['tone'] {
 }
 
 function KpiCards({ s }: { s: KpiSummary }): ReactNode {
-  const p = s.previous;
+  const p = comparablePrevious(s.previous);
   const delta = (
     kind: KpiKind,
     pick: (f: Omit<KpiPeriod, 'from' | 'to'>) => number | null,
@@ -616,15 +616,24 @@ function RangeNote({
         </strong>{' '}
         (site days{chosen ? '' : ', where the data is'}) · {site ? `site ${site}` : 'all sites'}
       </span>
-      {summary.previous && (
-        <span className="muted">
-          {' '}
-          · compared with{' '}
-          <span className="num">
-            {summary.previous.from} → {summary.previous.to}
+      {summary.previous &&
+        (comparablePrevious(summary.previous) ? (
+          <span className="muted">
+            {' '}
+            · compared with{' '}
+            <span className="num">
+              {summary.previous.from} → {summary.previous.to}
+            </span>
           </span>
-        </span>
-      )}
+        ) : (
+          <span className="muted" data-testid="kpi-no-previous">
+            {' '}
+            · no comparison: no data in{' '}
+            <span className="num">
+              {summary.previous.from} → {summary.previous.to}
+            </span>
+          </span>
+        ))}
       {outside > 0 && (
         <span className="muted" data-testid="kpi-outside-note">
           {' '}

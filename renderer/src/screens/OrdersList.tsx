@@ -11,6 +11,7 @@
  * An Order ID search that is not a valid id is not sent: an inline message names the rule and the
  * table says the filter was not applied instead of showing the unfiltered list.
  */
+import { CsvExportButton } from '../components/CsvExportButton';
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { memo, useCallback, useEffect, useRef, useState, type ReactNode } from 'react';
 import type { OrderPunctualityFilter, OrderRow } from '../../../contracts/api';
@@ -247,32 +248,12 @@ function IdFilter({ label, field }: { label: string; field: 'warehouse' | 'custo
 
 function ExportButton(): ReactNode {
   const filter = useOrdersFilter();
-  const [state, setState] = useState<{ busy: boolean; error: string | null }>({ busy: false, error: null });
-  const run = () => {
-    setState({ busy: true, error: null });
-    downloadOrdersCsv(toOrdersFilterQuery(filter)).then(
-      () => setState({ busy: false, error: null }),
-      (err: unknown) => setState({ busy: false, error: err instanceof Error ? err.message : String(err) }),
-    );
-  };
   return (
-    <>
-      <button
-        type="button"
-        className="btn btn--small"
-        onClick={run}
-        disabled={state.busy}
-        data-testid="orders-export"
-        title="Download every order of this filter as CSV (not just this page)"
-      >
-        {state.busy ? 'Exporting…' : 'Export CSV'}
-      </button>
-      {state.error && (
-        <span className="field-error" role="alert" data-testid="orders-export-error">
-          {state.error}
-        </span>
-      )}
-    </>
+    <CsvExportButton
+      download={() => downloadOrdersCsv(toOrdersFilterQuery(filter))}
+      testId="orders-export"
+      title="Download every order of this filter as CSV (not just this page)"
+    />
   );
 }
 

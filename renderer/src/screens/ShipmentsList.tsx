@@ -202,7 +202,7 @@ function Row({ s, named }: { s: ShipmentListRow; named: boolean }): ReactNode {
   return (
     <tr data-testid="shipment-row" data-shipment-id={s.shipmentId} data-status={s.status}>
       <td>
-        <a href={hrefs.shipment(s.shipmentId)} className="mono">
+        <a href={hrefs.shipment(s.shipmentId)} className="mono id-link" title={s.shipmentId}>
           {s.shipmentId}
         </a>{' '}
         {s.isDrill && <DrillBadge drillId={s.drillId} />}
@@ -216,7 +216,7 @@ function Row({ s, named }: { s: ShipmentListRow; named: boolean }): ReactNode {
       </td>
       <td>
         {s.orderId ? (
-          <a href={hrefs.order(s.orderId)} className="mono">
+          <a href={hrefs.order(s.orderId)} className="mono id-link" title={s.orderId}>
             {s.orderId}
           </a>
         ) : (
