@@ -20,6 +20,7 @@ import {
 } from './cli';
 import { describePostgresError } from './kpi';
 import { bulkCopy, DEFAULT_CHUNK_ORDERS, type BulkCopySummary } from './scale/bulk';
+import { copiesOption, SCALE_COPY_OPTIONS, shiftDaysOption } from './scale/options';
 import { DEFAULT_SHIFT_DAYS } from './scale/rekey';
 
 export const SCALE_USAGE =
@@ -55,8 +56,7 @@ const SCALE_CLI = {
   usage: SCALE_USAGE,
   help: SCALE_HELP,
   options: {
-    copies: { type: 'string' },
-    'shift-days': { type: 'string' },
+    ...SCALE_COPY_OPTIONS,
     'chunk-orders': { type: 'string' },
   },
 } satisfies CliDefinition<OptionSpec>;
@@ -78,11 +78,8 @@ export function parseScaleArgs(argv: readonly string[]): ScaleArgs | 'help' {
   const { values } = parsed;
   if (values.copies === undefined) throw new UsageError('--copies is required (how many copies to make)');
   return {
-    copies: wholeNumberOption('copies', values.copies, 1, 1000),
-    shiftDays:
-      values['shift-days'] === undefined
-        ? DEFAULT_SHIFT_DAYS
-        : wholeNumberOption('shift-days', values['shift-days'], 0, 3650),
+    copies: copiesOption(values.copies, 1),
+    shiftDays: shiftDaysOption(values['shift-days']),
     chunkOrders:
       values['chunk-orders'] === undefined
         ? DEFAULT_CHUNK_ORDERS

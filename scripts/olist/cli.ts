@@ -28,6 +28,7 @@ import {
   type ImportProgress,
 } from './import';
 import { DEFAULT_SITE_TIME_ZONE } from './mapping';
+import { copiesOption, SCALE_COPY_OPTIONS, shiftDaysOption } from '../scale/options';
 import { DEFAULT_SHIFT_DAYS } from '../scale/rekey';
 import { loadOlistFolder, OLIST_FILES, OlistInputError, type OlistData } from './read';
 
@@ -82,8 +83,7 @@ const IMPORT_CLI = {
     'site-tz': { type: 'string' },
     limit: { type: 'string' },
     'batch-size': { type: 'string' },
-    copies: { type: 'string' },
-    'shift-days': { type: 'string' },
+    ...SCALE_COPY_OPTIONS,
   },
   positionals: true,
 } satisfies CliDefinition<OptionSpec>;
@@ -123,11 +123,8 @@ export function parseImportArgs(argv: readonly string[]): ImportArgs | 'help' {
     folder: positionals[0]!,
     siteTimeZone: tz.data,
     limit: values.limit === undefined ? undefined : wholeNumberOption('limit', values.limit, 1),
-    copies: values.copies === undefined ? 0 : wholeNumberOption('copies', values.copies, 0, 1000),
-    shiftDays:
-      values['shift-days'] === undefined
-        ? DEFAULT_SHIFT_DAYS
-        : wholeNumberOption('shift-days', values['shift-days'], 0, 3650),
+    copies: values.copies === undefined ? 0 : copiesOption(values.copies, 0),
+    shiftDays: shiftDaysOption(values['shift-days']),
     batchSize:
       values['batch-size'] === undefined
         ? DEFAULT_BATCH_SIZE
