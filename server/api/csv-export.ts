@@ -55,6 +55,15 @@ export async function* cursorBatches<R extends object>(
 }
 
 /**
+ * csv-stringify's `escape_formulas` prefixes a cell starting with `=`, `+`, `-`, `@`, tab or CR
+ * with `'`; spreadsheets also trim leading white space before reading a formula, so a cell such
+ * as `" @SUM(A1)"` (QA) is prefixed too (OWASP CSV injection).
+ */
+export function escapeSpacedFormula(value: string): string {
+  return /^\s+[=+\-@]/.test(value) ? `'${value}` : value;
+}
+
+/**
  * The CSV text stream of `batches`: the header row, then one row per record, each cell computed
  * by its column. Cells are plain text (empty for null, booleans `true`/`false`).
  */
@@ -71,7 +80,7 @@ export function csvStream<R>(
     header: true,
     columns: columns.map(([name]) => name),
     escape_formulas: true,
-    cast: { boolean: (v) => (v ? 'true' : 'false') },
+    cast: { boolean: (v) => (v ? 'true' : 'false'), string: escapeSpacedFormula },
   });
   records.on('error', (err) => csv.destroy(err));
   csv.on('close', () => records.destroy());

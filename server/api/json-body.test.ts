@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { JsonBodyError, parseJsonBody } from './json-body';
+import { JsonBodyError, MAX_JSON_DEPTH, parseJsonBody } from './json-body';
 
 const ruleOf = (text: string) => {
   try {
@@ -27,5 +27,24 @@ describe('parseJsonBody', () => {
     expect(ruleOf('{"a":')?.rule).toBe('invalid_json');
     expect(ruleOf('{"a":')?.message).toMatch(/^body is not valid JSON: /);
     expect(ruleOf('  ')?.rule).toBe('empty_body');
+  });
+  it('refuses nesting deeper than the limit before any recursive walk (QA: 8,000-deep arrays answered 500)', () => {
+    for (const [open, close] of [
+      ['[', ']'],
+      ['{"a":', '}'],
+    ]) {
+      const deep = open.repeat(100_000) + close.repeat(100_000);
+      expect(ruleOf(deep)).toEqual({
+        rule: 'too_deep',
+        message: expect.stringContaining(`deeper than ${MAX_JSON_DEPTH}`),
+      });
+    }
+    const atLimit = '['.repeat(MAX_JSON_DEPTH) + ']'.repeat(MAX_JSON_DEPTH);
+    expect(ruleOf(atLimit)).toBeNull();
+    expect(ruleOf('[' + atLimit + ']')?.rule).toBe('too_deep');
+  });
+  it('does not count brackets inside strings, escaped quotes included', () => {
+    const text = JSON.stringify({ note: '['.repeat(500) + '\\"{'.repeat(200) });
+    expect(parseJsonBody(text)).toEqual(JSON.parse(text));
   });
 });
