@@ -21,6 +21,7 @@ import type { Pool } from '../../runtime/db';
 import type { EventPublisher } from '../../runtime/kafka';
 import type { Logger } from '../../runtime/logger';
 import { recordAudit } from './audit-log';
+import { claimEventIds, releaseEventIds, type ClaimOutcome } from './event-claims';
 
 /** A request that breaks the contract (HTTP 400). */
 export class ValidationFailedError extends Error {
@@ -103,7 +104,17 @@ export async function injectEvents(
   authorizeInjection(principal, events);
   await checkIdempotencyKeys(deps, events);
   await checkDrillIsolation(deps, events);
-  const placed = await deps.publisher.publish(events);
+  const claimed = await claimIds(deps, events);
+  let placed: InjectResult[];
+  try {
+    placed = await deps.publisher.publish(events);
+  } catch (err) {
+    // Not accepted: the ids claimed for this request are free again (a refused request changes nothing).
+    await releaseEventIds(deps.pool, claimed).catch((e: unknown) =>
+      deps.log.warn({ err: String(e) }, 'event id claims not released'),
+    );
+    throw err;
+  }
   // Recorded after every event is durable in Kafka: a failed audit write is logged, never thrown.
   await recordAudit(deps.pool, deps.log, {
     principal,
@@ -201,6 +212,30 @@ async function checkIdempotencyKeys(deps: CommandDeps, events: SupplyChainEvent[
     const why = notARetry(e, { ...row, time: String(row.time) });
     if (why) throw new IdempotencyConflictError(e.id, events.length > 1 ? index : undefined, why);
   }
+}
+
+/**
+ * Claims the batch's ids atomically (server/api/event-claims.ts) after every other check passed,
+ * so concurrent requests cannot both use one id for two different events, and a repeated id must
+ * repeat the event exactly (its data too). Skipped, like the other checks, when PostgreSQL is down.
+ * @returns the ids claimed by this request (released again if Kafka refuses the batch)
+ * @throws IdempotencyConflictError naming the first conflicting id and what it names
+ */
+async function claimIds(deps: CommandDeps, events: SupplyChainEvent[]): Promise<string[]> {
+  let outcome: ClaimOutcome;
+  try {
+    outcome = await claimEventIds(deps.pool, events);
+  } catch (err) {
+    deps.log.warn({ err: String(err) }, 'event id claims skipped: PostgreSQL unavailable');
+    return [];
+  }
+  const first = outcome.conflicts[0];
+  if (!first) return outcome.claimed;
+  const e = events[first.index]!;
+  const why =
+    notARetry(e, first.claim) ??
+    `${first.claim.type} for ${first.claim.subject} with other data (a retry repeats the event exactly, data included)`;
+  throw new IdempotencyConflictError(e.id, events.length > 1 ? first.index : undefined, why);
 }
 
 /**

@@ -29,10 +29,11 @@ describe('parseJsonBody', () => {
     expect(ruleOf('  ')?.rule).toBe('empty_body');
   });
   it('refuses nesting deeper than the limit before any recursive walk (QA: 8,000-deep arrays answered 500)', () => {
-    for (const [open, close] of [
+    const pairs = [
       ['[', ']'],
       ['{"a":', '}'],
-    ]) {
+    ] as const;
+    for (const [open, close] of pairs) {
       const deep = open.repeat(100_000) + close.repeat(100_000);
       expect(ruleOf(deep)).toEqual({
         rule: 'too_deep',
