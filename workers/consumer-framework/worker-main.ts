@@ -99,6 +99,16 @@ export async function startWorker(
   };
   process.once('SIGTERM', () => void shutdown(0));
   process.once('SIGINT', () => void shutdown(0));
+  // Under the headless supervisor (fork, IPC channel) the channel closes when the parent dies,
+  // also by SIGKILL, which sends no signal here: exit rather than consume on as an orphan that a
+  // restarted console would double (QA). Started on its own there is no channel, nothing to watch.
+  // (Electron's utility processes end with the app's main process by themselves.)
+  if (process.send) {
+    process.once('disconnect', () => {
+      log.warn('the supervising process is gone (IPC channel closed): stopping');
+      void shutdown(0);
+    });
+  }
 
   try {
     const topics = await prepareStorage(config, kafka);
