@@ -272,13 +272,13 @@ export function evaluate(r: Results, opts: Options): { metrics: Metric[]; target
     for (const p of ['p50', 'p95', 'p99'] as const)
       m.push({
         key: `drill_visible_${p}`,
-        metric: `drill: its orders visible (acked batch to SSE), ${p}`,
+        metric: `drill: its orders visible (acked batch to SSE or read model), ${p}`,
         value: v(dr?.drill.visible[p]),
         unit: 'ms',
       });
     m.push({
       key: 'drill_unnamed',
-      metric: '  drill orders no notification named (id lists cut)',
+      metric: '  drill orders sent but not visible 15 s after the drill stopped',
       value: dr ? dr.drill.unnamed : null,
       unit: 'orders',
     });

@@ -167,6 +167,8 @@ export class DrillRunner {
   private readonly now: () => number;
   private active: ActiveRun | null = null;
   private readonly plans = new Map<string, DrillPlan>();
+  /** Plans whose events were validated (checkPlan) already. */
+  private readonly checkedPlans = new WeakSet<DrillPlan>();
   private closing = false;
   private readonly background = new Set<Promise<unknown>>();
 
@@ -293,6 +295,7 @@ export class DrillRunner {
       anchorMs,
     });
     checkPlan(plan, drillId);
+    this.checkedPlans.add(plan);
     this.plans.set(id, plan);
     const kpiBefore = await readRealKpis(this.deps.pool);
     await this.deps.pool.query(
@@ -610,7 +613,13 @@ export class DrillRunner {
   private async loop(active: ActiveRun): Promise<LoopEnd> {
     const row = await this.row(active.runId);
     const plan = this.planOf(row);
-    checkPlan(plan, row.drill_id);
+    // Validating every event holds the main process's event loop (which the API shares) in
+    // proportion to the run's size: a plan checked when its run started is not checked again; a
+    // regenerated one (resume after a restart) is.
+    if (!this.checkedPlans.has(plan)) {
+      checkPlan(plan, row.drill_id);
+      this.checkedPlans.add(plan);
+    }
     const halt = haltConditionsSchema.parse(row.halt);
     const rate = Math.max(1, row.parameters.rate);
     const haltEvery = this.deps.haltCheckEveryMs ?? 1_000;
