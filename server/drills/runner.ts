@@ -624,14 +624,15 @@ export class DrillRunner {
     const rate = Math.max(1, row.parameters.rate);
     const haltEvery = this.deps.haltCheckEveryMs ?? 1_000;
     let sent = row.sent_events;
-    const segmentStart = this.now();
-    const segmentFirst = sent;
     const unhealthySince = new Map<string, number>();
     // The first halt check before anything is sent (a run on an unhealthy stack sends nothing);
     // later ones run beside the sending, one at a time, so a slow health read does not stall it.
     const first = await this.haltReason(halt, unhealthySince);
     if (first) return { kind: 'halt', reason: first };
-    let lastHaltCheck = this.now();
+    // The schedule starts after that check (a slow first read must not become a burst).
+    const segmentStart = this.now();
+    const segmentFirst = sent;
+    let lastHaltCheck = segmentStart;
     let haltFound: string | null = null;
     let haltCheck: Promise<void> | null = null;
     active.samples.push({ at: segmentStart, sent });

@@ -67,6 +67,8 @@ export interface DrillBenchResult {
     /** Drill orders sent that did not become visible before the phase gave up (15 s after the stop). */
     unnamed: number;
     truncatedNotifications: number;
+    /** Per second from the drill's start: events sent and drill orders in the read model. */
+    timeline: { second: number; sent: number; visible: number }[];
   };
   cpuWithout: CpuUse;
   cpuDuring: CpuUse;
@@ -274,6 +276,7 @@ async function measure(run: BenchRun, dep: Deployment): Promise<DrillBenchResult
       visible: distribution(visible),
       unnamed,
       truncatedNotifications: truncated,
+      timeline: perSecond(sentAt),
     },
     cpuWithout,
     cpuDuring,
@@ -319,4 +322,17 @@ async function firstStepOfEachOrder(dep: Deployment, runId: string): Promise<Map
     if (orderIds.has(e.subject) && !first.has(e.subject)) first.set(e.subject, step);
   });
   return first;
+}
+
+/** The samples thinned to one per second (the last of each second), seconds from the first. */
+function perSecond(
+  samples: readonly { at: number; sent: number; visible: number }[],
+): { second: number; sent: number; visible: number }[] {
+  const t0 = samples[0]?.at ?? 0;
+  const bySecond = new Map<number, { second: number; sent: number; visible: number }>();
+  for (const s of samples) {
+    const second = Math.floor((s.at - t0) / 1000);
+    bySecond.set(second, { second, sent: s.sent, visible: s.visible });
+  }
+  return [...bySecond.values()];
 }
