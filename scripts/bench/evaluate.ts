@@ -296,6 +296,12 @@ export function evaluate(r: Results, opts: Options): { metrics: Metric[]; target
       ratio: ratio(v(dr?.realDuring.sse.p99), v(dr?.realWithout.sse.p99), 'without'),
     });
     m.push({
+      key: 'drill_real_sse_unnamed_during',
+      metric: '  real events no notification named during the drill (cut id lists; SSE figures exclude them)',
+      value: dr ? dr.realDuring.sseMissing : null,
+      unit: 'events',
+    });
+    m.push({
       key: 'drill_real_query_p99_during',
       metric: '  same, query API probe (GET /api/orders/:id)',
       value: v(dr?.realDuring.query.p99),
