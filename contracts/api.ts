@@ -762,18 +762,31 @@ export type DriftReport = z.infer<typeof driftReportSchema>;
  * (UTC when the shipment has no known order). `q` is a prefix of the shipment id, the order id or
  * the tracking number.
  */
-export const shipmentListQuerySchema = z.strictObject({
-  status: z.enum(SHIPMENT_STATUSES).optional(),
-  carrier: z.string().min(1).max(64).optional(),
-  exception: booleanFlag.optional(),
-  late: booleanFlag.optional(),
-  etaSlipping: booleanFlag.optional(),
-  q: entityIdSchema.optional(),
-  sort: z.enum(['lastEventTime', 'createdAt', 'promisedDate', 'eta', 'status']).default('lastEventTime'),
-  order: z.enum(['asc', 'desc']).default('desc'),
-  ...pageQueryFields,
-  includeDrills: booleanFlag.default(true),
-});
+export const shipmentListQuerySchema = z
+  .strictObject({
+    status: z.enum(SHIPMENT_STATUSES).optional(),
+    carrier: z.string().min(1).max(64).optional(),
+    exception: booleanFlag.optional(),
+    late: booleanFlag.optional(),
+    etaSlipping: booleanFlag.optional(),
+    q: entityIdSchema.optional(),
+    sort: z.enum(['lastEventTime', 'createdAt', 'promisedDate', 'eta', 'status']).default('lastEventTime'),
+    order: z.enum(['asc', 'desc']).default('desc'),
+    ...pageQueryFields,
+    /** false: real traffic only. */
+    includeDrills: booleanFlag.default(true),
+    /** true: drill traffic only (a client error with `includeDrills=false`). */
+    drillsOnly: booleanFlag.default(false),
+  })
+  .superRefine((q, ctx) => {
+    if (q.drillsOnly && !q.includeDrills)
+      ctx.addIssue({
+        code: 'custom',
+        message: 'cannot be true while includeDrills is false',
+        path: ['drillsOnly'],
+        params: { rule: 'drill_filter' },
+      });
+  });
 export type ShipmentListQuery = z.infer<typeof shipmentListQuerySchema>;
 
 /** One shipments-list row: the summary with its punctuality flags and its order's site zone. */

@@ -287,6 +287,9 @@ async function openGeneration(
   const subscriber = createRedis(config);
   const kafka = createKafka(config, 'sct-main', 'interactive');
   const publisher = new StartupPublisher(config.kafkaBrokers);
+  // The drill runner's own producer: its batches (up to 1,000 events, acks=all) neither wait behind
+  // the API's requests on the shared idempotent producer (one request in flight) nor hold them up.
+  const drillPublisher = new StartupPublisher(config.kafkaBrokers);
   let realPublisher: EventPublisher | null = null;
   const supervisor =
     opts.workersDir && opts.spawn
@@ -302,7 +305,7 @@ async function openGeneration(
   let drillAdminConnected: Promise<void> | null = null;
   const drills = new DrillRunner({
     pool,
-    publisher,
+    publisher: drillPublisher,
     log,
     library,
     health,
@@ -335,6 +338,7 @@ async function openGeneration(
         const topics = await ensureTopics(kafka, config);
         realPublisher = new EventPublisher(kafka, topics, config.kafkaBrokers);
         publisher.set(realPublisher);
+        drillPublisher.set(new EventPublisher(kafka, topics, config.kafkaBrokers));
       },
       startWorkers: () => supervisor?.start(),
     },
@@ -419,6 +423,7 @@ async function openGeneration(
       app.server.closeAllConnections();
       await closing;
       await publisher.close();
+      await drillPublisher.close();
       redis.disconnect();
       subscriber.disconnect();
       await pool.end().catch(() => undefined);

@@ -8,7 +8,8 @@
  *
  * Options (`--help` prints them): --events N (200000) --naive N (5000) --limit-messages N (100000) --concurrency N (4)
  *   --latency-seconds S (30) --latency-rate N (1000) --olist DIR (../shared/data/olist)
- *   --phases limits,naive,e2e,queries,latency,replay,scaleout,drain,ui,scale (all but scale) --profile
+ *   --phases limits,naive,e2e,queries,latency,replay,scaleout,drain,scale,drill,ui (all but scale, drill) --profile
+ *   --drill-seconds S (30) --drill-rate N (1000) --drill-real-rate N (200) --drill-load-events N (the drill phase)
  *   --ui-orders N (100000) --ui-burst-seconds S (20) --ui-shots DIR (the Chromium phase)
  *   --node-options "<flags>" (extra NODE_OPTIONS for the main process and workers, for experiments)
  *   --pipeline-root DIR (run the main process and workers built in DIR/out, e.g. a scratch copy
@@ -31,6 +32,7 @@ import { BENCH_CLI, parseOptions, type Options } from './options';
 import { loadDataset } from './phases/dataset';
 import { measureOnOneDeployment, pipelineNodeOptions } from './phases/deployment';
 import { measureDrain } from './phases/drain';
+import { measureDrill } from './phases/drill';
 import { measureLimitsAndNaive } from './phases/limits';
 import { measureScale } from './phases/scale';
 import { measureScaleOut } from './phases/scaleout';
@@ -62,8 +64,8 @@ async function main(): Promise<number> {
   const stackAtStart = await stackIdentity(run.base);
   logRunStart(run, machine, versionInfo);
 
-  // The `ui` and `scale` phases build their own data sets; the others share this one.
-  const onlyOwnData = [...opts.phases].every((p) => p === 'ui' || p === 'scale');
+  // The `ui`, `scale` and `drill` phases build their own data sets; the others share this one.
+  const onlyOwnData = [...opts.phases].every((p) => p === 'ui' || p === 'scale' || p === 'drill');
   const data = onlyOwnData ? undefined : await loadDataset(run);
   try {
     const nodeOptions = pipelineNodeOptions(run);
@@ -74,6 +76,7 @@ async function main(): Promise<number> {
       await measureDrain(run, data, nodeOptions);
     }
     await measureScale(run, nodeOptions);
+    await measureDrill(run, nodeOptions);
     await measureUi(run, nodeOptions);
   } finally {
     await run.finish();

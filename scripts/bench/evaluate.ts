@@ -254,6 +254,62 @@ export function evaluate(r: Results, opts: Options): { metrics: Metric[]; target
     }
   }
 
+  const dr = r.drill;
+  if (want('drill')) {
+    m.push({
+      key: 'drill_load',
+      metric: `drill: Olist data (${dr?.loadedEvents ?? '?'} events, ${dr?.loadedOrders ?? '?'} orders) through the pipeline first`,
+      value: v(dr?.loadSeconds),
+      unit: 's',
+    });
+    m.push({
+      key: 'drill_achieved_rate',
+      metric: `drill: ${dr?.scenarioId ?? 'scenario'} sending rate through the drill runner`,
+      value: v(dr?.drill.achievedPerSecond),
+      unit: 'events/s',
+      ratio: ratio(v(dr?.drill.achievedPerSecond), opts.drillRate, 'asked'),
+    });
+    for (const p of ['p50', 'p95', 'p99'] as const)
+      m.push({
+        key: `drill_visible_${p}`,
+        metric: `drill: its orders visible (acked batch to SSE or read model), ${p}`,
+        value: v(dr?.drill.visible[p]),
+        unit: 'ms',
+      });
+    m.push({
+      key: 'drill_unnamed',
+      metric: '  drill orders sent but not visible 15 s after the drill stopped',
+      value: dr ? dr.drill.unnamed : null,
+      unit: 'orders',
+    });
+    m.push({
+      key: 'drill_real_p99_without',
+      metric: `drill: real traffic (${opts.drillRealRate}/s) p99 to visible (SSE), without the drill`,
+      value: v(dr?.realWithout.sse.p99),
+      unit: 'ms',
+    });
+    m.push({
+      key: 'drill_real_p99_during',
+      metric: `drill: real traffic p99 to visible (SSE), during the drill`,
+      value: v(dr?.realDuring.sse.p99),
+      unit: 'ms',
+      ratio: ratio(v(dr?.realDuring.sse.p99), v(dr?.realWithout.sse.p99), 'without'),
+    });
+    m.push({
+      key: 'drill_real_sse_unnamed_during',
+      metric: '  real events no notification named during the drill (cut id lists; SSE figures exclude them)',
+      value: dr ? dr.realDuring.sseMissing : null,
+      unit: 'events',
+    });
+    m.push({
+      key: 'drill_real_query_p99_during',
+      metric: '  same, query API probe (GET /api/orders/:id)',
+      value: v(dr?.realDuring.query.p99),
+      unit: 'ms',
+      ratio: ratio(v(dr?.realDuring.query.p99), v(dr?.realWithout.query.p99), 'without'),
+    });
+  }
+
   const targets: Target[] = [];
   const t = (
     needs: Phase[],
@@ -337,6 +393,31 @@ export function evaluate(r: Results, opts: Options): { metrics: Metric[]; target
     v(r.queries?.detail.p95),
     (x) => x < 50,
     (x) => `${x.toFixed(1)} ms`,
+  );
+  t(
+    ['drill'],
+    'drill: real traffic unaffected',
+    'real p99 to visible during the drill <= 1.5x without it',
+    v(dr?.p99Ratio),
+    (x) => x <= 1.5,
+    (x) =>
+      `${x.toFixed(2)}x (${dr!.realWithout.sse.p99.toFixed(0)} -> ${dr!.realDuring.sse.p99.toFixed(0)} ms)`,
+  );
+  t(
+    ['drill'],
+    'drill: rate',
+    `drill sends >= 90% of ${opts.drillRate} events/s`,
+    v(dr?.drill.achievedPerSecond),
+    (x) => x >= 0.9 * opts.drillRate,
+    (x) => `${x.toFixed(0)} events/s`,
+  );
+  t(
+    ['drill'],
+    'drill: visible',
+    "the drill's orders visible p99 <= 250 ms",
+    v(dr?.drill.visible.p99),
+    (x) => x <= 250,
+    (x) => `${x.toFixed(0)} ms`,
   );
   const large = scale?.sizes[1];
   const small = scale?.sizes[0];

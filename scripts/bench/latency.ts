@@ -41,8 +41,8 @@ interface Pending {
   probed: boolean;
 }
 
-/** Opens the live stream; calls `onChange` for every change notification. */
-async function openLive(
+/** Opens the live stream; calls `onChange` for every change notification. Abort the controller to close it. */
+export async function openLive(
   dep: Deployment,
   onChange: (n: ChangeNotification) => void,
 ): Promise<AbortController> {

@@ -29,7 +29,41 @@ describe('bench options', () => {
       profile: false,
       nodeOptions: '',
       pipelineRoot: root,
+      drillSeconds: 30,
+      drillRate: 1_000,
+      drillRealRate: 200,
+      drillLoadEvents: null,
     });
+    expect(DEFAULT_PHASES).not.toContain('drill');
+    expect(DEFAULT_PHASES).not.toContain('scale');
+  });
+
+  it('runs the drill phase with its own window, rates and data size', () => {
+    const o = parseOptions(
+      [
+        '--olist',
+        root,
+        '--phases',
+        'drill',
+        '--drill-seconds',
+        '10',
+        '--drill-rate',
+        '500',
+        '--drill-real-rate',
+        '100',
+        '--drill-load-events',
+        '20000',
+      ],
+      root,
+    );
+    expect(o).toMatchObject({
+      drillSeconds: 10,
+      drillRate: 500,
+      drillRealRate: 100,
+      drillLoadEvents: 20_000,
+    });
+    expect([...(o === 'help' ? [] : o.phases)]).toEqual(['drill']);
+    expect(() => parseOptions(['--olist', root, '--drill-rate', '6000'], root)).toThrow('--drill-rate');
   });
 
   it('runs the Chromium phase alone with its own sizes', () => {

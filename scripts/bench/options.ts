@@ -17,15 +17,18 @@ export const PHASES = [
   'scaleout',
   'drain',
   'scale',
+  'drill',
   'ui',
 ] as const;
 export type Phase = (typeof PHASES)[number];
 
 /**
  * The phases a run without `--phases` measures: all but `scale` (about 100,000 and 1,000,000
- * orders, 15 to 25 minutes; opt-in with `--phases scale`).
+ * orders, 15 to 25 minutes; opt-in with `--phases scale`) and `drill` (the Olist sample loaded,
+ * then two latency windows: about 4 to 6 minutes; opt-in with `--phases drill`).
  */
-export const DEFAULT_PHASES: readonly Phase[] = PHASES.filter((p) => p !== 'scale');
+export const OPT_IN_PHASES: readonly Phase[] = ['scale', 'drill'];
+export const DEFAULT_PHASES: readonly Phase[] = PHASES.filter((p) => !OPT_IN_PHASES.includes(p));
 
 /** What one run measures and how; written as given into the result JSON (`options`). */
 export interface Options {
@@ -56,6 +59,14 @@ export interface Options {
    * this repo by default; a scratch copy with a candidate change to measure it (experiments).
    */
   pipelineRoot: string;
+  /** Phase `drill`: length of each real-traffic window (s), without and during the drill. */
+  drillSeconds: number;
+  /** Phase `drill`: the drill's sending rate (events/s). */
+  drillRate: number;
+  /** Phase `drill`: real traffic's offered rate in both windows (events/s). */
+  drillRealRate: number;
+  /** Phase `drill`: Olist events loaded first (repeating the sample as needed); null = the sample once. */
+  drillLoadEvents: number | null;
 }
 
 const USAGE_LINE = 'Usage: npm run bench [-- options]   (or: npx tsx scripts/bench/bench.ts [options])';
@@ -73,11 +84,16 @@ export const BENCH_CLI = {
   --latency-rate N      offered events/s in the latency run (1000)
   --olist DIR           Olist CSV folder (../shared/data/olist)
   --phases LIST         comma-separated: ${PHASES.join(',')}
-                        (default: all but scale; scale = query p95 at 100,000 and 1,000,000 orders)
+                        (default: all but scale and drill; scale = query p95 at 100,000 and
+                        1,000,000 orders; drill = a drill at 1,000 events/s over the Olist data)
   --ui-orders N         orders loaded for the ui phase (100000)
   --ui-copies N         of those, SQL copies of the ones loaded through the pipeline (9)
   --ui-burst-seconds S  length of the dashboard's burst at --latency-rate events/s (20)
   --ui-shots DIR        save the ui phase's screenshots of the orders page there
+  --drill-seconds S     drill phase: each real-traffic window (30)
+  --drill-rate N        drill phase: the drill's rate in events/s (1000)
+  --drill-real-rate N   drill phase: real traffic in events/s (200)
+  --drill-load-events N drill phase: Olist events loaded first (the sample once)
   --profile             CPU profiles and round trips per process (slower figures)
   --node-options FLAGS  extra NODE_OPTIONS for the main process and workers
   --pipeline-root DIR   run the main process and workers built in DIR/out
@@ -95,6 +111,10 @@ export const BENCH_CLI = {
     'ui-copies': { type: 'string' },
     'ui-burst-seconds': { type: 'string' },
     'ui-shots': { type: 'string' },
+    'drill-seconds': { type: 'string' },
+    'drill-rate': { type: 'string' },
+    'drill-real-rate': { type: 'string' },
+    'drill-load-events': { type: 'string' },
     profile: { type: 'boolean' },
     'node-options': { type: 'string' },
     'pipeline-root': { type: 'string' },
@@ -134,7 +154,12 @@ export function parseOptions(argv: readonly string[], repoRoot: string): Options
     profile: values.profile === true,
     nodeOptions: values['node-options'] ?? '',
     pipelineRoot: values['pipeline-root'] === undefined ? repoRoot : path.resolve(values['pipeline-root']),
+    drillSeconds: count('drill-seconds', 30),
+    drillRate: count('drill-rate', 1_000),
+    drillRealRate: count('drill-real-rate', 200),
+    drillLoadEvents: values['drill-load-events'] === undefined ? null : count('drill-load-events', 1),
   };
+  if (o.drillRate > 5_000) throw new UsageError("--drill-rate: at most 5000 (a drill's rate limit)");
   if (!existsSync(o.olist)) throw new UsageError(`--olist: no such folder ${o.olist}`);
   if (!existsSync(o.pipelineRoot)) throw new UsageError(`--pipeline-root: no such folder ${o.pipelineRoot}`);
   return o;

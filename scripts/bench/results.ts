@@ -5,6 +5,7 @@ import type { EndToEndResult, PgCounters } from './e2e';
 import type { LatencyResult } from './latency';
 import type { pgUpsertRate, RateResult } from './limits';
 import type { CpuUse } from './procstat';
+import type { DrillBenchResult } from './phases/drill';
 import type { ScaleResult } from './phases/scale';
 import type { QueryResult } from './queries';
 import { distribution } from './stats';
@@ -37,6 +38,8 @@ export interface Results {
   memory?: Record<string, { peakMb: number; processes: number }>;
   /** Phase `scale`: query p95 at about 100,000 and 1,000,000 orders. */
   scale?: ScaleResult;
+  /** Phase `drill`: a drill at 1,000 events/s over the Olist data, real traffic's latency around it. */
+  drill?: DrillBenchResult;
 }
 
 /** One end-to-end run with the PostgreSQL counters and CPU use around it. */

@@ -167,6 +167,8 @@ export class DrillRunner {
   private readonly now: () => number;
   private active: ActiveRun | null = null;
   private readonly plans = new Map<string, DrillPlan>();
+  /** Plans whose events were validated (checkPlan) already. */
+  private readonly checkedPlans = new WeakSet<DrillPlan>();
   private closing = false;
   private readonly background = new Set<Promise<unknown>>();
 
@@ -293,6 +295,7 @@ export class DrillRunner {
       anchorMs,
     });
     checkPlan(plan, drillId);
+    this.checkedPlans.add(plan);
     this.plans.set(id, plan);
     const kpiBefore = await readRealKpis(this.deps.pool);
     await this.deps.pool.query(
@@ -610,47 +613,77 @@ export class DrillRunner {
   private async loop(active: ActiveRun): Promise<LoopEnd> {
     const row = await this.row(active.runId);
     const plan = this.planOf(row);
-    checkPlan(plan, row.drill_id);
+    // Validating every event holds the main process's event loop (which the API shares) in
+    // proportion to the run's size: a plan checked when its run started is not checked again; a
+    // regenerated one (resume after a restart) is.
+    if (!this.checkedPlans.has(plan)) {
+      checkPlan(plan, row.drill_id);
+      this.checkedPlans.add(plan);
+    }
     const halt = haltConditionsSchema.parse(row.halt);
     const rate = Math.max(1, row.parameters.rate);
-    // About ten batches a second, at most 500 events each.
-    const batchSize = Math.max(1, Math.min(500, Math.ceil(rate / 10)));
     const haltEvery = this.deps.haltCheckEveryMs ?? 1_000;
     let sent = row.sent_events;
+    const unhealthySince = new Map<string, number>();
+    // The first halt check before anything is sent (a run on an unhealthy stack sends nothing);
+    // later ones run beside the sending, one at a time, so a slow health read does not stall it.
+    const first = await this.haltReason(halt, unhealthySince);
+    if (first) return { kind: 'halt', reason: first };
+    // The schedule starts after that check (a slow first read must not become a burst).
     const segmentStart = this.now();
     const segmentFirst = sent;
-    let lastHaltCheck = 0;
-    const unhealthySince = new Map<string, number>();
+    let lastHaltCheck = segmentStart;
+    let haltFound: string | null = null;
+    let haltCheck: Promise<void> | null = null;
     active.samples.push({ at: segmentStart, sent });
-    while (sent < plan.events.length) {
-      if (active.request) return active.request;
-      if (this.now() - lastHaltCheck >= haltEvery) {
-        lastHaltCheck = this.now();
-        const why = await this.haltReason(halt, unhealthySince);
-        if (why) return { kind: 'halt', reason: why };
+    try {
+      while (sent < plan.events.length) {
         if (active.request) return active.request;
+        if (haltFound) return { kind: 'halt', reason: haltFound };
+        if (!haltCheck && this.now() - lastHaltCheck >= haltEvery) {
+          lastHaltCheck = this.now();
+          haltCheck = this.haltReason(halt, unhealthySince).then(
+            (why) => {
+              haltFound ??= why;
+              haltCheck = null;
+            },
+            () => {
+              haltCheck = null;
+            },
+          );
+        }
+        const size = nextBatchSize({
+          rate,
+          sent,
+          total: plan.events.length,
+          segmentFirst,
+          elapsedMs: this.now() - segmentStart,
+        });
+        const batch = plan.events.slice(sent, sent + size);
+        try {
+          await this.deps.publisher.publish(batch);
+        } catch (err) {
+          // Kafka refused or is unreachable: a real service is unhealthy.
+          return { kind: 'halt', reason: `Kafka did not acknowledge events (${(err as Error).message})` };
+        }
+        sent += batch.length;
+        // The position, after the acknowledgement: a crash before this write re-sends this batch
+        // with the same ids (applied once by the workers).
+        await this.deps.pool.query(
+          `UPDATE drill_runs SET sent_events = $2, updated_at = now() WHERE id = $1`,
+          [active.runId, sent],
+        );
+        const at = this.now();
+        active.samples.push({ at, sent });
+        while (active.samples.length > 2 && at - active.samples[0]!.at > 5_000) active.samples.shift();
+        // Pace: the k-th event of this stretch is due k / rate seconds after it began.
+        const due = segmentStart + ((sent - segmentFirst) / rate) * 1000;
+        const wait = due - this.now();
+        if (wait > 0) await sleep(Math.min(wait, 1_000));
       }
-      const batch = plan.events.slice(sent, sent + batchSize);
-      try {
-        await this.deps.publisher.publish(batch);
-      } catch (err) {
-        // Kafka refused or is unreachable: a real service is unhealthy.
-        return { kind: 'halt', reason: `Kafka did not acknowledge events (${(err as Error).message})` };
-      }
-      sent += batch.length;
-      // The position, after the acknowledgement: a crash before this write re-sends this batch
-      // with the same ids (applied once by the workers).
-      await this.deps.pool.query(`UPDATE drill_runs SET sent_events = $2, updated_at = now() WHERE id = $1`, [
-        active.runId,
-        sent,
-      ]);
-      const at = this.now();
-      active.samples.push({ at, sent });
-      while (active.samples.length > 2 && at - active.samples[0]!.at > 5_000) active.samples.shift();
-      // Pace: the k-th event of this stretch is due k / rate seconds after it began.
-      const due = segmentStart + ((sent - segmentFirst) / rate) * 1000;
-      const wait = due - this.now();
-      if (wait > 0) await sleep(Math.min(wait, 1_000));
+    } finally {
+      // A check still running ends before the run's end is written (its finding is moot then).
+      if (haltCheck) await haltCheck;
     }
     return { kind: 'done' };
   }
@@ -869,6 +902,32 @@ export function haltReasonOf(
       return `worker ${w.name} lags ${w.lagEvents} events behind (threshold ${halt.maxLagEvents})`;
   }
   return null;
+}
+
+/** Most events in one publish of the drill runner (one Kafka produce request per batch). */
+export const MAX_DRILL_BATCH = 1_000;
+
+/**
+ * How many events the sending loop publishes next (pure). One tick is 100 ms: at least the
+ * events of one tick (`rate / 10`), and when the loop is behind its schedule (each publish waits
+ * for Kafka's acknowledgement and shares the producer with the API, so on a busy machine one
+ * round trip can take longer than a tick) every event due by the end of the next tick, so the
+ * rate holds as long as a round trip carries enough events; at most {@link MAX_DRILL_BATCH} and
+ * what is left.
+ * @param p.rate events per second; p.sent events sent so far; p.total events of the run;
+ *   p.segmentFirst events sent when this stretch (start or resume) began; p.elapsedMs since then
+ */
+export function nextBatchSize(p: {
+  rate: number;
+  sent: number;
+  total: number;
+  segmentFirst: number;
+  elapsedMs: number;
+}): number {
+  const perTick = Math.max(1, Math.ceil(p.rate / 10));
+  const dueByNextTick = p.segmentFirst + Math.floor(((p.elapsedMs + 100) / 1000) * p.rate);
+  const size = Math.min(MAX_DRILL_BATCH, Math.max(perTick, dueByNextTick - p.sent));
+  return Math.max(0, Math.min(size, p.total - p.sent));
 }
 
 /** The drill id of a run: `<scenario id>-<first 8 hex digits of the run id>`. */

@@ -65,10 +65,20 @@ describe('hash router', () => {
       filters: { status: 'exception', late: true, etaSlipping: false, q: 'o-1', page: 3 },
     });
     expect(parseHash('#/shipments?late=maybe&page=0')).toEqual({ name: 'shipments', filters: {} });
+    expect(parseHash('#/shipments?traffic=drill')).toEqual({
+      name: 'shipments',
+      filters: { traffic: 'drill' },
+    });
+    expect(parseHash('#/shipments?traffic=live')).toEqual({
+      name: 'shipments',
+      filters: { traffic: 'live' },
+    });
+    expect(parseHash('#/shipments?traffic=some')).toEqual({ name: 'shipments', filters: {} });
     expect(parseHash('#/exceptions?page=2')).toEqual({ name: 'exceptions', page: 2 });
     const routes: Route[] = [
       { name: 'shipments', filters: { carrier: 'UPS', exception: true, sort: 'eta', order: 'asc', page: 2 } },
       { name: 'shipments', filters: {} },
+      { name: 'shipments', filters: { traffic: 'live', late: true } },
       { name: 'exceptions', page: 1 },
       { name: 'exceptions', page: 4 },
     ];

@@ -51,6 +51,8 @@ export interface ShipmentFilters {
   exception?: boolean;
   late?: boolean;
   etaSlipping?: boolean;
+  /** Absent: all traffic; `live`: real traffic only; `drill`: drill traffic only. */
+  traffic?: 'live' | 'drill';
   q?: string;
   sort?: string;
   order?: 'asc' | 'desc';
@@ -71,6 +73,8 @@ export function parseShipmentFilters(query: URLSearchParams): ShipmentFilters {
     const v = query.get(k);
     if (v === 'true' || v === 'false') f[k] = v === 'true';
   }
+  const traffic = query.get('traffic');
+  if (traffic === 'live' || traffic === 'drill') f.traffic = traffic;
   const order = query.get('order');
   if (order === 'asc' || order === 'desc') f.order = order;
   const page = Number(query.get('page'));
@@ -87,6 +91,7 @@ export function shipmentFiltersQuery(f: ShipmentFilters): string {
     'exception',
     'late',
     'etaSlipping',
+    'traffic',
     'q',
     'sort',
     'order',

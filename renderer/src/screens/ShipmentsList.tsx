@@ -1,6 +1,6 @@
 /**
  * Shipments list: server-side filters (status, carrier, open exception, late against the promised
- * day, ETA slipping past it), search by shipment id, order id or tracking number prefix, sorting
+ * day, ETA slipping past it, traffic: real only or drill only), search by shipment id, order id or tracking number prefix, sorting
  * and paging, all kept in the URL hash (`#/shipments?status=exception&late=true`) so a view can
  * be bookmarked and shared. A row links to the shipment timeline and to its order. Loading,
  * empty and error states; refetches on live shipment changes.
@@ -33,6 +33,8 @@ export function toShipmentsQuery(f: ShipmentFilters): ShipmentsQuery {
     ...(f.exception !== undefined ? { exception: f.exception } : {}),
     ...(f.late !== undefined ? { late: f.late } : {}),
     ...(f.etaSlipping !== undefined ? { etaSlipping: f.etaSlipping } : {}),
+    ...(f.traffic === 'live' ? { includeDrills: false } : {}),
+    ...(f.traffic === 'drill' ? { drillsOnly: true } : {}),
     ...(f.q ? { q: f.q } : {}),
     ...(sort ? { sort } : {}),
     ...(f.order ? { order: f.order } : {}),
@@ -157,6 +159,23 @@ function Filters({ filters, total }: { filters: ShipmentFilters; total: number |
         onChange={(v) => go(filters, { etaSlipping: v })}
         testId="shipments-eta-slipping"
       />
+      <label className="field-inline">
+        <span>Traffic</span>
+        <select
+          className="input"
+          value={filters.traffic ?? ''}
+          onChange={(e) =>
+            go(filters, {
+              traffic: e.target.value === 'live' || e.target.value === 'drill' ? e.target.value : undefined,
+            })
+          }
+          data-testid="shipments-traffic"
+        >
+          <option value="">all</option>
+          <option value="live">real only</option>
+          <option value="drill">drill only</option>
+        </select>
+      </label>
       <a className="btn btn--small btn--ghost" href={hrefs.shipments()}>
         Clear
       </a>

@@ -1,0 +1,55 @@
+import { describe, expect, it } from 'vitest';
+import { MAX_DRILL_BATCH, nextBatchSize } from './runner';
+
+/**
+ * The sending loop's schedule with a fixed round trip per publish (Kafka's acknowledgement plus
+ * the position write), as in DrillRunner.loop: publish `nextBatchSize` events, then wait until the
+ * last one sent is due. @returns the achieved rate (events/s)
+ */
+function simulate(rate: number, total: number, roundTripMs: number): number {
+  let now = 0;
+  let sent = 0;
+  while (sent < total) {
+    sent += nextBatchSize({ rate, sent, total, segmentFirst: 0, elapsedMs: now });
+    now += roundTripMs;
+    const due = (sent / rate) * 1000;
+    if (due > now) now = due;
+  }
+  return (sent / now) * 1000;
+}
+
+describe('nextBatchSize (drill runner batching per tick)', () => {
+  it('sends one tick of events (rate / 10) when on schedule', () => {
+    expect(nextBatchSize({ rate: 1000, sent: 0, total: 10_000, segmentFirst: 0, elapsedMs: 0 })).toBe(100);
+    expect(nextBatchSize({ rate: 50, sent: 0, total: 100, segmentFirst: 0, elapsedMs: 0 })).toBe(5);
+    expect(nextBatchSize({ rate: 1, sent: 0, total: 3, segmentFirst: 0, elapsedMs: 0 })).toBe(1);
+  });
+
+  it('catches up with every event due by the next tick when behind, at most MAX_DRILL_BATCH', () => {
+    // 600 ms in, 100 sent: 700 are due by the end of the next tick.
+    expect(nextBatchSize({ rate: 1000, sent: 100, total: 10_000, segmentFirst: 0, elapsedMs: 600 })).toBe(
+      600,
+    );
+    expect(nextBatchSize({ rate: 5000, sent: 0, total: 100_000, segmentFirst: 0, elapsedMs: 2_000 })).toBe(
+      MAX_DRILL_BATCH,
+    );
+    // A resumed stretch counts from where it began.
+    expect(
+      nextBatchSize({ rate: 1000, sent: 5_000, total: 10_000, segmentFirst: 5_000, elapsedMs: 300 }),
+    ).toBe(400);
+  });
+
+  it('never passes the end of the run', () => {
+    expect(
+      nextBatchSize({ rate: 1000, sent: 9_950, total: 10_000, segmentFirst: 0, elapsedMs: 60_000 }),
+    ).toBe(50);
+    expect(nextBatchSize({ rate: 1000, sent: 10_000, total: 10_000, segmentFirst: 0, elapsedMs: 0 })).toBe(0);
+  });
+
+  it('holds 1,000 events/s when a publish takes 300 ms (a busy machine; fixed batches of rate / 10 gave 333/s)', () => {
+    expect(simulate(1000, 30_000, 300)).toBeGreaterThanOrEqual(900);
+    expect(simulate(1000, 30_000, 20)).toBeGreaterThanOrEqual(990);
+    // The rate is a ceiling, not a target to overshoot.
+    expect(simulate(200, 2_000, 5)).toBeLessThanOrEqual(200.5);
+  });
+});

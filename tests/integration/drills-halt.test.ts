@@ -1,0 +1,104 @@
+/**
+ * Halt conditions on the live stack (issue 12): a running drill halts itself, with the reason,
+ * when a real part of the pipeline goes wrong while it sends:
+ * - a worker frozen (SIGSTOP: the process lives, its consumer applies nothing) lets the consumer
+ *   lag pass the run's tiny `maxLagEvents` threshold;
+ * - the workers stopped make the run halt on `onUnhealthy` once the grace period (15 s) passed.
+ * The halted run is final (no resume), names the reason in its state, timeline and report, and
+ * its checks are evaluated on what it sent.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { DrillReport, DrillRun } from '../../contracts';
+import { startDeployment, waitFor, waitForWorkersCaughtUp, type TestDeployment } from '../support/harness';
+
+async function json<T>(res: Response): Promise<T> {
+  const text = await res.text();
+  if (!res.ok) throw new Error(`${res.status} ${text}`);
+  return JSON.parse(text) as T;
+}
+
+async function start(d: TestDeployment, halt: Record<string, unknown>): Promise<DrillRun> {
+  const res = await d.api('/api/drills/runs', {
+    method: 'POST',
+    // 1,000 orders (2,000 events) at 50 events/s: 40 s of sending, longer than the test waits.
+    body: JSON.stringify({ scenarioId: 'warehouse-surge', parameters: { orders: 1000, rate: 50 }, halt }),
+  });
+  expect(res.status).toBe(202);
+  return json<DrillRun>(res);
+}
+
+async function haltedRun(d: TestDeployment, id: string, timeoutMs: number): Promise<DrillRun> {
+  return waitFor(
+    `drill run ${id} halted`,
+    async () => {
+      const run = await json<DrillRun>(await d.api(`/api/drills/runs/${id}`));
+      if (run.state !== 'running' && run.state !== 'halted')
+        throw new Error(`run ended ${run.state} instead of halting`);
+      return run.state === 'halted' ? run : null;
+    },
+    timeoutMs,
+    200,
+  );
+}
+
+describe('a running drill halts itself when the pipeline goes unhealthy', () => {
+  let d: TestDeployment;
+
+  beforeAll(async () => {
+    d = await startDeployment({ drillSettleTimeoutMs: 5_000 });
+    await waitForWorkersCaughtUp(d, 60_000);
+  });
+  afterAll(async () => {
+    await d?.close();
+  });
+
+  it('halts when a frozen worker lets the consumer lag pass the threshold, with the reason', async () => {
+    const pid = d.core.supervisor!.health().find((w) => w.name === 'order-processor')!.pid!;
+    const run = await start(d, { maxLagEvents: 20, maxLagSeconds: 3_600, onUnhealthy: true });
+    await waitFor(
+      'the drill sending',
+      async () => (await json<DrillRun>(await d.api(`/api/drills/runs/${run.id}`))).progress.sent > 0 || null,
+      10_000,
+      100,
+    );
+    process.kill(pid, 'SIGSTOP');
+    let halted: DrillRun;
+    try {
+      halted = await haltedRun(d, run.id, 30_000);
+    } finally {
+      process.kill(pid, 'SIGCONT');
+    }
+    expect(halted.haltReason).toMatch(/^worker order-processor lags \d+ events behind \(threshold 20\)$/);
+    expect(halted.progress.sent).toBeLessThan(halted.progress.total);
+    expect(halted.endedAt).not.toBeNull();
+
+    // Final: it cannot resume; the report's timeline names the halt; the checks are evaluated.
+    const resume = await d.api(`/api/drills/runs/${run.id}/resume`, { method: 'POST', body: '{}' });
+    expect(resume.status).toBe(409);
+    const report = await json<DrillReport>(await d.api(`/api/drills/runs/${run.id}/report`));
+    expect(report.timeline.find((e) => e.kind === 'halted')?.detail).toBe(halted.haltReason);
+    const checked = await waitFor(
+      'the halted run checked',
+      async () => {
+        const r = await json<DrillRun>(await d.api(`/api/drills/runs/${run.id}`));
+        return r.checks ? r : null;
+      },
+      60_000,
+      300,
+    );
+    expect(checked.passed).toBe(false); // not every surge order was sent
+  });
+
+  it('halts when the workers stop (onUnhealthy, after the grace period), with the reason', async () => {
+    await waitForWorkersCaughtUp(d, 60_000);
+    const run = await start(d, { maxLagEvents: 10_000_000, maxLagSeconds: 3_600, onUnhealthy: true });
+    await d.core.supervisor!.stop();
+    try {
+      const halted = await haltedRun(d, run.id, 40_000);
+      expect(halted.haltReason).toMatch(/^worker [a-z-]+ is unhealthy \(stopped\)$/);
+      expect(halted.progress.sent).toBeLessThan(halted.progress.total);
+    } finally {
+      d.core.supervisor!.start();
+    }
+  });
+});
