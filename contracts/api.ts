@@ -766,6 +766,8 @@ export const shipmentListQuerySchema = z
   .strictObject({
     status: z.enum(SHIPMENT_STATUSES).optional(),
     carrier: z.string().min(1).max(64).optional(),
+    /** The site: shipments of orders from this warehouse (a shipment whose order is unknown has none). */
+    warehouse: entityIdSchema.optional(),
     exception: booleanFlag.optional(),
     late: booleanFlag.optional(),
     etaSlipping: booleanFlag.optional(),

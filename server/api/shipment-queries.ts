@@ -65,7 +65,8 @@ export async function listShipments(
     AND ($6::boolean IS NULL OR ${ETA_SLIPPING} = $6)
     AND ($7::text IS NULL OR s.shipment_id LIKE $7 || '%' OR s.order_id LIKE $7 || '%'
          OR s.tracking_number LIKE $7 || '%')
-    AND ($8::boolean OR NOT s.is_drill) AND (NOT $11::boolean OR s.is_drill)`;
+    AND ($8::boolean OR NOT s.is_drill) AND (NOT $11::boolean OR s.is_drill)
+    AND ($12::text IS NULL OR o.warehouse_id = $12)`;
   const params = [
     now.toISOString(),
     q.status ?? null,
@@ -78,6 +79,7 @@ export async function listShipments(
     q.pageSize,
     (q.page - 1) * q.pageSize,
     q.drillsOnly,
+    q.warehouse ?? null,
   ];
   const direction = q.order === 'asc' ? 'ASC' : 'DESC';
   const nulls = q.order === 'asc' ? 'NULLS FIRST' : 'NULLS LAST';

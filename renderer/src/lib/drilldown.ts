@@ -1,10 +1,11 @@
 /**
  * Links from the dashboard's KPI figures and chart bars to the orders behind them: the
  * drill-down filter of contracts/kpi-drilldown.ts as an orders-list URL (`#/orders?...`), whose
- * total equals the figure.
+ * total equals the figure; open exceptions (a count of shipments) open the shipments list.
  */
 import {
   kpiBarFilter,
+  kpiExceptionsFilter,
   kpiFigureFilter,
   type KpiFigure,
   type KpiScope,
@@ -30,4 +31,14 @@ export function kpiBarHref(
   return hrefs.orders(
     ordersFilterSearch(ordersFilterOf(kpiBarFilter(measure, bucket, series, includeDrills, warehouse)), true),
   );
+}
+
+/** The shipments list link of the open-exceptions figure (its total equals the figure). */
+export function kpiExceptionsHref(scope: KpiScope): string {
+  const f = kpiExceptionsFilter(scope);
+  return hrefs.shipments({
+    exception: true,
+    ...(f.includeDrills ? {} : { traffic: 'live' }),
+    ...(f.warehouse ? { warehouse: f.warehouse } : {}),
+  });
 }

@@ -48,6 +48,8 @@ export type Route =
 export interface ShipmentFilters {
   status?: string;
   carrier?: string;
+  /** The site: shipments of this warehouse's orders. */
+  warehouse?: string;
   exception?: boolean;
   late?: boolean;
   etaSlipping?: boolean;
@@ -60,7 +62,7 @@ export interface ShipmentFilters {
 }
 
 const FLAG_KEYS = ['exception', 'late', 'etaSlipping'] as const;
-const TEXT_KEYS = ['status', 'carrier', 'q', 'sort'] as const;
+const TEXT_KEYS = ['status', 'carrier', 'warehouse', 'q', 'sort'] as const;
 
 /** Reads {@link ShipmentFilters} from a hash query. Unknown keys and malformed values are dropped. */
 export function parseShipmentFilters(query: URLSearchParams): ShipmentFilters {
@@ -88,6 +90,7 @@ export function shipmentFiltersQuery(f: ShipmentFilters): string {
   for (const k of [
     'status',
     'carrier',
+    'warehouse',
     'exception',
     'late',
     'etaSlipping',

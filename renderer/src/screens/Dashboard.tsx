@@ -34,7 +34,7 @@ import { comparablePrevious, kpiDelta, type KpiDelta, type KpiKind } from '../li
 import type { Theme } from '../lib/theme';
 import { formatCount, formatDuration, formatInstant, formatPercent, statusLabel } from '../lib/format';
 import { useKpiDaily, useKpiSummary } from '../query/screens';
-import { kpiBarHref, kpiFigureHref } from '../lib/drilldown';
+import { kpiBarHref, kpiExceptionsHref, kpiFigureHref } from '../lib/drilldown';
 import { navigate } from '../router/useRoute';
 import { useKpiFilter } from '../state/filters';
 import { useTheme } from '../state/theme';
@@ -242,9 +242,9 @@ function KpiCards({ s }: { s: KpiSummary }): ReactNode {
       />
       <KpiCard
         testId="kpi-exceptions"
-        href={kpiFigureHref('openExceptions', s)}
+        href={kpiExceptionsHref(s)}
         label="Open exceptions"
-        title="Shipments whose latest status is exception or failed attempt and that are not delivered"
+        title="Shipments whose latest status is exception or failed attempt and that are not delivered (opens them in the shipments list)"
         value={formatCount(s.openExceptions)}
         raw={s.openExceptions}
         tone={s.openExceptions > 0 ? 'warn' : undefined}

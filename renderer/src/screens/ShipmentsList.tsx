@@ -30,6 +30,7 @@ export function toShipmentsQuery(f: ShipmentFilters): ShipmentsQuery {
   return {
     ...(status ? { status } : {}),
     ...(f.carrier ? { carrier: f.carrier } : {}),
+    ...(f.warehouse ? { warehouse: f.warehouse } : {}),
     ...(f.exception !== undefined ? { exception: f.exception } : {}),
     ...(f.late !== undefined ? { late: f.late } : {}),
     ...(f.etaSlipping !== undefined ? { etaSlipping: f.etaSlipping } : {}),
@@ -109,6 +110,7 @@ function FlagFilter({
 
 function Filters({ filters, total }: { filters: ShipmentFilters; total: number | null }): ReactNode {
   const [carrier, setCarrier] = useState(filters.carrier ?? '');
+  const [warehouse, setWarehouse] = useState(filters.warehouse ?? '');
   return (
     <div className="toolbar" data-testid="shipments-filters">
       <SearchBox key={filters.q ?? ''} filters={filters} />
@@ -139,6 +141,20 @@ function Filters({ filters, total }: { filters: ShipmentFilters; total: number |
           onKeyDown={(e) => e.key === 'Enter' && go(filters, { carrier: carrier.trim() || undefined })}
           data-testid="shipments-carrier"
           placeholder="exact name"
+        />
+      </label>
+      <label className="field-inline">
+        <span>Warehouse</span>
+        <input
+          className="input input--mono"
+          size={10}
+          value={warehouse}
+          onChange={(e) => setWarehouse(e.target.value)}
+          onBlur={() => go(filters, { warehouse: warehouse.trim() || undefined })}
+          onKeyDown={(e) => e.key === 'Enter' && go(filters, { warehouse: warehouse.trim() || undefined })}
+          data-testid="shipments-warehouse"
+          placeholder="site id"
+          title="Shipments of this warehouse's orders"
         />
       </label>
       <FlagFilter
