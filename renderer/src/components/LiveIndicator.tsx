@@ -1,11 +1,11 @@
 /**
- * Header indicator of the live channel: a dot (green = live, amber = reconnecting or paused while
- * Redis is down, red = offline) that blinks on each change.
+ * Header indicator of the live channel: a dot (green = live, amber = reconnecting, or paused while
+ * Redis or Kafka is down, red = offline) that blinks on each change.
  */
 import type { ReactNode } from 'react';
 import { formatInstant } from '../lib/format';
 import { liveIndicatorView } from '../lib/liveStatus';
-import { useRedisState } from '../query/health';
+import { useKafkaState, useRedisState } from '../query/health';
 import { useLive } from '../state/live';
 
 /**
@@ -16,9 +16,11 @@ import { useLive } from '../state/live';
 export function LiveIndicator(): ReactNode {
   const { status, lastChangeAt, changeCount, retryInMs, error } = useLive();
   const redis = useRedisState();
+  const kafka = useKafkaState();
   const view = liveIndicatorView({
     status,
     redis,
+    kafka,
     changeCount,
     lastChange: lastChangeAt ? formatInstant(new Date(lastChangeAt).toISOString()) : null,
     retryInMs,

@@ -66,6 +66,17 @@ describe('live indicator', () => {
     expect(liveIndicatorView({ ...base, status: 'open', redis: 'unknown' }).state).toBe('open');
   });
 
+  it('does not look live while Kafka is down although the stream is open (QA: green LIVE during an outage)', () => {
+    const view = liveIndicatorView({ ...base, status: 'open', redis: 'up', kafka: 'down' });
+    expect(view).toMatchObject({ state: 'paused', label: 'No new events: Kafka down' });
+    expect(view.title).toContain('Pipeline');
+    expect(liveIndicatorView({ ...base, status: 'open', redis: 'up', kafka: 'up' }).state).toBe('open');
+    // A stream that is itself down says so first.
+    expect(liveIndicatorView({ ...base, status: 'reconnecting', redis: 'up', kafka: 'down' }).state).toBe(
+      'reconnecting',
+    );
+  });
+
   it('shows "paused" (amber) while Redis is down although the stream is open', () => {
     const view = liveIndicatorView({ ...base, status: 'open', redis: 'down' });
     expect(view).toMatchObject({ state: 'paused', label: 'Live updates paused: Redis down' });

@@ -20,6 +20,15 @@ export const REDIS_DOWN_POLL_MS = 5_000;
  */
 export type RedisState = 'up' | 'degraded' | 'down' | 'unknown';
 
+/** Kafka as the last health answer saw it (`unknown` before the first answer). */
+export type KafkaState = 'up' | 'degraded' | 'down' | 'unknown';
+
+/** Kafka's state in a health answer. */
+export function kafkaStateOf(health: StackHealth | null): KafkaState {
+  const kafka = health?.services.find((s) => s.name === 'kafka');
+  return kafka ? kafka.state : 'unknown';
+}
+
 /** True when no change notification can arrive (Redis down or degraded). */
 function silent(state: RedisState): boolean {
   return state === 'down' || state === 'degraded';
@@ -64,6 +73,8 @@ export interface LiveIndicatorView {
 export interface LiveIndicatorInput {
   status: LiveStatus;
   redis: RedisState;
+  /** Kafka down: the stream is open but no event can be published or applied (default `unknown`). */
+  kafka?: KafkaState;
   changeCount: number;
   /** Last change, already formatted for display (or null). */
   lastChange: string | null;
@@ -72,11 +83,20 @@ export interface LiveIndicatorInput {
 }
 
 /**
- * The indicator for a stream status and Redis state. Redis down outranks an open (or opening)
- * stream: the stream is up but carries nothing, so it must not look live.
+ * The indicator for a stream status and the Redis and Kafka states. Either down outranks an open
+ * (or opening) stream: the stream is up but nothing new can arrive, so it must not look live (QA:
+ * a green LIVE while Kafka was down).
  */
 export function liveIndicatorView(input: LiveIndicatorInput): LiveIndicatorView {
   const { status, redis, changeCount, lastChange, retryInMs, error } = input;
+  if (input.kafka === 'down' && (status === 'open' || status === 'connecting')) {
+    return {
+      state: 'paused',
+      label: 'No new events: Kafka down',
+      title:
+        'Kafka is down: no event can be published or applied, so the figures stay as last applied; see the health strip and the Pipeline page',
+    };
+  }
   if (silent(redis) && (status === 'open' || status === 'connecting')) {
     return {
       state: 'paused',

@@ -6,7 +6,7 @@
 import { queryOptions, useQuery } from '@tanstack/react-query';
 import type { StackHealth } from '../../../contracts/api';
 import { apiCall } from '../api/http';
-import { redisStateOf, type RedisState } from '../lib/liveStatus';
+import { kafkaStateOf, redisStateOf, type KafkaState, type RedisState } from '../lib/liveStatus';
 import { queryKeys } from './keys';
 
 /** Poll period in milliseconds. */
@@ -35,6 +35,11 @@ export interface HealthView {
 export function useHealth(): HealthView {
   const { data, error, dataUpdatedAt } = useQuery(healthQuery());
   return { health: data ?? null, error: error ? error.message : null, okAt: data ? dataUpdatedAt : null };
+}
+
+/** Kafka as the last health answer saw it (`unknown` before the first answer). */
+export function useKafkaState(): KafkaState {
+  return useQuery({ ...healthQuery(), select: kafkaStateOf }).data ?? 'unknown';
 }
 
 /** Redis as the last health answer saw it (`unknown` before the first answer). */
