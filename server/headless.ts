@@ -1,6 +1,7 @@
 /**
  * Headless console: the same main-process core without Electron. Serves the built console
- * (`out/renderer`) and the API on one loopback port and prints the URL with its login token.
+ * (`out/renderer`) and the API on one loopback port and prints the URL with its login token (on a
+ * terminal; otherwise the link goes to `.stack/console-link`, see console-link.ts).
  * Run with `npm run serve` (builds first). When Kafka or PostgreSQL do not answer it still serves
  * the console, on its connection screen, and completes the start as soon as they answer. The
  * settings are read-only here (environment > `SCT_SETTINGS_FILE` > defaults; the settings screen
@@ -13,6 +14,7 @@ import { findRepoRoot, migrationsDir } from '../runtime/db';
 import { createLogger } from '../runtime/logger';
 import { ServiceUnavailableError } from '../runtime/service-errors';
 import { openCore, readOnlySettings } from './core';
+import { announceConsole } from './console-link';
 import { forkSpawner } from './supervisor';
 
 async function main(): Promise<void> {
@@ -50,8 +52,7 @@ async function main(): Promise<void> {
       'The headless console reads its settings from environment variables and SCT_SETTINGS_FILE; change them there and restart `npm run serve`',
     ),
   });
-  const consoleUrl = `${core.url}/#token=${core.token}`;
-  process.stdout.write(`\nSupply Chain Event Tracker console (headless) is up:\n  ${consoleUrl}\n\n`);
+  announceConsole(process.stdout, core.url, core.token, path.join(root, '.stack', 'console-link'));
   // A parent process (tests, the benchmark) hears `listening` at once and `ready` once the start
   // completed (services answering, migrated, workers started).
   process.send?.({ type: 'listening', url: core.url, token: core.token });
