@@ -25,7 +25,7 @@ function Row({ r, named }: { r: ExceptionQueueRow; named: boolean }): ReactNode 
         <SiteInstant value={r.since} zone={r.siteTimeZone} named={named} />
       </td>
       <td>
-        <a href={hrefs.shipment(r.shipmentId)} className="mono">
+        <a href={hrefs.shipment(r.shipmentId)} className="mono id-link" title={r.shipmentId}>
           {r.shipmentId}
         </a>{' '}
         {r.isDrill && <DrillBadge drillId={null} />}
@@ -37,7 +37,13 @@ function Row({ r, named }: { r: ExceptionQueueRow; named: boolean }): ReactNode 
         {r.reason ?? EMPTY}
       </td>
       <td className="exceptions__msg" data-testid="exception-message">
-        {r.lastMessage ?? <span className="muted">{EMPTY}</span>}
+        {r.lastMessage ? (
+          <span className="exceptions__msg-text" title={r.lastMessage}>
+            {r.lastMessage}
+          </span>
+        ) : (
+          <span className="muted">{EMPTY}</span>
+        )}
         {r.lastMessageTime && (
           <div className="muted small">
             <SiteInstant value={r.lastMessageTime} zone={r.siteTimeZone} named={named} />
@@ -52,7 +58,12 @@ function Row({ r, named }: { r: ExceptionQueueRow; named: boolean }): ReactNode 
       </td>
       <td>
         {r.orderId ? (
-          <a href={hrefs.order(r.orderId)} className="mono" data-testid="exception-order">
+          <a
+            href={hrefs.order(r.orderId)}
+            className="mono id-link"
+            title={r.orderId}
+            data-testid="exception-order"
+          >
             {r.orderId}
           </a>
         ) : (
@@ -60,7 +71,9 @@ function Row({ r, named }: { r: ExceptionQueueRow; named: boolean }): ReactNode 
         )}
       </td>
       <td>
-        <Mono>{r.customerId}</Mono>
+        <span className="mono id-link" title={r.customerId ?? undefined}>
+          {r.customerId ?? EMPTY}
+        </span>
       </td>
       <td className="num">{r.promisedDate ?? EMPTY}</td>
     </tr>
@@ -94,7 +107,11 @@ export function ExceptionsQueue({ page }: { page: number }): ReactNode {
         />
       )}
       <div className="panel dl-panel table-scroll">
-        <table className="table" data-testid="exceptions-table" data-loading={res.isFetching}>
+        <table
+          className="table exceptions-table"
+          data-testid="exceptions-table"
+          data-loading={res.isFetching}
+        >
           <thead>
             <tr>
               <th>
@@ -103,7 +120,7 @@ export function ExceptionsQueue({ page }: { page: number }): ReactNode {
               <th>Shipment</th>
               <th>Status</th>
               <th>Reason</th>
-              <th>
+              <th className="exceptions__msg">
                 <ZoneHeading label="Carrier's last message" zone={zone} />
               </th>
               <th>Carrier</th>
