@@ -21,10 +21,10 @@ export const outboxEntryIdSchema = z
 
 export const outboxEntryParamsSchema = z.strictObject({ id: outboxEntryIdSchema });
 
-/** `DELETE /api/outbox/:id` body (optional): why the queued injection is dropped (audited). */
+/** `DELETE /api/outbox/:id` body (optional; none arrives as null): why the queued injection is dropped (audited). */
 export const outboxDiscardSchema = z
   .strictObject({ reason: z.string().trim().max(500).optional() })
-  .optional();
+  .nullish();
 export type OutboxDiscardRequest = z.infer<typeof outboxDiscardSchema>;
 
 /** The first events of a queued injection, as the console lists them. */
