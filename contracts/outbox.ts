@@ -10,7 +10,7 @@
  * injection before it is sent; audited as `outbox.discard`).
  */
 import { z } from 'zod';
-import { ROLES } from './auth';
+import { AUTH_METHODS, ROLES } from './auth';
 
 /** An outbox entry id: a UUID (one per queued injection, i.e. per request). Loose here so an unknown id is a 404, not a 400. */
 export const outboxEntryIdSchema = z
@@ -88,3 +88,64 @@ export const outboxDiscardedSchema = z.object({
   eventIds: z.array(z.string()),
 });
 export type OutboxDiscarded = z.infer<typeof outboxDiscardedSchema>;
+
+// ---------------------------------------------------------------------------------------------
+// The journal on disk (server/outbox/records.ts): one JSON object per line,
+// `{"v":1,"sha256":"<hex of JSON.stringify(record)>","record":{...}}`.
+// ---------------------------------------------------------------------------------------------
+
+/** Who queued an injection (the audit log's operator fields). */
+export const outboxPrincipalSchema = z.object({
+  operator: z.string().min(1),
+  displayName: z.string(),
+  role: z.enum(ROLES),
+  method: z.enum(AUTH_METHODS),
+});
+export type OutboxPrincipal = z.infer<typeof outboxPrincipalSchema>;
+
+/** An injection kept while Kafka was unreachable; `events` are re-validated when read back. */
+export const outboxQueuedRecordSchema = z.object({
+  kind: z.literal('queued'),
+  entryId: z.string().min(1),
+  /** RFC 3339 UTC. */
+  queuedAt: z.string(),
+  principal: outboxPrincipalSchema,
+  events: z.array(z.unknown()).min(1),
+});
+export type OutboxQueuedRecord = z.infer<typeof outboxQueuedRecordSchema>;
+
+/** The entry's events are durable in Kafka, stored where `placements` say. */
+export const outboxDeliveredRecordSchema = z.object({
+  kind: z.literal('delivered'),
+  entryId: z.string().min(1),
+  /** RFC 3339 UTC. */
+  deliveredAt: z.string(),
+  placements: z.array(
+    z.object({ id: z.string(), topic: z.string(), partition: z.number().int(), offset: z.string() }),
+  ),
+});
+export type OutboxDeliveredRecord = z.infer<typeof outboxDeliveredRecordSchema>;
+
+/** An operator dropped the entry before it was sent. */
+export const outboxDiscardedRecordSchema = z.object({
+  kind: z.literal('discarded'),
+  entryId: z.string().min(1),
+  /** RFC 3339 UTC. */
+  discardedAt: z.string(),
+  operator: z.string().min(1),
+  reason: z.string().nullable(),
+});
+export type OutboxDiscardedRecord = z.infer<typeof outboxDiscardedRecordSchema>;
+
+export const outboxJournalRecordSchema = z.discriminatedUnion('kind', [
+  outboxQueuedRecordSchema,
+  outboxDeliveredRecordSchema,
+  outboxDiscardedRecordSchema,
+]);
+
+/** One journal line, before its checksum is checked. */
+export const outboxJournalLineSchema = z.object({
+  v: z.literal(1),
+  sha256: z.string().regex(/^[0-9a-f]{64}$/),
+  record: z.unknown(),
+});

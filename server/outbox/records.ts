@@ -12,72 +12,23 @@
  * Pending entries = `queued` minus `delivered`/`discarded`, in `queued` order.
  */
 import { createHash } from 'node:crypto';
-import { z } from 'zod';
 import {
-  AUTH_METHODS,
-  ROLES,
+  outboxJournalLineSchema as lineSchema,
+  outboxJournalRecordSchema as recordSchema,
   validateEvent,
   type InjectResult,
+  type OutboxDeliveredRecord,
+  type OutboxDiscardedRecord,
+  type OutboxPrincipal,
+  type OutboxQueuedRecord,
   type SupplyChainEvent,
 } from '../../contracts';
 
-const principalRecord = z.object({
-  operator: z.string().min(1),
-  displayName: z.string(),
-  role: z.enum(ROLES),
-  method: z.enum(AUTH_METHODS),
-});
-
-const queuedRecord = z.object({
-  kind: z.literal('queued'),
-  entryId: z.string().min(1),
-  /** RFC 3339 UTC. */
-  queuedAt: z.string(),
-  principal: principalRecord,
-  events: z.array(z.unknown()).min(1),
-});
-
-const placementRecord = z.object({
-  id: z.string(),
-  topic: z.string(),
-  partition: z.number().int(),
-  offset: z.string(),
-});
-
-const deliveredRecord = z.object({
-  kind: z.literal('delivered'),
-  entryId: z.string().min(1),
-  /** RFC 3339 UTC. */
-  deliveredAt: z.string(),
-  placements: z.array(placementRecord),
-});
-
-const discardedRecord = z.object({
-  kind: z.literal('discarded'),
-  entryId: z.string().min(1),
-  /** RFC 3339 UTC. */
-  discardedAt: z.string(),
-  operator: z.string().min(1),
-  reason: z.string().nullable(),
-});
-
-const recordSchema = z.discriminatedUnion('kind', [queuedRecord, deliveredRecord, discardedRecord]);
-
-/** Who queued an injection (the audit log's operator fields). */
-export type OutboxPrincipal = z.infer<typeof principalRecord>;
-
-export type QueuedRecord = Omit<z.infer<typeof queuedRecord>, 'events'> & { events: SupplyChainEvent[] };
-export type DeliveredRecord = Omit<z.infer<typeof deliveredRecord>, 'placements'> & {
-  placements: InjectResult[];
-};
-export type DiscardedRecord = z.infer<typeof discardedRecord>;
+export type { OutboxPrincipal };
+export type QueuedRecord = Omit<OutboxQueuedRecord, 'events'> & { events: SupplyChainEvent[] };
+export type DeliveredRecord = Omit<OutboxDeliveredRecord, 'placements'> & { placements: InjectResult[] };
+export type DiscardedRecord = OutboxDiscardedRecord;
 export type JournalRecord = QueuedRecord | DeliveredRecord | DiscardedRecord;
-
-const lineSchema = z.object({
-  v: z.literal(1),
-  sha256: z.string().regex(/^[0-9a-f]{64}$/),
-  record: z.unknown(),
-});
 
 function sha256(text: string): string {
   return createHash('sha256').update(text).digest('hex');

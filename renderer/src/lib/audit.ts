@@ -52,6 +52,7 @@ export function auditItemsText(entry: Pick<AuditEntry, 'action' | 'itemCount'>):
   const n = entry.itemCount;
   switch (entry.action) {
     case 'events.inject':
+    case 'outbox.discard':
       return `${formatCount(n)} event${n === 1 ? '' : 's'}`;
     case 'dead_letters.redrive':
       return `${formatCount(n)} dead letter${n === 1 ? '' : 's'}`;
