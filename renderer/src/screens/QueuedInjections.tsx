@@ -134,7 +134,7 @@ export function QueuedInjections(): ReactNode {
       ) : view.pending.length === 0 ? (
         <div className="notice notice--ok" role="status" data-testid="outbox-empty">
           <div className="notice__title">Nothing queued</div>
-          Every injection reached Kafka. While Kafka is unreachable, new injections wait here and are sent in
+          Nothing is waiting for Kafka. While Kafka is unreachable, new injections wait here and are sent in
           order, each once, when it is back. <a href={hrefs.inject()}>Inject an event →</a>
         </div>
       ) : (
@@ -144,8 +144,8 @@ export function QueuedInjections(): ReactNode {
             {formatCount(view.queuedEvents)} event{view.queuedEvents === 1 ? '' : 's'}) waiting for Kafka
           </div>
           They are kept on this console&apos;s machine and sent in the order below, each event once (same
-          event id), as soon as Kafka answers{view.delivering ? ' — sending now' : ''}. They survive a restart
-          of the console.
+          event id), as soon as Kafka answers{view.delivering ? ' (trying to reach Kafka now)' : ''}. They
+          survive a restart of the console.
         </div>
       )}
       {view.quarantined > 0 && (
@@ -214,7 +214,7 @@ export function QueuedInjections(): ReactNode {
                     <td className="num">{formatCount(entry.attempts)}</td>
                     <td className="outbox-col-error">
                       {entry.lastError ? (
-                        <span className="small" title={entry.lastError}>
+                        <span className="small outbox-error" title={entry.lastError}>
                           {entry.lastError}
                         </span>
                       ) : (
