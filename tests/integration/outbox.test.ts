@@ -131,8 +131,12 @@ describe('offline outbox of injections', () => {
     const beforeDelivery = readFileSync(journal, 'utf8');
 
     // Kafka becomes reachable: the start completes and the queue drains, oldest first.
+    const reachable = Date.now();
     await forwarder.open();
     await waitFor('the outbox drained', async () => (await outbox()).pending.length === 0, 120_000, 300);
+    console.log(
+      `outbox: 2 queued entries delivered ${Date.now() - reachable} ms after Kafka became reachable`,
+    );
     const history = async () =>
       (
         await core!.pool.query<{ event_id: string; n: number }>(
