@@ -225,12 +225,18 @@ export const entityIdParamsSchema = z.strictObject({ id: entityIdSchema });
 // (never leaked) and ignored by the client (an older console still reads a newer API).
 // ---------------------------------------------------------------------------------------------
 
-/** Where Kafka stored an accepted event (acks=all). `offset` is a decimal string (int64). */
+/**
+ * Where Kafka stored an accepted event (acks=all). `offset` is a decimal string (int64).
+ * An event kept in the offline outbox (broker unreachable, contracts/outbox.ts) has `queued: true`,
+ * its `outboxEntryId`, the topic and partition it will go to, and offset `"-1"` (not stored yet).
+ */
 export const injectResultSchema = z.object({
   id: z.string(),
   topic: z.string(),
   partition: z.number().int(),
   offset: z.string(),
+  queued: z.boolean().optional(),
+  outboxEntryId: z.string().optional(),
 });
 export type InjectResult = z.infer<typeof injectResultSchema>;
 

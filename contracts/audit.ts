@@ -27,11 +27,16 @@ export const AUDIT_ACTIONS = [
   'drills.note',
   'drills.purge',
   'settings.update',
+  'outbox.discard',
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 
-/** `ok`: done; `partial`: some items done (a re-drive with rejected keys); `rejected`: refused (4xx); `failed`: a service failed (5xx). */
-export const AUDIT_OUTCOMES = ['ok', 'partial', 'rejected', 'failed'] as const;
+/**
+ * `ok`: done; `partial`: some items done (a re-drive with rejected keys); `rejected`: refused
+ * (4xx); `failed`: a service failed (5xx); `queued`: an injection kept in the offline outbox while
+ * Kafka was unreachable (its delivery is a later `events.inject` row with `ok`).
+ */
+export const AUDIT_OUTCOMES = ['ok', 'partial', 'rejected', 'failed', 'queued'] as const;
 export type AuditOutcome = (typeof AUDIT_OUTCOMES)[number];
 
 /** One audit row. Injections also carry their events (index-aligned arrays, see the migration). */

@@ -23,3 +23,4 @@ export * from './order-lifecycle';
 export * from './shortcuts';
 export * from './settings';
 export * from './startup';
+export * from './outbox';

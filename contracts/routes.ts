@@ -87,6 +87,12 @@ import {
   settingsViewSchema,
 } from './settings';
 import { startupDetailSchema, startupSummarySchema } from './startup';
+import {
+  outboxDiscardedSchema,
+  outboxDiscardSchema,
+  outboxEntryParamsSchema,
+  outboxViewSchema,
+} from './outbox';
 import { loginRequestSchema, loginResultSchema, principalSchema, type Permission } from './auth';
 
 export type RouteAccess = 'public' | Permission;
@@ -95,7 +101,7 @@ export type RouteAccess = 'public' | Permission;
 export type AnswerStatus = 200 | 202 | 204 | 404 | 422;
 
 export interface ApiRoute {
-  method: 'GET' | 'POST';
+  method: 'GET' | 'POST' | 'DELETE';
   path: string;
   access: RouteAccess;
   /**
@@ -179,6 +185,26 @@ export const API_ROUTES = [
     audit: 'events.inject',
     body: injectBatchSchema,
     responses: { 202: injectResultsSchema },
+  },
+  {
+    method: 'GET',
+    path: '/api/outbox',
+    access: 'read',
+    summary:
+      'The offline outbox: injections queued while Kafka was unreachable, oldest first, with delivery attempts',
+    responses: { 200: outboxViewSchema },
+  },
+  {
+    method: 'DELETE',
+    path: '/api/outbox/:id',
+    access: 'inject_drill',
+    accessDetail: '"inject" for an entry with live traffic, "inject_drill" for drill traffic only',
+    summary: 'Discard a queued injection before it is sent (audited)',
+    bodyLimit: BODY_LIMITS.small,
+    audit: 'outbox.discard',
+    params: outboxEntryParamsSchema,
+    body: outboxDiscardSchema,
+    responses: { 200: outboxDiscardedSchema },
   },
   {
     method: 'GET',

@@ -645,3 +645,17 @@ export function redactUrl(url: string): string {
     return '(unparseable url)';
   }
 }
+
+/**
+ * Folder of the offline outbox of injections (server/outbox/): `SCT_OUTBOX_DIR` when set (a path;
+ * `off` runs without an outbox, so injections while Kafka is down are refused with 503), else the
+ * caller's default (the desktop: `<userData>/outbox`; headless: `<repo>/.stack/outbox`). Not part of
+ * {@link AppConfig}: it is the machine's local storage, not a connection setting, and workers never
+ * use it.
+ * @returns an absolute path, or null for no outbox
+ */
+export function outboxDirFrom(env: NodeJS.ProcessEnv, fallback: string): string | null {
+  const value = env.SCT_OUTBOX_DIR?.trim();
+  if (value === 'off') return null;
+  return path.resolve(value || fallback);
+}

@@ -42,6 +42,7 @@ import { loadScenarioLibrary } from './drills/library';
 import { DrillRunner } from './drills/runner';
 import { buildApiServer, type ApiDeps } from './api/server';
 import { registerConsole } from './api/static-console';
+import { Outbox } from './outbox/outbox';
 import { StartupController, type StartupOutcome } from './startup';
 import { Supervisor, type Spawner } from './supervisor';
 
@@ -102,6 +103,15 @@ export interface CoreOptions {
   settings?: SettingsHost;
   /** Longest wait for the workers before a drill run's checks are evaluated (ms; default 120,000). */
   drillSettleTimeoutMs?: number;
+  /**
+   * Folder of the offline outbox of injections (server/outbox/): injections while Kafka is
+   * unreachable are kept there and delivered when it is back. The desktop passes one under the
+   * app's data folder, headless `SCT_OUTBOX_DIR` (runtime/config.ts {@link outboxDirFrom}).
+   * Omitted or null: no outbox (such injections are refused with 503, as before).
+   */
+  outboxDir?: string | null;
+  /** Backoff of the outbox's delivery retries (tests shorten it; default contracts/backoff.ts). */
+  outboxBackoff?: { baseMs: number; maxMs: number };
 }
 
 export interface Core {
@@ -127,6 +137,8 @@ export interface Core {
   firstOutcome(): Promise<StartupOutcome>;
   /** Re-reads the settings and restarts the connections and workers (what a save does). */
   restart(): Promise<void>;
+  /** The offline outbox, or null when this core runs without one. */
+  readonly outbox: Outbox | null;
   stop(): Promise<void>;
 }
 
@@ -138,6 +150,8 @@ interface Generation {
   supervisor: Supervisor | null;
   startup: StartupController;
   drills: DrillRunner;
+  /** Refuses until the start completed; then the generation's Kafka publisher. */
+  publisher: StartupPublisher;
   stop(): Promise<void>;
 }
 
@@ -195,8 +209,42 @@ export async function openCore(opts: CoreOptions): Promise<Core> {
   const notify = (n: ChangeNotification): void => {
     for (const l of changeListeners) l(n);
   };
-  let gen = await openGeneration(opts, config, token, port, host, () => restart(), notify);
+  // One outbox for the core's whole life (settings restarts included); it sends through the
+  // generation in effect and audits into its database.
+  let current: Generation | null = null;
+  const outbox = opts.outboxDir
+    ? Outbox.open({
+        dir: opts.outboxDir,
+        log,
+        topics: () => topicNames(config.topicPrefix),
+        publish: (events) => {
+          if (!current) throw new ServiceUnavailableError('kafka', config.kafkaBrokers.join(','), 'starting');
+          return current.publisher.publish(events);
+        },
+        onDelivered: async (entry, placed) => {
+          if (!current) return;
+          await recordAudit(current.pool, log, {
+            principal: { ...entry.principal, expiresAt: null },
+            action: 'events.inject',
+            outcome: 'ok',
+            status: 202,
+            detail: { outboxEntryId: entry.entryId, queuedAt: entry.queuedAt, deliveredFromOutbox: true },
+            events: { events: entry.events, placed },
+          });
+        },
+        ...(opts.outboxBackoff ? { backoff: opts.outboxBackoff } : {}),
+      })
+    : null;
+  let gen: Generation;
+  try {
+    gen = await openGeneration(opts, config, token, port, host, () => restart(), notify, outbox);
+  } catch (err) {
+    await outbox?.close();
+    throw err;
+  }
+  current = gen;
   port = listenPort(gen.app, port);
+  outbox?.kick();
   let restarting: Promise<void> | null = null;
   let stopped = false;
 
@@ -211,7 +259,9 @@ export async function openCore(opts: CoreOptions): Promise<Core> {
       await gen.stop();
       if (stopped) return;
       config = { ...next, apiHost: config.apiHost, apiPort: port };
-      gen = await openGeneration(opts, config, token, port, host, () => restart(), notify);
+      gen = await openGeneration(opts, config, token, port, host, () => restart(), notify, outbox);
+      current = gen;
+      outbox?.kick();
     })().finally(() => {
       restarting = null;
     });
@@ -246,9 +296,12 @@ export async function openCore(opts: CoreOptions): Promise<Core> {
     whenReady: () => gen.startup.whenReady(),
     firstOutcome: () => gen.startup.firstOutcome(),
     restart,
+    outbox,
     stop: async () => {
       stopped = true;
       await restarting?.catch(() => undefined);
+      // Delivery stops first (a publish in flight finishes or fails); what is pending stays in the journal.
+      await outbox?.close();
       await gen.stop();
     },
   };
@@ -278,6 +331,7 @@ async function openGeneration(
   host: SettingsHost,
   restart: () => Promise<void>,
   notify: (n: ChangeNotification) => void,
+  outbox: Outbox | null,
 ): Promise<Generation> {
   const { log } = opts;
   // A broken scenario file stops the start with the file, field and rule named (before any connection).
@@ -362,6 +416,7 @@ async function openGeneration(
   const app = await buildApiServer({
     pool,
     publisher,
+    outbox,
     log,
     redis,
     prefix: config.topicPrefix,
@@ -404,6 +459,11 @@ async function openGeneration(
     throw err;
   }
   const run = startup.run();
+  // Queued injections go out as soon as the broker answered and the topics exist.
+  void startup.whenReady().then(
+    () => outbox?.kick(),
+    () => undefined,
+  );
   const generation: Generation = {
     config,
     pool,
@@ -411,6 +471,7 @@ async function openGeneration(
     supervisor,
     startup,
     drills,
+    publisher,
     stop: async () => {
       startup.stop();
       await run;

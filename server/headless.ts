@@ -9,7 +9,7 @@
  */
 import path from 'node:path';
 import { existsSync } from 'node:fs';
-import { isLoopback, resolveConfig } from '../runtime/config';
+import { isLoopback, outboxDirFrom, resolveConfig } from '../runtime/config';
 import { findRepoRoot, migrationsDir } from '../runtime/db';
 import { createLogger } from '../runtime/logger';
 import { ServiceUnavailableError } from '../runtime/service-errors';
@@ -47,6 +47,8 @@ async function main(): Promise<void> {
     spawn: forkSpawner,
     token,
     rendererDir,
+    // Injections while Kafka is unreachable are kept here and sent when it is back.
+    outboxDir: outboxDirFrom(process.env, path.join(root, '.stack', 'outbox')),
     settings: readOnlySettings(
       () => resolveConfig(),
       'The headless console reads its settings from environment variables and SCT_SETTINGS_FILE; change them there and restart `npm run serve`',

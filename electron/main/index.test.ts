@@ -134,6 +134,8 @@ describe('electron shell', () => {
     await handlers.get('app:notify')!(trusted, { title: 'Late wave', body: '12 shipments' });
     expect(notifications).toEqual([{ title: 'Late wave', body: '12 shipments' }]);
     expect(notificationShow).toHaveBeenCalledTimes(1);
+    // Injections while Kafka is down are kept in the app's own data folder.
+    expect(startCore.mock.calls[0]![0]).toMatchObject({ outboxDir: path.join(userData, 'outbox') });
   });
 
   it('has a handler for every channel of the contract, and none besides', async () => {

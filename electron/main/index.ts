@@ -36,7 +36,7 @@ import {
 } from './desktop-state';
 import { registerIpcHandlers } from './ipc';
 import { menuTemplate } from './menu';
-import { desktopSettings, safeStorageSecrets } from './settings';
+import { desktopOutboxDir, desktopSettings, safeStorageSecrets } from './settings';
 import { claimSingleInstance } from './single-instance';
 import { createUtilitySpawner } from './utility-spawner';
 import { denyAllPermissions, hardenApp, isTrustedSender, secureWebPreferences } from './window-security';
@@ -100,6 +100,7 @@ async function main(): Promise<void> {
       // The window's secret comes from the preload: its holder is the OS user, audited as `desktop`.
       tokenMethod: 'desktop',
       settings,
+      outboxDir: desktopOutboxDir(userData, process.env),
     });
   } catch (err) {
     dialog.showErrorBox(`${PRODUCT_NAME} cannot start`, (err as Error).message);

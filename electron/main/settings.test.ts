@@ -3,7 +3,7 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it, vi } from 'vitest';
-import { desktopSettings, safeStorageSecrets } from './settings';
+import { desktopOutboxDir, desktopSettings, safeStorageSecrets } from './settings';
 
 function fakeSafeStorage(backend = 'gnome_libsecret', available = true) {
   return {
@@ -39,5 +39,14 @@ describe('desktop settings', () => {
     const secrets = safeStorageSecrets(fakeSafeStorage('basic_text'));
     expect(secrets.available).toBe(process.platform !== 'linux');
     expect(safeStorageSecrets(fakeSafeStorage('gnome_libsecret', false)).available).toBe(false);
+  });
+});
+
+describe('desktop outbox folder', () => {
+  it('is under the app data folder unless SCT_OUTBOX_DIR names another or turns it off', () => {
+    const userData = path.resolve('/data/Supply Chain Event Tracker');
+    expect(desktopOutboxDir(userData, {})).toBe(path.join(userData, 'outbox'));
+    expect(desktopOutboxDir(userData, { SCT_OUTBOX_DIR: '/srv/outbox' })).toBe(path.resolve('/srv/outbox'));
+    expect(desktopOutboxDir(userData, { SCT_OUTBOX_DIR: 'off' })).toBeNull();
   });
 });

@@ -5,7 +5,8 @@
  * (server/core.ts) reads and saves through the {@link SettingsHost} made here.
  */
 import type { SafeStorage } from 'electron';
-import { resolveConfig, saveSettingsFile, type SecretStore } from '../../runtime/config';
+import path from 'node:path';
+import { outboxDirFrom, resolveConfig, saveSettingsFile, type SecretStore } from '../../runtime/config';
 import type { SettingsHost } from '../../server/core';
 
 /**
@@ -41,4 +42,12 @@ export function desktopSettings(file: string, env: NodeJS.ProcessEnv, secrets: S
     readOnlyReason: null,
     secretStorage: secrets.available ? 'keychain' : 'none',
   };
+}
+
+/**
+ * The desktop's offline outbox folder (server/outbox/): `<userData>/outbox`, the app's own data
+ * folder (kept across updates), unless SCT_OUTBOX_DIR names another (or `off`).
+ */
+export function desktopOutboxDir(userData: string, env: NodeJS.ProcessEnv): string | null {
+  return outboxDirFrom(env, path.join(userData, 'outbox'));
 }

@@ -26,6 +26,8 @@ import { DrillReportPage } from './screens/DrillReport';
 import { Drills } from './screens/Drills';
 import { DeadLetters } from './screens/DeadLetters';
 import { InjectEvent } from './screens/InjectEvent';
+import { QueuedInjections } from './screens/QueuedInjections';
+import { OutboxBadge } from './components/OutboxBadge';
 import { NotFound } from './screens/NotFound';
 import { OrderDetail } from './screens/OrderDetail';
 import { OrdersList } from './screens/OrdersList';
@@ -60,6 +62,8 @@ export function routeTitle(route: Route): string {
       return `Shipment ${route.shipmentId}`;
     case 'inject':
       return 'Inject event';
+    case 'outbox':
+      return 'Queued injections';
     case 'dead-letters':
       return 'Dead letters';
     case 'pipeline':
@@ -93,6 +97,8 @@ function Screen({ route }: { route: Route }): ReactNode {
       return <ShipmentTimeline key={route.shipmentId} shipmentId={route.shipmentId} />;
     case 'inject':
       return <InjectEvent key={routeHref(route)} presetType={route.type} presetSubject={route.subject} />;
+    case 'outbox':
+      return <QueuedInjections />;
     case 'dead-letters':
       return <DeadLetters />;
     case 'pipeline':
@@ -144,6 +150,7 @@ function Console(): ReactNode {
       <header className="topbar">
         <Breadcrumb route={route} />
         <span className="toolbar__spacer" />
+        <OutboxBadge />
         <EntityLookup />
         <LiveIndicator />
         <ThemeButton />

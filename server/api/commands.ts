@@ -20,6 +20,8 @@ import {
 import type { Pool } from '../../runtime/db';
 import type { EventPublisher } from '../../runtime/kafka';
 import type { Logger } from '../../runtime/logger';
+import { ServiceUnavailableError } from '../../runtime/service-errors';
+import type { Outbox } from '../outbox/outbox';
 import { recordAudit } from './audit-log';
 import { claimEventIds, releaseEventIds, type ClaimOutcome } from './event-claims';
 
@@ -44,6 +46,11 @@ export interface CommandDeps {
   pool: Pool;
   publisher: Publisher;
   log: Logger;
+  /**
+   * The offline outbox (server/outbox/): injections while Kafka is unreachable are kept there and
+   * delivered later. Absent: such an injection is refused with 503 `broker_unavailable`.
+   */
+  outbox?: Outbox | null;
 }
 
 /** The caller's role does not allow the action (HTTP 403); names the event and field when one decides. */
@@ -86,9 +93,17 @@ export function authorizeInjection(principal: Principal, events: SupplyChainEven
 /**
  * Validates and authorizes every event, publishes all of them, then audits the request (one
  * `audit_log` row naming the operator, with every event and where Kafka stored it).
- * @returns Kafka placement of each event, in input order
+ *
+ * With an offline outbox ({@link CommandDeps.outbox}): when the broker is unreachable (the start
+ * has not completed, or the publish fails with a broker error), or injections are already queued
+ * (nothing overtakes them), the checked batch is kept in the outbox as ONE entry and every result
+ * says `queued: true` (audited with outcome `queued`). Rejected events never get there: every
+ * check above runs first. A retry of events already queued (same ids, same content) is answered
+ * with their queued results, nothing added.
+ * @returns Kafka placement of each event (or its queued result), in input order
  * @throws ValidationFailedError or ForbiddenError (nothing published), IdempotencyConflictError,
- *   LiveEntityInDrillError, or ServiceUnavailableError (Kafka down)
+ *   LiveEntityInDrillError, OutboxWriteError (outbox not writable: nothing queued or published),
+ *   or ServiceUnavailableError (Kafka down and no outbox)
  */
 export async function injectEvents(
   deps: CommandDeps,
@@ -102,17 +117,31 @@ export async function injectEvents(
     events.push(result.event);
   });
   authorizeInjection(principal, events);
+  const retried = deps.outbox ? checkQueuedIds(deps.outbox, events) : null;
   await checkIdempotencyKeys(deps, events);
   await checkDrillIsolation(deps, events);
+  if (retried) return retried;
   const claimed = await claimIds(deps, events);
+  // Not accepted after all: the ids claimed for this request are free again (a refused request changes nothing).
+  const release = () =>
+    releaseEventIds(deps.pool, claimed).catch((e: unknown) =>
+      deps.log.warn({ err: String(e) }, 'event id claims not released'),
+    );
+  const queue = async (outbox: Outbox, cause: unknown): Promise<InjectResult[]> => {
+    try {
+      return await queueInjection(deps, outbox, principal, events, cause);
+    } catch (err) {
+      await release();
+      throw err;
+    }
+  };
+  if (deps.outbox?.hasPending) return queue(deps.outbox, null);
   let placed: InjectResult[];
   try {
     placed = await deps.publisher.publish(events);
   } catch (err) {
-    // Not accepted: the ids claimed for this request are free again (a refused request changes nothing).
-    await releaseEventIds(deps.pool, claimed).catch((e: unknown) =>
-      deps.log.warn({ err: String(e) }, 'event id claims not released'),
-    );
+    if (deps.outbox && isBrokerUnavailable(err)) return queue(deps.outbox, err);
+    await release();
     throw err;
   }
   // Recorded after every event is durable in Kafka: a failed audit write is logged, never thrown.
@@ -124,6 +153,78 @@ export async function injectEvents(
     events: { events, placed },
   });
   return placed;
+}
+
+/** True for "Kafka cannot be reached" (not yet, or not now): the cases the outbox covers. */
+function isBrokerUnavailable(err: unknown): boolean {
+  return err instanceof ServiceUnavailableError && err.service === 'kafka';
+}
+
+/**
+ * Keeps a checked batch in the outbox as one entry and audits it with outcome `queued`.
+ * @throws OutboxWriteError (full disk ...): nothing queued, nothing published
+ */
+async function queueInjection(
+  deps: CommandDeps,
+  outbox: Outbox,
+  principal: Principal,
+  events: SupplyChainEvent[],
+  cause: unknown,
+): Promise<InjectResult[]> {
+  const { entry, results } = outbox.enqueue(principal, events);
+  deps.log.warn(
+    {
+      entryId: entry.entryId,
+      events: events.length,
+      operator: principal.operator,
+      ...(cause ? { err: String(cause) } : { behind: 'injections already queued' }),
+    },
+    'Kafka unreachable: injection kept in the offline outbox',
+  );
+  await recordAudit(deps.pool, deps.log, {
+    principal,
+    action: 'events.inject',
+    outcome: 'queued',
+    status: 202,
+    detail: { outboxEntryId: entry.entryId, queued: true },
+    events: { events, placed: results },
+  });
+  return results;
+}
+
+/**
+ * An injection naming event ids already waiting in the outbox: the same id for another event is
+ * a conflict (as against the history tables); when every event repeats a queued one exactly, the
+ * request is a retry and gets the queued results back.
+ * @returns the queued results of a retry, or null to go on
+ * @throws IdempotencyConflictError naming the id
+ */
+function checkQueuedIds(outbox: Outbox, events: SupplyChainEvent[]): InjectResult[] | null {
+  const queued = new Map(
+    outbox.store.entries().flatMap((entry) => entry.events.map((e) => [e.id, { e, entry }] as const)),
+  );
+  if (queued.size === 0) return null;
+  const results: InjectResult[] = [];
+  events.forEach((e, i) => {
+    const hit = queued.get(e.id);
+    if (!hit) return;
+    const why = notARetry(e, {
+      id: hit.e.id,
+      subject: hit.e.subject,
+      type: hit.e.type,
+      drillid: drillOf(hit.e),
+      time: hit.e.time,
+    });
+    if (why)
+      throw new IdempotencyConflictError(
+        e.id,
+        events.length > 1 ? i : undefined,
+        `${why} (queued in the offline outbox)`,
+      );
+    const result = outbox.queuedResults(hit.entry).find((r) => r.id === e.id);
+    if (result) results.push(result);
+  });
+  return results.length === events.length ? results : null;
 }
 
 /** An event id (idempotency key) already names a different event (HTTP 409). */

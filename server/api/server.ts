@@ -92,6 +92,9 @@ import {
   type CommandDeps,
 } from './commands';
 import { listDeadLetters, redriveDeadLetters } from './dead-letters';
+import { discardQueued, outboxView } from './outbox';
+import { OutboxEntryBusyError, OutboxEntryNotFoundError } from '../outbox/outbox';
+import { OutboxWriteError } from '../outbox/store';
 import { DrillNotFoundError, DrillRequestError, DrillStateError, type DrillRunner } from '../drills/runner';
 import { summarizeScenario } from '../drills/library';
 import { getOrder, getShipment, listOrders, lookupEntity } from './queries';
@@ -563,6 +566,14 @@ function registerRoutes(
     return reply.code(202).send(results);
   });
 
+  api.get('/api/outbox', fromTable('GET /api/outbox'), async () => outboxView(deps.outbox));
+
+  api.delete('/api/outbox/:id', fromTable('DELETE /api/outbox/:id'), async (req) => {
+    const result = await discardQueued(deps, req.principal!, req.params.id, req.body?.reason ?? null);
+    req.audited = true;
+    return result;
+  });
+
   api.get('/api/orders', fromTable('GET /api/orders'), async (req) => listOrders(deps.pool, req.query));
 
   api.get('/api/orders/export.csv', fromTable('GET /api/orders/export.csv'), async (req, reply) => {
@@ -891,6 +902,16 @@ function sendError(reply: FastifyReply, err: unknown, log: Logger): FastifyReply
     };
     if (err.index !== undefined) body.index = err.index;
     return reply.code(409).send(body);
+  }
+  if (err instanceof OutboxWriteError) {
+    // 507 Insufficient Storage: the outbox could not keep the injection; nothing was queued or sent.
+    return reply.code(507).send({ error: 'outbox_unavailable', message: err.message } satisfies ApiError);
+  }
+  if (err instanceof OutboxEntryNotFoundError) {
+    return reply.code(404).send({ error: 'not_found', message: err.message } satisfies ApiError);
+  }
+  if (err instanceof OutboxEntryBusyError) {
+    return reply.code(409).send({ error: 'outbox_entry_in_flight', message: err.message } satisfies ApiError);
   }
   if (err instanceof ConfigError) {
     return reply.code(400).send({

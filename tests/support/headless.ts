@@ -4,6 +4,8 @@
  */
 import { fork, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { topicNames } from '../../contracts';
 import { loadConfig } from '../../runtime/config';
@@ -40,6 +42,8 @@ export async function startHeadless(
   if (opts.databasePort !== undefined) db.port = String(opts.databasePort);
   const prefix = `e${id}`;
   const token = randomBytes(24).toString('base64url');
+  // Each console its own offline outbox (not the checkout's .stack/outbox): no queue shared between runs.
+  const outboxDir = path.join(tmpdir(), `sct-e2e-outbox-${id}`);
   const child: ChildProcess = fork(path.join(repoRoot, 'out', 'headless', 'serve.mjs'), [], {
     cwd: repoRoot,
     env: {
@@ -48,6 +52,7 @@ export async function startHeadless(
       SCT_TOPIC_PREFIX: prefix,
       SCT_API_TOKEN: token,
       SCT_LOG_LEVEL: 'warn',
+      SCT_OUTBOX_DIR: outboxDir,
       ...opts.env,
     },
     stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
@@ -86,6 +91,7 @@ export async function startHeadless(
         }, 15_000).unref();
       });
       await dropDatabase(db.toString()).catch(() => undefined);
+      rmSync(outboxDir, { recursive: true, force: true });
       const admin = createKafka(base, 'sct-e2e-cleanup').admin();
       await admin.connect();
       await admin

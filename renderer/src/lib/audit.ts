@@ -28,14 +28,16 @@ export const AUDIT_ACTION_LABELS: Readonly<Record<AuditAction, string>> = {
   'drills.note': 'wrote drill notes',
   'drills.purge': 'purged a drill',
   'settings.update': 'changed the settings',
+  'outbox.discard': 'discarded a queued injection',
 };
 
-/** Chip tone of an outcome: done green, partly done amber, refused and failed red. */
+/** Chip tone of an outcome: done green, partly done amber, queued (outbox) blue, refused and failed red. */
 export const AUDIT_OUTCOME_TONES: Readonly<Record<AuditOutcome, ChipTone>> = {
   ok: 'ok',
   partial: 'warn',
   rejected: 'danger',
   failed: 'danger',
+  queued: 'info',
 };
 
 /** How the caller signed in, on screen. */
@@ -50,6 +52,7 @@ export function auditItemsText(entry: Pick<AuditEntry, 'action' | 'itemCount'>):
   const n = entry.itemCount;
   switch (entry.action) {
     case 'events.inject':
+    case 'outbox.discard':
       return `${formatCount(n)} event${n === 1 ? '' : 's'}`;
     case 'dead_letters.redrive':
       return `${formatCount(n)} dead letter${n === 1 ? '' : 's'}`;

@@ -36,6 +36,7 @@ export const queryScopes = {
   drills: ['drills'],
   startup: ['startup'],
   settings: ['settings'],
+  outbox: ['outbox'],
 } as const;
 
 /** Key of every query the console runs. */
@@ -78,4 +79,6 @@ export const queryKeys = {
   startup: () => [...queryScopes.startup, 'detail'] as const,
   /** `GET /api/settings`. */
   settings: () => [...queryScopes.settings] as const,
+  /** `GET /api/outbox` (polled: faster while injections are queued). */
+  outbox: () => [...queryScopes.outbox] as const,
 };

@@ -5,7 +5,7 @@
  * error state (TanStack's `useMutation`); what they change on the server reaches the screens
  * through the live stream.
  */
-import { useMutation } from '@tanstack/react-query';
+import { useMutation, useQueryClient } from '@tanstack/react-query';
 import type { InjectResult } from '../../../contracts/api';
 import type { SupplyChainEvent } from '../../../contracts/events';
 import { ApiRequestError } from '../api/errors';
@@ -13,11 +13,19 @@ import { apiCall } from '../api/http';
 import { PREFIX_MATCHES, searchOutcome, type SearchOutcome } from '../lib/entitySearch';
 import { signIn } from '../api/session';
 import { useConnection } from '../state/connection';
+import { queryScopes } from './keys';
 
-/** `POST /api/events` for one validated event; resolves with where Kafka stored it. */
+/**
+ * `POST /api/events` for one validated event; resolves with where Kafka stored it, or `queued`
+ * when the core kept it in its offline outbox (the outbox badge and view are refreshed at once).
+ */
 export function useInjectEvent() {
+  const client = useQueryClient();
   return useMutation<InjectResult, Error, SupplyChainEvent>({
     mutationFn: (event) => apiCall('POST /api/events', { body: event }),
+    onSuccess: (result) => {
+      if (result.queued) void client.invalidateQueries({ queryKey: queryScopes.outbox });
+    },
   });
 }
 

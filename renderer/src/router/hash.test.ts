@@ -14,6 +14,7 @@ describe('hash router', () => {
     expect(parseHash('#/shipments/shp%3A9')).toEqual({ name: 'shipment', shipmentId: 'shp:9' });
     expect(parseHash('#/inject')).toEqual({ name: 'inject', type: null, subject: null });
     expect(parseHash('#/dead-letters')).toEqual({ name: 'dead-letters' });
+    expect(parseHash('#/outbox')).toEqual({ name: 'outbox' });
     expect(parseHash('#/pipeline')).toEqual({ name: 'pipeline' });
     expect(parseHash('#/audit')).toEqual({ name: 'audit', search: '' });
     expect(parseHash('#/drills')).toEqual({ name: 'drills' });
@@ -48,6 +49,7 @@ describe('hash router', () => {
       { name: 'inject', type: 'sct.order.created.v1', subject: 'o 1' },
       { name: 'inject', type: null, subject: null },
       { name: 'dead-letters' },
+      { name: 'outbox' },
       { name: 'pipeline' },
       { name: 'audit', search: '' },
       { name: 'drills' },
@@ -90,6 +92,8 @@ describe('hash router', () => {
     expect(sectionOf({ name: 'order', orderId: 'x' })).toBe('orders');
     expect(sectionOf({ name: 'inject', type: null, subject: null })).toBe('inject');
     expect(sectionOf({ name: 'dead-letters' })).toBe('dead-letters');
+    // The queued-injections view belongs to injecting.
+    expect(sectionOf({ name: 'outbox' })).toBe('inject');
     expect(sectionOf({ name: 'pipeline' })).toBe('pipeline');
     expect(sectionOf({ name: 'audit', search: '' })).toBe('audit');
     expect(sectionOf({ name: 'not-found', path: '' })).toBeNull();

@@ -11,6 +11,7 @@
  * | `#/exceptions?page=..`       | exceptions queue                         |
  * | `#/shipments/<shipmentId>`   | shipment timeline                        |
  * | `#/inject?type=..&subject=..`| inject form (optional prefill)           |
+ * | `#/outbox`                   | queued injections (offline outbox)       |
  * | `#/dead-letters`             | dead letters (review and re-drive)       |
  * | `#/pipeline`                 | pipeline (services, workers, lag, drift) |
  * | `#/drills`                   | drills: scenario library, preview, run with progress, runs |
@@ -32,6 +33,7 @@ export type Route =
   | { name: 'exceptions'; page: number }
   | { name: 'shipment'; shipmentId: string }
   | { name: 'inject'; type: string | null; subject: string | null }
+  | { name: 'outbox' }
   | { name: 'dead-letters' }
   | { name: 'pipeline' }
   | { name: 'audit'; search: string }
@@ -140,6 +142,7 @@ export function parseHash(hash: string): Route {
   if (head === 'drills' && id === undefined) return { name: 'drills' };
   if (head === 'audit' && id === undefined) return { name: 'audit', search: query.toString() };
   if (head === 'settings' && id === undefined) return { name: 'settings' };
+  if (head === 'outbox' && id === undefined) return { name: 'outbox' };
   if (head === 'inject' && id === undefined) {
     return { name: 'inject', type: query.get('type') || null, subject: query.get('subject') || null };
   }
@@ -170,6 +173,8 @@ export function routeHref(route: Route): string {
       const qs = params.toString();
       return qs ? `#/inject?${qs}` : '#/inject';
     }
+    case 'outbox':
+      return '#/outbox';
     case 'dead-letters':
       return '#/dead-letters';
     case 'pipeline':
@@ -198,6 +203,7 @@ export const hrefs = {
   inject: (type?: string, subject?: string): string =>
     routeHref({ name: 'inject', type: type ?? null, subject: subject ?? null }),
   deadLetters: (): string => routeHref({ name: 'dead-letters' }),
+  outbox: (): string => routeHref({ name: 'outbox' }),
   pipeline: (): string => routeHref({ name: 'pipeline' }),
   audit: (search = ''): string => routeHref({ name: 'audit', search }),
   drills: (): string => routeHref({ name: 'drills' }),
@@ -232,6 +238,7 @@ export function sectionOf(route: Route): NavSection | null {
     case 'exceptions':
       return 'exceptions';
     case 'inject':
+    case 'outbox':
       return 'inject';
     case 'dead-letters':
       return 'dead-letters';
