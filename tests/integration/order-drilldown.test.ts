@@ -109,7 +109,10 @@ describe('KPI drill-down and the orders filter (live deployment)', () => {
       shipment(id('exception'), 'exception', '2024-03-07T12:00:00Z'),
       // A carrier feed's shipment with no known order, in exception (QA: the card counted it, the
       // orders drill-down could not show it).
-      { ...shipment(id('orphan'), 'created', '2024-03-06T12:00:00Z'), data: { carrier: 'acme', trackingNumber: 'TRKORPHAN' } },
+      {
+        ...shipment(id('orphan'), 'created', '2024-03-06T12:00:00Z'),
+        data: { carrier: 'acme', trackingNumber: 'TRKORPHAN' },
+      },
       shipment(id('orphan'), 'exception', '2024-03-07T12:00:00Z'),
       orderCreated(id('drill-late'), { drillid: 'drill-7' }),
       drill(orderEvent(id('drill-late'), 'delivered', '2024-03-15T12:00:00Z')),
