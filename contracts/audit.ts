@@ -28,6 +28,14 @@ export const AUDIT_ACTIONS = [
   'drills.purge',
   'settings.update',
   'outbox.discard',
+  /** `POST /api/settings/test`: which services the given settings reached (addresses without passwords). */
+  'settings.test',
+  /** `npm run operator` (method `cli`, operator `os:<user>`): account changes, never the password itself. */
+  'operators.add',
+  'operators.set_role',
+  'operators.disable',
+  'operators.enable',
+  'operators.passwd',
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 

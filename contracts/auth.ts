@@ -61,9 +61,10 @@ export function roleCan(role: Role, permission: Permission): boolean {
 
 /**
  * How a caller proved who it is: `session` (operator sign-in), `token` (the headless machine
- * token), `desktop` (the desktop window's per-window secret, handed over by the preload).
+ * token), `desktop` (the desktop window's per-window secret, handed over by the preload), `cli`
+ * (a command line run by an OS user with access to the database: `npm run operator`).
  */
-export const AUTH_METHODS = ['session', 'token', 'desktop'] as const;
+export const AUTH_METHODS = ['session', 'token', 'desktop', 'cli'] as const;
 export type AuthMethod = (typeof AUTH_METHODS)[number];
 
 /** Who is calling: what `GET /api/auth/session` answers and every audit row records. */

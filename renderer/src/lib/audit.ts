@@ -29,6 +29,12 @@ export const AUDIT_ACTION_LABELS: Readonly<Record<AuditAction, string>> = {
   'drills.purge': 'purged a drill',
   'settings.update': 'changed the settings',
   'outbox.discard': 'discarded a queued injection',
+  'settings.test': 'tested connections',
+  'operators.add': 'added an operator',
+  'operators.set_role': "changed an operator's role",
+  'operators.disable': 'disabled an operator',
+  'operators.enable': 'enabled an operator',
+  'operators.passwd': "set an operator's password",
 };
 
 /** Chip tone of an outcome: done green, partly done amber, queued (outbox) blue, refused and failed red. */
@@ -45,6 +51,7 @@ export const AUTH_METHOD_LABELS: Readonly<Record<AuthMethod, string>> = {
   session: 'password',
   token: 'machine token',
   desktop: 'desktop',
+  cli: 'command line',
 };
 
 /** The items column: `3 events`, `2 dead letters`; a dash for sign-in and sign-out. */
@@ -67,6 +74,12 @@ export function auditItemsText(entry: Pick<AuditEntry, 'action' | 'itemCount'>):
     case 'auth.logout':
     case 'drills.note':
     case 'settings.update':
+    case 'settings.test':
+    case 'operators.add':
+    case 'operators.set_role':
+    case 'operators.disable':
+    case 'operators.enable':
+    case 'operators.passwd':
       return EMPTY;
   }
 }

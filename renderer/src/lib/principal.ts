@@ -53,6 +53,11 @@ export function signInMethodText(principal: Principal, now: Date, timeZone?: str
       const ends = principal.expiresAt ? clockTime(principal.expiresAt, now, timeZone) : null;
       return ends ? `signed in, session ends ${ends}` : 'signed in';
     }
+    case 'cli': {
+      // Only audit rows carry this method (a command line never signs in to the console).
+      const user = osUserOf(principal);
+      return user ? `command line (OS user ${user})` : 'command line';
+    }
   }
 }
 
