@@ -294,6 +294,12 @@ export type OrderRow = z.infer<typeof orderRowSchema>;
 
 export const orderPageSchema = pageOf(orderRowSchema).extend({
   /**
+   * True when `total` is a lower bound: more orders match than the server counts for this filter
+   * (server/api/queries.ts `ORDER_TOTAL_CAP`); the pages still reach every matching order.
+   * Absent (older servers) means exact.
+   */
+  totalCapped: z.boolean().optional(),
+  /**
    * Pass as `after` for the next page (keyset paging, same filter and sort); null on the last
    * page. Always sent by this server.
    */
