@@ -793,7 +793,13 @@ export const shipmentListRowSchema = shipmentSummarySchema.extend({
 });
 export type ShipmentListRow = z.infer<typeof shipmentListRowSchema>;
 
-export const shipmentPageSchema = pageOf(shipmentListRowSchema);
+export const shipmentPageSchema = pageOf(shipmentListRowSchema).extend({
+  /**
+   * True when `total` is a lower bound: more shipments match than the server counts
+   * (server/api/shipment-queries.ts `SHIPMENT_TOTAL_CAP`); later pages still answer. Absent means exact.
+   */
+  totalCapped: z.boolean().optional(),
+});
 export type ShipmentPage = z.infer<typeof shipmentPageSchema>;
 
 /** Query of the exceptions queue (oldest first). */
