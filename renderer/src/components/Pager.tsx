@@ -1,7 +1,7 @@
 /**
  * The pager under a paged list: "51–100 of 1,234", previous / next and "Page 2 / 25". Shown only
- * when there is more than one page. A `capped` total is a lower bound ("of 10,000+", "Page 2 /
- * 200+"): Next stays open past it while pages come back full.
+ * when there is more than one page. A `capped` total is a lower bound ("of 1,000+", "Page 2 /
+ * 20+"): Next stays open past it while pages come back full.
  */
 import type { ReactNode } from 'react';
 import { formatCount } from '../lib/format';
