@@ -126,9 +126,11 @@ export async function listOrders(
 
 /**
  * Orders a filter outside the counts table counts exactly at most: past this many its total is
- * reported as at least this (`totalCapped`), so counting costs at most this many rows.
+ * reported as at least this (`totalCapped`), so counting costs at most this many rows (a filter
+ * read through another table, like late orders through their facts, costs a lookup per row: at
+ * 1,000,000 orders 10,000 of them took 40,000 buffer reads). The table grows as it is read past it.
  */
-export const ORDER_TOTAL_CAP = 10_000;
+export const ORDER_TOTAL_CAP = 1_000;
 
 /**
  * Whether a filter's total is a sum over `order_counts` (created day, status, drill traffic):
