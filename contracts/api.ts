@@ -300,6 +300,12 @@ export type OrderRow = z.infer<typeof orderRowSchema>;
 
 export const orderPageSchema = pageOf(orderRowSchema).extend({
   /**
+   * True when `total` is a lower bound: more orders match than the server counts for this filter
+   * (server/api/queries.ts `ORDER_TOTAL_CAP`); the pages still reach every matching order.
+   * Absent (older servers) means exact.
+   */
+  totalCapped: z.boolean().optional(),
+  /**
    * Pass as `after` for the next page (keyset paging, same filter and sort); null on the last
    * page. Always sent by this server.
    */
@@ -808,7 +814,13 @@ export const shipmentListRowSchema = shipmentSummarySchema.extend({
 });
 export type ShipmentListRow = z.infer<typeof shipmentListRowSchema>;
 
-export const shipmentPageSchema = pageOf(shipmentListRowSchema);
+export const shipmentPageSchema = pageOf(shipmentListRowSchema).extend({
+  /**
+   * True when `total` is a lower bound: more shipments match than the server counts
+   * (server/api/shipment-queries.ts `SHIPMENT_TOTAL_CAP`); later pages still answer. Absent means exact.
+   */
+  totalCapped: z.boolean().optional(),
+});
 export type ShipmentPage = z.infer<typeof shipmentPageSchema>;
 
 /** Query of the exceptions queue (oldest first). */

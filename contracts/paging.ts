@@ -10,6 +10,16 @@ export const pageQueryFields = {
   pageSize: z.coerce.number().int().min(1).max(500).default(50),
 };
 
+/**
+ * How many rows a list counts exactly when its filter has no kept count (orders: anything but
+ * status, created days and traffic; shipments: any filter): past it the answer's `total` is this
+ * lower bound with `totalCapped: true` ("10,000+"), so no total costs more than this many rows
+ * whatever the table's size. 10,000 keeps the supervisor's usual lists exact (late, at risk, open
+ * exceptions, a week's orders; 1,340 late orders on the Olist import) and bounds the count at
+ * 1,000,000 orders.
+ */
+export const LIST_TOTAL_CAP = 10_000;
+
 /** The answer of a paged list of `item`: `{items, total, page, pageSize}`. */
 export function pageOf<T extends z.ZodType>(item: T) {
   return z.object({

@@ -46,6 +46,32 @@ type Figures = Omit<
 const IN_WAREHOUSE = `($5::text IS NULL OR order_id IN (SELECT order_id FROM orders WHERE warehouse_id = $5::text))`;
 
 /**
+ * Orders per status created in the range ($1..$2, drill traffic per $3), with each status's first
+ * created day and last created or delivered day, from one warehouse's facts ($5).
+ */
+const BY_STATUS_FROM_FACTS = `SELECT status,
+      count(*) FILTER (WHERE ($1::date IS NULL OR created_day >= $1::date)
+                         AND ($2::date IS NULL OR created_day <= $2::date))::int AS n,
+      min(created_day)::text AS first,
+      greatest(max(created_day), max(delivered_day))::text AS last
+    FROM order_facts WHERE ($3::boolean OR NOT is_drill) AND ${IN_WAREHOUSE} GROUP BY status`;
+
+/**
+ * The same for every site from `order_fact_counts` (kept exact by triggers on order_facts,
+ * db/migrations/1732960003100_order-counts.sql): a sum over days x statuses, not a pass over
+ * the facts. Only the overall first and last day are used, so the last delivered day (one probe
+ * of the delivered-day index) is added to every status's last day.
+ */
+const BY_STATUS_FROM_COUNTS = `SELECT c.status,
+      coalesce(sum(c.n) FILTER (WHERE ($1::date IS NULL OR c.created_day >= $1::date)
+                                   AND ($2::date IS NULL OR c.created_day <= $2::date)), 0)::int AS n,
+      min(c.created_day)::text AS first,
+      greatest(max(c.created_day), (SELECT max(delivered_day) FROM order_facts
+                                      WHERE ($3::boolean OR NOT is_drill)))::text AS last
+    FROM order_fact_counts c WHERE ($3::boolean OR NOT c.is_drill) AND c.n > 0
+   GROUP BY c.status`;
+
+/**
  * Computes the KPI summary.
  * - delivered/on time/late/OTIF/cycle time: orders whose delivery day is in the range;
  * - created and orders by status (and so backlog): orders whose created day is in the range;
@@ -90,9 +116,9 @@ export async function queryKpiFigures(
   includeDrills: boolean,
   warehouse: string | null,
 ): Promise<Figures> {
-  // One statement (one snapshot, so every figure describes the same moment), two passes over the
-  // facts: the delivered range with the cycle-time percentiles, and the status counts per status
-  // together with the data's own day range.
+  // One statement (one snapshot, so every figure describes the same moment): the delivered range
+  // of the facts with the cycle-time percentiles, and the orders per status (with the data's own
+  // day range) from order_fact_counts for every site, from the site's facts for one warehouse.
   const { rows } = await db.query<{
     delivered: number;
     on_time: number;
@@ -105,13 +131,7 @@ export async function queryKpiFigures(
     `SELECT d.*,
             (SELECT count(*)::int FROM shipments WHERE status = ANY($4::text[]) AND ($3::boolean OR NOT is_drill)
                 AND ${IN_WAREHOUSE}) AS exceptions,
-            (SELECT coalesce(json_agg(s), '[]'::json) FROM (
-               SELECT status,
-                      count(*) FILTER (WHERE ($1::date IS NULL OR created_day >= $1::date)
-                                         AND ($2::date IS NULL OR created_day <= $2::date))::int AS n,
-                      min(created_day)::text AS first,
-                      greatest(max(created_day), max(delivered_day))::text AS last
-                 FROM order_facts WHERE ($3::boolean OR NOT is_drill) AND ${IN_WAREHOUSE} GROUP BY status) s) AS by_status
+            (SELECT coalesce(json_agg(s), '[]'::json) FROM (${warehouse === null ? BY_STATUS_FROM_COUNTS : BY_STATUS_FROM_FACTS}) s) AS by_status
        FROM (SELECT count(*)::int AS delivered,
                     count(*) FILTER (WHERE on_time)::int AS on_time,
                     count(*) FILTER (WHERE on_time AND in_full)::int AS otif,
@@ -160,10 +180,15 @@ export async function queryKpiFigures(
  * analytics-aggregator's cached snapshot, which may predate the orders' arrival there.
  */
 export async function querySites(db: Queryable, includeDrills: boolean): Promise<KpiSite[]> {
+  // From order_site_counts (orders per warehouse and zone, kept by triggers on orders,
+  // db/migrations/1732960003100_order-counts.sql): one row per site and zone, not per order.
+  // The zone is mode()'s pick: the most orders, ties to the first zone in order, NULL only when
+  // the site's orders carry none.
   const { rows } = await db.query<KpiSite>(
-    `SELECT warehouse_id AS "warehouseId", mode() WITHIN GROUP (ORDER BY site_time_zone) AS "timeZone"
-       FROM orders WHERE warehouse_id IS NOT NULL AND ($1::boolean OR NOT is_drill)
-      GROUP BY warehouse_id ORDER BY warehouse_id`,
+    `SELECT DISTINCT ON (warehouse_id) warehouse_id AS "warehouseId", site_time_zone AS "timeZone"
+       FROM (SELECT warehouse_id, site_time_zone, sum(n) AS n FROM order_site_counts
+              WHERE ($1::boolean OR NOT is_drill) GROUP BY warehouse_id, site_time_zone HAVING sum(n) > 0) c
+      ORDER BY warehouse_id, site_time_zone IS NULL, n DESC, site_time_zone`,
     [includeDrills],
   );
   return rows;

@@ -124,9 +124,16 @@ export function orderFilterSql(q: OrderExportQuery, todays: SiteTodays | null): 
       break;
   }
   if (q.inFull !== undefined) and.push(q.inFull ? 'f.in_full IS TRUE' : 'f.in_full IS FALSE');
-  if (q.openException !== undefined)
+  if (q.openException === true)
+    // The orders of the open-exception shipments (few, by the shipments' status index), looked up
+    // by id: an EXISTS lets the planner read every order and probe its shipments instead.
     and.push(
-      `${q.openException ? '' : 'NOT '}EXISTS (SELECT 1 FROM shipments s WHERE s.order_id = o.order_id
+      `o.order_id = ANY(ARRAY(SELECT s.order_id FROM shipments s
+         WHERE s.status = ANY(${p(EXCEPTION_SHIPMENT_STATUSES)}::text[]) AND s.order_id IS NOT NULL))`,
+    );
+  else if (q.openException === false)
+    and.push(
+      `NOT EXISTS (SELECT 1 FROM shipments s WHERE s.order_id = o.order_id
          AND s.status = ANY(${p(EXCEPTION_SHIPMENT_STATUSES)}::text[]))`,
     );
   if (q.warehouse) and.push(`o.warehouse_id = ${p(q.warehouse)}`);

@@ -12,6 +12,7 @@
  */
 import {
   EXCEPTION_SHIPMENT_STATUSES,
+  LIST_TOTAL_CAP,
   type ExceptionQueuePage,
   type ExceptionQueueQuery,
   type ExceptionQueueRow,
@@ -52,13 +53,23 @@ const ROW_COLUMNS = `
 type Nullable<T> = { [K in keyof T]: T[K] | null };
 
 /**
- * One page of shipments, filtered and sorted (ties broken by shipment id), with the filter's total.
+ * Shipments a filter counts exactly at most: past this many the total is reported as at least
+ * this (`totalCapped`), so the count costs at most this many rows however large the table grows.
+ * Twenty pages of 50: the list is paged, and a filter that is not indexed ("late" is judged in each
+ * shipment's site zone) reads about this many matches divided by its share of the shipments.
+ */
+export const SHIPMENT_TOTAL_CAP = LIST_TOTAL_CAP;
+
+/**
+ * One page of shipments, filtered and sorted (ties broken by shipment id), with the filter's
+ * total counted up to `cap` ({@link SHIPMENT_TOTAL_CAP}; `totalCapped` past it).
  * @param now the instant "late" is judged at
  */
 export async function listShipments(
   pool: Pool,
   q: ShipmentListQuery,
   now = new Date(),
+  cap = SHIPMENT_TOTAL_CAP,
 ): Promise<ShipmentPage> {
   const where = `($2::text IS NULL OR s.status = $2) AND ($3::text IS NULL OR s.carrier = $3)
     AND ($4::boolean IS NULL OR (${OPEN_EXCEPTION}) = $4) AND ($5::boolean IS NULL OR ${LATE} = $5)
@@ -80,13 +91,16 @@ export async function listShipments(
     (q.page - 1) * q.pageSize,
     q.drillsOnly,
     q.warehouse ?? null,
+    cap,
   ];
   const direction = q.order === 'asc' ? 'ASC' : 'DESC';
   const nulls = q.order === 'asc' ? 'NULLS FIRST' : 'NULLS LAST';
   const from = `shipments s LEFT JOIN orders o ON o.order_id = s.order_id`;
   // timestamptz columns arrive as UTC ISO strings (runtime/db.ts); a page past the end joins no row.
-  const { rows } = await pool.query<Nullable<ShipmentListRow> & { total: number }>(
-    `SELECT t.total, p.* FROM (SELECT count(*)::int AS total FROM ${from} WHERE ${where}) t
+  const { rows } = await pool.query<Nullable<ShipmentListRow> & { total: number; capped: boolean }>(
+    `SELECT t.total, t.capped, p.* FROM (
+       SELECT least(count(*), $13::int)::int AS total, count(*) > $13::int AS capped
+         FROM (SELECT 1 FROM ${from} WHERE ${where} LIMIT $13::int + 1) m) t
        LEFT JOIN LATERAL (
          SELECT ${ROW_COLUMNS} FROM ${from} WHERE ${where}
           ORDER BY ${SORT_COLUMNS[q.sort]} ${direction} ${nulls}, s.shipment_id ${direction}
@@ -94,9 +108,15 @@ export async function listShipments(
     params,
   );
   const items = rows
-    .filter((r): r is ShipmentListRow & { total: number } => r.shipmentId !== null)
-    .map(({ total: _total, ...r }) => r);
-  return { items, total: rows[0]?.total ?? 0, page: q.page, pageSize: q.pageSize };
+    .filter((r): r is ShipmentListRow & { total: number; capped: boolean } => r.shipmentId !== null)
+    .map(({ total: _total, capped: _capped, ...r }) => r);
+  return {
+    items,
+    total: rows[0]?.total ?? 0,
+    totalCapped: rows[0]?.capped ?? false,
+    page: q.page,
+    pageSize: q.pageSize,
+  };
 }
 
 /**

@@ -36,6 +36,7 @@ import {
   waitForWorkersCaughtUp,
   type TestDeployment,
 } from '../support/harness';
+import { countDrift } from '../support/counts';
 
 const run = randomUUID().slice(0, 6);
 const FAST_HASH = { N: 1024, r: 8, p: 1 };
@@ -288,6 +289,8 @@ describe('purging a drill', () => {
     await waitForWorkersCaughtUp(withDrill, 60_000);
     expect(await readModels(withDrill.core.pool)).toEqual(await readModels(without.core.pool));
     expect(await kpis(withDrill.core.pool)).toEqual(await kpis(without.core.pool));
+    // The purge's deletes kept the counts tables equal to a recount.
+    expect(await countDrift(withDrill.core.pool)).toEqual([]);
     // The cache writes run after the commits: wait until both caches settled to the same entries.
     const expected = await waitFor('the baseline cache', async () => {
       const c = await cachedEntities(without);

@@ -6,14 +6,25 @@
  * history, shipments, checkpoints, KPI facts) and the daily KPI counts must be equal, except what
  * the bulk path documents it does not reproduce (event ids, Kafka positions, write times). Then
  * B's kpi_daily must equal a recount of its facts, every KPI figure must open an orders list of
- * its size, and a second bulk run must change nothing.
+ * its size, the counts tables (orders per day/status, per site, facts per day/status) must equal
+ * a recount in both and answer the list's totals and the site list, and a second bulk run must
+ * change nothing.
  */
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { kpiFigureFilter, kpiSummarySchema, orderPageSchema, type KpiFigure } from '../../contracts';
+import {
+  kpiFigureFilter,
+  kpiSummarySchema,
+  orderListQuerySchema,
+  orderPageSchema,
+  type KpiFigure,
+} from '../../contracts';
+import { querySites } from '../../runtime/kpi-query';
+import { listOrders } from '../../server/api/queries';
 import { createKafka, ensureTopics, EventPublisher } from '../../runtime/kafka';
 import { importOlist } from '../../scripts/olist';
 import { bulkCopy } from '../../scripts/scale/bulk';
+import { countDrift } from '../support/counts';
 import { repoRoot, startDeployment, waitForWorkersCaughtUp, type TestDeployment } from '../support/harness';
 
 const olistDir = path.resolve(repoRoot, '..', 'shared', 'data', 'olist');
@@ -55,8 +66,17 @@ async function readModels(d: TestDeployment): Promise<Record<string, unknown[]>>
     kpiDaily: await q(
       `SELECT * FROM kpi_daily WHERE created + shipped + delivered > 0 ORDER BY day, is_drill`,
     ),
+    // The counts the triggers keep (db/migrations/1732960003100_order-counts.sql); empty counters stay.
+    orderCounts: await q(`SELECT * FROM order_counts WHERE n > 0 ORDER BY created_day, status, is_drill`),
+    siteCounts: await q(
+      `SELECT * FROM order_site_counts WHERE n > 0 ORDER BY warehouse_id, site_time_zone, is_drill`,
+    ),
+    factCounts: await q(`SELECT * FROM order_fact_counts WHERE n > 0 ORDER BY created_day, status, is_drill`),
   };
 }
+
+/** Tables of counts (no write times). */
+const COUNTS = new Set(['kpiDaily', 'orderCounts', 'siteCounts', 'factCounts']);
 
 const withoutWriteTimes = (rows: unknown[]) =>
   rows.map((r) => {
@@ -86,8 +106,8 @@ describe('scale data: pipeline copies and bulk SQL copies', () => {
     const [ma, mb] = await Promise.all([readModels(a), readModels(b)]);
     for (const table of Object.keys(ma)) {
       expect(ma[table]!.length, table).toBeGreaterThan(0);
-      const pipeline = table === 'kpiDaily' ? ma[table]! : withoutWriteTimes(ma[table]!);
-      const bulk = table === 'kpiDaily' ? mb[table]! : withoutWriteTimes(mb[table]!);
+      const pipeline = COUNTS.has(table) ? ma[table]! : withoutWriteTimes(ma[table]!);
+      const bulk = COUNTS.has(table) ? mb[table]! : withoutWriteTimes(mb[table]!);
       expect(bulk, table).toEqual(pipeline);
     }
     const copies = (ma.orders as { order_id: string }[]).filter((o) => o.order_id.endsWith('-c1'));
@@ -130,6 +150,49 @@ describe('scale data: pipeline copies and bulk SQL copies', () => {
       expect(page.total, String(figure)).toBe(value);
     }
     expect(summary.lateOrders).toBeGreaterThan(0);
+  });
+
+  it('keeps the counts tables equal to a recount, and answers totals and sites from them', async () => {
+    expect(await countDrift(a.core.pool)).toEqual([]);
+    expect(await countDrift(b.core.pool)).toEqual([]);
+    const pool = b.core.pool;
+    const count = async (where: string, params: unknown[] = []) =>
+      (await pool.query<{ n: number }>(`SELECT count(*)::int AS n FROM orders WHERE ${where}`, params))
+        .rows[0]!.n;
+    const list = (query: string) =>
+      orderListQuerySchema.parse(Object.fromEntries(new URLSearchParams(`pageSize=1&${query}`)));
+    const { rows: span } = await pool.query<{ mid: string }>(
+      `SELECT percentile_disc(0.5) WITHIN GROUP (ORDER BY created_day)::text AS mid FROM orders`,
+    );
+    const mid = span[0]!.mid;
+    // Filters the counts table answers: exact, never capped (even with a cap of 1).
+    for (const [query, where, params] of [
+      ['', 'true', []],
+      ['includeDrills=false', 'NOT is_drill', []],
+      ['status=delivered,shipped', `status IN ('delivered', 'shipped')`, []],
+      [`from=${mid}`, 'created_day >= $1', [mid]],
+      [`to=${mid}&status=delivered`, `created_day <= $1 AND status = 'delivered'`, [mid]],
+    ] as [string, string, unknown[]][]) {
+      const page = await listOrders(pool, list(query), new Date(), 1);
+      expect(page.total, query).toBe(await count(where, params));
+      expect(page.totalCapped, query).toBe(false);
+    }
+    // Other filters count up to the cap, then say so.
+    const late = await count(
+      `order_id IN (SELECT order_id FROM order_facts WHERE delivered_day IS NOT NULL AND on_time IS NOT TRUE)`,
+    );
+    expect(late).toBeGreaterThan(3);
+    const exact = await listOrders(pool, list('punctuality=late'), new Date(), late);
+    expect([exact.total, exact.totalCapped]).toEqual([late, false]);
+    const capped = await listOrders(pool, list('punctuality=late'), new Date(), 3);
+    expect([capped.total, capped.totalCapped, capped.items.length]).toEqual([3, true, 1]);
+    // The site list from order_site_counts equals mode() over the orders.
+    const { rows: sites } = await pool.query(
+      `SELECT warehouse_id AS "warehouseId", mode() WITHIN GROUP (ORDER BY site_time_zone) AS "timeZone"
+         FROM orders WHERE warehouse_id IS NOT NULL AND NOT is_drill GROUP BY warehouse_id ORDER BY warehouse_id`,
+    );
+    expect(sites.length).toBeGreaterThan(10);
+    expect(await querySites(pool, false)).toEqual(sites);
   });
 
   it('pages by cursor through exactly the rows OFFSET paging gives, for every sort (nulls included)', async () => {

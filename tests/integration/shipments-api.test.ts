@@ -6,7 +6,8 @@
  */
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ExceptionQueuePage, ShipmentPage } from '../../contracts';
+import { shipmentListQuerySchema, type ExceptionQueuePage, type ShipmentPage } from '../../contracts';
+import { listShipments } from '../../server/api/shipment-queries';
 import {
   orderCreated,
   sendBatchUntilAccepted,
@@ -125,6 +126,26 @@ describe('shipments list and exceptions queue (live deployment)', () => {
       siteTimeZone: 'America/Sao_Paulo',
     });
     expect((await d.api('/api/shipments?status=bogus')).status).toBe(400);
+  });
+
+  it('counts a total up to the cap and says when more match; the pages go on past it', async () => {
+    const query = (page: number) =>
+      shipmentListQuerySchema.parse({
+        q: `s-${run}`,
+        sort: 'lastEventTime',
+        pageSize: '2',
+        page: String(page),
+      });
+    const exact = await listShipments(d.core.pool, query(1), new Date(), 5);
+    expect([exact.total, exact.totalCapped]).toEqual([5, false]);
+    const capped = await listShipments(d.core.pool, query(1), new Date(), 3);
+    expect([capped.total, capped.totalCapped, capped.items.length]).toEqual([3, true, 2]);
+    const past = await listShipments(d.core.pool, query(3), new Date(), 3);
+    expect([past.total, past.totalCapped, past.items.length]).toEqual([3, true, 1]);
+    expect((await (await d.api(`/api/shipments?q=s-${run}`)).json()) as ShipmentPage).toMatchObject({
+      total: 5,
+      totalCapped: false,
+    });
   });
 
   it('lists open exceptions and failed attempts oldest first with reason, last message, order and customer', async () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ORDER_WINDOW_ROWS, windowQuery, windowsBetween } from './orderWindows';
+import { ORDER_WINDOW_ROWS, tableRows, windowQuery, windowsBetween } from './orderWindows';
 
 const W = ORDER_WINDOW_ROWS;
 
@@ -29,5 +29,23 @@ describe('order windows', () => {
       page: 500,
       pageSize: W,
     });
+  });
+
+  it('sizes the table by an exact total as it is', () => {
+    expect(tableRows(1234, false, () => W)).toEqual({ rows: 1234, open: false });
+  });
+
+  it('grows a capped table one window past each window read in full, and stops at a short one', () => {
+    const cap = W * 50;
+    // Nothing read past window 0: the cap.
+    expect(tableRows(cap, true, () => undefined)).toEqual({ rows: cap, open: true });
+    // Windows 0..51 read in full: one more window after them.
+    const read = (upTo: number, last?: number) => (i: number) =>
+      i < upTo ? W : i === upTo ? last : undefined;
+    expect(tableRows(cap, true, read(52))).toEqual({ rows: W * 53, open: true });
+    // Window 52 was short: the list ends inside it, exactly.
+    expect(tableRows(cap, true, read(52, 17))).toEqual({ rows: W * 52 + 17, open: false });
+    // A cap that is not a multiple of the window size.
+    expect(tableRows(cap + 50, true, read(51))).toEqual({ rows: W * 52, open: true });
   });
 });

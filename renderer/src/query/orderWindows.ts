@@ -64,10 +64,43 @@ async function fetchWindow(
   return apiCall('GET /api/orders', { query, signal });
 }
 
+/**
+ * Rows the table holds for a filter whose total is `total` (window 0's answer): the total when it
+ * is exact. When it is capped (a lower bound, `totalCapped`), the table grows as the operator
+ * reads on: past the windows already read in full by `isFull(index)` (cached, a full window with
+ * a cursor after it), one more window; a short window ends the list there (its end is exact).
+ * @returns the rows and whether that count is still a lower bound
+ */
+export function tableRows(
+  total: number,
+  capped: boolean,
+  windowRows: (index: number) => number | undefined,
+): { rows: number; open: boolean } {
+  if (!capped) return { rows: total, open: false };
+  let rows = total;
+  for (;;) {
+    const last = Math.ceil(rows / ORDER_WINDOW_ROWS) - 1;
+    const read = last < 0 ? undefined : windowRows(last);
+    if (read === undefined) return { rows, open: true };
+    const end = last * ORDER_WINDOW_ROWS + read;
+    if (read < ORDER_WINDOW_ROWS) return { rows: Math.max(end, total), open: false };
+    rows = end + ORDER_WINDOW_ROWS;
+  }
+}
+
 /** What the orders table renders: the row at a position (undefined while its window loads). */
 export interface OrderWindows {
-  /** Orders matching the filter (null until window 0 answered). */
+  /** Orders matching the filter (null until window 0 answered); a lower bound when `capped`. */
   total: number | null;
+  /** The server counted `total` only up to its cap: more orders match. */
+  capped: boolean;
+  /**
+   * Rows of the table (null until window 0 answered): `total`, or when capped the rows read so far
+   * plus one window ({@link tableRows}), so scrolling on reaches every matching order.
+   */
+  rowCount: number | null;
+  /** `rowCount` is a lower bound (capped and the list's end not read yet). */
+  open: boolean;
   rowAt(index: number): OrderRow | undefined;
   /** Window 0's query: its error, refetch, and whether it still shows the previous filter. */
   head: ReturnType<typeof useOrderHead>;
@@ -97,7 +130,16 @@ export function useOrderWindows(filter: OrdersFilterQuery, first: number, last: 
   const client = useQueryClient();
   const interval = useLivePausedInterval();
   const head = useOrderHead(filter, interval);
-  const total = head.isPlaceholderData ? null : (head.data?.total ?? null);
+  const current = head.isPlaceholderData ? undefined : head.data;
+  const capped = current?.totalCapped === true;
+  // Rows read in a cached window of this filter (undefined: not read, or without a page after it).
+  const windowRows = (index: number): number | undefined => {
+    const page = client.getQueryData<OrderPage>(queryKeys.orderList(windowQuery(filter, index)));
+    if (!page) return undefined;
+    return page.items.length < ORDER_WINDOW_ROWS || page.nextCursor ? page.items.length : undefined;
+  };
+  const extent = current ? tableRows(current.total, capped, windowRows) : null;
+  const total = extent?.rows ?? null;
   const wanted = windowsBetween(first, last, total);
   const windows = useQueries({
     queries: wanted.map((index) => ({
@@ -111,6 +153,9 @@ export function useOrderWindows(filter: OrdersFilterQuery, first: number, last: 
   const failed = windows.find((w) => w.error);
   return {
     total: head.data?.total ?? null,
+    capped: head.data?.totalCapped === true,
+    rowCount: head.isPlaceholderData ? (head.data?.total ?? null) : total,
+    open: extent?.open ?? false,
     rowAt(index) {
       const w = Math.floor(index / ORDER_WINDOW_ROWS);
       const page = w === 0 ? head.data : byIndex.get(w);

@@ -257,7 +257,15 @@ function ExportButton(): ReactNode {
   );
 }
 
-function Filters({ total, searchInvalid }: { total: number | null; searchInvalid: boolean }): ReactNode {
+function Filters({
+  total,
+  capped,
+  searchInvalid,
+}: {
+  total: number | null;
+  capped: boolean;
+  searchInvalid: boolean;
+}): ReactNode {
   const f = useOrdersFilter();
   return (
     <div className="toolbar toolbar--orders" role="search" aria-label="Order filters">
@@ -335,7 +343,9 @@ function Filters({ total, searchInvalid }: { total: number | null; searchInvalid
           ? 'filter not applied'
           : total === null
             ? EMPTY
-            : `${formatCount(total)} order${total === 1 ? '' : 's'}`}
+            : capped
+              ? `${formatCount(total)}+ orders`
+              : `${formatCount(total)} order${total === 1 ? '' : 's'}`}
       </span>
     </div>
   );
@@ -523,7 +533,7 @@ function OrdersTable({
   const scrollRef = useRef<HTMLDivElement>(null);
   const [span, setSpan] = useState(() => spanOf(0, 0));
   const rows = useOrderWindows(filterQuery, span.first, span.last);
-  const { total, head } = rows;
+  const { rowCount: total, open, head } = rows;
   const count = searchIssue ? 0 : (total ?? 0);
 
   // TanStack Virtual returns non-memoizable functions; the React Compiler skips this component (fine).
@@ -632,6 +642,7 @@ function OrdersTable({
         <div className="pager" data-testid="orders-position" role="status">
           <span className="muted num">
             Row {formatCount(Math.min(total, shownFirst + 1))} of {formatCount(total)}
+            {open ? '+' : ''}
           </span>
           <ZoneNote zone={zone} />
           <span className="toolbar__spacer" />
@@ -661,7 +672,7 @@ export function OrdersList({ search = '' }: { search?: string }): ReactNode {
   const error = windows.head.error;
   return (
     <div className="screen screen--fill" data-testid="orders">
-      <Filters total={windows.total} searchInvalid={searchIssue !== null} />
+      <Filters total={windows.total} capped={windows.capped} searchInvalid={searchIssue !== null} />
       {searchIssue && <SearchError issue={searchIssue} />}
       {error && !searchIssue && (
         <ErrorNotice

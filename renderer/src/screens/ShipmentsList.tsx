@@ -108,7 +108,15 @@ function FlagFilter({
   );
 }
 
-function Filters({ filters, total }: { filters: ShipmentFilters; total: number | null }): ReactNode {
+function Filters({
+  filters,
+  total,
+  capped,
+}: {
+  filters: ShipmentFilters;
+  total: number | null;
+  capped: boolean;
+}): ReactNode {
   const [carrier, setCarrier] = useState(filters.carrier ?? '');
   const [warehouse, setWarehouse] = useState(filters.warehouse ?? '');
   return (
@@ -197,7 +205,11 @@ function Filters({ filters, total }: { filters: ShipmentFilters; total: number |
       </a>
       <span className="toolbar__spacer" />
       <span className="total" data-testid="shipments-total" data-total={total ?? ''}>
-        {total === null ? EMPTY : `${formatCount(total)} shipment${total === 1 ? '' : 's'}`}
+        {total === null
+          ? EMPTY
+          : capped
+            ? `${formatCount(total)}+ shipments`
+            : `${formatCount(total)} shipment${total === 1 ? '' : 's'}`}
       </span>
     </div>
   );
@@ -299,7 +311,12 @@ export function ShipmentsList({ filters }: { filters: ShipmentFilters }): ReactN
   const zone = sharedZone(data?.items.map((s) => s.siteTimeZone) ?? [], configuredZone);
   return (
     <div className="screen" data-testid="shipments-screen">
-      <Filters key={hrefs.shipments(filters)} filters={filters} total={data?.total ?? null} />
+      <Filters
+        key={hrefs.shipments(filters)}
+        filters={filters}
+        total={data?.total ?? null}
+        capped={data?.totalCapped === true}
+      />
       {res.error && (
         <ErrorNotice
           error={res.error}
@@ -341,6 +358,8 @@ export function ShipmentsList({ filters }: { filters: ShipmentFilters }): ReactN
         page={query.page ?? 1}
         pageSize={PAGE_SIZE}
         total={data?.total ?? null}
+        capped={data?.totalCapped === true}
+        shown={data?.items.length}
         onPage={(page) => go(filters, { page })}
         testId="shipments-pager"
       />
