@@ -357,6 +357,8 @@ export const API_ROUTES = [
     access: 'configure',
     summary: 'Try to reach Kafka, PostgreSQL and Redis with the given settings (nothing saved)',
     bodyLimit: BODY_LIMITS.small,
+    // Audited, also when refused: it makes the core connect to addresses the caller names.
+    audit: 'settings.test',
     body: editableSettingsSchema,
     responses: { 200: connectionTestResultSchema },
   },

@@ -13,9 +13,10 @@
  * Reads DATABASE_URL (runtime/config.ts); applies pending migrations first (creating the database
  * when missing). Exit codes: 0 done, 2 bad arguments or input, 3 PostgreSQL unreachable, 1 other.
  */
+import { userInfo } from 'node:os';
 import { createInterface } from 'node:readline';
 import { Writable } from 'node:stream';
-import { OPERATOR_ROLES, ROLE_LABELS } from '../contracts';
+import { OPERATOR_ROLES, ROLE_LABELS, type AuditAction, type Principal } from '../contracts';
 import { ConfigError, loadConfig } from '../runtime/config';
 import { createPool, findRepoRoot, migrate, migrationsDir } from '../runtime/db';
 import {
@@ -26,7 +27,9 @@ import {
   updateOperator,
   type Operator,
 } from '../runtime/operators';
+import { createLogger } from '../runtime/logger';
 import { ServiceUnavailableError } from '../runtime/service-errors';
+import { recordAudit } from '../server/api/audit-log';
 import { exitWithUsageError, parseCli, UsageError, type CliDefinition, type OptionSpec } from './cli';
 
 export const OPERATOR_USAGE = `usage: npm run operator -- <command> [options]
@@ -162,6 +165,40 @@ async function readNewPassword(fromStdin: boolean): Promise<string> {
   return first;
 }
 
+/**
+ * Who ran the command, as the audit log names it: the OS user (`os:<user>`, method `cli`), with
+ * the machine owner's role: whoever can run this against the database owns the deployment.
+ */
+export function cliPrincipal(user = safeOsUser()): Principal {
+  return { operator: `os:${user}`, displayName: user, role: 'owner', method: 'cli', expiresAt: null };
+}
+
+function safeOsUser(): string {
+  try {
+    return userInfo().username;
+  } catch {
+    return 'unknown';
+  }
+}
+
+/** The audit action of a command that changes an account (null: `list` changes nothing). */
+export function operatorAuditAction(command: OperatorCommand['command']): AuditAction | null {
+  switch (command) {
+    case 'add':
+      return 'operators.add';
+    case 'set-role':
+      return 'operators.set_role';
+    case 'disable':
+      return 'operators.disable';
+    case 'enable':
+      return 'operators.enable';
+    case 'passwd':
+      return 'operators.passwd';
+    default:
+      return null;
+  }
+}
+
 function describe(op: Operator): string {
   return `${op.username}  ${ROLE_LABELS[op.role]}${op.disabled ? '  (disabled)' : ''}  "${op.displayName}"`;
 }
@@ -181,6 +218,19 @@ async function main(): Promise<void> {
   const config = loadConfig();
   await migrate(config, migrationsDir(findRepoRoot(__dirname)));
   const pool = createPool(config, 1);
+  const action = operatorAuditAction(cmd.command);
+  // Every account change is audited with the OS user who ran it (never the password); a refused
+  // one (unknown user, bad role, weak password) too.
+  const audit = (outcome: 'ok' | 'rejected', detail: Record<string, unknown>) =>
+    action
+      ? recordAudit(pool, createLogger('operator', config.logLevel), {
+          principal: cliPrincipal(),
+          action,
+          outcome,
+          status: 0, // not an HTTP request
+          detail: { username: 'username' in cmd ? cmd.username : null, ...detail },
+        })
+      : Promise.resolve();
   try {
     switch (cmd.command) {
       case 'add': {
@@ -193,6 +243,7 @@ async function main(): Promise<void> {
           ...(cmd.name !== undefined ? { displayName: cmd.name } : {}),
         });
         process.stdout.write(`added ${describe(op)}\n`);
+        await audit('ok', { role: op.role });
         break;
       }
       case 'list': {
@@ -208,21 +259,27 @@ async function main(): Promise<void> {
         process.stdout.write(
           `changed ${describe(await updateOperator(pool, cmd.username, { role: cmd.role }))}\n`,
         );
+        await audit('ok', { role: cmd.role });
         break;
       case 'disable':
       case 'enable':
         process.stdout.write(
           `${cmd.command}d ${describe(await updateOperator(pool, cmd.username, { disabled: cmd.command === 'disable' }))}\n`,
         );
+        await audit('ok', {});
         break;
       case 'passwd': {
         const password = await readNewPassword(cmd.passwordStdin);
         process.stdout.write(
           `new password for ${describe(await updateOperator(pool, cmd.username, { password }))}\n`,
         );
+        await audit('ok', {});
         break;
       }
     }
+  } catch (err) {
+    if (err instanceof OperatorInputError) await audit('rejected', { error: err.message });
+    throw err;
   } finally {
     await pool.end();
   }

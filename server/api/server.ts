@@ -685,9 +685,21 @@ function registerRoutes(
   api.get('/api/startup/detail', fromTable('GET /api/startup/detail'), async () => deps.startup());
 
   api.get('/api/settings', fromTable('GET /api/settings'), async () => deps.settings.view());
-  api.post('/api/settings/test', fromTable('POST /api/settings/test'), async (req) =>
-    deps.settings.test(req.body),
-  );
+  api.post('/api/settings/test', fromTable('POST /api/settings/test'), async (req) => {
+    const tested = await deps.settings.test(req.body);
+    req.audited = true;
+    await recordAudit(deps.pool, deps.log, {
+      principal: req.principal!,
+      action: 'settings.test',
+      outcome: 'ok',
+      status: 200,
+      // Addresses come without passwords (runtime/probes.ts redacts them).
+      detail: {
+        services: tested.results.map((r) => ({ name: r.name, address: r.address, reached: r.reached })),
+      },
+    });
+    return tested;
+  });
   api.post('/api/settings', fromTable('POST /api/settings'), async (req, reply) => {
     const before = deps.settings.view();
     const saved = deps.settings.save(req.body);
