@@ -876,9 +876,7 @@ function sendError(reply: FastifyReply, err: unknown, log: Logger): FastifyReply
     const body: ApiError = {
       error: err.rule,
       message: err.message,
-      issues: [
-        { field: err.rule === 'drill_purged' ? 'drillid' : 'subject', rule: err.rule, message: err.message },
-      ],
+      issues: [{ field: err.field, rule: err.rule, message: err.message }],
     };
     if (err.index !== undefined) body.index = err.index;
     return reply.code(409).send(body);
