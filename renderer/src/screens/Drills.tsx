@@ -173,7 +173,7 @@ function Hypothesis({
     <p className="drills__hypothesis" data-testid="drill-hypothesis">
       <strong>Hypothesis:</strong> {computed ?? before.text}
       {computed === undefined && before.uncomputed && (
-        <span className="muted small"> (… : preview to compute)</span>
+        <span className="muted small"> (…: press Preview to compute)</span>
       )}
     </p>
   );
