@@ -438,7 +438,8 @@ export const API_ROUTES = [
     method: 'POST',
     path: '/api/drills/runs/:id/resume',
     access: 'drills',
-    summary: 'Resume a paused or interrupted drill from its last acknowledged step',
+    summary:
+      'Resume a paused, interrupted or halted drill from its last acknowledged step (not after a purge)',
     bodyLimit: BODY_LIMITS.small,
     audit: 'drills.resume',
     params: drillRunParamsSchema,
