@@ -709,14 +709,21 @@ export type DeadLetterPage = z.infer<typeof deadLetterPageSchema>;
  * - 202 `redriven`: published again (`placed` = where Kafka stored it) and recorded;
  * - 422 `rejected`: the payload is still not a valid event (`issues` name each field and rule;
  *   `error` is `payload_not_json` or `validation_failed`); nothing was published for it;
+ * - 409 `refused`: drill isolation would refuse it again (`drill_purged`: its drill was purged;
+ *   `drill_isolation`: a worker refused it by a drill-isolation rule); nothing was published;
  * - 404 `not_found`: no dead letter with that key.
  */
 export const deadLetterRedriveOutcomeSchema = z.object({
   ...deadLetterKeyFields,
-  status: z.literal([202, 404, 422]),
-  outcome: z.enum(['redriven', 'rejected', 'not_found']),
+  status: z.literal([202, 404, 409, 422]),
+  outcome: z.enum(['redriven', 'rejected', 'refused', 'not_found']),
   message: z.string(),
-  error: z.enum(['payload_not_json', 'validation_failed']).optional(),
+  /**
+   * Why it was not re-driven: the payload (422 `rejected`), or drill isolation (409 `refused`:
+   * the event belongs to a purged drill, `drill_purged`, or was refused by a drill-isolation rule,
+   * `drill_isolation`, which a re-drive would meet again).
+   */
+  error: z.enum(['payload_not_json', 'validation_failed', 'drill_purged', 'drill_isolation']).optional(),
   issues: z.array(fieldIssueSchema).optional(),
   eventId: z.string().optional(),
   placed: injectResultSchema.optional(),
@@ -732,6 +739,8 @@ export const deadLetterRedriveResultSchema = z.object({
   results: z.array(deadLetterRedriveOutcomeSchema),
   redriven: z.number().int(),
   rejected: z.number().int(),
+  /** Refused by drill isolation (409): see {@link deadLetterRedriveOutcomeSchema} `error`. */
+  refused: z.number().int(),
   notFound: z.number().int(),
   error: z.string().optional(),
   message: z.string().optional(),

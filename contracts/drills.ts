@@ -597,8 +597,10 @@ export type DrillStartRequest = z.infer<typeof drillStartRequestSchema>;
  * - `running`: sending; `paused`: stopped by the operator, can resume;
  * - `interrupted`: the main process ended mid-run (crash, restart); can resume or stop;
  * - `completed`: every event sent, checks evaluated; `stopped`: stopped by the operator;
- * - `halted`: stopped by a halt condition (`haltReason` says which); `failed`: an error it could
- *   not recover from (`error` says which). The last four are final.
+ * - `halted`: stopped by a halt condition (`haltReason` says which); it can be resumed once the
+ *   outage or lag is over (its checks are evaluated again at its new end); `failed`: an error it
+ *   could not recover from (`error` says which). The last four are final (ended, checks evaluated);
+ *   only `halted` can be resumed.
  */
 export const DRILL_RUN_STATES = [
   'running',
@@ -610,7 +612,7 @@ export const DRILL_RUN_STATES = [
   'failed',
 ] as const;
 export type DrillRunState = (typeof DRILL_RUN_STATES)[number];
-/** States a run never leaves. */
+/** States in which a run has ended and has its checks (`halted` alone can be resumed). */
 export const FINAL_DRILL_RUN_STATES: readonly DrillRunState[] = ['completed', 'stopped', 'halted', 'failed'];
 
 /** Progress of a run. */

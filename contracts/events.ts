@@ -26,6 +26,20 @@ export const entityIdSchema = z
   .max(128)
   .regex(/^[A-Za-z0-9._:-]+$/, 'only letters, digits and . _ : - are allowed');
 
+/**
+ * Marks an entity id field of an event's `data` that names an order or a shipment (a reference:
+ * `orderId` of a shipment, `shipmentId` of an order). Drill isolation (contracts/drill-isolation.ts)
+ * screens every entity an event names, its subject and these references, so the list of
+ * references is derived from the schemas ({@link ENTITY_REFERENCE_FIELDS}) and a new reference
+ * field is screened as soon as it is declared with {@link entityReference}.
+ */
+export const entityReferenceRegistry = z.registry<{ entity: 'order' | 'shipment' }>();
+
+/** The schema of a `data` field holding the id of an order or a shipment (an entity id, registered as a reference). */
+export function entityReference(entity: 'order' | 'shipment') {
+  return entityIdSchema.clone().register(entityReferenceRegistry, { entity });
+}
+
 /** An IANA time zone name that this JavaScript runtime knows, such as `America/Sao_Paulo`. */
 export const timeZoneSchema = z
   .string()
@@ -140,7 +154,7 @@ export const eventDataSchemas = {
   [EVENT_TYPES.orderPicked]: z.strictObject({ pickerId: shortText(128).optional() }),
   [EVENT_TYPES.orderPacked]: z.strictObject({ packageCount: z.number().int().min(1).max(10_000).optional() }),
   [EVENT_TYPES.orderShipped]: z.strictObject({
-    shipmentId: entityIdSchema,
+    shipmentId: entityReference('shipment'),
     carrier: shortText(64).optional(),
   }),
   [EVENT_TYPES.orderDelivered]: z.strictObject({ lines: z.array(deliveredLineSchema).max(500) }),
@@ -148,7 +162,7 @@ export const eventDataSchemas = {
   // orderId, origin, destination and promisedDate are optional: carrier tracking feeds
   // (scripts/tracking) often know none of them.
   [EVENT_TYPES.shipmentCreated]: z.strictObject({
-    orderId: entityIdSchema.optional(),
+    orderId: entityReference('order').optional(),
     carrier: shortText(64),
     trackingNumber: shortText(64),
     origin: shortText(200).optional(),
@@ -184,6 +198,56 @@ export const ALL_EVENT_TYPES = Object.keys(eventDataSchemas) as EventType[];
 /** Which stream an event type belongs to: decides its topic and what `subject` names. */
 export function entityOfType(type: EventType): 'order' | 'shipment' {
   return type.startsWith('sct.order.') ? 'order' : 'shipment';
+}
+
+/** A `data` field of an event type that names an order or a shipment. */
+export interface EntityReferenceField {
+  /** Field name inside `data` (`orderId`). */
+  field: string;
+  entity: 'order' | 'shipment';
+}
+
+/**
+ * Every `data` field of every event type that names an order or a shipment, derived from the
+ * schemas (the fields declared with {@link entityReference}); the one list drill isolation uses.
+ */
+export const ENTITY_REFERENCE_FIELDS: Readonly<Record<EventType, readonly EntityReferenceField[]>> =
+  referenceFieldsOfSchemas();
+
+function referenceFieldsOfSchemas(): Record<EventType, EntityReferenceField[]> {
+  const out = {} as Record<EventType, EntityReferenceField[]>;
+  for (const type of ALL_EVENT_TYPES) {
+    const shape: Record<string, z.ZodType> = eventDataSchemas[type].shape;
+    out[type] = Object.entries(shape).flatMap(([field, schema]) => {
+      let inner = schema;
+      while (inner instanceof z.ZodOptional) inner = inner.unwrap() as z.ZodType;
+      const meta = entityReferenceRegistry.get(inner);
+      return meta ? [{ field, entity: meta.entity }] : [];
+    });
+  }
+  return out;
+}
+
+/** One order or shipment an event names: its subject, or a reference in `data`. */
+export interface NamedEntity {
+  entity: 'order' | 'shipment';
+  id: string;
+  /** Where the event names it: `subject` or `data.<field>`. */
+  field: string;
+}
+
+/**
+ * The orders and shipments an event names: its subject first, then each reference of its `data`
+ * that is present ({@link ENTITY_REFERENCE_FIELDS}), in schema order.
+ */
+export function entitiesNamedBy(event: { type: EventType; subject: string; data: object }): NamedEntity[] {
+  const data = event.data as Record<string, unknown>;
+  const named: NamedEntity[] = [{ entity: entityOfType(event.type), id: event.subject, field: 'subject' }];
+  for (const { field, entity } of ENTITY_REFERENCE_FIELDS[event.type] ?? []) {
+    const id = data[field];
+    if (typeof id === 'string') named.push({ entity, id, field: `data.${field}` });
+  }
+  return named;
 }
 
 /** A drill id (CloudEvents extension `drillid`): 1-64 letters, digits and `. _ : -`. */

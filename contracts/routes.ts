@@ -98,7 +98,7 @@ import { loginRequestSchema, loginResultSchema, principalSchema, type Permission
 export type RouteAccess = 'public' | Permission;
 
 /** HTTP statuses a route may answer with a body of its own (not an {@link ApiError}). */
-export type AnswerStatus = 200 | 202 | 204 | 404 | 422;
+export type AnswerStatus = 200 | 202 | 204 | 404 | 409 | 422;
 
 export interface ApiRoute {
   method: 'GET' | 'POST' | 'DELETE';
@@ -292,13 +292,15 @@ export const API_ROUTES = [
     method: 'POST',
     path: '/api/dead-letters/redrive',
     access: 'redrive',
-    summary: 'Re-publish dead letters; 202 when one was re-driven, else 422 (still invalid) or 404',
+    summary:
+      'Re-publish dead letters; 202 when one was re-driven, else 409 (a purged drill or a drill-isolation refusal), 422 (still invalid) or 404',
     bodyLimit: BODY_LIMITS.event,
     audit: 'dead_letters.redrive',
     body: deadLetterRedriveSchema,
     responses: {
       202: deadLetterRedriveResultSchema,
       404: deadLetterRedriveResultSchema,
+      409: deadLetterRedriveResultSchema,
       422: deadLetterRedriveResultSchema,
     },
   },
@@ -464,7 +466,8 @@ export const API_ROUTES = [
     method: 'POST',
     path: '/api/drills/runs/:id/resume',
     access: 'drills',
-    summary: 'Resume a paused or interrupted drill from its last acknowledged step',
+    summary:
+      'Resume a paused, interrupted or halted drill from its last acknowledged step (not after a purge)',
     bodyLimit: BODY_LIMITS.small,
     audit: 'drills.resume',
     params: drillRunParamsSchema,

@@ -165,6 +165,10 @@ class StartupPublisher {
   set(publisher: EventPublisher): void {
     this.inner = publisher;
   }
+  /** Throws like {@link ready} while the start has not completed (a drill run is refused then). */
+  assertReady(): void {
+    this.ready();
+  }
   /** The real publisher. @throws ServiceUnavailableError while the start has not completed */
   private ready(): EventPublisher {
     if (!this.inner)
@@ -378,6 +382,7 @@ async function openGeneration(
       return marks;
     },
     audit: (r) => recordAudit(pool, log, { ...r, outcome: 'ok' }),
+    brokerReady: () => publisher.assertReady(),
     ...(opts.drillSettleTimeoutMs !== undefined ? { settleTimeoutMs: opts.drillSettleTimeoutMs } : {}),
   });
   const startup = new StartupController(

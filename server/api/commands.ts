@@ -8,6 +8,7 @@
  */
 import {
   roleCan,
+  namedEntityKeys,
   screenDrillIsolation,
   type DrillIsolationRule,
   ROLE_LABELS,
@@ -18,6 +19,7 @@ import {
   type SupplyChainEvent,
 } from '../../contracts';
 import type { Pool } from '../../runtime/db';
+import { entityTrafficSql } from '../../runtime/entity-traffic';
 import type { EventPublisher } from '../../runtime/kafka';
 import type { Logger } from '../../runtime/logger';
 import { ServiceUnavailableError } from '../../runtime/service-errors';
@@ -353,6 +355,8 @@ export class LiveEntityInDrillError extends Error {
     readonly index: number | undefined,
     readonly rule: DrillIsolationRule = 'live_entity_in_drill',
     detail = `${subject} is live (real) traffic: a drill event may only touch entities that drill traffic created`,
+    /** The event's field that broke the rule: `subject`, `data.orderId`, ... or `drillid`. */
+    readonly field: string = rule === 'drill_purged' ? 'drillid' : 'subject',
   ) {
     super(`${index === undefined ? '' : `event ${index}: `}${detail}`);
   }
@@ -360,7 +364,9 @@ export class LiveEntityInDrillError extends Error {
 
 /**
  * Drill isolation at the door (contracts/drill-isolation.ts): the batch is screened in order
- * against the traffic of the orders and shipments it names (live, or the drill that owns them)
+ * against the traffic of every order and shipment it names, as subject or as a reference in
+ * `data` (live, or the drill that owns them; an entity only referenced so far by the read models
+ * takes the traffic of what references it)
  * and the drills already purged (a purge requested through the API, or applied by a worker), so
  * a drill cannot cancel, deliver or move a real order, and live traffic cannot touch a drill's
  * entity. (The workers apply the same rule to records that reach Kafka another way.) Skipped,
@@ -368,23 +374,21 @@ export class LiveEntityInDrillError extends Error {
  * @throws LiveEntityInDrillError naming the first refused event and the rule
  */
 async function checkDrillIsolation(deps: CommandDeps, events: SupplyChainEvent[]): Promise<void> {
-  const subjects = [...new Set(events.map((e) => e.subject))];
+  const { orders, shipments } = namedEntityKeys(events);
   const drills = [...new Set(events.flatMap((e) => (e.drillid ? [e.drillid] : [])))];
   let entities: Map<string, string | null>;
   let purged: Set<string>;
   try {
-    const { rows } = await deps.pool.query<{ id: string | null; drill_id: string | null; purged: boolean }>(
-      `SELECT order_id AS id, drill_id, false AS purged FROM orders WHERE order_id = ANY($1::text[])
+    const { rows } = await deps.pool.query<{ key: string | null; drill_id: string | null; purged: boolean }>(
+      `SELECT entity_key AS key, drill_id, false AS purged FROM (${entityTrafficSql({ orders: '$1', shipments: '$2' })}) e
        UNION ALL
-       SELECT shipment_id, drill_id, false FROM shipments WHERE shipment_id = ANY($1::text[])
-       UNION ALL
-       SELECT NULL, d, true FROM unnest($2::text[]) d
+       SELECT NULL, d, true FROM unnest($3::text[]) d
         WHERE EXISTS (SELECT 1 FROM drill_purges_applied p WHERE p.drill_id = d)
            OR EXISTS (SELECT 1 FROM audit_log a WHERE a.action = 'drills.purge' AND a.outcome = 'ok'
                         AND a.detail->>'drillId' = d)`,
-      [subjects, drills],
+      [orders, shipments, drills],
     );
-    entities = new Map(rows.filter((r) => !r.purged).map((r) => [r.id!, r.drill_id]));
+    entities = new Map(rows.filter((r) => !r.purged).map((r) => [r.key!, r.drill_id]));
     purged = new Set(rows.filter((r) => r.purged).map((r) => r.drill_id!));
   } catch (err) {
     deps.log.warn({ err: String(err) }, 'drill isolation check skipped: PostgreSQL unavailable');
@@ -403,6 +407,7 @@ async function checkDrillIsolation(deps: CommandDeps, events: SupplyChainEvent[]
       events.length > 1 ? index : undefined,
       verdict.rule,
       verdict.message,
+      verdict.field,
     );
   }
 }

@@ -4,6 +4,7 @@ import type { DeadLetterKey, DeadLetterRedriveOutcome } from '../../contracts';
 import {
   compareKeys,
   distinctKeys,
+  isolationRuleOf,
   keyText,
   planRedrive,
   redriveOffer,
@@ -125,5 +126,52 @@ describe('redriveOffer', () => {
     expect(invalid.offered).toBe(false);
     expect(invalid.reason).toMatch(/^re-drive not offered: payload is still not a valid event: time /);
     expect(redriveOffer('{"id": ').reason).toMatch(/payload is not JSON/);
+  });
+});
+
+describe('dead letters drill isolation would refuse again (QA: a purged drill re-driven in a loop)', () => {
+  const drillEvent = (drillid: string) => JSON.stringify({ ...validEvent(), drillid });
+  const purgedError =
+    'drill isolation (drill_purged): drill qa-d was purged: its events are no longer applied';
+
+  it('does not offer a re-drive of an event of a purged drill, or one parked as drill_purged, and says why', () => {
+    const offer = redriveOffer(drillEvent('qa-d'), 'some other error', new Set(['qa-d']));
+    expect(offer).toEqual({ offered: false, reason: expect.stringMatching(/drill qa-d was purged/) });
+    // Parked as drill_purged: not offered even before the purge is known here.
+    expect(redriveOffer(drillEvent('qa-d'), purgedError).offered).toBe(false);
+    // Another drill, not purged, and a transient error: offered.
+    expect(redriveOffer(drillEvent('qa-other'), 'database timeout', new Set(['qa-d']))).toEqual({
+      offered: true,
+      reason: null,
+    });
+  });
+
+  it('does not offer any drill-isolation refusal (the same rule refuses it again), naming the rule', () => {
+    for (const rule of ['live_entity_in_drill', 'drill_entity_in_live_traffic', 'entity_of_other_drill']) {
+      const offer = redriveOffer(
+        drillEvent('qa-x'),
+        `drill isolation (${rule}): data.orderId: order o-1 is live`,
+      );
+      expect(offer.offered).toBe(false);
+      expect(offer.reason).toContain(rule);
+    }
+    expect(isolationRuleOf('drill isolation (made_up): x')).toBeNull();
+  });
+
+  it('refusals answer 409 naming the key and the reason, unless something was re-driven', () => {
+    const refused: DeadLetterRedriveOutcome = {
+      ...key('9'),
+      status: 409,
+      outcome: 'refused',
+      error: 'drill_purged',
+      message: 'drill qa-d was purged',
+    };
+    expect(redriveHttpStatus([refused, outcome('rejected')])).toBe(409);
+    expect(redriveHttpStatus([refused, outcome('redriven')])).toBe(202);
+    expect(summarizeRedrive([refused])).toMatchObject({
+      refused: 1,
+      error: 'drill_purged',
+      message: 'dead letter sct.orders/0/9 was not re-driven: drill qa-d was purged',
+    });
   });
 });

@@ -12,10 +12,14 @@
  * again; a group that already applied the event id skips it (idempotency), one that parked it
  * applies it now, so a re-driven event is counted once however often it is re-driven. A payload
  * that is still invalid is rejected (422, naming each field and rule) and never published, so it
- * cannot loop back into the dead-letter topic.
+ * cannot loop back into the dead-letter topic. Likewise an event that drill isolation would refuse
+ * again is refused (409, naming the reason) and never published: one of a purged drill (a purge is
+ * final: QA found such dead letters re-driven in a loop, each re-drive parked again as a new dead
+ * letter), or one a worker parked by a drill-isolation rule (contracts/drill-isolation.ts).
  */
 import {
   DEAD_LETTER_PAYLOAD_PREVIEW_CHARS,
+  DRILL_ISOLATION_RULES,
   validateEvent,
   type DeadLetter,
   type DeadLetterKey,
@@ -89,20 +93,95 @@ export function planRedrive(payload: string): RedrivePlan {
   };
 }
 
-/**
- * Whether the console offers a re-drive of a parked payload ({@link planRedrive}: a valid event
- * today), and if not, why it could never pass. Never throws.
- */
-export function redriveOffer(payload: string): DeadLetter['redrive'] {
-  const plan = planRedrive(payload);
-  return plan.ok
-    ? { offered: true, reason: null }
-    : { offered: false, reason: `re-drive not offered: ${plan.message}; inject a corrected event instead` };
+/** Why drill isolation would refuse a re-drive of a valid parked event (409), or null. */
+export interface RedriveRefusal {
+  error: 'drill_purged' | 'drill_isolation';
+  message: string;
 }
 
-/** HTTP status of a re-drive answer: 202 if anything was re-driven, else 422 if rejected, else 404. */
-export function redriveHttpStatus(results: readonly DeadLetterRedriveOutcome[]): 202 | 404 | 422 {
+/** The drill-isolation rule a worker parked a message by (its dead-letter error `drill isolation (<rule>): ...`), or null. */
+export function isolationRuleOf(error: string): string | null {
+  const rule = /^drill isolation \(([a-z_]+)\)/.exec(error)?.[1];
+  return rule && (DRILL_ISOLATION_RULES as readonly string[]).includes(rule) ? rule : null;
+}
+
+/**
+ * Whether drill isolation would refuse a valid parked event again: its drill was purged (a purge
+ * is final), or a worker parked it by a drill-isolation rule (the same rule refuses it again).
+ * Pure.
+ * @param error the dead letter's error text
+ * @param purgedDrills the drills purged so far (of those the events name)
+ */
+export function redriveRefusal(
+  event: SupplyChainEvent,
+  error: string,
+  purgedDrills: ReadonlySet<string>,
+): RedriveRefusal | null {
+  const rule = isolationRuleOf(error);
+  if (rule === 'drill_purged' || (event.drillid !== undefined && purgedDrills.has(event.drillid)))
+    return {
+      error: 'drill_purged',
+      message: `drill ${event.drillid ?? '(unknown)'} was purged: its events are never applied again (a purge is final)`,
+    };
+  if (rule !== null)
+    return {
+      error: 'drill_isolation',
+      message: `a worker refused it by the drill-isolation rule ${rule}, which refuses it again; inject a corrected event instead`,
+    };
+  return null;
+}
+
+/**
+ * Whether the console offers a re-drive of a parked payload ({@link planRedrive}: a valid event
+ * today, and {@link redriveRefusal}: not one drill isolation refuses again), and if not, why it
+ * could never pass. Never throws.
+ */
+export function redriveOffer(
+  payload: string,
+  error = '',
+  purgedDrills: ReadonlySet<string> = new Set(),
+): DeadLetter['redrive'] {
+  const plan = planRedrive(payload);
+  if (!plan.ok)
+    return {
+      offered: false,
+      reason: `re-drive not offered: ${plan.message}; inject a corrected event instead`,
+    };
+  const refusal = redriveRefusal(plan.event, error, purgedDrills);
+  return refusal
+    ? { offered: false, reason: `re-drive not offered: ${refusal.message}` }
+    : { offered: true, reason: null };
+}
+
+/** The drills among `drillIds` that were purged (a purge applied by a worker, or requested through the API). */
+export async function purgedDrillsOf(pool: Pool, drillIds: readonly string[]): Promise<Set<string>> {
+  const ids = [...new Set(drillIds)];
+  if (ids.length === 0) return new Set();
+  const { rows } = await pool.query<{ d: string }>(
+    `SELECT d FROM unnest($1::text[]) d
+      WHERE EXISTS (SELECT 1 FROM drill_purges_applied p WHERE p.drill_id = d)
+         OR EXISTS (SELECT 1 FROM audit_log a WHERE a.action = 'drills.purge' AND a.outcome = 'ok'
+                      AND a.detail->>'drillId' = d)`,
+    [ids],
+  );
+  return new Set(rows.map((r) => r.d));
+}
+
+/** The drill ids the valid ones among parked payloads carry. */
+function drillIdsOf(payloads: readonly string[]): string[] {
+  return payloads.flatMap((p) => {
+    const plan = planRedrive(p);
+    return plan.ok && plan.event.drillid ? [plan.event.drillid] : [];
+  });
+}
+
+/**
+ * HTTP status of a re-drive answer: 202 if anything was re-driven, else 409 if drill isolation
+ * refused one, else 422 if rejected, else 404.
+ */
+export function redriveHttpStatus(results: readonly DeadLetterRedriveOutcome[]): 202 | 404 | 409 | 422 {
   if (results.some((r) => r.outcome === 'redriven')) return 202;
+  if (results.some((r) => r.outcome === 'refused')) return 409;
   if (results.some((r) => r.outcome === 'rejected')) return 422;
   return 404;
 }
@@ -114,10 +193,21 @@ export function summarizeRedrive(results: DeadLetterRedriveOutcome[]): DeadLette
     results,
     redriven: count('redriven'),
     rejected: count('rejected'),
+    refused: count('refused'),
     notFound: count('not_found'),
   };
   const status = redriveHttpStatus(results);
-  if (status === 422) {
+  if (status === 409) {
+    const refused = results.filter((r) => r.outcome === 'refused');
+    body.error = refused[0]!.error;
+    body.message =
+      refused.length === 1
+        ? `dead letter ${keyText(refused[0]!)} was not re-driven: ${refused[0]!.message}`
+        : `${refused.length} dead letters were not re-driven: drill isolation refuses them again (${refused
+            .slice(0, 5)
+            .map((r) => `${keyText(r)}: ${r.error}`)
+            .join('; ')})`;
+  } else if (status === 422) {
     const rejected = results.filter((r) => r.outcome === 'rejected');
     body.error = 'redrive_rejected';
     body.message =
@@ -206,10 +296,11 @@ export async function listDeadLetters(pool: Pool, q: DeadLetterListQuery): Promi
       `SELECT DISTINCT ${TYPE_OF} AS t FROM (${GROUPED}) d WHERE ${TYPE_OF} IS NOT NULL ORDER BY 1 LIMIT 200`,
     ),
   ]);
+  const purged = await purgedDrillsOf(pool, drillIdsOf(items.rows.map((r) => r.wholePayload)));
   return {
     items: items.rows.map(({ wholePayload, ...r }) => ({
       ...r,
-      redrive: redriveOffer(wholePayload),
+      redrive: redriveOffer(wholePayload, r.error, purged),
       recordedAt: iso(r.recordedAt),
       redrivenAt: isoOrNull(r.redrivenAt),
     })),
@@ -236,6 +327,8 @@ function isoOrNull(value: unknown): string | null {
 interface ParkedMessage extends DeadLetterKey {
   groups: string[];
   payload: string;
+  /** The error of its first parking (decides a drill-isolation refusal). */
+  error: string;
 }
 
 /**
@@ -251,9 +344,10 @@ export async function redriveDeadLetters(
   principal: Principal,
   keys: readonly DeadLetterKey[],
   reason: string | null = null,
-): Promise<{ status: 202 | 404 | 422; body: DeadLetterRedriveResult }> {
+): Promise<{ status: 202 | 404 | 409 | 422; body: DeadLetterRedriveResult }> {
   const wanted = distinctKeys(keys);
   const parked = await loadParked(deps.pool, wanted);
+  const purged = await purgedDrillsOf(deps.pool, drillIdsOf([...parked.values()].map((m) => m.payload)));
 
   const outcomes = new Map<string, DeadLetterRedriveOutcome>();
   const toPublish: { message: ParkedMessage; event: SupplyChainEvent }[] = [];
@@ -269,7 +363,16 @@ export async function redriveDeadLetters(
       continue;
     }
     const plan = planRedrive(message.payload);
-    if (plan.ok) {
+    const refusal = plan.ok ? redriveRefusal(plan.event, message.error, purged) : null;
+    if (plan.ok && refusal) {
+      outcomes.set(keyText(key), {
+        ...key,
+        status: 409,
+        outcome: 'refused',
+        error: refusal.error,
+        message: refusal.message,
+      });
+    } else if (plan.ok) {
       toPublish.push({ message, event: plan.event });
     } else {
       outcomes.set(keyText(key), {
@@ -320,6 +423,7 @@ export async function redriveDeadLetters(
       itemCount: results.length,
       redriven: body.redriven,
       rejected: body.rejected,
+      refused: body.refused,
       notFound: body.notFound,
       keys: results.slice(0, 20).map(keyText),
     },
@@ -332,7 +436,8 @@ async function loadParked(pool: Pool, keys: DeadLetterKey[]): Promise<Map<string
   const { rows } = await pool.query<ParkedMessage>(
     `SELECT source_topic AS "sourceTopic", source_partition AS "sourcePartition",
             source_offset::text AS "sourceOffset", array_agg(consumer_group ORDER BY consumer_group) AS groups,
-            (array_agg(payload ORDER BY recorded_at, consumer_group))[1] AS payload
+            (array_agg(payload ORDER BY recorded_at, consumer_group))[1] AS payload,
+            (array_agg(error ORDER BY recorded_at, consumer_group))[1] AS error
        FROM dead_letters
       WHERE (source_topic, source_partition, source_offset) IN (
               SELECT * FROM unnest($1::text[], $2::int[], $3::bigint[]))

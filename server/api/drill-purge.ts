@@ -87,12 +87,73 @@ export async function previewDrillPurge(
   return { ...counts, kpiDaily: { days, created, delivered }, redisEntries };
 }
 
+/** No run, entity, event or earlier purge of the drill exists (HTTP 404, names the drill id). */
+export class DrillUnknownError extends Error {
+  override name = 'DrillUnknownError';
+  constructor(readonly drillId: string) {
+    super(`no drill ${drillId}: no run, order, shipment, event or purge of that drill exists`);
+  }
+}
+
+/**
+ * A run of the drill is still sending or can still send (HTTP 409, `drill_run_active`): purging
+ * it then would not stop it (QA: a purged run went on sending, and every later event was
+ * dead-lettered as `drill_purged`).
+ */
+export class DrillRunActiveError extends Error {
+  override name = 'DrillRunActiveError';
+  readonly code = 'drill_run_active';
+  constructor(
+    readonly drillId: string,
+    readonly runId: string,
+    readonly state: string,
+  ) {
+    super(
+      `drill ${drillId} has run ${runId} ${state}: stop it first (POST /api/drills/runs/${runId}/stop), then purge`,
+    );
+  }
+}
+
+/** Run states in which a run may still send events: a purge is refused then. */
+export const PURGE_BLOCKING_RUN_STATES = ['running', 'paused', 'interrupted'] as const;
+
+/**
+ * Whether `drillId` may be purged now: it must exist (a run, an order or shipment, an event in
+ * the histories or dead letters, or an earlier purge: purging again stays allowed) and have no
+ * run that may still send ({@link PURGE_BLOCKING_RUN_STATES}).
+ * @throws DrillUnknownError, DrillRunActiveError
+ */
+export async function checkPurgeable(pool: Pool, drillId: string): Promise<void> {
+  const { rows } = await pool.query<{ run_id: string | null; state: string | null; known: boolean }>(
+    `SELECT (SELECT id FROM drill_runs WHERE drill_id = $1 AND state = ANY($2::text[])
+              ORDER BY started_at DESC LIMIT 1) AS run_id,
+            (SELECT state FROM drill_runs WHERE drill_id = $1 AND state = ANY($2::text[])
+              ORDER BY started_at DESC LIMIT 1) AS state,
+            (EXISTS (SELECT 1 FROM drill_runs WHERE drill_id = $1)
+             OR EXISTS (SELECT 1 FROM orders WHERE drill_id = $1)
+             OR EXISTS (SELECT 1 FROM shipments WHERE drill_id = $1)
+             OR EXISTS (SELECT 1 FROM order_events WHERE drill_id = $1)
+             OR EXISTS (SELECT 1 FROM shipment_checkpoints WHERE drill_id = $1)
+             OR EXISTS (SELECT 1 FROM order_facts WHERE drill_id = $1)
+             OR EXISTS (SELECT 1 FROM drill_purges_applied WHERE drill_id = $1)
+             OR EXISTS (SELECT 1 FROM audit_log WHERE action = 'drills.purge' AND outcome = 'ok'
+                          AND detail->>'drillId' = $1)
+             OR EXISTS (SELECT 1 FROM dead_letters WHERE sct_try_jsonb(payload)->>'drillid' = $1)) AS known`,
+    [drillId, PURGE_BLOCKING_RUN_STATES],
+  );
+  const r = rows[0]!;
+  if (r.run_id) throw new DrillRunActiveError(drillId, r.run_id, r.state!);
+  if (!r.known) throw new DrillUnknownError(drillId);
+}
+
 /**
  * Publishes the purge of `drillId`: one drill-purged control record per partition of the orders
  * and shipments topics (acks=all), then one audit row naming the operator. Purging a drill again
  * publishes again and changes nothing (the workers' purge is idempotent).
  * @returns the preview taken before publishing (what goes) and where each record was stored
- * @throws ServiceUnavailableError when Kafka is down (audited as failed by the server)
+ * @throws ServiceUnavailableError when Kafka is down (audited as failed by the server);
+ *   DrillUnknownError (404) for a drill that never existed; DrillRunActiveError (409) while a run
+ *   of the drill may still send ({@link checkPurgeable})
  */
 export async function purgeDrill(
   deps: CommandDeps & { redis: RedisClient; prefix: string },
@@ -100,6 +161,7 @@ export async function purgeDrill(
   drillId: string,
   reason: string | null,
 ): Promise<DrillPurgeResult> {
+  await checkPurgeable(deps.pool, drillId);
   const preview = await previewDrillPurge(deps.pool, deps.redis, deps.prefix, drillId);
   const purgeId = randomUUID();
   const topics = topicNames(deps.prefix);

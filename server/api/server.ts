@@ -81,7 +81,7 @@ import { authenticate, parseBearer } from '../auth/credentials';
 import { allowedHostNames, isAllowedHost, isAllowedOrigin } from '../auth/host-origin';
 import { SessionStore, type SessionOptions } from '../auth/sessions';
 import { auditCsvStream, listAudit, recordAudit } from './audit-log';
-import { previewDrillPurge, purgeDrill } from './drill-purge';
+import { DrillRunActiveError, DrillUnknownError, previewDrillPurge, purgeDrill } from './drill-purge';
 import { orderCsvStream } from './orders-export';
 import {
   ForbiddenError,
@@ -895,13 +895,25 @@ function sendError(reply: FastifyReply, err: unknown, log: Logger): FastifyReply
   if (err instanceof DrillStateError) {
     return reply.code(409).send({ error: err.code, message: err.message } satisfies ApiError);
   }
+  if (err instanceof DrillUnknownError) {
+    return reply.code(404).send({
+      error: 'drill_not_found',
+      message: err.message,
+      issues: [{ field: 'drillId', rule: 'drill_exists', message: err.message }],
+    } satisfies ApiError);
+  }
+  if (err instanceof DrillRunActiveError) {
+    return reply.code(409).send({
+      error: err.code,
+      message: err.message,
+      issues: [{ field: 'drillId', rule: 'no_active_run', message: err.message }],
+    } satisfies ApiError);
+  }
   if (err instanceof LiveEntityInDrillError) {
     const body: ApiError = {
       error: err.rule,
       message: err.message,
-      issues: [
-        { field: err.rule === 'drill_purged' ? 'drillid' : 'subject', rule: err.rule, message: err.message },
-      ],
+      issues: [{ field: err.field, rule: err.rule, message: err.message }],
     };
     if (err.index !== undefined) body.index = err.index;
     return reply.code(409).send(body);

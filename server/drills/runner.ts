@@ -48,6 +48,7 @@ import {
 import type { Pool } from '../../runtime/db';
 import type { InjectResult } from '../../contracts';
 import type { Logger } from '../../runtime/logger';
+import { ServiceUnavailableError } from '../../runtime/service-errors';
 import {
   evaluateChecks,
   readDrillLeaks,
@@ -60,6 +61,9 @@ import { countByType, generateDrill, type DrillPlan } from './generators';
 import { expectedOutcome, fillHypothesis, type LibraryEntry, type ScenarioLibrary } from './library';
 
 const HOUR_MS = 3_600_000;
+
+/** States a run can be resumed from (a halted run: once the outage or lag that halted it is over). */
+const RESUMABLE_STATES: readonly DrillRunState[] = ['paused', 'interrupted', 'halted'];
 
 /** A request that names a field wrongly (HTTP 400), e.g. an unknown scenario or a parameter out of its limits. */
 export class DrillRequestError extends Error {
@@ -108,6 +112,11 @@ export interface DrillRunnerDeps {
     reason?: string | null;
     detail: Record<string, unknown>;
   }) => Promise<void>;
+  /**
+   * Throws ServiceUnavailableError (kafka) while the core's start has not completed (no publisher
+   * yet): a run is then refused at once (503 `broker_unavailable`) instead of halting a second later.
+   */
+  brokerReady?: () => void;
   /** Clock (ms); tests may pass their own. */
   now?: () => number;
   /** Longest wait for the workers to apply a run's events before its checks are evaluated (ms; default 120,000). */
@@ -277,12 +286,14 @@ export class DrillRunner {
   /**
    * Starts a run: records it (state `running`, the real KPI figures of now), audits it, and sends
    * in the background.
-   * @throws DrillRequestError, DrillStateError (`drill_active`: another run is sending)
+   * @throws DrillRequestError, DrillStateError (`drill_active`: another run is sending),
+   *   ServiceUnavailableError (503 `broker_unavailable`: the start has not completed, or Kafka is down)
    */
   async start(principal: Principal, req: DrillStartRequest): Promise<DrillRun> {
     const scenario = this.scenario(req.scenarioId);
     const parameters = this.resolve(scenario, req.parameters);
     if (this.active) throw this.busy();
+    await this.requireBroker();
     const id = randomUUID();
     const drillId = drillIdOf(scenario.id, id);
     const startedAt = this.now();
@@ -357,18 +368,27 @@ export class DrillRunner {
   }
 
   /**
-   * Resumes a paused or interrupted run from its last recorded step.
-   * @throws DrillNotFoundError, DrillStateError (wrong state, or another run is sending)
+   * Resumes a paused, interrupted or halted run from its last recorded step (a halted one once
+   * the service outage or lag that halted it is over: its checks are evaluated again at its new
+   * end). Events keep their ids per run and step, so none is applied twice.
+   * @throws DrillNotFoundError, DrillStateError (wrong state, another run is sending, or the drill
+   *   was purged), ServiceUnavailableError (Kafka not usable)
    */
   async resume(principal: Principal, id: string, reason: string | null): Promise<DrillRun> {
     const run = await this.row(id);
-    if (run.state !== 'paused' && run.state !== 'interrupted')
+    if (!RESUMABLE_STATES.includes(run.state))
       throw new DrillStateError(
-        `drill run ${id} is ${run.state}: only a paused or interrupted run can be resumed`,
+        `drill run ${id} is ${run.state}: only a paused, interrupted or halted run can be resumed`,
       );
     if (this.active) throw this.busy();
+    if (await this.purged(run.drill_id))
+      throw new DrillStateError(
+        `drill ${run.drill_id} was purged: run ${id} cannot be resumed (start a new run instead)`,
+      );
+    await this.requireBroker();
     const { rowCount } = await this.deps.pool.query(
-      `UPDATE drill_runs SET state = 'running', running_since = $2, updated_at = now()
+      `UPDATE drill_runs SET state = 'running', running_since = $2, ended_at = NULL, checks = NULL, passed = NULL, halt_reason = NULL,
+              updated_at = now()
         WHERE id = $1 AND state = $3`,
       [id, new Date(this.now()).toISOString(), run.state],
     );
@@ -499,6 +519,35 @@ export class DrillRunner {
     const resolved = resolveParameters(scenario, parsed.data);
     if (!resolved.ok) throw new DrillRequestError(resolved.issues);
     return resolved.parameters as ResolvedDrillParameters;
+  }
+
+  /**
+   * Refuses to send while Kafka is not usable: the core's start has not completed, or the stack
+   * health finds the broker down.
+   * @throws ServiceUnavailableError (kafka)
+   */
+  private async requireBroker(): Promise<void> {
+    this.deps.brokerReady?.();
+    let health: StackHealth;
+    try {
+      health = await this.deps.health();
+    } catch {
+      return; // health unknown: the sending loop's halt check decides
+    }
+    const kafka = health.services.find((s) => s.name === 'kafka');
+    if (kafka?.state === 'down')
+      throw new ServiceUnavailableError('kafka', kafka.address, kafka.detail.split('. To fix:')[0]!);
+  }
+
+  /** Whether the drill was purged (a purge applied by a worker, or requested through the API). */
+  private async purged(drillId: string): Promise<boolean> {
+    const { rows } = await this.deps.pool.query<{ purged: boolean }>(
+      `SELECT EXISTS (SELECT 1 FROM drill_purges_applied WHERE drill_id = $1)
+           OR EXISTS (SELECT 1 FROM audit_log WHERE action = 'drills.purge' AND outcome = 'ok'
+                        AND detail->>'drillId' = $1) AS purged`,
+      [drillId],
+    );
+    return rows[0]?.purged === true;
   }
 
   private async row(id: string): Promise<RunRow> {
@@ -794,8 +843,10 @@ export class DrillRunner {
     });
     const passed = checks.every((c) => c.passed);
     await this.deps.pool.query(
-      `UPDATE drill_runs SET checks = $2::jsonb, passed = $3, updated_at = now() WHERE id = $1`,
-      [id, JSON.stringify(checks), passed],
+      // Not on a run resumed meanwhile (a halted run can be): its checks come at its new end.
+      `UPDATE drill_runs SET checks = $2::jsonb, passed = $3, updated_at = now()
+        WHERE id = $1 AND state = ANY($4::text[])`,
+      [id, JSON.stringify(checks), passed, FINAL_DRILL_RUN_STATES],
     );
     const failed = checks.filter((c) => !c.passed).map((c) => c.checkId);
     await this.timeline(

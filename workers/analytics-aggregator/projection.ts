@@ -105,6 +105,7 @@ export function analyticsProjection(
       return { count: ids.length };
     },
     drills: {
+      entity: 'order',
       trafficSql: 'SELECT order_id AS subject, drill_id FROM order_facts WHERE order_id = ANY($1::text[])',
       async purge(client, purge, partition) {
         // The drill's orders of this partition (rows from before partitions were recorded: any).

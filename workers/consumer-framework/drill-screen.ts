@@ -3,6 +3,12 @@
  * contracts/drill-isolation.ts, the same the API applies) and the application of drill-purged
  * control records (contracts/drill-purge.ts), in partition order.
  *
+ * Every entity an event names is screened: its subject and the orders or shipments its `data`
+ * references. The worker's own read model decides for its own kind of entity (so the workers of
+ * one topic decide alike, from the partition's earlier records); entities of the other kind (a
+ * shipment named by an order, an order named by a shipment) are judged from the shared read
+ * models as they stand (another topic: no order between the two topics is defined).
+ *
  * Isolation is decided before the events are claimed: a refused event is not applied, not
  * claimed, and goes to the dead-letter topic and table with the rule and the reason. Each worker
  * decides from its own read model (the traffic of the entity as its earlier events made it), so
@@ -11,12 +17,14 @@
  */
 import type { KafkaMessage } from 'kafkajs';
 import {
+  namedEntityKeys,
   screenDrillIsolation,
   type DrillPurgedEvent,
   type ScreenItem,
   type SupplyChainEvent,
 } from '../../contracts';
 import type { PoolClient } from '../../runtime/db';
+import { entityTrafficSql } from '../../runtime/entity-traffic';
 import type { ConsumedEvent, Projection } from './projection';
 import { poisonOf, type PoisonMessage } from './record-decoding';
 
@@ -44,20 +52,38 @@ export async function screenBatchItems<O, S>(
   items: BatchItem[],
 ): Promise<{ accepted: BatchItem[]; refused: PoisonMessage[] }> {
   if (items.length === 0) return { accepted: [], refused: [] };
-  const subjects = [...new Set(items.flatMap((i) => (i.kind === 'event' ? [i.consumed.event.subject] : [])))];
-  const { rows } = await client.query<{ subject: string | null; drill_id: string | null; purged: boolean }>(
-    `SELECT t.subject::text AS subject, t.drill_id::text AS drill_id, false AS purged
-       FROM (${projection.drills.trafficSql}) t
+  const { orders, shipments } = namedEntityKeys(
+    items.flatMap((i) => (i.kind === 'event' ? [i.consumed.event] : [])),
+  );
+  // $1 holds the ids of the worker's own kind of entity (its trafficSql's parameter), $2 the other kind.
+  const own = projection.drills.entity;
+  const traffic = entityTrafficSql({
+    orders: own === 'order' ? '$1' : '$2',
+    shipments: own === 'order' ? '$2' : '$1',
+    own: { entity: own, sql: projection.drills.trafficSql },
+  });
+  const { rows } = await client.query<{
+    entity_key: string | null;
+    drill_id: string | null;
+    purged: boolean;
+  }>(
+    `SELECT t.entity_key, t.drill_id::text AS drill_id, false AS purged FROM (${traffic}) t
      UNION ALL
      SELECT NULL, drill_id, true FROM drill_purges_applied
-      WHERE consumer_group = $2 AND topic = $3 AND kafka_partition = $4`,
-    [subjects, group, at.topic, at.partition],
+      WHERE consumer_group = $3 AND topic = $4 AND kafka_partition = $5`,
+    [
+      own === 'order' ? orders : shipments,
+      own === 'order' ? shipments : orders,
+      group,
+      at.topic,
+      at.partition,
+    ],
   );
   const entities = new Map<string, string | null>();
   const purged = new Set<string>();
   for (const r of rows) {
     if (r.purged) purged.add(r.drill_id!);
-    else entities.set(r.subject!, r.drill_id);
+    else entities.set(r.entity_key!, r.drill_id);
   }
   const screen: ScreenItem<SupplyChainEvent>[] = items.map((i) =>
     i.kind === 'event' ? { event: i.consumed.event } : { purgedDrill: i.purge.data.drillId },

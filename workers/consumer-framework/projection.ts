@@ -19,6 +19,8 @@ export interface ConsumedEvent {
  * the traffic of its entities, for drill isolation, and how it removes a purged drill.
  */
 export interface DrillSupport<Outcome> {
+  /** The kind of entity this worker's topic is keyed by (the subjects {@link trafficSql} is asked about). */
+  readonly entity: 'order' | 'shipment';
   /**
    * SQL of the traffic of this worker's existing entities named by `$1` (text[]): one row per
    * entity, columns `subject` (text) and `drill_id` (text, null for live traffic). Read in the

@@ -96,6 +96,7 @@ export function orderProjection(
       return { orders: rows.map((s) => s.row) };
     },
     drills: {
+      entity: 'order',
       trafficSql: 'SELECT order_id AS subject, drill_id FROM orders WHERE order_id = ANY($1::text[])',
       async purge(client, purge, partition) {
         // The drill's orders whose events came from this partition, with their lines (cascade)

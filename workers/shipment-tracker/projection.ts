@@ -92,6 +92,7 @@ export function shipmentProjection(
       return { shipments: changed };
     },
     drills: {
+      entity: 'shipment',
       trafficSql:
         'SELECT shipment_id AS subject, drill_id FROM shipments WHERE shipment_id = ANY($1::text[])',
       async purge(client, purge, partition) {

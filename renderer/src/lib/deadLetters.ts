@@ -72,6 +72,8 @@ export function outcomeText(o: DeadLetterRedriveOutcome): string {
       return o.issues && o.issues.length > 0
         ? `not re-driven, payload still invalid: ${o.issues.map((i) => `${i.field} ${i.rule}`).join(', ')}`
         : `not re-driven: ${o.message}`;
+    case 'refused':
+      return `not re-driven: ${o.message}`;
     case 'not_found':
       return 'not found (no such dead letter)';
   }
@@ -79,10 +81,12 @@ export function outcomeText(o: DeadLetterRedriveOutcome): string {
 
 /** The headline of a re-drive answer: `2 re-driven, 1 still invalid, 1 not found`. */
 export function redriveSummary(
-  result: Pick<DeadLetterRedriveResult, 'redriven' | 'rejected' | 'notFound'>,
+  result: Pick<DeadLetterRedriveResult, 'redriven' | 'rejected' | 'notFound'> &
+    Partial<Pick<DeadLetterRedriveResult, 'refused'>>,
 ): string {
   const parts = [`${result.redriven} re-driven`];
   if (result.rejected > 0) parts.push(`${result.rejected} still invalid`);
+  if ((result.refused ?? 0) > 0) parts.push(`${result.refused} refused by drill isolation`);
   if (result.notFound > 0) parts.push(`${result.notFound} not found`);
   return parts.join(', ');
 }

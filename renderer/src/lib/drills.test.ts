@@ -8,7 +8,9 @@ import {
   drillReportHtml,
   escapeHtml,
   progressShare,
+  hypothesisBeforePreview,
   progressText,
+  purgeBlockedReason,
   reportFileName,
 } from './drills';
 
@@ -191,5 +193,33 @@ describe('drill report HTML', () => {
     expect(drillReportHtml(report, 'UTC', null)).toContain('watched by &lt;Ana&gt;');
     expect(reportFileName({ drillId: 'a/b c' })).toBe('drill-report-a_b_c.html');
     expect(escapeHtml(`<'&">`)).toBe('&lt;&#39;&amp;&quot;&gt;');
+  });
+});
+
+describe('drill screen wording (QA)', () => {
+  it('a run that is not sending shows its state and no remaining time', () => {
+    const progress = { sent: 120, total: 800, rate: 0, elapsedMs: 4_000, remainingMs: 120_000 };
+    expect(progressText({ state: 'paused', progress })).toBe('120 of 800 events · paused · 4 s elapsed');
+    expect(progressText({ state: 'interrupted', progress })).not.toMatch(/left/);
+    expect(progressText({ state: 'halted', progress })).toBe('120 of 800 events · halted · 4 s elapsed');
+  });
+  it('shows … for the figures a preview computes, never the raw placeholders', () => {
+    const h =
+      'Late rises by {expected.late}; {expected.eta} ETAs; backlog of {warehouseId} in {durationMinutes} min.';
+    const before = hypothesisBeforePreview(h, { warehouseId: 'WH-1', durationMinutes: ' ' });
+    expect(before).toEqual({ text: 'Late rises by …; … ETAs; backlog of WH-1 in … min.', uncomputed: true });
+    expect(before.text).not.toMatch(/[{}]/);
+    expect(hypothesisBeforePreview('Real KPIs do not move.', {})).toEqual({
+      text: 'Real KPIs do not move.',
+      uncomputed: false,
+    });
+  });
+  it('says why a purge waits for a run that may still send, naming the run', () => {
+    for (const state of ['running', 'paused', 'interrupted'] as const)
+      expect(purgeBlockedReason({ id: 'r-1', drillId: 'd-1', state })).toBe(
+        `Run r-1 of drill d-1 is ${state}: stop it first, then purge`,
+      );
+    for (const state of ['completed', 'stopped', 'halted', 'failed'] as const)
+      expect(purgeBlockedReason({ id: 'r-1', drillId: 'd-1', state })).toBeNull();
   });
 });

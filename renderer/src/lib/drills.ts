@@ -81,14 +81,64 @@ export function progressShare(run: Pick<DrillRun, 'progress'>): number {
   return total <= 0 ? 1 : Math.min(1, sent / total);
 }
 
-/** `1,234 of 5,000 events · 250 events/s · 5 s elapsed · 15 s left`. */
+/**
+ * `1,234 of 5,000 events · 250 events/s · 5 s elapsed · 15 s left` while running. A run that is
+ * not sending has no remaining time (QA: a paused run said "2 min left"): its state instead
+ * (`1,234 of 5,000 events · paused · 5 s elapsed`).
+ */
 export function progressText(run: Pick<DrillRun, 'progress' | 'state'>): string {
   const p = run.progress;
   const parts = [`${formatCount(p.sent)} of ${formatCount(p.total)} events`];
-  parts.push(run.state === 'running' ? `${formatCount(Math.round(p.rate))} events/s` : '0 events/s');
+  if (run.state === 'running') parts.push(`${formatCount(Math.round(p.rate))} events/s`);
+  else parts.push(RUN_STATE_WORDS[run.state]);
   parts.push(`${formatDuration(p.elapsedMs)} elapsed`);
-  parts.push(`${formatDuration(p.remainingMs)} left`);
+  if (run.state === 'running') parts.push(`${formatDuration(p.remainingMs)} left`);
   return parts.join(' · ');
+}
+
+/** A run's state in one word, for the progress line. */
+const RUN_STATE_WORDS: Readonly<Record<DrillRun['state'], string>> = {
+  running: 'running',
+  paused: 'paused',
+  interrupted: 'interrupted',
+  completed: 'completed',
+  stopped: 'stopped',
+  halted: 'halted',
+  failed: 'failed',
+};
+
+/** What a hypothesis shows for an expected figure before a preview computed it. */
+export const UNCOMPUTED_FIGURE = '…';
+
+/**
+ * A scenario's hypothesis before a preview: each `{expected.*}` figure shows as
+ * {@link UNCOMPUTED_FIGURE} (QA: the raw `{expected.late}` placeholders were shown), each
+ * parameter placeholder (`{warehouseId}`) as the form's value, or {@link UNCOMPUTED_FIGURE} when
+ * blank.
+ * @returns the text, and whether a figure is left for the preview to compute
+ */
+export function hypothesisBeforePreview(
+  hypothesis: string,
+  values: ParameterValues,
+): { text: string; uncomputed: boolean } {
+  let uncomputed = false;
+  const text = hypothesis.replace(/\{([A-Za-z_.]+)\}/g, (_whole, key: string) => {
+    const typed = key.startsWith('expected.') ? '' : (values[key as keyof ParameterValues] ?? '').trim();
+    if (typed !== '') return typed;
+    uncomputed = true;
+    return UNCOMPUTED_FIGURE;
+  });
+  return { text, uncomputed };
+}
+
+/**
+ * Why a drill cannot be purged now, or null: a run that may still send (running, paused,
+ * interrupted) must be stopped first; the API refuses the purge then (409 `drill_run_active`).
+ */
+export function purgeBlockedReason(run: Pick<DrillRun, 'id' | 'drillId' | 'state'>): string | null {
+  return run.state === 'running' || run.state === 'paused' || run.state === 'interrupted'
+    ? `Run ${run.id} of drill ${run.drillId} is ${run.state}: stop it first, then purge`
+    : null;
 }
 
 /** What a run's state is called on screen. */

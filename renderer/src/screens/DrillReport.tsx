@@ -17,15 +17,15 @@ import { DrillBadge, Instant } from '../components/Badges';
 import { Dialog } from '../components/Dialog';
 import { ErrorNotice, Loading } from '../components/Notice';
 import { drillsRefusal } from '../lib/access';
-import { drillReportHtml, progressText, reportFileName, RUN_STATE_LABELS } from '../lib/drills';
-import { EMPTY, formatCount, shortEventType } from '../lib/format';
 import {
-  isActiveRun,
-  useDrillNote,
-  useDrillPurgePreview,
-  useDrillReport,
-  usePurgeDrill,
-} from '../query/drills';
+  drillReportHtml,
+  progressText,
+  purgeBlockedReason,
+  reportFileName,
+  RUN_STATE_LABELS,
+} from '../lib/drills';
+import { EMPTY, formatCount, shortEventType } from '../lib/format';
+import { useDrillNote, useDrillPurgePreview, useDrillReport, usePurgeDrill } from '../query/drills';
 import { hrefs } from '../router/hash';
 import { useAbilities } from '../state/access';
 import { CheckResults } from './Drills';
@@ -196,7 +196,7 @@ export function DrillReportPage({ runId }: { runId: string }): ReactNode {
   const r = report.data;
   const run = r.run;
   const noteText = notes ?? run.note ?? '';
-  const active = isActiveRun(run);
+  const blocked = purgeBlockedReason(run);
   return (
     <div
       className="screen drill-report"
@@ -240,18 +240,21 @@ export function DrillReportPage({ runId }: { runId: string }): ReactNode {
           type="button"
           className="btn btn--small btn--danger"
           onClick={() => setPurging(true)}
-          disabled={!abilities.drills || active}
+          disabled={!abilities.drills || blocked !== null}
           title={
             !abilities.drills
               ? drillsRefusal(abilities.role)
-              : active
-                ? 'Stop the run before purging it'
-                : 'Remove everything this drill created'
+              : (blocked ?? 'Remove everything this drill created')
           }
           data-testid="drill-purge"
         >
           Purge drill…
         </button>
+        {abilities.drills && blocked && (
+          <span className="muted small" data-testid="drill-purge-blocked">
+            {blocked}
+          </span>
+        )}
       </div>
 
       <section className="panel drill-report__section">

@@ -26,6 +26,7 @@ import {
   checksSummary,
   defaultParameterValues,
   progressShare,
+  hypothesisBeforePreview,
   progressText,
   RUN_STATE_LABELS,
   type ParameterIssue,
@@ -153,6 +154,31 @@ function ParameterField({
 }
 
 /** The preview of a scenario: what it will inject and the expected outcome (`drill-preview`). */
+/**
+ * A scenario's hypothesis (`drill-hypothesis`): the preview's, with its figures, once a current
+ * preview exists; before that the expected figures show as `…` with a note that a preview
+ * computes them (never the raw `{expected.late}` placeholders).
+ */
+function Hypothesis({
+  text,
+  values,
+  computed,
+}: {
+  text: string;
+  values: ParameterValues;
+  computed: string | undefined;
+}): ReactNode {
+  const before = hypothesisBeforePreview(text, values);
+  return (
+    <p className="drills__hypothesis" data-testid="drill-hypothesis">
+      <strong>Hypothesis:</strong> {computed ?? before.text}
+      {computed === undefined && before.uncomputed && (
+        <span className="muted small"> (…: press Preview to compute)</span>
+      )}
+    </p>
+  );
+}
+
 function PreviewPanel({ preview }: { preview: DrillPreview }): ReactNode {
   const counts = Object.entries(preview.countsByType).sort((a, b) => b[1] - a[1]);
   const e = preview.entities;
@@ -372,7 +398,7 @@ function RunPanel({
             Pause
           </button>
         )}
-        {(run.state === 'paused' || run.state === 'interrupted') && (
+        {(run.state === 'paused' || run.state === 'interrupted' || run.state === 'halted') && (
           <button
             type="button"
             className="btn btn--primary"
@@ -580,9 +606,11 @@ export function Drills(): ReactNode {
               <span className="muted mono">{scenario.id}</span>
             </header>
             <p>{scenario.description}</p>
-            <p className="drills__hypothesis">
-              <strong>Hypothesis:</strong> {scenario.hypothesis}
-            </p>
+            <Hypothesis
+              text={scenario.hypothesis}
+              values={form}
+              computed={previewCurrent ? preview.data?.hypothesis : undefined}
+            />
             <fieldset className="form-section">
               <legend>Parameters</legend>
               <div className="drills__params">
