@@ -9,7 +9,7 @@ import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { loadConfig, type AppConfig } from '../../runtime/config';
 import { Cleanup } from './cleanup';
-import type { Deployment } from './deployment';
+import { Deployment } from './deployment';
 import { log } from './log';
 import type { Options } from './options';
 import { cpuDelta, cpuSnapshot, MemoryWatcher, type CpuUse } from './procstat';
@@ -103,6 +103,38 @@ export class BenchRun {
     const c = new Cleanup();
     this.cleanups.push(c);
     return c;
+  }
+
+  /**
+   * Starts a phase's own deployment (main process + one instance of each worker, in databases,
+   * topics and keys named `sctbench_<run id><suffix>`, removed with the run) as a timed phase, and
+   * waits until every consumer group has its member.
+   * @param title the phase's name in the log
+   * @param logName the deployment's log file in the run folder
+   * @param cleanup removes the deployment ({@link newCleanup}; the phase runs it when done)
+   * @returns the deployment, or undefined when it could not start (recorded as the phase's error)
+   */
+  startDeployment(
+    title: string,
+    suffix: string,
+    logName: string,
+    nodeOptions: string | undefined,
+    cleanup: Cleanup,
+  ): Promise<Deployment | undefined> {
+    return this.phase(title, async () => {
+      const d = await Deployment.start({
+        repoRoot: this.opts.pipelineRoot,
+        base: this.base,
+        name: `sctbench_${this.id}${suffix}`,
+        logFile: path.join(this.runDir, logName),
+        cleanup,
+        nodeOptions,
+      });
+      this.deployments.push(d);
+      await d.waitForGroups(1);
+      log(`   API at ${d.url}, main pid ${d.main.pid}`);
+      return d;
+    });
   }
 
   /** Reports what a cleanup could not remove as errors of the run. */

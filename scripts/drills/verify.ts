@@ -27,22 +27,15 @@ import type { AppConfig } from '../../runtime/config';
 import { createPool } from '../../runtime/db';
 import { createLogger } from '../../runtime/logger';
 import { createRedis } from '../../runtime/redis';
+import { REAL_KPI_FIGURES } from '../../server/drills/checks';
 import { checkDrift } from '../replay/drift';
 import { dropReplaySchema, replayIntoFreshSchema } from '../replay/replay';
 
 /** fetch against the API with the caller's credentials (bearer token, JSON body). */
 export type ApiFetch = (pathAndQuery: string, init?: RequestInit) => Promise<Response>;
 
-/** The real KPI figures compared before and after (drills excluded). */
-export const REAL_KPI_FIELDS = [
-  'createdOrders',
-  'deliveredOrders',
-  'onTimeOrders',
-  'lateOrders',
-  'otifOrders',
-  'backlog',
-  'openExceptions',
-] as const;
+/** The real KPI figures compared before and after (drills excluded): the drill checks' own list. */
+export const REAL_KPI_FIELDS = REAL_KPI_FIGURES;
 export type RealKpiFigures = Record<(typeof REAL_KPI_FIELDS)[number], number | null>;
 
 /** What one scenario did on the stack. */

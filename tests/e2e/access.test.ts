@@ -78,23 +78,21 @@ beforeAll(async () => {
     { username: 'dora', displayName: 'Dora Drill-Lead', role: 'drill_lead', password: PASSWORD },
     FAST_HASH,
   );
-  // Two poison messages straight into the orders topic: valid live events on orders a drill
-  // created first (same key, so in order), which the workers' drill isolation parks. They are
-  // valid events, so the console offers them for re-drive (a schema-invalid one never would be).
+  // Two poison messages: valid order events written straight into the shipments topic (a
+  // producer bug), which the workers park. They are valid events, so the console offers them for
+  // re-drive, to the orders topic where they belong (a schema-invalid one, or one drill isolation
+  // would refuse again, never is).
   const producer = createKafka(loadConfig(), 'sct-e2e-access-poison').producer();
   await producer.connect();
   for (let i = 0; i < 2; i++) {
     const orderId = `E2E-ACCESS-POISON-${i}-${randomUUID().slice(0, 6)}`;
-    const drillOrder = orderCreated(orderId, { time: '2024-05-21T09:00:00Z', drillid: 'drill-access' });
     const poison = orderCreated(orderId, { time: '2024-05-21T09:30:00Z' });
     poisonIds.push(poison.id);
     await producer.send({
-      topic: `${consoleApp.prefix}.orders`,
-      messages: [drillOrder, poison].map((e) => ({
-        key: orderId,
-        value: JSON.stringify(e),
-        headers: { ce_id: e.id, ce_type: e.type },
-      })),
+      topic: `${consoleApp.prefix}.shipments`,
+      messages: [
+        { key: orderId, value: JSON.stringify(poison), headers: { ce_id: poison.id, ce_type: poison.type } },
+      ],
     });
   }
   await producer.disconnect();
@@ -269,7 +267,7 @@ describe('operator access in Chromium', () => {
     await dialog.waitFor({ state: 'detached' });
 
     await page.getByTestId('dead-letters-redrive').click();
-    await page.getByTestId('redrive-reason').fill('Drill isolation reviewed; checking the payloads again');
+    await page.getByTestId('redrive-reason').fill('Producer bug fixed; sending them to the orders topic');
     await shot('11-bulk-redrive-dialog');
     await page.getByTestId('dead-letters-confirm').click();
     await page.getByTestId('dead-letters-results').waitFor();
@@ -280,7 +278,7 @@ describe('operator access in Chromium', () => {
     const row = page.locator('[data-testid="audit-row"][data-action="dead_letters.redrive"]');
     await row.first().waitFor();
     const text = await row.first().innerText();
-    expect(text).toContain('Drill isolation reviewed');
+    expect(text).toContain('Producer bug fixed');
     expect(text).toContain('2 dead letters');
     await page.getByTestId('audit-action').selectOption('');
     await expect.poll(async () => page.getByTestId('audit-row').count()).toBeGreaterThanOrEqual(6);

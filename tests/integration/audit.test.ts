@@ -38,6 +38,7 @@ const SELECT_AUDIT = `SELECT id, actor, recorded_at, event_count, event_ids::tex
                              kafka_offsets::text[] AS kafka_offsets
                         FROM audit_log ORDER BY id`;
 
+/** A shipment of its own order (`o-of-<id>`): one traffic per order, as drill isolation requires. */
 function shipmentCreated(shipmentId: string) {
   return {
     specversion: '1.0',
@@ -47,7 +48,7 @@ function shipmentCreated(shipmentId: string) {
     subject: shipmentId,
     time: '2024-03-02T10:00:00Z',
     data: {
-      orderId: 'o-x',
+      orderId: `o-of-${shipmentId}`,
       carrier: 'UPS',
       trackingNumber: '1Z',
       origin: 'A',

@@ -145,6 +145,7 @@ describe('apiCall', () => {
       results: [],
       redriven: 0,
       rejected: 0,
+      refused: 0,
       notFound: 1,
       error: 'not_found',
       message: 'none',

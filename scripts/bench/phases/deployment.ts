@@ -49,20 +49,13 @@ export async function measureOnOneDeployment(
   const wants = (p: Phase) => opts.phases.has(p);
   if (!(wants('e2e') || wants('queries') || wants('latency') || wants('replay'))) return;
   const cleanup = run.newCleanup();
-  const dep = await run.phase('deployment 1: main process + one instance of each worker', async () => {
-    const d = await Deployment.start({
-      repoRoot: opts.pipelineRoot,
-      base: run.base,
-      name: `sctbench_${run.id}`,
-      logFile: path.join(run.runDir, 'deployment-1.log'),
-      cleanup,
-      nodeOptions,
-    });
-    run.deployments.push(d);
-    await d.waitForGroups(1);
-    log(`   API at ${d.url}, main pid ${d.main.pid}`);
-    return d;
-  });
+  const dep = await run.startDeployment(
+    'deployment 1: main process + one instance of each worker',
+    '',
+    'deployment-1.log',
+    nodeOptions,
+    cleanup,
+  );
   if (dep) {
     results.e2e1 = await run.phase(
       `end to end: ${data.events} events through the API batch path, 1 instance per worker`,

@@ -15,7 +15,6 @@
  * 4. the drill is stopped (if still sending) and purged.
  * CPU per process group is recorded for both windows. Times in ms, rates in events/s.
  */
-import path from 'node:path';
 import {
   scenarioDefinitionSchema,
   type DrillPreview,
@@ -79,19 +78,13 @@ export async function measureDrill(run: BenchRun, nodeOptions: string | undefine
   const { opts, results } = run;
   if (!opts.phases.has('drill')) return;
   const cleanup = run.newCleanup();
-  const dep = await run.phase('drill: deployment (main process + one instance of each worker)', async () => {
-    const d = await Deployment.start({
-      repoRoot: opts.pipelineRoot,
-      base: run.base,
-      name: `sctbench_${run.id}_drill`,
-      logFile: path.join(run.runDir, 'deployment-drill.log'),
-      cleanup,
-      nodeOptions,
-    });
-    run.deployments.push(d);
-    await d.waitForGroups(1);
-    return d;
-  });
+  const dep = await run.startDeployment(
+    'drill: deployment (main process + one instance of each worker)',
+    '_drill',
+    'deployment-drill.log',
+    nodeOptions,
+    cleanup,
+  );
   if (dep) {
     results.drill = await run.phase(
       `drill: ${DRILL_BENCH_SCENARIO} at ${opts.drillRate} events/s over the Olist data, real traffic at ${opts.drillRealRate} events/s`,

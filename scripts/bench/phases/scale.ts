@@ -10,7 +10,6 @@
  * with the table). Load times are recorded. About 15 to 25 minutes on a busy 2-core machine.
  */
 import { randomUUID } from 'node:crypto';
-import path from 'node:path';
 import { EVENT_TYPES } from '../../../contracts';
 import { bulkCopy, type BulkCopySummary } from '../../scale/bulk';
 import { buildDataset } from '../dataset';
@@ -41,19 +40,13 @@ export async function measureScale(run: BenchRun, nodeOptions: string | undefine
   const { opts, results } = run;
   if (!opts.phases.has('scale')) return;
   const cleanup = run.newCleanup();
-  const dep = await run.phase('scale: deployment (main process + one instance of each worker)', async () => {
-    const d = await Deployment.start({
-      repoRoot: opts.pipelineRoot,
-      base: run.base,
-      name: `sctbench_${run.id}_scale`,
-      logFile: path.join(run.runDir, 'deployment-scale.log'),
-      cleanup,
-      nodeOptions,
-    });
-    run.deployments.push(d);
-    await d.waitForGroups(1);
-    return d;
-  });
+  const dep = await run.startDeployment(
+    'scale: deployment (main process + one instance of each worker)',
+    '_scale',
+    'deployment-scale.log',
+    nodeOptions,
+    cleanup,
+  );
   if (dep) {
     results.scale = await run.phase(
       'scale: 100,000 and 1,000,000 orders, query p95 at each size',

@@ -8,9 +8,7 @@
  * the orders page (first paint, filter changes, scrolling, deep jumps, CSV export of every row)
  * and the dashboard under `--latency-rate` events/s for `--ui-burst-seconds`.
  */
-import path from 'node:path';
 import { buildDataset } from '../dataset';
-import { Deployment } from '../deployment';
 import { log } from '../log';
 import type { BenchRun } from '../run';
 import { runUi } from '../ui';
@@ -35,20 +33,13 @@ export async function measureUi(run: BenchRun, nodeOptions: string | undefined):
   });
   if (!data) return;
   const cleanup = run.newCleanup();
-  const dep = await run.phase('deployment 3: the console for Chromium', async () => {
-    const d = await Deployment.start({
-      repoRoot: opts.pipelineRoot,
-      base: run.base,
-      name: `sctbench_${run.id}_ui`,
-      logFile: path.join(run.runDir, 'deployment-ui.log'),
-      cleanup,
-      nodeOptions,
-    });
-    run.deployments.push(d);
-    await d.waitForGroups(1);
-    log(`   console at ${d.url}`);
-    return d;
-  });
+  const dep = await run.startDeployment(
+    'deployment 3: the console for Chromium',
+    '_ui',
+    'deployment-ui.log',
+    nodeOptions,
+    cleanup,
+  );
   if (dep) {
     const loaded = await run.phase(`ui: load ${data.expected.orders} orders end to end`, () =>
       measureEndToEnd(dep, data, opts),
