@@ -163,11 +163,27 @@ export async function waitForWorkersCaughtUp(
   const topics = topicNames(d.config.topicPrefix);
   const admin = createKafka(d.config, 'sct-test-caught-up').admin();
   await admin.connect();
-  const high: { topic: string; role: 'orders' | 'shipments'; partition: number; offset: number }[] = [];
+  let high: { topic: string; role: 'orders' | 'shipments'; partition: number; offset: number }[] = [];
   try {
-    for (const role of ['orders', 'shipments'] as const)
-      for (const o of await admin.fetchTopicOffsets(topics[role]))
-        high.push({ topic: topics[role], role, partition: o.partition, offset: Number(o.high) });
+    // Right after the topics were created (or the broker restarted) a partition may answer "not
+    // the leader" for a moment: a retriable error kafkajs's admin does not retry here.
+    high = await waitFor(
+      'the topics answering their high-water marks',
+      async () => {
+        const found: typeof high = [];
+        try {
+          for (const role of ['orders', 'shipments'] as const)
+            for (const o of await admin.fetchTopicOffsets(topics[role]))
+              found.push({ topic: topics[role], role, partition: o.partition, offset: Number(o.high) });
+        } catch (err) {
+          if ((err as { retriable?: boolean }).retriable) return null;
+          throw err;
+        }
+        return found;
+      },
+      30_000,
+      250,
+    );
   } finally {
     await admin.disconnect();
   }
