@@ -18,13 +18,12 @@ import { loadConfig } from '../../runtime/config';
 import { createPool, type Pool } from '../../runtime/db';
 import { createKafka } from '../../runtime/kafka';
 import { createOperator } from '../../runtime/operators';
-import { orderCreated, repoRoot, waitFor } from '../support/harness';
+import { FAST_HASH, orderCreated, repoRoot, waitFor } from '../support/harness';
 import { startHeadless, type HeadlessConsole } from '../support/headless';
 
 const shots = path.join(repoRoot, 'test-output', 'screenshots');
 const CHROMIUM = process.env.SCT_CHROMIUM ?? '/usr/bin/chromium';
 /** A small scrypt cost: these accounts only live for this run. */
-const FAST_HASH = { N: 1024, r: 8, p: 1 };
 const PASSWORD = 'correct horse battery';
 const SIZES = [
   { width: 1280, height: 720 },

@@ -10,9 +10,8 @@ import { userInfo } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createOperator } from '../../runtime/operators';
-import { repoRoot, startDeployment, type TestDeployment } from '../support/harness';
+import { FAST_HASH, repoRoot, startDeployment, type TestDeployment } from '../support/harness';
 
-const FAST_HASH = { N: 1024, r: 8, p: 1 };
 let d: TestDeployment;
 
 beforeAll(async () => {

@@ -27,6 +27,7 @@ import { queryKpiSummary } from '../../runtime/kpi-query';
 import { checkDrift } from '../../scripts/replay/drift';
 import { dropReplaySchema, replayIntoFreshSchema } from '../../scripts/replay/replay';
 import {
+  FAST_HASH,
   orderCreated,
   orderEvent,
   repoRoot,
@@ -39,7 +40,6 @@ import {
 import { countDrift } from '../support/counts';
 
 const run = randomUUID().slice(0, 6);
-const FAST_HASH = { N: 1024, r: 8, p: 1 };
 const D1 = `drill-${run}-1`;
 const D2 = `drill-${run}-2`;
 

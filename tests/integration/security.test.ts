@@ -36,9 +36,15 @@ import {
 import { CONSOLE_CSP } from '../../server/api/static-console';
 import { createKafka } from '../../runtime/kafka';
 import { createOperator, updateOperator } from '../../runtime/operators';
-import { orderCreated, repoRoot, startDeployment, waitFor, type TestDeployment } from '../support/harness';
+import {
+  FAST_HASH,
+  orderCreated,
+  repoRoot,
+  startDeployment,
+  waitFor,
+  type TestDeployment,
+} from '../support/harness';
 
-const FAST_HASH = { N: 1024, r: 8, p: 1 };
 const PASSWORD = 'correct horse battery staple';
 
 interface RawResponse {

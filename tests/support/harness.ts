@@ -18,6 +18,9 @@ import { forkSpawner } from '../../server/supervisor';
 
 export const repoRoot = findRepoRoot(__dirname);
 
+/** scrypt cost for operator accounts created by tests: fast, where the product uses the slow default. */
+export const FAST_HASH = { N: 1024, r: 8, p: 1 };
+
 export interface TestDeployment {
   config: AppConfig;
   core: Core;
