@@ -12,7 +12,7 @@ import {
   siteDay,
   type OrderStatus,
 } from '../../contracts';
-import { minInstant, toUtcIso } from '../consumer-framework/time';
+import { isEarlier, minInstant, toUtcIso } from '../consumer-framework/time';
 import { cycleTimeMs, isInFull, type QuantityBySku } from './kpi';
 
 /** One `order_facts` row. */
@@ -87,6 +87,8 @@ export function foldFactEvent(current: FactRow | undefined, event: OrderEvent, s
   }
   switch (event.type) {
     case EVENT_TYPES.orderCreated: {
+      // The earliest created wins, as in the order row (workers/order-processor/order-state.ts).
+      if (!isEarlier(time, f.created_at)) break;
       f.site_time_zone = event.data.siteTimeZone;
       f.promised_date = event.data.promisedDate;
       f.created_at = time;
@@ -101,7 +103,8 @@ export function foldFactEvent(current: FactRow | undefined, event: OrderEvent, s
       f.shipped_at = minInstant(f.shipped_at, time);
       break;
     case EVENT_TYPES.orderDelivered: {
-      f.delivered_at = minInstant(f.delivered_at, time);
+      if (!isEarlier(time, f.delivered_at)) break;
+      f.delivered_at = time;
       const delivered: QuantityBySku = {};
       for (const l of event.data.lines) delivered[l.sku] = (delivered[l.sku] ?? 0) + l.quantity;
       f.delivered_lines = delivered;

@@ -13,6 +13,14 @@ export function minInstant(a: string | null, b: string): string {
   return a === null || b < a ? b : a;
 }
 
+/**
+ * Whether an event at `instant` is the earliest of its type so far: strictly before `current`
+ * (or `current` is null). Equal instants are not earlier: the first event applied keeps its data.
+ */
+export function isEarlier(instant: string, current: string | null): boolean {
+  return current === null || instant < current;
+}
+
 /** Later of two optional UTC ISO instants. */
 export function maxInstant(a: string | null, b: string): string {
   return a === null || b > a ? b : a;

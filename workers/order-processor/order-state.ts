@@ -1,7 +1,12 @@
 /**
  * The order read model as a pure fold over order events: no I/O, so state transitions are
  * unit-tested directly. Status never moves backwards (see `advanceOrderStatus`); each lifecycle
- * time keeps the earliest event time seen for it, so a late duplicate-type event cannot rewrite it.
+ * time keeps the earliest event time seen for it, and so does what that event carries (the
+ * created event's customer, site, promise and lines; the shipment id; the delivered quantities;
+ * the cancel reason): a second event of a type already seen changes nothing unless its event time
+ * is earlier (DESIGN.md "State": out-of-order events are placed by event time), so the row does
+ * not depend on arrival order and a re-sent `created` cannot move a promise and with it the KPIs.
+ * Equal event times: the first applied stays (the partition's order, the same on a replay).
  */
 import {
   advanceOrderStatus,
@@ -11,7 +16,7 @@ import {
   type OrderEvent,
   type OrderStatus,
 } from '../../contracts';
-import { maxInstant, minInstant, toUtcIso } from '../consumer-framework/time';
+import { isEarlier, maxInstant, minInstant, toUtcIso } from '../consumer-framework/time';
 
 /** One `orders` row (snake_case = column names). Instants are UTC ISO strings. */
 export interface OrderRow {
@@ -99,6 +104,7 @@ export function applyOrderEvent(state: OrderState | undefined, event: OrderEvent
   }
   switch (event.type) {
     case EVENT_TYPES.orderCreated: {
+      if (!isEarlier(time, row.created_at)) break;
       row.customer_id = event.data.customerId;
       row.warehouse_id = event.data.warehouseId;
       row.site_time_zone = event.data.siteTimeZone;
@@ -107,6 +113,8 @@ export function applyOrderEvent(state: OrderState | undefined, event: OrderEvent
       row.created_day = siteDay(time, event.data.siteTimeZone);
       row.is_drill = Boolean(event.drillid);
       row.drill_id = event.drillid ?? null;
+      // A superseded created's SKUs that this one does not order: ordered 0 (rows are upserted).
+      for (const line of s.lines.values()) line.quantity = 0;
       for (const line of event.data.lines) {
         const existing = s.lines.get(line.sku);
         s.lines.set(line.sku, {
@@ -128,11 +136,14 @@ export function applyOrderEvent(state: OrderState | undefined, event: OrderEvent
       row.packed_at = minInstant(row.packed_at, time);
       break;
     case EVENT_TYPES.orderShipped:
-      row.shipped_at = minInstant(row.shipped_at, time);
+      if (!isEarlier(time, row.shipped_at)) break;
+      row.shipped_at = time;
       row.shipment_id = event.data.shipmentId;
       break;
     case EVENT_TYPES.orderDelivered:
-      row.delivered_at = minInstant(row.delivered_at, time);
+      if (!isEarlier(time, row.delivered_at)) break;
+      row.delivered_at = time;
+      for (const line of s.lines.values()) line.delivered_quantity = null;
       for (const line of event.data.lines) {
         const existing = s.lines.get(line.sku);
         s.lines.set(line.sku, {
@@ -144,7 +155,8 @@ export function applyOrderEvent(state: OrderState | undefined, event: OrderEvent
       }
       break;
     case EVENT_TYPES.orderCancelled:
-      row.cancelled_at = minInstant(row.cancelled_at, time);
+      if (!isEarlier(time, row.cancelled_at)) break;
+      row.cancelled_at = time;
       row.cancel_reason = event.data.reason;
       break;
   }

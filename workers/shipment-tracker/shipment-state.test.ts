@@ -220,7 +220,9 @@ function reference(events: ShipmentEvent[]): ShipmentRow {
     .filter((e) => e.type === 'sct.shipment.exception.v1')
     .map((e) => ({ time: iso(e.time), reason: (e.data as { reasonCode: string }).reasonCode }))
     .sort((a, b) => (a.time === b.time ? (a.reason < b.reason ? -1 : 1) : a.time < b.time ? -1 : 1));
-  const createdEvents = distinct.filter((e) => e.type === 'sct.shipment.created.v1');
+  const createdEvents = distinct
+    .filter((e) => e.type === 'sct.shipment.created.v1')
+    .sort((a, b) => (iso(a.time) < iso(b.time) ? -1 : 1));
   const c = createdEvents[0]?.data as Record<string, string> | undefined;
   return {
     ...emptyShipment('s-1'),
@@ -258,15 +260,18 @@ const shipmentEventArb: fc.Arbitrary<ShipmentEvent> = fc.oneof(
     .tuple(fc.constantFrom(...REASONS), instantArb)
     .map(([reasonCode, t]) => ev('exception', t, { reasonCode })),
 );
-const createdArb = instantArb.map((t) =>
-  ev('created', t, {
-    orderId: 'o-1',
-    carrier: 'UPS',
-    trackingNumber: '1Z',
-    origin: 'A',
-    destination: 'B',
-    promisedDate: '2024-03-06',
-  }),
+// One or two created events at distinct instants with different data: the earliest one's data wins.
+const createdArb = fc.uniqueArray(instantArb, { minLength: 1, maxLength: 2 }).map((times) =>
+  times.map((t, k) =>
+    ev('created', t, {
+      orderId: `o-${k + 1}`,
+      carrier: k ? 'DHL' : 'UPS',
+      trackingNumber: `1Z${k}`,
+      origin: 'A',
+      destination: k ? 'C' : 'B',
+      promisedDate: k ? '2024-03-07' : '2024-03-06',
+    }),
+  ),
 );
 
 /** Events plus duplicates (same id) in a random arrival order. */
@@ -275,7 +280,7 @@ const arrivalArb = fc
     fc.option(createdArb, { nil: undefined }),
     fc.array(shipmentEventArb, { minLength: 1, maxLength: 9 }),
   )
-  .map(([c, rest]) => (c ? [c, ...rest] : rest))
+  .map(([c, rest]) => (c ? [...c, ...rest] : rest))
   .chain((events) =>
     fc
       .tuple(

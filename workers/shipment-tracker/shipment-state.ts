@@ -23,7 +23,7 @@ import {
   type ShipmentEvent,
   type ShipmentStatus,
 } from '../../contracts';
-import { maxInstant, minInstant, toUtcIso } from '../consumer-framework/time';
+import { isEarlier, maxInstant, toUtcIso } from '../consumer-framework/time';
 
 /** One `shipments` row. Instants are UTC ISO strings. */
 export interface ShipmentRow {
@@ -116,6 +116,9 @@ export function applyShipmentEvent(current: ShipmentRow | undefined, event: Ship
   if (status !== null) applyStatus(row, status, time);
   switch (event.type) {
     case EVENT_TYPES.shipmentCreated:
+      // The earliest created event says what the shipment is (as for orders: a re-sent or
+      // late-arriving created with other data changes nothing, whatever the arrival order).
+      if (!isEarlier(time, row.created_at)) break;
       Object.assign(row, {
         // Carrier feeds may not know the order, the places or the promise (optional fields).
         order_id: event.data.orderId ?? null,
@@ -124,7 +127,7 @@ export function applyShipmentEvent(current: ShipmentRow | undefined, event: Ship
         origin: event.data.origin ?? null,
         destination: event.data.destination ?? null,
         promised_date: event.data.promisedDate ?? null,
-        created_at: minInstant(row.created_at, time),
+        created_at: time,
       });
       break;
     case EVENT_TYPES.shipmentEtaUpdated:
