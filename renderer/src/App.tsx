@@ -92,7 +92,7 @@ function Screen({ route }: { route: Route }): ReactNode {
     case 'shipments':
       return <ShipmentsList filters={route.filters} />;
     case 'exceptions':
-      return <ExceptionsQueue page={route.page} />;
+      return <ExceptionsQueue page={route.page} {...(route.traffic ? { traffic: route.traffic } : {})} />;
     case 'shipment':
       return <ShipmentTimeline key={route.shipmentId} shipmentId={route.shipmentId} />;
     case 'inject':

@@ -38,7 +38,7 @@ export function kpiExceptionsHref(scope: KpiScope): string {
   const f = kpiExceptionsFilter(scope);
   return hrefs.shipments({
     exception: true,
-    ...(f.includeDrills ? {} : { traffic: 'live' }),
+    ...(f.includeDrills ? { traffic: 'all' as const } : {}),
     ...(f.warehouse ? { warehouse: f.warehouse } : {}),
   });
 }

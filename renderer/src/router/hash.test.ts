@@ -71,17 +71,17 @@ describe('hash router', () => {
       name: 'shipments',
       filters: { traffic: 'drill' },
     });
-    expect(parseHash('#/shipments?traffic=live')).toEqual({
-      name: 'shipments',
-      filters: { traffic: 'live' },
-    });
+    // Real traffic only is the default: an old `traffic=live` link reads as it, `all` is kept.
+    expect(parseHash('#/shipments?traffic=live')).toEqual({ name: 'shipments', filters: {} });
+    expect(parseHash('#/shipments?traffic=all')).toEqual({ name: 'shipments', filters: { traffic: 'all' } });
     expect(parseHash('#/shipments?traffic=some')).toEqual({ name: 'shipments', filters: {} });
     expect(parseHash('#/exceptions?page=2')).toEqual({ name: 'exceptions', page: 2 });
     const routes: Route[] = [
       { name: 'shipments', filters: { carrier: 'UPS', exception: true, sort: 'eta', order: 'asc', page: 2 } },
       { name: 'shipments', filters: {} },
-      { name: 'shipments', filters: { traffic: 'live', late: true } },
+      { name: 'shipments', filters: { traffic: 'all', late: true } },
       { name: 'exceptions', page: 1 },
+      { name: 'exceptions', page: 3, traffic: 'all' },
       { name: 'exceptions', page: 4 },
     ];
     for (const r of routes) expect(parseHash(routeHref(r))).toEqual(r);

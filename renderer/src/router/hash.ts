@@ -30,7 +30,7 @@ export type Route =
   | { name: 'orders'; search: string }
   | { name: 'order'; orderId: string }
   | { name: 'shipments'; filters: ShipmentFilters }
-  | { name: 'exceptions'; page: number }
+  | { name: 'exceptions'; page: number; traffic?: 'all' }
   | { name: 'shipment'; shipmentId: string }
   | { name: 'inject'; type: string | null; subject: string | null }
   | { name: 'outbox' }
@@ -55,8 +55,8 @@ export interface ShipmentFilters {
   exception?: boolean;
   late?: boolean;
   etaSlipping?: boolean;
-  /** Absent: all traffic; `live`: real traffic only; `drill`: drill traffic only. */
-  traffic?: 'live' | 'drill';
+  /** Absent: real traffic only (the default, state/filters.ts `TrafficFilter`); `all`; `drill`: drill traffic only. */
+  traffic?: 'all' | 'drill';
   q?: string;
   sort?: string;
   order?: 'asc' | 'desc';
@@ -78,7 +78,7 @@ export function parseShipmentFilters(query: URLSearchParams): ShipmentFilters {
     if (v === 'true' || v === 'false') f[k] = v === 'true';
   }
   const traffic = query.get('traffic');
-  if (traffic === 'live' || traffic === 'drill') f.traffic = traffic;
+  if (traffic === 'all' || traffic === 'drill') f.traffic = traffic;
   const order = query.get('order');
   if (order === 'asc' || order === 'desc') f.order = order;
   const page = Number(query.get('page'));
@@ -134,7 +134,11 @@ export function parseHash(hash: string): Route {
     return { name: 'shipments', filters: parseShipmentFilters(query) };
   if (head === 'exceptions' && id === undefined) {
     const page = Number(query.get('page'));
-    return { name: 'exceptions', page: Number.isInteger(page) && page > 1 ? page : 1 };
+    return {
+      name: 'exceptions',
+      page: Number.isInteger(page) && page > 1 ? page : 1,
+      ...(query.get('traffic') === 'all' ? { traffic: 'all' as const } : {}),
+    };
   }
   if (head === 'shipments' && id) return { name: 'shipment', shipmentId: id };
   if (head === 'dead-letters' && id === undefined) return { name: 'dead-letters' };
@@ -162,8 +166,13 @@ export function routeHref(route: Route): string {
       const qs = shipmentFiltersQuery(route.filters);
       return qs ? `#/shipments?${qs}` : '#/shipments';
     }
-    case 'exceptions':
-      return route.page > 1 ? `#/exceptions?page=${route.page}` : '#/exceptions';
+    case 'exceptions': {
+      const params = new URLSearchParams();
+      if (route.page > 1) params.set('page', String(route.page));
+      if (route.traffic) params.set('traffic', route.traffic);
+      const qs = params.toString();
+      return qs ? `#/exceptions?${qs}` : '#/exceptions';
+    }
     case 'shipment':
       return `#/shipments/${encodeURIComponent(route.shipmentId)}`;
     case 'inject': {

@@ -2,7 +2,8 @@
  * The exceptions queue: shipments whose status is an open exception or a failed delivery attempt,
  * oldest first, with the reason, the carrier's last message, and the order and customer behind
  * each (links to the shipment timeline and the order). Loading, empty and error states; refetches
- * on live shipment changes. The page is kept in the hash (`#/exceptions?page=2`).
+ * on live shipment changes. Real traffic only unless "all" is chosen (a drill's lost parcels are
+ * not real work). The page and the traffic are kept in the hash (`#/exceptions?page=2&traffic=all`).
  */
 import type { ReactNode } from 'react';
 import type { ExceptionQueueRow } from '../../../contracts/api';
@@ -80,9 +81,9 @@ function Row({ r, named }: { r: ExceptionQueueRow; named: boolean }): ReactNode 
   );
 }
 
-/** The exceptions queue screen at a 1-based page. */
-export function ExceptionsQueue({ page }: { page: number }): ReactNode {
-  const res = useExceptionQueue({ page, pageSize: PAGE_SIZE });
+/** The exceptions queue screen at a 1-based page; `traffic: 'all'` includes drill traffic. */
+export function ExceptionsQueue({ page, traffic }: { page: number; traffic?: 'all' }): ReactNode {
+  const res = useExceptionQueue({ page, pageSize: PAGE_SIZE, includeDrills: traffic === 'all' });
   const data = res.data;
   // One zone for the page names it in the headers; several name it in each cell.
   const configuredZone = useSiteTimeZone();
@@ -92,7 +93,28 @@ export function ExceptionsQueue({ page }: { page: number }): ReactNode {
       <div className="toolbar">
         <span className="muted">Open exceptions and failed delivery attempts, oldest first</span>
         <span className="toolbar__spacer" />
-        <a className="btn btn--small btn--ghost" href={hrefs.shipments({ exception: true })}>
+        <label className="field-inline">
+          <span>Traffic</span>
+          <select
+            className="input"
+            value={traffic ?? 'live'}
+            onChange={(e) => {
+              window.location.hash = routeHref({
+                name: 'exceptions',
+                page: 1,
+                ...(e.target.value === 'all' ? { traffic: 'all' as const } : {}),
+              });
+            }}
+            data-testid="exceptions-traffic"
+          >
+            <option value="live">real only</option>
+            <option value="all">all</option>
+          </select>
+        </label>
+        <a
+          className="btn btn--small btn--ghost"
+          href={hrefs.shipments({ exception: true, ...(traffic ? { traffic } : {}) })}
+        >
           As a shipments list →
         </a>
         <span className="total" data-testid="exceptions-total" data-total={data?.total ?? ''}>
@@ -143,7 +165,7 @@ export function ExceptionsQueue({ page }: { page: number }): ReactNode {
         pageSize={PAGE_SIZE}
         total={data?.total ?? null}
         onPage={(p) => {
-          window.location.hash = routeHref({ name: 'exceptions', page: p });
+          window.location.hash = routeHref({ name: 'exceptions', page: p, ...(traffic ? { traffic } : {}) });
         }}
         testId="exceptions-pager"
       />

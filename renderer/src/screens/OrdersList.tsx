@@ -66,7 +66,7 @@ const PUNCTUALITY_LABELS: Record<OrderPunctualityFilter, string> = {
   overdue: 'overdue',
 };
 
-const TRAFFIC_LABELS: Record<TrafficFilter, string> = { all: 'all', live: 'real only', drill: 'drill only' };
+const TRAFFIC_LABELS: Record<TrafficFilter, string> = { live: 'real only', all: 'all', drill: 'drill only' };
 
 /** The day-range filters: label and the view's from/to keys. */
 const DAY_RANGES = [

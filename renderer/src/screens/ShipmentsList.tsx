@@ -1,6 +1,6 @@
 /**
  * Shipments list: server-side filters (status, carrier, open exception, late against the promised
- * day, ETA slipping past it, traffic: real only or drill only), search by shipment id, order id or tracking number prefix, sorting
+ * day, ETA slipping past it, traffic: real only by default, all, or drill only), search by shipment id, order id or tracking number prefix, sorting
  * and paging, all kept in the URL hash (`#/shipments?status=exception&late=true`) so a view can
  * be bookmarked and shared. A row links to the shipment timeline and to its order. Loading,
  * empty and error states; refetches on live shipment changes.
@@ -34,7 +34,8 @@ export function toShipmentsQuery(f: ShipmentFilters): ShipmentsQuery {
     ...(f.exception !== undefined ? { exception: f.exception } : {}),
     ...(f.late !== undefined ? { late: f.late } : {}),
     ...(f.etaSlipping !== undefined ? { etaSlipping: f.etaSlipping } : {}),
-    ...(f.traffic === 'live' ? { includeDrills: false } : {}),
+    // Real traffic only unless asked (as the orders list and the KPIs).
+    ...(f.traffic === undefined ? { includeDrills: false } : {}),
     ...(f.traffic === 'drill' ? { drillsOnly: true } : {}),
     ...(f.q ? { q: f.q } : {}),
     ...(sort ? { sort } : {}),
@@ -187,16 +188,16 @@ function Filters({
         <span>Traffic</span>
         <select
           className="input"
-          value={filters.traffic ?? ''}
+          value={filters.traffic ?? 'live'}
           onChange={(e) =>
             go(filters, {
-              traffic: e.target.value === 'live' || e.target.value === 'drill' ? e.target.value : undefined,
+              traffic: e.target.value === 'all' || e.target.value === 'drill' ? e.target.value : undefined,
             })
           }
           data-testid="shipments-traffic"
         >
-          <option value="">all</option>
           <option value="live">real only</option>
+          <option value="all">all</option>
           <option value="drill">drill only</option>
         </select>
       </label>

@@ -43,11 +43,13 @@ describe('orders filter store', () => {
 
   it('builds the API query without empty values', () => {
     const f = useOrdersFilter.getState();
+    // Real traffic only by default, as the dashboard's KPIs.
     expect(toOrdersFilterQuery(f)).toEqual({
       sort: 'createdAt',
       order: 'desc',
-      includeDrills: true,
+      includeDrills: false,
     });
+    expect(toOrdersFilterQuery({ ...f, traffic: 'all' })).toMatchObject({ includeDrills: true });
     expect(
       toOrdersFilterQuery({
         ...f,
@@ -97,7 +99,7 @@ describe('orders view in the URL', () => {
     q: 'ORD',
     sort: 'deliveredAt',
     order: 'asc',
-    traffic: 'live',
+    traffic: 'all',
     selected: 'o/1',
     row: 48_213,
   };
@@ -106,7 +108,8 @@ describe('orders view in the URL', () => {
     expect(ordersFilterFromSearch(ordersFilterSearch(view))).toEqual(view);
     expect(ordersFilterSearch(ORDERS_DEFAULT)).toBe('');
     expect(ordersFilterFromSearch('')).toEqual(ORDERS_DEFAULT);
-    expect(ordersFilterSearch(ORDERS_DEFAULT, true)).toBe('sort=createdAt&order=desc');
+    expect(ordersFilterSearch(ORDERS_DEFAULT, true)).toBe('sort=createdAt&order=desc&traffic=live');
+    expect(ordersFilterFromSearch('traffic=drill').traffic).toBe('drill');
   });
 
   it('keeps a row only with its selected order', () => {

@@ -42,7 +42,11 @@ export const useKpiFilter = create<KpiFilterState>()((set) => ({
 /** Sortable columns of the orders list (server-side). */
 export type OrderSort = OrderListQuery['sort'];
 
-/** Drill traffic in the orders list: all, real traffic only, drill traffic only. */
+/**
+ * Drill traffic in the supervisor's lists: real traffic only (`live`, the default, as the
+ * dashboard's KPIs count), all, or drill traffic only. A drill's orders stay out of the worklists
+ * until someone asks for them, so a rehearsal never reads as real work.
+ */
 export type TrafficFilter = 'all' | 'live' | 'drill';
 
 /** The orders list view as the screen holds it (and the URL hash carries it). */
@@ -112,7 +116,7 @@ export const ORDERS_DEFAULT: OrdersFilter = {
   q: '',
   sort: 'createdAt',
   order: 'desc',
-  traffic: 'all',
+  traffic: 'live',
   selected: null,
   row: null,
 };
@@ -208,7 +212,7 @@ export function ordersFilterFromSearch(search: string): OrdersFilter {
   if ((ORDER_SORTS as readonly string[]).includes(sort)) f.sort = sort as OrderSort;
   if (text('order') === 'asc' || text('order') === 'desc') f.order = text('order') as 'asc' | 'desc';
   const traffic = text('traffic');
-  if (traffic === 'live' || traffic === 'drill') f.traffic = traffic;
+  if (traffic === 'all' || traffic === 'live' || traffic === 'drill') f.traffic = traffic;
   f.selected = text('selected') || null;
   const row = Number(text('row'));
   if (f.selected && text('row') !== '' && Number.isInteger(row) && row >= 0 && row <= 10_000_000) f.row = row;
@@ -232,7 +236,7 @@ export function ordersFilterSearch(f: OrdersFilter, explicit = false): string {
   if (f.q.trim()) p.set('q', f.q.trim());
   if (explicit || f.sort !== ORDERS_DEFAULT.sort) p.set('sort', f.sort);
   if (explicit || f.order !== ORDERS_DEFAULT.order) p.set('order', f.order);
-  if (f.traffic !== 'all') p.set('traffic', f.traffic);
+  if (explicit || f.traffic !== ORDERS_DEFAULT.traffic) p.set('traffic', f.traffic);
   if (f.selected) p.set('selected', f.selected);
   if (f.selected && f.row !== null) p.set('row', String(f.row));
   return p.toString();
