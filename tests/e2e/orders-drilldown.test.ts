@@ -150,6 +150,23 @@ describe('orders behind the KPIs (Chromium, 1280x720)', () => {
     await shot('dashboard-1920x1080');
   });
 
+  it('shows real traffic only by default; the drill order needs Traffic "all"', async () => {
+    // A new tab: the list's last view is kept per tab, so this is the view a newcomer gets.
+    const fresh = await browser.newPage({ viewport: { width: 1280, height: 720 } });
+    try {
+      await fresh.goto(`${consoleApp.url}/#token=${consoleApp.token}`);
+      await fresh.getByTestId('nav-orders').click();
+      const total = fresh.getByTestId('orders-total');
+      await expect.poll(() => total.getAttribute('data-total')).toBe('40');
+      expect(await fresh.getByTestId('orders-traffic').inputValue()).toBe('live');
+      await fresh.getByTestId('orders-traffic').selectOption('all');
+      await expect.poll(() => total.getAttribute('data-total')).toBe('41');
+      await expect.poll(() => fresh.url()).toContain('traffic=all');
+    } finally {
+      await fresh.close();
+    }
+  });
+
   it('ran without console errors', () => {
     expect(consoleErrors).toEqual([]);
   });
