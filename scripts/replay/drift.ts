@@ -38,7 +38,7 @@ const TABLES: { table: string; key: string; columns: string }[] = [
   {
     table: 'shipments',
     key: 'shipment_id',
-    columns: `shipment_id, order_id, carrier, tracking_number, origin, destination, promised_date, status, status_time, eta,
+    columns: `shipment_id, order_id, carrier, tracking_number, origin, destination, promised_date, status, status_time, eta, eta_time,
       exception_reason, exception_time, delivered_at, created_at, last_event_time, is_drill, drill_id`,
   },
   {

@@ -103,10 +103,10 @@ const STATEMENTS = {
      WHERE e.order_id IN (${SOURCE})
     ON CONFLICT (event_id) DO NOTHING`,
   shipments: `INSERT INTO shipments (shipment_id, order_id, carrier, tracking_number, origin, destination,
-      promised_date, status, status_time, eta, exception_reason, exception_time, delivered_at, created_at,
+      promised_date, status, status_time, eta, eta_time, exception_reason, exception_time, delivered_at, created_at,
       last_event_time, is_drill, drill_id, updated_at)
     SELECT s.shipment_id || $3, s.order_id || $3, s.carrier, s.tracking_number || $3, s.origin, s.destination,
-      s.promised_date + $4::int, s.status, ${shift('s.status_time', ZONE)}, ${shift('s.eta', ZONE)},
+      s.promised_date + $4::int, s.status, ${shift('s.status_time', ZONE)}, ${shift('s.eta', ZONE)}, ${shift('s.eta_time', ZONE)},
       s.exception_reason, ${shift('s.exception_time', ZONE)}, ${shift('s.delivered_at', ZONE)},
       ${shift('s.created_at', ZONE)}, ${shift('s.last_event_time', ZONE)}, s.is_drill, s.drill_id, s.updated_at
       FROM shipments s JOIN orders o ON o.order_id = s.order_id

@@ -19,7 +19,7 @@ export interface ShipmentOutcome {
 }
 
 const SHIPMENT_COLUMNS = `shipment_id, order_id, carrier, tracking_number, origin, destination, promised_date, status,
-  status_time, eta, exception_reason, exception_time, delivered_at, created_at, last_event_time, is_drill, drill_id`;
+  status_time, eta, eta_time, exception_reason, exception_time, delivered_at, created_at, last_event_time, is_drill, drill_id`;
 
 /** The current rows of the shipments named by $2 (text[]). */
 const LOAD_SHIPMENTS = `SELECT ${SHIPMENT_COLUMNS} FROM shipments WHERE shipment_id = ANY($2::text[])`;

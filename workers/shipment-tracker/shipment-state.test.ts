@@ -220,6 +220,11 @@ function reference(events: ShipmentEvent[]): ShipmentRow {
     .filter((e) => e.type === 'sct.shipment.exception.v1')
     .map((e) => ({ time: iso(e.time), reason: (e.data as { reasonCode: string }).reasonCode }))
     .sort((a, b) => (a.time === b.time ? (a.reason < b.reason ? -1 : 1) : a.time < b.time ? -1 : 1));
+  // The latest ETA by event time (ties: the later ETA).
+  const etas = distinct
+    .filter((e) => e.type === 'sct.shipment.eta_updated.v1')
+    .map((e) => ({ time: iso(e.time), eta: iso(e.data.eta) }))
+    .sort((a, b) => (a.time === b.time ? (a.eta < b.eta ? -1 : 1) : a.time < b.time ? -1 : 1));
   const createdEvents = distinct
     .filter((e) => e.type === 'sct.shipment.created.v1')
     .sort((a, b) => (iso(a.time) < iso(b.time) ? -1 : 1));
@@ -236,6 +241,8 @@ function reference(events: ShipmentEvent[]): ShipmentRow {
     status,
     status_time: statusTime,
     delivered_at: status === 'delivered' ? deliveries[0]! : null,
+    eta: etas.at(-1)?.eta ?? null,
+    eta_time: etas.at(-1)?.time ?? null,
     exception_reason: exceptions.at(-1)?.reason ?? null,
     exception_time: exceptions.at(-1)?.time ?? null,
     last_event_time:
@@ -259,6 +266,9 @@ const shipmentEventArb: fc.Arbitrary<ShipmentEvent> = fc.oneof(
   fc
     .tuple(fc.constantFrom(...REASONS), instantArb)
     .map(([reasonCode, t]) => ev('exception', t, { reasonCode })),
+  fc
+    .tuple(fc.integer({ min: 5, max: 9 }), instantArb)
+    .map(([day, t]) => ev('eta_updated', t, { eta: `2024-03-0${day}T18:00:00Z` })),
 );
 // One or two created events at distinct instants with different data: the earliest one's data wins.
 const createdArb = fc.uniqueArray(instantArb, { minLength: 1, maxLength: 2 }).map((times) =>

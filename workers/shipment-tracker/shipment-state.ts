@@ -37,6 +37,8 @@ export interface ShipmentRow {
   status: ShipmentStatus;
   status_time: string | null;
   eta: string | null;
+  /** Event time of the `eta_updated` event whose ETA `eta` is (the latest by event time). */
+  eta_time: string | null;
   exception_reason: string | null;
   /** Event time of the exception event whose reason `exception_reason` is (the latest one). */
   exception_time: string | null;
@@ -72,6 +74,7 @@ export function emptyShipment(shipmentId: string): ShipmentRow {
     status: 'pending',
     status_time: null,
     eta: null,
+    eta_time: null,
     exception_reason: null,
     exception_time: null,
     delivered_at: null,
@@ -130,9 +133,15 @@ export function applyShipmentEvent(current: ShipmentRow | undefined, event: Ship
         created_at: time,
       });
       break;
-    case EVENT_TYPES.shipmentEtaUpdated:
-      row.eta = toUtcIso(event.data.eta);
+    case EVENT_TYPES.shipmentEtaUpdated: {
+      // The latest ETA by event time (ties: the later ETA), whatever order the events arrive in.
+      const eta = toUtcIso(event.data.eta);
+      if (row.eta_time === null || time > row.eta_time || (time === row.eta_time && eta > (row.eta ?? ''))) {
+        row.eta = eta;
+        row.eta_time = time;
+      }
       break;
+    }
     case EVENT_TYPES.shipmentException: {
       // The latest exception's reason (ties: the greater code), whatever order they arrive in.
       const reason = event.data.reasonCode;
