@@ -217,7 +217,7 @@ describe('header search', () => {
     await page.getByTestId('lookup-input').press('Enter');
     const matches = page.getByTestId('lookup-matches');
     await matches.waitFor();
-    expect(await matches.innerText()).toContain('9 orders start with');
+    expect(await matches.innerText()).toContain('9 orders match');
     await shotBoth('05-search-matches');
     await matches.getByRole('link', { name: `${prefix}-2` }).click();
     await expect.poll(() => page.url()).toContain(`#/orders/${prefix}-2`);

@@ -57,7 +57,7 @@ export function EntityLookup(): ReactNode {
         className="input input--mono lookup__input"
         type="search"
         placeholder="Go to id or id prefix…  ( / )"
-        aria-label="Order or shipment id, or the start of an order id"
+        aria-label="Order or shipment id, or the start of an order, customer, shipment or tracking id"
         aria-keyshortcuts="/"
         value={value}
         onChange={(e) => {
@@ -86,7 +86,9 @@ export function EntityLookup(): ReactNode {
       {outcome?.kind === 'pick' && (
         <div className="lookup__matches" data-testid="lookup-matches">
           <div className="muted small" role="status">
-            {formatCount(outcome.total)} orders start with “{search.variables}”
+            {/* The search matches the start of four ids: say so, or a customer match looks wrong. */}
+            {formatCount(outcome.total)} orders match “{search.variables}” (order, customer, shipment or
+            tracking id)
             {outcome.total > outcome.orderIds.length ? `; the ${outcome.orderIds.length} newest:` : ':'}
           </div>
           <ul aria-label="Matching orders">

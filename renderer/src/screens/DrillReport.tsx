@@ -25,7 +25,13 @@ import {
   RUN_STATE_LABELS,
 } from '../lib/drills';
 import { EMPTY, formatCount, shortEventType } from '../lib/format';
-import { useDrillNote, useDrillPurgePreview, useDrillReport, usePurgeDrill } from '../query/drills';
+import {
+  useDrillNote,
+  useDrillPurgePreview,
+  useDrillReport,
+  usePurgeDrill,
+  useScenarios,
+} from '../query/drills';
 import { hrefs } from '../router/hash';
 import { useAbilities } from '../state/access';
 import { CheckResults } from './Drills';
@@ -187,6 +193,7 @@ function Notes({
 /** The drill report page (`drill-report`). */
 export function DrillReportPage({ runId }: { runId: string }): ReactNode {
   const report = useDrillReport(runId);
+  const scenarios = useScenarios();
   const abilities = useAbilities();
   const [notes, setNotes] = useState<string | null>(null);
   const [purging, setPurging] = useState(false);
@@ -197,6 +204,9 @@ export function DrillReportPage({ runId }: { runId: string }): ReactNode {
   const run = r.run;
   const noteText = notes ?? run.note ?? '';
   const blocked = purgeBlockedReason(run);
+  // Parameters by their scenario's labels ("Warehouse", not `warehouseId`); the name if unknown.
+  const specs = scenarios.data?.scenarios.find((s) => s.id === run.scenarioId)?.parameters ?? [];
+  const labelOf = (name: string) => specs.find((p) => p.name === name)?.label ?? name;
   return (
     <div
       className="screen drill-report"
@@ -308,11 +318,11 @@ export function DrillReportPage({ runId }: { runId: string }): ReactNode {
           <header className="panel__header">
             <h2>Parameters</h2>
           </header>
-          <table className="table" data-testid="drill-report-parameters">
+          <table className="table table--kv" data-testid="drill-report-parameters">
             <tbody>
               {Object.entries(run.parameters).map(([k, v]) => (
                 <tr key={k}>
-                  <th>{k}</th>
+                  <th title={k}>{labelOf(k)}</th>
                   <td className="mono">{String(v)}</td>
                 </tr>
               ))}
