@@ -84,7 +84,7 @@ export function routeTitle(route: Route): string {
 function Screen({ route }: { route: Route }): ReactNode {
   switch (route.name) {
     case 'dashboard':
-      return <Dashboard />;
+      return <Dashboard search={route.search ?? ''} />;
     case 'orders':
       return <OrdersList search={route.search} />;
     case 'order':

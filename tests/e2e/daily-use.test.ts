@@ -115,12 +115,17 @@ describe('dashboard range and site', () => {
   });
 
   it('limits the KPIs to one site', async () => {
-    await page.getByTestId('kpi-site').selectOption('w-2');
+    await page.getByTestId('kpi-site').fill('w-2');
     // w-2 holds the odd orders: 1 and 3 delivered on time.
     await expect.poll(async () => page.getByTestId('kpi-delivered').getAttribute('data-value')).toBe('2');
+    // The view is in the URL: a reload (or the link sent to someone) shows the same site.
+    await expect.poll(() => page.url()).toContain('site=w-2');
+    await page.reload();
+    await expect.poll(async () => page.getByTestId('kpi-delivered').getAttribute('data-value')).toBe('2');
+    expect(await page.getByTestId('kpi-site').inputValue()).toBe('w-2');
     expect(await page.getByTestId('kpi-range-note').innerText()).toContain('site w-2');
     await shotBoth('02-dashboard-site');
-    await page.getByTestId('kpi-site').selectOption('');
+    await page.getByTestId('kpi-site').fill('');
     await expect.poll(async () => page.getByTestId('kpi-delivered').getAttribute('data-value')).toBe('5');
   });
 

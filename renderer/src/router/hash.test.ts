@@ -7,6 +7,11 @@ describe('hash router', () => {
     expect(parseHash('#')).toEqual({ name: 'dashboard' });
     expect(parseHash('#/')).toEqual({ name: 'dashboard' });
     expect(parseHash('#/dashboard')).toEqual({ name: 'dashboard' });
+    expect(parseHash('#/?from=2017-03-01&site=w-2')).toEqual({
+      name: 'dashboard',
+      search: 'from=2017-03-01&site=w-2',
+    });
+    expect(routeHref({ name: 'dashboard', search: 'site=w-2' })).toBe('#/?site=w-2');
     expect(parseHash('#/dashboard/x')).toEqual({ name: 'not-found', path: '/dashboard/x' });
     expect(parseHash('#/orders')).toEqual({ name: 'orders', search: '' });
     expect(parseHash('#/orders/')).toEqual({ name: 'orders', search: '' });

@@ -26,7 +26,7 @@
 
 /** A parsed route. Ids are decoded (`%2F` -> `/`). */
 export type Route =
-  | { name: 'dashboard' }
+  | { name: 'dashboard'; search?: string }
   | { name: 'orders'; search: string }
   | { name: 'order'; orderId: string }
   | { name: 'shipments'; filters: ShipmentFilters }
@@ -127,7 +127,8 @@ export function parseHash(hash: string): Route {
     return { name: 'drill-run', runId: rest[0] };
   if (rest.length > 0) return { name: 'not-found', path: body };
   // `#/dashboard` too: the nav names the page, and people type what they read.
-  if (head === undefined || (head === 'dashboard' && id === undefined)) return { name: 'dashboard' };
+  if (head === undefined || (head === 'dashboard' && id === undefined))
+    return query.size > 0 ? { name: 'dashboard', search: query.toString() } : { name: 'dashboard' };
   if (head === 'orders' && id === undefined) return { name: 'orders', search: query.toString() };
   if (head === 'orders' && id) return { name: 'order', orderId: id };
   if (head === 'shipments' && id === undefined)
@@ -157,7 +158,7 @@ export function parseHash(hash: string): Route {
 export function routeHref(route: Route): string {
   switch (route.name) {
     case 'dashboard':
-      return '#/';
+      return route.search ? `#/?${route.search}` : '#/';
     case 'orders':
       return route.search ? `#/orders?${route.search}` : '#/orders';
     case 'order':
@@ -203,7 +204,8 @@ export function routeHref(route: Route): string {
 
 /** Shorthand links used across screens. */
 export const hrefs = {
-  dashboard: (): string => routeHref({ name: 'dashboard' }),
+  dashboard: (search = ''): string =>
+    routeHref(search ? { name: 'dashboard', search } : { name: 'dashboard' }),
   orders: (search = ''): string => routeHref({ name: 'orders', search }),
   order: (orderId: string): string => routeHref({ name: 'order', orderId }),
   shipments: (filters: ShipmentFilters = {}): string => routeHref({ name: 'shipments', filters }),

@@ -7,7 +7,7 @@
  * length. Drill traffic is excluded unless toggled on. Refetched when the live stream says the
  * KPIs changed.
  */
-import { useMemo, useState, type ReactNode } from 'react';
+import { useEffect, useMemo, useState, type ReactNode } from 'react';
 import {
   Bar,
   BarChart,
@@ -36,7 +36,8 @@ import { formatCount, formatDuration, formatInstant, formatPercent, statusLabel 
 import { useKpiDaily, useKpiSummary } from '../query/screens';
 import { kpiBarHref, kpiExceptionsHref, kpiFigureHref } from '../lib/drilldown';
 import { navigate } from '../router/useRoute';
-import { useKpiFilter } from '../state/filters';
+import { kpiViewFromSearch, kpiViewSearch, useKpiFilter } from '../state/filters';
+import { hrefs } from '../router/hash';
 import { useTheme } from '../state/theme';
 
 /** Chart colours per theme (SVG attributes cannot read the CSS variables of styles.css). */
@@ -492,28 +493,71 @@ interface ShownRange {
   to: string | null;
 }
 
-/** Site picker, shown when orders carry a warehouse. */
+/**
+ * The dashboard's range, site and traffic in the URL (`#/?from=2017-03-01&to=2017-03-31&site=w-2`),
+ * as the orders list keeps its view: a link opens the same figures, and the store follows the URL
+ * (Back, a pasted link) while the URL follows the store (replaceState: no history entry per click).
+ */
+function useKpiViewInUrl(search: string): void {
+  const load = useKpiFilter((s) => s.load);
+  useEffect(() => {
+    const current = kpiViewSearch(useKpiFilter.getState());
+    if (search === '') {
+      if (current !== '') window.history.replaceState(window.history.state, '', hrefs.dashboard(current));
+    } else if (new URLSearchParams(search).toString() !== current) load(kpiViewFromSearch(search));
+  }, [search, load]);
+  useEffect(
+    () =>
+      useKpiFilter.subscribe((view) => {
+        const href = hrefs.dashboard(kpiViewSearch(view));
+        if (window.location.hash !== href) window.history.replaceState(window.history.state, '', href);
+      }),
+    [],
+  );
+}
+
+/**
+ * Site picker, shown when orders carry a warehouse: a text field with the sites as suggestions
+ * (the Olist import has 2,000+ sites: a plain list cannot be searched). A known site id applies
+ * as it is typed or picked; blank = all sites.
+ */
 function SitePicker({ sites }: { sites: KpiSite[] }): ReactNode {
   const site = useKpiFilter((f) => f.site);
   const setSite = useKpiFilter((f) => f.setSite);
+  const [draft, setDraft] = useState<string | null>(null);
+  const known = useMemo(() => new Set(sites.map((x) => x.warehouseId)), [sites]);
   if (sites.length === 0 && site === null) return null;
+  const text = draft ?? site ?? '';
+  const unknown = text.trim() !== '' && !known.has(text.trim());
   return (
     <label className="field-inline">
       <span>Site</span>
-      <select
-        className="input"
-        value={site ?? ''}
+      <input
+        className="input kpi-site"
+        type="search"
+        list="kpi-site-list"
+        placeholder={`All sites (${formatCount(sites.length)})`}
+        value={text}
+        aria-invalid={unknown}
+        title={unknown ? 'No site has this id' : undefined}
         data-testid="kpi-site"
-        onChange={(e) => setSite(e.target.value || null)}
-      >
-        <option value="">All sites</option>
+        spellCheck={false}
+        autoComplete="off"
+        onChange={(e) => {
+          const v = e.target.value.trim();
+          setDraft(e.target.value);
+          if (v === '') setSite(null);
+          else if (known.has(v)) setSite(v);
+        }}
+        onBlur={() => setDraft(null)}
+      />
+      <datalist id="kpi-site-list">
         {sites.map((x) => (
           <option key={x.warehouseId} value={x.warehouseId}>
-            {x.warehouseId}
-            {x.timeZone ? ` (${x.timeZone})` : ''}
+            {x.timeZone ?? ''}
           </option>
         ))}
-      </select>
+      </datalist>
     </label>
   );
 }
@@ -651,7 +695,8 @@ function RangeNote({
 }
 
 /** The dashboard screen. */
-export function Dashboard(): ReactNode {
+export function Dashboard({ search }: { search: string }): ReactNode {
+  useKpiViewInUrl(search);
   const from = useKpiFilter((s) => s.from);
   const to = useKpiFilter((s) => s.to);
   const includeDrills = useKpiFilter((s) => s.includeDrills);

@@ -9,6 +9,9 @@ import {
   toOrdersFilterQuery,
   useOrdersFilter,
   type OrdersFilter,
+  KPI_DEFAULT,
+  kpiViewFromSearch,
+  kpiViewSearch,
 } from './filters';
 
 describe('orders filter store', () => {
@@ -82,6 +85,18 @@ describe('orders filter store', () => {
     expect(useOrdersFilter.getState()).toMatchObject({ qDraft: 'bad id', q: '', status: ['created'] });
     useOrdersFilter.getState().reset();
     expect(useOrdersFilter.getState()).toMatchObject({ qDraft: '', q: '' });
+  });
+});
+
+describe('dashboard view in the URL', () => {
+  it('round-trips range, site and traffic; the default view is the empty string', () => {
+    const view = { from: '2017-03-01', to: '2017-03-31', includeDrills: true, site: 'w-2' };
+    expect(kpiViewFromSearch(kpiViewSearch(view))).toEqual(view);
+    expect(kpiViewSearch(KPI_DEFAULT)).toBe('');
+    expect(kpiViewFromSearch('')).toEqual(KPI_DEFAULT);
+  });
+  it('keeps defaults for values that do not parse', () => {
+    expect(kpiViewFromSearch('from=2017-3-1&to=x&site=a%20b&drills=yes')).toEqual(KPI_DEFAULT);
   });
 });
 

@@ -26,6 +26,43 @@ interface KpiFilterState {
   setRange(from: string | null, to: string | null): void;
   setIncludeDrills(include: boolean): void;
   setSite(site: string | null): void;
+  /** Replaces the whole view (a URL opened). */
+  load(view: KpiView): void;
+}
+
+/** The dashboard's view as the URL carries it. */
+export type KpiView = Pick<KpiFilterState, 'from' | 'to' | 'includeDrills' | 'site'>;
+
+/** The dashboard's default view: the data's main span, every site, real traffic. */
+export const KPI_DEFAULT: KpiView = { from: null, to: null, includeDrills: false, site: null };
+
+/**
+ * The dashboard view from a hash query (`from`, `to` site days, `site`, `drills=true`); values
+ * that do not parse keep their default, so an edited link still opens. Inverse of {@link kpiViewSearch}.
+ */
+export function kpiViewFromSearch(search: string): KpiView {
+  const q = new URLSearchParams(search);
+  const day = (k: string) => {
+    const v = q.get(k) ?? '';
+    return DAY.test(v) ? v : null;
+  };
+  const site = q.get('site') ?? '';
+  return {
+    from: day('from'),
+    to: day('to'),
+    includeDrills: q.get('drills') === 'true',
+    site: entityIdSchema.safeParse(site).success ? site : null,
+  };
+}
+
+/** The hash query of a dashboard view (empty for the default view). */
+export function kpiViewSearch(v: KpiView): string {
+  const p = new URLSearchParams();
+  if (v.from) p.set('from', v.from);
+  if (v.to) p.set('to', v.to);
+  if (v.site) p.set('site', v.site);
+  if (v.includeDrills) p.set('drills', 'true');
+  return p.toString();
 }
 
 /** Dashboard filters (drill traffic excluded by default, as the KPI definitions require). */
@@ -37,6 +74,7 @@ export const useKpiFilter = create<KpiFilterState>()((set) => ({
   setRange: (from, to) => set({ from, to }),
   setIncludeDrills: (includeDrills) => set({ includeDrills }),
   setSite: (site) => set({ site }),
+  load: (view) => set(view),
 }));
 
 /** Sortable columns of the orders list (server-side). */
