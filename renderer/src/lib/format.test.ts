@@ -90,6 +90,20 @@ describe('formatInstantInZone', () => {
     expect(formatInstantInZone(null, 'Asia/Tokyo')).toBe('—');
   });
 
+  it('gives each instant, zone and precision its own text when asked again (kept texts)', () => {
+    const iso = '2024-05-10T02:30:05Z';
+    for (let round = 0; round < 2; round++) {
+      expect(formatInstantInZone(iso, 'America/Sao_Paulo')).toBe('2024-05-09 23:30:05');
+      expect(formatInstantInZone(iso, 'America/Sao_Paulo', false)).toBe('2024-05-09 23:30');
+      expect(formatInstantInZone(iso, 'Asia/Tokyo')).toBe('2024-05-10 11:30:05');
+      expect(formatInstantInZone('2024-05-10T02:31:05Z', 'Asia/Tokyo')).toBe('2024-05-10 11:31:05');
+    }
+    // More distinct instants than are kept: still right after starting over.
+    for (let i = 0; i < 20_500; i++)
+      formatInstantInZone(new Date(Date.UTC(2024, 0, 1, 0, 0, i)).toISOString(), 'UTC');
+    expect(formatInstantInZone(iso, 'Asia/Tokyo', false)).toBe('2024-05-10 11:30');
+  });
+
   it('names a zone for people', () => {
     expect(zoneName('America/Sao_Paulo')).toBe('Sao Paulo');
     expect(zoneName(null)).toBe('local time');

@@ -84,6 +84,24 @@ export function formatInstantInZone(
   withSeconds = true,
 ): string {
   if (!iso || !timeZone) return formatInstant(iso, withSeconds);
+  const key = `${timeZone} ${iso} ${withSeconds ? 's' : 'm'}`;
+  let text = zonedTexts.get(key);
+  if (text === undefined) {
+    text = formatInZone(iso, timeZone, withSeconds);
+    if (zonedTexts.size >= ZONED_TEXTS_MAX) zonedTexts.clear();
+    zonedTexts.set(key, text);
+  }
+  return text;
+}
+
+/**
+ * Texts of {@link formatInstantInZone} already made (`formatToParts` is the costly part of a
+ * table row coming into view while scrolling): at most {@link ZONED_TEXTS_MAX}, then started over.
+ */
+const zonedTexts = new Map<string, string>();
+const ZONED_TEXTS_MAX = 20_000;
+
+function formatInZone(iso: string, timeZone: string, withSeconds: boolean): string {
   const d = new Date(iso);
   if (Number.isNaN(d.getTime())) return iso;
   let format = zoneFormats.get(timeZone);

@@ -74,6 +74,26 @@ describe('notification -> invalidation', () => {
     ]);
   });
 
+  it('a burst of thousands of ids is a few filters (one set lookup per cached query), not one per id', async () => {
+    const many = Array.from({ length: 5_000 }, (_, i) => `x${i}`);
+    const burst = change({ orderIds: [...many, 'o2'], shipmentIds: [...many, 's2'] });
+    expect(invalidationsFor(burst).length).toBeLessThanOrEqual(5);
+    expect(await invalidated(burst)).toEqual(['order2', 'orders', 'ordersPage2', 'shipment2']);
+  });
+
+  it('a detail filter matches only the detail key of a named id, not a longer or shorter key', () => {
+    const [, details] = invalidationsFor(change({ orderIds: ['o1'] }));
+    const client = new QueryClient();
+    client.setQueryData(queryKeys.order('o1'), {});
+    client.setQueryData([...queryKeys.order('o1'), 'more'], {});
+    client.setQueryData(['orders', 'detail'], {});
+    const matched = client
+      .getQueryCache()
+      .findAll(details)
+      .map((q) => q.queryKey);
+    expect(matched).toEqual([queryKeys.order('o1')]);
+  });
+
   it('a notification naming nothing invalidates nothing', async () => {
     expect(invalidationsFor(change({}))).toEqual([]);
     expect(await invalidated(change({}))).toEqual([]);

@@ -13,7 +13,7 @@
  */
 import { matchQuery, type InvalidateQueryFilters, type Query, type QueryClient } from '@tanstack/react-query';
 import type { ChangeNotification } from '../../../contracts/api';
-import { queryKeys, queryScopes } from './keys';
+import { queryScopes } from './keys';
 
 /** Filters of one invalidation (`{}` = every query). */
 export type Invalidation = InvalidateQueryFilters;
@@ -26,6 +26,23 @@ function shipmentOfCachedOrder(data: unknown): string | null {
 }
 
 /**
+ * One filter for the detail queries (`[...scope, id]`, query/keys.ts) of the named entities: a set
+ * lookup per cached query. (One exact-key filter per id made a burst's merged notification,
+ * thousands of ids, cost every cached query thousands of key comparisons: a long frame.)
+ */
+function detailsOf(scope: readonly string[], ids: readonly string[]): Invalidation {
+  const named = new Set(ids);
+  return {
+    queryKey: scope,
+    predicate: (query: Query) => {
+      const key = query.queryKey;
+      const id = key[scope.length];
+      return key.length === scope.length + 1 && typeof id === 'string' && named.has(id);
+    },
+  };
+}
+
+/**
  * The invalidations one notification calls for; `null` (a resync) invalidates everything.
  * An empty list means nothing the console shows changed.
  */
@@ -34,12 +51,11 @@ export function invalidationsFor(change: ChangeNotification | null): Invalidatio
   const out: Invalidation[] = [];
   if (change.orderIds.length > 0) {
     out.push({ queryKey: queryScopes.orderLists });
-    for (const orderId of change.orderIds) out.push({ queryKey: queryKeys.order(orderId), exact: true });
+    out.push(detailsOf(queryScopes.orderDetails, change.orderIds));
   }
   if (change.shipmentIds.length > 0) {
     out.push({ queryKey: queryScopes.shipmentLists });
-    for (const shipmentId of change.shipmentIds)
-      out.push({ queryKey: queryKeys.shipment(shipmentId), exact: true });
+    out.push(detailsOf(queryScopes.shipmentDetails, change.shipmentIds));
     const shipments = new Set(change.shipmentIds);
     out.push({
       queryKey: queryScopes.orderDetails,

@@ -20,12 +20,17 @@ export function startupQuery(pollMs: number) {
   });
 }
 
-/** The effective settings with their sources (passwords masked). */
-export function useSettings() {
-  return useQuery({
+/** The effective settings with their sources (passwords masked): `GET /api/settings`. */
+function settingsQuery() {
+  return queryOptions({
     queryKey: queryKeys.settings(),
     queryFn: ({ signal }) => apiCall('GET /api/settings', { signal }),
   });
+}
+
+/** The effective settings with their sources (passwords masked). */
+export function useSettings() {
+  return useQuery(settingsQuery());
 }
 
 /** The browser's own IANA zone: the fallback before the settings have loaded. */
@@ -39,7 +44,23 @@ export function browserTimeZone(): string {
  * prefilled with. The browser's zone until the settings answer.
  */
 export function useSiteTimeZone(): string {
-  return useSettings().data?.values.siteTimeZone ?? browserTimeZone();
+  return useQuery(siteTimeZoneQuery()).data ?? browserTimeZone();
+}
+
+/**
+ * The settings query as the zone's readers observe it: only `siteTimeZone` (a reader re-renders
+ * when the zone changes, not when another setting does), and no refetch when a reader mounts while
+ * the settings are cached. Every time cell of a list reads the zone, so with the default
+ * (refetch a stale query on each mount) scrolling a list re-asked `GET /api/settings` for every row
+ * coming into view. The settings still refresh on a save (set from its answer) and on a resync
+ * (invalidated and refetched with everything shown).
+ */
+export function siteTimeZoneQuery() {
+  return queryOptions({
+    ...settingsQuery(),
+    select: (settings) => settings.values.siteTimeZone,
+    refetchOnMount: false,
+  });
 }
 
 /** Probes Kafka, PostgreSQL and Redis with the form's settings (nothing saved). */

@@ -7,7 +7,7 @@
  * length. Drill traffic is excluded unless toggled on. Refetched when the live stream says the
  * KPIs changed.
  */
-import { useEffect, useMemo, useState, type ReactNode } from 'react';
+import { memo, useEffect, useMemo, useState, type ReactNode } from 'react';
 import {
   Bar,
   BarChart,
@@ -263,7 +263,21 @@ const STATUS_ROW_PX = 26;
  * of their bar at any width, every count is written at the end of its bar, and a non-zero count
  * keeps a visible bar however large the others are.
  */
-function StatusChart({ s }: { s: KpiSummary }): ReactNode {
+const StatusChart = memo(StatusChartView, sameStatusChart);
+
+/**
+ * The status chart shows the same when its counts (kept by reference while equal: the query's
+ * structural sharing) and the scope its bars link to are the same: a KPI refetch while events
+ * arrive (every second or two) then re-renders no chart, only the figures that moved.
+ */
+function sameStatusChart(a: { s: KpiSummary }, b: { s: KpiSummary }): boolean {
+  return (
+    a.s.ordersByStatus === b.s.ordersByStatus &&
+    kpiFigureHref({ status: 'created' }, a.s) === kpiFigureHref({ status: 'created' }, b.s)
+  );
+}
+
+function StatusChartView({ s }: { s: KpiSummary }): ReactNode {
   const c = usePalette();
   const data = ORDER_STATUSES.map((status) => ({
     status,
@@ -312,7 +326,8 @@ function StatusChart({ s }: { s: KpiSummary }): ReactNode {
   );
 }
 
-function DailyCharts({ series: answer }: { series: KpiSeries }): ReactNode {
+/** Memoized: an unchanged series (the same object, structural sharing) re-renders no chart. */
+const DailyCharts = memo(function DailyCharts({ series: answer }: { series: KpiSeries }): ReactNode {
   const c = usePalette();
   const { bucket } = answer;
   const includeDrills = useKpiFilter((f) => f.includeDrills);
@@ -485,7 +500,7 @@ function DailyCharts({ series: answer }: { series: KpiSeries }): ReactNode {
       </section>
     </>
   );
-}
+});
 
 /** The range the dashboard shows: the operator's dates, else the data's main span. */
 interface ShownRange {

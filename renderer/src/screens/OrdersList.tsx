@@ -18,13 +18,13 @@ import type { OrderPunctualityFilter, OrderRow } from '../../../contracts/api';
 import { ORDER_STATUSES, type OrderStatus } from '../../../contracts/order-status';
 import { downloadOrdersCsv } from '../api/download';
 import { DrillBadge, Mono, StatusChip } from '../components/Badges';
-import { SiteInstant, sharedZone, ZoneNote } from '../components/SiteTime';
+import { sharedZone, ZonedInstant, ZoneNote } from '../components/SiteTime';
 import { useSiteTimeZone } from '../query/settings';
 import { Empty, ErrorNotice, Loading } from '../components/Notice';
 import { PunctualityFlag } from '../components/PunctualityFlag';
 import { EMPTY, formatCount, statusLabel } from '../lib/format';
 import { issueTooltip, type DisplayIssue } from '../lib/issueWording';
-import { ORDER_WINDOW_ROWS, useOrderWindows } from '../query/orderWindows';
+import { ORDER_WINDOW_ROWS, useOrderWindows, type OrderWindows } from '../query/orderWindows';
 import { hrefs } from '../router/hash';
 import {
   checkOrderSearch,
@@ -414,8 +414,14 @@ function HeaderRow(): ReactNode {
 /** How far beyond the rows on screen windows are fetched ahead (rows). */
 const PREFETCH_ROWS = ORDER_WINDOW_ROWS / 2;
 
-/** The rows a table position needs, widened to whole windows (so scrolling within one re-renders nothing here). */
-function spanOf(first: number, last: number): { first: number; last: number } {
+/** Rows of the table (0-based, inclusive) whose windows are fetched. */
+interface RowSpan {
+  first: number;
+  last: number;
+}
+
+/** The rows a table position needs, widened to whole windows (so scrolling within one fetches nothing new). */
+function spanOf(first: number, last: number): RowSpan {
   const from = Math.max(0, first - PREFETCH_ROWS);
   const to = last + PREFETCH_ROWS;
   return {
@@ -453,6 +459,8 @@ interface OrderRowProps {
   selected: boolean;
   /** Name the zone in each time cell (the rows on screen are in different site zones). */
   named: boolean;
+  /** The configured site time zone (a row without a site zone is shown in it). */
+  configuredZone: string;
   onSelect(orderId: string, index: number): void;
 }
 
@@ -466,6 +474,7 @@ const OrderRowView = memo(function OrderRowView({
   start,
   selected,
   named,
+  configuredZone,
   onSelect,
 }: OrderRowProps) {
   return (
@@ -488,25 +497,37 @@ const OrderRowView = memo(function OrderRowView({
       <span role="cell" className="otable__cell">
         <StatusChip status={o.status} kind="order" />
       </span>
-      <span role="cell" className="otable__cell">
-        <Mono>{o.customerId}</Mono>
+      <span role="cell" className="otable__cell mono" title={o.customerId ?? undefined}>
+        {o.customerId ?? EMPTY}
       </span>
-      <span role="cell" className="otable__cell">
-        <Mono>{o.warehouseId}</Mono>
+      <span role="cell" className="otable__cell mono" title={o.warehouseId ?? undefined}>
+        {o.warehouseId ?? EMPTY}
       </span>
-      <span role="cell" className="otable__cell">
-        <SiteInstant value={o.createdAt} zone={o.siteTimeZone} named={named} />
-      </span>
+      <ZonedInstant
+        cell="otable__cell"
+        value={o.createdAt}
+        zone={o.siteTimeZone}
+        named={named}
+        configuredZone={configuredZone}
+      />
       <span role="cell" className="otable__cell num">
         {o.promisedDate ?? EMPTY}
         <PunctualityFlag value={o.punctuality} />
       </span>
-      <span role="cell" className="otable__cell">
-        <SiteInstant value={o.deliveredAt} zone={o.siteTimeZone} named={named} />
-      </span>
-      <span role="cell" className="otable__cell">
-        <SiteInstant value={o.lastEventTime} zone={o.siteTimeZone} named={named} />
-      </span>
+      <ZonedInstant
+        cell="otable__cell"
+        value={o.deliveredAt}
+        zone={o.siteTimeZone}
+        named={named}
+        configuredZone={configuredZone}
+      />
+      <ZonedInstant
+        cell="otable__cell"
+        value={o.lastEventTime}
+        zone={o.siteTimeZone}
+        named={named}
+        configuredZone={configuredZone}
+      />
       <span role="cell" className="otable__cell otable__cell--num num">
         {formatCount(o.eventCount)}
       </span>
@@ -515,9 +536,10 @@ const OrderRowView = memo(function OrderRowView({
 });
 
 /**
- * The virtualized table of every order of `filterQuery` and the position line under it. Its own
- * component, so a scrolled frame re-renders the table and the rows coming into view, not the
- * filters above.
+ * The rows of every order of `filterQuery`, fetched in windows around the span the table shows,
+ * and the table ({@link VirtualTable}). The windows are asked for here, so a scrolled frame (which
+ * re-renders the table) does not run the window queries again: they change when the span crosses
+ * a window.
  */
 function OrdersTable({
   filterQuery,
@@ -528,11 +550,52 @@ function OrdersTable({
   filterKey: string;
   searchIssue: DisplayIssue | null;
 }): ReactNode {
+  const [span, setSpan] = useState(() => spanOf(0, 0));
+  const rows = useOrderWindows(filterQuery, span.first, span.last);
+  const configuredZone = useSiteTimeZone();
+  return (
+    <>
+      {rows.windowError && !rows.head.error && !searchIssue && (
+        <ErrorNotice
+          error={rows.windowError}
+          onRetry={() => void rows.retryWindows()}
+          title="Some rows could not be loaded"
+        />
+      )}
+      <VirtualTable
+        rows={rows}
+        filterKey={filterKey}
+        searchIssue={searchIssue}
+        configuredZone={configuredZone}
+        onSpan={setSpan}
+      />
+    </>
+  );
+}
+
+/**
+ * The virtualized table and the position line under it: re-rendered on every scrolled frame
+ * (the virtualizer's offset), which renders only the rows coming into view (the others are
+ * memoized) and the position line.
+ */
+function VirtualTable({
+  rows,
+  filterKey,
+  searchIssue,
+  configuredZone,
+  onSpan,
+}: {
+  rows: OrderWindows;
+  filterKey: string;
+  searchIssue: DisplayIssue | null;
+  /** The configured site time zone (rows without a site zone are shown in it). */
+  configuredZone: string;
+  /** Called with the rows the table needs (whole windows) whenever that span changes. */
+  onSpan(update: (span: RowSpan) => RowSpan): void;
+}): ReactNode {
   const selected = useOrdersFilter((s) => s.selected);
   const selectedRow = useOrdersFilter((s) => s.row);
   const scrollRef = useRef<HTMLDivElement>(null);
-  const [span, setSpan] = useState(() => spanOf(0, 0));
-  const rows = useOrderWindows(filterQuery, span.first, span.last);
   const { rowCount: total, open, head } = rows;
   const count = searchIssue ? 0 : (total ?? 0);
 
@@ -545,12 +608,28 @@ function OrdersTable({
     overscan: 12,
     // The sticky header sits above the rows inside the same scroll box.
     scrollMargin: ROW_HEIGHT,
+    // Render the rows of a new offset in React's next task, not synchronously inside the scroll
+    // event, so the frame is not held up by it; the overscan covers the rows one frame brings.
+    useFlushSync: false,
     onChange: (v) => {
       const items = v.getVirtualItems();
       const next = spanOf(items[0]?.index ?? 0, items[items.length - 1]?.index ?? 0);
-      setSpan((s) => (s.first === next.first && s.last === next.last ? s : next));
+      onSpan((s) => (s.first === next.first && s.last === next.last ? s : next));
     },
   });
+
+  // The order id column is pinned (sticky, styles.css) only while the table is scrolled sideways.
+  useEffect(() => {
+    const box = scrollRef.current;
+    if (!box) return;
+    const mark = (): void => {
+      const sideways = box.scrollLeft > 0;
+      if (sideways !== box.hasAttribute('data-scrolled-x')) box.toggleAttribute('data-scrolled-x', sideways);
+    };
+    mark();
+    box.addEventListener('scroll', mark, { passive: true });
+    return () => box.removeEventListener('scroll', mark);
+  }, []);
 
   // A new filter or sort starts at the top (not on mount: a reopened view keeps its row).
   const shownFilter = useRef(filterKey);
@@ -573,7 +652,6 @@ function OrdersTable({
   }, []);
 
   const items = virtualizer.getVirtualItems();
-  const configuredZone = useSiteTimeZone();
   // One zone for the rows on screen is named under the table; several name it in each cell.
   const zone = sharedZone(
     items.flatMap((row) => {
@@ -586,13 +664,6 @@ function OrdersTable({
   const shownFirst = Math.floor(Math.max(0, virtualizer.scrollOffset ?? 0) / ROW_HEIGHT);
   return (
     <>
-      {rows.windowError && !head.error && !searchIssue && (
-        <ErrorNotice
-          error={rows.windowError}
-          onRetry={() => void rows.retryWindows()}
-          title="Some rows could not be loaded"
-        />
-      )}
       <div
         className="otable"
         role="table"
@@ -629,6 +700,7 @@ function OrdersTable({
                   start={row.start}
                   selected={o.orderId === selected}
                   named={named}
+                  configuredZone={configuredZone}
                   onSelect={select}
                 />
               ) : (
