@@ -1,7 +1,7 @@
 /**
  * Trailing debounce with a maximum wait: bursts of triggers collapse into one call `waitMs` after
  * the last trigger, but a never-ending burst (a replay pushing changes every 50 ms) still fires
- * at least every `maxWaitMs`. Used for live refetches (300 ms / 2 s).
+ * at least every `maxWaitMs`. Used for live refetches (query/liveSync.ts: 250 ms / 800 ms).
  */
 
 /** Handle returned by {@link createDebouncer}. */

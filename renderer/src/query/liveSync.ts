@@ -1,7 +1,8 @@
 /**
  * Keeps the cached server state current from the live stream: each change notification
- * invalidates exactly what it names (query/invalidation.ts), debounced (300 ms after the last
- * notification of a burst, at most 2 s), and a resync (the stream reconnected, or Redis came back
+ * invalidates exactly what it names (query/invalidation.ts), debounced (250 ms after the last
+ * notification of a burst, at most 800 ms: the screens show an event within a second of it being
+ * materialized, the issue's bound, even while a burst never pauses), and a resync (the stream reconnected, or Redis came back
  * after an outage during which no notification could arrive) invalidates everything at once.
  */
 import { useQueryClient } from '@tanstack/react-query';
@@ -14,9 +15,9 @@ import { useRedisState } from './health';
 import { applyInvalidations, invalidationsFor, mergeChanges } from './invalidation';
 
 /** Quiet time after the last notification of a burst before its invalidations run (ms). */
-export const LIVE_DEBOUNCE_MS = 300;
+export const LIVE_DEBOUNCE_MS = 250;
 /** Longest a never-ending burst may hold invalidations back (ms). */
-export const LIVE_MAX_WAIT_MS = 2_000;
+export const LIVE_MAX_WAIT_MS = 800;
 
 /**
  * Opens the live stream for as long as the calling component (the console shell) is mounted and
