@@ -47,14 +47,21 @@ const IN_WAREHOUSE = `($5::text IS NULL OR order_id IN (SELECT order_id FROM ord
 
 /**
  * Orders per status created in the range ($1..$2, drill traffic per $3), with each status's first
- * created day and last created or delivered day, from one warehouse's facts ($5).
+ * created day and last created or delivered day, for one warehouse ($5) from
+ * `order_fact_site_counts` (kept exact by triggers on order_facts,
+ * db/migrations/1732960003400_kpi-delivered-aggregates.sql): a sum over the site's days x statuses.
+ * As for every site below, the site's last delivered day (one index probe) is added to every
+ * status's last day; only the overall first and last day are used.
  */
-const BY_STATUS_FROM_FACTS = `SELECT status,
-      count(*) FILTER (WHERE ($1::date IS NULL OR created_day >= $1::date)
-                         AND ($2::date IS NULL OR created_day <= $2::date))::int AS n,
-      min(created_day)::text AS first,
-      greatest(max(created_day), max(delivered_day))::text AS last
-    FROM order_facts WHERE ($3::boolean OR NOT is_drill) AND ${IN_WAREHOUSE} GROUP BY status`;
+const BY_STATUS_FROM_SITE_COUNTS = `SELECT c.status,
+      coalesce(sum(c.n) FILTER (WHERE ($1::date IS NULL OR c.created_day >= $1::date)
+                                   AND ($2::date IS NULL OR c.created_day <= $2::date)), 0)::int AS n,
+      min(c.created_day)::text AS first,
+      greatest(max(c.created_day), (SELECT max(delivered_day) FROM order_facts
+                                      WHERE warehouse_id = $5::text AND delivered_day IS NOT NULL
+                                        AND ($3::boolean OR NOT is_drill)))::text AS last
+    FROM order_fact_site_counts c WHERE c.warehouse_id = $5::text AND ($3::boolean OR NOT c.is_drill) AND c.n > 0
+   GROUP BY c.status`;
 
 /**
  * The same for every site from `order_fact_counts` (kept exact by triggers on order_facts,
@@ -116,9 +123,17 @@ export async function queryKpiFigures(
   includeDrills: boolean,
   warehouse: string | null,
 ): Promise<Figures> {
-  // One statement (one snapshot, so every figure describes the same moment): the delivered range
-  // of the facts with the cycle-time percentiles, and the orders per status (with the data's own
-  // day range) from order_fact_counts for every site, from the site's facts for one warehouse.
+  // One statement (one snapshot, so every figure describes the same moment), none of it a pass
+  // over the facts (db/migrations/1732960003400_kpi-delivered-aggregates.sql):
+  // - the delivered figures: a sum over the site's (or every site's) delivered counts per day;
+  // - the exact cycle-time median and p90 (percentile_cont's definition: the values at ranks
+  //   floor and ceil of p x (n - 1), interpolated in float8): the cycle-time buckets per day say
+  //   which bucket holds each rank and how many values lie below it; only that bucket's facts
+  //   are read, in cycle-time order (order_facts_cycle_bucket), to the rank;
+  // - the orders per status (with the data's own day range) from the counts per created day.
+  const site = warehouse === null ? 'site IS NULL' : 'site = $5::text';
+  const inRange = (col: string) =>
+    `($1::date IS NULL OR ${col} >= $1::date) AND ($2::date IS NULL OR ${col} <= $2::date) AND ($3::boolean OR NOT is_drill)`;
   const { rows } = await db.query<{
     delivered: number;
     on_time: number;
@@ -128,21 +143,36 @@ export async function queryKpiFigures(
     exceptions: number;
     by_status: { status: OrderStatus; n: number; first: string | null; last: string | null }[];
   }>(
-    `SELECT d.*,
+    `WITH counted AS (
+       SELECT coalesce(sum(delivered), 0)::int AS delivered, coalesce(sum(on_time), 0)::int AS on_time,
+              coalesce(sum(otif), 0)::int AS otif
+         FROM kpi_delivered_counts WHERE ${site} AND ${inRange('delivered_day')}),
+     buckets AS (
+       SELECT bucket, n, sum(n) OVER (ORDER BY bucket) - n AS below, sum(n) OVER () AS total
+         FROM (SELECT bucket, sum(n) AS n FROM kpi_cycle_buckets WHERE ${site} AND ${inRange('delivered_day')}
+                GROUP BY bucket HAVING sum(n) > 0) h),
+     ranks AS (
+       SELECT p, p * (t.total - 1)::float8 AS pos
+         FROM (VALUES (0.5::float8), (0.9::float8)) v(p), (SELECT total FROM buckets LIMIT 1) t),
+     picked AS (
+       SELECT r, (SELECT f.cycle_time_ms FROM order_facts f
+                   WHERE kpi_cycle_bucket(f.cycle_time_ms) = b.bucket
+                     AND f.delivered_day IS NOT NULL AND f.cycle_time_ms IS NOT NULL
+                     AND ($1::date IS NULL OR f.delivered_day >= $1::date) AND ($2::date IS NULL OR f.delivered_day <= $2::date)
+                     AND ($3::boolean OR NOT f.is_drill) AND ($5::text IS NULL OR f.warehouse_id = $5::text)
+                   ORDER BY f.cycle_time_ms OFFSET r - b.below LIMIT 1)::float8 AS v
+         FROM (SELECT DISTINCT floor(pos)::bigint AS r FROM ranks UNION SELECT ceil(pos)::bigint FROM ranks) k
+         JOIN buckets b ON k.r >= b.below AND k.r < b.below + b.n),
+     percentiles AS (
+       SELECT p, lo.v + (pos - floor(pos)) * (hi.v - lo.v) AS value
+         FROM ranks JOIN picked lo ON lo.r = floor(pos)::bigint JOIN picked hi ON hi.r = ceil(pos)::bigint)
+     SELECT counted.*,
+            (SELECT value FROM percentiles WHERE p = 0.5) AS median,
+            (SELECT value FROM percentiles WHERE p = 0.9) AS p90,
             (SELECT count(*)::int FROM shipments WHERE status = ANY($4::text[]) AND ($3::boolean OR NOT is_drill)
                 AND ${IN_WAREHOUSE}) AS exceptions,
-            (SELECT coalesce(json_agg(s), '[]'::json) FROM (${warehouse === null ? BY_STATUS_FROM_COUNTS : BY_STATUS_FROM_FACTS}) s) AS by_status
-       FROM (SELECT count(*)::int AS delivered,
-                    count(*) FILTER (WHERE on_time)::int AS on_time,
-                    count(*) FILTER (WHERE on_time AND in_full)::int AS otif,
-                    percentile_cont(0.5) WITHIN GROUP (ORDER BY cycle_time_ms) AS median,
-                    percentile_cont(0.9) WITHIN GROUP (ORDER BY cycle_time_ms) AS p90
-               FROM order_facts
-              WHERE delivered_day IS NOT NULL
-                AND ($1::date IS NULL OR delivered_day >= $1::date)
-                AND ($2::date IS NULL OR delivered_day <= $2::date)
-                AND ($3::boolean OR NOT is_drill)
-                AND ${IN_WAREHOUSE}) d`,
+            (SELECT coalesce(json_agg(s), '[]'::json) FROM (${warehouse === null ? BY_STATUS_FROM_COUNTS : BY_STATUS_FROM_SITE_COUNTS}) s) AS by_status
+       FROM counted`,
     [from, to, includeDrills, EXCEPTION_SHIPMENT_STATUSES, warehouse],
   );
   const d = rows[0]!;
