@@ -5,7 +5,9 @@
  * drill purge's delete), then every figure of `queryKpiFigures` (all sites and one site, several
  * ranges, with and without drill traffic) must equal the same figure counted over the facts
  * directly, the cycle-time median and p90 by PostgreSQL's own percentile_cont to the millisecond,
- * and the aggregate tables must equal a recount (tests/support/counts.ts). Also the late
+ * and the aggregate tables must equal a recount (tests/support/counts.ts); the orders-list
+ * totals read from these counts (the KPI drill-downs of the delivered figures, one warehouse)
+ * must equal a count over the orders and their facts. Also the late
  * shipments, read through the index of the shipments that can be late in any zone: the same
  * shipments as the verdict judged on every row, at the edges of the zones' days.
  *
@@ -15,8 +17,9 @@ import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../runtime/config';
 import { createPool, dropDatabase, findRepoRoot, migrate, migrationsDir, type Pool } from '../../runtime/db';
-import { shipmentListQuerySchema } from '../../contracts';
+import { orderListQuerySchema, shipmentListQuerySchema } from '../../contracts';
 import { queryKpiFigures } from '../../runtime/kpi-query';
+import { listOrders, totalSource } from '../../server/api/queries';
 import { listShipments } from '../../server/api/shipment-queries';
 import { countDrift } from '../support/counts';
 
@@ -107,6 +110,57 @@ async function upsert(facts: Fact[]): Promise<void> {
        .join(', ')}`,
     facts.flatMap((f) => COLUMNS.map((c) => f[c])),
   );
+  // Their orders, as the order-processor keeps them (site and drill traffic from the same event).
+  await pool.query(
+    `INSERT INTO orders (order_id, status, warehouse_id, created_day, is_drill, drill_id)
+     SELECT * FROM jsonb_to_recordset($1::jsonb)
+       AS v(order_id text, status text, warehouse_id text, created_day date, is_drill boolean, drill_id text)
+     ON CONFLICT (order_id) DO UPDATE SET status = excluded.status, warehouse_id = excluded.warehouse_id,
+       created_day = excluded.created_day`,
+    [JSON.stringify(facts)],
+  );
+}
+
+/** Every orders-list total a counts table answers, against a count over the orders and facts. */
+async function expectListTotals(
+  from: string | null,
+  to: string | null,
+  drills: boolean,
+  site: string | null,
+) {
+  const filters: [Record<string, string>, string][] = [
+    [{ punctuality: 'late' }, 'f.delivered_day IS NOT NULL AND f.on_time IS NOT TRUE'],
+    [{ punctuality: 'on_time' }, 'f.delivered_day IS NOT NULL AND f.on_time IS TRUE'],
+    [{ punctuality: 'on_time', inFull: 'true' }, 'f.delivered_day IS NOT NULL AND f.on_time AND f.in_full'],
+    [{ deliveredFrom: '0001-01-01' }, 'f.delivered_day IS NOT NULL'],
+  ];
+  for (const [filter, sql] of filters) {
+    const query = {
+      ...filter,
+      ...(from ? { deliveredFrom: from } : {}),
+      ...(to ? { deliveredTo: to } : {}),
+      ...(site ? { warehouse: site } : {}),
+      includeDrills: String(drills),
+    };
+    const q = orderListQuerySchema.parse(query);
+    expect(totalSource(q)).toBe('delivered');
+    const { rows } = await pool.query<{ n: number }>(
+      `SELECT count(*)::int AS n FROM orders o JOIN order_facts f ON f.order_id = o.order_id
+        WHERE ${sql} AND ($1::date IS NULL OR f.delivered_day >= $1::date) AND ($2::date IS NULL OR f.delivered_day <= $2::date)
+          AND ($3::boolean OR NOT o.is_drill) AND ($4::text IS NULL OR o.warehouse_id = $4::text)`,
+      [from, to, drills, site],
+    );
+    expect({ query, total: (await listOrders(pool, q)).total }).toEqual({ query, total: rows[0]!.n });
+  }
+  if (site) {
+    const q = orderListQuerySchema.parse({ warehouse: site, includeDrills: String(drills) });
+    expect(totalSource(q)).toBe('site');
+    const { rows } = await pool.query<{ n: number }>(
+      `SELECT count(*)::int AS n FROM orders WHERE warehouse_id = $1 AND ($2::boolean OR NOT is_drill)`,
+      [site, drills],
+    );
+    expect({ site, total: (await listOrders(pool, q)).total }).toEqual({ site, total: rows[0]!.n });
+  }
 }
 
 /** The figures counted over the facts directly (no aggregate table, no bucket). */
@@ -166,6 +220,7 @@ async function expectExact(): Promise<void> {
           median: want.median === null ? null : Math.round(want.median),
           p90: want.p90 === null ? null : Math.round(want.p90),
         });
+        await expectListTotals(from, to, drills, site);
         const byStatus = Object.fromEntries(Object.entries(got.ordersByStatus).filter(([, n]) => n > 0));
         expect({ scope, byStatus }).toEqual({ scope, byStatus: want.by_status ?? {} });
       }

@@ -4,53 +4,64 @@
  */
 import type { Pool } from '../../runtime/db';
 
+/** Each delivered fact counts for every site (site NULL) and for its own site. */
+const SITED_FACTS = `order_facts f CROSS JOIN LATERAL
+  (SELECT NULL::text UNION ALL SELECT f.warehouse_id WHERE f.warehouse_id IS NOT NULL) s(site)`;
+
+/** [table, its rows as `kept` reads them (zero counters left out), the same rows recounted]. */
+const CHECKS: [string, string, string][] = [
+  [
+    'order_counts',
+    'SELECT created_day, status, is_drill, n FROM order_counts WHERE n <> 0',
+    'SELECT created_day, status, is_drill, count(*)::bigint FROM orders GROUP BY 1, 2, 3',
+  ],
+  [
+    'order_site_counts',
+    'SELECT warehouse_id, site_time_zone, is_drill, n FROM order_site_counts WHERE n <> 0',
+    `SELECT warehouse_id, site_time_zone, is_drill, count(*)::bigint FROM orders
+      WHERE warehouse_id IS NOT NULL GROUP BY 1, 2, 3`,
+  ],
+  [
+    'order_fact_counts',
+    'SELECT created_day, status, is_drill, n FROM order_fact_counts WHERE n <> 0',
+    'SELECT created_day, status, is_drill, count(*)::bigint FROM order_facts GROUP BY 1, 2, 3',
+  ],
+  [
+    'order_fact_site_counts',
+    'SELECT warehouse_id, created_day, status, is_drill, n FROM order_fact_site_counts WHERE n <> 0',
+    `SELECT warehouse_id, created_day, status, is_drill, count(*)::bigint FROM order_facts
+      WHERE warehouse_id IS NOT NULL GROUP BY 1, 2, 3, 4`,
+  ],
+  [
+    'kpi_delivered_counts',
+    `SELECT site, delivered_day, is_drill, delivered, on_time, otif, timed FROM kpi_delivered_counts
+      WHERE delivered <> 0 OR on_time <> 0 OR otif <> 0 OR timed <> 0`,
+    `SELECT s.site, f.delivered_day, f.is_drill, count(*)::bigint, count(*) FILTER (WHERE f.on_time)::bigint,
+            count(*) FILTER (WHERE f.on_time AND f.in_full)::bigint, count(f.cycle_time_ms)::bigint
+       FROM ${SITED_FACTS} WHERE f.delivered_day IS NOT NULL GROUP BY 1, 2, 3`,
+  ],
+  [
+    'kpi_cycle_buckets',
+    'SELECT site, delivered_day, is_drill, bucket, n FROM kpi_cycle_buckets WHERE n <> 0',
+    `SELECT s.site, f.delivered_day, f.is_drill, kpi_cycle_bucket(f.cycle_time_ms), count(*)::bigint
+       FROM ${SITED_FACTS} WHERE f.delivered_day IS NOT NULL AND f.cycle_time_ms IS NOT NULL GROUP BY 1, 2, 3, 4`,
+  ],
+];
+
 /**
  * Rows where a counts table differs from a recount of the table it counts (counters at 0 and
- * missing keys are the same).
+ * missing keys are the same; NULL keys compare equal, as the tables' NULLS NOT DISTINCT keys do):
+ * `side` `table` = a row only the counts table has, `recount` = a row only the recount has.
  */
 export async function countDrift(pool: Pool): Promise<unknown[]> {
-  const q = async (sql: string) => (await pool.query(sql)).rows;
-  return [
-    ...(await q(`SELECT 'order_counts' AS t, * FROM
-        (SELECT created_day, status, is_drill, count(*)::bigint AS n FROM orders GROUP BY 1, 2, 3) r
-        FULL JOIN (SELECT * FROM order_counts WHERE n <> 0) c USING (created_day, status, is_drill)
-       WHERE r.n IS DISTINCT FROM c.n`)),
-    ...(await q(`SELECT 'order_site_counts' AS t, * FROM
-        (SELECT warehouse_id, site_time_zone, is_drill, count(*)::bigint AS n FROM orders
-          WHERE warehouse_id IS NOT NULL GROUP BY 1, 2, 3) r
-        FULL JOIN (SELECT * FROM order_site_counts WHERE n <> 0) c USING (warehouse_id, site_time_zone, is_drill)
-       WHERE r.n IS DISTINCT FROM c.n`)),
-    ...(await q(`SELECT 'order_fact_counts' AS t, * FROM
-        (SELECT created_day, status, is_drill, count(*)::bigint AS n FROM order_facts GROUP BY 1, 2, 3) r
-        FULL JOIN (SELECT * FROM order_fact_counts WHERE n <> 0) c USING (created_day, status, is_drill)
-       WHERE r.n IS DISTINCT FROM c.n`)),
-    ...(await q(`SELECT 'order_fact_site_counts' AS t, * FROM
-        (SELECT warehouse_id, created_day, status, is_drill, count(*)::bigint AS n FROM order_facts
-          WHERE warehouse_id IS NOT NULL GROUP BY 1, 2, 3, 4) r
-        FULL JOIN (SELECT * FROM order_fact_site_counts WHERE n <> 0) c
-          USING (warehouse_id, created_day, status, is_drill)
-       WHERE r.n IS DISTINCT FROM c.n`)),
-    // Each delivered fact counts for every site (site NULL) and for its own site.
-    ...(await q(`SELECT 'kpi_delivered_counts' AS t, * FROM
-        (SELECT s.site, f.delivered_day, f.is_drill, count(*)::bigint AS delivered,
-                count(*) FILTER (WHERE f.on_time)::bigint AS on_time,
-                count(*) FILTER (WHERE f.on_time AND f.in_full)::bigint AS otif,
-                count(f.cycle_time_ms)::bigint AS timed
-           FROM order_facts f CROSS JOIN LATERAL
-                (SELECT NULL::text UNION ALL SELECT f.warehouse_id WHERE f.warehouse_id IS NOT NULL) s(site)
-          WHERE f.delivered_day IS NOT NULL GROUP BY 1, 2, 3) r
-        FULL JOIN (SELECT * FROM kpi_delivered_counts
-                    WHERE delivered <> 0 OR on_time <> 0 OR otif <> 0 OR timed <> 0) c
-          ON r.site IS NOT DISTINCT FROM c.site AND r.delivered_day = c.delivered_day AND r.is_drill = c.is_drill
-       WHERE (r.delivered, r.on_time, r.otif, r.timed) IS DISTINCT FROM (c.delivered, c.on_time, c.otif, c.timed)`)),
-    ...(await q(`SELECT 'kpi_cycle_buckets' AS t, * FROM
-        (SELECT s.site, f.delivered_day, f.is_drill, kpi_cycle_bucket(f.cycle_time_ms) AS bucket, count(*)::bigint AS n
-           FROM order_facts f CROSS JOIN LATERAL
-                (SELECT NULL::text UNION ALL SELECT f.warehouse_id WHERE f.warehouse_id IS NOT NULL) s(site)
-          WHERE f.delivered_day IS NOT NULL AND f.cycle_time_ms IS NOT NULL GROUP BY 1, 2, 3, 4) r
-        FULL JOIN (SELECT * FROM kpi_cycle_buckets WHERE n <> 0) c
-          ON r.site IS NOT DISTINCT FROM c.site AND r.delivered_day = c.delivered_day AND r.is_drill = c.is_drill
-         AND r.bucket = c.bucket
-       WHERE r.n IS DISTINCT FROM c.n`)),
-  ];
+  const drift: unknown[] = [];
+  for (const [table, kept, recount] of CHECKS) {
+    const { rows } = await pool.query(
+      `(SELECT $1::text AS t, 'table' AS side, d.* FROM (${kept} EXCEPT ${recount}) d)
+       UNION ALL (SELECT $1::text, 'recount', d.* FROM (${recount} EXCEPT ${kept}) d)`,
+      [table],
+    );
+    drift.push(...rows);
+  }
+  return drift;
 }
