@@ -35,6 +35,7 @@ import {
   orderSortColumnSql,
   orderSortKeySql,
   siteTodays,
+  type SiteTodays,
 } from './order-filter';
 
 /** The columns of an {@link OrderSummary}, qualified by `alias` (`o.`) when given. */
@@ -97,7 +98,7 @@ export async function listOrders(
           ORDER BY ${orderBy} LIMIT $${params.length + 1} OFFSET $${params.length + 2}`;
   }
   const pageParams = cursor ? [...params, q.pageSize] : [...params, q.pageSize, (q.page - 1) * q.pageSize];
-  const total = orderTotalSql(q, where, pageParams, cap);
+  const total = orderTotalSql(q, where, pageParams, cap, todays);
   // The total always yields one row; a page past the end joins no order (null columns).
   const { rows } = await pool.query<
     Nullable<OrderSummary> & { total: number; capped: boolean; sortKey: string | null }
@@ -174,11 +175,16 @@ function onlyFilters(q: OrderListQuery, allowed: readonly (typeof FILTER_KEYS)[n
  * - `delivered`: delivered, on time, late or OTIF by delivered day, of every site or one
  *   ({@link deliveredMeasure}): `kpi_delivered_counts` (db/migrations/1732960003400_kpi-delivered-aggregates.sql), the counts
  *   the KPI summary's late / on-time figures are read from, so a figure's drill-down total is the
- *   figure itself.
+ *   figure itself;
+ * - `open`: at risk or overdue, nothing else filtered: `order_open_counts`
+ *   (db/migrations/1732960003420_open-order-counts.sql), open orders per promised day and zone,
+ *   summed up to each zone's "today" (the same {@link SiteTodays} the filter compares with).
  */
-export function totalSource(q: OrderListQuery): 'days' | 'site' | 'delivered' | null {
+export function totalSource(q: OrderListQuery): 'days' | 'site' | 'delivered' | 'open' | null {
   if (totalFromCounts(q)) return 'days';
   if (q.warehouse !== undefined && onlyFilters(q, ['warehouse'])) return 'site';
+  if ((q.punctuality === 'at_risk' || q.punctuality === 'overdue') && onlyFilters(q, ['punctuality']))
+    return 'open';
   if (deliveredMeasure(q) !== null) return 'delivered';
   return null;
 }
@@ -214,6 +220,7 @@ export function orderTotalSql(
   where: string,
   params: unknown[],
   cap = ORDER_TOTAL_CAP,
+  todays: SiteTodays | null = null,
 ): string {
   const p = (value: unknown): string => {
     params.push(value);
@@ -240,6 +247,14 @@ export function orderTotalSql(
       return `SELECT coalesce(sum(${measure}), 0)::int AS total, false AS capped FROM kpi_delivered_counts c
        WHERE ${site} AND (${from}::date IS NULL OR c.delivered_day >= ${from}::date)
          AND (${to}::date IS NULL OR c.delivered_day <= ${to}::date) AND ${drills()}`;
+    }
+    case 'open': {
+      if (!todays) throw new Error('orderTotalSql: the at_risk/overdue total needs the site todays');
+      const cmp = q.punctuality === 'overdue' ? '<' : '<=';
+      return `SELECT coalesce(sum(c.n), 0)::int AS total, false AS capped
+         FROM unnest(${p(todays.zones)}::text[], ${p(todays.days)}::date[]) AS z(zone, today)
+         JOIN order_open_counts c ON c.site_time_zone = z.zone AND c.promised_date ${cmp} z.today
+        WHERE ${drills()}`;
     }
     case null:
       break;

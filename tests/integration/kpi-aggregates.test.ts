@@ -360,3 +360,58 @@ describe('late shipments through the late-candidates index', () => {
     expect(plan.map((p) => p['QUERY PLAN']).join('\n')).toContain('shipments_late_candidates');
   });
 });
+
+describe('open orders per promised day and zone', () => {
+  it('answer the at-risk and overdue totals exactly after inserts, deliveries, cancellations and deletes', async () => {
+    const r = rng(5);
+    const zones = ['Pacific/Kiritimati', 'Etc/GMT+12', 'America/Sao_Paulo', null];
+    const write = async (ids: number[], change: () => Record<string, unknown>) =>
+      pool.query(
+        `INSERT INTO orders (order_id, status, site_time_zone, promised_date, delivered_at, is_drill)
+         SELECT * FROM jsonb_to_recordset($1::jsonb) AS v(order_id text, status text, site_time_zone text,
+           promised_date date, delivered_at timestamptz, is_drill boolean)
+         ON CONFLICT (order_id) DO UPDATE SET status = excluded.status, promised_date = excluded.promised_date,
+           delivered_at = excluded.delivered_at, site_time_zone = excluded.site_time_zone`,
+        [JSON.stringify(ids.map((i) => ({ order_id: `open${i}`, ...change() })))],
+      );
+    const fresh = () => ({
+      status: r() < 0.1 ? 'cancelled' : 'shipped',
+      site_time_zone: zones[Math.floor(r() * zones.length)],
+      promised_date: r() < 0.9 ? day(Math.floor(r() * 6)) : null,
+      delivered_at: null,
+      is_drill: r() < 0.2,
+    });
+    const ids = Array.from({ length: 400 }, (_, i) => i);
+    await write(ids, fresh);
+    await write(
+      ids.filter(() => r() < 0.3),
+      () => ({ ...fresh(), status: 'delivered', delivered_at: '2024-01-02T00:00:00Z' }),
+    );
+    await write(
+      ids.filter(() => r() < 0.2),
+      fresh,
+    );
+    await pool.query(`DELETE FROM orders WHERE order_id LIKE 'open1%'`);
+    expect(await countDrift(pool)).toEqual([]);
+    const now = new Date('2024-01-03T11:30:00Z');
+    for (const punctuality of ['at_risk', 'overdue'] as const) {
+      for (const includeDrills of [false, true]) {
+        const q = orderListQuerySchema.parse({ punctuality, includeDrills: String(includeDrills) });
+        expect(totalSource(q)).toBe('open');
+        const { rows } = await pool.query<{ n: number }>(
+          `SELECT count(*)::int AS n FROM orders
+            WHERE delivered_at IS NULL AND status <> 'cancelled' AND site_time_zone IS NOT NULL
+              AND (CASE WHEN $2 THEN promised_date < ($1::timestamptz AT TIME ZONE site_time_zone)::date
+                        ELSE promised_date <= ($1::timestamptz AT TIME ZONE site_time_zone)::date END)
+              AND ($3::boolean OR NOT is_drill)`,
+          [now.toISOString(), punctuality === 'overdue', includeDrills],
+        );
+        const scope = { punctuality, includeDrills };
+        expect({ scope, total: (await listOrders(pool, q, now)).total }).toEqual({
+          scope,
+          total: rows[0]!.n,
+        });
+      }
+    }
+  });
+});

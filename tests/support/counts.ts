@@ -1,6 +1,6 @@
 /**
  * Checks of the counts tables kept by triggers (db/migrations/1732960003100_order-counts.sql,
- * 1732960003400_kpi-delivered-aggregates.sql) against a recount of the tables they count.
+ * 1732960003400_kpi-delivered-aggregates.sql, 1732960003420_open-order-counts.sql) against a recount of the tables they count.
  */
 import type { Pool } from '../../runtime/db';
 
@@ -31,6 +31,12 @@ const CHECKS: [string, string, string][] = [
     'SELECT warehouse_id, created_day, status, is_drill, n FROM order_fact_site_counts WHERE n <> 0',
     `SELECT warehouse_id, created_day, status, is_drill, count(*)::bigint FROM order_facts
       WHERE warehouse_id IS NOT NULL GROUP BY 1, 2, 3, 4`,
+  ],
+  [
+    'order_open_counts',
+    'SELECT promised_date, site_time_zone, is_drill, n FROM order_open_counts WHERE n <> 0',
+    `SELECT promised_date, site_time_zone, is_drill, count(*)::bigint FROM orders
+      WHERE delivered_at IS NULL AND status <> 'cancelled' GROUP BY 1, 2, 3`,
   ],
   [
     'kpi_delivered_counts',
