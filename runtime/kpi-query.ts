@@ -129,7 +129,9 @@ export async function queryKpiFigures(
   // - the exact cycle-time median and p90 (percentile_cont's definition: the values at ranks
   //   floor and ceil of p x (n - 1), interpolated in float8): the cycle-time buckets per day say
   //   which bucket holds each rank and how many values lie below it; only that bucket's facts
-  //   are read, in cycle-time order (order_facts_cycle_bucket), to the rank;
+  //   are read, in cycle-time order (order_facts_cycle_bucket, for one site
+  //   order_facts_site_cycle_bucket), to the rank: one index range per percentile (its two
+  //   ranks mostly share a bucket);
   // - the orders per status (with the data's own day range) from the counts per created day.
   const site = warehouse === null ? 'site IS NULL' : 'site = $5::text';
   const inRange = (col: string) =>
@@ -154,15 +156,20 @@ export async function queryKpiFigures(
      ranks AS (
        SELECT p, p * (t.total - 1)::float8 AS pos
          FROM (VALUES (0.5::float8), (0.9::float8)) v(p), (SELECT total FROM buckets LIMIT 1) t),
+     wanted AS (
+       SELECT p, floor(pos)::bigint AS r FROM ranks UNION SELECT p, ceil(pos)::bigint FROM ranks),
      picked AS (
-       SELECT r, (SELECT f.cycle_time_ms FROM order_facts f
-                   WHERE kpi_cycle_bucket(f.cycle_time_ms) = b.bucket
-                     AND f.delivered_day IS NOT NULL AND f.cycle_time_ms IS NOT NULL
-                     AND ($1::date IS NULL OR f.delivered_day >= $1::date) AND ($2::date IS NULL OR f.delivered_day <= $2::date)
-                     AND ($3::boolean OR NOT f.is_drill) AND ($5::text IS NULL OR f.warehouse_id = $5::text)
-                   ORDER BY f.cycle_time_ms OFFSET r - b.below LIMIT 1)::float8 AS v
-         FROM (SELECT DISTINCT floor(pos)::bigint AS r FROM ranks UNION SELECT ceil(pos)::bigint FROM ranks) k
-         JOIN buckets b ON k.r >= b.below AND k.r < b.below + b.n),
+       SELECT DISTINCT w.lo + o.i - 1 AS r, o.v
+         FROM (SELECT w.p, b.bucket, b.below, min(w.r) AS lo, max(w.r) AS hi FROM wanted w
+                 JOIN buckets b ON w.r >= b.below AND w.r < b.below + b.n GROUP BY w.p, b.bucket, b.below) w
+        CROSS JOIN LATERAL (
+          SELECT x.v, row_number() OVER (ORDER BY x.v) AS i FROM (
+            SELECT f.cycle_time_ms::float8 AS v FROM order_facts f
+             WHERE kpi_cycle_bucket(f.cycle_time_ms) = w.bucket ${warehouse === null ? '' : 'AND f.warehouse_id = $5::text'}
+               AND f.delivered_day IS NOT NULL AND f.cycle_time_ms IS NOT NULL
+               AND ($1::date IS NULL OR f.delivered_day >= $1::date) AND ($2::date IS NULL OR f.delivered_day <= $2::date)
+               AND ($3::boolean OR NOT f.is_drill)
+             ORDER BY f.cycle_time_ms OFFSET w.lo - w.below LIMIT w.hi - w.lo + 1) x) o),
      percentiles AS (
        SELECT p, lo.v + (pos - floor(pos)) * (hi.v - lo.v) AS value
          FROM ranks JOIN picked lo ON lo.r = floor(pos)::bigint JOIN picked hi ON hi.r = ceil(pos)::bigint)

@@ -11,7 +11,8 @@
 -- - kpi_cycle_buckets: the same facts' cycle times per (site, day, drill traffic, bucket), the
 --   bucket being kpi_cycle_bucket(cycle_time_ms) (8 per doubling: 9 % wide). The exact median and
 --   p90 take the bucket holding the k-th cycle time from a sum over these rows, then read only
---   that bucket's facts in order (order_facts_cycle_bucket) for the exact value.
+--   that bucket's facts in order (order_facts_cycle_bucket, per site order_facts_site_cycle_bucket)
+--   for the exact value.
 -- - order_fact_site_counts: facts per (warehouse, created site day, status, drill traffic): one
 --   site's orders by status and backlog, as order_fact_counts does for every site.
 -- All three are kept by statement-level triggers on order_facts in the writer's transaction (the
@@ -59,10 +60,14 @@ CREATE UNIQUE INDEX order_fact_site_counts_key ON order_fact_site_counts (wareho
   NULLS NOT DISTINCT;
 
 -- The k-th cycle time of a bucket: an index range in cycle-time order (index only: the filters
--- of the day range, traffic and site are in the index).
+-- of the day range and traffic are in the index).
 CREATE INDEX order_facts_cycle_bucket ON order_facts (kpi_cycle_bucket(cycle_time_ms), cycle_time_ms)
-  INCLUDE (delivered_day, is_drill, warehouse_id)
+  INCLUDE (delivered_day, is_drill)
   WHERE delivered_day IS NOT NULL AND cycle_time_ms IS NOT NULL;
+-- The same for one site: only the site's facts of the bucket are read.
+CREATE INDEX order_facts_site_cycle_bucket ON order_facts (warehouse_id, kpi_cycle_bucket(cycle_time_ms), cycle_time_ms)
+  INCLUDE (delivered_day, is_drill)
+  WHERE delivered_day IS NOT NULL AND cycle_time_ms IS NOT NULL AND warehouse_id IS NOT NULL;
 -- One site's last delivered day (the summary's data range).
 CREATE INDEX order_facts_warehouse_delivered ON order_facts (warehouse_id, delivered_day)
   WHERE delivered_day IS NOT NULL;
@@ -134,6 +139,7 @@ DROP TRIGGER order_facts_kpi_update ON order_facts;
 DROP TRIGGER order_facts_kpi_insert ON order_facts;
 DROP FUNCTION order_facts_kpi_deltas();
 DROP INDEX order_facts_warehouse_delivered;
+DROP INDEX order_facts_site_cycle_bucket;
 DROP INDEX order_facts_cycle_bucket;
 DROP TABLE order_fact_site_counts;
 DROP TABLE kpi_cycle_buckets;
