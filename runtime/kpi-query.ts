@@ -113,8 +113,16 @@ export async function queryKpiSummary(db: Queryable, q: KpiQuery): Promise<KpiSu
 }
 
 /**
+ * Timed deliveries (cycle time known) of a range up to which the cycle-time percentiles are
+ * computed over the range's facts directly; past it, from the cycle-time buckets. Either way the
+ * figure is exact; this bounds the rows the direct path reads.
+ */
+export const DIRECT_PERCENTILES_MAX = 5_000;
+
+/**
  * The KPI figures of one range and site (see {@link queryKpiSummary}); exported for the
  * benchmark, which times each statement of the summary alone.
+ * @param directPercentilesMax see {@link DIRECT_PERCENTILES_MAX} (tests pass 0 to take the buckets)
  */
 export async function queryKpiFigures(
   db: Queryable,
@@ -122,7 +130,9 @@ export async function queryKpiFigures(
   to: string | null,
   includeDrills: boolean,
   warehouse: string | null,
+  directPercentilesMax: number = DIRECT_PERCENTILES_MAX,
 ): Promise<Figures> {
+  if (!Number.isSafeInteger(directPercentilesMax)) throw new Error('directPercentilesMax: an integer');
   // One statement (one snapshot, so every figure describes the same moment), none of it a pass
   // over the facts (db/migrations/1732960003400_kpi-delivered-aggregates.sql):
   // - the delivered figures: a sum over the site's (or every site's) delivered counts per day;
@@ -132,6 +142,9 @@ export async function queryKpiFigures(
   //   are read, in cycle-time order (order_facts_cycle_bucket, for one site
   //   order_facts_site_cycle_bucket), to the rank: one index range per percentile (its two
   //   ranks mostly share a bucket);
+  //   A range with at most DIRECT_PERCENTILES_MAX timed deliveries (a few days) reads them
+  //   directly instead (percentile_cont over the range's facts: fewer rows than a bucket of
+  //   every day); only the branch the count picks is run;
   // - the orders per status (with the data's own day range) from the counts per created day.
   const site = warehouse === null ? 'site IS NULL' : 'site = $5::text';
   const inRange = (col: string) =>
@@ -147,7 +160,7 @@ export async function queryKpiFigures(
   }>(
     `WITH counted AS (
        SELECT coalesce(sum(delivered), 0)::int AS delivered, coalesce(sum(on_time), 0)::int AS on_time,
-              coalesce(sum(otif), 0)::int AS otif
+              coalesce(sum(otif), 0)::int AS otif, coalesce(sum(timed), 0) AS timed
          FROM kpi_delivered_counts WHERE ${site} AND ${inRange('delivered_day')}),
      buckets AS (
        SELECT bucket, n, sum(n) OVER (ORDER BY bucket) - n AS below, sum(n) OVER () AS total
@@ -172,10 +185,18 @@ export async function queryKpiFigures(
              ORDER BY f.cycle_time_ms OFFSET w.lo - w.below LIMIT w.hi - w.lo + 1) x) o),
      percentiles AS (
        SELECT p, lo.v + (pos - floor(pos)) * (hi.v - lo.v) AS value
-         FROM ranks JOIN picked lo ON lo.r = floor(pos)::bigint JOIN picked hi ON hi.r = ceil(pos)::bigint)
-     SELECT counted.*,
-            (SELECT value FROM percentiles WHERE p = 0.5) AS median,
-            (SELECT value FROM percentiles WHERE p = 0.9) AS p90,
+         FROM ranks JOIN picked lo ON lo.r = floor(pos)::bigint JOIN picked hi ON hi.r = ceil(pos)::bigint),
+     direct AS (
+       SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY cycle_time_ms) AS median,
+              percentile_cont(0.9) WITHIN GROUP (ORDER BY cycle_time_ms) AS p90
+         FROM order_facts
+        WHERE delivered_day IS NOT NULL AND ${inRange('delivered_day')}
+          ${warehouse === null ? '' : 'AND warehouse_id = $5::text'})
+     SELECT counted.delivered, counted.on_time, counted.otif,
+            CASE WHEN counted.timed <= ${directPercentilesMax} THEN (SELECT median FROM direct)
+                 ELSE (SELECT value FROM percentiles WHERE p = 0.5) END AS median,
+            CASE WHEN counted.timed <= ${directPercentilesMax} THEN (SELECT p90 FROM direct)
+                 ELSE (SELECT value FROM percentiles WHERE p = 0.9) END AS p90,
             (SELECT count(*)::int FROM shipments WHERE status = ANY($4::text[]) AND ($3::boolean OR NOT is_drill)
                 AND ${IN_WAREHOUSE}) AS exceptions,
             (SELECT coalesce(json_agg(s), '[]'::json) FROM (${warehouse === null ? BY_STATUS_FROM_COUNTS : BY_STATUS_FROM_SITE_COUNTS}) s) AS by_status
