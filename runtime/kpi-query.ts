@@ -47,14 +47,21 @@ const IN_WAREHOUSE = `($5::text IS NULL OR order_id IN (SELECT order_id FROM ord
 
 /**
  * Orders per status created in the range ($1..$2, drill traffic per $3), with each status's first
- * created day and last created or delivered day, from one warehouse's facts ($5).
+ * created day and last created or delivered day, for one warehouse ($5) from
+ * `order_fact_site_counts` (kept exact by triggers on order_facts,
+ * db/migrations/1732960003400_kpi-delivered-aggregates.sql): a sum over the site's days x statuses.
+ * As for every site below, the site's last delivered day (one index probe) is added to every
+ * status's last day; only the overall first and last day are used.
  */
-const BY_STATUS_FROM_FACTS = `SELECT status,
-      count(*) FILTER (WHERE ($1::date IS NULL OR created_day >= $1::date)
-                         AND ($2::date IS NULL OR created_day <= $2::date))::int AS n,
-      min(created_day)::text AS first,
-      greatest(max(created_day), max(delivered_day))::text AS last
-    FROM order_facts WHERE ($3::boolean OR NOT is_drill) AND ${IN_WAREHOUSE} GROUP BY status`;
+const BY_STATUS_FROM_SITE_COUNTS = `SELECT c.status,
+      coalesce(sum(c.n) FILTER (WHERE ($1::date IS NULL OR c.created_day >= $1::date)
+                                   AND ($2::date IS NULL OR c.created_day <= $2::date)), 0)::int AS n,
+      min(c.created_day)::text AS first,
+      greatest(max(c.created_day), (SELECT max(delivered_day) FROM order_facts
+                                      WHERE warehouse_id = $5::text AND delivered_day IS NOT NULL
+                                        AND ($3::boolean OR NOT is_drill)))::text AS last
+    FROM order_fact_site_counts c WHERE c.warehouse_id = $5::text AND ($3::boolean OR NOT c.is_drill) AND c.n > 0
+   GROUP BY c.status`;
 
 /**
  * The same for every site from `order_fact_counts` (kept exact by triggers on order_facts,
@@ -106,8 +113,16 @@ export async function queryKpiSummary(db: Queryable, q: KpiQuery): Promise<KpiSu
 }
 
 /**
+ * Timed deliveries (cycle time known) of a range up to which the cycle-time percentiles are
+ * computed over the range's facts directly; past it, from the cycle-time buckets. Either way the
+ * figure is exact; this bounds the rows the direct path reads.
+ */
+export const DIRECT_PERCENTILES_MAX = 5_000;
+
+/**
  * The KPI figures of one range and site (see {@link queryKpiSummary}); exported for the
  * benchmark, which times each statement of the summary alone.
+ * @param directPercentilesMax see {@link DIRECT_PERCENTILES_MAX} (tests pass 0 to take the buckets)
  */
 export async function queryKpiFigures(
   db: Queryable,
@@ -115,10 +130,25 @@ export async function queryKpiFigures(
   to: string | null,
   includeDrills: boolean,
   warehouse: string | null,
+  directPercentilesMax: number = DIRECT_PERCENTILES_MAX,
 ): Promise<Figures> {
-  // One statement (one snapshot, so every figure describes the same moment): the delivered range
-  // of the facts with the cycle-time percentiles, and the orders per status (with the data's own
-  // day range) from order_fact_counts for every site, from the site's facts for one warehouse.
+  if (!Number.isSafeInteger(directPercentilesMax)) throw new Error('directPercentilesMax: an integer');
+  // One statement (one snapshot, so every figure describes the same moment), none of it a pass
+  // over the facts (db/migrations/1732960003400_kpi-delivered-aggregates.sql):
+  // - the delivered figures: a sum over the site's (or every site's) delivered counts per day;
+  // - the exact cycle-time median and p90 (percentile_cont's definition: the values at ranks
+  //   floor and ceil of p x (n - 1), interpolated in float8): the cycle-time buckets per day say
+  //   which bucket holds each rank and how many values lie below it; only that bucket's facts
+  //   are read, in cycle-time order (order_facts_cycle_bucket, for one site
+  //   order_facts_site_cycle_bucket), to the rank: one index range per percentile (its two
+  //   ranks mostly share a bucket);
+  //   A range with at most DIRECT_PERCENTILES_MAX timed deliveries (a few days) reads them
+  //   directly instead (percentile_cont over the range's facts: fewer rows than a bucket of
+  //   every day); only the branch the count picks is run;
+  // - the orders per status (with the data's own day range) from the counts per created day.
+  const site = warehouse === null ? 'site IS NULL' : 'site = $5::text';
+  const inRange = (col: string) =>
+    `($1::date IS NULL OR ${col} >= $1::date) AND ($2::date IS NULL OR ${col} <= $2::date) AND ($3::boolean OR NOT is_drill)`;
   const { rows } = await db.query<{
     delivered: number;
     on_time: number;
@@ -128,21 +158,49 @@ export async function queryKpiFigures(
     exceptions: number;
     by_status: { status: OrderStatus; n: number; first: string | null; last: string | null }[];
   }>(
-    `SELECT d.*,
+    `WITH counted AS (
+       SELECT coalesce(sum(delivered), 0)::int AS delivered, coalesce(sum(on_time), 0)::int AS on_time,
+              coalesce(sum(otif), 0)::int AS otif, coalesce(sum(timed), 0) AS timed
+         FROM kpi_delivered_counts WHERE ${site} AND ${inRange('delivered_day')}),
+     buckets AS (
+       SELECT bucket, n, sum(n) OVER (ORDER BY bucket) - n AS below, sum(n) OVER () AS total
+         FROM (SELECT bucket, sum(n) AS n FROM kpi_cycle_buckets WHERE ${site} AND ${inRange('delivered_day')}
+                GROUP BY bucket HAVING sum(n) > 0) h),
+     ranks AS (
+       SELECT p, p * (t.total - 1)::float8 AS pos
+         FROM (VALUES (0.5::float8), (0.9::float8)) v(p), (SELECT total FROM buckets LIMIT 1) t),
+     wanted AS (
+       SELECT p, floor(pos)::bigint AS r FROM ranks UNION SELECT p, ceil(pos)::bigint FROM ranks),
+     picked AS (
+       SELECT DISTINCT w.lo + o.i - 1 AS r, o.v
+         FROM (SELECT w.p, b.bucket, b.below, min(w.r) AS lo, max(w.r) AS hi FROM wanted w
+                 JOIN buckets b ON w.r >= b.below AND w.r < b.below + b.n GROUP BY w.p, b.bucket, b.below) w
+        CROSS JOIN LATERAL (
+          SELECT x.v, row_number() OVER (ORDER BY x.v) AS i FROM (
+            SELECT f.cycle_time_ms::float8 AS v FROM order_facts f
+             WHERE kpi_cycle_bucket(f.cycle_time_ms) = w.bucket ${warehouse === null ? '' : 'AND f.warehouse_id = $5::text'}
+               AND f.delivered_day IS NOT NULL AND f.cycle_time_ms IS NOT NULL
+               AND ($1::date IS NULL OR f.delivered_day >= $1::date) AND ($2::date IS NULL OR f.delivered_day <= $2::date)
+               AND ($3::boolean OR NOT f.is_drill)
+             ORDER BY f.cycle_time_ms OFFSET w.lo - w.below LIMIT w.hi - w.lo + 1) x) o),
+     percentiles AS (
+       SELECT p, lo.v + (pos - floor(pos)) * (hi.v - lo.v) AS value
+         FROM ranks JOIN picked lo ON lo.r = floor(pos)::bigint JOIN picked hi ON hi.r = ceil(pos)::bigint),
+     direct AS (
+       SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY cycle_time_ms) AS median,
+              percentile_cont(0.9) WITHIN GROUP (ORDER BY cycle_time_ms) AS p90
+         FROM order_facts
+        WHERE delivered_day IS NOT NULL AND ${inRange('delivered_day')}
+          ${warehouse === null ? '' : 'AND warehouse_id = $5::text'})
+     SELECT counted.delivered, counted.on_time, counted.otif,
+            CASE WHEN counted.timed <= ${directPercentilesMax} THEN (SELECT median FROM direct)
+                 ELSE (SELECT value FROM percentiles WHERE p = 0.5) END AS median,
+            CASE WHEN counted.timed <= ${directPercentilesMax} THEN (SELECT p90 FROM direct)
+                 ELSE (SELECT value FROM percentiles WHERE p = 0.9) END AS p90,
             (SELECT count(*)::int FROM shipments WHERE status = ANY($4::text[]) AND ($3::boolean OR NOT is_drill)
                 AND ${IN_WAREHOUSE}) AS exceptions,
-            (SELECT coalesce(json_agg(s), '[]'::json) FROM (${warehouse === null ? BY_STATUS_FROM_COUNTS : BY_STATUS_FROM_FACTS}) s) AS by_status
-       FROM (SELECT count(*)::int AS delivered,
-                    count(*) FILTER (WHERE on_time)::int AS on_time,
-                    count(*) FILTER (WHERE on_time AND in_full)::int AS otif,
-                    percentile_cont(0.5) WITHIN GROUP (ORDER BY cycle_time_ms) AS median,
-                    percentile_cont(0.9) WITHIN GROUP (ORDER BY cycle_time_ms) AS p90
-               FROM order_facts
-              WHERE delivered_day IS NOT NULL
-                AND ($1::date IS NULL OR delivered_day >= $1::date)
-                AND ($2::date IS NULL OR delivered_day <= $2::date)
-                AND ($3::boolean OR NOT is_drill)
-                AND ${IN_WAREHOUSE}) d`,
+            (SELECT coalesce(json_agg(s), '[]'::json) FROM (${warehouse === null ? BY_STATUS_FROM_COUNTS : BY_STATUS_FROM_SITE_COUNTS}) s) AS by_status
+       FROM counted`,
     [from, to, includeDrills, EXCEPTION_SHIPMENT_STATUSES, warehouse],
   );
   const d = rows[0]!;

@@ -128,7 +128,7 @@ const STATEMENTS = {
   facts: `WITH ins AS (
       INSERT INTO order_facts (order_id, status, site_time_zone, promised_date, created_at, shipped_at,
         delivered_at, created_day, shipped_day, delivered_day, ordered_lines, delivered_lines, on_time, in_full,
-        cycle_time_ms, is_drill, drill_id, kafka_partition, updated_at)
+        cycle_time_ms, is_drill, drill_id, kafka_partition, updated_at, warehouse_id)
       SELECT f.order_id || $3, f.status, f.site_time_zone, f.promised_date + $4::int,
         ${shift('f.created_at', `coalesce(f.site_time_zone, 'UTC')`)},
         ${shift('f.shipped_at', `coalesce(f.site_time_zone, 'UTC')`)},
@@ -138,7 +138,7 @@ const STATEMENTS = {
         CASE WHEN f.cycle_time_ms IS NOT NULL THEN round((
           extract(epoch FROM ${shift('f.delivered_at', `coalesce(f.site_time_zone, 'UTC')`)})
           - extract(epoch FROM ${shift('f.created_at', `coalesce(f.site_time_zone, 'UTC')`)})) * 1000)::bigint END,
-        f.is_drill, f.drill_id, f.kafka_partition, f.updated_at
+        f.is_drill, f.drill_id, f.kafka_partition, f.updated_at, f.warehouse_id
         FROM order_facts f WHERE f.order_id IN (${SOURCE})
       ON CONFLICT (order_id) DO NOTHING
       RETURNING created_day, shipped_day, delivered_day, on_time, is_drill),

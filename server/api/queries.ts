@@ -35,6 +35,7 @@ import {
   orderSortColumnSql,
   orderSortKeySql,
   siteTodays,
+  type SiteTodays,
 } from './order-filter';
 
 /** The columns of an {@link OrderSummary}, qualified by `alias` (`o.`) when given. */
@@ -63,8 +64,9 @@ const SHIPMENT_SUMMARY_COLUMNS = `
  * Pages: `after` (a `nextCursor`) reads the page after that row by keyset paging (same cost at
  * any depth: server/api/order-filter.ts `orderKeysetSql`); without it, `page` is LIMIT/OFFSET
  * (cost grows with the depth). `nextCursor` is null when the page is not full.
- * The total ({@link orderTotalSql}) is exact from the `order_counts` table when the filter is only
- * status, created days and drill traffic (the default view); any other filter counts its matches
+ * The total ({@link orderTotalSql}) is exact from a counts table when the filter is only status,
+ * created days and drill traffic (the default view), one warehouse, or the KPI drill-downs of
+ * the delivered figures ({@link totalSource}); any other filter counts its matches
  * up to {@link ORDER_TOTAL_CAP} and says `totalCapped` past it, so no total costs more than that
  * however large the table grows.
  * @param now the instant punctuality is judged at (an open order is overdue after its promised site day)
@@ -96,7 +98,7 @@ export async function listOrders(
           ORDER BY ${orderBy} LIMIT $${params.length + 1} OFFSET $${params.length + 2}`;
   }
   const pageParams = cursor ? [...params, q.pageSize] : [...params, q.pageSize, (q.page - 1) * q.pageSize];
-  const total = orderTotalSql(q, where, pageParams, cap);
+  const total = orderTotalSql(q, where, pageParams, cap, todays);
   // The total always yields one row; a page past the end joins no order (null columns).
   const { rows } = await pool.query<
     Nullable<OrderSummary> & { total: number; capped: boolean; sortKey: string | null }
@@ -138,27 +140,78 @@ export const ORDER_TOTAL_CAP = LIST_TOTAL_CAP;
  * only those filters are set. Sorting and paging do not change a total.
  */
 export function totalFromCounts(q: OrderListQuery): boolean {
-  return (
-    q.promisedFrom === undefined &&
-    q.promisedTo === undefined &&
-    q.shippedFrom === undefined &&
-    q.shippedTo === undefined &&
-    q.deliveredFrom === undefined &&
-    q.deliveredTo === undefined &&
-    q.punctuality === undefined &&
-    q.inFull === undefined &&
-    q.openException === undefined &&
-    q.warehouse === undefined &&
-    q.customer === undefined &&
-    q.q === undefined
-  );
+  return onlyFilters(q, ['status', 'from', 'to']);
+}
+
+/** The filters of an orders list query (what a total depends on), drill traffic aside. */
+const FILTER_KEYS = [
+  'status',
+  'from',
+  'to',
+  'promisedFrom',
+  'promisedTo',
+  'shippedFrom',
+  'shippedTo',
+  'deliveredFrom',
+  'deliveredTo',
+  'punctuality',
+  'inFull',
+  'openException',
+  'warehouse',
+  'customer',
+  'q',
+] as const satisfies readonly (keyof OrderListQuery)[];
+
+/** True when no filter but `allowed` (and drill traffic) is set. */
+function onlyFilters(q: OrderListQuery, allowed: readonly (typeof FILTER_KEYS)[number][]): boolean {
+  return FILTER_KEYS.every((k) => allowed.includes(k) || q[k] === undefined);
 }
 
 /**
- * The statement of a filter's total: one row `(total int, capped boolean)`. From `order_counts`
- * when {@link totalFromCounts} (exact: the table is kept by triggers in the writers'
- * transactions, db/migrations/1732960003100_order-counts.sql); otherwise the filter's matches
- * counted up to {@link ORDER_TOTAL_CAP}, `capped` when more match.
+ * How a filter's exact total is read from a counts table kept by triggers in the writers'
+ * transactions, or null when it must be counted (capped):
+ * - `days`: status and created days: `order_counts` (db/migrations/1732960003100_order-counts.sql);
+ * - `site`: one warehouse only: `order_site_counts` (the same migration);
+ * - `delivered`: delivered, on time, late or OTIF by delivered day, of every site or one
+ *   ({@link deliveredMeasure}): `kpi_delivered_counts` (db/migrations/1732960003400_kpi-delivered-aggregates.sql), the counts
+ *   the KPI summary's late / on-time figures are read from, so a figure's drill-down total is the
+ *   figure itself;
+ * - `open`: at risk or overdue, nothing else filtered: `order_open_counts`
+ *   (db/migrations/1732960003420_open-order-counts.sql), open orders per promised day and zone,
+ *   summed up to each zone's "today" (the same {@link SiteTodays} the filter compares with).
+ */
+export function totalSource(q: OrderListQuery): 'days' | 'site' | 'delivered' | 'open' | null {
+  if (totalFromCounts(q)) return 'days';
+  if (q.warehouse !== undefined && onlyFilters(q, ['warehouse'])) return 'site';
+  if ((q.punctuality === 'at_risk' || q.punctuality === 'overdue') && onlyFilters(q, ['punctuality']))
+    return 'open';
+  if (deliveredMeasure(q) !== null) return 'delivered';
+  return null;
+}
+
+/**
+ * The column of `kpi_delivered_counts` (alias `c`) that counts a filter's orders, or null: the
+ * KPI drill-downs (contracts/kpi-drilldown.ts) delivered (a delivered-day range), on time, late
+ * (delivered minus on time, as the KPI counts it) and OTIF (on time and in full), of every
+ * warehouse or one, nothing else filtered.
+ */
+function deliveredMeasure(q: OrderListQuery): string | null {
+  const days = ['deliveredFrom', 'deliveredTo', 'warehouse'] as const;
+  if (q.punctuality === undefined && q.inFull === undefined) {
+    const ranged = q.deliveredFrom !== undefined || q.deliveredTo !== undefined;
+    return ranged && onlyFilters(q, days) ? 'c.delivered' : null;
+  }
+  if (!onlyFilters(q, ['punctuality', 'inFull', ...days])) return null;
+  if (q.punctuality === 'late' && q.inFull === undefined) return 'c.delivered - c.on_time';
+  if (q.punctuality === 'on_time' && q.inFull === undefined) return 'c.on_time';
+  if (q.punctuality === 'on_time' && q.inFull === true) return 'c.otif';
+  return null;
+}
+
+/**
+ * The statement of a filter's total: one row `(total int, capped boolean)`. Exact from a counts
+ * table when {@link totalSource} names one; otherwise the filter's matches counted up to
+ * {@link ORDER_TOTAL_CAP}, `capped` when more match.
  * @param where the filter's WHERE over {@link ORDER_FILTER_FROM} (its values already in `params`)
  * @param params the statement's parameters; the count's own values are appended
  */
@@ -167,19 +220,44 @@ export function orderTotalSql(
   where: string,
   params: unknown[],
   cap = ORDER_TOTAL_CAP,
+  todays: SiteTodays | null = null,
 ): string {
   const p = (value: unknown): string => {
     params.push(value);
     return `$${params.length}`;
   };
-  if (totalFromCounts(q)) {
-    const [status, from, to] = [p(q.status ?? null), p(q.from ?? null), p(q.to ?? null)];
-    return `SELECT coalesce(sum(c.n), 0)::int AS total, false AS capped FROM order_counts c
+  const drills = () =>
+    `(${p(q.includeDrills)}::boolean OR NOT c.is_drill) AND (NOT ${p(q.drillsOnly)}::boolean OR c.is_drill)`;
+  switch (totalSource(q)) {
+    case 'days': {
+      const [status, from, to] = [p(q.status ?? null), p(q.from ?? null), p(q.to ?? null)];
+      return `SELECT coalesce(sum(c.n), 0)::int AS total, false AS capped FROM order_counts c
        WHERE (${status}::text[] IS NULL OR c.status = ANY(${status}::text[]))
          AND (${from}::date IS NULL OR c.created_day >= ${from}::date)
          AND (${to}::date IS NULL OR c.created_day <= ${to}::date)
-         AND (${p(q.includeDrills)}::boolean OR NOT c.is_drill)
-         AND (NOT ${p(q.drillsOnly)}::boolean OR c.is_drill)`;
+         AND ${drills()}`;
+    }
+    case 'site':
+      return `SELECT coalesce(sum(c.n), 0)::int AS total, false AS capped FROM order_site_counts c
+       WHERE c.warehouse_id = ${p(q.warehouse)}::text AND ${drills()}`;
+    case 'delivered': {
+      const measure = deliveredMeasure(q)!;
+      const site = q.warehouse === undefined ? 'c.site IS NULL' : `c.site = ${p(q.warehouse)}::text`;
+      const [from, to] = [p(q.deliveredFrom ?? null), p(q.deliveredTo ?? null)];
+      return `SELECT coalesce(sum(${measure}), 0)::int AS total, false AS capped FROM kpi_delivered_counts c
+       WHERE ${site} AND (${from}::date IS NULL OR c.delivered_day >= ${from}::date)
+         AND (${to}::date IS NULL OR c.delivered_day <= ${to}::date) AND ${drills()}`;
+    }
+    case 'open': {
+      if (!todays) throw new Error('orderTotalSql: the at_risk/overdue total needs the site todays');
+      const cmp = q.punctuality === 'overdue' ? '<' : '<=';
+      return `SELECT coalesce(sum(c.n), 0)::int AS total, false AS capped
+         FROM unnest(${p(todays.zones)}::text[], ${p(todays.days)}::date[]) AS z(zone, today)
+         JOIN order_open_counts c ON c.site_time_zone = z.zone AND c.promised_date ${cmp} z.today
+        WHERE ${drills()}`;
+    }
+    case null:
+      break;
   }
   const most = p(cap);
   return `SELECT least(count(*), ${most}::int)::int AS total, count(*) > ${most}::int AS capped

@@ -31,6 +31,15 @@ const LATE = `(s.promised_date IS NOT NULL AND CASE
     WHEN s.delivered_at IS NOT NULL THEN (s.delivered_at AT TIME ZONE ${ZONE})::date > s.promised_date
     WHEN ${CLOSED} THEN false
     ELSE ($1::timestamptz AT TIME ZONE ${ZONE})::date > s.promised_date END)`;
+/**
+ * The shipments that can be late in any zone (a superset of LATE, no "now" in it), written exactly
+ * as the predicate of the partial index `shipments_late_candidates`
+ * (db/migrations/1732960003410_shipments-late-candidates.sql), so the late filter reads that
+ * index instead of judging every shipment.
+ */
+const LATE_CANDIDATE = `(s.promised_date IS NOT NULL
+    AND (s.delivered_at >= (s.promised_date::timestamp + interval '10 hours') AT TIME ZONE 'UTC'
+         OR (s.delivered_at IS NULL AND s.status NOT IN ('delivered', 'returned', 'expired'))))`;
 const ETA_SLIPPING = `(s.promised_date IS NOT NULL AND s.eta IS NOT NULL AND NOT ${CLOSED}
     AND (s.eta AT TIME ZONE ${ZONE})::date > s.promised_date)`;
 
@@ -77,7 +86,7 @@ export async function listShipments(
     AND ($7::text IS NULL OR s.shipment_id LIKE $7 || '%' OR s.order_id LIKE $7 || '%'
          OR s.tracking_number LIKE $7 || '%')
     AND ($8::boolean OR NOT s.is_drill) AND (NOT $11::boolean OR s.is_drill)
-    AND ($12::text IS NULL OR o.warehouse_id = $12)`;
+    AND ($12::text IS NULL OR o.warehouse_id = $12)${q.late === true ? ` AND ${LATE_CANDIDATE}` : ''}`;
   const params = [
     now.toISOString(),
     q.status ?? null,

@@ -177,14 +177,23 @@ describe('scale data: pipeline copies and bulk SQL copies', () => {
       expect(page.total, query).toBe(await count(where, params));
       expect(page.totalCapped, query).toBe(false);
     }
-    // Other filters count up to the cap, then say so.
-    const late = await count(
-      `order_id IN (SELECT order_id FROM order_facts WHERE delivered_day IS NOT NULL AND on_time IS NOT TRUE)`,
-    );
+    // Late deliveries (a KPI drill-down) from kpi_delivered_counts: exact, never capped.
+    const lateWhere = `order_id IN (SELECT order_id FROM order_facts WHERE delivered_day IS NOT NULL AND on_time IS NOT TRUE)`;
+    const late = await count(lateWhere);
     expect(late).toBeGreaterThan(3);
-    const exact = await listOrders(pool, list('punctuality=late'), new Date(), late);
-    expect([exact.total, exact.totalCapped]).toEqual([late, false]);
-    const capped = await listOrders(pool, list('punctuality=late'), new Date(), 3);
+    const fromCounts = await listOrders(pool, list('punctuality=late'), new Date(), 1);
+    expect([fromCounts.total, fromCounts.totalCapped]).toEqual([late, false]);
+    // Other filters count up to the cap, then say so.
+    const lateDelivered = await count(`${lateWhere} AND status = 'delivered'`);
+    expect(lateDelivered).toBeGreaterThan(3);
+    const exact = await listOrders(
+      pool,
+      list('punctuality=late&status=delivered'),
+      new Date(),
+      lateDelivered,
+    );
+    expect([exact.total, exact.totalCapped]).toEqual([lateDelivered, false]);
+    const capped = await listOrders(pool, list('punctuality=late&status=delivered'), new Date(), 3);
     expect([capped.total, capped.totalCapped, capped.items.length]).toEqual([3, true, 1]);
     // The site list from order_site_counts equals mode() over the orders.
     const { rows: sites } = await pool.query(

@@ -1,28 +1,73 @@
 /**
- * Checks of the counts tables kept by triggers (db/migrations/1732960003100_order-counts.sql)
- * against a recount of the tables they count.
+ * Checks of the counts tables kept by triggers (db/migrations/1732960003100_order-counts.sql,
+ * 1732960003400_kpi-delivered-aggregates.sql, 1732960003420_open-order-counts.sql) against a recount of the tables they count.
  */
 import type { Pool } from '../../runtime/db';
 
+/** Each delivered fact counts for every site (site NULL) and for its own site. */
+const SITED_FACTS = `order_facts f CROSS JOIN LATERAL
+  (SELECT NULL::text UNION ALL SELECT f.warehouse_id WHERE f.warehouse_id IS NOT NULL) s(site)`;
+
+/** [table, its rows as `kept` reads them (zero counters left out), the same rows recounted]. */
+const CHECKS: [string, string, string][] = [
+  [
+    'order_counts',
+    'SELECT created_day, status, is_drill, n FROM order_counts WHERE n <> 0',
+    'SELECT created_day, status, is_drill, count(*)::bigint FROM orders GROUP BY 1, 2, 3',
+  ],
+  [
+    'order_site_counts',
+    'SELECT warehouse_id, site_time_zone, is_drill, n FROM order_site_counts WHERE n <> 0',
+    `SELECT warehouse_id, site_time_zone, is_drill, count(*)::bigint FROM orders
+      WHERE warehouse_id IS NOT NULL GROUP BY 1, 2, 3`,
+  ],
+  [
+    'order_fact_counts',
+    'SELECT created_day, status, is_drill, n FROM order_fact_counts WHERE n <> 0',
+    'SELECT created_day, status, is_drill, count(*)::bigint FROM order_facts GROUP BY 1, 2, 3',
+  ],
+  [
+    'order_fact_site_counts',
+    'SELECT warehouse_id, created_day, status, is_drill, n FROM order_fact_site_counts WHERE n <> 0',
+    `SELECT warehouse_id, created_day, status, is_drill, count(*)::bigint FROM order_facts
+      WHERE warehouse_id IS NOT NULL GROUP BY 1, 2, 3, 4`,
+  ],
+  [
+    'order_open_counts',
+    'SELECT promised_date, site_time_zone, is_drill, n FROM order_open_counts WHERE n <> 0',
+    `SELECT promised_date, site_time_zone, is_drill, count(*)::bigint FROM orders
+      WHERE delivered_at IS NULL AND status <> 'cancelled' GROUP BY 1, 2, 3`,
+  ],
+  [
+    'kpi_delivered_counts',
+    `SELECT site, delivered_day, is_drill, delivered, on_time, otif, timed FROM kpi_delivered_counts
+      WHERE delivered <> 0 OR on_time <> 0 OR otif <> 0 OR timed <> 0`,
+    `SELECT s.site, f.delivered_day, f.is_drill, count(*)::bigint, count(*) FILTER (WHERE f.on_time)::bigint,
+            count(*) FILTER (WHERE f.on_time AND f.in_full)::bigint, count(f.cycle_time_ms)::bigint
+       FROM ${SITED_FACTS} WHERE f.delivered_day IS NOT NULL GROUP BY 1, 2, 3`,
+  ],
+  [
+    'kpi_cycle_buckets',
+    'SELECT site, delivered_day, is_drill, bucket, n FROM kpi_cycle_buckets WHERE n <> 0',
+    `SELECT s.site, f.delivered_day, f.is_drill, kpi_cycle_bucket(f.cycle_time_ms), count(*)::bigint
+       FROM ${SITED_FACTS} WHERE f.delivered_day IS NOT NULL AND f.cycle_time_ms IS NOT NULL GROUP BY 1, 2, 3, 4`,
+  ],
+];
+
 /**
  * Rows where a counts table differs from a recount of the table it counts (counters at 0 and
- * missing keys are the same).
+ * missing keys are the same; NULL keys compare equal, as the tables' NULLS NOT DISTINCT keys do):
+ * `side` `table` = a row only the counts table has, `recount` = a row only the recount has.
  */
 export async function countDrift(pool: Pool): Promise<unknown[]> {
-  const q = async (sql: string) => (await pool.query(sql)).rows;
-  return [
-    ...(await q(`SELECT 'order_counts' AS t, * FROM
-        (SELECT created_day, status, is_drill, count(*)::bigint AS n FROM orders GROUP BY 1, 2, 3) r
-        FULL JOIN (SELECT * FROM order_counts WHERE n <> 0) c USING (created_day, status, is_drill)
-       WHERE r.n IS DISTINCT FROM c.n`)),
-    ...(await q(`SELECT 'order_site_counts' AS t, * FROM
-        (SELECT warehouse_id, site_time_zone, is_drill, count(*)::bigint AS n FROM orders
-          WHERE warehouse_id IS NOT NULL GROUP BY 1, 2, 3) r
-        FULL JOIN (SELECT * FROM order_site_counts WHERE n <> 0) c USING (warehouse_id, site_time_zone, is_drill)
-       WHERE r.n IS DISTINCT FROM c.n`)),
-    ...(await q(`SELECT 'order_fact_counts' AS t, * FROM
-        (SELECT created_day, status, is_drill, count(*)::bigint AS n FROM order_facts GROUP BY 1, 2, 3) r
-        FULL JOIN (SELECT * FROM order_fact_counts WHERE n <> 0) c USING (created_day, status, is_drill)
-       WHERE r.n IS DISTINCT FROM c.n`)),
-  ];
+  const drift: unknown[] = [];
+  for (const [table, kept, recount] of CHECKS) {
+    const { rows } = await pool.query(
+      `(SELECT $1::text AS t, 'table' AS side, d.* FROM (${kept} EXCEPT ${recount}) d)
+       UNION ALL (SELECT $1::text, 'recount', d.* FROM (${recount} EXCEPT ${kept}) d)`,
+      [table],
+    );
+    drift.push(...rows);
+  }
+  return drift;
 }

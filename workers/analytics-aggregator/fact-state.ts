@@ -19,6 +19,8 @@ import { cycleTimeMs, isInFull, type QuantityBySku } from './kpi';
 export interface FactRow {
   order_id: string;
   status: OrderStatus;
+  /** The order's site, from its OrderCreated event (the orders read model folds the same field). */
+  warehouse_id: string | null;
   site_time_zone: string | null;
   promised_date: string | null;
   created_at: string | null;
@@ -43,6 +45,7 @@ export function emptyFacts(orderId: string): FactRow {
   return {
     order_id: orderId,
     status: 'created',
+    warehouse_id: null,
     site_time_zone: null,
     promised_date: null,
     created_at: null,
@@ -89,6 +92,7 @@ export function foldFactEvent(current: FactRow | undefined, event: OrderEvent, s
     case EVENT_TYPES.orderCreated: {
       // The earliest created wins, as in the order row (workers/order-processor/order-state.ts).
       if (!isEarlier(time, f.created_at)) break;
+      f.warehouse_id = event.data.warehouseId;
       f.site_time_zone = event.data.siteTimeZone;
       f.promised_date = event.data.promisedDate;
       f.created_at = time;

@@ -23,7 +23,7 @@ import {
 
 async function loadFacts(client: PoolClient, ids: string[]): Promise<Map<string, FactRow>> {
   const { rows } = await client.query<FactRow>(
-    `SELECT order_id, status, site_time_zone, promised_date, created_at, shipped_at, delivered_at, created_day,
+    `SELECT order_id, status, warehouse_id, site_time_zone, promised_date, created_at, shipped_at, delivered_at, created_day,
             shipped_day, delivered_day, ordered_lines, delivered_lines, on_time, in_full, cycle_time_ms, is_drill,
             drill_id, kafka_partition
        FROM order_facts WHERE order_id = ANY($1::text[])`,
