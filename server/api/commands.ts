@@ -25,7 +25,7 @@ import type { Logger } from '../../runtime/logger';
 import { ServiceUnavailableError } from '../../runtime/service-errors';
 import type { Outbox } from '../outbox/outbox';
 import { recordAudit } from './audit-log';
-import { claimEventIds, releaseEventIds, type ClaimOutcome } from './event-claims';
+import { claimEventIds, eventContentHash, releaseEventIds, type ClaimOutcome } from './event-claims';
 
 /** A request that breaks the contract (HTTP 400). */
 export class ValidationFailedError extends Error {
@@ -196,7 +196,8 @@ async function queueInjection(
 
 /**
  * An injection naming event ids already waiting in the outbox: the same id for another event is
- * a conflict (as against the history tables); when every event repeats a queued one exactly, the
+ * a conflict (as against the history tables and the claims: entity, type, drill, event time and
+ * data, {@link eventContentHash}); when every event repeats a queued one exactly, the
  * request is a retry and gets the queued results back.
  * @returns the queued results of a retry, or null to go on
  * @throws IdempotencyConflictError naming the id
@@ -210,13 +211,16 @@ function checkQueuedIds(outbox: Outbox, events: SupplyChainEvent[]): InjectResul
   events.forEach((e, i) => {
     const hit = queued.get(e.id);
     if (!hit) return;
-    const why = notARetry(e, {
-      id: hit.e.id,
-      subject: hit.e.subject,
-      type: hit.e.type,
-      drillid: drillOf(hit.e),
-      time: hit.e.time,
-    });
+    const why =
+      notARetry(e, {
+        id: hit.e.id,
+        subject: hit.e.subject,
+        type: hit.e.type,
+        drillid: drillOf(hit.e),
+        time: hit.e.time,
+      }) ??
+      // The same rule as the online claim (event-claims.ts): a retry repeats the data too.
+      (eventContentHash(e) === eventContentHash(hit.e) ? null : otherData(hit.e));
     if (why)
       throw new IdempotencyConflictError(
         e.id,
@@ -317,6 +321,11 @@ async function checkIdempotencyKeys(deps: CommandDeps, events: SupplyChainEvent[
   }
 }
 
+/** What an id names when only the data differs (one wording for the online claim and the outbox). */
+function otherData(used: { type: string; subject: string }): string {
+  return `${used.type} for ${used.subject} with other data (a retry repeats the event exactly, data included)`;
+}
+
 /**
  * Claims the batch's ids atomically (server/api/event-claims.ts) after every other check passed,
  * so concurrent requests cannot both use one id for two different events, and a repeated id must
@@ -335,9 +344,7 @@ async function claimIds(deps: CommandDeps, events: SupplyChainEvent[]): Promise<
   const first = outcome.conflicts[0];
   if (!first) return outcome.claimed;
   const e = events[first.index]!;
-  const why =
-    notARetry(e, first.claim) ??
-    `${first.claim.type} for ${first.claim.subject} with other data (a retry repeats the event exactly, data included)`;
+  const why = notARetry(e, first.claim) ?? otherData(first.claim);
   throw new IdempotencyConflictError(e.id, events.length > 1 ? first.index : undefined, why);
 }
 

@@ -124,6 +124,18 @@ describe('injection with the offline outbox', () => {
     );
   });
 
+  it('refuses a queued id sent again with other data (409, as with Kafka up), keeping the queued data', async () => {
+    const { deps, outbox } = setup();
+    const event = created('o-1');
+    await injectEvents(deps, ana, [event]);
+    const changed = { ...event, data: { ...event.data, customerId: 'c-2' } };
+    await expect(injectEvents(deps, ana, [changed])).rejects.toThrow(/with other data.*offline outbox/);
+    // Key order is not data: the same data with its keys in another order is a retry.
+    const reordered = { ...event, data: Object.fromEntries(Object.entries(event.data).reverse()) };
+    await expect(injectEvents(deps, ana, [reordered as typeof event])).resolves.toHaveLength(1);
+    expect(outbox.view().pending).toHaveLength(1);
+  });
+
   it('refuses an injection when the outbox cannot be written (full disk): nothing queued, nothing published', async () => {
     let full = false;
     const failing: OutboxFs = {
