@@ -13,6 +13,7 @@ import {
   type DrillIsolationRule,
   ROLE_LABELS,
   validateEvent,
+  futureTimeIssue,
   type FieldIssue,
   type InjectResult,
   type Principal,
@@ -53,6 +54,8 @@ export interface CommandDeps {
    * delivered later. Absent: such an injection is refused with 503 `broker_unavailable`.
    */
   outbox?: Outbox | null;
+  /** Clock (ms since the epoch) for the event-time bound; tests may pass their own. */
+  now?: () => number;
 }
 
 /** The caller's role does not allow the action (HTTP 403); names the event and field when one decides. */
@@ -103,6 +106,8 @@ export function authorizeInjection(principal: Principal, events: SupplyChainEven
  * check above runs first. A retry of events already queued (same ids, same content) is answered
  * with their queued results, nothing added.
  * @returns Kafka placement of each event (or its queued result), in input order
+ * An event time more than `MAX_EVENT_TIME_AHEAD_MS` (contracts/events.ts) ahead of the clock is
+ * refused naming `time`.
  * @throws ValidationFailedError or ForbiddenError (nothing published), IdempotencyConflictError,
  *   LiveEntityInDrillError, OutboxWriteError (outbox not writable: nothing queued or published),
  *   or ServiceUnavailableError (Kafka down and no outbox)
@@ -113,9 +118,12 @@ export async function injectEvents(
   inputs: unknown[],
 ): Promise<InjectResult[]> {
   const events: SupplyChainEvent[] = [];
+  const now = (deps.now ?? Date.now)();
   inputs.forEach((input, index) => {
     const result = validateEvent(input);
     if (!result.ok) throw new ValidationFailedError(result.issues, inputs.length > 1 ? index : undefined);
+    const future = futureTimeIssue(result.event.time, now);
+    if (future) throw new ValidationFailedError([future], inputs.length > 1 ? index : undefined);
     events.push(result.event);
   });
   authorizeInjection(principal, events);
