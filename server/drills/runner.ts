@@ -334,7 +334,8 @@ export class DrillRunner {
       'started',
       principal.operator,
       0,
-      `${scenario.name}: ${plan.events.length} events at ${parameters.rate} events/s`,
+      // The start note stays in the timeline when a later note replaces the run's `note`.
+      `${scenario.name}: ${plan.events.length} events at ${parameters.rate} events/s${req.note ? `; note: ${req.note}` : ''}`,
     );
     await this.deps.audit({
       principal,

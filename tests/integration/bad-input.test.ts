@@ -1456,6 +1456,7 @@ describe('QA: fields named, bodiless drill commands, drill notes kept', () => {
       timeline: { kind: string; operator: string | null; detail: string | null; at: string }[];
     };
     expect(report.run.note).toBe('second note');
+    expect(report.timeline.find((t) => t.kind === 'started')!.detail).toContain('note: first look');
     expect(report.timeline.filter((t) => t.kind === 'note').map((t) => t.detail)).toEqual([
       'first note',
       'second note',
