@@ -14,6 +14,7 @@
 import { z } from 'zod';
 import { decodeOrderCursor, pageOf, pageQueryFields } from './paging';
 import { reasonSchema } from './auth';
+import { shortText } from './text';
 import { calendarDateSchema, entityIdSchema, fieldIssueSchema, type SupplyChainEvent } from './events';
 import { sourceKindSchema } from './event-sources';
 import { lifecycleStepSchema } from './order-lifecycle';
@@ -620,7 +621,7 @@ const topicNameSchema = z
 /** Query of the dead-letter list (newest first). `type` matches the event type exactly. */
 export const deadLetterListQuerySchema = z.strictObject({
   status: z.enum(DEAD_LETTER_STATUSES).default('all'),
-  type: z.string().min(1).max(200).optional(),
+  type: shortText(200).optional(),
   ...pageQueryFields,
 });
 export type DeadLetterListQuery = z.infer<typeof deadLetterListQuerySchema>;
@@ -786,7 +787,7 @@ export type DriftReport = z.infer<typeof driftReportSchema>;
 export const shipmentListQuerySchema = z
   .strictObject({
     status: z.enum(SHIPMENT_STATUSES).optional(),
-    carrier: z.string().min(1).max(64).optional(),
+    carrier: shortText(64).optional(),
     /** The site: shipments of orders from this warehouse (a shipment whose order is unknown has none). */
     warehouse: entityIdSchema.optional(),
     exception: booleanFlag.optional(),

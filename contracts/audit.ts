@@ -13,6 +13,7 @@ import { z } from 'zod';
 import { pageOf, pageQueryFields } from './paging';
 import { AUTH_METHODS, ROLES } from './auth';
 import { instantSchema } from './events';
+import { shortText } from './text';
 
 /** What was done. */
 export const AUDIT_ACTIONS = [
@@ -78,7 +79,7 @@ export type AuditPage = z.infer<typeof auditPageSchema>;
  * a drill action names); `outcome`; `from`/`to` RFC 3339 instants, `from` inclusive, `to` exclusive.
  */
 const auditFilterShape = {
-  operator: z.string().min(1).max(64).optional(),
+  operator: shortText(64).optional(),
   action: z.enum(AUDIT_ACTIONS).optional(),
   drillId: z
     .string()

@@ -16,6 +16,7 @@
  * operator account.
  */
 import { z } from 'zod';
+import { plainText, shortText } from './text';
 
 /** Roles an operator account can have. */
 export const OPERATOR_ROLES = ['viewer', 'supervisor', 'drill_lead'] as const;
@@ -96,7 +97,7 @@ export const newPasswordSchema = z
 
 /** `POST /api/auth/login` body. The password is checked, never validated for strength here. */
 export const loginRequestSchema = z.strictObject({
-  username: z.string().min(1).max(64),
+  username: shortText(64),
   password: z.string().min(1).max(256),
 });
 export type LoginRequest = z.infer<typeof loginRequestSchema>;
@@ -112,8 +113,10 @@ export type LoginResult = z.infer<typeof loginResultSchema>;
  * Why a destructive action is done (purge, replay, re-drive of many, discard): 3..500
  * characters, recorded in the audit log.
  */
-export const reasonSchema = z
-  .string()
-  .trim()
-  .min(3, 'must say why, in at least 3 characters')
-  .max(500, 'must be at most 500 characters');
+export const reasonSchema = plainText(
+  z
+    .string()
+    .trim()
+    .min(3, 'must say why, in at least 3 characters')
+    .max(500, 'must be at most 500 characters'),
+);

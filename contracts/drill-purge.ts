@@ -19,7 +19,8 @@
  * `POST /api/drills/:drillId/purge` (publish); both need the `drills` permission.
  */
 import { z } from 'zod';
-import { drillIdSchema, instantSchema, shortText } from './events';
+import { drillIdSchema, instantSchema } from './events';
+import { shortText } from './text';
 
 /** The CloudEvents type of the purge control record. */
 export const DRILL_PURGED_TYPE = 'sct.control.drill_purged.v1';

@@ -22,7 +22,8 @@
  * events per second.
  */
 import { z } from 'zod';
-import { entityIdSchema, instantSchema, shortText, timeZoneSchema, type SupplyChainEvent } from './events';
+import { entityIdSchema, instantSchema, timeZoneSchema, type SupplyChainEvent } from './events';
+import { plainText, shortText } from './text';
 
 // ---------------------------------------------------------------------------------------------
 // Scenario library (data)
@@ -588,7 +589,7 @@ export const drillStartRequestSchema = z.strictObject({
     .default(1),
   halt: haltConditionsSchema.default({ maxLagSeconds: 30, maxLagEvents: 100_000, onUnhealthy: true }),
   /** The operator's note for the report (why this drill, who watches). */
-  note: z.string().trim().max(2000).optional(),
+  note: plainText(z.string().trim().max(2000)).optional(),
 });
 export type DrillStartRequest = z.infer<typeof drillStartRequestSchema>;
 
@@ -662,6 +663,8 @@ export const drillRunEventSchema = z.object({
     'completed',
     'failed',
     'checked',
+    /** An operator's note (`detail` is its text): every note saved is kept here. */
+    'note',
   ]),
   operator: z.string().nullable(),
   /** Events sent when it happened. */
@@ -718,8 +721,13 @@ export type DrillRunPage = z.infer<typeof drillRunPageSchema>;
 /** Path of a run route. */
 export const drillRunParamsSchema = z.strictObject({ id: z.uuid() });
 
-/** `POST /api/drills/runs/:id/pause|resume|stop` body: an optional reason (audited). */
-export const drillActionSchema = z.strictObject({ reason: z.string().trim().max(500).optional() });
+/**
+ * `POST /api/drills/runs/:id/pause|resume|stop` body: an optional reason (audited). The body is
+ * optional too: none (or JSON `null`) is the same as `{}`.
+ */
+export const drillActionSchema = z
+  .strictObject({ reason: plainText(z.string().trim().max(500)).optional() })
+  .nullish();
 
 /**
  * `GET /api/drills/runs/:id/report` answer: everything the drill report shows: the run, the
@@ -739,5 +747,11 @@ export type DrillReport = z.infer<typeof drillReportSchema>;
 /** A run's event time anchor is its start plus `timeShiftHours`; validated as an instant. */
 export const drillAnchorSchema = instantSchema;
 
-/** `POST /api/drills/runs/:id/note` body: the operator's note (replaces the previous one). */
-export const drillNoteSchema = z.strictObject({ note: z.string().trim().max(2000) });
+/**
+ * `POST /api/drills/runs/:id/note` body: a note of 1..2000 characters (not blank). The run keeps
+ * the latest as its `note` and every note saved in its timeline (kind `note`, with operator and
+ * time), so an edit never loses an earlier one.
+ */
+export const drillNoteSchema = z.strictObject({
+  note: plainText(z.string().trim().min(1, 'must not be blank').max(2000)),
+});

@@ -18,6 +18,7 @@
  */
 import { z } from 'zod';
 import { SHIPMENT_STATUSES } from './shipment-status';
+import { shortText } from './text';
 
 /** Entity ids: 1..128 characters of letters, digits and `._:-` (safe in keys, URLs and logs). */
 export const entityIdSchema = z
@@ -79,17 +80,6 @@ export const instantSchema = z.iso.datetime({ offset: true }).refine(
 );
 
 const quantitySchema = z.number().int().min(1).max(1_000_000);
-/**
- * Free text: 1..max characters without control characters (C0, DEL, C1) other than tab and
- * newlines, and without unpaired UTF-16 surrogates (PostgreSQL cannot store NUL in text or jsonb
- * nor a lone surrogate in jsonb, and the rest only hides content from operators).
- */
-export const shortText = (max: number) =>
-  z
-    .string()
-    .min(1)
-    .max(max)
-    .regex(/^(?:[\t\n\r]|[^\p{Cc}\p{Cs}])*$/u, 'must not contain control characters or unpaired surrogates');
 const skuSchema = shortText(64);
 
 /**
@@ -298,6 +288,30 @@ export type EventOf<T extends EventType> = Extract<SupplyChainEvent, { type: T }
 export type OrderEvent = Extract<SupplyChainEvent, { type: `sct.order.${string}` }>;
 export type ShipmentEvent = Extract<SupplyChainEvent, { type: `sct.shipment.${string}` }>;
 
+/**
+ * How far in the future an injected event's `time` may be (ms): 24 h. Event time is when the
+ * thing happened in the physical world, so a later instant is a typo or a wrong zone, beyond the
+ * clock skew between a site and this server and a carrier's local-time stamps (time zones reach
+ * +14 h). Checked where events enter through the API (`POST /api/events`, `/batch`); not in
+ * {@link validateEvent}, which the workers also apply on replay: an event's validity must not
+ * depend on when it is read.
+ */
+export const MAX_EVENT_TIME_AHEAD_MS = 24 * 60 * 60 * 1000;
+
+/**
+ * The issue of an event time more than {@link MAX_EVENT_TIME_AHEAD_MS} after `nowMs`, or null.
+ * @param time the event's `time` (a valid RFC 3339 instant)
+ * @param nowMs the receiving server's clock (ms since the epoch)
+ */
+export function futureTimeIssue(time: string, nowMs: number): FieldIssue | null {
+  if (Date.parse(time) - nowMs <= MAX_EVENT_TIME_AHEAD_MS) return null;
+  return {
+    field: 'time',
+    rule: 'not_in_future',
+    message: `must not be more than ${MAX_EVENT_TIME_AHEAD_MS / 3_600_000} h after the server's clock (${new Date(nowMs).toISOString()}): event time is when it happened`,
+  };
+}
+
 /** One rule broken by an input: the dotted field path (`data.lines.0.quantity`) and the rule. */
 export const fieldIssueSchema = z.object({ field: z.string(), rule: z.string(), message: z.string() });
 export type FieldIssue = z.infer<typeof fieldIssueSchema>;
@@ -327,21 +341,38 @@ export function validateEvent(input: unknown): ValidationResult {
  * that lists the known types, instead of zod's union noise.
  */
 export function toFieldIssues(error: z.ZodError): FieldIssue[] {
-  return error.issues.map((issue) => {
-    const field = issue.path.map(String).join('.') || '(root)';
-    if (issue.code === 'invalid_union' && field === 'type') {
-      return { field, rule: 'known_event_type', message: `must be one of: ${ALL_EVENT_TYPES.join(', ')}` };
-    }
-    const custom =
-      issue.code === 'custom' ? (issue.params as { rule?: unknown } | undefined)?.rule : undefined;
-    const rule =
-      typeof custom === 'string'
-        ? custom
-        : issue.code === 'invalid_format'
-          ? `format:${(issue as { format?: string }).format ?? 'unknown'}`
-          : issue.code;
-    return { field, rule, message: issue.message };
-  });
+  return error.issues.flatMap((issue) =>
+    issueFields(issue.path, issue).map((field) => {
+      if (issue.code === 'invalid_union' && field === 'type') {
+        return { field, rule: 'known_event_type', message: `must be one of: ${ALL_EVENT_TYPES.join(', ')}` };
+      }
+      return { field, rule: issueRule(issue), message: issue.message };
+    }),
+  );
+}
+
+/**
+ * The dotted fields a zod issue at `path` names, the same for events and API requests: an
+ * unknown-keys issue names each unknown key (`data.carier`, `limit`), not the object around
+ * them; any other issue its path, or `(root)` for the whole input.
+ */
+export function issueFields(path: readonly PropertyKey[], issue: { code: string; keys?: unknown }): string[] {
+  const at = path.map(String);
+  if (issue.code === 'unrecognized_keys' && Array.isArray(issue.keys) && issue.keys.length > 0)
+    return issue.keys.map((key) => [...at, String(key)].join('.') || '(root)');
+  return [at.join('.') || '(root)'];
+}
+
+/**
+ * The rule a zod issue names, the same for events and API requests: a refinement's
+ * `params.rule`, `format:<format>` for a format (`format:regex`, `format:datetime`), else zod's code.
+ */
+export function issueRule(issue: { code: string; params?: unknown; format?: unknown }): string {
+  const custom = issue.code === 'custom' ? (issue.params as { rule?: unknown } | undefined)?.rule : undefined;
+  if (typeof custom === 'string') return custom;
+  if (issue.code === 'invalid_format')
+    return `format:${typeof issue.format === 'string' ? issue.format : 'unknown'}`;
+  return issue.code;
 }
 
 // Building an Intl.DateTimeFormat costs ~0.1 ms: remember the answers (few distinct zones exist).

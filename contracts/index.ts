@@ -24,3 +24,4 @@ export * from './shortcuts';
 export * from './settings';
 export * from './startup';
 export * from './outbox';
+export * from './text';

@@ -11,6 +11,7 @@
  */
 import { z } from 'zod';
 import { AUTH_METHODS, ROLES } from './auth';
+import { plainText } from './text';
 
 /** An outbox entry id: a UUID (one per queued injection, i.e. per request). Loose here so an unknown id is a 404, not a 400. */
 export const outboxEntryIdSchema = z
@@ -23,7 +24,7 @@ export const outboxEntryParamsSchema = z.strictObject({ id: outboxEntryIdSchema 
 
 /** `DELETE /api/outbox/:id` body (optional; none arrives as null): why the queued injection is dropped (audited). */
 export const outboxDiscardSchema = z
-  .strictObject({ reason: z.string().trim().max(500).optional() })
+  .strictObject({ reason: plainText(z.string().trim().max(500)).optional() })
   .nullish();
 export type OutboxDiscardRequest = z.infer<typeof outboxDiscardSchema>;
 

@@ -152,7 +152,7 @@ describe('decodeRecord', () => {
     const cases: [RecordIn, RegExp][] = [
       [
         withHeaders({ ce_color: 'red' }),
-        /^schema validation failed: \(root\): unrecognized_keys.*mode: binary$/,
+        /^schema validation failed: color: unrecognized_keys.*mode: binary$/,
       ],
       [withHeaders({ ce_source: undefined }), /^schema validation failed: source: invalid_type/],
       [withHeaders({ ce_specversion: '0.3' }), /specversion: invalid_value/],

@@ -6,7 +6,10 @@
  * and where Kafka stored each; see db/migrations/1732960000400_audit-per-request.sql).
  *
  * Writing never throws: the action it records has happened (events are durable in Kafka), so a
- * failed audit write (PostgreSQL down) is logged with the ids, without secrets or payloads.
+ * failed audit write (PostgreSQL down) is logged with the ids, without secrets or payloads. Text
+ * PostgreSQL cannot store (NUL, lone surrogates) is refused by the request schemas
+ * (contracts/text.ts) before any action, and replaced by U+FFFD here should any still arrive, so
+ * the row is written.
  */
 import type { Readable } from 'node:stream';
 import { AUDIT_CSV_HEADER } from '../../contracts/audit';
@@ -38,7 +41,30 @@ export interface AuditRecord {
   events?: { events: SupplyChainEvent[]; placed: InjectResult[] };
 }
 
-/** Writes one audit row; logs (never throws) when it cannot. */
+/**
+ * `text` as PostgreSQL can store it in `text` and `jsonb`: NUL and unpaired UTF-16 surrogates
+ * become U+FFFD. The request schemas already refuse them (contracts/text.ts); this is the second
+ * line, because an audit row is written after its action happened (a re-drive is in Kafka) and
+ * must not then fail on the text it records.
+ */
+export function storableText(text: string): string {
+  // NUL is replaced by split/join: a regular expression naming it trips the control-character lint.
+  return text
+    .split('\u0000')
+    .join('\uFFFD')
+    .replace(/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g, '\uFFFD');
+}
+
+/** {@link storableText} applied to every string (keys too) of a JSON-like value. */
+function storableJson(value: unknown): unknown {
+  if (typeof value === 'string') return storableText(value);
+  if (Array.isArray(value)) return value.map(storableJson);
+  if (value !== null && typeof value === 'object')
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [storableText(k), storableJson(v)]));
+  return value;
+}
+
+/** Writes one audit row (its text made storable, {@link storableText}); logs (never throws) when it cannot. */
 export async function recordAudit(pool: Pool, log: Logger, record: AuditRecord): Promise<void> {
   const events = record.events?.events ?? [];
   const placed = record.events?.placed ?? [];
@@ -51,14 +77,14 @@ export async function recordAudit(pool: Pool, log: Logger, record: AuditRecord):
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8::jsonb,
                $9::uuid[], $10::text[], $11::text[], $12::text[], $13::text[], $14::integer[], $15::bigint[])`,
       [
-        record.principal.operator,
+        storableText(record.principal.operator),
         record.principal.role,
         record.principal.method,
         record.action,
         record.outcome,
         record.status,
-        record.reason ?? null,
-        JSON.stringify(record.detail ?? {}),
+        record.reason == null ? null : storableText(record.reason),
+        JSON.stringify(storableJson(record.detail ?? {})),
         events.map((e) => e.id),
         events.map((e) => e.type),
         events.map((e) => e.subject),

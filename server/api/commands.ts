@@ -13,6 +13,7 @@ import {
   type DrillIsolationRule,
   ROLE_LABELS,
   validateEvent,
+  futureTimeIssue,
   type FieldIssue,
   type InjectResult,
   type Principal,
@@ -25,7 +26,7 @@ import type { Logger } from '../../runtime/logger';
 import { ServiceUnavailableError } from '../../runtime/service-errors';
 import type { Outbox } from '../outbox/outbox';
 import { recordAudit } from './audit-log';
-import { claimEventIds, releaseEventIds, type ClaimOutcome } from './event-claims';
+import { claimEventIds, eventContentHash, releaseEventIds, type ClaimOutcome } from './event-claims';
 
 /** A request that breaks the contract (HTTP 400). */
 export class ValidationFailedError extends Error {
@@ -53,6 +54,8 @@ export interface CommandDeps {
    * delivered later. Absent: such an injection is refused with 503 `broker_unavailable`.
    */
   outbox?: Outbox | null;
+  /** Clock (ms since the epoch) for the event-time bound; tests may pass their own. */
+  now?: () => number;
 }
 
 /** The caller's role does not allow the action (HTTP 403); names the event and field when one decides. */
@@ -103,6 +106,8 @@ export function authorizeInjection(principal: Principal, events: SupplyChainEven
  * check above runs first. A retry of events already queued (same ids, same content) is answered
  * with their queued results, nothing added.
  * @returns Kafka placement of each event (or its queued result), in input order
+ * An event time more than `MAX_EVENT_TIME_AHEAD_MS` (contracts/events.ts) ahead of the clock is
+ * refused naming `time`.
  * @throws ValidationFailedError or ForbiddenError (nothing published), IdempotencyConflictError,
  *   LiveEntityInDrillError, OutboxWriteError (outbox not writable: nothing queued or published),
  *   or ServiceUnavailableError (Kafka down and no outbox)
@@ -113,9 +118,12 @@ export async function injectEvents(
   inputs: unknown[],
 ): Promise<InjectResult[]> {
   const events: SupplyChainEvent[] = [];
+  const now = (deps.now ?? Date.now)();
   inputs.forEach((input, index) => {
     const result = validateEvent(input);
     if (!result.ok) throw new ValidationFailedError(result.issues, inputs.length > 1 ? index : undefined);
+    const future = futureTimeIssue(result.event.time, now);
+    if (future) throw new ValidationFailedError([future], inputs.length > 1 ? index : undefined);
     events.push(result.event);
   });
   authorizeInjection(principal, events);
@@ -196,7 +204,8 @@ async function queueInjection(
 
 /**
  * An injection naming event ids already waiting in the outbox: the same id for another event is
- * a conflict (as against the history tables); when every event repeats a queued one exactly, the
+ * a conflict (as against the history tables and the claims: entity, type, drill, event time and
+ * data, {@link eventContentHash}); when every event repeats a queued one exactly, the
  * request is a retry and gets the queued results back.
  * @returns the queued results of a retry, or null to go on
  * @throws IdempotencyConflictError naming the id
@@ -210,13 +219,16 @@ function checkQueuedIds(outbox: Outbox, events: SupplyChainEvent[]): InjectResul
   events.forEach((e, i) => {
     const hit = queued.get(e.id);
     if (!hit) return;
-    const why = notARetry(e, {
-      id: hit.e.id,
-      subject: hit.e.subject,
-      type: hit.e.type,
-      drillid: drillOf(hit.e),
-      time: hit.e.time,
-    });
+    const why =
+      notARetry(e, {
+        id: hit.e.id,
+        subject: hit.e.subject,
+        type: hit.e.type,
+        drillid: drillOf(hit.e),
+        time: hit.e.time,
+      }) ??
+      // The same rule as the online claim (event-claims.ts): a retry repeats the data too.
+      (eventContentHash(e) === eventContentHash(hit.e) ? null : otherData(hit.e));
     if (why)
       throw new IdempotencyConflictError(
         e.id,
@@ -317,6 +329,11 @@ async function checkIdempotencyKeys(deps: CommandDeps, events: SupplyChainEvent[
   }
 }
 
+/** What an id names when only the data differs (one wording for the online claim and the outbox). */
+function otherData(used: { type: string; subject: string }): string {
+  return `${used.type} for ${used.subject} with other data (a retry repeats the event exactly, data included)`;
+}
+
 /**
  * Claims the batch's ids atomically (server/api/event-claims.ts) after every other check passed,
  * so concurrent requests cannot both use one id for two different events, and a repeated id must
@@ -335,9 +352,7 @@ async function claimIds(deps: CommandDeps, events: SupplyChainEvent[]): Promise<
   const first = outcome.conflicts[0];
   if (!first) return outcome.claimed;
   const e = events[first.index]!;
-  const why =
-    notARetry(e, first.claim) ??
-    `${first.claim.type} for ${first.claim.subject} with other data (a retry repeats the event exactly, data included)`;
+  const why = notARetry(e, first.claim) ?? otherData(first.claim);
   throw new IdempotencyConflictError(e.id, events.length > 1 ? first.index : undefined, why);
 }
 

@@ -190,6 +190,16 @@ describe('API server and the route table', () => {
     expect((await get('/api/drift/last')).json()).toBeNull();
   });
 
+  it('answers an unknown route with the one 404 shape of unknown URLs (an ApiError naming (url))', async () => {
+    const res = await get('/api/no-such-route?x=1');
+    expect(res.statusCode).toBe(404);
+    expect(res.json()).toEqual({
+      error: 'not_found',
+      message: 'no route GET /api/no-such-route',
+      issues: [{ field: '(url)', rule: 'not_found', message: 'no route GET /api/no-such-route' }],
+    });
+  });
+
   it('answers 500 and logs a server bug naming the route and the field when an answer breaks its schema', async () => {
     health = { services: [], workers: [{ name: 'order-processor', state: 'running' }], checkedAt: 'now' };
     logLines.length = 0;

@@ -68,6 +68,8 @@ import {
   type StartupDetail,
   EDITABLE_SETTING_KEYS,
   summarizeStartup,
+  issueFields,
+  issueRule,
 } from '../../contracts';
 import { ConfigError } from '../../runtime/config';
 import { queryKpiDaily, queryKpiSummary, queryOpenExceptions, querySites } from '../../runtime/kpi-query';
@@ -217,8 +219,14 @@ export async function buildApiServer(deps: ApiDeps): Promise<FastifyInstance> {
   app.addContentTypeParser(
     ['application/json', 'application/cloudevents+json'],
     { parseAs: 'string' },
-    (_req, body, done) => {
+    (req, body, done) => {
       try {
+        // A route whose body is optional (drill pause/resume/stop, outbox discard) takes an empty
+        // body as none, whatever the content type says; elsewhere an empty body is refused.
+        if (String(body).trim() === '' && bodyIsOptional(req.routeOptions.schema?.body)) {
+          done(null, undefined);
+          return;
+        }
         done(null, parseJsonBody(String(body)));
       } catch (err) {
         done(err as Error, undefined);
@@ -229,10 +237,7 @@ export async function buildApiServer(deps: ApiDeps): Promise<FastifyInstance> {
   app.setSerializerCompiler(serializerCompiler);
   app.setErrorHandler((err, _req, reply) => sendError(reply, err, deps.log));
   app.setNotFoundHandler((req, reply) => {
-    void reply.code(404).send({
-      error: 'not_found',
-      message: `no route ${req.method} ${req.url.split('?')[0]}`,
-    } satisfies ApiError);
+    void reply.code(404).send(urlNotFound(`no route ${req.method} ${req.url.split('?')[0]}`));
   });
 
   // Host and Origin first, before any other work (DNS rebinding, cross-site requests).
@@ -770,17 +775,17 @@ function registerRoutes(
     deps.drills.get(req.params.id),
   );
   api.post('/api/drills/runs/:id/pause', fromTable('POST /api/drills/runs/:id/pause'), async (req) => {
-    const run = await deps.drills.pause(req.principal!, req.params.id, req.body.reason ?? null);
+    const run = await deps.drills.pause(req.principal!, req.params.id, req.body?.reason ?? null);
     req.audited = true;
     return run;
   });
   api.post('/api/drills/runs/:id/resume', fromTable('POST /api/drills/runs/:id/resume'), async (req) => {
-    const run = await deps.drills.resume(req.principal!, req.params.id, req.body.reason ?? null);
+    const run = await deps.drills.resume(req.principal!, req.params.id, req.body?.reason ?? null);
     req.audited = true;
     return run;
   });
   api.post('/api/drills/runs/:id/stop', fromTable('POST /api/drills/runs/:id/stop'), async (req) => {
-    const run = await deps.drills.stop(req.principal!, req.params.id, req.body.reason ?? null);
+    const run = await deps.drills.stop(req.principal!, req.params.id, req.body?.reason ?? null);
     req.audited = true;
     return run;
   });
@@ -841,6 +846,20 @@ async function readSnapshot(deps: ApiDeps): Promise<KpiSummary | null> {
   }
 }
 
+/**
+ * The one 404 answer for a URL that names nothing (no route, no file of the console): an
+ * {@link ApiError} whose issue names `(url)` with rule `not_found`.
+ */
+function urlNotFound(message: string): ApiError {
+  return { error: 'not_found', message, issues: [{ field: '(url)', rule: 'not_found', message }] };
+}
+
+/** True when a route's body schema (a zod schema from contracts/routes.ts) accepts no body at all. */
+function bodyIsOptional(schema: unknown): boolean {
+  const zod = schema as { safeParse?: (v: unknown) => { success: boolean } } | undefined;
+  return typeof zod?.safeParse === 'function' && zod.safeParse(undefined).success;
+}
+
 /** What the serializer's zod error says per issue (zod itself is the contracts' import). */
 interface ZodIssueLike {
   path: PropertyKey[];
@@ -871,12 +890,19 @@ function sendError(reply: FastifyReply, err: unknown, log: Logger): FastifyReply
     return reply.code(403).send(body);
   }
   if (hasZodFastifySchemaValidationErrors(err)) {
-    const issues = err.validation.map((v) => ({
-      field: v.instancePath.replace(/^\//, '').replace(/\//g, '.') || '(root)',
-      // A refinement names its rule in `params.rule` (see contracts/api.ts); zod calls it `custom`.
-      rule: String((v.params as { params?: { rule?: unknown } }).params?.rule ?? v.keyword),
-      message: v.message ?? 'invalid',
-    }));
+    const issues = err.validation.flatMap((v) => {
+      // Fields and rules as events name them too (contracts/events.ts): each unknown key, `format:regex`, ...
+      const issue = {
+        ...(v.params as { params?: unknown; format?: unknown; keys?: unknown }),
+        code: v.keyword,
+      };
+      const path = v.instancePath.split('/').filter((p) => p !== '');
+      return issueFields(path, issue).map((field) => ({
+        field,
+        rule: issueRule(issue),
+        message: v.message ?? 'invalid',
+      }));
+    });
     const body: ApiError = {
       error: 'validation_failed',
       message: `${err.validationContext ?? 'request'} is invalid: ${issues.map((i) => `${i.field} ${i.rule}`).join(', ')}`,
@@ -979,11 +1005,7 @@ function sendError(reply: FastifyReply, err: unknown, log: Logger): FastifyReply
   const e = err as { statusCode?: number; code?: string; message?: string; error?: string };
   if (e.statusCode === 403 || e.statusCode === 404) {
     // The static console refusing a path (traversal, a directory, a hidden file): no such file.
-    return reply.code(404).send({
-      error: 'not_found',
-      message: 'no such file',
-      issues: [{ field: '(url)', rule: 'not_found', message: 'no such file' }],
-    } satisfies ApiError);
+    return reply.code(404).send(urlNotFound('no such file'));
   }
   if (e.statusCode === 429) {
     return reply

@@ -45,7 +45,7 @@ import {
   type StackHealth,
   type SupplyChainEvent,
 } from '../../contracts';
-import type { Pool } from '../../runtime/db';
+import { withTransaction, type Pool } from '../../runtime/db';
 import type { InjectResult } from '../../contracts';
 import type { Logger } from '../../runtime/logger';
 import { ServiceUnavailableError } from '../../runtime/service-errors';
@@ -334,7 +334,8 @@ export class DrillRunner {
       'started',
       principal.operator,
       0,
-      `${scenario.name}: ${plan.events.length} events at ${parameters.rate} events/s`,
+      // The start note stays in the timeline when a later note replaces the run's `note`.
+      `${scenario.name}: ${plan.events.length} events at ${parameters.rate} events/s${req.note ? `; note: ${req.note}` : ''}`,
     );
     await this.deps.audit({
       principal,
@@ -430,13 +431,21 @@ export class DrillRunner {
     return this.get(id);
   }
 
-  /** Sets the operator's note of a run (any state). @throws DrillNotFoundError */
+  /**
+   * Saves an operator's note on a run (any state): it becomes the run's `note` (the latest) and
+   * an entry of its timeline (kind `note`, operator, time, text), so no earlier note is lost.
+   * @param note non-blank text (contracts/drills.ts `drillNoteSchema`)
+   * @throws DrillNotFoundError
+   */
   async note(principal: Principal, id: string, note: string): Promise<DrillRun> {
     const run = await this.row(id);
-    await this.deps.pool.query(`UPDATE drill_runs SET note = $2, updated_at = now() WHERE id = $1`, [
-      id,
-      note || null,
-    ]);
+    await withTransaction(this.deps.pool, async (client) => {
+      await client.query(`UPDATE drill_runs SET note = $2, updated_at = now() WHERE id = $1`, [id, note]);
+      await client.query(
+        `INSERT INTO drill_run_events (run_id, kind, operator, sent, detail) VALUES ($1, 'note', $2, $3, $4)`,
+        [id, principal.operator, run.sent_events, note],
+      );
+    });
     await this.deps.audit({
       principal,
       action: 'drills.note',

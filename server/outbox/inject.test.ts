@@ -7,7 +7,13 @@ import fs, { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { topicNames, type InjectResult, type Principal, type SupplyChainEvent } from '../../contracts';
+import {
+  MAX_EVENT_TIME_AHEAD_MS,
+  topicNames,
+  type InjectResult,
+  type Principal,
+  type SupplyChainEvent,
+} from '../../contracts';
 import type { Pool } from '../../runtime/db';
 import { createLogger } from '../../runtime/logger';
 import { ServiceUnavailableError } from '../../runtime/service-errors';
@@ -121,6 +127,43 @@ describe('injection with the offline outbox', () => {
     expect(outbox.view().pending).toHaveLength(1);
     await expect(injectEvents(deps, ana, [{ ...created('o-2'), id: event.id }])).rejects.toBeInstanceOf(
       IdempotencyConflictError,
+    );
+  });
+
+  it('refuses a queued id sent again with other data (409, as with Kafka up), keeping the queued data', async () => {
+    const { deps, outbox } = setup();
+    const event = created('o-1');
+    await injectEvents(deps, ana, [event]);
+    const changed = { ...event, data: { ...event.data, customerId: 'c-2' } };
+    await expect(injectEvents(deps, ana, [changed])).rejects.toThrow(/with other data.*offline outbox/);
+    // Key order is not data: the same data with its keys in another order is a retry.
+    const reordered = { ...event, data: Object.fromEntries(Object.entries(event.data).reverse()) };
+    await expect(injectEvents(deps, ana, [reordered as typeof event])).resolves.toHaveLength(1);
+    expect(outbox.view().pending).toHaveLength(1);
+  });
+
+  it('refuses an event time more than the bound ahead of the clock, naming time; a day-old or slightly ahead one passes', async () => {
+    const { deps } = setup();
+    const now = Date.parse('2024-03-01T12:00:00Z');
+    deps.now = () => now;
+    const at = (ms: number) => ({ ...created('o-t'), time: new Date(ms).toISOString() });
+    for (const time of [
+      '9999-12-30T00:00:00Z',
+      new Date(now + MAX_EVENT_TIME_AHEAD_MS + 1000).toISOString(),
+    ]) {
+      const err = await injectEvents(deps, ana, [created('o-1'), { ...created('o-t'), time }]).catch(
+        (e: unknown) => e,
+      );
+      expect(err).toBeInstanceOf(ValidationFailedError);
+      expect((err as ValidationFailedError).issues).toEqual([
+        expect.objectContaining({ field: 'time', rule: 'not_in_future' }),
+      ]);
+      expect((err as ValidationFailedError).index).toBe(1);
+    }
+    // Historic data (imports) and a site clock a little ahead still pass.
+    await expect(injectEvents(deps, ana, [at(Date.parse('2017-01-05T10:00:00Z'))])).resolves.toHaveLength(1);
+    await expect(injectEvents(deps, ana, [at(now + MAX_EVENT_TIME_AHEAD_MS - 1000)])).resolves.toHaveLength(
+      1,
     );
   });
 

@@ -185,6 +185,33 @@ describe('outbox store', () => {
     expect(fs.existsSync(`${file}.tmp`)).toBe(false);
   });
 
+  it('creates its folder 0700 and its journal, compaction, quarantine and lock files 0600 (payloads, operator names)', () => {
+    const mode = (p: string) => statSync(p).mode & 0o777;
+    const dir = path.join(tempDir(), 'outbox');
+    const file = path.join(dir, JOURNAL_NAME);
+    const a = open(dir);
+    a.enqueue('e1', who, [created('o-1')]);
+    a.enqueue('e2', who, [created('o-2')]);
+    expect(mode(dir)).toBe(0o700);
+    expect(mode(file)).toBe(0o600);
+    const locks = fs.readdirSync(dir).filter((f) => f !== JOURNAL_NAME);
+    expect(locks.length).toBeGreaterThan(0);
+    for (const f of locks) expect(mode(path.join(dir, f)), f).toBe(0o600);
+    a.compact(); // the journal is now the compaction's temp file, renamed
+    expect(mode(file)).toBe(0o600);
+    a.close();
+    // A journal an older version left 0644, with a damaged line: narrowed, and the quarantine is 0600.
+    const lines = readFileSync(file, 'utf8').split('\n');
+    lines[0] = lines[0]!.replace('o-1', 'o-9');
+    writeFileSync(file, lines.join('\n'));
+    fs.chmodSync(file, 0o644);
+    const b = open(dir);
+    expect(b.quarantined).toBe(1);
+    expect(mode(file)).toBe(0o600);
+    expect(mode(`${file}.corrupt`)).toBe(0o600);
+    b.close();
+  });
+
   it('lets one live process hold the folder and takes over a lock left by a dead one', () => {
     const dir = tempDir();
     const a = open(dir, { pid: 111, isAlive: () => true });

@@ -48,7 +48,16 @@ export type OutboxFs = Pick<
   | 'existsSync'
   | 'mkdirSync'
   | 'unlinkSync'
+  | 'fchmodSync'
 >;
+
+/**
+ * Modes of what the store creates: the journal, its compaction temp, the quarantine of damaged
+ * lines and the lock are the owner's only (they hold event payloads and operator names), and so
+ * is the folder when the store creates it.
+ */
+const FILE_MODE = 0o600;
+const DIR_MODE = 0o700;
 
 /** The journal could not be written (full disk, read-only folder, I/O error): nothing was kept. */
 export class OutboxWriteError extends Error {
@@ -215,7 +224,7 @@ export class OutboxStore {
       .join('');
     const temp = `${this.file}.tmp`;
     try {
-      const fd = this.fs.openSync(temp, 'w');
+      const fd = this.fs.openSync(temp, 'w', FILE_MODE);
       try {
         if (text) this.fs.writeSync(fd, text);
         this.fs.fsyncSync(fd);
@@ -270,7 +279,9 @@ export class OutboxStore {
   private openForAppend(): void {
     try {
       const created = !this.fs.existsSync(this.file);
-      this.fd = this.fs.openSync(this.file, 'a');
+      this.fd = this.fs.openSync(this.file, 'a', FILE_MODE);
+      // A journal an older version created 0644 is narrowed too (the mode only applies on creation).
+      if (!created) this.fs.fchmodSync(this.fd, FILE_MODE);
       this.size = this.fs.fstatSync(this.fd).size;
       if (created) this.syncDir();
     } catch (err) {
@@ -280,7 +291,7 @@ export class OutboxStore {
 
   private replay(): void {
     try {
-      this.fs.mkdirSync(this.opts.dir, { recursive: true });
+      this.fs.mkdirSync(this.opts.dir, { recursive: true, mode: DIR_MODE });
     } catch (err) {
       throw this.writeError(err);
     }
@@ -304,7 +315,9 @@ export class OutboxStore {
     });
     if (damaged.length > 0) {
       try {
-        this.fs.appendFileSync(this.corruptFile, damaged.map((d) => `${d.line}\n`).join(''));
+        this.fs.appendFileSync(this.corruptFile, damaged.map((d) => `${d.line}\n`).join(''), {
+          mode: FILE_MODE,
+        });
       } catch (err) {
         throw this.writeError(err);
       }
@@ -364,13 +377,13 @@ export class OutboxStore {
         }
       });
     try {
-      this.fs.mkdirSync(this.opts.dir, { recursive: true });
+      this.fs.mkdirSync(this.opts.dir, { recursive: true, mode: DIR_MODE });
     } catch (err) {
       throw this.writeError(err);
     }
     for (let attempt = 0; attempt < 2; attempt++) {
       try {
-        this.fs.writeFileSync(this.lockFile, String(pid), { flag: 'wx' });
+        this.fs.writeFileSync(this.lockFile, String(pid), { flag: 'wx', mode: FILE_MODE });
         return;
       } catch (err) {
         if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw this.writeError(err);

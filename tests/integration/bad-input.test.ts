@@ -167,23 +167,29 @@ const safeText = (max: number) =>
       'a\nb\tc',
     ),
   );
-const instantArb = fc
-  .tuple(
-    fc.date({
-      min: new Date('2000-01-01T00:00:00Z'),
-      max: new Date('2035-12-31T00:00:00Z'),
-      noInvalidDate: true,
-    }),
-    fc.integer({ min: -12 * 60, max: 14 * 60 }),
-    fc.boolean(),
-  )
-  .map(([date, offset, millis]) => {
-    const local = new Date(date.getTime() + offset * 60_000).toISOString();
-    const base = millis ? local.slice(0, 23) : local.slice(0, 19);
-    if (offset === 0) return `${base}Z`;
-    const abs = Math.abs(offset);
-    return `${base}${offset < 0 ? '-' : '+'}${pad(Math.floor(abs / 60))}:${pad(abs % 60)}`;
-  });
+/** Instants from 2000 to `max`, in any offset. */
+const instantsUpTo = (max: Date) =>
+  fc
+    .tuple(
+      fc.date({
+        min: new Date('2000-01-01T00:00:00Z'),
+        max,
+        noInvalidDate: true,
+      }),
+      fc.integer({ min: -12 * 60, max: 14 * 60 }),
+      fc.boolean(),
+    )
+    .map(([date, offset, millis]) => {
+      const local = new Date(date.getTime() + offset * 60_000).toISOString();
+      const base = millis ? local.slice(0, 23) : local.slice(0, 19);
+      if (offset === 0) return `${base}Z`;
+      const abs = Math.abs(offset);
+      return `${base}${offset < 0 ? '-' : '+'}${pad(Math.floor(abs / 60))}:${pad(abs % 60)}`;
+    });
+/** Any instant (ETAs, promised times may be years ahead). */
+const instantArb = instantsUpTo(new Date('2035-12-31T00:00:00Z'));
+/** Event times: up to now (the API refuses one more than a day ahead, contracts/events.ts). */
+const eventTimeArb = instantsUpTo(new Date());
 const dateArb = fc
   .date({ min: new Date('2000-01-01T00:00:00Z'), max: new Date('2035-12-31T00:00:00Z'), noInvalidDate: true })
   .map((dt) => dt.toISOString().slice(0, 10));
@@ -260,7 +266,7 @@ const validEvent: fc.Arbitrary<Json> = fc.oneof(
         source: sourceArb,
         type: fc.constant(type),
         subject: subjectArb,
-        time: instantArb,
+        time: eventTimeArb,
         data: dataArbs[type],
         datacontenttype: fc.constant('application/json'),
         drillid: drillArb,
@@ -788,6 +794,8 @@ function relatedTo(applied: Fault[]): (field: string) => boolean {
     applied.some((f) => {
       if (f.op === 'proto') return field === '(body)' || field === '(root)';
       const target = dotted(f.path);
+      // An unknown key is named itself (`extra`, `data.extra`), not the object around it.
+      if (f.op === 'extra' && field === [...f.path, f.key].map(String).join('.')) return true;
       if (target === '') return field === '(root)';
       if (field === '(root)') return f.path.length === 1 || f.op === 'extra';
       return field === target || target.startsWith(`${field}.`) || field.startsWith(`${target}.`);
@@ -930,7 +938,7 @@ function queryFault(known: string[]): fc.Arbitrary<QueryFault> {
       .chain((name) =>
         INJECTION_VALUES.map((v): QueryFault => ({
           label: 'unknown_param',
-          field: '(root)',
+          field: name,
           apply: (q) => [...q, [name, v]],
         })),
       ),
@@ -1085,7 +1093,7 @@ const rawBodyRequest: fc.Arbitrary<BadRequest> = fc
             kind: 'batch_shape',
             path: route,
             init: postJson(JSON.stringify(body)),
-            related: (field: string) => field === '(root)' || field === 'events',
+            related: (field: string) => ['(root)', 'events', 'extra', 'event', 'Events'].includes(field),
           })),
       );
     }
@@ -1268,11 +1276,11 @@ describe('bad input regressions', () => {
     const res = await inject({ ...e, data: { ...e.data, carier: 'UPS' } });
     expect(res.status).toBe(400);
     expect(await issuesOf(res)).toEqual([
-      expect.objectContaining({ field: 'data', rule: 'unrecognized_keys' }),
+      expect.objectContaining({ field: 'data.carier', rule: 'unrecognized_keys' }),
     ]);
     const res2 = await inject({ ...e, data: { ...e.data, lines: [{ sku: 'A', quantity: 1, price: 3 }] } });
     expect(await issuesOf(res2)).toEqual([
-      expect.objectContaining({ field: 'data.lines.0', rule: 'unrecognized_keys' }),
+      expect.objectContaining({ field: 'data.lines.0.price', rule: 'unrecognized_keys' }),
     ]);
   });
 
@@ -1341,5 +1349,118 @@ describe('bad input regressions', () => {
       expect(res.status, route).toBe(400);
       expect(await issuesOf(res)).toEqual([expect.objectContaining({ field: 'to', rule: 'date_range' })]);
     }
+  });
+});
+
+describe('control characters in request text (QA: 500s, and a re-drive done without its audit row)', () => {
+  const run = randomUUID();
+  const key = { sourceTopic: 'sct.orders', sourcePartition: 0, sourceOffset: '0' };
+  const requests: [string, string, RequestInit | undefined, string][] = [
+    [
+      're-drive reason',
+      '/api/dead-letters/redrive',
+      postJson(JSON.stringify({ keys: [key], reason: 'fixed\u0000' })),
+      'reason',
+    ],
+    [
+      'login username',
+      '/api/auth/login',
+      postJson(JSON.stringify({ username: 'qa\u0000', password: 'x' })),
+      'username',
+    ],
+    ['audit operator', '/api/audit?operator=a%00b', undefined, 'operator'],
+    ['audit export operator', '/api/audit/export.csv?operator=a%00b', undefined, 'operator'],
+    ['drill note', `/api/drills/runs/${run}/note`, postJson(JSON.stringify({ note: 'a\u0000b' })), 'note'],
+    [
+      'drill start note',
+      '/api/drills/runs',
+      postJson(JSON.stringify({ scenarioId: 'carrier-delay-wave', note: 'why\u0000' })),
+      'note',
+    ],
+    ['dead-letter type filter', '/api/dead-letters?type=a%07b', undefined, 'type'],
+  ];
+
+  it.each(requests)(
+    '%s: 400 naming the field and the text rule, nothing done',
+    async (_, path, init, field) => {
+      const before = await audited();
+      const res = await d.api(path, init);
+      expect(res.status).toBe(400);
+      expect(res.headers.get('content-type')).toMatch(/application\/json/);
+      const body = (await res.json()) as ApiError;
+      expect(body.issues).toEqual([
+        {
+          field,
+          rule: 'format:regex',
+          message: 'must not contain control characters or unpaired surrogates',
+        },
+      ]);
+      expect(await audited()).toEqual(before);
+    },
+  );
+});
+
+describe('QA: fields named, bodiless drill commands, drill notes kept', () => {
+  it('names each unknown query key as the field, not (root)', async () => {
+    const res = await d.api('/api/orders?limit=1&foo=2');
+    expect(res.status).toBe(400);
+    expect(((await res.json()) as ApiError).issues).toEqual([
+      expect.objectContaining({ field: 'limit', rule: 'unrecognized_keys' }),
+      expect.objectContaining({ field: 'foo', rule: 'unrecognized_keys' }),
+    ]);
+  });
+
+  it('refuses an event time far in the future at the API, naming time', async () => {
+    const res = await d.api(
+      '/api/events',
+      postJson(
+        JSON.stringify({
+          specversion: '1.0',
+          id: randomUUID(),
+          source: 'test',
+          type: 'sct.order.approved.v1',
+          subject: 'o-future',
+          time: '9999-12-30T00:00:00Z',
+          data: {},
+        }),
+      ),
+    );
+    expect(res.status).toBe(400);
+    expect(((await res.json()) as ApiError).issues).toEqual([
+      expect.objectContaining({ field: 'time', rule: 'not_in_future' }),
+    ]);
+  });
+
+  it('takes pause/resume/stop without a body, refuses a blank note and keeps every note in the report', async () => {
+    const started = await d.api(
+      '/api/drills/runs',
+      postJson(JSON.stringify({ scenarioId: 'carrier-delay-wave', note: 'first look' })),
+    );
+    expect(started.status, await started.clone().text()).toBe(202);
+    const { id } = (await started.json()) as { id: string };
+    const pause = await d.api(`/api/drills/runs/${id}/pause`, { method: 'POST' });
+    // 200, or 409 when the run already ended: never a 400 about a missing body.
+    expect([200, 409], await pause.clone().text()).toContain(pause.status);
+    const stop = await d.api(`/api/drills/runs/${id}/stop`, { method: 'POST' });
+    expect([200, 409], await stop.clone().text()).toContain(stop.status);
+
+    const note = (text: string) =>
+      d.api(`/api/drills/runs/${id}/note`, postJson(JSON.stringify({ note: text })));
+    expect((await note('first note')).status).toBe(200);
+    const blank = await note('   ');
+    expect(blank.status).toBe(400);
+    expect(((await blank.json()) as ApiError).issues).toEqual([expect.objectContaining({ field: 'note' })]);
+    expect((await note('second note')).status).toBe(200);
+    const report = (await (await d.api(`/api/drills/runs/${id}/report`)).json()) as {
+      run: { note: string | null };
+      timeline: { kind: string; operator: string | null; detail: string | null; at: string }[];
+    };
+    expect(report.run.note).toBe('second note');
+    expect(report.timeline.find((t) => t.kind === 'started')!.detail).toContain('note: first look');
+    expect(report.timeline.filter((t) => t.kind === 'note').map((t) => t.detail)).toEqual([
+      'first note',
+      'second note',
+    ]);
+    expect(report.timeline.find((t) => t.kind === 'note')!.operator).toBeTruthy();
   });
 });
