@@ -7,7 +7,7 @@
  * length. Drill traffic is excluded unless toggled on. Refetched when the live stream says the
  * KPIs changed.
  */
-import { memo, useEffect, useMemo, useState, type ReactNode } from 'react';
+import { memo, useMemo, useState, type ReactNode } from 'react';
 import {
   Bar,
   BarChart,
@@ -36,7 +36,8 @@ import { formatCount, formatDuration, formatInstant, formatPercent, statusLabel 
 import { useKpiDaily, useKpiSummary } from '../query/screens';
 import { kpiBarHref, kpiExceptionsHref, kpiFigureHref } from '../lib/drilldown';
 import { navigate } from '../router/useRoute';
-import { kpiViewFromSearch, kpiViewSearch, useKpiFilter } from '../state/filters';
+import { kpiViewFromSearch, kpiViewSearch, useKpiFilter, type KpiView } from '../state/filters';
+import { useViewInUrl, type ViewInUrl } from '../router/useViewInUrl';
 import { hrefs } from '../router/hash';
 import { useTheme } from '../state/theme';
 
@@ -508,28 +509,14 @@ interface ShownRange {
   to: string | null;
 }
 
-/**
- * The dashboard's range, site and traffic in the URL (`#/?from=2017-03-01&to=2017-03-31&site=w-2`),
- * as the orders list keeps its view: a link opens the same figures, and the store follows the URL
- * (Back, a pasted link) while the URL follows the store (replaceState: no history entry per click).
- */
-function useKpiViewInUrl(search: string): void {
-  const load = useKpiFilter((s) => s.load);
-  useEffect(() => {
-    const current = kpiViewSearch(useKpiFilter.getState());
-    if (search === '') {
-      if (current !== '') window.history.replaceState(window.history.state, '', hrefs.dashboard(current));
-    } else if (new URLSearchParams(search).toString() !== current) load(kpiViewFromSearch(search));
-  }, [search, load]);
-  useEffect(
-    () =>
-      useKpiFilter.subscribe((view) => {
-        const href = hrefs.dashboard(kpiViewSearch(view));
-        if (window.location.hash !== href) window.history.replaceState(window.history.state, '', href);
-      }),
-    [],
-  );
-}
+/** The dashboard's range, site and traffic in the hash (`#/?from=2017-03-01&to=2017-03-31&site=w-2`). */
+const KPI_VIEW_IN_URL: ViewInUrl<KpiView> = {
+  store: useKpiFilter,
+  load: (view) => useKpiFilter.getState().load(view),
+  toSearch: kpiViewSearch,
+  fromSearch: kpiViewFromSearch,
+  href: hrefs.dashboard,
+};
 
 /**
  * Site picker, shown when orders carry a warehouse: a text field with the sites as suggestions
@@ -711,7 +698,7 @@ function RangeNote({
 
 /** The dashboard screen. */
 export function Dashboard({ search }: { search: string }): ReactNode {
-  useKpiViewInUrl(search);
+  useViewInUrl(search, KPI_VIEW_IN_URL);
   const from = useKpiFilter((s) => s.from);
   const to = useKpiFilter((s) => s.to);
   const includeDrills = useKpiFilter((s) => s.includeDrills);

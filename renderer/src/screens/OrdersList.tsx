@@ -25,6 +25,7 @@ import { PunctualityFlag } from '../components/PunctualityFlag';
 import { EMPTY, formatCount, statusLabel } from '../lib/format';
 import { issueTooltip, type DisplayIssue } from '../lib/issueWording';
 import { ORDER_WINDOW_ROWS, useOrderWindows, type OrderWindows } from '../query/orderWindows';
+import { useViewInUrl, type ViewInUrl } from '../router/useViewInUrl';
 import { hrefs } from '../router/hash';
 import {
   checkOrderSearch,
@@ -64,6 +65,15 @@ const PUNCTUALITY_LABELS: Record<OrderPunctualityFilter, string> = {
   late: 'delivered late',
   at_risk: 'at risk',
   overdue: 'overdue',
+};
+
+/** The orders view in the hash (`#/orders?status=approved&punctuality=late`). */
+const ORDERS_VIEW_IN_URL: ViewInUrl<OrdersFilter> = {
+  store: useOrdersFilter,
+  load: (view) => useOrdersFilter.getState().load(view),
+  toSearch: (view) => ordersFilterSearch(view),
+  fromSearch: ordersFilterFromSearch,
+  href: hrefs.orders,
 };
 
 const TRAFFIC_LABELS: Record<TrafficFilter, string> = { live: 'real only', all: 'all', drill: 'drill only' };
@@ -348,29 +358,6 @@ function Filters({
               : `${formatCount(total)} order${total === 1 ? '' : 's'}`}
       </span>
     </div>
-  );
-}
-
-/**
- * Keeps the view and the URL hash in step: a hash with a query loads that view (a bookmark, a
- * reload, a KPI link); the bare `#/orders` (the nav link) shows the view last used; every change
- * of the view replaces the hash (no history entry per keystroke).
- */
-function useViewInUrl(search: string): void {
-  const load = useOrdersFilter((s) => s.load);
-  useEffect(() => {
-    const current = ordersFilterSearch(useOrdersFilter.getState());
-    if (search === '') {
-      if (current !== '') window.history.replaceState(window.history.state, '', hrefs.orders(current));
-    } else if (new URLSearchParams(search).toString() !== current) load(ordersFilterFromSearch(search));
-  }, [search, load]);
-  useEffect(
-    () =>
-      useOrdersFilter.subscribe((view) => {
-        const href = hrefs.orders(ordersFilterSearch(view));
-        if (window.location.hash !== href) window.history.replaceState(window.history.state, '', href);
-      }),
-    [],
   );
 }
 
@@ -732,7 +719,7 @@ function VirtualTable({
  * smoothly as 100.
  */
 export function OrdersList({ search = '' }: { search?: string }): ReactNode {
-  useViewInUrl(search);
+  useViewInUrl(search, ORDERS_VIEW_IN_URL);
   const filter = useOrdersFilter();
   const filterQuery = toOrdersFilterQuery(filter);
   const filterKey = JSON.stringify(filterQuery);
