@@ -418,12 +418,11 @@ function spanOf(first: number, last: number): RowSpan {
 }
 
 /** A row whose window is still loading: the same height, marked busy. */
-function PendingRow({ index, start }: { index: number; start: number }): ReactNode {
+function PendingRow({ index }: { index: number }): ReactNode {
   return (
     <div
       role="row"
       className="otable__row otable__row--pending"
-      style={{ transform: `translateY(${start - ROW_HEIGHT}px)` }}
       aria-rowindex={index + 1}
       aria-busy="true"
       data-testid="order-row-pending"
@@ -441,8 +440,6 @@ function PendingRow({ index, start }: { index: number; start: number }): ReactNo
 interface OrderRowProps {
   o: OrderRow;
   index: number;
-  /** The row's offset in the table body (px, from the virtualizer). */
-  start: number;
   selected: boolean;
   /** Name the zone in each time cell (the rows on screen are in different site zones). */
   named: boolean;
@@ -453,12 +450,11 @@ interface OrderRowProps {
 
 /**
  * One order row. Memoized: while the table scrolls, a row that stays on screen keeps its props
- * (same cached order, same position), so only the rows coming into view render.
+ * (same cached order, same index), so only the rows coming into view render.
  */
 const OrderRowView = memo(function OrderRowView({
   o,
   index,
-  start,
   selected,
   named,
   configuredZone,
@@ -469,7 +465,6 @@ const OrderRowView = memo(function OrderRowView({
       href={hrefs.order(o.orderId)}
       role="row"
       className={`otable__row${o.isDrill ? ' otable__row--drill' : ''}${selected ? ' otable__row--selected' : ''}`}
-      style={{ transform: `translateY(${start - ROW_HEIGHT}px)` }}
       data-testid="order-row"
       data-order-id={o.orderId}
       aria-rowindex={index + 1}
@@ -648,6 +643,8 @@ function VirtualTable({
     configuredZone,
   );
   const named = zone === null;
+  // The rows' offsets count the sticky header above them (scrollMargin); the body starts below it.
+  const firstStart = (items[0]?.start ?? ROW_HEIGHT) - ROW_HEIGHT;
   const shownFirst = Math.floor(Math.max(0, virtualizer.scrollOffset ?? 0) / ROW_HEIGHT);
   return (
     <>
@@ -677,28 +674,32 @@ function VirtualTable({
           {!searchIssue && !head.data && !head.error && <Loading label="Loading orders…" />}
           {!searchIssue && head.data && total === 0 && <Empty>No orders match these filters.</Empty>}
           <div className="otable__body" style={{ height: virtualizer.getTotalSize() }}>
-            {items.map((row) => {
-              const o = rows.rowAt(row.index);
-              return o ? (
-                <OrderRowView
-                  key={o.orderId}
-                  o={o}
-                  index={row.index}
-                  start={row.start}
-                  selected={o.orderId === selected}
-                  named={named}
-                  configuredZone={configuredZone}
-                  onSelect={select}
-                />
-              ) : (
-                <PendingRow key={`pending-${row.index}`} index={row.index} start={row.start} />
-              );
-            })}
+            {/* The rows on screen stand in flow inside one box moved to the first one's offset: a
+                scrolled frame moves that box and adds or drops rows at its ends, instead of
+                positioning every row on its own (a transform per row costs paint and layerizing). */}
+            <div className="otable__rows" style={{ transform: `translateY(${firstStart}px)` }}>
+              {items.map((row) => {
+                const o = rows.rowAt(row.index);
+                return o ? (
+                  <OrderRowView
+                    key={o.orderId}
+                    o={o}
+                    index={row.index}
+                    selected={o.orderId === selected}
+                    named={named}
+                    configuredZone={configuredZone}
+                    onSelect={select}
+                  />
+                ) : (
+                  <PendingRow key={`pending-${row.index}`} index={row.index} />
+                );
+              })}
+            </div>
           </div>
         </div>
       </div>
       {total !== null && total > 0 && !searchIssue && (
-        <div className="pager" data-testid="orders-position" role="status">
+        <div className="pager pager--position" data-testid="orders-position" role="status">
           <span className="muted num">
             Row {formatCount(Math.min(total, shownFirst + 1))} of {formatCount(total)}
             {open ? '+' : ''}
