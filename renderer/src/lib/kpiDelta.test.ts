@@ -19,6 +19,12 @@ describe('kpiDelta', () => {
     expect(kpiDelta('count', 3, 3, 'down')).toEqual({ text: 'no change', tone: 'same' });
   });
 
+  it('names the previous count once a count grew tenfold, instead of a percentage nobody reads', () => {
+    expect(kpiDelta('count', 100_724, 1, 'none')).toEqual({ text: '▲ 100,723 (from 1)', tone: 'same' });
+    expect(kpiDelta('count', 888, 2, 'down')).toEqual({ text: '▲ 886 (from 2)', tone: 'worse' });
+    expect(kpiDelta('count', 1_900, 200, 'none')).toEqual({ text: '▲ 1,700 (+850 %)', tone: 'same' });
+  });
+
   it('words durations as a duration', () => {
     expect(kpiDelta('duration', 3 * 86_400_000, 2 * 86_400_000, 'down')).toEqual({
       text: '▲ 1.0 d',

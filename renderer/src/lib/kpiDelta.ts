@@ -34,12 +34,22 @@ export function kpiDelta(
   if (kind === 'rate') text = `${arrow} ${Math.abs(diff * 100).toFixed(1)} pts`;
   else if (kind === 'duration') text = `${arrow} ${formatDuration(Math.abs(diff))}`;
   else {
-    const pct =
-      previous > 0 ? ` (${diff > 0 ? '+' : '−'}${Math.abs((diff / previous) * 100).toFixed(0)} %)` : '';
-    text = `${arrow} ${formatCount(Math.abs(diff))}${pct}`;
+    text = `${arrow} ${formatCount(Math.abs(diff))}${relativeChange(current, previous)}`;
   }
   const tone = better === 'none' ? 'same' : diff > 0 === (better === 'up') ? 'better' : 'worse';
   return { text, tone };
+}
+
+/**
+ * The relative part of a count's change: " (+50 %)"; " (from 12)" once the count grew tenfold or
+ * more, where a percentage ("+10072300 %") says less than the previous figure itself; "" when
+ * there was nothing before.
+ */
+function relativeChange(current: number, previous: number): string {
+  if (previous <= 0) return '';
+  if (current >= previous * 10) return ` (from ${formatCount(previous)})`;
+  const pct = Math.round(Math.abs(((current - previous) / previous) * 100));
+  return ` (${current > previous ? '+' : '−'}${formatCount(pct)} %)`;
 }
 
 /**
