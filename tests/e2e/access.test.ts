@@ -182,6 +182,17 @@ describe('operator access in Chromium', () => {
     expect(await page.getByTestId('inject-form').count()).toBe(0);
     await shot('05-viewer-inject');
 
+    // An order's page offers no "Inject event…" to a role that cannot inject.
+    const seen = `E2E-ACCESS-VIEW-${randomUUID().slice(0, 6)}`;
+    await consoleApp.api('/api/events', {
+      method: 'POST',
+      body: JSON.stringify(orderCreated(seen, { time: '2024-05-20T12:00:00Z' })),
+    });
+    await waitFor('order visible', async () => (await consoleApp.api(`/api/orders/${seen}`)).status === 200);
+    await page.evaluate((id) => (window.location.hash = `#/orders/${id}`), seen);
+    await page.getByTestId('order-id').waitFor();
+    expect(await page.getByTestId('inject-for-order').count()).toBe(0);
+
     await page.getByTestId('nav-dead-letters').click();
     await expect.poll(async () => page.getByTestId('dead-letter-row').count(), { timeout: 20_000 }).toBe(2);
     expect(await page.getByTestId('dead-letter-redrive').first().isDisabled()).toBe(true);
@@ -214,6 +225,8 @@ describe('operator access in Chromium', () => {
     await signIn('sam');
     await page.getByTestId('signed-in').waitFor();
     expect(await page.getByTestId('signed-in-summary').innerText()).toContain('Supervisor · signed in');
+    await page.evaluate((id) => (window.location.hash = `#/orders/${id}`), open);
+    await page.getByTestId('inject-for-order').waitFor();
     await page.getByTestId('nav-inject').click();
     await page.getByTestId('inject-form').waitFor();
     await page.getByTestId('inject-type').selectOption('sct.order.cancelled.v1');

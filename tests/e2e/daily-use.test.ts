@@ -114,6 +114,25 @@ describe('dashboard range and site', () => {
     await expect.poll(async () => page.getByTestId('kpi-to').inputValue()).toBe('2024-05-20');
   });
 
+  it('"Today" shows the site day now; "Include it" widens the range to the day left out', async () => {
+    const all = (await (await consoleApp.api('/api/kpi/summary')).json()) as KpiSummary;
+    const today = all.dataTo!; // the stray order was created now: the data's last site day is today
+    await page.getByTestId('kpi-today').click();
+    await expect.poll(async () => page.getByTestId('kpi-from').inputValue()).toBe(today);
+    expect(await page.getByTestId('kpi-to').inputValue()).toBe(today);
+    await expect
+      .poll(async () => page.getByTestId('kpi-range-note').innerText())
+      .toContain(`${today} → ${today}`);
+    await page.getByRole('button', { name: 'All data' }).click();
+    await page.getByTestId('kpi-include-outside').click();
+    await expect.poll(async () => page.getByTestId('kpi-from').inputValue()).toBe(all.dataFrom);
+    expect(await page.getByTestId('kpi-to').inputValue()).toBe(today);
+    expect(await page.getByTestId('kpi-outside-note').count()).toBe(0);
+    await shotBoth('01b-dashboard-include-stray-day');
+    await page.getByRole('button', { name: 'All data' }).click();
+    await expect.poll(async () => page.getByTestId('kpi-to').inputValue()).toBe('2024-05-20');
+  });
+
   it('limits the KPIs to one site', async () => {
     await page.getByTestId('kpi-site').fill('w-2');
     // w-2 holds the odd orders: 1 and 3 delivered on time.

@@ -24,7 +24,7 @@ import {
   type ActiveDotProps,
 } from 'recharts';
 import type { KpiPeriod, KpiSeries, KpiSite, KpiSummary } from '../../../contracts/api';
-import { addDays, type KpiBucket } from '../../../contracts/site-time';
+import { addDays, siteDay, type KpiBucket } from '../../../contracts/site-time';
 import { ORDER_STATUSES } from '../../../contracts/order-status';
 import type { KpiRange } from '../query/keys';
 import { DrillBadge } from '../components/Badges';
@@ -34,6 +34,7 @@ import { comparablePrevious, kpiDelta, type KpiDelta, type KpiKind } from '../li
 import type { Theme } from '../lib/theme';
 import { formatCount, formatDuration, formatInstant, formatPercent, statusLabel } from '../lib/format';
 import { useKpiDaily, useKpiSummary } from '../query/screens';
+import { useSiteTimeZone } from '../query/settings';
 import { kpiBarHref, kpiExceptionsHref, kpiFigureHref } from '../lib/drilldown';
 import { navigate } from '../router/useRoute';
 import { kpiViewFromSearch, kpiViewSearch, useKpiFilter, type KpiView } from '../state/filters';
@@ -566,6 +567,9 @@ function SitePicker({ sites }: { sites: KpiSite[] }): ReactNode {
 
 function RangePicker({ extent, shown }: { extent: KpiSummary | null; shown: ShownRange }): ReactNode {
   const { from, to, includeDrills, setRange, setIncludeDrills } = useKpiFilter();
+  const zone = useSiteTimeZone();
+  // The site day now: live traffic of the shift, wherever the rest of the data lies.
+  const today = siteDay(new Date().toISOString(), zone);
   const mainTo = extent?.mainTo ?? null;
   const shownFrom = shown.from ?? '';
   const shownTo = shown.to ?? '';
@@ -603,6 +607,16 @@ function RangePicker({ extent, shown }: { extent: KpiSummary | null; shown: Show
         />
       </label>
       <div className="btn-group" role="group" aria-label="Range presets">
+        <button
+          type="button"
+          className="btn btn--small"
+          onClick={() => setRange(today, today)}
+          disabled={from === today && to === today}
+          title={`${today}, the site day now (${zone})`}
+          data-testid="kpi-today"
+        >
+          Today
+        </button>
         <button type="button" className="btn btn--small" onClick={() => preset(7)} disabled={!mainTo}>
           Last 7 d
         </button>
@@ -648,6 +662,7 @@ function RangeNote({
 }): ReactNode {
   const site = useKpiFilter((f) => f.site);
   const chosen = useKpiFilter((f) => f.from !== null || f.to !== null);
+  const setRange = useKpiFilter((f) => f.setRange);
   if (!summary) return null;
   const from = summary.from ?? summary.dataFrom;
   const to = summary.to ?? summary.dataTo;
@@ -684,8 +699,15 @@ function RangeNote({
         <span className="muted" data-testid="kpi-outside-note">
           {' '}
           · {formatCount(outside)} day{outside === 1 ? '' : 's'} with activity far from the rest left out
-          (data runs {extent?.dataFrom} → {extent?.dataTo}); set the dates to include{' '}
-          {outside === 1 ? 'it' : 'them'}
+          (data runs {extent?.dataFrom} → {extent?.dataTo}){' '}
+          <button
+            type="button"
+            className="btn btn--link btn--small"
+            data-testid="kpi-include-outside"
+            onClick={() => setRange(extent?.dataFrom ?? null, extent?.dataTo ?? null)}
+          >
+            Include {outside === 1 ? 'it' : 'them'}
+          </button>
         </span>
       )}
       <span className="toolbar__spacer" />

@@ -8,6 +8,7 @@
  * carrier: contracts/event-sources.ts), its event time and collapsible data.
  * Refetches when a live change names this order or its shipment.
  */
+import { useAbilities } from '../state/access';
 import { useMemo, type ReactNode } from 'react';
 import type { HistoryEntry, LinkedShipment, OrderDetail as OrderDetailData } from '../../../contracts/api';
 import { SOURCE_KIND_LABELS, type SourceKind } from '../../../contracts/event-sources';
@@ -45,6 +46,8 @@ function Field({ label, children }: { label: string; children: ReactNode }): Rea
 }
 
 function Header({ o }: { o: OrderDetailData }): ReactNode {
+  // Offered only to a role that may inject: the server refuses the others anyway.
+  const { inject } = useAbilities();
   return (
     <section className="panel detail-head">
       <div className="detail-head__title">
@@ -60,13 +63,15 @@ function Header({ o }: { o: OrderDetailData }): ReactNode {
             Shipment <span className="mono">{o.shipmentId}</span> →
           </a>
         )}
-        <a
-          className="btn btn--small btn--ghost"
-          href={hrefs.inject(suggestedEventType({ kind: 'order', status: o.status }), o.orderId)}
-          data-testid="inject-for-order"
-        >
-          Inject event…
-        </a>
+        {inject && (
+          <a
+            className="btn btn--small btn--ghost"
+            href={hrefs.inject(suggestedEventType({ kind: 'order', status: o.status }), o.orderId)}
+            data-testid="inject-for-order"
+          >
+            Inject event…
+          </a>
+        )}
       </div>
       <dl className="kvs">
         <Field label="Customer">

@@ -5,6 +5,7 @@
  * location and the carrier's message. Exception / failed attempt show in the warning colour,
  * delivered in green. Refetches when a live change names this shipment.
  */
+import { useAbilities } from '../state/access';
 import type { ReactNode } from 'react';
 import type { ShipmentDetail, TimelineEntry } from '../../../contracts/api';
 import { DrillBadge, Instant, Mono, shipmentTone, StatusChip } from '../components/Badges';
@@ -70,6 +71,8 @@ function ExceptionField({ s }: { s: ShipmentDetail }): ReactNode {
 }
 
 function Header({ s }: { s: ShipmentDetail }): ReactNode {
+  // Offered only to a role that may inject: the server refuses the others anyway.
+  const { inject } = useAbilities();
   const zone = useZoneOf(s);
   return (
     <section className="panel detail-head">
@@ -86,13 +89,15 @@ function Header({ s }: { s: ShipmentDetail }): ReactNode {
             Order <span className="mono">{s.orderId}</span> →
           </a>
         )}
-        <a
-          className="btn btn--small btn--ghost"
-          href={hrefs.inject(suggestedEventType({ kind: 'shipment' }), s.shipmentId)}
-          data-testid="inject-for-shipment"
-        >
-          Inject event…
-        </a>
+        {inject && (
+          <a
+            className="btn btn--small btn--ghost"
+            href={hrefs.inject(suggestedEventType({ kind: 'shipment' }), s.shipmentId)}
+            data-testid="inject-for-shipment"
+          >
+            Inject event…
+          </a>
+        )}
       </div>
       <div className="route" data-testid="shipment-route">
         <span className="route__place">{s.origin ?? EMPTY}</span>
