@@ -7,7 +7,7 @@
  */
 import type { ReactNode } from 'react';
 import type { ExceptionQueueRow } from '../../../contracts/api';
-import { DrillBadge, Mono, StatusChip } from '../components/Badges';
+import { DrillBadge, StatusChip } from '../components/Badges';
 import { SiteInstant, sharedZone, ZoneHeading } from '../components/SiteTime';
 import { useSiteTimeZone } from '../query/settings';
 import { Empty, ErrorNotice, Loading } from '../components/Notice';
@@ -35,7 +35,9 @@ function Row({ r, named }: { r: ExceptionQueueRow; named: boolean }): ReactNode 
         <StatusChip status={r.status} kind="shipment" />
       </td>
       <td className="mono text-warn" data-testid="exception-reason">
-        {r.reason ?? EMPTY}
+        <span className="cell-clip" title={r.reason ?? undefined}>
+          {r.reason ?? EMPTY}
+        </span>
       </td>
       <td className="exceptions__msg" data-testid="exception-message">
         {r.lastMessage ? (
@@ -52,9 +54,13 @@ function Row({ r, named }: { r: ExceptionQueueRow; named: boolean }): ReactNode 
         )}
       </td>
       <td>
-        {r.carrier ?? EMPTY}
+        <span className="cell-clip" title={r.carrier ?? undefined}>
+          {r.carrier ?? EMPTY}
+        </span>
         <div className="small">
-          <Mono>{r.trackingNumber}</Mono>
+          <span className="mono cell-clip" title={r.trackingNumber ?? undefined}>
+            {r.trackingNumber}
+          </span>
         </div>
       </td>
       <td>

@@ -9,7 +9,7 @@ import { useEffect, useState, type ReactNode } from 'react';
 import { entityIdSchema } from '../../../contracts/events';
 import { SHIPMENT_STATUSES } from '../../../contracts/shipment-status';
 import type { ShipmentListRow } from '../../../contracts/api';
-import { DrillBadge, Mono, StatusChip } from '../components/Badges';
+import { DrillBadge, StatusChip } from '../components/Badges';
 import { SiteInstant, sharedZone, ZoneHeading } from '../components/SiteTime';
 import { useSiteTimeZone } from '../query/settings';
 import { Empty, ErrorNotice, Loading } from '../components/Notice';
@@ -258,9 +258,15 @@ function Row({ s, named }: { s: ShipmentListRow; named: boolean }): ReactNode {
       <td>
         <StatusChip status={s.status} kind="shipment" />
       </td>
-      <td>{s.carrier ?? EMPTY}</td>
       <td>
-        <Mono>{s.trackingNumber}</Mono>
+        <span className="cell-clip" title={s.carrier ?? undefined}>
+          {s.carrier ?? EMPTY}
+        </span>
+      </td>
+      <td>
+        <span className="mono cell-clip" title={s.trackingNumber ?? undefined}>
+          {s.trackingNumber}
+        </span>
       </td>
       <td>
         {s.orderId ? (
