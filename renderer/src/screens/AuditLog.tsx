@@ -81,7 +81,6 @@ function Row({
       </td>
       <td className="audit-col-outcome">
         <span className={`chip chip--${AUDIT_OUTCOME_TONES[entry.outcome]}`}>{entry.outcome}</span>
-        {error && <div className="mono small muted audit-error">{error}</div>}
       </td>
       <td className="audit-col-status num">{entry.status}</td>
       <td className="audit-col-items num">{auditItemsText(entry)}</td>
@@ -104,7 +103,16 @@ function Row({
           ))
         )}
       </td>
-      <td className="audit-col-reason">{entry.reason ?? <span className="muted">{EMPTY}</span>}</td>
+      {/* The operator's reason and why the request was refused share the widest column: the refusal
+          under the narrow outcome chip wrapped a word per line. */}
+      <td className="audit-col-reason">
+        {entry.reason ?? (error ? null : <span className="muted">{EMPTY}</span>)}
+        {error && (
+          <div className="mono small muted audit-error" data-testid="audit-error">
+            {error}
+          </div>
+        )}
+      </td>
     </tr>
   );
 }
@@ -322,7 +330,7 @@ export function AuditLog({ search = '' }: { search?: string }): ReactNode {
               <th className="audit-col-status">Status</th>
               <th className="audit-col-items">Items</th>
               <th className="audit-col-drills">Drill ids</th>
-              <th className="audit-col-reason">Reason</th>
+              <th className="audit-col-reason">Reason · error</th>
             </tr>
           </thead>
           <tbody>
