@@ -175,6 +175,15 @@ describe('shipments and exceptions in Chromium', () => {
     expect(page.url()).toContain(`#/orders/${oid('b')}`);
   });
 
+  it('records what happened next to an exception from the queue: the inject form, filled in', async () => {
+    await page.goto(`${app.url}/#/exceptions`);
+    await expect.poll(async () => page.getByTestId('exception-row').count(), { timeout: 20_000 }).toBe(2);
+    await page.getByTestId('exception-act').first().click();
+    await page.getByTestId('inject-form').waitFor();
+    expect(await page.getByTestId('inject-type').inputValue()).toBe('sct.shipment.checkpoint.v1');
+    expect(await page.getByTestId('inject-subject').inputValue()).toBe(sid('b'));
+  });
+
   it('shows an imported carrier timeline by day, newest first, with the zone named', async () => {
     await page.goto(`${app.url}/#/shipments/${encodeURIComponent(WILD)}`);
     await page.getByTestId('shipment-timeline').waitFor({ timeout: 20_000 });

@@ -15,11 +15,17 @@ import { Pager } from '../components/Pager';
 import { EMPTY, formatCount } from '../lib/format';
 import { useExceptionQueue } from '../query/screens';
 import { hrefs, routeHref } from '../router/hash';
+import { suggestedEventType } from '../inject/formModel';
+import { useAbilities } from '../state/access';
 
 const PAGE_SIZE = 50;
 
-/** One open exception; `named`: the page's rows have different site zones (each time names its zone). */
-function Row({ r, named }: { r: ExceptionQueueRow; named: boolean }): ReactNode {
+/**
+ * One open exception; `named`: the page's rows have different site zones (each time names its
+ * zone); `inject`: the role may inject, so the row offers to record what happened next (a
+ * checkpoint, a new attempt, the delivery) in the inject form, filled in for this shipment.
+ */
+function Row({ r, named, inject }: { r: ExceptionQueueRow; named: boolean; inject: boolean }): ReactNode {
   return (
     <tr data-testid="exception-row" data-shipment-id={r.shipmentId} data-status={r.status}>
       <td>
@@ -33,9 +39,20 @@ function Row({ r, named }: { r: ExceptionQueueRow; named: boolean }): ReactNode 
       </td>
       <td>
         <StatusChip status={r.status} kind="shipment" />
+        {inject && (
+          <div className="small">
+            <a
+              href={hrefs.inject(suggestedEventType({ kind: 'shipment' }), r.shipmentId)}
+              title={`Record what happened next to ${r.shipmentId} (a checkpoint, a new attempt, the delivery)`}
+              data-testid="exception-act"
+            >
+              Record update…
+            </a>
+          </div>
+        )}
       </td>
       <td className="mono text-warn" data-testid="exception-reason">
-        <span className="cell-clip" title={r.reason ?? undefined}>
+        <span className="cell-clip cell-clip--wide" title={r.reason ?? undefined}>
           {r.reason ?? EMPTY}
         </span>
       </td>
@@ -95,6 +112,7 @@ export function ExceptionsQueue({ page, traffic }: { page: number; traffic?: 'al
   // One zone for the page names it in the headers; several name it in each cell.
   const configuredZone = useSiteTimeZone();
   const zone = sharedZone(data?.items.map((r) => r.siteTimeZone) ?? [], configuredZone);
+  const { inject } = useAbilities();
   return (
     <div className="screen" data-testid="exceptions-screen">
       <div className="toolbar">
@@ -159,7 +177,7 @@ export function ExceptionsQueue({ page, traffic }: { page: number; traffic?: 'al
           </thead>
           <tbody>
             {data?.items.map((r) => (
-              <Row key={r.shipmentId} r={r} named={zone === null} />
+              <Row key={r.shipmentId} r={r} named={zone === null} inject={inject} />
             ))}
           </tbody>
         </table>
