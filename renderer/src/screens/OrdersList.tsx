@@ -460,6 +460,8 @@ const OrderRowView = memo(function OrderRowView({
   configuredZone,
   onSelect,
 }: OrderRowProps) {
+  // A time fits its column unless it names its zone.
+  const timeCell = named ? 'otable__cell' : 'otable__cell otable__cell--fits';
   return (
     <a
       href={hrefs.order(o.orderId)}
@@ -472,11 +474,11 @@ const OrderRowView = memo(function OrderRowView({
       // Remember the opened order and its position in the view, so Back shows where the operator was.
       onClick={() => onSelect(o.orderId, index)}
     >
-      <span role="cell" className="otable__cell otable__cell--id otable__cell--pin">
+      <span role="cell" className="otable__cell otable__cell--id otable__cell--pin otable__cell--fits">
         <Mono>{o.orderId}</Mono>
         {o.isDrill && <DrillBadge drillId={o.drillId} />}
       </span>
-      <span role="cell" className="otable__cell">
+      <span role="cell" className="otable__cell otable__cell--fits">
         <StatusChip status={o.status} kind="order" />
       </span>
       <span role="cell" className="otable__cell mono" title={o.customerId ?? undefined}>
@@ -486,31 +488,31 @@ const OrderRowView = memo(function OrderRowView({
         {o.warehouseId ?? EMPTY}
       </span>
       <ZonedInstant
-        cell="otable__cell"
+        cell={timeCell}
         value={o.createdAt}
         zone={o.siteTimeZone}
         named={named}
         configuredZone={configuredZone}
       />
-      <span role="cell" className="otable__cell num">
+      <span role="cell" className="otable__cell otable__cell--fits num">
         {o.promisedDate ?? EMPTY}
         <PunctualityFlag value={o.punctuality} />
       </span>
       <ZonedInstant
-        cell="otable__cell"
+        cell={timeCell}
         value={o.deliveredAt}
         zone={o.siteTimeZone}
         named={named}
         configuredZone={configuredZone}
       />
       <ZonedInstant
-        cell="otable__cell"
+        cell={timeCell}
         value={o.lastEventTime}
         zone={o.siteTimeZone}
         named={named}
         configuredZone={configuredZone}
       />
-      <span role="cell" className="otable__cell otable__cell--num num">
+      <span role="cell" className="otable__cell otable__cell--num otable__cell--fits num">
         {formatCount(o.eventCount)}
       </span>
     </a>
