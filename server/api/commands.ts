@@ -14,6 +14,7 @@ import {
   ROLE_LABELS,
   validateEvent,
   futureTimeIssue,
+  apiSourceIssue,
   type FieldIssue,
   type InjectResult,
   type Principal,
@@ -107,7 +108,8 @@ export function authorizeInjection(principal: Principal, events: SupplyChainEven
  * with their queued results, nothing added.
  * @returns Kafka placement of each event (or its queued result), in input order
  * An event time more than `MAX_EVENT_TIME_AHEAD_MS` (contracts/events.ts) ahead of the clock is
- * refused naming `time`.
+ * refused naming `time`; a `source` reserved for the importers (contracts/event-sources.ts
+ * `apiSourceIssue`) is refused naming `source` (rule `reserved_source`).
  * @throws ValidationFailedError or ForbiddenError (nothing published), IdempotencyConflictError,
  *   LiveEntityInDrillError, OutboxWriteError (outbox not writable: nothing queued or published),
  *   or ServiceUnavailableError (Kafka down and no outbox)
@@ -124,6 +126,9 @@ export async function injectEvents(
     if (!result.ok) throw new ValidationFailedError(result.issues, inputs.length > 1 ? index : undefined);
     const future = futureTimeIssue(result.event.time, now);
     if (future) throw new ValidationFailedError([future], inputs.length > 1 ? index : undefined);
+    // An importer's source would show the event as imported data (QA): importers use Kafka.
+    const source = apiSourceIssue(result.event.source, result.event.drillid);
+    if (source) throw new ValidationFailedError([source], inputs.length > 1 ? index : undefined);
     events.push(result.event);
   });
   authorizeInjection(principal, events);

@@ -21,7 +21,14 @@ import {
   type ShipmentDetail,
 } from '../../contracts';
 import { EVENT_SOURCES } from '../../contracts/event-sources';
-import { orderCreated, orderEvent, startDeployment, waitFor, type TestDeployment } from '../support/harness';
+import {
+  orderCreated,
+  orderEvent,
+  publishAsImporter,
+  startDeployment,
+  waitFor,
+  type TestDeployment,
+} from '../support/harness';
 
 let d: TestDeployment;
 
@@ -148,7 +155,9 @@ describe('QA findings (issue 11)', () => {
       time: '2024-03-02T13:00:00Z',
       data: { orderId: 'qa-life-1', carrier: 'UPS', trackingNumber: '1Z999' },
     };
-    for (const e of [created, approved, shipped, shipment]) expect((await inject(e)).status).toBe(202);
+    for (const e of [created, approved, shipped]) expect((await inject(e)).status).toBe(202);
+    // The carrier's event comes from its importer, straight to Kafka (the API refuses its source).
+    await publishAsImporter(d.config, [shipment]);
     const o = await orderApplied('qa-life-1', 3);
     expect(o.lifecycle.map((s) => `${s.step}:${s.state}`)).toEqual([
       'created:done',
@@ -171,5 +180,21 @@ describe('QA findings (issue 11)', () => {
     ]);
     const s = (await (await d.api('/api/shipments/shp-qa-life-1')).json()) as ShipmentDetail;
     expect(withShipment.shipments[0]!.status).toBe(s.status);
+  });
+
+  it("refuses an event posted with an importer's source, with 400 naming source and the rule", async () => {
+    for (const source of [EVENT_SOURCES.olistImport.source, EVENT_SOURCES.carrier.source, 'OLIST_IMPORT']) {
+      const res = await inject({ ...orderCreated('qa-spoof-1'), source });
+      expect(res.status, source).toBe(400);
+      const body = (await res.json()) as ApiError;
+      expect(body.issues?.[0], source).toMatchObject({ field: 'source', rule: 'reserved_source' });
+      const batch = await post(
+        '/api/events/batch',
+        JSON.stringify({ events: [orderCreated('qa-spoof-2'), { ...orderCreated('qa-spoof-3'), source }] }),
+      );
+      expect(batch.status, source).toBe(400);
+      expect(((await batch.json()) as ApiError).index, source).toBe(1);
+    }
+    expect((await d.api('/api/orders/qa-spoof-1')).status).toBe(404);
   });
 });
