@@ -92,6 +92,7 @@ import {
   IdempotencyConflictError,
   injectEvents,
   LiveEntityInDrillError,
+  OrderContentError,
   ValidationFailedError,
   type CommandDeps,
 } from './commands';
@@ -975,6 +976,11 @@ function sendError(
     };
     if (err.index !== undefined) body.index = err.index;
     return reply.code(409).send(body);
+  }
+  if (err instanceof OrderContentError) {
+    const body: ApiError = { error: err.rule, message: err.message, issues: [err.issue] };
+    if (err.index !== undefined) body.index = err.index;
+    return reply.code(err.status).send(body);
   }
   if (err instanceof IdempotencyConflictError) {
     const body: ApiError = {
