@@ -22,7 +22,13 @@
  * events per second.
  */
 import { z } from 'zod';
-import { entityIdSchema, instantSchema, timeZoneSchema, type SupplyChainEvent } from './events';
+import {
+  entityIdSchema,
+  instantSchema,
+  timeZoneSchema,
+  toFieldIssues,
+  type SupplyChainEvent,
+} from './events';
 import { plainText, shortText } from './text';
 
 // ---------------------------------------------------------------------------------------------
@@ -445,6 +451,43 @@ export function resolveParameters(
     out[name] = v;
   }
   return issues.length > 0 ? { ok: false, issues } : { ok: true, parameters: out };
+}
+
+/**
+ * Every issue of a request's raw `parameters` against a scenario, in one list: each value of a
+ * known parameter checked for its kind ({@link parameterValueSchema}), and the values of the right
+ * kind against the scenario (`unknown_parameter`, `min`, `max`: {@link resolveParameters}). The
+ * API adds these to a request refused by its schema for other fields, so a caller sees every
+ * problem at once instead of one round per kind of check (QA). Names the schema does not know
+ * (`parameters.foo`) are left to the schema's own `unrecognized_keys` issue.
+ * @param scenario the scenario the request names
+ * @param given the request's `parameters` as sent (any JSON value; not an object: no issues here)
+ * @returns issues with field `parameters.<name>`, in parameter order
+ */
+export function drillParameterIssues(
+  scenario: ScenarioDefinition,
+  given: unknown,
+): { field: string; rule: string; message: string }[] {
+  if (given === null || typeof given !== 'object' || Array.isArray(given)) return [];
+  const raw = given as Record<string, unknown>;
+  const issues: { field: string; rule: string; message: string }[] = [];
+  const ofRightKind: Record<string, string | number> = {};
+  for (const name of DRILL_PARAMETER_NAMES) {
+    if (!(name in raw)) continue;
+    const parsed = parameterValueSchema(name).safeParse(raw[name]);
+    if (parsed.success) ofRightKind[name] = parsed.data;
+    else
+      issues.push(
+        ...toFieldIssues(parsed.error).map((i) => ({
+          ...i,
+          field: i.field === '(root)' ? `parameters.${name}` : `parameters.${name}.${i.field}`,
+        })),
+      );
+  }
+  const resolved = resolveParameters(scenario, ofRightKind);
+  if (!resolved.ok) issues.push(...resolved.issues);
+  const order = (field: string) => DRILL_PARAMETER_NAMES.indexOf(field.split('.')[1] as DrillParameterName);
+  return issues.sort((a, b) => order(a.field) - order(b.field));
 }
 
 /** The expected figure of a check for given parameters (see {@link expectedFigureSchema}). */

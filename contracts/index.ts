@@ -25,3 +25,4 @@ export * from './settings';
 export * from './startup';
 export * from './outbox';
 export * from './text';
+export * from './order-contents';

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { KpiSummary } from '../contracts';
+import type { KpiQuery, KpiSummary } from '../contracts';
+import type { AppConfig } from '../runtime/config';
 import { describePostgresError, KPI_HELP, parseKpiArgs, runKpiCli } from './kpi';
 import { UsageError } from './cli';
 
@@ -8,7 +9,7 @@ const SHOWN = 'postgres://app:***@127.0.0.1:5432/sct';
 const pgError = (code: string, message: string) =>
   Object.assign(new Error(message), { code, severity: 'FATAL' });
 
-async function run(argv: string[], read: () => Promise<KpiSummary>) {
+async function run(argv: string[], read: (config: AppConfig, query: KpiQuery) => Promise<KpiSummary>) {
   const out: string[] = [];
   const err: string[] = [];
   const code = await runKpiCli(argv, {
@@ -98,9 +99,28 @@ describe('kpi: arguments', () => {
     expect(usage(['--from'])).toBe('--from needs a value');
     expect(usage(['--from', '--json'])).toBe('--from needs a value');
     expect(usage(['--bogus'])).toBe(
-      'unknown option --bogus (options: --json, --from, --to, --include-drills, --help)',
+      'unknown option --bogus (options: --json, --from, --to, --warehouse, --include-drills, --help)',
     );
     expect(usage(['--include-drills=yes'])).toBe('--include-drills takes no value; got "yes"');
+    expect(usage(['--warehouse'])).toBe('--warehouse needs a value');
+    expect(usage(['--warehouse', 'WH SP'])).toBe(
+      '--warehouse must be a warehouse id of 1..128 letters, digits and . _ : - (only letters, digits and . _ : - are allowed); got "WH SP"',
+    );
+  });
+
+  it("--warehouse filters the summary with the API's query (the KPI handler's warehouse)", async () => {
+    expect(parseKpiArgs(['--warehouse', 'WH-SP'])).toEqual({
+      json: false,
+      query: { warehouse: 'WH-SP', includeDrills: false },
+    });
+    let asked: unknown = null;
+    const r = await run(['--warehouse=WH-SP', '--json'], async (_config, query) => {
+      asked = query;
+      return { warehouse: query.warehouse ?? null } as KpiSummary;
+    });
+    expect(r.code).toBe(0);
+    expect(asked).toEqual({ warehouse: 'WH-SP', includeDrills: false });
+    expect(JSON.parse(r.stdout)).toEqual({ warehouse: 'WH-SP' });
   });
 
   it('parses a valid command line', () => {
@@ -129,7 +149,16 @@ describe('kpi: arguments', () => {
     });
     expect(r.code).toBe(0);
     expect(r.stdout).toBe(KPI_HELP);
-    for (const option of ['--json', '--from', '--to', '--include-drills', '--help', '-h', 'DATABASE_URL'])
+    for (const option of [
+      '--json',
+      '--from',
+      '--to',
+      '--warehouse',
+      '--include-drills',
+      '--help',
+      '-h',
+      'DATABASE_URL',
+    ])
       expect(KPI_HELP).toContain(option);
   });
 });

@@ -2,9 +2,11 @@
  * Prints the KPI summary from the read models, through the same query the API's KPI handler uses
  * (runtime/kpi-query.ts; no KPI math here):
  *
- *   npm run kpi -- [--json] [--from YYYY-MM-DD] [--to YYYY-MM-DD] [--include-drills]
+ *   npm run kpi -- [--json] [--from YYYY-MM-DD] [--to YYYY-MM-DD] [--warehouse ID] [--include-drills]
  *
- * Days are site-time calendar days, inclusive; drill traffic is excluded unless --include-drills.
+ * Days are site-time calendar days, inclusive; drill traffic is excluded unless --include-drills;
+ * --warehouse keeps the orders of one warehouse (site), as the dashboard's site picker and
+ * `GET /api/kpis?warehouse=` do.
  * Reads DATABASE_URL (see runtime/config.ts). Exit codes: 0 ok, 2 bad arguments, 3 PostgreSQL
  * not usable (down, no such database, login refused, no read models), 1 anything else.
  * The argument rules and error descriptions are exported for the unit tests; the command runs
@@ -18,7 +20,7 @@ import { ServiceUnavailableError } from '../runtime/service-errors';
 import { parseCli, UsageError, usageErrorText, type CliDefinition, type OptionSpec } from './cli';
 
 export const KPI_USAGE =
-  'usage: npm run kpi -- [--json] [--from YYYY-MM-DD] [--to YYYY-MM-DD] [--include-drills] [--help]';
+  'usage: npm run kpi -- [--json] [--from YYYY-MM-DD] [--to YYYY-MM-DD] [--warehouse ID] [--include-drills] [--help]';
 
 export const KPI_HELP = `${KPI_USAGE}
 
@@ -30,6 +32,8 @@ options:
   --from YYYY-MM-DD   first site-time calendar day, inclusive (default: the first day with data)
   --to YYYY-MM-DD     last site-time calendar day, inclusive (default: the last day with data);
                       must be on or after --from
+  --warehouse ID      only the orders of this warehouse (site), e.g. WH-SP; the same filter as
+                      the dashboard's site picker (default: every site)
   --include-drills    count drill traffic injected from the console too (excluded by default)
   -h, --help          show this help
 
@@ -48,11 +52,17 @@ const KPI_CLI = {
     json: { type: 'boolean' },
     from: { type: 'string' },
     to: { type: 'string' },
+    warehouse: { type: 'string' },
     'include-drills': { type: 'boolean' },
   },
 } satisfies CliDefinition<OptionSpec>;
 
-const OPTION_OF: Record<string, string> = { from: '--from', to: '--to', includeDrills: '--include-drills' };
+const OPTION_OF: Record<string, string> = {
+  from: '--from',
+  to: '--to',
+  warehouse: '--warehouse',
+  includeDrills: '--include-drills',
+};
 
 /**
  * Parses and validates the command line with the API's `kpiQuerySchema`.
@@ -66,6 +76,7 @@ export function parseKpiArgs(argv: readonly string[]): { json: boolean; query: K
   const input: Record<string, string> = { includeDrills: values['include-drills'] ? 'true' : 'false' };
   if (values.from !== undefined) input.from = values.from;
   if (values.to !== undefined) input.to = values.to;
+  if (values.warehouse !== undefined) input.warehouse = values.warehouse;
   const result = kpiQuerySchema.safeParse(input);
   if (!result.success) {
     const problems = toFieldIssues(result.error).map((i) => {
@@ -75,7 +86,9 @@ export function parseKpiArgs(argv: readonly string[]): { json: boolean; query: K
       const message =
         i.rule === 'date_range'
           ? `must be on or after --from (${input.from})`
-          : `must be a calendar date YYYY-MM-DD (${i.message})`;
+          : i.field === 'warehouse'
+            ? `must be a warehouse id of 1..128 letters, digits and . _ : - (${i.message})`
+            : `must be a calendar date YYYY-MM-DD (${i.message})`;
       return `${option} ${message}${got}`;
     });
     throw new UsageError(problems.join('; '));
@@ -185,6 +198,7 @@ function formatKpiTable(s: KpiSummary): string {
       'range (site days)',
       `${s.from ?? 'all'} .. ${s.to ?? 'all'}${s.includeDrills ? ' (drills included)' : ''}`,
     ],
+    ['warehouse', s.warehouse ?? 'all sites'],
     ['data spans', `${s.dataFrom ?? '-'} .. ${s.dataTo ?? '-'}`],
     ['orders created', String(s.createdOrders)],
     ['orders delivered', String(s.deliveredOrders)],

@@ -1,6 +1,9 @@
+import { existsSync } from 'node:fs';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { apiSourceIssue, screenOrderContents } from '../../contracts';
 import { mapOlistOrder, type MappingContext, type OlistItemRow, type OlistOrderRow } from '../olist';
-import { repeatOrder } from './dataset';
+import { buildDataset, repeatOrder } from './dataset';
 
 const ctx: MappingContext = {
   siteTimeZone: 'America/Sao_Paulo',
@@ -45,4 +48,20 @@ describe('repeatOrder', () => {
     if (original.kind !== 'mapped' || direct.kind !== 'mapped') throw new Error('fixture must map');
     expect(repeatOrder(id, `${id}-r2`, original.events)).toEqual(direct.events);
   });
+});
+
+describe('buildDataset', () => {
+  const olist = path.resolve(__dirname, '../../../shared/data/olist');
+  it.skipIf(!existsSync(olist))(
+    'posts only events the API accepts: its own source, orders created first',
+    async () => {
+      const data = await buildDataset(olist, 2_000, 500, 1);
+      const events = data.batches.flat();
+      expect(events.length).toBeGreaterThanOrEqual(2_000);
+      expect(events.filter((e) => apiSourceIssue(e.source, e.drillid) !== null)).toEqual([]);
+      for (const batch of data.batches)
+        expect(screenOrderContents(batch, new Map()).filter((v) => v !== null)).toEqual([]);
+    },
+    60_000, // reading the whole sample takes seconds
+  );
 });

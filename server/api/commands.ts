@@ -14,6 +14,12 @@ import {
   ROLE_LABELS,
   validateEvent,
   futureTimeIssue,
+  apiSourceIssue,
+  EVENT_TYPES,
+  orderedBySku,
+  screenOrderContents,
+  type KnownOrder,
+  type OrderContentRule,
   type FieldIssue,
   type InjectResult,
   type Principal,
@@ -107,9 +113,10 @@ export function authorizeInjection(principal: Principal, events: SupplyChainEven
  * with their queued results, nothing added.
  * @returns Kafka placement of each event (or its queued result), in input order
  * An event time more than `MAX_EVENT_TIME_AHEAD_MS` (contracts/events.ts) ahead of the clock is
- * refused naming `time`.
+ * refused naming `time`; a `source` reserved for the importers (contracts/event-sources.ts
+ * `apiSourceIssue`) is refused naming `source` (rule `reserved_source`).
  * @throws ValidationFailedError or ForbiddenError (nothing published), IdempotencyConflictError,
- *   LiveEntityInDrillError, OutboxWriteError (outbox not writable: nothing queued or published),
+ *   LiveEntityInDrillError, OrderContentError, OutboxWriteError (outbox not writable: nothing queued or published),
  *   or ServiceUnavailableError (Kafka down and no outbox)
  */
 export async function injectEvents(
@@ -124,12 +131,16 @@ export async function injectEvents(
     if (!result.ok) throw new ValidationFailedError(result.issues, inputs.length > 1 ? index : undefined);
     const future = futureTimeIssue(result.event.time, now);
     if (future) throw new ValidationFailedError([future], inputs.length > 1 ? index : undefined);
+    // An importer's source would show the event as imported data (QA): importers use Kafka.
+    const source = apiSourceIssue(result.event.source, result.event.drillid);
+    if (source) throw new ValidationFailedError([source], inputs.length > 1 ? index : undefined);
     events.push(result.event);
   });
   authorizeInjection(principal, events);
   const retried = deps.outbox ? checkQueuedIds(deps.outbox, events) : null;
   await checkIdempotencyKeys(deps, events);
   await checkDrillIsolation(deps, events);
+  if (!retried) await checkOrderContents(deps, events);
   if (retried) return retried;
   const claimed = await claimIds(deps, events);
   // Not accepted after all: the ids claimed for this request are free again (a refused request changes nothing).
@@ -347,6 +358,7 @@ async function claimIds(deps: CommandDeps, events: SupplyChainEvent[]): Promise<
     outcome = await claimEventIds(deps.pool, events);
   } catch (err) {
     deps.log.warn({ err: String(err) }, 'event id claims skipped: PostgreSQL unavailable');
+    rememberUnclaimedCreations(deps.pool, events);
     return [];
   }
   const first = outcome.conflicts[0];
@@ -425,4 +437,112 @@ async function checkDrillIsolation(deps: CommandDeps, events: SupplyChainEvent[]
       verdict.field,
     );
   }
+}
+
+/**
+ * An event disagrees with its order (contracts/order-contents.ts): no such order (HTTP 409, rule
+ * `order_exists`), or a delivered SKU not on it / more units than ordered (HTTP 422, rules
+ * `sku_on_order`, `delivered_within_ordered`). The error code is the rule; the issue names the field.
+ */
+export class OrderContentError extends Error {
+  override name = 'OrderContentError';
+  constructor(
+    readonly rule: OrderContentRule,
+    readonly issue: FieldIssue,
+    readonly index: number | undefined,
+  ) {
+    super(`${index === undefined ? '' : `event ${index}: `}${issue.field}: ${issue.message}`);
+  }
+
+  /** 409 when the order is missing (send its creation first), 422 when the content is wrong. */
+  get status(): 409 | 422 {
+    return this.rule === 'order_exists' ? 409 : 422;
+  }
+}
+
+/** Most order creations remembered per core while claims cannot be written (oldest dropped first). */
+const MAX_UNCLAIMED_CREATIONS = 100_000;
+
+/**
+ * Order creations this core accepted while PostgreSQL refused their claims (by the core's pool):
+ * the order's later events must not be refused while a worker has not applied the creation yet
+ * (a database restart: the creation's batch got no claim, the next batch names the order).
+ */
+const UNCLAIMED_CREATIONS = new WeakMap<Pool, Map<string, KnownOrder>>();
+
+/** Remembers the order creations of a batch accepted without claims (bounded, oldest dropped). */
+function rememberUnclaimedCreations(pool: Pool, events: readonly SupplyChainEvent[]): void {
+  let map = UNCLAIMED_CREATIONS.get(pool);
+  for (const e of events) {
+    if (e.type !== EVENT_TYPES.orderCreated) continue;
+    if (!map) UNCLAIMED_CREATIONS.set(pool, (map = new Map()));
+    const before = map.get(e.subject);
+    if (before && Date.parse(before.time) <= Date.parse(e.time)) continue;
+    map.delete(e.subject);
+    map.set(e.subject, { time: e.time, lines: orderedBySku(e.data.lines) });
+    if (map.size > MAX_UNCLAIMED_CREATIONS) map.delete(map.keys().next().value!);
+  }
+}
+
+/** One known creation as the read models or the API's claims hold it. */
+interface KnownOrderRow {
+  order_id: string;
+  created_at: string;
+  /** Ordered lines (`[{sku, quantity}]`), or null when unknown (a claim from before the column). */
+  lines: { sku: string; quantity: number }[] | null;
+}
+
+/**
+ * The operator-facing door checks an order event against its order (QA: a delivery of more units
+ * than ordered, a delivered SKU the order does not have, or a lifecycle event for an order
+ * nobody created were accepted and folded into phantom orders and "ordered 0" lines). The order's
+ * creation may be applied by the workers (`orders`, `order_lines`), accepted by the API and not
+ * yet applied (`event_id_claims`, with its lines), or earlier in this batch. The workers' fold is
+ * unchanged: importers' events reach Kafka directly and may arrive out of order. Skipped, like
+ * the other checks, when PostgreSQL is down.
+ * @throws OrderContentError naming the first refused event, the field and the rule
+ */
+async function checkOrderContents(deps: CommandDeps, events: SupplyChainEvent[]): Promise<void> {
+  const orderIds = [
+    ...new Set(
+      events
+        .filter((e) => e.type.startsWith('sct.order.') && e.type !== EVENT_TYPES.orderCreated)
+        .map((e) => e.subject),
+    ),
+  ];
+  if (orderIds.length === 0) return;
+  let rows: KnownOrderRow[];
+  try {
+    ({ rows } = await deps.pool.query<KnownOrderRow>(
+      `SELECT o.order_id, o.created_at,
+              (SELECT coalesce(jsonb_agg(jsonb_build_object('sku', l.sku, 'quantity', l.quantity)), '[]'::jsonb)
+                 FROM order_lines l WHERE l.order_id = o.order_id AND l.quantity > 0) AS lines
+         FROM orders o WHERE o.order_id = ANY($1::text[]) AND o.created_at IS NOT NULL
+       UNION ALL
+       SELECT subject, event_time, order_lines FROM event_id_claims
+        WHERE type = $2 AND subject = ANY($1::text[])`,
+      [orderIds, EVENT_TYPES.orderCreated],
+    ));
+  } catch (err) {
+    deps.log.warn({ err: String(err) }, 'order contents check skipped: PostgreSQL unavailable');
+    return;
+  }
+  const known = new Map<string, KnownOrder>();
+  const unclaimed = UNCLAIMED_CREATIONS.get(deps.pool);
+  for (const id of orderIds) {
+    const creation = unclaimed?.get(id);
+    if (creation) known.set(id, creation);
+  }
+  for (const row of rows) {
+    const time = new Date(row.created_at).toISOString();
+    const order: KnownOrder = { time, lines: row.lines ? orderedBySku(row.lines) : null };
+    const before = known.get(row.order_id);
+    // The earliest creation decides, as in the fold; the read model's lines win a tie (applied).
+    if (!before || Date.parse(time) < Date.parse(before.time)) known.set(row.order_id, order);
+  }
+  const verdicts = screenOrderContents(events, known);
+  const index = verdicts.findIndex((v) => v !== null);
+  if (index < 0) return;
+  const verdict = verdicts[index]!;
+  throw new OrderContentError(verdict.rule, verdict.issue, events.length > 1 ? index : undefined);
 }

@@ -4,10 +4,12 @@
  * transaction: a new id is claimed; an id claimed before must name exactly the same event (a
  * retry: same entity, type, drill, event time and content), anything else is a conflict. The
  * primary key serializes concurrent requests, which the read-only check on the history tables
- * could not (QA: two simultaneous requests reusing one id were both accepted).
+ * could not (QA: two simultaneous requests reusing one id were both accepted). A claimed order
+ * creation keeps its lines (`order_lines`, migration 1732960003800) for the checks of that
+ * order's later events before a worker applied it (server/api/commands.ts).
  */
 import { createHash } from 'node:crypto';
-import type { SupplyChainEvent } from '../../contracts';
+import { EVENT_TYPES, type SupplyChainEvent } from '../../contracts';
 import type { Pool } from '../../runtime/db';
 import { withTransaction } from '../../runtime/db';
 
@@ -69,8 +71,9 @@ export async function claimEventIds(pool: Pool, events: readonly SupplyChainEven
   try {
     await withTransaction(pool, async (client) => {
       const inserted = await client.query<{ id: string }>(
-        `INSERT INTO event_id_claims (event_id, subject, type, drill_id, event_time, content_sha256)
-         SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::timestamptz[], $6::text[])
+        `INSERT INTO event_id_claims (event_id, subject, type, drill_id, event_time, content_sha256, order_lines)
+         SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::timestamptz[], $6::text[],
+                              $7::jsonb[])
          ON CONFLICT (event_id) DO NOTHING
          RETURNING event_id::text AS id`,
         [
@@ -80,6 +83,8 @@ export async function claimEventIds(pool: Pool, events: readonly SupplyChainEven
           events.map((e) => e.drillid ?? null),
           events.map((e) => e.time),
           hashes,
+          // An order creation's lines, for the API's checks of the order's later events.
+          events.map((e) => (e.type === EVENT_TYPES.orderCreated ? JSON.stringify(e.data.lines) : null)),
         ],
       );
       const { rows } = await client.query<ClaimedId>(

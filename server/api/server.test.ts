@@ -288,6 +288,32 @@ describe('API server and the route table', () => {
     expect(unknown.json()).toMatchObject({ issues: [{ field: 'scenarioId', rule: 'unknown_scenario' }] });
   });
 
+  it('names every bad drill parameter and field in one answer, not one kind of check per round (QA)', async () => {
+    // A parameter of the wrong kind (schema), one out of the scenario's limits and a bad seed:
+    // the limit used to be reported only once the others were fixed.
+    const body = {
+      scenarioId: 'lost-parcel',
+      parameters: { warehouseId: 'bad id!', orders: 1_000_000, siteTimeZone: 'Mars/Olympus' },
+      seed: -1,
+    };
+    for (const path of ['/api/drills/preview', '/api/drills/runs']) {
+      const res = await post(path, path.endsWith('runs') ? { ...body, note: 'qa' } : body);
+      expect(res.statusCode, path).toBe(400);
+      const fields = res
+        .json<{ issues: { field: string; rule: string }[] }>()
+        .issues.map((i) => `${i.field} ${i.rule}`);
+      expect(fields, path).toEqual(
+        expect.arrayContaining([
+          expect.stringMatching(/^parameters\.warehouseId /),
+          expect.stringMatching(/^parameters\.siteTimeZone /),
+          'parameters.orders max',
+          expect.stringMatching(/^seed /),
+        ]),
+      );
+      expect(new Set(fields.map((f) => f.split(' ')[0])).size, path).toBe(fields.length);
+    }
+  });
+
   it('tells anyone the start-up phase and up/down per service, and the addresses and errors only to a signed-in caller', async () => {
     const anonymous = await fetch(`${base}/api/startup`);
     expect(anonymous.status).toBe(200);

@@ -70,6 +70,8 @@ import {
   summarizeStartup,
   issueFields,
   issueRule,
+  drillParameterIssues,
+  type FieldIssue,
 } from '../../contracts';
 import { ConfigError } from '../../runtime/config';
 import { queryKpiDaily, queryKpiSummary, queryOpenExceptions, querySites } from '../../runtime/kpi-query';
@@ -90,6 +92,7 @@ import {
   IdempotencyConflictError,
   injectEvents,
   LiveEntityInDrillError,
+  OrderContentError,
   ValidationFailedError,
   type CommandDeps,
 } from './commands';
@@ -235,7 +238,9 @@ export async function buildApiServer(deps: ApiDeps): Promise<FastifyInstance> {
   );
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
-  app.setErrorHandler((err, _req, reply) => sendError(reply, err, deps.log));
+  app.setErrorHandler((err, req, reply) =>
+    sendError(reply, err, deps.log, () => drillRequestIssues(deps.drills, req)),
+  );
   app.setNotFoundHandler((req, reply) => {
     void reply.code(404).send(urlNotFound(`no route ${req.method} ${req.url.split('?')[0]}`));
   });
@@ -870,7 +875,33 @@ interface ZodIssueLike {
 /** Request errors about the URL (router errors, the static console's refusals); the rest are the body's. */
 const URL_ERRORS = new Set(['FST_ERR_BAD_URL', 'FST_ERR_MAX_PARAM_LENGTH']);
 
-function sendError(reply: FastifyReply, err: unknown, log: Logger): FastifyReply {
+/** The drill routes whose body names a scenario and its parameters. */
+const DRILL_REQUEST_ROUTES = new Set(['/api/drills/preview', '/api/drills/runs']);
+
+/**
+ * The scenario checks of a drill preview/start body that its schema refused for other fields
+ * (contracts/drills.ts `drillParameterIssues`: kinds, unknown parameters, min/max), so one answer
+ * names every problem (QA: a start with several bad parameters was refused in two rounds).
+ * @returns the issues; none for another route, or a body without a known scenario
+ */
+function drillRequestIssues(drills: DrillRunner, req: FastifyRequest): FieldIssue[] {
+  if (req.method !== 'POST' || !DRILL_REQUEST_ROUTES.has(req.routeOptions.url ?? '')) return [];
+  const body = req.body as { scenarioId?: unknown; parameters?: unknown } | null | undefined;
+  if (!body || typeof body !== 'object' || typeof body.scenarioId !== 'string') return [];
+  const entry = drills.scenarios().find((e) => e.scenario.id === body.scenarioId);
+  return entry ? drillParameterIssues(entry.scenario, body.parameters) : [];
+}
+
+/**
+ * Sends the API error answer of `err`. `moreIssues` adds issues to a schema refusal (fields the
+ * schema passed but a later check would refuse), each field once.
+ */
+function sendError(
+  reply: FastifyReply,
+  err: unknown,
+  log: Logger,
+  moreIssues: () => FieldIssue[] = () => [],
+): FastifyReply {
   // The client is gone (its request timed out, 408 already sent by Node, or it hung up): the
   // error is about the socket, never a service outage, and there is no one to answer.
   if (reply.raw.destroyed || reply.request?.raw.socket?.destroyed === true) {
@@ -903,6 +934,8 @@ function sendError(reply: FastifyReply, err: unknown, log: Logger): FastifyReply
         message: v.message ?? 'invalid',
       }));
     });
+    const named = new Set(issues.map((i) => i.field));
+    issues.push(...moreIssues().filter((i) => !named.has(i.field)));
     const body: ApiError = {
       error: 'validation_failed',
       message: `${err.validationContext ?? 'request'} is invalid: ${issues.map((i) => `${i.field} ${i.rule}`).join(', ')}`,
@@ -943,6 +976,11 @@ function sendError(reply: FastifyReply, err: unknown, log: Logger): FastifyReply
     };
     if (err.index !== undefined) body.index = err.index;
     return reply.code(409).send(body);
+  }
+  if (err instanceof OrderContentError) {
+    const body: ApiError = { error: err.rule, message: err.message, issues: [err.issue] };
+    if (err.index !== undefined) body.index = err.index;
+    return reply.code(err.status).send(body);
   }
   if (err instanceof IdempotencyConflictError) {
     const body: ApiError = {

@@ -5,6 +5,7 @@ import {
   isOnTime,
   ORDER_STATUS_OF_EVENT,
   resolveParameters,
+  screenOrderContents,
   type DrillMetric,
   type OrderEvent,
   type OrderStatus,
@@ -125,6 +126,13 @@ describe('drill generators', () => {
         expect(new Set(events.map((e) => e.id)).size).toBe(events.length);
         // Sent in event-time order.
         for (let i = 1; i < events.length; i++) expect(events[i]!.time >= events[i - 1]!.time).toBe(true);
+      });
+
+      it("creates each order before its other events and delivers only what it ordered (the API's order-contents rule)", () => {
+        for (const given of [{}, { orders: 7 }]) {
+          const { events } = plan(scenario, params(scenario, given));
+          expect(screenOrderContents(events, new Map()).filter((v) => v !== null)).toEqual([]);
+        }
       });
 
       it('produces events whose outcome is exactly the expected outcome of its checks', () => {

@@ -20,6 +20,7 @@ import { v5 as uuidv5 } from 'uuid';
 import {
   addDays,
   affectedCount,
+  DRILL_RUNNER_SOURCE,
   EVENT_TYPES,
   siteDay,
   type DrillGenerator,
@@ -30,8 +31,8 @@ import {
 /** Namespace of drill event ids (UUID v5 of `<run id>:<step>`); fixed forever, changing it breaks resumes. */
 export const DRILL_EVENT_NAMESPACE = '6f1e4a52-8d0b-5c7e-9a43-2b8f1d7c0e91';
 
-/** CloudEvents `source` of drill events. */
-export const DRILL_EVENT_SOURCE = 'sct/drill-runner';
+/** CloudEvents `source` of drill events (registered in contracts/event-sources.ts). */
+export const DRILL_EVENT_SOURCE = DRILL_RUNNER_SOURCE;
 
 const HOUR_MS = 3_600_000;
 const DAY_MS = 24 * HOUR_MS;

@@ -99,13 +99,21 @@ describe('drills in the console', () => {
     await page.locator('[data-testid="drill-scenario"][data-scenario-id="lost-parcel"]').click();
     await page.locator('[data-testid="drill-form"][data-scenario-id="lost-parcel"]').waitFor();
     await shot('02-library');
-    // Out of the scenario's limits: refused before anything is sent, naming the field.
+    // Out of the scenario's limits, a bad seed and a note with a control character: refused
+    // before anything is sent, every field named in one round (QA: one problem per round).
     await page.getByTestId('drill-param-orders').fill('5000');
+    await page.getByTestId('drill-param-seed').fill('-1');
+    await page.getByTestId('drill-note').fill('bell \u0007 in the note');
     await page.getByTestId('drill-preview-button').click();
     const error = page.getByTestId('drill-param-error');
-    await error.waitFor();
-    expect(await error.getAttribute('data-field')).toBe('parameters.orders');
+    await error.first().waitFor();
+    const fields = await error.evaluateAll((els) => els.map((e) => e.getAttribute('data-field')));
+    expect(fields).toEqual(['parameters.orders', 'seed', 'note']);
+    expect(await page.getByTestId('drill-form-error').textContent()).toContain('3 problems');
     expect(await page.getByTestId('drill-start').isDisabled()).toBe(true);
+    await shot('02b-form-errors');
+    await page.getByTestId('drill-param-seed').fill('1');
+    await page.getByTestId('drill-note').fill('');
     await page.getByTestId('drill-param-orders').fill('8');
     await page.getByTestId('drill-param-rate').fill('4');
     await page.getByTestId('drill-preview-button').click();

@@ -33,6 +33,29 @@ function shownIds(): Promise<string[]> {
   );
 }
 
+/**
+ * The footer's row ("Row N of M") and the first row on screen under the sticky header (at least
+ * half of it showing; its aria-rowindex), read in one go.
+ */
+function footerAndFirstShown(): Promise<{ footer: number | null; first: number | null }> {
+  return page.getByTestId('orders-scroll').evaluate((box) => {
+    const headerBottom = box.getBoundingClientRect().top + 34;
+    const shown = Array.from(box.querySelectorAll('[aria-rowindex]'))
+      // On screen: at least half of the row shows under the header.
+      .filter(
+        (r) => r.getAttribute('role') === 'row' && r.getBoundingClientRect().bottom - headerBottom >= 17,
+      )
+      .map((r) => Number(r.getAttribute('aria-rowindex')))
+      .filter((n) => n > 0);
+    const text = document.querySelector('[data-testid="orders-position"]')?.textContent ?? '';
+    const m = /Row ([\d,]+) of/.exec(text);
+    return {
+      footer: m ? Number(m[1]!.replace(/,/g, '')) : null,
+      first: shown.length > 0 ? Math.min(...shown) : null,
+    };
+  });
+}
+
 beforeAll(async () => {
   mkdirSync(shots, { recursive: true });
   consoleApp = await startHeadless();
@@ -97,6 +120,38 @@ describe('orders table with more rows than a window (Chromium)', () => {
     await page.goBack();
     await expect.poll(() => page.url(), { timeout: 15_000 }).toContain(`selected=${target}`);
     expect(page.url()).toContain('row=440');
+    // Back scrolls the list to the opened row; the footer names the first row on screen then
+    // (QA: it said "Row 1 of 650" under row 440).
+    await row.waitFor();
+    expect(await row.isVisible()).toBe(true);
+    await expect
+      .poll(
+        async () => {
+          const { footer, first } = await footerAndFirstShown();
+          return first !== null && first > 400 && footer === first;
+        },
+        { timeout: 10_000 },
+      )
+      .toBe(true);
+    await page.screenshot({ path: path.join(shots, 'orders-back-footer-1280x720.png') });
+    // At 1920x1080 centering the row stops the scroll a pixel short of a row boundary: the
+    // footer named the row of which that pixel showed.
+    await page.setViewportSize({ width: 1920, height: 1080 });
+    await row.click();
+    await expect.poll(() => page.url(), { timeout: 15_000 }).toContain(`#/orders/${target}`);
+    await page.goBack();
+    await row.waitFor();
+    await expect
+      .poll(
+        async () => {
+          const { footer, first } = await footerAndFirstShown();
+          return `footer ${footer}, first ${first}`;
+        },
+        { timeout: 10_000 },
+      )
+      .toMatch(/^footer (\d+), first \1$/);
+    await page.screenshot({ path: path.join(shots, 'orders-back-footer-1920x1080.png') });
+    await page.setViewportSize({ width: 1280, height: 720 });
     await page.reload();
     await expect
       .poll(() => page.getByTestId('orders-total').getAttribute('data-total'), { timeout: 30_000 })

@@ -13,7 +13,8 @@ import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ShipmentPage } from '../../contracts';
 import { importTrackings, loadAfterShipInputs } from '../../scripts/tracking';
-import { orderCreated, repoRoot, waitFor } from '../support/harness';
+import { loadConfig } from '../../runtime/config';
+import { orderCreated, publishAsImporter, repoRoot, waitFor } from '../support/harness';
 import { startHeadless, type HeadlessConsole } from '../support/headless';
 
 const shots = process.env.SCT_SHOTS_DIR ?? path.join(repoRoot, 'test-output', 'screenshots', 'shipments');
@@ -89,7 +90,8 @@ beforeAll(async () => {
   await importTrackings({
     trackings: await loadAfterShipInputs([fixtures]),
     zone: 'America/New_York',
-    publish: post,
+    // The tracking importer publishes to Kafka (the API refuses its source), as `npm run import:tracking` does.
+    publish: (events) => publishAsImporter({ ...loadConfig(), topicPrefix: app.prefix }, events),
   });
   await waitFor('seed applied', async () => {
     const r = await app.api('/api/shipments?pageSize=100');

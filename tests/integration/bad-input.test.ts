@@ -21,6 +21,7 @@ import { randomUUID } from 'node:crypto';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
+  apiSourceIssue,
   ALL_EVENT_TYPES,
   EVENT_TYPES,
   ORDER_STATUSES,
@@ -1229,7 +1230,14 @@ describe('bad input at the API', () => {
   });
 
   it('accepts good requests (the control: the checks above can fail)', async () => {
-    const [a, b, c] = fc.sample(validEvent, { numRuns: 3, seed: 42 }) as [Json, Json, Json];
+    // Valid and acceptable: an order's later events need its creation first (order_exists), and
+    // the importers' sources are reserved; random ones would be refused for that, not for their form.
+    const acceptable = validEvent.filter(
+      (e) =>
+        (!String(e.type).startsWith('sct.order.') || e.type === 'sct.order.created.v1') &&
+        apiSourceIssue(String(e.source), null) === null,
+    );
+    const [a, b, c] = fc.sample(acceptable, { numRuns: 3, seed: 42 }) as [Json, Json, Json];
     expect((await d.api('/api/events', postJson(JSON.stringify(a)))).status).toBe(202);
     expect((await d.api('/api/events/batch', postJson(JSON.stringify({ events: [b, c] })))).status).toBe(202);
     for (const path of [

@@ -7,6 +7,8 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { KpiSeries, KpiSummary } from '../../contracts';
+import { configToEnv } from '../../runtime/config';
+import { runKpiCli } from '../../scripts/kpi';
 import { orderCreated, orderEvent, startDeployment, waitFor, type TestDeployment } from '../support/harness';
 
 describe('KPIs by site and range (live deployment)', () => {
@@ -73,6 +75,22 @@ describe('KPIs by site and range (live deployment)', () => {
     expect(sum('delivered')).toBe(4);
     const none = await get<KpiSummary>('/api/kpi/summary?warehouse=w-unknown');
     expect(none.createdOrders).toBe(0);
+  });
+
+  it('npm run kpi -- --warehouse prints the same figures as the API for that site', async () => {
+    const out: string[] = [];
+    const err: string[] = [];
+    const code = await runKpiCli(['--json', '--from=2024-03-01', '--to=2024-04-30', '--warehouse', 'w-2'], {
+      env: { ...process.env, ...configToEnv(d.config) },
+      stdout: (t) => out.push(t),
+      stderr: (t) => err.push(t),
+    });
+    expect(code, err.join('')).toBe(0);
+    const cli = JSON.parse(out.join('')) as KpiSummary;
+    const api = await get<KpiSummary>('/api/kpi/summary?from=2024-03-01&to=2024-04-30&warehouse=w-2');
+    expect(cli.warehouse).toBe('w-2');
+    expect(cli.createdOrders).toBe(4);
+    expect({ ...cli, computedAt: null }).toEqual({ ...api, computedAt: null });
   });
 
   it('compares a range with the previous one of the same length', async () => {

@@ -21,7 +21,14 @@ import {
   type ShipmentDetail,
 } from '../../contracts';
 import { EVENT_SOURCES } from '../../contracts/event-sources';
-import { orderCreated, orderEvent, startDeployment, waitFor, type TestDeployment } from '../support/harness';
+import {
+  orderCreated,
+  orderEvent,
+  publishAsImporter,
+  startDeployment,
+  waitFor,
+  type TestDeployment,
+} from '../support/harness';
 
 let d: TestDeployment;
 
@@ -148,7 +155,9 @@ describe('QA findings (issue 11)', () => {
       time: '2024-03-02T13:00:00Z',
       data: { orderId: 'qa-life-1', carrier: 'UPS', trackingNumber: '1Z999' },
     };
-    for (const e of [created, approved, shipped, shipment]) expect((await inject(e)).status).toBe(202);
+    for (const e of [created, approved, shipped]) expect((await inject(e)).status).toBe(202);
+    // The carrier's event comes from its importer, straight to Kafka (the API refuses its source).
+    await publishAsImporter(d.config, [shipment]);
     const o = await orderApplied('qa-life-1', 3);
     expect(o.lifecycle.map((s) => `${s.step}:${s.state}`)).toEqual([
       'created:done',
@@ -171,5 +180,87 @@ describe('QA findings (issue 11)', () => {
     ]);
     const s = (await (await d.api('/api/shipments/shp-qa-life-1')).json()) as ShipmentDetail;
     expect(withShipment.shipments[0]!.status).toBe(s.status);
+  });
+
+  it("refuses an event posted with an importer's source, with 400 naming source and the rule", async () => {
+    for (const source of [EVENT_SOURCES.olistImport.source, EVENT_SOURCES.carrier.source, 'OLIST_IMPORT']) {
+      const res = await inject({ ...orderCreated('qa-spoof-1'), source });
+      expect(res.status, source).toBe(400);
+      const body = (await res.json()) as ApiError;
+      expect(body.issues?.[0], source).toMatchObject({ field: 'source', rule: 'reserved_source' });
+      const batch = await post(
+        '/api/events/batch',
+        JSON.stringify({ events: [orderCreated('qa-spoof-2'), { ...orderCreated('qa-spoof-3'), source }] }),
+      );
+      expect(batch.status, source).toBe(400);
+      expect(((await batch.json()) as ApiError).index, source).toBe(1);
+    }
+    expect((await d.api('/api/orders/qa-spoof-1')).status).toBe(404);
+  });
+
+  it('refuses at the API an event for an order nobody created (409) and a delivery off the order (422), naming field and rule', async () => {
+    const phantom = await inject(orderEvent('qa-ghost-1', 'approved', '2024-03-01T13:00:00Z'));
+    expect(phantom.status).toBe(409);
+    const ghost = (await phantom.json()) as ApiError;
+    expect(ghost.error).toBe('order_exists');
+    expect(ghost.issues?.[0]).toMatchObject({ field: 'subject', rule: 'order_exists' });
+    expect(ghost.message).toContain('no order qa-ghost-1; send sct.order.created.v1 first');
+
+    // A batch is all or none: the over-delivery refuses the creation before it too.
+    const over = await post(
+      '/api/events/batch',
+      JSON.stringify({
+        events: [
+          orderCreated('qa-over-1'),
+          orderEvent('qa-over-1', 'approved', '2024-03-01T13:00:00Z'),
+          orderEvent('qa-over-1', 'delivered', '2024-03-03T13:00:00Z', {
+            lines: [{ sku: 'SKU-1', quantity: 3 }],
+          }),
+        ],
+      }),
+    );
+    expect(over.status).toBe(422);
+    const overBody = (await over.json()) as ApiError;
+    expect(overBody).toMatchObject({ error: 'delivered_within_ordered', index: 2 });
+    expect(overBody.issues?.[0]).toMatchObject({
+      field: 'data.lines.0.quantity',
+      rule: 'delivered_within_ordered',
+    });
+
+    // Created in the same batch before its later events: accepted.
+    const sameBatch = await post(
+      '/api/events/batch',
+      JSON.stringify({
+        events: [orderCreated('qa-batch-1'), orderEvent('qa-batch-1', 'shipped', '2024-03-02T13:00:00Z')],
+      }),
+    );
+    expect(sameBatch.status).toBe(202);
+
+    // Created by an earlier request, maybe not applied yet: its lines are known to the API at once.
+    expect((await inject(orderCreated('qa-sku-1'))).status).toBe(202);
+    const unknownSku = await inject(
+      orderEvent('qa-sku-1', 'delivered', '2024-03-03T13:00:00Z', {
+        lines: [
+          { sku: 'SKU-1', quantity: 1 },
+          { sku: 'SKU-9', quantity: 1 },
+        ],
+      }),
+    );
+    expect(unknownSku.status).toBe(422);
+    expect(((await unknownSku.json()) as ApiError).issues?.[0]).toMatchObject({
+      field: 'data.lines.1.sku',
+      rule: 'sku_on_order',
+    });
+    expect((await inject(orderEvent('qa-sku-1', 'delivered', '2024-03-03T13:00:00Z'))).status).toBe(202);
+    const delivered = await orderApplied('qa-sku-1', 2);
+    expect(delivered.status).toBe('delivered');
+    // ... and once applied, from the read models.
+    const late = await inject(
+      orderEvent('qa-sku-1', 'delivered', '2024-03-02T13:00:00Z', { lines: [{ sku: 'SKU-1', quantity: 5 }] }),
+    );
+    expect(late.status).toBe(422);
+    await orderApplied('qa-batch-1', 2);
+    for (const id of ['qa-ghost-1', 'qa-over-1'])
+      expect((await d.api(`/api/orders/${id}`)).status, id).toBe(404);
   });
 });

@@ -10,9 +10,16 @@ import path from 'node:path';
 import Redis from 'ioredis';
 import { loadConfig, type AppConfig } from '../../runtime/config';
 import { dropDatabase, findRepoRoot, migrationsDir } from '../../runtime/db';
-import { createKafka } from '../../runtime/kafka';
+import { createKafka, ensureTopics, EventPublisher } from '../../runtime/kafka';
 import { createLogger } from '../../runtime/logger';
-import { consumerGroup, topicNames, WORKER_NAMES, workersConsuming } from '../../contracts';
+import {
+  consumerGroup,
+  topicNames,
+  validateEvent,
+  WORKER_NAMES,
+  workersConsuming,
+  type SupplyChainEvent,
+} from '../../contracts';
 import { startCore, type Core, type CoreOptions } from '../../server/core';
 import { forkSpawner } from '../../server/supervisor';
 
@@ -290,4 +297,28 @@ export function orderEvent(
     time,
     data: { ...data, ...extra },
   };
+}
+
+/**
+ * Publishes events straight to the deployment's topics the way the importers do (`npm run
+ * import:olist` / `import:tracking`: runtime/kafka.ts `EventPublisher`, CloudEvents structured
+ * mode, acks=all), with the stack's SASL credentials from `config`. For events the API refuses by
+ * design, e.g. with an importer's `source` (contracts/event-sources.ts `apiSourceIssue`).
+ * @param config the deployment's configuration (`kafkaBrokers`, SASL, `topicPrefix`)
+ * @param events CloudEvents; each must pass `validateEvent`
+ * @throws Error naming the event and field when one is not a valid event; Kafka errors as thrown
+ */
+export async function publishAsImporter(config: AppConfig, events: readonly unknown[]): Promise<void> {
+  const valid: SupplyChainEvent[] = events.map((e, i) => {
+    const r = validateEvent(e);
+    if (!r.ok) throw new Error(`event ${i}: ${r.issues.map((x) => `${x.field} ${x.rule}`).join(', ')}`);
+    return r.event;
+  });
+  const kafka = createKafka(config, 'sct-test-importer');
+  const publisher = new EventPublisher(kafka, await ensureTopics(kafka, config), config.kafkaBrokers);
+  try {
+    await publisher.publish(valid);
+  } finally {
+    await publisher.close();
+  }
 }

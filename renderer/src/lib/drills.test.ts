@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { DrillReport, DrillRun, ScenarioSummary } from '../../../contracts/drills';
 import {
+  checkDrillForm,
   checkFiguresText,
   checkParameters,
   checksSummary,
@@ -129,6 +130,34 @@ describe('drill parameters form', () => {
     expect(text.ok ? [] : text.issues.map((i) => i.rule)).toEqual(['integer']);
     const blank = checkParameters(scenario, { warehouseId: ' ', siteTimeZone: 'UTC', orders: '3' });
     expect(blank.ok ? [] : blank.issues.map((i) => i.rule)).toEqual(['required']);
+  });
+});
+
+describe('the whole drill form', () => {
+  it('names every bad field at once: parameters, seed and note (QA: two rounds)', () => {
+    const r = checkDrillForm(
+      scenario,
+      { warehouseId: 'has space', siteTimeZone: 'UTC', orders: '501' },
+      { seed: '-3', note: 'bell \u0007 here' },
+    );
+    expect(r.ok ? [] : r.issues.map((i) => [i.field, i.rule])).toEqual([
+      ['parameters.warehouseId', 'invalid'],
+      ['parameters.orders', 'max'],
+      ['seed', 'integer'],
+      ['note', 'invalid'],
+    ]);
+    const long = checkDrillForm(scenario, defaultParameterValues(scenario), {
+      seed: '1',
+      note: 'x'.repeat(2001),
+    });
+    expect(long.ok ? [] : long.issues.map((i) => i.field)).toEqual(['note']);
+  });
+
+  it('gives the values to send when every field is valid (a blank note is none)', () => {
+    expect(checkDrillForm(scenario, defaultParameterValues(scenario), { seed: ' 7 ', note: '  ' })).toEqual({
+      ok: true,
+      form: { parameters: { warehouseId: 'WH-1', siteTimeZone: 'UTC', orders: 20 }, seed: 7, note: null },
+    });
   });
 });
 

@@ -6,6 +6,7 @@
  */
 import {
   DRILL_PARAMETER_NAMES,
+  drillStartRequestSchema,
   parameterValueSchema,
   type DrillParameters,
   type DrillReport,
@@ -73,6 +74,54 @@ export function checkParameters(
     else out[p.name] = value;
   }
   return issues.length > 0 ? { ok: false, issues } : { ok: true, parameters: out };
+}
+
+/** The drill form's fields as typed, besides the parameters. */
+export interface DrillFormExtras {
+  /** The seed field as typed. */
+  seed: string;
+  /** The note field as typed (blank = no note). */
+  note: string;
+}
+
+/** What the drill form sends once every field is valid. */
+export interface CheckedDrillForm {
+  parameters: DrillParameters;
+  seed: number;
+  /** The trimmed note, or null when blank. */
+  note: string | null;
+}
+
+/**
+ * Checks the whole drill form in one go: every parameter ({@link checkParameters}), the seed
+ * (a whole number 0..2147483647, the contract's range) and the note (the start request's `note`
+ * schema: at most 2,000 characters, no control characters), so the operator sees every problem
+ * at once (QA: a problem with the note only showed once the parameters were fixed and the run
+ * was started).
+ * @returns the values to send, or every issue (fields `parameters.<name>`, `seed`, `note`)
+ */
+export function checkDrillForm(
+  scenario: ScenarioSummary,
+  values: ParameterValues,
+  extras: DrillFormExtras,
+): { ok: true; form: CheckedDrillForm } | { ok: false; issues: ParameterIssue[] } {
+  const params = checkParameters(scenario, values);
+  const issues: ParameterIssue[] = params.ok ? [] : [...params.issues];
+  const seedText = extras.seed.trim();
+  const seed = Number(seedText);
+  const seedOk = /^\d+$/.test(seedText) && seed <= 2 ** 31 - 1;
+  if (!seedOk)
+    issues.push({ field: 'seed', rule: 'integer', message: 'Seed must be a whole number 0..2147483647' });
+  const noteText = extras.note.trim();
+  const note = drillStartRequestSchema.shape.note.safeParse(noteText === '' ? undefined : noteText);
+  if (!note.success)
+    issues.push({
+      field: 'note',
+      rule: 'invalid',
+      message: `Note: ${note.error.issues[0]?.message ?? 'invalid'}`,
+    });
+  if (!params.ok || issues.length > 0) return { ok: false, issues };
+  return { ok: true, form: { parameters: params.parameters, seed, note: noteText === '' ? null : noteText } };
 }
 
 /** Share of the run's events sent, 0..1 (1 when there is nothing to send). */

@@ -21,6 +21,7 @@ import { DrillBadge, Instant } from '../components/Badges';
 import { Empty, ErrorNotice, Loading } from '../components/Notice';
 import { drillsRefusal } from '../lib/access';
 import {
+  checkDrillForm,
   checkFiguresText,
   checkParameters,
   checksSummary,
@@ -514,6 +515,8 @@ export function Drills(): ReactNode {
   const seedValue = Number(seed);
   const seedOk = /^\d+$/.test(seed.trim()) && seedValue <= 2 ** 31 - 1;
   const checked = scenario ? checkParameters(scenario, form) : null;
+  // The whole form (parameters, seed, note) in one check: every problem shows at once.
+  const checkedForm = scenario ? checkDrillForm(scenario, form, { seed, note }) : null;
   // The preview on screen matches the form: same scenario, parameters and seed.
   const previewCurrent =
     preview.data !== undefined &&
@@ -531,6 +534,8 @@ export function Drills(): ReactNode {
         ? start.error.issues
         : [];
   const shownIssues = issues.length > 0 ? issues : serverIssues;
+  const seedIssue = shownIssues.find((i) => i.field === 'seed');
+  const noteIssue = shownIssues.find((i) => i.field === 'note');
 
   const setValue = (name: string, v: string): void => {
     if (!scenario) return;
@@ -540,30 +545,31 @@ export function Drills(): ReactNode {
 
   const doPreview = (e?: FormEvent): void => {
     e?.preventDefault();
-    if (!scenario || !checked) return;
-    if (!checked.ok || !seedOk) {
-      setIssues([
-        ...(checked.ok ? [] : checked.issues),
-        ...(seedOk
-          ? []
-          : [{ field: 'seed', rule: 'integer', message: 'Seed must be a whole number 0..2147483647' }]),
-      ]);
+    if (!scenario || !checkedForm) return;
+    if (!checkedForm.ok) {
+      setIssues(checkedForm.issues);
       return;
     }
     setIssues([]);
     start.reset();
-    preview.mutate({ scenarioId: scenario.id, parameters: checked.parameters, seed: seedValue, sample: 10 });
+    const { parameters, seed: seedNumber } = checkedForm.form;
+    preview.mutate({ scenarioId: scenario.id, parameters, seed: seedNumber, sample: 10 });
   };
 
   const doStart = (): void => {
-    if (!scenario || !checked?.ok || !previewCurrent) return;
+    if (!scenario || !checkedForm || !previewCurrent) return;
+    if (!checkedForm.ok) {
+      setIssues(checkedForm.issues);
+      return;
+    }
+    const { parameters, seed: seedNumber, note: noteText } = checkedForm.form;
     start.mutate(
       {
         scenarioId: scenario.id,
-        parameters: checked.parameters,
-        seed: seedValue,
+        parameters,
+        seed: seedNumber,
         halt: { maxLagSeconds: 30, maxLagEvents: 100_000, onUnhealthy: true },
-        ...(note.trim() ? { note: note.trim() } : {}),
+        ...(noteText ? { note: noteText } : {}),
       },
       { onSuccess: (run) => setShownRun(run.id) },
     );
@@ -629,15 +635,24 @@ export function Drills(): ReactNode {
                   </label>
                   <input
                     id={`${FIELD_PREFIX}seed`}
-                    className={`input num${seedOk ? '' : ' input--invalid'}`}
+                    className={`input num${seedOk && !seedIssue ? '' : ' input--invalid'}`}
                     type="number"
                     min={0}
                     step={1}
                     value={seed}
-                    onChange={(e) => setSeed(e.target.value)}
+                    onChange={(e) => {
+                      setSeed(e.target.value);
+                      setIssues([]);
+                    }}
+                    aria-invalid={seedIssue ? true : undefined}
                     data-testid="drill-param-seed"
                   />
                   <div className="form-row__hint small muted">same seed and parameters = same events</div>
+                  {seedIssue && (
+                    <div className="field-error" data-testid="drill-param-error" data-field="seed">
+                      {seedIssue.message}
+                    </div>
+                  )}
                 </div>
               </div>
             </fieldset>
@@ -647,14 +662,23 @@ export function Drills(): ReactNode {
               </label>
               <textarea
                 id="drill-note"
-                className="input"
+                className={`input${noteIssue ? ' input--invalid' : ''}`}
                 rows={2}
                 maxLength={2000}
                 value={note}
-                onChange={(e) => setNote(e.target.value)}
+                onChange={(e) => {
+                  setNote(e.target.value);
+                  setIssues([]);
+                }}
                 placeholder="why this drill, who watches what"
+                aria-invalid={noteIssue ? true : undefined}
                 data-testid="drill-note"
               />
+              {noteIssue && (
+                <div className="field-error" data-testid="drill-param-error" data-field="note">
+                  {noteIssue.message}
+                </div>
+              )}
             </div>
             {shownIssues.length > 0 && (
               <div className="notice notice--error" role="alert" data-testid="drill-form-error">

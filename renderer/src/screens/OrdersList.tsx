@@ -647,7 +647,7 @@ function VirtualTable({
   const named = zone === null;
   // The rows' offsets count the sticky header above them (scrollMargin); the body starts below it.
   const firstStart = (items[0]?.start ?? ROW_HEIGHT) - ROW_HEIGHT;
-  const shownFirst = Math.floor(Math.max(0, virtualizer.scrollOffset ?? 0) / ROW_HEIGHT);
+  const shownFirst = firstShownRow(virtualizer.scrollOffset, count);
   return (
     <>
       <div
@@ -713,6 +713,19 @@ function VirtualTable({
       )}
     </>
   );
+}
+
+/**
+ * The row the footer names ("Row N of M", 0-based here): the first row at least half on screen
+ * under the sticky header. The scroll offset (px from the top of the rows) can stop a pixel short
+ * of a row boundary (a Back that centers the opened row does); flooring it named the row of which
+ * only that pixel showed (QA: the footer misstated the row after Back).
+ * @param scrollOffset the scroll box's offset in px (the virtualizer's; null before it measured)
+ * @param count rows in the table
+ */
+export function firstShownRow(scrollOffset: number | null | undefined, count: number): number {
+  const row = Math.round(Math.max(0, scrollOffset ?? 0) / ROW_HEIGHT);
+  return Math.max(0, Math.min(row, count - 1));
 }
 
 /**

@@ -12,7 +12,7 @@
 import { randomUUID } from 'node:crypto';
 import { EVENT_TYPES } from '../../../contracts';
 import { bulkCopy, type BulkCopySummary } from '../../scale/bulk';
-import { buildDataset } from '../dataset';
+import { BENCH_EVENT_SOURCE, buildDataset } from '../dataset';
 import { Deployment } from '../deployment';
 import { log } from '../log';
 import type { BenchRun } from '../run';
@@ -107,7 +107,7 @@ async function addExceptions(dep: Deployment): Promise<number> {
     const events = rows.slice(i, i + 500).map((r) => ({
       specversion: '1.0',
       id: randomUUID(),
-      source: 'sct-bench',
+      source: BENCH_EVENT_SOURCE,
       type: EVENT_TYPES.shipmentException,
       subject: r.shipment_id,
       time: r.t,

@@ -1,0 +1,106 @@
+import { describe, expect, it } from 'vitest';
+import { validateEvent, type SupplyChainEvent } from './events';
+import { orderedBySku, screenOrderContents, type KnownOrder } from './order-contents';
+
+let n = 0;
+function ev(type: string, subject: string, data: Record<string, unknown>, time = '2024-03-01T12:00:00Z') {
+  n += 1;
+  const r = validateEvent({
+    specversion: '1.0',
+    id: `00000000-0000-4000-8000-${String(n).padStart(12, '0')}`,
+    source: 'test',
+    type,
+    subject,
+    time,
+    data,
+  });
+  if (!r.ok) throw new Error(JSON.stringify(r.issues));
+  return r.event;
+}
+const created = (id: string, lines: { sku: string; quantity: number }[], time?: string) =>
+  ev(
+    'sct.order.created.v1',
+    id,
+    { customerId: 'c', warehouseId: 'w', siteTimeZone: 'UTC', promisedDate: '2024-03-10', lines },
+    time,
+  );
+const delivered = (id: string, lines: { sku: string; quantity: number }[]) =>
+  ev('sct.order.delivered.v1', id, { lines });
+const rules = (events: SupplyChainEvent[], known = new Map<string, KnownOrder>()) =>
+  screenOrderContents(events, known).map((v) => (v ? `${v.issue.field} ${v.rule}` : null));
+
+describe('order contents at the API', () => {
+  it('refuses a lifecycle event for an order nobody created, naming subject and what to send first', () => {
+    for (const type of ['approved', 'picked', 'packed', 'cancelled', 'delivered']) {
+      const data = type === 'cancelled' ? { reason: 'x' } : type === 'delivered' ? { lines: [] } : {};
+      const [v] = screenOrderContents([ev(`sct.order.${type}.v1`, 'O-1', data)], new Map());
+      expect(v?.issue, type).toMatchObject({ field: 'subject', rule: 'order_exists' });
+      expect(v?.issue.message, type).toBe('no order O-1; send sct.order.created.v1 first');
+    }
+    expect(rules([ev('sct.order.shipped.v1', 'O-1', { shipmentId: 'S-1' })])).toEqual([
+      'subject order_exists',
+    ]);
+  });
+
+  it('accepts them after a creation known before or earlier in the same batch (not later in it)', () => {
+    const known = new Map([
+      ['O-1', { time: '2024-03-01T00:00:00Z', lines: orderedBySku([{ sku: 'A', quantity: 2 }]) }],
+    ]);
+    expect(rules([ev('sct.order.approved.v1', 'O-1', {})], known)).toEqual([null]);
+    expect(
+      rules([created('O-2', [{ sku: 'A', quantity: 1 }]), ev('sct.order.approved.v1', 'O-2', {})]),
+    ).toEqual([null, null]);
+    expect(
+      rules([ev('sct.order.approved.v1', 'O-3', {}), created('O-3', [{ sku: 'A', quantity: 1 }])]),
+    ).toEqual(['subject order_exists', null]);
+    // Shipment events are not order events: not screened here.
+    expect(rules([ev('sct.shipment.created.v1', 'S-9', { carrier: 'UPS', trackingNumber: '1Z' })])).toEqual([
+      null,
+    ]);
+  });
+
+  it('refuses a delivered SKU the order does not have and more units than ordered', () => {
+    const batch = [
+      created('O-1', [
+        { sku: 'A', quantity: 2 },
+        { sku: 'A', quantity: 1 },
+        { sku: 'B', quantity: 1 },
+      ]),
+      delivered('O-1', [{ sku: 'A', quantity: 3 }]),
+      delivered('O-1', [
+        { sku: 'B', quantity: 1 },
+        { sku: 'Z', quantity: 1 },
+      ]),
+      delivered('O-1', [
+        { sku: 'A', quantity: 2 },
+        { sku: 'A', quantity: 2 },
+      ]),
+      delivered('O-1', [{ sku: 'B', quantity: 0 }]),
+    ];
+    expect(rules(batch)).toEqual([
+      null,
+      null,
+      'data.lines.1.sku sku_on_order',
+      'data.lines.0.quantity delivered_within_ordered',
+      null,
+    ]);
+    const [, over] = screenOrderContents(
+      batch.slice(0, 4).filter((_, i) => i !== 1 && i !== 2),
+      new Map(),
+    );
+    expect(over?.issue.message).toBe('delivers 4 of SKU A; order O-1 has 3 ordered (no over-delivery)');
+  });
+
+  it('takes the earliest creation, as the fold does; unknown lines skip the line checks', () => {
+    const known = new Map([
+      ['O-1', { time: '2024-03-01T00:00:00Z', lines: orderedBySku([{ sku: 'A', quantity: 1 }]) }],
+    ]);
+    const later = created('O-1', [{ sku: 'A', quantity: 5 }], '2024-03-02T00:00:00Z');
+    expect(rules([later, delivered('O-1', [{ sku: 'A', quantity: 5 }])], known)).toEqual([
+      null,
+      'data.lines.0.quantity delivered_within_ordered',
+    ]);
+    const unknownLines = new Map([['O-2', { time: '2024-03-01T00:00:00Z', lines: null }]]);
+    expect(rules([delivered('O-2', [{ sku: 'Q', quantity: 9 }])], unknownLines)).toEqual([null]);
+  });
+});
