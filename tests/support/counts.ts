@@ -1,7 +1,7 @@
 /**
  * Checks of the counts tables kept by triggers (db/migrations/1732960003100_order-counts.sql,
  * 1732960003400_kpi-delivered-aggregates.sql, 1732960003420_open-order-counts.sql,
- * 1732960003700_kpi-cycle-month-buckets.sql) against a recount of the tables they count (the
+ * 1732960003700_kpi-cycle-month-buckets.sql, 1732960003710_order-created-counts.sql) against a recount of the tables they count (the
  * month tables' buckets recounted with kpi_cycle_bucket itself, so a fine bucket outside its
  * coarse one is drift too).
  */
@@ -17,6 +17,12 @@ const CHECKS: [string, string, string][] = [
     'order_counts',
     'SELECT created_day, status, is_drill, n FROM order_counts WHERE n <> 0',
     'SELECT created_day, status, is_drill, count(*)::bigint FROM orders GROUP BY 1, 2, 3',
+  ],
+  [
+    'order_created_counts',
+    'SELECT created_utc_day, created_day, status, is_drill, n FROM order_created_counts WHERE n <> 0',
+    `SELECT (created_at AT TIME ZONE 'UTC')::date, created_day, status, is_drill, count(*)::bigint FROM orders
+      GROUP BY 1, 2, 3, 4`,
   ],
   [
     'order_site_counts',
