@@ -359,6 +359,11 @@ describe('late shipments through the late-candidates index', () => {
     );
     expect(page.total).toBe(judged.length);
     expect(page.total).toBeGreaterThan(50);
+    // The count's parts (late in every zone, judged in the order's zone) stop at the cap together.
+    for (const cap of [10, judged.length - 1, judged.length]) {
+      const capped = await listShipments(pool, shipmentListQuerySchema.parse({ late: 'true' }), now, cap);
+      expect([capped.total, capped.totalCapped]).toEqual([cap, cap < judged.length]);
+    }
     expect(page.items.every((i) => i.late)).toBe(true);
     const all = await listShipments(
       pool,
