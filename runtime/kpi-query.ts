@@ -123,6 +123,7 @@ export const DIRECT_PERCENTILES_MAX = 5_000;
  * The KPI figures of one range and site (see {@link queryKpiSummary}); exported for the
  * benchmark, which times each statement of the summary alone.
  * @param directPercentilesMax see {@link DIRECT_PERCENTILES_MAX} (tests pass 0 to take the buckets)
+ * @param monthBuckets false keeps a month-aligned range on the daily buckets too (tests compare both)
  */
 export async function queryKpiFigures(
   db: Queryable,
@@ -131,6 +132,7 @@ export async function queryKpiFigures(
   includeDrills: boolean,
   warehouse: string | null,
   directPercentilesMax: number = DIRECT_PERCENTILES_MAX,
+  monthBuckets = true,
 ): Promise<Figures> {
   if (!Number.isSafeInteger(directPercentilesMax)) throw new Error('directPercentilesMax: an integer');
   // One statement (one snapshot, so every figure describes the same moment), none of it a pass
@@ -142,11 +144,19 @@ export async function queryKpiFigures(
   //   are read, in cycle-time order (order_facts_cycle_bucket, for one site
   //   order_facts_site_cycle_bucket), to the rank: one index range per percentile (its two
   //   ranks mostly share a bucket);
-  //   A range with at most DIRECT_PERCENTILES_MAX timed deliveries (a few days) reads them
+  //   A range whose edge months hold no timed delivery outside it (whole months of the data,
+  //   "all data" included) takes the same walk over the month rows instead
+  //   (db/migrations/1732960003700_kpi-cycle-month-buckets.sql): months x coarse buckets, then
+  //   the 8 fine buckets of the one holding the rank, then the facts of that fine bucket
+  //   (order_facts_cycle_fine) to the rank: rows per month, not per day, and 1/8 of the facts.
+  //   Any other range with at most DIRECT_PERCENTILES_MAX timed deliveries (a few days) reads them
   //   directly instead (percentile_cont over the range's facts: fewer rows than a bucket of
   //   every day); only the branch the count picks is run;
   // - the orders per status (with the data's own day range) from the counts per created day.
   const site = warehouse === null ? 'site IS NULL' : 'site = $5::text';
+  const inMonths = `($1::date IS NULL OR month >= date_trunc('month', $1::date)::date)
+    AND ($2::date IS NULL OR month <= date_trunc('month', $2::date)::date) AND ($3::boolean OR NOT is_drill)`;
+  const monthly = monthBuckets ? 'true' : 'false';
   const inRange = (col: string) =>
     `($1::date IS NULL OR ${col} >= $1::date) AND ($2::date IS NULL OR ${col} <= $2::date) AND ($3::boolean OR NOT is_drill)`;
   const { rows } = await db.query<{
@@ -186,6 +196,48 @@ export async function queryKpiFigures(
      percentiles AS (
        SELECT p, lo.v + (pos - floor(pos)) * (hi.v - lo.v) AS value
          FROM ranks JOIN picked lo ON lo.r = floor(pos)::bigint JOIN picked hi ON hi.r = ceil(pos)::bigint),
+     aligned AS (
+       SELECT ($1::date IS NULL OR NOT EXISTS (
+                 SELECT 1 FROM kpi_delivered_counts WHERE ${site} AND timed > 0 AND ($3::boolean OR NOT is_drill)
+                    AND delivered_day >= date_trunc('month', $1::date)::date AND delivered_day < $1::date))
+          AND ($2::date IS NULL OR NOT EXISTS (
+                 SELECT 1 FROM kpi_delivered_counts WHERE ${site} AND timed > 0 AND ($3::boolean OR NOT is_drill)
+                    AND delivered_day > $2::date AND delivered_day < (date_trunc('month', $2::date) + interval '1 month')::date))
+            AS ok),
+     mbuckets AS (
+       SELECT bucket, n, sum(n) OVER (ORDER BY bucket) - n AS below, sum(n) OVER () AS total
+         FROM (SELECT bucket, sum(n) AS n FROM kpi_cycle_months WHERE ${site} AND ${inMonths}
+                GROUP BY bucket HAVING sum(n) > 0) h),
+     mranks AS (
+       SELECT p, p * (t.total - 1)::float8 AS pos
+         FROM (VALUES (0.5::float8), (0.9::float8)) v(p), (SELECT total FROM mbuckets LIMIT 1) t),
+     mcoarse AS (
+       SELECT w.p, w.r, b.bucket, b.below
+         FROM (SELECT p, floor(pos)::bigint AS r FROM mranks UNION SELECT p, ceil(pos)::bigint FROM mranks) w
+         JOIN mbuckets b ON w.r >= b.below AND w.r < b.below + b.n),
+     mfine AS (
+       SELECT c.bucket, x.fine, x.n, c.below + sum(x.n) OVER (PARTITION BY c.bucket ORDER BY x.fine) - x.n AS below
+         FROM (SELECT DISTINCT bucket, below FROM mcoarse) c
+        CROSS JOIN LATERAL (
+          SELECT fine, sum(n) AS n FROM kpi_cycle_month_fine
+           WHERE ${site} AND bucket = c.bucket AND ${inMonths}
+           GROUP BY fine HAVING sum(n) > 0) x),
+     mpicked AS (
+       SELECT DISTINCT w.lo + o.i - 1 AS r, o.v
+         FROM (SELECT c.p, f.fine, f.below, min(c.r) AS lo, max(c.r) AS hi FROM mcoarse c
+                 JOIN mfine f ON f.bucket = c.bucket AND c.r >= f.below AND c.r < f.below + f.n
+                GROUP BY c.p, f.fine, f.below) w
+        CROSS JOIN LATERAL (
+          SELECT x.v, row_number() OVER (ORDER BY x.v) AS i FROM (
+            SELECT f.cycle_time_ms::float8 AS v FROM order_facts f
+             WHERE kpi_cycle_fine_bucket(f.cycle_time_ms) = w.fine ${warehouse === null ? '' : 'AND f.warehouse_id = $5::text'}
+               AND f.delivered_day IS NOT NULL AND f.cycle_time_ms IS NOT NULL
+               AND ($1::date IS NULL OR f.delivered_day >= $1::date) AND ($2::date IS NULL OR f.delivered_day <= $2::date)
+               AND ($3::boolean OR NOT f.is_drill)
+             ORDER BY f.cycle_time_ms OFFSET w.lo - w.below LIMIT w.hi - w.lo + 1) x) o),
+     mpercentiles AS (
+       SELECT p, lo.v + (pos - floor(pos)) * (hi.v - lo.v) AS value
+         FROM mranks JOIN mpicked lo ON lo.r = floor(pos)::bigint JOIN mpicked hi ON hi.r = ceil(pos)::bigint),
      direct AS (
        SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY cycle_time_ms) AS median,
               percentile_cont(0.9) WITHIN GROUP (ORDER BY cycle_time_ms) AS p90
@@ -193,9 +245,11 @@ export async function queryKpiFigures(
         WHERE delivered_day IS NOT NULL AND ${inRange('delivered_day')}
           ${warehouse === null ? '' : 'AND warehouse_id = $5::text'})
      SELECT counted.delivered, counted.on_time, counted.otif,
-            CASE WHEN counted.timed <= ${directPercentilesMax} THEN (SELECT median FROM direct)
+            CASE WHEN ${monthly} AND (SELECT ok FROM aligned) THEN (SELECT value FROM mpercentiles WHERE p = 0.5)
+                 WHEN counted.timed <= ${directPercentilesMax} THEN (SELECT median FROM direct)
                  ELSE (SELECT value FROM percentiles WHERE p = 0.5) END AS median,
-            CASE WHEN counted.timed <= ${directPercentilesMax} THEN (SELECT p90 FROM direct)
+            CASE WHEN ${monthly} AND (SELECT ok FROM aligned) THEN (SELECT value FROM mpercentiles WHERE p = 0.9)
+                 WHEN counted.timed <= ${directPercentilesMax} THEN (SELECT p90 FROM direct)
                  ELSE (SELECT value FROM percentiles WHERE p = 0.9) END AS p90,
             (SELECT count(*)::int FROM shipments WHERE status = ANY($4::text[]) AND ($3::boolean OR NOT is_drill)
                 AND ${IN_WAREHOUSE}) AS exceptions,

@@ -5,6 +5,7 @@
  * and the same depth by cursor), order detail, shipment list, exceptions queue, KPI summary and
  * series, and each statement of the KPI summary timed alone on the database. p50/p95/max in ms.
  */
+import { encodeOrderCursor } from '../../contracts';
 import type { Pool } from '../../runtime/db';
 import { queryKpiDaily, queryKpiFigures, queryMainSpan, querySites } from '../../runtime/kpi-query';
 import { distribution, nowMs, type Distribution } from './stats';
@@ -19,6 +20,13 @@ export interface ScaleProbe {
   /** The data's last site day (KPI ranges end here) and the first. */
   firstDay: string;
   lastDay: string;
+  /** Orders of {@link warehouse} (its list's middle is jumped to). */
+  warehouseOrders: number;
+  /**
+   * The `nextCursor` of the page ending in the middle of the default view (newest first): where
+   * the console reads on from when it has read that far.
+   */
+  middleCursor: string;
 }
 
 /** Reads the {@link ScaleProbe} from the read models. */
@@ -40,6 +48,18 @@ export async function readProbe(pool: Pool): Promise<ScaleProbe> {
   const { first, last } = await one<{ first: string; last: string }>(
     `SELECT min(day)::text AS first, max(day)::text AS last FROM kpi_daily WHERE NOT is_drill`,
   );
+  const wn = (
+    await pool.query<{ n: number }>(
+      `SELECT count(*)::int AS n FROM orders WHERE warehouse_id = $1 AND NOT is_drill`,
+      [w],
+    )
+  ).rows[0]!.n;
+  // The row before the middle, keyed as server/api/order-filter.ts `orderSortKeySql` keys it.
+  const middle = await one<{ key: string | null; id: string }>(
+    `SELECT to_char(created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS key, order_id AS id
+       FROM orders WHERE NOT is_drill ORDER BY created_at DESC NULLS LAST, order_id DESC
+     OFFSET ${Math.max(0, Math.floor(n / 2) - 1)} LIMIT 1`,
+  );
   return {
     orders: n,
     warehouse: w,
@@ -48,6 +68,8 @@ export async function readProbe(pool: Pool): Promise<ScaleProbe> {
     shipmentIds: ids.rows.map((r) => r.shipment_id).filter((s): s is string => s !== null),
     firstDay: first,
     lastDay: last,
+    warehouseOrders: wn,
+    middleCursor: encodeOrderCursor(middle),
   };
 }
 
@@ -90,10 +112,23 @@ export function scaleQueries(p: ScaleProbe): ScaleQuery[] {
       `/api/orders?punctuality=late&deliveredFrom=${p.lastDay.slice(0, 7)}-01&deliveredTo=${p.lastDay}&sort=deliveredAt`,
     ),
     fixed('orders', 'orders: sorted by customer', '/api/orders?sort=customerId&order=asc'),
+    // The console reads on by cursor (the window after one it holds) and jumps by position (the
+    // scroll bar dragged far down): both at the middle of the table. A position in the default
+    // view is found through order_created_counts; in one warehouse's list it is still an OFFSET.
     fixed(
       'orders',
-      'orders: deep page (OFFSET, middle of the table)',
+      'orders: deep page by position (middle of the table)',
       `/api/orders?page=${deepOrders}&pageSize=100`,
+    ),
+    fixed(
+      'orders',
+      'orders: deep page by cursor (middle of the table)',
+      `/api/orders?pageSize=100&after=${encodeURIComponent(p.middleCursor)}`,
+    ),
+    fixed(
+      'orders',
+      'orders: one warehouse, deep page by position (OFFSET, middle)',
+      `/api/orders?warehouse=${encodeURIComponent(p.warehouse)}&pageSize=100&page=${Math.max(1, Math.floor(p.warehouseOrders / 2 / 100))}`,
     ),
     {
       group: 'detail',

@@ -62,8 +62,10 @@ const SHIPMENT_SUMMARY_COLUMNS = `
  * customer, drill traffic, id prefix search), sorted by a whitelisted column (ties broken by order
  * id), with the filter's total. One statement: the page and the total come from the same snapshot.
  * Pages: `after` (a `nextCursor`) reads the page after that row by keyset paging (same cost at
- * any depth: server/api/order-filter.ts `orderKeysetSql`); without it, `page` is LIMIT/OFFSET
- * (cost grows with the depth). `nextCursor` is null when the page is not full.
+ * any depth: server/api/order-filter.ts `orderKeysetSql`); without it, `page` is a position: for
+ * the default view sorted by creation time ({@link jumpsByCounts}) found through the counts per
+ * UTC day (at most one day's orders read before the page, at any depth), for any other filter or
+ * sort LIMIT/OFFSET (cost grows with the depth). `nextCursor` is null when the page is not full.
  * The total ({@link orderTotalSql}) is exact from a counts table when the filter is only status,
  * created days and drill traffic (the default view), one warehouse, or the KPI drill-downs of
  * the delivered figures ({@link totalSource}); any other filter counts its matches
@@ -82,8 +84,46 @@ export async function listOrders(
   const { where, params, orderBy } = orderFilterSql(q, todays);
   const cursor = q.after ? decodeOrderCursor(q.after) : null;
   const columns = `${orderSummaryColumns('o')}, ${orderSortKeySql(q.sort)} AS "sortKey"`;
+  const jump = !cursor && q.page > 1 && jumpsByCounts(q);
   let page: string;
-  if (cursor) {
+  let seek = '';
+  if (jump) {
+    // The position's UTC day from order_created_counts, then that day's orders from its first
+    // instant on, skipping the ones before the position (at most one day's orders).
+    seek = `WITH seek AS (${orderSeekSql(q, params, (q.page - 1) * q.pageSize)}) `;
+    const found = '(SELECT skip FROM seek) IS NOT NULL';
+    const dayStart = (offset: number) => `((SELECT day FROM seek) + ${offset})::timestamp AT TIME ZONE 'UTC'`;
+    // created_day is created_at's day in a zone between UTC-12 and UTC+14: the bounds it puts on
+    // created_at end the index range where the created-day filter ends (a redundant condition).
+    const bounds = `${q.from ? ` AND o.created_at >= ($${params.push(q.from)}::date - interval '14 hours')::timestamp AT TIME ZONE 'UTC'` : ''}${
+      q.to
+        ? ` AND o.created_at < ($${params.push(q.to)}::date + interval '36 hours')::timestamp AT TIME ZONE 'UTC'`
+        : ''
+    }`;
+    const parts =
+      q.order === 'asc'
+        ? [
+            `${found} AND (SELECT day FROM seek) IS NULL AND o.created_at IS NULL`,
+            `${found} AND o.created_at >= coalesce(${dayStart(0)}, '-infinity'::timestamptz)`,
+          ]
+        : [
+            `(SELECT day FROM seek) IS NOT NULL AND o.created_at < ${dayStart(1)}`,
+            `${found} AND o.created_at IS NULL`,
+          ];
+    const limit = `(SELECT skip FROM seek) + $${params.length + 1}`;
+    const direction = q.order === 'asc' ? 'ASC' : 'DESC';
+    const nulls = q.order === 'asc' ? 'NULLS FIRST' : 'NULLS LAST';
+    page = `SELECT * FROM (${parts
+      .map(
+        // FROM orders alone: these filters never read the facts (the planner keeps the unused
+        // facts join of ORDER_FILTER_FROM in these parts, a probe per row skipped).
+        (part) => `(SELECT ${columns}, o.created_at AS "sortValue" FROM orders o
+          WHERE ${where} AND ${part}${bounds} ORDER BY ${orderBy} LIMIT ${limit})`,
+      )
+      .join(' UNION ALL ')}) u
+      ORDER BY u."sortValue" ${direction} ${nulls}, u."orderId" ${direction}
+      OFFSET (SELECT skip FROM seek) LIMIT $${params.length + 1}`;
+  } else if (cursor) {
     // Each keyset alternative's page from its index range, merged and cut to one page.
     const parts = orderKeysetSql(q, cursor, params).map(
       (after) => `(SELECT ${columns}, ${orderSortColumnSql(q.sort)} AS "sortValue" FROM ${ORDER_FILTER_FROM}
@@ -97,12 +137,16 @@ export async function listOrders(
     page = `SELECT ${columns} FROM ${ORDER_FILTER_FROM} WHERE ${where}
           ORDER BY ${orderBy} LIMIT $${params.length + 1} OFFSET $${params.length + 2}`;
   }
-  const pageParams = cursor ? [...params, q.pageSize] : [...params, q.pageSize, (q.page - 1) * q.pageSize];
+  const pageParams =
+    cursor || jump ? [...params, q.pageSize] : [...params, q.pageSize, (q.page - 1) * q.pageSize];
   const total = orderTotalSql(q, where, pageParams, cap, todays);
   // The total always yields one row; a page past the end joins no order (null columns).
   const { rows } = await pool.query<
     Nullable<OrderSummary> & { total: number; capped: boolean; sortKey: string | null }
-  >(`SELECT t.total, t.capped, p.* FROM (${total}) t LEFT JOIN LATERAL (${page}) p ON true`, pageParams);
+  >(
+    `${seek}SELECT t.total, t.capped, p.* FROM (${total}) t LEFT JOIN LATERAL (${page}) p ON true`,
+    pageParams,
+  );
   const found = rows.filter(
     (r): r is OrderSummary & { total: number; capped: boolean; sortKey: string | null } => r.orderId !== null,
   );
@@ -125,6 +169,41 @@ export async function listOrders(
     nextCursor:
       last && found.length === q.pageSize ? encodeOrderCursor({ key: last.sortKey, id: last.orderId }) : null,
   };
+}
+
+/**
+ * Whether a page by position (`page` without `after`) is found through `order_created_counts`
+ * (db/migrations/1732960003710_order-created-counts.sql) instead of an OFFSET over every row
+ * before it: the list sorted by creation time (either direction), filtered by status, created
+ * days and drill traffic only (the default view; the filters that table counts).
+ */
+export function jumpsByCounts(q: OrderListQuery): boolean {
+  return q.sort === 'createdAt' && totalFromCounts(q);
+}
+
+/**
+ * The statement (one row `day date, skip bigint`, none past the end) locating position `offset`
+ * (0-based) of a {@link jumpsByCounts} list: the UTC day of `created_at` holding it (NULL = the
+ * orders without a creation time, last when descending, first when ascending) and how many of
+ * that day's orders come before it; no row past the end. Sums order_created_counts per UTC day in the list's order:
+ * one row per day, whatever the number of orders. Appends its values to `params`.
+ */
+export function orderSeekSql(q: OrderListQuery, params: unknown[], offset: number): string {
+  const p = (value: unknown): string => {
+    params.push(value);
+    return `$${params.length}`;
+  };
+  const [status, from, to, off] = [p(q.status ?? null), p(q.from ?? null), p(q.to ?? null), p(offset)];
+  const order = q.order === 'asc' ? 'ASC NULLS FIRST' : 'DESC NULLS LAST';
+  return `SELECT day, ${off}::bigint - before AS skip FROM (
+      SELECT d AS day, n, sum(n) OVER (ORDER BY d ${order}) - n AS before FROM (
+        SELECT c.created_utc_day AS d, sum(c.n) AS n FROM order_created_counts c
+         WHERE (${status}::text[] IS NULL OR c.status = ANY(${status}::text[]))
+           AND (${from}::date IS NULL OR c.created_day >= ${from}::date)
+           AND (${to}::date IS NULL OR c.created_day <= ${to}::date)
+           AND (${p(q.includeDrills)}::boolean OR NOT c.is_drill) AND (NOT ${p(q.drillsOnly)}::boolean OR c.is_drill)
+         GROUP BY c.created_utc_day HAVING sum(c.n) > 0) g) w
+     WHERE before <= ${off}::bigint AND before + n > ${off}::bigint`;
 }
 
 /**

@@ -40,6 +40,28 @@ const LATE = `(s.promised_date IS NOT NULL AND CASE
 const LATE_CANDIDATE = `(s.promised_date IS NOT NULL
     AND (s.delivered_at >= (s.promised_date::timestamp + interval '10 hours') AT TIME ZONE 'UTC'
          OR (s.delivered_at IS NULL AND s.status NOT IN ('delivered', 'returned', 'expired'))))`;
+/**
+ * The late filter's candidates (LATE_CANDIDATE) in four disjoint parts, each the predicate of a
+ * partial index (db/migrations/1732960003740_shipments-late-parts.sql), so the late list's count
+ * reads index ranges: delivered 36 hours or more after the promised day's UTC midnight, or still
+ * open (`$1` = now) that long after it, is late in every site zone (zones between UTC-12 and
+ * UTC+14, the range LATE_CANDIDATE assumes too) and is counted without its order's zone; the
+ * deliveries between 10 and 36 hours after it and the open ones not yet 36 hours past it are
+ * judged in their order's zone (LATE).
+ */
+const LATE_PARTS = {
+  deliveredEverywhere: `(s.promised_date IS NOT NULL
+    AND s.delivered_at >= (s.promised_date::timestamp + interval '36 hours') AT TIME ZONE 'UTC')`,
+  deliveredByZone: `(s.promised_date IS NOT NULL
+    AND s.delivered_at >= (s.promised_date::timestamp + interval '10 hours') AT TIME ZONE 'UTC'
+    AND s.delivered_at < (s.promised_date::timestamp + interval '36 hours') AT TIME ZONE 'UTC')`,
+  openEverywhere: `(s.promised_date IS NOT NULL AND s.delivered_at IS NULL
+    AND s.status NOT IN ('delivered', 'returned', 'expired')
+    AND s.promised_date <= (($1::timestamptz AT TIME ZONE 'UTC') - interval '36 hours')::date)`,
+  openByZone: `(s.promised_date IS NOT NULL AND s.delivered_at IS NULL
+    AND s.status NOT IN ('delivered', 'returned', 'expired')
+    AND s.promised_date > (($1::timestamptz AT TIME ZONE 'UTC') - interval '36 hours')::date)`,
+};
 const ETA_SLIPPING = `(s.promised_date IS NOT NULL AND s.eta IS NOT NULL AND NOT ${CLOSED}
     AND (s.eta AT TIME ZONE ${ZONE})::date > s.promised_date)`;
 
@@ -80,12 +102,14 @@ export async function listShipments(
   now = new Date(),
   cap = SHIPMENT_TOTAL_CAP,
 ): Promise<ShipmentPage> {
-  const where = `($2::text IS NULL OR s.status = $2) AND ($3::text IS NULL OR s.carrier = $3)
-    AND ($4::boolean IS NULL OR (${OPEN_EXCEPTION}) = $4) AND ($5::boolean IS NULL OR ${LATE} = $5)
-    AND ($6::boolean IS NULL OR ${ETA_SLIPPING} = $6)
+  // The conditions on the shipment's own columns, then those that need its order (zone, site).
+  const own = `($2::text IS NULL OR s.status = $2) AND ($3::text IS NULL OR s.carrier = $3)
+    AND ($4::boolean IS NULL OR (${OPEN_EXCEPTION}) = $4)
     AND ($7::text IS NULL OR s.shipment_id LIKE $7 || '%' OR s.order_id LIKE $7 || '%'
          OR s.tracking_number LIKE $7 || '%')
-    AND ($8::boolean OR NOT s.is_drill) AND (NOT $11::boolean OR s.is_drill)
+    AND ($8::boolean OR NOT s.is_drill) AND (NOT $11::boolean OR s.is_drill)`;
+  const where = `${own} AND ($5::boolean IS NULL OR ${LATE} = $5)
+    AND ($6::boolean IS NULL OR ${ETA_SLIPPING} = $6)
     AND ($12::text IS NULL OR o.warehouse_id = $12)${q.late === true ? ` AND ${LATE_CANDIDATE}` : ''}`;
   const params = [
     now.toISOString(),
@@ -105,11 +129,25 @@ export async function listShipments(
   const direction = q.order === 'asc' ? 'ASC' : 'DESC';
   const nulls = q.order === 'asc' ? 'NULLS FIRST' : 'NULLS LAST';
   const from = `shipments s LEFT JOIN orders o ON o.order_id = s.order_id`;
+  // The late list's count: the shipments late in every zone first, counted on the shipments alone
+  // (no zone lookup per row), then the others judged in their order's zone: the same set as the
+  // filter (LATE_PARTS split its candidates), so the same total, at a fraction of the reads.
+  const counted =
+    q.late === true && q.warehouse === undefined && q.etaSlipping === undefined
+      ? [
+          `SELECT 1 FROM shipments s WHERE ${own} AND ${LATE_PARTS.deliveredEverywhere}`,
+          `SELECT 1 FROM shipments s WHERE ${own} AND ${LATE_PARTS.openEverywhere}`,
+          `SELECT 1 FROM ${from} WHERE ${where} AND ${LATE_PARTS.deliveredByZone}`,
+          `SELECT 1 FROM ${from} WHERE ${where} AND ${LATE_PARTS.openByZone}`,
+        ]
+          .map((part) => `(${part} LIMIT $13::int + 1)`)
+          .join(' UNION ALL ')
+      : `SELECT 1 FROM ${from} WHERE ${where}`;
   // timestamptz columns arrive as UTC ISO strings (runtime/db.ts); a page past the end joins no row.
   const { rows } = await pool.query<Nullable<ShipmentListRow> & { total: number; capped: boolean }>(
     `SELECT t.total, t.capped, p.* FROM (
        SELECT least(count(*), $13::int)::int AS total, count(*) > $13::int AS capped
-         FROM (SELECT 1 FROM ${from} WHERE ${where} LIMIT $13::int + 1) m) t
+         FROM (${counted} LIMIT $13::int + 1) m) t
        LEFT JOIN LATERAL (
          SELECT ${ROW_COLUMNS} FROM ${from} WHERE ${where}
           ORDER BY ${SORT_COLUMNS[q.sort]} ${direction} ${nulls}, s.shipment_id ${direction}

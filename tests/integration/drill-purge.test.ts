@@ -19,7 +19,7 @@ import {
   type DrillPurgeResult,
   type SupplyChainEvent,
 } from '../../contracts';
-import { migrationsDir, type Pool } from '../../runtime/db';
+import { createPool, migrationsDir, type Pool } from '../../runtime/db';
 import { createKafka, toKafkaMessage } from '../../runtime/kafka';
 import { createLogger } from '../../runtime/logger';
 import { createRedis, redisKeys } from '../../runtime/redis';
@@ -427,6 +427,13 @@ describe('drill isolation in the workers (records written straight to Kafka)', (
       expect(report.kpiDifferences).toEqual([]);
       expect(report.redis.stale).toBe(0);
       expect(report.ok).toBe(true);
+      // The counts tables the replay's triggers kept equal a recount of its own tables.
+      const replayPool = createPool(withDrill.config, 1, replay.schema);
+      try {
+        expect(await countDrift(replayPool)).toEqual([]);
+      } finally {
+        await replayPool.end();
+      }
       // The replay applied the purge too, in every partition.
       const { rows } = await withDrill.core.pool.query<{ n: number }>(
         `SELECT count(*)::int AS n FROM ${replay.schema}.drill_purges_applied WHERE drill_id = $1`,

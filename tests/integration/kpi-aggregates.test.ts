@@ -197,15 +197,28 @@ async function expectExact(): Promise<void> {
     [day(3), day(3)],
     [day(5), day(20)],
     [day(60), day(70)],
+    // Whole months (the month buckets), edge months with data outside the range (daily buckets),
+    // and a range past the data's edges on both sides (whole months again).
+    [day(0), day(30)],
+    [day(31), day(59)],
+    [day(0), day(45)],
+    [day(-20), day(120)],
+    [null, day(30)],
+    [day(31), null],
   ];
   for (const [from, to] of ranges) {
     for (const drills of [false, true]) {
       for (const site of ['w1', 'w3', 'nowhere', null]) {
         const want = await recount(from, to, drills, site);
-        // Both ways to the percentiles: the cycle-time buckets (0) and the range's facts directly.
-        for (const directMax of [0, DIRECT_PERCENTILES_MAX]) {
-          const got = await queryKpiFigures(pool, from, to, drills, site, directMax);
-          const scope = { from, to, drills, site, directMax };
+        // Every way to the percentiles: the daily cycle-time buckets (0), the range's facts
+        // directly, and the month buckets (taken when the range covers whole months of data).
+        for (const [directMax, months] of [
+          [0, false],
+          [DIRECT_PERCENTILES_MAX, false],
+          [DIRECT_PERCENTILES_MAX, true],
+        ] as const) {
+          const got = await queryKpiFigures(pool, from, to, drills, site, directMax, months);
+          const scope = { from, to, drills, site, directMax, months };
           expect({
             scope,
             delivered: got.deliveredOrders,
@@ -346,6 +359,11 @@ describe('late shipments through the late-candidates index', () => {
     );
     expect(page.total).toBe(judged.length);
     expect(page.total).toBeGreaterThan(50);
+    // The count's parts (late in every zone, judged in the order's zone) stop at the cap together.
+    for (const cap of [10, judged.length - 1, judged.length]) {
+      const capped = await listShipments(pool, shipmentListQuerySchema.parse({ late: 'true' }), now, cap);
+      expect([capped.total, capped.totalCapped]).toEqual([cap, cap < judged.length]);
+    }
     expect(page.items.every((i) => i.late)).toBe(true);
     const all = await listShipments(
       pool,

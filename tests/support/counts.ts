@@ -1,6 +1,9 @@
 /**
  * Checks of the counts tables kept by triggers (db/migrations/1732960003100_order-counts.sql,
- * 1732960003400_kpi-delivered-aggregates.sql, 1732960003420_open-order-counts.sql) against a recount of the tables they count.
+ * 1732960003400_kpi-delivered-aggregates.sql, 1732960003420_open-order-counts.sql,
+ * 1732960003700_kpi-cycle-month-buckets.sql, 1732960003710_order-created-counts.sql) against a recount of the tables they count (the
+ * month tables' buckets recounted with kpi_cycle_bucket itself, so a fine bucket outside its
+ * coarse one is drift too).
  */
 import type { Pool } from '../../runtime/db';
 
@@ -14,6 +17,12 @@ const CHECKS: [string, string, string][] = [
     'order_counts',
     'SELECT created_day, status, is_drill, n FROM order_counts WHERE n <> 0',
     'SELECT created_day, status, is_drill, count(*)::bigint FROM orders GROUP BY 1, 2, 3',
+  ],
+  [
+    'order_created_counts',
+    'SELECT created_utc_day, created_day, status, is_drill, n FROM order_created_counts WHERE n <> 0',
+    `SELECT (created_at AT TIME ZONE 'UTC')::date, created_day, status, is_drill, count(*)::bigint FROM orders
+      GROUP BY 1, 2, 3, 4`,
   ],
   [
     'order_site_counts',
@@ -51,6 +60,19 @@ const CHECKS: [string, string, string][] = [
     'SELECT site, delivered_day, is_drill, bucket, n FROM kpi_cycle_buckets WHERE n <> 0',
     `SELECT s.site, f.delivered_day, f.is_drill, kpi_cycle_bucket(f.cycle_time_ms), count(*)::bigint
        FROM ${SITED_FACTS} WHERE f.delivered_day IS NOT NULL AND f.cycle_time_ms IS NOT NULL GROUP BY 1, 2, 3, 4`,
+  ],
+  [
+    'kpi_cycle_months',
+    'SELECT site, month, is_drill, bucket, n FROM kpi_cycle_months WHERE n <> 0',
+    `SELECT s.site, date_trunc('month', f.delivered_day)::date, f.is_drill, kpi_cycle_bucket(f.cycle_time_ms), count(*)::bigint
+       FROM ${SITED_FACTS} WHERE f.delivered_day IS NOT NULL AND f.cycle_time_ms IS NOT NULL GROUP BY 1, 2, 3, 4`,
+  ],
+  [
+    'kpi_cycle_month_fine',
+    'SELECT site, bucket, month, is_drill, fine, n FROM kpi_cycle_month_fine WHERE n <> 0',
+    `SELECT s.site, kpi_cycle_bucket(f.cycle_time_ms), date_trunc('month', f.delivered_day)::date, f.is_drill,
+            kpi_cycle_fine_bucket(f.cycle_time_ms), count(*)::bigint
+       FROM ${SITED_FACTS} WHERE f.delivered_day IS NOT NULL AND f.cycle_time_ms IS NOT NULL GROUP BY 1, 2, 3, 4, 5`,
   ],
 ];
 
