@@ -523,7 +523,10 @@ export const partitionLagSchema = z.object({
   highWatermark: z.number(),
   /** Messages appended but not applied yet. */
   lagEvents: z.number(),
-  /** Seconds since the last applied message was appended, while behind; 0 when caught up; null when unknown. */
+  /**
+   * Age of the oldest message not applied yet (seconds; 0 when caught up; null when unknown):
+   * defined and computed in one place, server/api/lag.ts (an idle period before it is not lag).
+   */
   lagSeconds: z.number().nullable(),
   /** Event time of the last applied event (UTC ISO). */
   lastEventTime: instant.nullable(),
@@ -556,7 +559,7 @@ export const workerHealthSchema = z.object({
     .optional(),
   /** Sum of lagEvents over the group's partitions (absent when not measured). */
   lagEvents: z.number().optional(),
-  /** Largest lagSeconds over the partitions. */
+  /** Largest lagSeconds over the partitions (seconds; server/api/lag.ts). */
   lagSeconds: z.number().nullable().optional(),
   /** Latest event time this worker applied. */
   lastEventTime: instant.nullable().optional(),

@@ -8,6 +8,7 @@
  */
 import {
   roleCan,
+  FINAL_DRILL_RUN_STATES,
   namedEntityKeys,
   screenDrillIsolation,
   type DrillIsolationRule,
@@ -116,7 +117,8 @@ export function authorizeInjection(principal: Principal, events: SupplyChainEven
  * refused naming `time`; a `source` reserved for the importers (contracts/event-sources.ts
  * `apiSourceIssue`) is refused naming `source` (rule `reserved_source`).
  * @throws ValidationFailedError or ForbiddenError (nothing published), IdempotencyConflictError,
- *   LiveEntityInDrillError, OrderContentError, OutboxWriteError (outbox not writable: nothing queued or published),
+ *   LiveEntityInDrillError, DrillEndedError, OrderContentError, OutboxWriteError (outbox not
+ *   writable: nothing queued or published),
  *   or ServiceUnavailableError (Kafka down and no outbox)
  */
 export async function injectEvents(
@@ -140,6 +142,7 @@ export async function injectEvents(
   const retried = deps.outbox ? checkQueuedIds(deps.outbox, events) : null;
   await checkIdempotencyKeys(deps, events);
   await checkDrillIsolation(deps, events);
+  await checkDrillRunsOpen(deps, events);
   if (!retried) await checkOrderContents(deps, events);
   if (retried) return retried;
   const claimed = await claimIds(deps, events);
@@ -387,6 +390,72 @@ export class LiveEntityInDrillError extends Error {
   ) {
     super(`${index === undefined ? '' : `event ${index}: `}${detail}`);
   }
+}
+
+/**
+ * An event under the drill id of a drill run that has ended (HTTP 409 `drill_ended`, field
+ * `drillid`): its run report's checks describe what the run sent, so hand-made events may not
+ * change that run's data afterwards (QA: a cancel injected under a completed run's drill id was
+ * accepted).
+ */
+export class DrillEndedError extends Error {
+  override name = 'DrillEndedError';
+  readonly code = 'drill_ended';
+  readonly field = 'drillid';
+  constructor(
+    readonly drillId: string,
+    readonly runId: string,
+    readonly state: string,
+    /** When the run ended (UTC ISO). */
+    readonly endedAt: string,
+    readonly index: number | undefined,
+  ) {
+    super(
+      `${index === undefined ? '' : `event ${index}: `}drill ${drillId}: run ${runId} ended at ${endedAt} (${state}); ` +
+        `${state === 'halted' ? 'resume the run, ' : ''}start a new drill or inject under a new drill id`,
+    );
+  }
+}
+
+/**
+ * Refuses events whose `drillid` names a drill run that has ended (`completed`, `stopped`,
+ * `halted`, `failed`: contracts/drills.ts FINAL_DRILL_RUN_STATES). A running, paused or
+ * interrupted run's drill id is accepted, and so is an ad-hoc drill id that names no run (hand-made
+ * drill traffic from the Inject form). Checked at the door only, before publishing or queueing in
+ * the offline outbox (a run's state is a command's, not a read model's: the workers, and a replay,
+ * cannot know it). Skipped, like the other checks, when PostgreSQL is down.
+ * @throws DrillEndedError naming the first refused event (its index in a batch), the run and when it ended
+ */
+async function checkDrillRunsOpen(deps: CommandDeps, events: SupplyChainEvent[]): Promise<void> {
+  const drills = [...new Set(events.flatMap((e) => (e.drillid ? [e.drillid] : [])))];
+  if (drills.length === 0) return;
+  let ended: Map<string, { id: string; state: string; ended_at: string | null }>;
+  try {
+    const { rows } = await deps.pool.query<{
+      drill_id: string;
+      id: string;
+      state: string;
+      ended_at: string | null;
+    }>(
+      'SELECT drill_id, id, state, ended_at FROM drill_runs WHERE drill_id = ANY($1::text[]) AND state = ANY($2::text[])',
+      [drills, FINAL_DRILL_RUN_STATES],
+    );
+    ended = new Map(rows.map((r) => [r.drill_id, r]));
+  } catch (err) {
+    deps.log.warn({ err: String(err) }, 'drill run state check skipped: PostgreSQL unavailable');
+    return;
+  }
+  const index = events.findIndex((e) => e.drillid !== undefined && ended.has(e.drillid));
+  if (index < 0) return;
+  const drillId = events[index]!.drillid!;
+  const run = ended.get(drillId)!;
+  throw new DrillEndedError(
+    drillId,
+    run.id,
+    run.state,
+    run.ended_at ?? 'an unknown time',
+    events.length > 1 ? index : undefined,
+  );
 }
 
 /**

@@ -9,7 +9,7 @@ import type { Pool } from '../../runtime/db';
 import { redisUnresponsive, REDIS_COMMAND_TIMEOUT_MS, type RedisClient } from '../../runtime/redis';
 import { howToStart } from '../../runtime/service-errors';
 import { withConsumerState } from './consumer-state';
-import { withLag } from './lag';
+import { HighWatermarkHistory, withLag } from './lag';
 
 export interface HealthDeps {
   config: AppConfig;
@@ -75,6 +75,8 @@ export function healthChecker(deps: HealthDeps): () => Promise<StackHealth> {
   let cached: { at: number; value: Promise<StackHealth> } | null = null;
   const admin = deps.kafka.admin();
   let adminConnected = false;
+  // Kept across reads: lag in seconds is the age of the oldest unapplied message (server/api/lag.ts).
+  const lagHistory = new HighWatermarkHistory();
   const check = async (): Promise<StackHealth> => {
     const services = await Promise.all([
       probe('kafka', deps.config.kafkaBrokers.join(','), async () => {
@@ -100,9 +102,10 @@ export function healthChecker(deps: HealthDeps): () => Promise<StackHealth> {
       2_500,
     ).catch(() => workers);
     if (services.every((x) => x.state !== 'down')) {
-      workers = await withTimeout(withLag(workers, deps.pool, admin, deps.config.topicPrefix), 2_500).catch(
-        () => workers,
-      );
+      workers = await withTimeout(
+        withLag(workers, deps.pool, admin, deps.config.topicPrefix, lagHistory),
+        2_500,
+      ).catch(() => workers);
     }
     return { services, workers, checkedAt: new Date().toISOString() };
   };

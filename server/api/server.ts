@@ -93,6 +93,7 @@ import {
   injectEvents,
   LiveEntityInDrillError,
   OrderContentError,
+  DrillEndedError,
   ValidationFailedError,
   type CommandDeps,
 } from './commands';
@@ -400,7 +401,8 @@ function registerAccessControl(
   });
 
   // Refused state changes by a known caller (403, and a breach of drill isolation, 409 with the
-  // rule as code, e.g. `live_entity_in_drill`) and failed ones (5xx) are audited here; successes by their handlers.
+  // rule as code, e.g. `live_entity_in_drill`, or an injection under an ended run's drill id,
+  // `drill_ended`) and failed ones (5xx) are audited here; successes by their handlers.
   // Validation errors (400, 404, other 409s, 413, 415) change nothing and are not.
   api.addHook('onSend', async (req, reply, payload) => {
     const action = req.routeOptions.config.apiRoute?.audit;
@@ -412,7 +414,11 @@ function registerAccessControl(
     } catch {
       // not JSON: leave the code out
     }
-    if (status !== 403 && status < 500 && !(DRILL_ISOLATION_RULES as readonly unknown[]).includes(error))
+    if (
+      status !== 403 &&
+      status < 500 &&
+      !([...DRILL_ISOLATION_RULES, 'drill_ended'] as unknown[]).includes(error)
+    )
       return payload;
     await recordAudit(deps.pool, deps.log, {
       principal: req.principal,
@@ -967,6 +973,15 @@ function sendError(
       message: err.message,
       issues: [{ field: 'drillId', rule: 'no_active_run', message: err.message }],
     } satisfies ApiError);
+  }
+  if (err instanceof DrillEndedError) {
+    const body: ApiError = {
+      error: err.code,
+      message: err.message,
+      issues: [{ field: err.field, rule: 'drill_run_open', message: err.message }],
+    };
+    if (err.index !== undefined) body.index = err.index;
+    return reply.code(409).send(body);
   }
   if (err instanceof LiveEntityInDrillError) {
     const body: ApiError = {

@@ -18,6 +18,7 @@ import type { Pool } from '../../runtime/db';
 import { createLogger } from '../../runtime/logger';
 import { ServiceUnavailableError } from '../../runtime/service-errors';
 import {
+  DrillEndedError,
   IdempotencyConflictError,
   injectEvents,
   ValidationFailedError,
@@ -44,7 +45,16 @@ afterEach(async () => {
   for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
 });
 
-function setup(opts: { fs?: OutboxFs } = {}) {
+/**
+ * @param opts.endedRuns drill runs that ended, as `drill_runs` rows (PostgreSQL answers that
+ *   query alone; the rest of it is down)
+ */
+function setup(
+  opts: {
+    fs?: OutboxFs;
+    endedRuns?: { drill_id: string; id: string; state: string; ended_at: string }[];
+  } = {},
+) {
   const dir = mkdtempSync(path.join(tmpdir(), 'sct-inject-'));
   dirs.push(dir);
   let up = false;
@@ -66,7 +76,11 @@ function setup(opts: { fs?: OutboxFs } = {}) {
   outboxes.push(outbox);
   const audits: unknown[][] = [];
   const pool = {
-    query: async (_sql: string, params?: unknown[]) => {
+    query: async (sql: string, params?: unknown[]) => {
+      if (opts.endedRuns && sql.includes('FROM drill_runs')) {
+        const ids = (params?.[0] ?? []) as string[];
+        return { rows: opts.endedRuns.filter((r) => ids.includes(r.drill_id)) };
+      }
       audits.push(params ?? []);
       throw new Error('connect ECONNREFUSED 127.0.0.1:5432');
     },
@@ -91,6 +105,27 @@ describe('injection with the offline outbox', () => {
     expect(outbox.view()).toMatchObject({ queuedEvents: 2, pending: [{ eventCount: 2, operator: 'ana' }] });
     // The audit row was attempted with outcome `queued` (PostgreSQL is down here: logged, not thrown).
     expect(audits.at(-1)).toEqual(expect.arrayContaining(['ana', 'events.inject', 'queued', 202]));
+  });
+
+  it("never queues an event under an ended drill run's drill id; an ad-hoc drill id is queued", async () => {
+    const endedAt = '2026-12-04T10:00:00.000Z';
+    const { deps, outbox } = setup({
+      endedRuns: [{ drill_id: 'lost-parcel-0a1b2c3d', id: 'run-1', state: 'completed', ended_at: endedAt }],
+    });
+    const refused = injectEvents(deps, ana, [
+      created('o-1', 'ad-hoc-1'),
+      created('DRL-x-O9', 'lost-parcel-0a1b2c3d'),
+    ]);
+    await expect(refused).rejects.toBeInstanceOf(DrillEndedError);
+    await expect(refused).rejects.toMatchObject({
+      field: 'drillid',
+      code: 'drill_ended',
+      index: 1,
+      message: `event 1: drill lost-parcel-0a1b2c3d: run run-1 ended at ${endedAt} (completed); start a new drill or inject under a new drill id`,
+    });
+    expect(outbox.view().pending).toHaveLength(0);
+    const [queued] = await injectEvents(deps, ana, [created('o-1', 'ad-hoc-1')]);
+    expect(queued!.queued).toBe(true);
   });
 
   it('never queues an invalid event', async () => {

@@ -11,7 +11,10 @@
  *    refused (409 naming the key and the reason);
  * 4. a run is refused with 503 `broker_unavailable` before the core's start completed, and a
  *    halted run can be resumed: it completes with every event applied once;
- * 5. purging a drill that never existed is a 404 naming the drill id.
+ * 5. purging a drill that never existed is a 404 naming the drill id;
+ * 6. a hand-made event under the drill id of a run that has ended (completed, stopped, ...) is
+ *    refused with 409 `drill_ended` naming `drillid` (single and batch), so the run report keeps
+ *    describing the run; a running or paused run's id and an ad-hoc drill id still work.
  */
 import { randomBytes, randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -31,6 +34,7 @@ import { createLogger } from '../../runtime/logger';
 import { openCore } from '../../server/core';
 import { closedPort } from '../support/forwarder';
 import {
+  FAST_HASH,
   orderCreated,
   orderEvent,
   repoRoot,
@@ -328,6 +332,110 @@ describe('purging drills (QA findings 2, 3, 5)', () => {
     // Nothing was published: no new dead letter of that event appears.
     await waitForWorkersCaughtUp(d, 60_000);
     expect(await deadLetterErrors(late.id)).toHaveLength(2);
+  });
+});
+
+describe('injections under an ended drill run (QA finding 6)', () => {
+  it("refuses a drill lead's hand-made events under an ended run's drill id, naming drillid; open runs and ad-hoc ids work", async () => {
+    const { createOperator } = await import('../../runtime/operators');
+    await createOperator(
+      d.core.pool,
+      { username: `lead-${run}`, role: 'drill_lead', password: 'a-long-drill-password' },
+      FAST_HASH,
+    );
+    const login = await fetch(`${d.core.url}/api/auth/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ username: `lead-${run}`, password: 'a-long-drill-password' }),
+    });
+    const lead = { authorization: `Bearer ${((await login.json()) as { token: string }).token}` };
+    const asLead = (p: string, body: unknown) =>
+      d.api(p, { method: 'POST', headers: lead, body: JSON.stringify(body) });
+
+    // A run that completed: its orders exist.
+    const done = await startRun({ scenarioId: 'lost-parcel', parameters: { orders: 2, rate: 200 } });
+    const completed = await waitFor(
+      'the run completed and checked',
+      async () => {
+        const r = await runOf(done.id);
+        return r.state === 'completed' && r.checks ? r : null;
+      },
+      90_000,
+      300,
+    );
+    await waitForWorkersCaughtUp(d, 60_000);
+    const { rows } = await d.core.pool.query<{ order_id: string }>(
+      'SELECT order_id FROM orders WHERE drill_id = $1 ORDER BY order_id LIMIT 1',
+      [completed.drillId],
+    );
+    const drillOrder = rows[0]!.order_id;
+
+    // Cancelling one of its orders, or creating a new order under it: 409 naming drillid.
+    const cancel = await asLead('/api/events', {
+      ...orderEvent(drillOrder, 'cancelled', '2024-03-03T10:00:00Z'),
+      drillid: completed.drillId,
+    });
+    expect(cancel.status).toBe(409);
+    const body = (await cancel.json()) as ApiError;
+    expect(body.error).toBe('drill_ended');
+    expect(body.issues).toEqual([{ field: 'drillid', rule: 'drill_run_open', message: body.message }]);
+    expect(body.message).toContain(`run ${done.id} ended at ${completed.endedAt} (completed)`);
+    expect(body.message).toContain('start a new drill or inject under a new drill id');
+    const created = await asLead(
+      '/api/events',
+      orderCreated(`${DRILL_ORDER}-late`, { drillid: completed.drillId }),
+    );
+    expect(created.status).toBe(409);
+    expect(((await created.json()) as ApiError).error).toBe('drill_ended');
+
+    // In a batch: the index of the first such event; nothing of the batch is published.
+    const adHocOrder = `${DRILL_ORDER}-adhoc`;
+    const batch = await asLead('/api/events/batch', {
+      events: [
+        orderCreated(adHocOrder, { drillid: `${DRILL}-adhoc` }),
+        orderCreated(`${DRILL_ORDER}-late2`, { drillid: completed.drillId }),
+      ],
+    });
+    expect(batch.status).toBe(409);
+    expect((await batch.json()) as ApiError).toMatchObject({ error: 'drill_ended', index: 1 });
+
+    // The refusal is audited, naming the rule.
+    const audited = await d.core.pool.query<{ n: number }>(
+      `SELECT count(*)::int AS n FROM audit_log
+        WHERE action = 'events.inject' AND outcome = 'rejected' AND actor = $1 AND detail->>'error' = 'drill_ended'`,
+      [`lead-${run}`],
+    );
+    expect(audited.rows[0]!.n).toBe(3);
+
+    // An ad-hoc drill id (no run) keeps working.
+    expect(
+      (await asLead('/api/events', orderCreated(adHocOrder, { drillid: `${DRILL}-adhoc` }))).status,
+    ).toBe(202);
+
+    // A paused run's drill id keeps working; once the run is stopped it is refused.
+    const open = await startRun({ scenarioId: 'lost-parcel', parameters: { orders: 50, rate: 2 } });
+    await waitFor('the run sending', async () => (await runOf(open.id)).progress.sent > 0, 30_000);
+    expect((await act(open.id, 'pause')).status).toBe(200);
+    const during = await asLead(
+      '/api/events',
+      orderCreated(`${DRILL_ORDER}-paused`, { drillid: open.drillId }),
+    );
+    expect(during.status, await during.clone().text()).toBe(202);
+    expect((await act(open.id, 'stop')).status).toBe(200);
+    const stopped = await waitFor(
+      'the run stopped',
+      async () => {
+        const r = await runOf(open.id);
+        return r.state === 'stopped' ? r : null;
+      },
+      30_000,
+    );
+    const after = await asLead(
+      '/api/events',
+      orderCreated(`${DRILL_ORDER}-stopped`, { drillid: open.drillId }),
+    );
+    expect(after.status).toBe(409);
+    expect(((await after.json()) as ApiError).message).toContain(`ended at ${stopped.endedAt} (stopped)`);
   });
 });
 
