@@ -46,7 +46,14 @@ import {
 } from '../runtime/config';
 import { createKafka } from '../runtime/kafka';
 import { howToStart } from '../runtime/service-errors';
-import { exitWithUsageError, parseCliOrExit, UsageError, type CliDefinition, type OptionSpec } from './cli';
+import {
+  exitWithUsageError,
+  parseCliOrExit,
+  runCliMain,
+  UsageError,
+  type CliDefinition,
+  type OptionSpec,
+} from './cli';
 import { ensureLocalService, type LocalServiceDeps } from './stack/local-services';
 
 const root = path.resolve(__dirname, '..');
@@ -505,7 +512,4 @@ async function main(): Promise<void> {
   }
 }
 
-main().catch((err: unknown) => {
-  console.error(`stack: ${(err as Error).message}`);
-  process.exit(1);
-});
+runCliMain('stack', () => main(), { known: (err) => ({ code: 1, message: (err as Error).message }) });

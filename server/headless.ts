@@ -11,6 +11,7 @@ import path from 'node:path';
 import { existsSync } from 'node:fs';
 import { isLoopback, outboxDirFrom, resolveConfig } from '../runtime/config';
 import { findRepoRoot, migrationsDir } from '../runtime/db';
+import { exitAfterFlush } from '../runtime/exit';
 import { createLogger } from '../runtime/logger';
 import { ServiceUnavailableError } from '../runtime/service-errors';
 import { openCore, readOnlySettings } from './core';
@@ -26,12 +27,12 @@ async function main(): Promise<void> {
     process.stderr.write(
       `The console is not built (${rendererDir} is missing). Run \`npm run build\` first.\n`,
     );
-    process.exit(2);
+    return exitAfterFlush(2);
   }
   const token = process.env.SCT_API_TOKEN || undefined;
   if (token !== undefined && token.length < 16) {
     process.stderr.write('SCT_API_TOKEN must be at least 16 characters (it is the console login).\n');
-    process.exit(2);
+    return exitAfterFlush(2);
   }
   if (!isLoopback(config.apiHost)) {
     log.warn(
@@ -62,8 +63,8 @@ async function main(): Promise<void> {
   // Exit even when stopping fails (it used to leave an unhandled rejection and a running process).
   const shutdown = () =>
     void core.stop().then(
-      () => process.exit(0),
-      () => process.exit(1),
+      () => exitAfterFlush(0),
+      () => exitAfterFlush(1),
     );
   process.once('SIGTERM', shutdown);
   process.once('SIGINT', shutdown);
@@ -72,15 +73,15 @@ async function main(): Promise<void> {
 main().catch((err: unknown) => {
   if (err instanceof ServiceUnavailableError) {
     process.stderr.write(`Cannot start the console: ${err.message}\n`);
-    process.exit(3);
+    return exitAfterFlush(3);
   }
   const e = err as NodeJS.ErrnoException;
   if (e.code === 'EADDRINUSE') {
     process.stderr.write(
       `Cannot start the console: the API port is already in use (${e.message}). Set SCT_API_PORT to a free port, or 0 to pick one.\n`,
     );
-    process.exit(2);
+    return exitAfterFlush(2);
   }
   process.stderr.write(`Cannot start the console: ${e.message}\n`);
-  process.exit(1);
+  return exitAfterFlush(1);
 });
