@@ -487,6 +487,14 @@ function registerRoutes(
   sessions: SessionStore,
 ): void {
   const api = scope.withTypeProvider<ZodTypeProvider>();
+  // The latest health check that completed: `GET /api/startup` reports the services' states from
+  // it once the start completed (the start-up probes stop then).
+  let lastHealth: StackHealth | null = null;
+  const currentHealth = async (): Promise<StackHealth> => {
+    const health = await deps.health();
+    lastHealth = health;
+    return health;
+  };
   const sessionCheckMs = Math.max(500, sessions.recheckMs);
   const loginLockout = new RateLimiterMemory({
     points: limits.loginFailures,
@@ -683,10 +691,16 @@ function registerRoutes(
     return reply.code(202).send(result);
   });
 
-  api.get('/api/health', fromTable('GET /api/health'), async () => deps.health());
+  api.get('/api/health', fromTable('GET /api/health'), async () => currentHealth());
 
   // Before sign-in only the phase and up/down per service (contracts/startup.ts).
-  api.get('/api/startup', fromTable('GET /api/startup'), async () => summarizeStartup(deps.startup()));
+  // After the start the services' states are the latest health check's (never waited for here:
+  // the check runs at most once per its 2 s cache, and an anonymous caller learns only up/down).
+  api.get('/api/startup', fromTable('GET /api/startup'), async () => {
+    const detail = deps.startup();
+    if (detail.phase === 'ready') void currentHealth().catch(() => undefined);
+    return summarizeStartup(detail, lastHealth);
+  });
   api.get('/api/startup/detail', fromTable('GET /api/startup/detail'), async () => deps.startup());
 
   api.get('/api/settings', fromTable('GET /api/settings'), async () => deps.settings.view());
