@@ -1,7 +1,8 @@
 /**
  * Headless console: the same main-process core without Electron. Serves the built console
  * (`out/renderer`) and the API on one loopback port and prints the URL with its login token (on a
- * terminal; otherwise the link goes to `.stack/console-link`, see console-link.ts).
+ * terminal; otherwise the link goes to `.stack/console-link-<port>` and `.stack/console-link`, see
+ * console-link.ts).
  * Run with `npm run serve` (builds first). When Kafka or PostgreSQL do not answer it still serves
  * the console, on its connection screen, and completes the start as soon as they answer. The
  * settings are read-only here (environment > `SCT_SETTINGS_FILE` > defaults; the settings screen
@@ -15,7 +16,7 @@ import { exitAfterFlush } from '../runtime/exit';
 import { createLogger } from '../runtime/logger';
 import { ServiceUnavailableError } from '../runtime/service-errors';
 import { openCore, readOnlySettings } from './core';
-import { announceConsole } from './console-link';
+import { announceConsole, releaseConsoleLink } from './console-link';
 import { forkSpawner } from './supervisor';
 
 async function main(): Promise<void> {
@@ -55,17 +56,26 @@ async function main(): Promise<void> {
       'The headless console reads its settings from environment variables and SCT_SETTINGS_FILE; change them there and restart `npm run serve`',
     ),
   });
-  announceConsole(process.stdout, core.url, core.token, path.join(root, '.stack', 'console-link'));
+  const linkFiles = await announceConsole(
+    process.stdout,
+    core.url,
+    core.token,
+    path.join(root, '.stack', 'console-link'),
+  );
   // A parent process (tests, the benchmark) hears `listening` at once and `ready` once the start
   // completed (services answering, migrated, workers started).
   process.send?.({ type: 'listening', url: core.url, token: core.token });
   void core.whenReady().then(() => process.send?.({ type: 'ready', url: core.url, token: core.token }));
   // Exit even when stopping fails (it used to leave an unhandled rejection and a running process).
+  // A second console of this checkout keeps its own link file; the shared one is handed on.
   const shutdown = () =>
-    void core.stop().then(
-      () => exitAfterFlush(0),
-      () => exitAfterFlush(1),
-    );
+    void core
+      .stop()
+      .finally(() => releaseConsoleLink(linkFiles))
+      .then(
+        () => exitAfterFlush(0),
+        () => exitAfterFlush(1),
+      );
   process.once('SIGTERM', shutdown);
   process.once('SIGINT', shutdown);
 }
