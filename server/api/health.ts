@@ -33,7 +33,7 @@ async function probe(
     await withTimeout(check(), 2_500);
     return { name, state: 'up', address, detail: 'ok' };
   } catch (err) {
-    const cause = (err as Error).message;
+    const cause = (err as Error).message.replace(/\.+$/, '');
     return { name, state: 'down', address, detail: `${cause}. To fix: ${howToFix(name, cause)}` };
   }
 }

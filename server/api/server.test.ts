@@ -344,7 +344,7 @@ describe('API server and the route table', () => {
         ((await (await fetch(`${base}/api/startup`)).json()) as StartupSummary).services.map(
           (s) => `${s.name}:${s.state}`,
         );
-      // The first call starts a health check without waiting for it; the next one has its answer.
+      // A health round is waited for up to 500 ms (this fake answers at once).
       await states();
       await waitForValue(states, ['kafka:down', 'postgres:up', 'redis:up']);
       const text = await (await fetch(`${base}/api/startup`)).text();

@@ -191,6 +191,9 @@ declare module 'fastify' {
 }
 
 /** Builds (does not start) the API server. Register static files on it before `listen`. */
+/** Longest wait of `GET /api/startup` for a health round after the start (ms). */
+const STARTUP_HEALTH_WAIT_MS = 500;
+
 export async function buildApiServer(deps: ApiDeps): Promise<FastifyInstance> {
   const limits = { ...DEFAULT_ABUSE_LIMITS, ...deps.limits };
   const app = Fastify({
@@ -694,11 +697,19 @@ function registerRoutes(
   api.get('/api/health', fromTable('GET /api/health'), async () => currentHealth());
 
   // Before sign-in only the phase and up/down per service (contracts/startup.ts).
-  // After the start the services' states are the latest health check's (never waited for here:
-  // the check runs at most once per its 2 s cache, and an anonymous caller learns only up/down).
+  // After the start the services' states are the health check's (cached 2 s, so an anonymous
+  // caller triggers at most one round per 2 s; it learns only up/down). A round that takes longer
+  // than STARTUP_HEALTH_WAIT_MS (a hung service) is not waited for: the previous answer is used.
   api.get('/api/startup', fromTable('GET /api/startup'), async () => {
     const detail = deps.startup();
-    if (detail.phase === 'ready') void currentHealth().catch(() => undefined);
+    if (detail.phase === 'ready') {
+      let timer: NodeJS.Timeout | undefined;
+      await Promise.race([
+        currentHealth().catch(() => undefined),
+        new Promise((r) => (timer = setTimeout(r, STARTUP_HEALTH_WAIT_MS))),
+      ]);
+      clearTimeout(timer);
+    }
     return summarizeStartup(detail, lastHealth);
   });
   api.get('/api/startup/detail', fromTable('GET /api/startup/detail'), async () => deps.startup());

@@ -119,6 +119,7 @@ describe('Redis ACL user', () => {
       expect(redisFailureCause(client, err)).toMatch(/^WRONGPASS /);
       const health = await redisHealth(client, redactUrl(url));
       expect(health.state).toBe('down');
+      expect(health.detail).not.toContain('..');
       expect(health.detail).toMatch(/^WRONGPASS .*To fix: check the user and password in REDIS_URL/);
     } finally {
       client.disconnect();
