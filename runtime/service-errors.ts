@@ -2,6 +2,10 @@
  * Friendly "service unreachable" errors: which service, which address was tried, how to start
  * it. The console, workers and scripts print these instead of a stack trace.
  */
+import { classifyServiceCause, type ServiceProblemKind } from '../contracts/service-problems';
+
+export { classifyServiceCause, type ServiceProblemKind } from '../contracts/service-problems';
+
 export type ServiceName = 'kafka' | 'postgres' | 'redis';
 
 const HOW_TO_START: Record<ServiceName, string> = {
@@ -32,38 +36,6 @@ const HOW_TO_GRANT: Record<ServiceName, string> = {
   redis:
     'give the ACL user of REDIS_URL the commands, keys and channels the console uses (`ACL SETUSER <user> on +@all ~* &*`, or at least the prefix SCT_TOPIC_PREFIX), or use another user',
 };
-
-/**
- * How a service's failure reads: `unreachable` (nothing answered, or the connection broke),
- * `login` (it answered and refused the credentials) or `permission` (the login was accepted but a
- * command was refused).
- */
-export type ServiceProblemKind = 'unreachable' | 'login' | 'permission';
-
-/**
- * Messages of a refused login: PostgreSQL's `password authentication failed`, `role "x" does not
- * exist`, `no pg_hba.conf entry`; Redis's `WRONGPASS` / `NOAUTH` (and `invalid username-password
- * pair`); Kafka's `SASL authentication failed`.
- */
-const LOGIN_REFUSED =
-  /password authentication failed|role "[^"]*" does not exist|no pg_hba\.conf entry|WRONGPASS|NOAUTH|invalid username-password|SASL authentication failed|Authentication failed during authentication/i;
-
-/**
- * Messages of a refused command after a good login: Redis's `NOPERM` (an ACL user lacking a
- * command, key or channel: `User x has no permissions to run the 'ping' command`); Kafka's
- * authorization errors (`TOPIC_AUTHORIZATION_FAILED`, `not authorized`).
- */
-const PERMISSION_REFUSED = /NOPERM|has no permissions to|AUTHORIZATION_FAILED|not authorized to access/i;
-
-/**
- * How a client library's message reads (see {@link ServiceProblemKind}); a login refusal wins
- * over a permission refusal, anything else is `unreachable`.
- */
-export function classifyServiceCause(cause: string): ServiceProblemKind {
-  if (LOGIN_REFUSED.test(cause)) return 'login';
-  if (PERMISSION_REFUSED.test(cause)) return 'permission';
-  return 'unreachable';
-}
 
 /** True when a client library's message says the service answered and refused the login. */
 export function isLoginRefusal(cause: string): boolean {
