@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -98,5 +98,7 @@ describe('announceConsole', () => {
     const live = await listening();
     const files = await announceConsole(capture(false), live.url, token, file);
     expect(read(file)).toBe(`${files!.link}\n`);
+    // The dead console's own file (its token, a dead port) is gone too.
+    expect(readdirSync(path.dirname(file)).sort()).toEqual(['console-link', path.basename(files!.own)]);
   });
 });

@@ -6,8 +6,8 @@
  * files only their owner may read (mode 0600), named in the output:
  *
  * - `<linkFile>-<port>` (`.stack/console-link-18500`): this console's own link, removed when it
- *   stops ({@link releaseConsoleLink}); several consoles of one checkout (other `SCT_API_PORT`s)
- *   each have theirs;
+ *   stops ({@link releaseConsoleLink}), or by the next console when it was killed (its port does
+ *   not answer); several consoles of one checkout (other `SCT_API_PORT`s) each have theirs;
  * - `<linkFile>` (`.stack/console-link`): the link of a running console. A console takes it when
  *   it is missing or names a console that no longer answers, never from a running one (a second
  *   console used to overwrite the first's link, then leave a dead link when it stopped: QA). A
@@ -63,6 +63,11 @@ export async function announceConsole(
   }
   const own = `${linkFile}-${new URL(url).port}`;
   writePrivate(own, link);
+  // Own files of consoles that were killed (no release) hold a token and a dead port: removed.
+  for (const other of ownLinkFiles(linkFile)) {
+    const otherLink = other === own ? null : readLink(other);
+    if (other !== own && !(otherLink && (await linkAnswers(otherLink)))) rmSync(other, { force: true });
+  }
   const current = readLink(linkFile);
   const sharedIsOurs = current === null || current === link || !(await linkAnswers(current));
   if (sharedIsOurs) writePrivate(linkFile, link);
@@ -87,11 +92,8 @@ export async function releaseConsoleLink(files: ConsoleLinkFiles | null): Promis
   try {
     rmSync(files.own, { force: true });
     if (readLink(files.shared) !== files.link) return;
-    const dir = path.dirname(files.shared);
-    const prefix = `${path.basename(files.shared)}-`;
-    for (const name of readdirSync(dir).sort()) {
-      if (!name.startsWith(prefix) || !/^\d+$/.test(name.slice(prefix.length))) continue;
-      const other = readLink(path.join(dir, name));
+    for (const file of ownLinkFiles(files.shared)) {
+      const other = readLink(file);
       if (other && other !== files.link && (await linkAnswers(other))) {
         writePrivate(files.shared, other);
         return;
@@ -101,6 +103,16 @@ export async function releaseConsoleLink(files: ConsoleLinkFiles | null): Promis
   } catch {
     // A link file left behind names a console that does not answer: the next console replaces it.
   }
+}
+
+/** The consoles' own link files next to `linkFile` (`<linkFile>-<port>`), by name. */
+function ownLinkFiles(linkFile: string): string[] {
+  const dir = path.dirname(linkFile);
+  const prefix = `${path.basename(linkFile)}-`;
+  return readdirSync(dir)
+    .filter((name) => name.startsWith(prefix) && /^\d+$/.test(name.slice(prefix.length)))
+    .sort()
+    .map((name) => path.join(dir, name));
 }
 
 /** Writes `link` to `file` (creating its folder), readable and writable by the owner only. */
