@@ -23,6 +23,7 @@ export * from './order-lifecycle';
 export * from './shortcuts';
 export * from './settings';
 export * from './startup';
+export * from './service-problems';
 export * from './outbox';
 export * from './text';
 export * from './order-contents';

@@ -336,7 +336,7 @@ export const API_ROUTES = [
     path: '/api/startup',
     access: 'public',
     summary:
-      'Start-up phase and whether each service answers (before sign-in: no addresses, errors or versions)',
+      'Start-up phase and whether each service answers now (after the start: the latest health check; before sign-in: no addresses, errors or versions)',
     responses: { 200: startupSummarySchema },
   },
   {

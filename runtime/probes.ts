@@ -7,6 +7,7 @@
  */
 import pg from 'pg';
 import { Redis } from 'ioredis';
+import { redisFailureCause, watchRedisErrors } from './redis';
 import type { ServiceProbe } from '../contracts/settings';
 import { redactUrl, type AppConfig } from './config';
 import { createKafka, kafkaUnavailable } from './kafka';
@@ -116,6 +117,7 @@ export async function probeRedis(redisUrl: string): Promise<ServiceProbe> {
     retryStrategy: () => null,
   });
   client.on('error', () => undefined);
+  watchRedisErrors(client);
   try {
     await timeout(client.connect());
     await timeout(client.ping());
@@ -130,7 +132,13 @@ export async function probeRedis(redisUrl: string): Promise<ServiceProbe> {
       error: null,
     };
   } catch (err) {
-    return failed('redis', address, plainCause(err));
+    // ioredis rejects with "Connection is closed." when the server refused the login (WRONGPASS).
+    const cause = redisFailureCause(client, err);
+    return failed(
+      'redis',
+      address,
+      cause === (err as Error | null)?.message ? plainCause(err) : (cause ?? plainCause(err)),
+    );
   } finally {
     client.disconnect();
   }

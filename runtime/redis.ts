@@ -6,6 +6,7 @@
 import Redis from 'ioredis';
 import type { ChangeNotification, EntitySummary, KpiSummary } from '../contracts';
 import type { AppConfig } from './config';
+import { classifyServiceCause } from './service-errors';
 
 export type RedisClient = Redis;
 
@@ -21,6 +22,37 @@ export const REDIS_COMMAND_TIMEOUT_MS = 400;
  * silence shows it. The reconnect handshake times out the same way until the server answers.
  */
 export const REDIS_SOCKET_TIMEOUT_MS = 1_500;
+
+/** Last error event per client since it was last ready (see {@link redisFailureCause}). */
+const lastErrors = new WeakMap<Redis, string>();
+
+/**
+ * Keeps the message of `client`'s last 'error' event until it is ready again. ioredis reports why
+ * a connection was refused (`WRONGPASS`, `NOAUTH`, `NOPERM` on the handshake's HELLO/AUTH/SELECT)
+ * only there: the command or `connect()` that was waiting fails with "Connection is closed.".
+ * Only the message is kept (the error's `command` holds the AUTH arguments, the password).
+ * Called by {@link createRedis}; for other clients, call it once after creating them.
+ */
+export function watchRedisErrors(client: Redis): void {
+  client.on('error', (err: Error) => lastErrors.set(client, err.message));
+  client.on('ready', () => lastErrors.delete(client));
+}
+
+/**
+ * The real reason a Redis call on `client` failed: when `err` is ioredis' "Connection is closed."
+ * / "Stream isn't writeable" (or `err` is absent) and the client's last error event (see
+ * {@link watchRedisErrors}) was a refused login or command (runtime/service-errors.ts
+ * `classifyServiceCause`), that error's message; else `err`'s message (or null without one).
+ */
+export function redisFailureCause(client: Redis, err?: unknown): string | null {
+  const message = err === undefined ? null : err instanceof Error ? err.message : String(err);
+  const last = lastErrors.get(client) ?? null;
+  if (last && classifyServiceCause(last) !== 'unreachable') {
+    if (message === null || /Connection is closed|Stream isn't writeable|enableOfflineQueue/i.test(message))
+      return last;
+  }
+  return message ?? last;
+}
 
 /** Last timeout seen per client since it was last ready (see {@link redisUnresponsive}). */
 const unresponsive = new WeakMap<Redis, string>();
@@ -49,6 +81,7 @@ export function createRedis(config: Pick<AppConfig, 'redisUrl'>): Redis {
     else unresponsive.delete(client);
   });
   client.on('ready', () => unresponsive.delete(client));
+  watchRedisErrors(client);
   return client;
 }
 

@@ -11,8 +11,15 @@
  *
  * No I/O in {@link parseCli}: the caller prints {@link usageErrorText} and exits with code 2,
  * or uses {@link parseCliOrExit}, which does both.
+ *
+ * Every script's entry point runs through {@link runCliMain}, the one place a script ends: it
+ * exits only after stdout and stderr are flushed (a pipe gets all of the output) and reports a
+ * failed write as a failure ({@link exitAfterFlush}). No script calls `process.exit` itself.
  */
 import { parseArgs } from 'node:util';
+import { exitAfterFlush, ExitRequest } from '../runtime/exit';
+
+export { ExitRequest } from '../runtime/exit';
 
 /** A command-line mistake; the message names the option and what is expected. */
 export class UsageError extends Error {
@@ -112,7 +119,10 @@ export function usageErrorText(definition: CliDefinition<OptionSpec>, err: Usage
 /**
  * {@link parseCli} for a script's entry point: prints the help to stdout and exits 0 for
  * `--help`; prints {@link usageErrorText} to stderr and exits 2 for a usage error.
+ * Exiting is an {@link ExitRequest} thrown for {@link runCliMain} to carry out after the output
+ * is flushed.
  * @returns the values and positionals when the command line is usable
+ * @throws ExitRequest after printing the help (code 0) or a usage error (code 2)
  */
 export function parseCliOrExit<const O extends OptionSpec>(
   argv: readonly string[],
@@ -127,15 +137,67 @@ export function parseCliOrExit<const O extends OptionSpec>(
   }
   if (parsed.help) {
     process.stdout.write(`${(definition.help ?? definition.usage).trimEnd()}\n`);
-    process.exit(0);
+    throw new ExitRequest(0);
   }
   return parsed;
 }
 
-/** Prints {@link usageErrorText} to stderr and exits with code 2. */
+/**
+ * Prints {@link usageErrorText} to stderr and exits with code 2 (through {@link runCliMain}).
+ * @throws ExitRequest with code 2, always
+ */
 export function exitWithUsageError(definition: CliDefinition<OptionSpec>, err: UsageError): never {
   process.stderr.write(usageErrorText(definition, err));
-  process.exit(2);
+  throw new ExitRequest(2);
+}
+
+/** How a script words an error it expects: the exit code and the line after `name: `. */
+export type KnownFailure = { code: number; message: string };
+
+/**
+ * Runs a script's `main` as the process's entry point and ends the process when it settles,
+ * after stdout and stderr are flushed ({@link exitAfterFlush}): with the code `main` returns
+ * (`process.exitCode`, else 0, when it returns nothing); with an {@link ExitRequest}'s code;
+ * with 2 and the usage text for a {@link UsageError} when `definition` is given; with the code
+ * and message `known` gives for an expected error (`name: message` on stderr); else with 1 and
+ * `name: failed: <stack>`. A write to stdout that failed (EPIPE) makes a 0 into 1.
+ * @param name the command's name, prefix of the error lines (`kpi`, `import:olist`)
+ */
+export function runCliMain(
+  name: string,
+  main: () => Promise<number | void> | number | void,
+  options: {
+    known?: (err: unknown) => KnownFailure | undefined;
+    definition?: CliDefinition<OptionSpec>;
+  } = {},
+): void {
+  const settle = (err: unknown): Promise<never> => {
+    if (err instanceof ExitRequest) return exitAfterFlush(err.code, name);
+    if (err instanceof UsageError && options.definition) {
+      process.stderr.write(usageErrorText(options.definition, err));
+      return exitAfterFlush(2, name);
+    }
+    const known = options.known?.(err);
+    if (known) {
+      process.stderr.write(`${name}: ${known.message}\n`);
+      return exitAfterFlush(known.code, name);
+    }
+    process.stderr.write(
+      `${name}: failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`,
+    );
+    return exitAfterFlush(1, name);
+  };
+  let result: Promise<number | void>;
+  try {
+    result = Promise.resolve(main());
+  } catch (err) {
+    void settle(err);
+    return;
+  }
+  result.then(
+    (code) => exitAfterFlush(typeof code === 'number' ? code : Number(process.exitCode ?? 0), name),
+    settle,
+  );
 }
 
 /**

@@ -12,6 +12,7 @@ import { createPool } from '../runtime/db';
 import { ServiceUnavailableError } from '../runtime/service-errors';
 import {
   parseCli,
+  runCliMain,
   UsageError,
   usageErrorText,
   wholeNumberOption,
@@ -150,13 +151,5 @@ async function main(argv: readonly string[]): Promise<number> {
 }
 
 if (typeof module !== 'undefined' && typeof require !== 'undefined' && require.main === module) {
-  main(process.argv.slice(2)).then(
-    (code) => process.exit(code),
-    (err: unknown) => {
-      process.stderr.write(
-        `data:scale: failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`,
-      );
-      process.exit(1);
-    },
-  );
+  runCliMain('data:scale', () => main(process.argv.slice(2)));
 }

@@ -20,7 +20,7 @@ import { spawn } from 'node:child_process';
 import path from 'node:path';
 import { loadConfig } from '../runtime/config';
 import { findRepoRoot, migrationsDir } from '../runtime/db';
-import { parseCliOrExit, wholeNumberOption, type CliDefinition, type OptionSpec } from './cli';
+import { parseCliOrExit, runCliMain, wholeNumberOption, type CliDefinition, type OptionSpec } from './cli';
 import {
   formatVerification,
   readRealKpiFigures,
@@ -139,10 +139,4 @@ async function main(): Promise<number> {
   return ok ? 0 : 1;
 }
 
-main().then(
-  (code) => process.exit(code),
-  (err: unknown) => {
-    console.error(`drills:verify: ${(err as Error).stack ?? String(err)}`);
-    process.exit(1);
-  },
-);
+runCliMain('drills:verify', () => main());

@@ -7,18 +7,13 @@
  * 2 bad arguments or unreadable files. The command itself is scripts/epcis/validate-cli.ts.
  */
 import { findRepoRoot } from '../runtime/db';
+import { runCliMain } from './cli';
 import { runEpcisValidateCli } from './epcis/validate-cli';
 
-runEpcisValidateCli(process.argv.slice(2), {
-  stdout: (text) => process.stdout.write(text),
-  stderr: (text) => process.stderr.write(text),
-  repoRoot: findRepoRoot(__dirname),
-}).then(
-  (code) => process.exit(code),
-  (err: unknown) => {
-    process.stderr.write(
-      `epcis:validate: failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`,
-    );
-    process.exit(1);
-  },
+runCliMain('epcis:validate', () =>
+  runEpcisValidateCli(process.argv.slice(2), {
+    stdout: (text) => process.stdout.write(text),
+    stderr: (text) => process.stderr.write(text),
+    repoRoot: findRepoRoot(__dirname),
+  }),
 );

@@ -12,6 +12,7 @@
  */
 import cliProgress from 'cli-progress';
 import { createKafka, ensureTopics, EventPublisher } from '../runtime/kafka';
+import { runCliMain } from './cli';
 import type { ImportProgress } from './olist';
 import { runImportCli } from './olist/cli';
 
@@ -55,26 +56,20 @@ function progressReporter() {
   };
 }
 
-runImportCli(process.argv.slice(2), {
-  stdout: (text) => process.stdout.write(text),
-  stderr: (text) => process.stderr.write(text),
-  progress: progressReporter(),
-  async connect(config) {
-    const kafka = createKafka(config, 'sct-olist-import');
-    const topics = await ensureTopics(kafka, config);
-    const publisher = new EventPublisher(kafka, topics, config.kafkaBrokers);
-    return {
-      target: `${topics.orders} and ${topics.shipments} at ${config.kafkaBrokers.join(',')}`,
-      publish: (events) => publisher.publish(events),
-      close: () => publisher.close(),
-    };
-  },
-}).then(
-  (code) => process.exit(code),
-  (err: unknown) => {
-    process.stderr.write(
-      `import:olist: failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`,
-    );
-    process.exit(1);
-  },
+runCliMain('import:olist', () =>
+  runImportCli(process.argv.slice(2), {
+    stdout: (text) => process.stdout.write(text),
+    stderr: (text) => process.stderr.write(text),
+    progress: progressReporter(),
+    async connect(config) {
+      const kafka = createKafka(config, 'sct-olist-import');
+      const topics = await ensureTopics(kafka, config);
+      const publisher = new EventPublisher(kafka, topics, config.kafkaBrokers);
+      return {
+        target: `${topics.orders} and ${topics.shipments} at ${config.kafkaBrokers.join(',')}`,
+        publish: (events) => publisher.publish(events),
+        close: () => publisher.close(),
+      };
+    },
+  }),
 );

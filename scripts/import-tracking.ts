@@ -9,31 +9,26 @@
  * is scripts/tracking/cli.ts.
  */
 import { createKafka, ensureTopics, EventPublisher } from '../runtime/kafka';
+import { runCliMain } from './cli';
 import { runTrackingCli } from './tracking/cli';
 
-runTrackingCli(process.argv.slice(2), {
-  stdout: (text) => process.stdout.write(text),
-  stderr: (text) => process.stderr.write(text),
-  progress: (p) =>
-    process.stderr.write(
-      `importing: ${p.shipmentsDone}/${p.shipmentsTotal} shipments, ${p.eventsPublished} events\n`,
-    ),
-  async connect(config) {
-    const kafka = createKafka(config, 'sct-tracking-import');
-    const topics = await ensureTopics(kafka, config);
-    const publisher = new EventPublisher(kafka, topics, config.kafkaBrokers);
-    return {
-      target: `${topics.shipments} at ${config.kafkaBrokers.join(',')}`,
-      publish: (events) => publisher.publish(events),
-      close: () => publisher.close(),
-    };
-  },
-}).then(
-  (code) => process.exit(code),
-  (err: unknown) => {
-    process.stderr.write(
-      `import:tracking: failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`,
-    );
-    process.exit(1);
-  },
+runCliMain('import:tracking', () =>
+  runTrackingCli(process.argv.slice(2), {
+    stdout: (text) => process.stdout.write(text),
+    stderr: (text) => process.stderr.write(text),
+    progress: (p) =>
+      process.stderr.write(
+        `importing: ${p.shipmentsDone}/${p.shipmentsTotal} shipments, ${p.eventsPublished} events\n`,
+      ),
+    async connect(config) {
+      const kafka = createKafka(config, 'sct-tracking-import');
+      const topics = await ensureTopics(kafka, config);
+      const publisher = new EventPublisher(kafka, topics, config.kafkaBrokers);
+      return {
+        target: `${topics.shipments} at ${config.kafkaBrokers.join(',')}`,
+        publish: (events) => publisher.publish(events),
+        close: () => publisher.close(),
+      };
+    },
+  }),
 );

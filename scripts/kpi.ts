@@ -17,7 +17,7 @@ import { ConfigError, loadConfig, redactUrl, type AppConfig } from '../runtime/c
 import { createPool } from '../runtime/db';
 import { queryKpiSummary } from '../runtime/kpi-query';
 import { ServiceUnavailableError } from '../runtime/service-errors';
-import { parseCli, UsageError, usageErrorText, type CliDefinition, type OptionSpec } from './cli';
+import { parseCli, runCliMain, UsageError, usageErrorText, type CliDefinition, type OptionSpec } from './cli';
 
 export const KPI_USAGE =
   'usage: npm run kpi -- [--json] [--from YYYY-MM-DD] [--to YYYY-MM-DD] [--warehouse ID] [--include-drills] [--help]';
@@ -281,16 +281,10 @@ export async function runKpiCli(argv: readonly string[], deps: KpiCliDeps): Prom
 
 // Run only as the entry point (`tsx scripts/kpi.ts`, CommonJS), not when a test imports it.
 if (typeof module !== 'undefined' && typeof require !== 'undefined' && require.main === module) {
-  runKpiCli(process.argv.slice(2), {
-    stdout: (text) => process.stdout.write(text),
-    stderr: (text) => process.stderr.write(text),
-  }).then(
-    (code) => process.exit(code),
-    (err: unknown) => {
-      process.stderr.write(
-        `kpi: failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`,
-      );
-      process.exit(1);
-    },
+  runCliMain('kpi', () =>
+    runKpiCli(process.argv.slice(2), {
+      stdout: (text) => process.stdout.write(text),
+      stderr: (text) => process.stderr.write(text),
+    }),
   );
 }

@@ -30,7 +30,14 @@ import {
 import { createLogger } from '../runtime/logger';
 import { ServiceUnavailableError } from '../runtime/service-errors';
 import { recordAudit } from '../server/api/audit-log';
-import { exitWithUsageError, parseCli, UsageError, type CliDefinition, type OptionSpec } from './cli';
+import {
+  exitWithUsageError,
+  parseCli,
+  runCliMain,
+  UsageError,
+  type CliDefinition,
+  type OptionSpec,
+} from './cli';
 
 export const OPERATOR_USAGE = `usage: npm run operator -- <command> [options]
 
@@ -286,16 +293,12 @@ async function main(): Promise<void> {
 }
 
 if (require.main === module) {
-  main().catch((err: unknown) => {
-    if (err instanceof OperatorInputError || err instanceof UsageError || err instanceof ConfigError) {
-      process.stderr.write(`operator: ${err.message}\n`);
-      process.exit(2);
-    }
-    if (err instanceof ServiceUnavailableError) {
-      process.stderr.write(`operator: ${err.message}\n`);
-      process.exit(3);
-    }
-    process.stderr.write(`operator: ${(err as Error).message}\n`);
-    process.exit(1);
+  runCliMain('operator', () => main(), {
+    known: (err) => {
+      if (err instanceof OperatorInputError || err instanceof UsageError || err instanceof ConfigError)
+        return { code: 2, message: err.message };
+      if (err instanceof ServiceUnavailableError) return { code: 3, message: err.message };
+      return { code: 1, message: (err as Error).message };
+    },
   });
 }

@@ -9,7 +9,7 @@ import { createPool, findRepoRoot, migrate, migrationsDir } from '../runtime/db'
 import { createLogger } from '../runtime/logger';
 import { createRedis } from '../runtime/redis';
 import { ServiceUnavailableError } from '../runtime/service-errors';
-import { parseCliOrExit, type CliDefinition, type OptionSpec } from './cli';
+import { parseCliOrExit, runCliMain, type CliDefinition, type OptionSpec } from './cli';
 import { checkDrift } from './replay/drift';
 import { dropReplaySchema, replayIntoFreshSchema } from './replay/replay';
 
@@ -86,14 +86,6 @@ async function main(): Promise<number> {
   return code;
 }
 
-main().then(
-  (code) => process.exit(code),
-  (err: unknown) => {
-    if (err instanceof ServiceUnavailableError) {
-      console.error(`replay: ${err.message}`);
-      process.exit(3);
-    }
-    console.error(`replay: ${(err as Error).message}`);
-    process.exit(1);
-  },
-);
+runCliMain('replay', () => main(), {
+  known: (err) => ({ code: err instanceof ServiceUnavailableError ? 3 : 1, message: (err as Error).message }),
+});

@@ -45,8 +45,16 @@ import {
   type StackCredentials,
 } from '../runtime/config';
 import { createKafka } from '../runtime/kafka';
-import { howToStart } from '../runtime/service-errors';
-import { exitWithUsageError, parseCliOrExit, UsageError, type CliDefinition, type OptionSpec } from './cli';
+import { classifyServiceCause, howToFix, howToStart } from '../runtime/service-errors';
+import { redisFailureCause, watchRedisErrors } from '../runtime/redis';
+import {
+  exitWithUsageError,
+  parseCliOrExit,
+  runCliMain,
+  UsageError,
+  type CliDefinition,
+  type OptionSpec,
+} from './cli';
 import { ensureLocalService, type LocalServiceDeps } from './stack/local-services';
 
 const root = path.resolve(__dirname, '..');
@@ -342,13 +350,21 @@ async function checkPostgres(config: AppConfig): Promise<boolean> {
     console.log(`PostgreSQL up    ${redactUrl(config.databaseUrl)}`);
     return true;
   } catch (err) {
-    console.log(
-      `PostgreSQL DOWN  ${redactUrl(config.databaseUrl)}: ${(err as Error).message}\n           To fix: ${howToStart('postgres')}`,
-    );
+    console.log(serviceProblemLine('postgres', redactUrl(config.databaseUrl), (err as Error).message));
     return false;
   } finally {
     await client.end().catch(() => undefined);
   }
+}
+
+/**
+ * A status line of a service that failed: `DOWN` when it did not answer, `REFUSED` when it
+ * refused the login or a command; then the cause and the fix for that kind (service-errors.ts).
+ */
+function serviceProblemLine(service: 'postgres' | 'redis', address: string, cause: string): string {
+  const label = service === 'postgres' ? 'PostgreSQL' : 'Redis     ';
+  const state = classifyServiceCause(cause) === 'unreachable' ? 'DOWN ' : 'REFUSED';
+  return `${label} ${state} ${address}: ${cause}\n           To fix: ${howToFix(service, cause)}`;
 }
 
 async function checkRedis(config: AppConfig): Promise<boolean> {
@@ -359,15 +375,16 @@ async function checkRedis(config: AppConfig): Promise<boolean> {
     retryStrategy: () => null,
   });
   redis.on('error', () => undefined);
+  watchRedisErrors(redis);
   try {
     await redis.connect();
     await redis.ping();
     console.log(`Redis      up    ${redactUrl(config.redisUrl)}`);
     return true;
   } catch (err) {
-    console.log(
-      `Redis      DOWN  ${redactUrl(config.redisUrl)}: ${(err as Error).message}\n           To fix: ${howToStart('redis')}`,
-    );
+    // ioredis rejects with "Connection is closed." when the server refused the login (WRONGPASS).
+    const cause = redisFailureCause(redis, err) ?? String(err);
+    console.log(serviceProblemLine('redis', redactUrl(config.redisUrl), cause));
     return false;
   } finally {
     redis.disconnect();
@@ -505,7 +522,4 @@ async function main(): Promise<void> {
   }
 }
 
-main().catch((err: unknown) => {
-  console.error(`stack: ${(err as Error).message}`);
-  process.exit(1);
-});
+runCliMain('stack', () => main(), { known: (err) => ({ code: 1, message: (err as Error).message }) });

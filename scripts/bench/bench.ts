@@ -19,7 +19,7 @@
  */
 import os from 'node:os';
 import { findRepoRoot } from '../../runtime/db';
-import { UsageError, usageErrorText } from '../cli';
+import { runCliMain, UsageError, usageErrorText } from '../cli';
 import {
   checkBuild,
   checkStackRestarts,
@@ -108,10 +108,4 @@ function parseCommandLine(argv: readonly string[]): Options | number {
   }
 }
 
-main().then(
-  (code) => process.exit(code),
-  (err: unknown) => {
-    console.error(`bench: ${(err as Error).stack ?? String(err)}`);
-    process.exit(1);
-  },
-);
+runCliMain('bench', () => main());

@@ -8,6 +8,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { loadConfig, type AppConfig } from '../../runtime/config';
+import { exitAfterFlush } from '../../runtime/exit';
 import { Cleanup } from './cleanup';
 import { Deployment } from './deployment';
 import { log } from './log';
@@ -73,9 +74,9 @@ export class BenchRun {
                 ? 'removed; no results written'
                 : `could not remove: ${problems.join('; ')}`,
             );
-            process.exit(code);
+            return exitAfterFlush(code, 'bench');
           },
-          () => process.exit(code),
+          () => exitAfterFlush(code, 'bench'),
         );
       });
     }
@@ -83,7 +84,7 @@ export class BenchRun {
       log(
         `\nunexpected error: ${(err as Error).stack ?? String(err)}\nremoving what the benchmark created...`,
       );
-      void this.cleanAll().finally(() => process.exit(1));
+      void this.cleanAll().finally(() => exitAfterFlush(1, 'bench'));
     };
     process.on('unhandledRejection', fatal);
     process.on('uncaughtException', fatal);

@@ -10,6 +10,7 @@ import path from 'node:path';
 import {
   exitWithUsageError,
   parseCliOrExit,
+  runCliMain,
   UsageError,
   wholeNumber,
   type CliDefinition,
@@ -100,33 +101,35 @@ function parseCommandLine(): { dir: string; top: number } {
   }
 }
 
-const { dir, top } = parseCommandLine();
-for (const f of readdirSync(dir).sort()) {
-  const file = path.join(dir, f);
-  if (f.endsWith('.cpuprofile')) console.log(`\n### ${f}\n${summarize(file, top)}`);
-  if (f.endsWith('.pg.json')) {
-    const rows = JSON.parse(readFileSync(file, 'utf8')) as { sql: string; calls: number; ms: number }[];
-    console.log(`\n### ${f}: ${rows.reduce((n, r) => n + r.calls, 0)} PostgreSQL round trips`);
-    for (const r of rows.slice(0, top))
-      console.log(`  ${String(r.calls).padStart(7)} calls ${String(r.ms).padStart(7)} ms  ${r.sql}`);
-  }
-  if (f.endsWith('.mem.json')) {
-    const { peakMb } = JSON.parse(readFileSync(file, 'utf8')) as { peakMb: Record<string, number> };
-    console.log(
-      `\n### ${f}: peak MB ${Object.entries(peakMb)
-        .map(([k, v]) => `${k} ${v}`)
-        .join(', ')}`,
-    );
-  }
-  if (f.endsWith('.kafka.json')) {
-    const rows = JSON.parse(readFileSync(file, 'utf8')) as Record<
-      string,
-      { calls: number; ms: number; pendingMs: number; maxMs: number }
-    >;
-    console.log(`\n### ${f}`);
-    for (const [k, v] of Object.entries(rows).sort((a, b) => b[1].ms - a[1].ms))
+runCliMain('summarize-profiles', () => {
+  const { dir, top } = parseCommandLine();
+  for (const f of readdirSync(dir).sort()) {
+    const file = path.join(dir, f);
+    if (f.endsWith('.cpuprofile')) console.log(`\n### ${f}\n${summarize(file, top)}`);
+    if (f.endsWith('.pg.json')) {
+      const rows = JSON.parse(readFileSync(file, 'utf8')) as { sql: string; calls: number; ms: number }[];
+      console.log(`\n### ${f}: ${rows.reduce((n, r) => n + r.calls, 0)} PostgreSQL round trips`);
+      for (const r of rows.slice(0, top))
+        console.log(`  ${String(r.calls).padStart(7)} calls ${String(r.ms).padStart(7)} ms  ${r.sql}`);
+    }
+    if (f.endsWith('.mem.json')) {
+      const { peakMb } = JSON.parse(readFileSync(file, 'utf8')) as { peakMb: Record<string, number> };
       console.log(
-        `  ${k.padEnd(28)} ${String(v.calls).padStart(7)} calls, ${v.ms} ms (mean ${(v.ms / v.calls).toFixed(1)}, max ${v.maxMs}), queued ${v.pendingMs} ms`,
+        `\n### ${f}: peak MB ${Object.entries(peakMb)
+          .map(([k, v]) => `${k} ${v}`)
+          .join(', ')}`,
       );
+    }
+    if (f.endsWith('.kafka.json')) {
+      const rows = JSON.parse(readFileSync(file, 'utf8')) as Record<
+        string,
+        { calls: number; ms: number; pendingMs: number; maxMs: number }
+      >;
+      console.log(`\n### ${f}`);
+      for (const [k, v] of Object.entries(rows).sort((a, b) => b[1].ms - a[1].ms))
+        console.log(
+          `  ${k.padEnd(28)} ${String(v.calls).padStart(7)} calls, ${v.ms} ms (mean ${(v.ms / v.calls).toFixed(1)}, max ${v.maxMs}), queued ${v.pendingMs} ms`,
+        );
+    }
   }
-}
+});

@@ -9,6 +9,7 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { chromium } from 'playwright-core';
+import { runCliMain } from '../cli';
 import { encodeIcns, encodeIco, pngSize, type PngImage } from './containers';
 
 const root = path.resolve(__dirname, '../..');
@@ -52,7 +53,6 @@ async function main(): Promise<void> {
   console.log(`icons: ${images.length} sizes written to resources/`);
 }
 
-main().catch((err: unknown) => {
-  console.error(`icons: ${err instanceof Error ? err.message : String(err)}`);
-  process.exit(1);
+runCliMain('icons', () => main(), {
+  known: (err) => ({ code: 1, message: err instanceof Error ? err.message : String(err) }),
 });

@@ -6,8 +6,13 @@ import type { Kafka } from 'kafkajs';
 import type { ServiceHealth, StackHealth, WorkerHealth } from '../../contracts';
 import { redactUrl, type AppConfig } from '../../runtime/config';
 import type { Pool } from '../../runtime/db';
-import { redisUnresponsive, REDIS_COMMAND_TIMEOUT_MS, type RedisClient } from '../../runtime/redis';
-import { howToStart } from '../../runtime/service-errors';
+import {
+  redisFailureCause,
+  redisUnresponsive,
+  REDIS_COMMAND_TIMEOUT_MS,
+  type RedisClient,
+} from '../../runtime/redis';
+import { classifyServiceCause, howToFix } from '../../runtime/service-errors';
 import { withConsumerState } from './consumer-state';
 import { HighWatermarkHistory, withLag } from './lag';
 
@@ -28,7 +33,8 @@ async function probe(
     await withTimeout(check(), 2_500);
     return { name, state: 'up', address, detail: 'ok' };
   } catch (err) {
-    return { name, state: 'down', address, detail: `${(err as Error).message}. To fix: ${howToStart(name)}` };
+    const cause = (err as Error).message.replace(/\.+$/, '');
+    return { name, state: 'down', address, detail: `${cause}. To fix: ${howToFix(name, cause)}` };
   }
 }
 
@@ -64,8 +70,20 @@ export async function redisHealth(redis: RedisClient, address: string): Promise<
   if (redis.status !== 'ready' && silent) return degraded(silent);
   const up = await probe('redis', address, async () => {
     // The client fails fast while disconnected; say so instead of its internal wording.
-    if (redis.status !== 'ready') throw new Error(`connection refused or lost (client ${redis.status})`);
-    await redis.ping();
+    // A refused login or command (WRONGPASS, NOPERM) is named as such (the client's last error).
+    if (redis.status !== 'ready') {
+      const refused = redisFailureCause(redis);
+      throw new Error(
+        refused && classifyServiceCause(refused) !== 'unreachable'
+          ? refused
+          : `connection refused or lost (client ${redis.status})`,
+      );
+    }
+    try {
+      await redis.ping();
+    } catch (err) {
+      throw new Error(redisFailureCause(redis, err) ?? String(err));
+    }
   });
   return up.state === 'down' && /timed out/i.test(up.detail) ? degraded('PING timed out') : up;
 }

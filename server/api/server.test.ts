@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { API_ROUTES, type StackHealth, type StartupDetail } from '../../contracts';
+import { API_ROUTES, type StackHealth, type StartupDetail, type StartupSummary } from '../../contracts';
 import type { Pool } from '../../runtime/db';
 import { createLogger } from '../../runtime/logger';
 import type { RedisClient } from '../../runtime/redis';
@@ -21,6 +21,17 @@ type OpenApiResponse = { description?: string; content?: Record<string, { schema
 
 const TOKEN = 'machine-token-for-the-test';
 const auth = { authorization: `Bearer ${TOKEN}` };
+
+/** Calls `read` until it gives `expected` (deep equality); fails after 50 tries 20 ms apart. */
+async function waitForValue<T>(read: () => Promise<T>, expected: T): Promise<void> {
+  let last: T | undefined;
+  for (let i = 0; i < 50; i++) {
+    last = await read();
+    if (JSON.stringify(last) === JSON.stringify(expected)) return;
+    await new Promise((r) => setTimeout(r, 20));
+  }
+  expect(last).toEqual(expected);
+}
 
 describe('API server and the route table', () => {
   const logLines: string[] = [];
@@ -330,6 +341,46 @@ describe('API server and the route table', () => {
       address: 'postgres://sct:***@db.internal:5499/sct',
       error: expect.stringContaining('connection refused'),
     });
+  });
+
+  it('reports the current state of each service once ready (QA: Kafka "up" after it stopped), still only up/down', async () => {
+    const before = structuredClone(startup);
+    const healthBefore = health;
+    try {
+      startup.phase = 'ready';
+      startup.services = (['kafka', 'postgres', 'redis'] as const).map((name) => ({
+        ...before.services[0]!,
+        name,
+        state: 'up',
+        required: name !== 'redis',
+        reached: true,
+        error: null,
+      }));
+      const now = (kafka: 'up' | 'down', redis: 'up' | 'degraded') => ({
+        services: [
+          { name: 'kafka', state: kafka, address: 'kafka.internal:9092', detail: 'x' },
+          { name: 'postgres', state: 'up', address: 'postgres://sct:***@db.internal:5499/sct', detail: 'ok' },
+          { name: 'redis', state: redis, address: 'redis://h:6379/0', detail: 'slow' },
+        ],
+        workers: [],
+        checkedAt: '2026-12-03T10:00:00.000Z',
+      });
+      health = now('down', 'degraded');
+      const states = async () =>
+        ((await (await fetch(`${base}/api/startup`)).json()) as StartupSummary).services.map(
+          (s) => `${s.name}:${s.state}`,
+        );
+      // A health round is waited for up to 500 ms (this fake answers at once).
+      await states();
+      await waitForValue(states, ['kafka:down', 'postgres:up', 'redis:up']);
+      const text = await (await fetch(`${base}/api/startup`)).text();
+      expect(text).not.toMatch(/internal|9092|5499|slow/);
+      health = now('up', 'up');
+      await waitForValue(states, ['kafka:up', 'postgres:up', 'redis:up']);
+    } finally {
+      Object.assign(startup, before);
+      health = healthBefore;
+    }
   });
 
   it('refuses to save settings where they are read-only, and names the field of a bad one', async () => {

@@ -195,6 +195,9 @@ declare module 'fastify' {
 }
 
 /** Builds (does not start) the API server. Register static files on it before `listen`. */
+/** Longest wait of `GET /api/startup` for a health round after the start (ms). */
+const STARTUP_HEALTH_WAIT_MS = 500;
+
 export async function buildApiServer(deps: ApiDeps): Promise<FastifyInstance> {
   const limits = { ...DEFAULT_ABUSE_LIMITS, ...deps.limits };
   const app = Fastify({
@@ -498,6 +501,14 @@ function registerRoutes(
   sessions: SessionStore,
 ): void {
   const api = scope.withTypeProvider<ZodTypeProvider>();
+  // The latest health check that completed: `GET /api/startup` reports the services' states from
+  // it once the start completed (the start-up probes stop then).
+  let lastHealth: StackHealth | null = null;
+  const currentHealth = async (): Promise<StackHealth> => {
+    const health = await deps.health();
+    lastHealth = health;
+    return health;
+  };
   const sessionCheckMs = Math.max(500, sessions.recheckMs);
   const loginLockout = new RateLimiterMemory({
     points: limits.loginFailures,
@@ -694,10 +705,24 @@ function registerRoutes(
     return reply.code(202).send(result);
   });
 
-  api.get('/api/health', fromTable('GET /api/health'), async () => deps.health());
+  api.get('/api/health', fromTable('GET /api/health'), async () => currentHealth());
 
   // Before sign-in only the phase and up/down per service (contracts/startup.ts).
-  api.get('/api/startup', fromTable('GET /api/startup'), async () => summarizeStartup(deps.startup()));
+  // After the start the services' states are the health check's (cached 2 s, so an anonymous
+  // caller triggers at most one round per 2 s; it learns only up/down). A round that takes longer
+  // than STARTUP_HEALTH_WAIT_MS (a hung service) is not waited for: the previous answer is used.
+  api.get('/api/startup', fromTable('GET /api/startup'), async () => {
+    const detail = deps.startup();
+    if (detail.phase === 'ready') {
+      let timer: NodeJS.Timeout | undefined;
+      await Promise.race([
+        currentHealth().catch(() => undefined),
+        new Promise((r) => (timer = setTimeout(r, STARTUP_HEALTH_WAIT_MS))),
+      ]);
+      clearTimeout(timer);
+    }
+    return summarizeStartup(detail, lastHealth);
+  });
   api.get('/api/startup/detail', fromTable('GET /api/startup/detail'), async () => deps.startup());
 
   api.get('/api/settings', fromTable('GET /api/settings'), async () => deps.settings.view());

@@ -10,7 +10,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { OrderDetail, StackHealth } from '../../contracts';
 import { loadConfig, redactUrl, describeConfig } from '../../runtime/config';
 import { createLogger } from '../../runtime/logger';
-import { createRedis, type RedisClient } from '../../runtime/redis';
+import { probeRedis } from '../../runtime/probes';
+import { createRedis, redisFailureCause, type RedisClient } from '../../runtime/redis';
+import { redisHealth } from '../../server/api/health';
 import { orderCreated, startDeployment, waitFor, type TestDeployment } from '../support/harness';
 
 const base = loadConfig();
@@ -88,6 +90,53 @@ describe('Redis ACL user', () => {
       expect(refusal.message).not.toContain(wrong);
     } finally {
       client.disconnect();
+    }
+  });
+
+  it('a wrong password is named a refused login with the REDIS_URL fix, not "not reachable ... start Redis" (QA: "Connection is closed.")', async () => {
+    const wrong = `${password}x`;
+    const url = urlWith(user, wrong);
+    // The start-up wait and the settings' Test connection (runtime/probes.ts).
+    const probe = await probeRedis(url);
+    expect(probe.reached).toBe(false);
+    expect(probe.error).toMatch(/^Redis refused the login at redis:\/\/sct_acl_\w+:\*\*\*@.* \(WRONGPASS /);
+    expect(probe.error).toMatch(/To fix: check the user and password in REDIS_URL/);
+    expect(probe.error).not.toMatch(/Connection is closed|start Redis/);
+    expect(probe.error).not.toContain(wrong);
+    // A long-lived client (the core's, the workers'): its health and the cause of a failed command.
+    const client = createRedis({ redisUrl: url });
+    try {
+      await waitFor(
+        'refused',
+        async () => redisFailureCause(client)?.startsWith('WRONGPASS') ?? false,
+        10_000,
+        50,
+      );
+      const err = await client.ping().then(
+        () => null,
+        (e: unknown) => e,
+      );
+      expect(redisFailureCause(client, err)).toMatch(/^WRONGPASS /);
+      const health = await redisHealth(client, redactUrl(url));
+      expect(health.state).toBe('down');
+      expect(health.detail).not.toContain('..');
+      expect(health.detail).toMatch(/^WRONGPASS .*To fix: check the user and password in REDIS_URL/);
+    } finally {
+      client.disconnect();
+    }
+  });
+
+  it('an ACL user lacking a command is named a refused command with the ACL fix', async () => {
+    const limited = `${user}_noping`;
+    await admin.call('ACL', 'SETUSER', limited, 'reset', 'on', `>${password}`, '~*', '&*', '+@all', '-ping');
+    try {
+      const probe = await probeRedis(urlWith(limited, password));
+      expect(probe.reached).toBe(false);
+      expect(probe.error).toMatch(
+        /^Redis refused a command \(the login was accepted\) at .*NOPERM.*To fix: give the ACL user of REDIS_URL/,
+      );
+    } finally {
+      await admin.call('ACL', 'DELUSER', limited).catch(() => undefined);
     }
   });
 

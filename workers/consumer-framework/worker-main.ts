@@ -7,6 +7,7 @@
  */
 import { parseArgs } from 'node:util';
 import { loadConfig, type AppConfig } from '../../runtime/config';
+import { exitAfterFlush } from '../../runtime/exit';
 import {
   batchTimeoutsFromEnv,
   createPool,
@@ -73,13 +74,13 @@ export async function startWorker(
     const { configPath: file, help } = parseWorkerArgs(process.argv.slice(2));
     if (help) {
       process.stdout.write(`${name}: ${WORKER_USAGE}\n`);
-      process.exit(0);
+      return await exitAfterFlush(0);
     }
     config = file ? loadConfig(process.env, file, {}, true) : loadConfig(process.env);
     timeouts = batchTimeoutsFromEnv(process.env);
   } catch (err) {
     process.stderr.write(`${name}: ${(err as Error).message}\n`);
-    process.exit(2);
+    return await exitAfterFlush(2);
   }
   const log = createLogger(name, config.logLevel);
   const pool = createPool(config, 6);
@@ -95,7 +96,7 @@ export async function startWorker(
     cache.close();
     redis.disconnect();
     await pool.end().catch(() => undefined);
-    process.exit(code);
+    return exitAfterFlush(code);
   };
   process.once('SIGTERM', () => void shutdown(0));
   process.once('SIGINT', () => void shutdown(0));

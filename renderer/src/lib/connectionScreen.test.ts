@@ -135,4 +135,31 @@ describe('connection screen state machine', () => {
     );
     expect(nextAttemptText({ ...detail('connecting'), nextAttemptAt: null }, 0)).toBeNull();
   });
+
+  it('names a refused login or command as such, not "not reachable" (QA: Redis WRONGPASS)', () => {
+    const redis = detail('connecting').services.find((s) => s.name === 'redis')!;
+    const wrongPass = {
+      ...redis,
+      state: 'down' as const,
+      error:
+        'Redis refused the login at redis://u:***@127.0.0.1:6379/13 (WRONGPASS invalid username-password pair or user is disabled.). To fix: check the user and password in REDIS_URL against the Redis ACL (`ACL LIST`).',
+    };
+    expect(serviceLine(wrongPass)).toMatchObject({
+      tone: 'warn',
+      status: 'login refused (optional: the console works without it)',
+    });
+    const noPerm = {
+      ...wrongPass,
+      error:
+        "Redis refused a command (the login was accepted) at x (NOPERM User u has no permissions to run the 'ping' command).",
+    };
+    expect(serviceLine(noPerm).status).toBe('command refused (optional: the console works without it)');
+    const postgres = detail('connecting').services.find((s) => s.name === 'postgres')!;
+    expect(
+      serviceLine({
+        ...postgres,
+        error: 'PostgreSQL refused the login at x (password authentication failed for user "sct").',
+      }).status,
+    ).toBe('login refused');
+  });
 });

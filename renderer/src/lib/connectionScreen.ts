@@ -16,7 +16,12 @@
  * Once `ready`, a single failed poll keeps the console (the outage banner covers a short blip);
  * {@link API_FAILURES_BEFORE_SCREEN} failures in a row bring the connection screen back.
  */
-import type { ServiceProbe, StartupDetail, StartupPhase } from '../../../contracts';
+import {
+  classifyServiceCause,
+  type ServiceProbe,
+  type StartupDetail,
+  type StartupPhase,
+} from '../../../contracts';
 
 export type ConnectionView =
   | { kind: 'checking' }
@@ -140,10 +145,14 @@ export function serviceLine(s: StartupDetail['services'][number]): ServiceLine {
       detail:
         [s.version, s.latencyMs !== null ? `${s.latencyMs} ms` : null].filter(Boolean).join(' · ') || null,
     };
+  // A refused login or command is no outage: the badge says which (the error names the fix).
+  const kind = s.error === null ? 'unreachable' : classifyServiceCause(s.error);
+  const what =
+    kind === 'login' ? 'login refused' : kind === 'permission' ? 'command refused' : 'not reachable';
   return {
     label,
     tone: s.required ? 'danger' : 'warn',
-    status: s.required ? 'not reachable' : 'not reachable (optional: the console works without it)',
+    status: s.required ? what : `${what} (optional: the console works without it)`,
     detail: s.error,
   };
 }
