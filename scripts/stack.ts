@@ -19,7 +19,7 @@
  * reported with what to do.
  */
 import { spawn, spawnSync } from 'node:child_process';
-import { createHash, randomBytes, randomUUID } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import {
   chmodSync,
   closeSync,
@@ -55,6 +55,7 @@ import {
   type CliDefinition,
   type OptionSpec,
 } from './cli';
+import { kafkaClusterId } from './stack/cluster-id';
 import { ensureLocalService, type LocalServiceDeps } from './stack/local-services';
 
 const root = path.resolve(__dirname, '..');
@@ -295,7 +296,18 @@ async function kafkaUp(config: AppConfig): Promise<void> {
     const scram = `SCRAM-SHA-256=[name=${creds.username},password=${creds.password}]`;
     const format = spawnSync(
       java,
-      ['-cp', cp, 'kafka.tools.StorageTool', 'format', '-t', clusterId(), '-c', props, '--add-scram', scram],
+      [
+        '-cp',
+        cp,
+        'kafka.tools.StorageTool',
+        'format',
+        '-t',
+        kafkaClusterId(),
+        '-c',
+        props,
+        '--add-scram',
+        scram,
+      ],
       { encoding: 'utf8' },
     );
     if (format.status !== 0)
@@ -333,11 +345,6 @@ async function kafkaUp(config: AppConfig): Promise<void> {
     await new Promise((r) => setTimeout(r, 500));
   }
   throw new Error(`Kafka did not start; see ${logFile}`);
-}
-
-/** A random 16-byte cluster id in Kafka's base64url form. */
-function clusterId(): string {
-  return Buffer.from(randomUUID().replace(/-/g, ''), 'hex').toString('base64url');
 }
 
 async function checkPostgres(config: AppConfig): Promise<boolean> {
