@@ -31,7 +31,6 @@ import {
   rmSync,
   writeFileSync,
 } from 'node:fs';
-import net from 'node:net';
 import path from 'node:path';
 import pg from 'pg';
 import Redis from 'ioredis';
@@ -45,6 +44,7 @@ import {
   type StackCredentials,
 } from '../runtime/config';
 import { createKafka } from '../runtime/kafka';
+import { portOpen } from '../runtime/port-open';
 import { classifyServiceCause, howToFix, howToStart } from '../runtime/service-errors';
 import { redisFailureCause, watchRedisErrors } from '../runtime/redis';
 import {
@@ -71,19 +71,6 @@ const CLIENT_LISTENER = 'CLIENT';
 function brokerAddress(config: AppConfig): { host: string; port: number } {
   const [host, port] = config.kafkaBrokers[0]!.split(':');
   return { host: host!, port: Number(port) };
-}
-
-function portOpen(host: string, port: number, timeoutMs = 1_000): Promise<boolean> {
-  return new Promise((resolve) => {
-    const socket = net.connect({ host, port });
-    const done = (ok: boolean) => {
-      socket.destroy();
-      resolve(ok);
-    };
-    socket.setTimeout(timeoutMs, () => done(false));
-    socket.once('connect', () => done(true));
-    socket.once('error', () => done(false));
-  });
 }
 
 /** Resolves the broker classpath with Maven once per pom version (cached under .stack). */

@@ -18,8 +18,8 @@
  * both see the file free; the later write wins, and both links are still in their own files.
  */
 import { chmodSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { connect } from 'node:net';
 import path from 'node:path';
+import { portOpen } from '../runtime/port-open';
 
 /** What {@link announceConsole} writes to: the process's stdout in production. */
 export interface Announcer {
@@ -142,14 +142,5 @@ function linkAnswers(link: string): Promise<boolean> {
   } catch {
     return Promise.resolve(false);
   }
-  return new Promise((resolve) => {
-    const socket = connect({ host, port });
-    const done = (ok: boolean) => {
-      socket.destroy();
-      resolve(ok);
-    };
-    socket.setTimeout(ANSWER_TIMEOUT_MS, () => done(false));
-    socket.once('connect', () => done(true));
-    socket.once('error', () => done(false));
-  });
+  return portOpen(host, port, ANSWER_TIMEOUT_MS);
 }
