@@ -13,18 +13,16 @@
  *
  * Isolation: its own database (`sct_test_<random>`), dropped afterwards.
  */
-import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadConfig } from '../../runtime/config';
-import { createPool, dropDatabase, findRepoRoot, migrate, migrationsDir, type Pool } from '../../runtime/db';
+import type { Pool } from '../../runtime/db';
 import { orderListQuerySchema, shipmentListQuerySchema } from '../../contracts';
 import { DIRECT_PERCENTILES_MAX, queryKpiFigures } from '../../runtime/kpi-query';
 import { listOrders, totalSource } from '../../server/api/queries';
 import { listShipments } from '../../server/api/shipment-queries';
 import { countDrift } from '../support/counts';
+import { createMigratedDatabase } from '../support/harness';
 
 let pool: Pool;
-let databaseUrl: string;
 
 /** Deterministic pseudo-random numbers (mulberry32), so a failure can be reproduced. */
 function rng(seed: number): () => number {
@@ -244,18 +242,15 @@ async function expectExact(): Promise<void> {
   }
 }
 
+let db: Awaited<ReturnType<typeof createMigratedDatabase>> | undefined;
+
 beforeAll(async () => {
-  const base = loadConfig();
-  const url = new URL(base.databaseUrl);
-  url.pathname = `/sct_test_${randomBytes(4).toString('hex')}`;
-  databaseUrl = url.toString();
-  await migrate({ databaseUrl }, migrationsDir(findRepoRoot()));
-  pool = createPool({ databaseUrl }, 2);
+  db = await createMigratedDatabase();
+  pool = db.pool;
 });
 
 afterAll(async () => {
-  await pool?.end();
-  await dropDatabase(databaseUrl).catch(() => undefined);
+  await db?.drop();
 });
 
 describe('KPI delivered counts and cycle-time buckets', () => {

@@ -8,17 +8,15 @@
  * orders between days and statuses, and deletes (the drill purge's); the counts table must equal
  * a recount.
  */
-import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { orderListQuerySchema } from '../../contracts';
-import { loadConfig } from '../../runtime/config';
-import { createPool, dropDatabase, findRepoRoot, migrate, migrationsDir, type Pool } from '../../runtime/db';
+import type { Pool } from '../../runtime/db';
 import { orderFilterSql } from '../../server/api/order-filter';
 import { jumpsByCounts, listOrders } from '../../server/api/queries';
 import { countDrift } from '../support/counts';
+import { createMigratedDatabase } from '../support/harness';
 
 let pool: Pool;
-let databaseUrl: string;
 
 /** Deterministic pseudo-random numbers (mulberry32). */
 function rng(seed: number): () => number {
@@ -114,18 +112,15 @@ async function expectPagesExact(): Promise<void> {
   }
 }
 
+let db: Awaited<ReturnType<typeof createMigratedDatabase>> | undefined;
+
 beforeAll(async () => {
-  const base = loadConfig();
-  const url = new URL(base.databaseUrl);
-  url.pathname = `/sct_test_${randomBytes(4).toString('hex')}`;
-  databaseUrl = url.toString();
-  await migrate({ databaseUrl }, migrationsDir(findRepoRoot()));
-  pool = createPool({ databaseUrl }, 2);
+  db = await createMigratedDatabase();
+  pool = db.pool;
 });
 
 afterAll(async () => {
-  await pool?.end();
-  await dropDatabase(databaseUrl).catch(() => undefined);
+  await db?.drop();
 });
 
 describe('orders list pages by position through order_created_counts', () => {

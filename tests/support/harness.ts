@@ -9,7 +9,7 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import Redis from 'ioredis';
 import { loadConfig, type AppConfig } from '../../runtime/config';
-import { dropDatabase, findRepoRoot, migrationsDir } from '../../runtime/db';
+import { createPool, dropDatabase, findRepoRoot, migrate, migrationsDir, type Pool } from '../../runtime/db';
 import { createKafka, ensureTopics, EventPublisher } from '../../runtime/kafka';
 import { createLogger } from '../../runtime/logger';
 import {
@@ -321,4 +321,30 @@ export async function publishAsImporter(config: AppConfig, events: readonly unkn
   } finally {
     await publisher.close();
   }
+}
+
+/**
+ * A new database `sct_test_<random>` on the configured server with every migration applied, for a
+ * test that reads and writes the read models through SQL alone (no workers).
+ * @returns its URL, a pool of 2 connections, and `drop()` (ends the pool, drops the database;
+ *   never throws) for afterAll
+ */
+export async function createMigratedDatabase(): Promise<{
+  databaseUrl: string;
+  pool: Pool;
+  drop(): Promise<void>;
+}> {
+  const url = new URL(loadConfig().databaseUrl);
+  url.pathname = `/sct_test_${randomBytes(4).toString('hex')}`;
+  const databaseUrl = url.toString();
+  await migrate({ databaseUrl }, migrationsDir(findRepoRoot()));
+  const pool = createPool({ databaseUrl }, 2);
+  return {
+    databaseUrl,
+    pool,
+    async drop() {
+      await pool.end().catch(() => undefined);
+      await dropDatabase(databaseUrl).catch(() => undefined);
+    },
+  };
 }
