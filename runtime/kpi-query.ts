@@ -39,15 +39,25 @@ type Figures = Omit<
   dataTo: string | null;
 };
 
+/** The exception statuses as an SQL array literal (fixed values from contracts, not input). */
+const EXCEPTION_STATUSES_SQL = `'{${EXCEPTION_SHIPMENT_STATUSES.join(',')}}'::text[]`;
+
 /**
- * Orders of one warehouse (`$5`; null = every site). order_facts carries no warehouse: the
- * orders read model does, keyed by the same order id.
+ * Open exceptions now (drill traffic per $3): every site's from the shipments (a shipment whose
+ * order is unknown counts too); one warehouse's ($4) from `order_exception_counts` (the
+ * open-exception shipments of the site's orders, kept by triggers,
+ * db/migrations/1732960003950_order-open-exceptions.sql), not a walk over the site's orders.
  */
-const IN_WAREHOUSE = `($5::text IS NULL OR order_id IN (SELECT order_id FROM orders WHERE warehouse_id = $5::text))`;
+function openExceptionsSql(warehouse: string | null): string {
+  return warehouse === null
+    ? `SELECT count(*)::int FROM shipments WHERE status = ANY(${EXCEPTION_STATUSES_SQL}) AND ($3::boolean OR NOT is_drill)`
+    : `SELECT coalesce(sum(shipments), 0)::int FROM order_exception_counts
+        WHERE warehouse_id = $4::text AND ($3::boolean OR NOT is_drill)`;
+}
 
 /**
  * Orders per status created in the range ($1..$2, drill traffic per $3), with each status's first
- * created day and last created or delivered day, for one warehouse ($5) from
+ * created day and last created or delivered day, for one warehouse ($4) from
  * `order_fact_site_counts` (kept exact by triggers on order_facts,
  * db/migrations/1732960003400_kpi-delivered-aggregates.sql): a sum over the site's days x statuses.
  * As for every site below, the site's last delivered day (one index probe) is added to every
@@ -58,9 +68,9 @@ const BY_STATUS_FROM_SITE_COUNTS = `SELECT c.status,
                                    AND ($2::date IS NULL OR c.created_day <= $2::date)), 0)::int AS n,
       min(c.created_day)::text AS first,
       greatest(max(c.created_day), (SELECT max(delivered_day) FROM order_facts
-                                      WHERE warehouse_id = $5::text AND delivered_day IS NOT NULL
+                                      WHERE warehouse_id = $4::text AND delivered_day IS NOT NULL
                                         AND ($3::boolean OR NOT is_drill)))::text AS last
-    FROM order_fact_site_counts c WHERE c.warehouse_id = $5::text AND ($3::boolean OR NOT c.is_drill) AND c.n > 0
+    FROM order_fact_site_counts c WHERE c.warehouse_id = $4::text AND ($3::boolean OR NOT c.is_drill) AND c.n > 0
    GROUP BY c.status`;
 
 /**
@@ -153,7 +163,7 @@ export async function queryKpiFigures(
   //   directly instead (percentile_cont over the range's facts: fewer rows than a bucket of
   //   every day); only the branch the count picks is run;
   // - the orders per status (with the data's own day range) from the counts per created day.
-  const site = warehouse === null ? 'site IS NULL' : 'site = $5::text';
+  const site = warehouse === null ? 'site IS NULL' : 'site = $4::text';
   const inMonths = `($1::date IS NULL OR month >= date_trunc('month', $1::date)::date)
     AND ($2::date IS NULL OR month <= date_trunc('month', $2::date)::date) AND ($3::boolean OR NOT is_drill)`;
   const monthly = monthBuckets ? 'true' : 'false';
@@ -188,7 +198,7 @@ export async function queryKpiFigures(
         CROSS JOIN LATERAL (
           SELECT x.v, row_number() OVER (ORDER BY x.v) AS i FROM (
             SELECT f.cycle_time_ms::float8 AS v FROM order_facts f
-             WHERE kpi_cycle_bucket(f.cycle_time_ms) = w.bucket ${warehouse === null ? '' : 'AND f.warehouse_id = $5::text'}
+             WHERE kpi_cycle_bucket(f.cycle_time_ms) = w.bucket ${warehouse === null ? '' : 'AND f.warehouse_id = $4::text'}
                AND f.delivered_day IS NOT NULL AND f.cycle_time_ms IS NOT NULL
                AND ($1::date IS NULL OR f.delivered_day >= $1::date) AND ($2::date IS NULL OR f.delivered_day <= $2::date)
                AND ($3::boolean OR NOT f.is_drill)
@@ -230,7 +240,7 @@ export async function queryKpiFigures(
         CROSS JOIN LATERAL (
           SELECT x.v, row_number() OVER (ORDER BY x.v) AS i FROM (
             SELECT f.cycle_time_ms::float8 AS v FROM order_facts f
-             WHERE kpi_cycle_fine_bucket(f.cycle_time_ms) = w.fine ${warehouse === null ? '' : 'AND f.warehouse_id = $5::text'}
+             WHERE kpi_cycle_fine_bucket(f.cycle_time_ms) = w.fine ${warehouse === null ? '' : 'AND f.warehouse_id = $4::text'}
                AND f.delivered_day IS NOT NULL AND f.cycle_time_ms IS NOT NULL
                AND ($1::date IS NULL OR f.delivered_day >= $1::date) AND ($2::date IS NULL OR f.delivered_day <= $2::date)
                AND ($3::boolean OR NOT f.is_drill)
@@ -243,7 +253,7 @@ export async function queryKpiFigures(
               percentile_cont(0.9) WITHIN GROUP (ORDER BY cycle_time_ms) AS p90
          FROM order_facts
         WHERE delivered_day IS NOT NULL AND ${inRange('delivered_day')}
-          ${warehouse === null ? '' : 'AND warehouse_id = $5::text'})
+          ${warehouse === null ? '' : 'AND warehouse_id = $4::text'})
      SELECT counted.delivered, counted.on_time, counted.otif,
             CASE WHEN ${monthly} AND (SELECT ok FROM aligned) THEN (SELECT value FROM mpercentiles WHERE p = 0.5)
                  WHEN counted.timed <= ${directPercentilesMax} THEN (SELECT median FROM direct)
@@ -251,11 +261,10 @@ export async function queryKpiFigures(
             CASE WHEN ${monthly} AND (SELECT ok FROM aligned) THEN (SELECT value FROM mpercentiles WHERE p = 0.9)
                  WHEN counted.timed <= ${directPercentilesMax} THEN (SELECT p90 FROM direct)
                  ELSE (SELECT value FROM percentiles WHERE p = 0.9) END AS p90,
-            (SELECT count(*)::int FROM shipments WHERE status = ANY($4::text[]) AND ($3::boolean OR NOT is_drill)
-                AND ${IN_WAREHOUSE}) AS exceptions,
+            (${openExceptionsSql(warehouse)}) AS exceptions,
             (SELECT coalesce(json_agg(s), '[]'::json) FROM (${warehouse === null ? BY_STATUS_FROM_COUNTS : BY_STATUS_FROM_SITE_COUNTS}) s) AS by_status
        FROM counted`,
-    [from, to, includeDrills, EXCEPTION_SHIPMENT_STATUSES, warehouse],
+    warehouse === null ? [from, to, includeDrills] : [from, to, includeDrills, warehouse],
   );
   const d = rows[0]!;
   const ordersByStatus = Object.fromEntries(ORDER_STATUSES.map((s) => [s, 0])) as Record<OrderStatus, number>;

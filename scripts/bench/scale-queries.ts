@@ -114,7 +114,7 @@ export function scaleQueries(p: ScaleProbe): ScaleQuery[] {
     fixed('orders', 'orders: sorted by customer', '/api/orders?sort=customerId&order=asc'),
     // The console reads on by cursor (the window after one it holds) and jumps by position (the
     // scroll bar dragged far down): both at the middle of the table. A position in the default
-    // view is found through order_created_counts; in one warehouse's list it is still an OFFSET.
+    // view is found through order_created_counts, in one warehouse's through order_site_created_counts.
     fixed(
       'orders',
       'orders: deep page by position (middle of the table)',
@@ -127,7 +127,7 @@ export function scaleQueries(p: ScaleProbe): ScaleQuery[] {
     ),
     fixed(
       'orders',
-      'orders: one warehouse, deep page by position (OFFSET, middle)',
+      'orders: one warehouse, deep page by position (middle)',
       `/api/orders?warehouse=${encodeURIComponent(p.warehouse)}&pageSize=100&page=${Math.max(1, Math.floor(p.warehouseOrders / 2 / 100))}`,
     ),
     {

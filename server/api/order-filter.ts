@@ -10,13 +10,7 @@
  * contracts/site-time.ts `siteDay`, per zone present in the table, and handed to SQL as a
  * zone -> day list: the site-time rule is not written again in SQL.
  */
-import {
-  EXCEPTION_SHIPMENT_STATUSES,
-  siteDay,
-  type OrderCursor,
-  type OrderExportQuery,
-  type OrderSortColumn,
-} from '../../contracts';
+import { siteDay, type OrderCursor, type OrderExportQuery, type OrderSortColumn } from '../../contracts';
 import type { Pool } from '../../runtime/db';
 
 /** `FROM` of every orders filter query (the facts join is removed by the planner when unused). */
@@ -124,18 +118,11 @@ export function orderFilterSql(q: OrderExportQuery, todays: SiteTodays | null): 
       break;
   }
   if (q.inFull !== undefined) and.push(q.inFull ? 'f.in_full IS TRUE' : 'f.in_full IS FALSE');
-  if (q.openException === true)
-    // The orders of the open-exception shipments (few, by the shipments' status index), looked up
-    // by id: an EXISTS lets the planner read every order and probe its shipments instead.
-    and.push(
-      `o.order_id = ANY(ARRAY(SELECT s.order_id FROM shipments s
-         WHERE s.status = ANY(${p(EXCEPTION_SHIPMENT_STATUSES)}::text[]) AND s.order_id IS NOT NULL))`,
-    );
-  else if (q.openException === false)
-    and.push(
-      `NOT EXISTS (SELECT 1 FROM shipments s WHERE s.order_id = o.order_id
-         AND s.status = ANY(${p(EXCEPTION_SHIPMENT_STATUSES)}::text[]))`,
-    );
+  // orders.open_exceptions: the order's shipments in an exception status now, kept by triggers
+  // (db/migrations/1732960003950_order-open-exceptions.sql); `> 0` is the predicate of the partial
+  // index that answers the default order.
+  if (q.openException === true) and.push('o.open_exceptions > 0');
+  else if (q.openException === false) and.push('o.open_exceptions = 0');
   if (q.warehouse) and.push(`o.warehouse_id = ${p(q.warehouse)}`);
   if (q.customer) and.push(`o.customer_id = ${p(q.customer)}`);
   if (q.q) {

@@ -67,8 +67,8 @@ const SHIPMENT_SUMMARY_COLUMNS = `
  * UTC day (at most one day's orders read before the page, at any depth), for any other filter or
  * sort LIMIT/OFFSET (cost grows with the depth). `nextCursor` is null when the page is not full.
  * The total ({@link orderTotalSql}) is exact from a counts table when the filter is only status,
- * created days and drill traffic (the default view), one warehouse, or the KPI drill-downs of
- * the delivered figures ({@link totalSource}); any other filter counts its matches
+ * created days and drill traffic (the default view), one warehouse, open exceptions, at risk or
+ * overdue, or the KPI drill-downs of the delivered figures ({@link totalSource}); any other filter counts its matches
  * up to {@link ORDER_TOTAL_CAP} and says `totalCapped` past it, so no total costs more than that
  * however large the table grows.
  * @param now the instant punctuality is judged at (an open order is overdue after its promised site day)
@@ -173,19 +173,22 @@ export async function listOrders(
 
 /**
  * Whether a page by position (`page` without `after`) is found through `order_created_counts`
- * (db/migrations/1732960003710_order-created-counts.sql) instead of an OFFSET over every row
- * before it: the list sorted by creation time (either direction), filtered by status, created
- * days and drill traffic only (the default view; the filters that table counts).
+ * (db/migrations/1732960003710_order-created-counts.sql), or for one warehouse through
+ * `order_site_created_counts` (1732960003960_order-site-created-counts.sql), instead of an OFFSET
+ * over every row before it: the list sorted by creation time (either direction), filtered by
+ * status, created days, one warehouse and drill traffic only (the default view and one site's;
+ * the filters those tables count).
  */
 export function jumpsByCounts(q: OrderListQuery): boolean {
-  return q.sort === 'createdAt' && totalFromCounts(q);
+  return q.sort === 'createdAt' && onlyFilters(q, ['status', 'from', 'to', 'warehouse']);
 }
 
 /**
  * The statement (one row `day date, skip bigint`, none past the end) locating position `offset`
  * (0-based) of a {@link jumpsByCounts} list: the UTC day of `created_at` holding it (NULL = the
  * orders without a creation time, last when descending, first when ascending) and how many of
- * that day's orders come before it; no row past the end. Sums order_created_counts per UTC day in the list's order:
+ * that day's orders come before it; no row past the end. Sums order_created_counts (one
+ * warehouse's: order_site_created_counts) per UTC day in the list's order:
  * one row per day, whatever the number of orders. Appends its values to `params`.
  */
 export function orderSeekSql(q: OrderListQuery, params: unknown[], offset: number): string {
@@ -195,10 +198,14 @@ export function orderSeekSql(q: OrderListQuery, params: unknown[], offset: numbe
   };
   const [status, from, to, off] = [p(q.status ?? null), p(q.from ?? null), p(q.to ?? null), p(offset)];
   const order = q.order === 'asc' ? 'ASC NULLS FIRST' : 'DESC NULLS LAST';
+  const counts =
+    q.warehouse === undefined
+      ? 'order_created_counts c WHERE true'
+      : `order_site_created_counts c WHERE c.warehouse_id = ${p(q.warehouse)}::text`;
   return `SELECT day, ${off}::bigint - before AS skip FROM (
       SELECT d AS day, n, sum(n) OVER (ORDER BY d ${order}) - n AS before FROM (
-        SELECT c.created_utc_day AS d, sum(c.n) AS n FROM order_created_counts c
-         WHERE (${status}::text[] IS NULL OR c.status = ANY(${status}::text[]))
+        SELECT c.created_utc_day AS d, sum(c.n) AS n FROM ${counts}
+         AND (${status}::text[] IS NULL OR c.status = ANY(${status}::text[]))
            AND (${from}::date IS NULL OR c.created_day >= ${from}::date)
            AND (${to}::date IS NULL OR c.created_day <= ${to}::date)
            AND (${p(q.includeDrills)}::boolean OR NOT c.is_drill) AND (NOT ${p(q.drillsOnly)}::boolean OR c.is_drill)
@@ -251,17 +258,26 @@ function onlyFilters(q: OrderListQuery, allowed: readonly (typeof FILTER_KEYS)[n
  * transactions, or null when it must be counted (capped):
  * - `days`: status and created days: `order_counts` (db/migrations/1732960003100_order-counts.sql);
  * - `site`: one warehouse only: `order_site_counts` (the same migration);
+ * - `site-days`: one warehouse with status and created days: `order_site_created_counts`
+ *   (db/migrations/1732960003960_order-site-created-counts.sql), so one site's backlog in a
+ *   status (a KPI drill-down) is exact without counting its orders;
  * - `delivered`: delivered, on time, late or OTIF by delivered day, of every site or one
  *   ({@link deliveredMeasure}): `kpi_delivered_counts` (db/migrations/1732960003400_kpi-delivered-aggregates.sql), the counts
  *   the KPI summary's late / on-time figures are read from, so a figure's drill-down total is the
  *   figure itself;
  * - `open`: at risk or overdue, nothing else filtered: `order_open_counts`
  *   (db/migrations/1732960003420_open-order-counts.sql), open orders per promised day and zone,
- *   summed up to each zone's "today" (the same {@link SiteTodays} the filter compares with).
+ *   summed up to each zone's "today" (the same {@link SiteTodays} the filter compares with);
+ * - `exception`: with an open exception, of every site or one, nothing else filtered:
+ *   `order_exception_counts` (db/migrations/1732960003950_order-open-exceptions.sql).
  */
-export function totalSource(q: OrderListQuery): 'days' | 'site' | 'delivered' | 'open' | null {
+export function totalSource(
+  q: OrderListQuery,
+): 'days' | 'site' | 'site-days' | 'delivered' | 'open' | 'exception' | null {
   if (totalFromCounts(q)) return 'days';
   if (q.warehouse !== undefined && onlyFilters(q, ['warehouse'])) return 'site';
+  if (q.warehouse !== undefined && onlyFilters(q, ['warehouse', 'status', 'from', 'to'])) return 'site-days';
+  if (q.openException === true && onlyFilters(q, ['openException', 'warehouse'])) return 'exception';
   if ((q.punctuality === 'at_risk' || q.punctuality === 'overdue') && onlyFilters(q, ['punctuality']))
     return 'open';
   if (deliveredMeasure(q) !== null) return 'delivered';
@@ -319,6 +335,20 @@ export function orderTotalSql(
     case 'site':
       return `SELECT coalesce(sum(c.n), 0)::int AS total, false AS capped FROM order_site_counts c
        WHERE c.warehouse_id = ${p(q.warehouse)}::text AND ${drills()}`;
+    case 'site-days': {
+      const [status, from, to] = [p(q.status ?? null), p(q.from ?? null), p(q.to ?? null)];
+      return `SELECT coalesce(sum(c.n), 0)::int AS total, false AS capped FROM order_site_created_counts c
+       WHERE c.warehouse_id = ${p(q.warehouse)}::text
+         AND (${status}::text[] IS NULL OR c.status = ANY(${status}::text[]))
+         AND (${from}::date IS NULL OR c.created_day >= ${from}::date)
+         AND (${to}::date IS NULL OR c.created_day <= ${to}::date)
+         AND ${drills()}`;
+    }
+    case 'exception': {
+      const site = q.warehouse === undefined ? 'true' : `c.warehouse_id = ${p(q.warehouse)}::text`;
+      return `SELECT coalesce(sum(c.orders), 0)::int AS total, false AS capped FROM order_exception_counts c
+       WHERE ${site} AND ${drills()}`;
+    }
     case 'delivered': {
       const measure = deliveredMeasure(q)!;
       const site = q.warehouse === undefined ? 'c.site IS NULL' : `c.site = ${p(q.warehouse)}::text`;

@@ -1,8 +1,9 @@
 /**
  * A page of the orders list by position (`page` without `after`) in the default view sorted by
  * creation time is found through `order_created_counts` (orders per UTC day of created_at, created
- * site day, status and drill traffic: db/migrations/1732960003710_order-created-counts.sql) rather
- * than by OFFSET over every earlier row. Every page of every such filter must hold exactly the
+ * site day, status and drill traffic: db/migrations/1732960003710_order-created-counts.sql), in
+ * one warehouse's through `order_site_created_counts` (the same per site), rather than by OFFSET
+ * over every earlier row; their totals come from the same counts. Every page of every such filter must hold exactly the
  * orders an OFFSET over the orders gives (both directions, orders without a creation time, ties on
  * the instant, status and created-day filters, drill traffic), after inserts, upserts that move
  * orders between days and statuses, and deletes (the drill purge's); the counts table must equal
@@ -32,12 +33,15 @@ function rng(seed: number): () => number {
 const STATUSES = ['created', 'approved', 'shipped', 'delivered', 'cancelled'];
 /** Zones far apart, so the site day and the UTC day differ at both ends. */
 const ZONES = ['Pacific/Kiritimati', 'America/Sao_Paulo', 'UTC', 'Pacific/Pago_Pago'];
+/** Two sites and orders without one (order_site_created_counts leaves those out). */
+const WAREHOUSES = ['w1', 'w2', null];
 
 interface Row {
   order_id: string;
   status: string;
   created_at: string | null;
   site_time_zone: string;
+  warehouse_id: string | null;
   is_drill: boolean;
   drill_id: string | null;
 }
@@ -55,6 +59,7 @@ function randomOrder(r: () => number, id: string): Row {
     status: STATUSES[Math.floor(r() * STATUSES.length)]!,
     created_at: r() < 0.08 ? null : new Date(t).toISOString(),
     site_time_zone: ZONES[Math.floor(r() * ZONES.length)]!,
+    warehouse_id: WAREHOUSES[Math.floor(r() * WAREHOUSES.length)]!,
     is_drill: drill,
     drill_id: drill ? 'drill-j' : null,
   };
@@ -63,12 +68,14 @@ function randomOrder(r: () => number, id: string): Row {
 /** One multi-row upsert as the order-processor writes a batch (created_day from the zone). */
 async function upsert(rows: Row[]): Promise<void> {
   await pool.query(
-    `INSERT INTO orders (order_id, status, created_at, created_day, site_time_zone, is_drill, drill_id)
-     SELECT order_id, status, created_at, (created_at AT TIME ZONE site_time_zone)::date, site_time_zone, is_drill, drill_id
+    `INSERT INTO orders (order_id, status, created_at, created_day, site_time_zone, warehouse_id, is_drill, drill_id)
+     SELECT order_id, status, created_at, (created_at AT TIME ZONE site_time_zone)::date, site_time_zone, warehouse_id,
+            is_drill, drill_id
        FROM jsonb_to_recordset($1::jsonb)
-         AS v(order_id text, status text, created_at timestamptz, site_time_zone text, is_drill boolean, drill_id text)
+         AS v(order_id text, status text, created_at timestamptz, site_time_zone text, warehouse_id text,
+              is_drill boolean, drill_id text)
      ON CONFLICT (order_id) DO UPDATE SET status = excluded.status, created_at = excluded.created_at,
-       created_day = excluded.created_day`,
+       created_day = excluded.created_day, warehouse_id = excluded.warehouse_id`,
     [JSON.stringify(rows)],
   );
 }
@@ -86,6 +93,9 @@ async function expectPagesExact(): Promise<void> {
     { to: '2024-03-02' },
     { includeDrills: 'true' },
     { drillsOnly: 'true', includeDrills: 'true', order: 'asc' },
+    { warehouse: 'w1' },
+    { warehouse: 'w2', order: 'asc', includeDrills: 'true' },
+    { warehouse: 'w1', status: 'created,shipped', from: '2024-03-03' },
   ];
   for (const filter of filters) {
     for (const pageSize of [7, 50]) {

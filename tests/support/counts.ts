@@ -1,7 +1,8 @@
 /**
  * Checks of the counts tables kept by triggers (db/migrations/1732960003100_order-counts.sql,
  * 1732960003400_kpi-delivered-aggregates.sql, 1732960003420_open-order-counts.sql,
- * 1732960003700_kpi-cycle-month-buckets.sql, 1732960003710_order-created-counts.sql) against a recount of the tables they count (the
+ * 1732960003700_kpi-cycle-month-buckets.sql, 1732960003710_order-created-counts.sql,
+ * 1732960003950_order-open-exceptions.sql, 1732960003960_order-site-created-counts.sql) against a recount of the tables they count (the
  * month tables' buckets recounted with kpi_cycle_bucket itself, so a fine bucket outside its
  * coarse one is drift too).
  */
@@ -11,8 +12,24 @@ import type { Pool } from '../../runtime/db';
 const SITED_FACTS = `order_facts f CROSS JOIN LATERAL
   (SELECT NULL::text UNION ALL SELECT f.warehouse_id WHERE f.warehouse_id IS NOT NULL) s(site)`;
 
+/** Per order in the orders table: its shipments in an exception status now. */
+const OPEN_EXCEPTION_SHIPMENTS = `SELECT s.order_id, count(*)::bigint AS n FROM shipments s
+  WHERE s.status IN ('exception', 'failed_attempt') AND s.order_id IN (SELECT order_id FROM orders)
+  GROUP BY s.order_id`;
+
 /** [table, its rows as `kept` reads them (zero counters left out), the same rows recounted]. */
 const CHECKS: [string, string, string][] = [
+  [
+    'orders.open_exceptions',
+    'SELECT order_id, open_exceptions::bigint FROM orders WHERE open_exceptions <> 0',
+    OPEN_EXCEPTION_SHIPMENTS,
+  ],
+  [
+    'order_exception_counts',
+    'SELECT warehouse_id, is_drill, orders, shipments FROM order_exception_counts WHERE orders <> 0 OR shipments <> 0',
+    `SELECT o.warehouse_id, o.is_drill, count(*)::bigint, sum(e.n)::bigint
+       FROM orders o JOIN (${OPEN_EXCEPTION_SHIPMENTS}) e ON e.order_id = o.order_id GROUP BY 1, 2`,
+  ],
   [
     'order_counts',
     'SELECT created_day, status, is_drill, n FROM order_counts WHERE n <> 0',
@@ -23,6 +40,13 @@ const CHECKS: [string, string, string][] = [
     'SELECT created_utc_day, created_day, status, is_drill, n FROM order_created_counts WHERE n <> 0',
     `SELECT (created_at AT TIME ZONE 'UTC')::date, created_day, status, is_drill, count(*)::bigint FROM orders
       GROUP BY 1, 2, 3, 4`,
+  ],
+  [
+    'order_site_created_counts',
+    `SELECT warehouse_id, created_utc_day, created_day, status, is_drill, n FROM order_site_created_counts
+      WHERE n <> 0`,
+    `SELECT warehouse_id, (created_at AT TIME ZONE 'UTC')::date, created_day, status, is_drill, count(*)::bigint
+       FROM orders WHERE warehouse_id IS NOT NULL GROUP BY 1, 2, 3, 4, 5`,
   ],
   [
     'order_site_counts',
