@@ -104,3 +104,58 @@ describe('order contents at the API', () => {
     expect(rules([delivered('O-2', [{ sku: 'Q', quantity: 9 }])], unknownLines)).toEqual([null]);
   });
 });
+
+describe('order and shipment state at the API', () => {
+  const known = new Map<string, KnownOrder>([
+    ['O-1', { time: '2024-03-01T12:00:00Z', lines: null }],
+    ['O-D', { time: '2024-03-01T12:00:00Z', lines: null, deliveredAt: '2024-03-04T09:00:00Z' }],
+  ]);
+
+  it('refuses an order event before the creation (a delivery there made a negative cycle time), naming time', () => {
+    const early = ev('sct.order.delivered.v1', 'O-1', { lines: [] }, '2020-01-01T00:00:00Z');
+    const [v] = screenOrderContents([early], known);
+    expect(v?.issue).toMatchObject({ field: 'time', rule: 'after_creation' });
+    expect(v?.issue.message).toBe(
+      "2020-01-01T00:00:00Z is before order O-1 was created (2024-03-01T12:00:00Z); an order's events follow its creation",
+    );
+    for (const type of ['approved', 'picked', 'packed'])
+      expect(rules([ev(`sct.order.${type}.v1`, 'O-1', {}, '2024-03-01T11:59:59Z')], known)).toEqual([
+        'time after_creation',
+      ]);
+    // At the creation's instant and after: accepted; a creation earlier in the batch counts too.
+    expect(rules([ev('sct.order.approved.v1', 'O-1', {}, '2024-03-01T12:00:00Z')], known)).toEqual([null]);
+    expect(
+      rules([
+        created('O-2', [{ sku: 'A', quantity: 1 }], '2024-03-02T00:00:00Z'),
+        ev('sct.order.approved.v1', 'O-2', {}, '2024-03-01T00:00:00Z'),
+      ]),
+    ).toEqual([null, 'time after_creation']);
+  });
+
+  it('refuses cancelling a delivered order, known before or delivered earlier in the batch', () => {
+    const cancel = (id: string) => ev('sct.order.cancelled.v1', id, { reason: 'x' }, '2024-03-05T00:00:00Z');
+    expect(rules([cancel('O-D')], known)).toEqual(['type not_delivered']);
+    expect(screenOrderContents([cancel('O-D')], known)[0]?.issue.message).toBe(
+      'order O-D was delivered at 2024-03-04T09:00:00Z; a delivered order cannot be cancelled',
+    );
+    expect(rules([delivered('O-1', []), cancel('O-1')], known)).toEqual([null, 'type not_delivered']);
+    expect(rules([cancel('O-1')], known)).toEqual([null]);
+  });
+
+  it('refuses a carrier event for a shipment nobody created, when the known shipments are given', () => {
+    const checkpoint = (id: string) =>
+      ev('sct.shipment.exception.v1', id, { reasonCode: 'LOST', message: 'lost' }, '2024-03-05T00:00:00Z');
+    const shipments = new Set(['S-1']);
+    expect(screenOrderContents([checkpoint('S-9')], known, shipments)[0]?.issue).toEqual({
+      field: 'subject',
+      rule: 'shipment_exists',
+      message: 'no shipment S-9; send sct.shipment.created.v1 first',
+    });
+    expect(screenOrderContents([checkpoint('S-1')], known, shipments)).toEqual([null]);
+    const create = ev('sct.shipment.created.v1', 'S-2', { carrier: 'UPS', trackingNumber: '1Z' });
+    expect(screenOrderContents([create, checkpoint('S-2')], known, shipments)).toEqual([null, null]);
+    expect(screenOrderContents([checkpoint('S-3'), create], known, shipments)[0]?.rule).toBe(
+      'shipment_exists',
+    );
+  });
+});

@@ -169,6 +169,26 @@ export async function queryKpiFigures(
   const monthly = monthBuckets ? 'true' : 'false';
   const inRange = (col: string) =>
     `($1::date IS NULL OR ${col} >= $1::date) AND ($2::date IS NULL OR ${col} <= $2::date) AND ($3::boolean OR NOT is_drill)`;
+  // The steps both bucket walks share (daily buckets, and month buckets then fine ones):
+  /** Rows `bucket, n` -> `bucket, n, below, total` (values in lower buckets, all values). */
+  const cumulative = (counts: string) =>
+    `SELECT bucket, n, sum(n) OVER (ORDER BY bucket) - n AS below, sum(n) OVER () AS total FROM (${counts}) h`;
+  /** The 0-based rank position p x (n - 1) of the median and p90 (percentile_cont's). */
+  const ranksIn = (buckets: string) => `SELECT p, p * (t.total - 1)::float8 AS pos
+         FROM (VALUES (0.5::float8), (0.9::float8)) v(p), (SELECT total FROM ${buckets} LIMIT 1) t`;
+  /** The range's facts of bucket `inBucket` at ranks w.lo..w.hi (w.below of them in lower buckets). */
+  const factsAtRanks = (inBucket: string) => `CROSS JOIN LATERAL (
+          SELECT x.v, row_number() OVER (ORDER BY x.v) AS i FROM (
+            SELECT f.cycle_time_ms::float8 AS v FROM order_facts f
+             WHERE ${inBucket} ${warehouse === null ? '' : 'AND f.warehouse_id = $4::text'}
+               AND f.delivered_day IS NOT NULL AND f.cycle_time_ms IS NOT NULL
+               AND ($1::date IS NULL OR f.delivered_day >= $1::date) AND ($2::date IS NULL OR f.delivered_day <= $2::date)
+               AND ($3::boolean OR NOT f.is_drill)
+             ORDER BY f.cycle_time_ms OFFSET w.lo - w.below LIMIT w.hi - w.lo + 1) x) o`;
+  /** Each percentile interpolated between the values at the floor and ceil of its position. */
+  const interpolated = (ranks: string, picked: string) =>
+    `SELECT p, lo.v + (pos - floor(pos)) * (hi.v - lo.v) AS value
+         FROM ${ranks} JOIN ${picked} lo ON lo.r = floor(pos)::bigint JOIN ${picked} hi ON hi.r = ceil(pos)::bigint`;
   const { rows } = await db.query<{
     delivered: number;
     on_time: number;
@@ -182,30 +202,17 @@ export async function queryKpiFigures(
        SELECT coalesce(sum(delivered), 0)::int AS delivered, coalesce(sum(on_time), 0)::int AS on_time,
               coalesce(sum(otif), 0)::int AS otif, coalesce(sum(timed), 0) AS timed
          FROM kpi_delivered_counts WHERE ${site} AND ${inRange('delivered_day')}),
-     buckets AS (
-       SELECT bucket, n, sum(n) OVER (ORDER BY bucket) - n AS below, sum(n) OVER () AS total
-         FROM (SELECT bucket, sum(n) AS n FROM kpi_cycle_buckets WHERE ${site} AND ${inRange('delivered_day')}
-                GROUP BY bucket HAVING sum(n) > 0) h),
-     ranks AS (
-       SELECT p, p * (t.total - 1)::float8 AS pos
-         FROM (VALUES (0.5::float8), (0.9::float8)) v(p), (SELECT total FROM buckets LIMIT 1) t),
+     buckets AS (${cumulative(`SELECT bucket, sum(n) AS n FROM kpi_cycle_buckets WHERE ${site} AND ${inRange('delivered_day')}
+                GROUP BY bucket HAVING sum(n) > 0`)}),
+     ranks AS (${ranksIn('buckets')}),
      wanted AS (
        SELECT p, floor(pos)::bigint AS r FROM ranks UNION SELECT p, ceil(pos)::bigint FROM ranks),
      picked AS (
        SELECT DISTINCT w.lo + o.i - 1 AS r, o.v
          FROM (SELECT w.p, b.bucket, b.below, min(w.r) AS lo, max(w.r) AS hi FROM wanted w
                  JOIN buckets b ON w.r >= b.below AND w.r < b.below + b.n GROUP BY w.p, b.bucket, b.below) w
-        CROSS JOIN LATERAL (
-          SELECT x.v, row_number() OVER (ORDER BY x.v) AS i FROM (
-            SELECT f.cycle_time_ms::float8 AS v FROM order_facts f
-             WHERE kpi_cycle_bucket(f.cycle_time_ms) = w.bucket ${warehouse === null ? '' : 'AND f.warehouse_id = $4::text'}
-               AND f.delivered_day IS NOT NULL AND f.cycle_time_ms IS NOT NULL
-               AND ($1::date IS NULL OR f.delivered_day >= $1::date) AND ($2::date IS NULL OR f.delivered_day <= $2::date)
-               AND ($3::boolean OR NOT f.is_drill)
-             ORDER BY f.cycle_time_ms OFFSET w.lo - w.below LIMIT w.hi - w.lo + 1) x) o),
-     percentiles AS (
-       SELECT p, lo.v + (pos - floor(pos)) * (hi.v - lo.v) AS value
-         FROM ranks JOIN picked lo ON lo.r = floor(pos)::bigint JOIN picked hi ON hi.r = ceil(pos)::bigint),
+        ${factsAtRanks('kpi_cycle_bucket(f.cycle_time_ms) = w.bucket')}),
+     percentiles AS (${interpolated('ranks', 'picked')}),
      aligned AS (
        SELECT ($1::date IS NULL OR NOT EXISTS (
                  SELECT 1 FROM kpi_delivered_counts WHERE ${site} AND timed > 0 AND ($3::boolean OR NOT is_drill)
@@ -214,13 +221,9 @@ export async function queryKpiFigures(
                  SELECT 1 FROM kpi_delivered_counts WHERE ${site} AND timed > 0 AND ($3::boolean OR NOT is_drill)
                     AND delivered_day > $2::date AND delivered_day < (date_trunc('month', $2::date) + interval '1 month')::date))
             AS ok),
-     mbuckets AS (
-       SELECT bucket, n, sum(n) OVER (ORDER BY bucket) - n AS below, sum(n) OVER () AS total
-         FROM (SELECT bucket, sum(n) AS n FROM kpi_cycle_months WHERE ${site} AND ${inMonths}
-                GROUP BY bucket HAVING sum(n) > 0) h),
-     mranks AS (
-       SELECT p, p * (t.total - 1)::float8 AS pos
-         FROM (VALUES (0.5::float8), (0.9::float8)) v(p), (SELECT total FROM mbuckets LIMIT 1) t),
+     mbuckets AS (${cumulative(`SELECT bucket, sum(n) AS n FROM kpi_cycle_months WHERE ${site} AND ${inMonths}
+                GROUP BY bucket HAVING sum(n) > 0`)}),
+     mranks AS (${ranksIn('mbuckets')}),
      mcoarse AS (
        SELECT w.p, w.r, b.bucket, b.below
          FROM (SELECT p, floor(pos)::bigint AS r FROM mranks UNION SELECT p, ceil(pos)::bigint FROM mranks) w
@@ -237,17 +240,8 @@ export async function queryKpiFigures(
          FROM (SELECT c.p, f.fine, f.below, min(c.r) AS lo, max(c.r) AS hi FROM mcoarse c
                  JOIN mfine f ON f.bucket = c.bucket AND c.r >= f.below AND c.r < f.below + f.n
                 GROUP BY c.p, f.fine, f.below) w
-        CROSS JOIN LATERAL (
-          SELECT x.v, row_number() OVER (ORDER BY x.v) AS i FROM (
-            SELECT f.cycle_time_ms::float8 AS v FROM order_facts f
-             WHERE kpi_cycle_fine_bucket(f.cycle_time_ms) = w.fine ${warehouse === null ? '' : 'AND f.warehouse_id = $4::text'}
-               AND f.delivered_day IS NOT NULL AND f.cycle_time_ms IS NOT NULL
-               AND ($1::date IS NULL OR f.delivered_day >= $1::date) AND ($2::date IS NULL OR f.delivered_day <= $2::date)
-               AND ($3::boolean OR NOT f.is_drill)
-             ORDER BY f.cycle_time_ms OFFSET w.lo - w.below LIMIT w.hi - w.lo + 1) x) o),
-     mpercentiles AS (
-       SELECT p, lo.v + (pos - floor(pos)) * (hi.v - lo.v) AS value
-         FROM mranks JOIN mpicked lo ON lo.r = floor(pos)::bigint JOIN mpicked hi ON hi.r = ceil(pos)::bigint),
+        ${factsAtRanks('kpi_cycle_fine_bucket(f.cycle_time_ms) = w.fine')}),
+     mpercentiles AS (${interpolated('mranks', 'mpicked')}),
      direct AS (
        SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY cycle_time_ms) AS median,
               percentile_cont(0.9) WITHIN GROUP (ORDER BY cycle_time_ms) AS p90

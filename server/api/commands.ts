@@ -509,9 +509,12 @@ async function checkDrillIsolation(deps: CommandDeps, events: SupplyChainEvent[]
 }
 
 /**
- * An event disagrees with its order (contracts/order-contents.ts): no such order (HTTP 409, rule
- * `order_exists`), or a delivered SKU not on it / more units than ordered (HTTP 422, rules
- * `sku_on_order`, `delivered_within_ordered`). The error code is the rule; the issue names the field.
+ * An event disagrees with its order or shipment (contracts/order-contents.ts): no such order or
+ * shipment, or a cancellation of a delivered order (HTTP 409, rules `order_exists`,
+ * `shipment_exists`, `not_delivered`: the entity's state refuses it), or an event before its
+ * order's creation, a delivered SKU not on it / more units than ordered (HTTP 422, rules
+ * `after_creation`, `sku_on_order`, `delivered_within_ordered`: the event's content is wrong). The
+ * error code is the rule; the issue names the field.
  */
 export class OrderContentError extends Error {
   override name = 'OrderContentError';
@@ -523,9 +526,11 @@ export class OrderContentError extends Error {
     super(`${index === undefined ? '' : `event ${index}: `}${issue.field}: ${issue.message}`);
   }
 
-  /** 409 when the order is missing (send its creation first), 422 when the content is wrong. */
+  /** 409 when the entity's state refuses the event (missing, delivered), 422 when its content is wrong. */
   get status(): 409 | 422 {
-    return this.rule === 'order_exists' ? 409 : 422;
+    return this.rule === 'order_exists' || this.rule === 'shipment_exists' || this.rule === 'not_delivered'
+      ? 409
+      : 422;
   }
 }
 
@@ -539,10 +544,20 @@ const MAX_UNCLAIMED_CREATIONS = 100_000;
  */
 const UNCLAIMED_CREATIONS = new WeakMap<Pool, Map<string, KnownOrder>>();
 
-/** Remembers the order creations of a batch accepted without claims (bounded, oldest dropped). */
+/** Shipment creations this core accepted while PostgreSQL refused their claims (as above). */
+const UNCLAIMED_SHIPMENTS = new WeakMap<Pool, Set<string>>();
+
+/** Remembers the order and shipment creations of a batch accepted without claims (bounded, oldest dropped). */
 function rememberUnclaimedCreations(pool: Pool, events: readonly SupplyChainEvent[]): void {
   let map = UNCLAIMED_CREATIONS.get(pool);
+  let shipments = UNCLAIMED_SHIPMENTS.get(pool);
   for (const e of events) {
+    if (e.type === EVENT_TYPES.shipmentCreated) {
+      if (!shipments) UNCLAIMED_SHIPMENTS.set(pool, (shipments = new Set()));
+      shipments.add(e.subject);
+      if (shipments.size > MAX_UNCLAIMED_CREATIONS) shipments.delete(shipments.values().next().value!);
+      continue;
+    }
     if (e.type !== EVENT_TYPES.orderCreated) continue;
     if (!map) UNCLAIMED_CREATIONS.set(pool, (map = new Map()));
     const before = map.get(e.subject);
@@ -559,16 +574,20 @@ interface KnownOrderRow {
   created_at: string;
   /** Ordered lines (`[{sku, quantity}]`), or null when unknown (a claim from before the column). */
   lines: { sku: string; quantity: number }[] | null;
+  /** Its earliest delivery applied or accepted, or null. */
+  delivered_at: string | null;
 }
 
 /**
- * The operator-facing door checks an order event against its order (QA: a delivery of more units
- * than ordered, a delivered SKU the order does not have, or a lifecycle event for an order
- * nobody created were accepted and folded into phantom orders and "ordered 0" lines). The order's
- * creation may be applied by the workers (`orders`, `order_lines`), accepted by the API and not
- * yet applied (`event_id_claims`, with its lines), or earlier in this batch. The workers' fold is
- * unchanged: importers' events reach Kafka directly and may arrive out of order. Skipped, like
- * the other checks, when PostgreSQL is down.
+ * The operator-facing door checks an event against its order or shipment (QA: a delivery of more
+ * units than ordered, a delivered SKU the order does not have, a lifecycle event for an order
+ * nobody created, a delivery dated before the order's creation, a cancellation of a delivered
+ * order, or a carrier event for a shipment nobody created were accepted and folded into phantom
+ * orders and shipments, "ordered 0" lines and negative cycle times). A creation (or delivery) may
+ * be applied by the workers (`orders`, `order_lines`, `shipments`), accepted by the API and not
+ * yet applied (`event_id_claims`, with the order's lines), or earlier in this batch. The workers'
+ * fold is unchanged: importers' events reach Kafka directly and may arrive out of order. Skipped,
+ * like the other checks, when PostgreSQL is down.
  * @throws OrderContentError naming the first refused event, the field and the rule
  */
 async function checkOrderContents(deps: CommandDeps, events: SupplyChainEvent[]): Promise<void> {
@@ -579,19 +598,41 @@ async function checkOrderContents(deps: CommandDeps, events: SupplyChainEvent[])
         .map((e) => e.subject),
     ),
   ];
-  if (orderIds.length === 0) return;
+  const shipmentIds = [
+    ...new Set(
+      events
+        .filter((e) => e.type.startsWith('sct.shipment.') && e.type !== EVENT_TYPES.shipmentCreated)
+        .map((e) => e.subject),
+    ),
+  ];
+  if (orderIds.length === 0 && shipmentIds.length === 0) return;
   let rows: KnownOrderRow[];
+  let shipmentRows: { id: string }[];
   try {
-    ({ rows } = await deps.pool.query<KnownOrderRow>(
-      `SELECT o.order_id, o.created_at,
-              (SELECT coalesce(jsonb_agg(jsonb_build_object('sku', l.sku, 'quantity', l.quantity)), '[]'::jsonb)
-                 FROM order_lines l WHERE l.order_id = o.order_id AND l.quantity > 0) AS lines
-         FROM orders o WHERE o.order_id = ANY($1::text[]) AND o.created_at IS NOT NULL
-       UNION ALL
-       SELECT subject, event_time, order_lines FROM event_id_claims
-        WHERE type = $2 AND subject = ANY($1::text[])`,
-      [orderIds, EVENT_TYPES.orderCreated],
-    ));
+    const deliveredClaim = (subject: string) =>
+      `(SELECT min(c.event_time) FROM event_id_claims c WHERE c.type = $3 AND c.subject = ${subject})`;
+    [{ rows }, { rows: shipmentRows }] = await Promise.all([
+      orderIds.length === 0
+        ? { rows: [] }
+        : deps.pool.query<KnownOrderRow>(
+            `SELECT o.order_id, o.created_at,
+                    (SELECT coalesce(jsonb_agg(jsonb_build_object('sku', l.sku, 'quantity', l.quantity)), '[]'::jsonb)
+                       FROM order_lines l WHERE l.order_id = o.order_id AND l.quantity > 0) AS lines,
+                    least(o.delivered_at, ${deliveredClaim('o.order_id')}) AS delivered_at
+               FROM orders o WHERE o.order_id = ANY($1::text[]) AND o.created_at IS NOT NULL
+             UNION ALL
+             SELECT k.subject, k.event_time, k.order_lines, ${deliveredClaim('k.subject')}
+               FROM event_id_claims k WHERE k.type = $2 AND k.subject = ANY($1::text[])`,
+            [orderIds, EVENT_TYPES.orderCreated, EVENT_TYPES.orderDelivered],
+          ),
+      shipmentIds.length === 0
+        ? { rows: [] }
+        : deps.pool.query<{ id: string }>(
+            `SELECT shipment_id AS id FROM shipments WHERE shipment_id = ANY($1::text[])
+             UNION SELECT subject FROM event_id_claims WHERE type = $2 AND subject = ANY($1::text[])`,
+            [shipmentIds, EVENT_TYPES.shipmentCreated],
+          ),
+    ]);
   } catch (err) {
     deps.log.warn({ err: String(err) }, 'order contents check skipped: PostgreSQL unavailable');
     return;
@@ -604,12 +645,18 @@ async function checkOrderContents(deps: CommandDeps, events: SupplyChainEvent[])
   }
   for (const row of rows) {
     const time = new Date(row.created_at).toISOString();
-    const order: KnownOrder = { time, lines: row.lines ? orderedBySku(row.lines) : null };
+    const deliveredAt = row.delivered_at === null ? null : new Date(row.delivered_at).toISOString();
+    const order: KnownOrder = { time, lines: row.lines ? orderedBySku(row.lines) : null, deliveredAt };
     const before = known.get(row.order_id);
     // The earliest creation decides, as in the fold; the read model's lines win a tie (applied).
-    if (!before || Date.parse(time) < Date.parse(before.time)) known.set(row.order_id, order);
+    if (!before || Date.parse(time) < Date.parse(before.time))
+      known.set(row.order_id, { ...order, deliveredAt: deliveredAt ?? before?.deliveredAt ?? null });
+    else if (deliveredAt && !before.deliveredAt) known.set(row.order_id, { ...before, deliveredAt });
   }
-  const verdicts = screenOrderContents(events, known);
+  const knownShipments = new Set(shipmentRows.map((r) => r.id));
+  const unclaimedShipments = UNCLAIMED_SHIPMENTS.get(deps.pool);
+  for (const id of shipmentIds) if (unclaimedShipments?.has(id)) knownShipments.add(id);
+  const verdicts = screenOrderContents(events, known, knownShipments);
   const index = verdicts.findIndex((v) => v !== null);
   if (index < 0) return;
   const verdict = verdicts[index]!;

@@ -1,5 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { MAX_DRILL_BATCH, nextBatchSize } from './runner';
+import { resolveParameters, type ResolvedDrillParameters } from '../../contracts';
+import { generateDrill } from './generators';
+import { loadScenarioLibrary } from './library';
+import { anchorOf, checkScheduleAhead, DrillRequestError, MAX_DRILL_BATCH, nextBatchSize } from './runner';
 
 /**
  * The sending loop's schedule with a fixed round trip per publish (Kafka's acknowledgement plus
@@ -51,5 +54,48 @@ describe('nextBatchSize (drill runner batching per tick)', () => {
     expect(simulate(1000, 30_000, 20)).toBeGreaterThanOrEqual(990);
     // The rate is a ceiling, not a target to overshoot.
     expect(simulate(200, 2_000, 5)).toBeLessThanOrEqual(200.5);
+  });
+});
+
+describe('checkScheduleAhead (drill events no further ahead than an injected event)', () => {
+  const NOW = Date.UTC(2026, 11, 4, 12);
+  const planOf = (scenarioId: string, given: Record<string, number>) => {
+    const scenario = loadScenarioLibrary(null).get(scenarioId)!.scenario;
+    const resolved = resolveParameters(scenario, given);
+    if (!resolved.ok) throw new Error(JSON.stringify(resolved.issues));
+    const parameters = resolved.parameters as ResolvedDrillParameters;
+    return generateDrill(scenario.generator, {
+      runId: '00000000-0000-4000-8000-000000000000',
+      drillId: 'x',
+      seed: 1,
+      parameters,
+      anchorMs: anchorOf(NOW, parameters),
+    });
+  };
+
+  it('passes every scenario at its defaults', () => {
+    for (const { scenario } of loadScenarioLibrary(null).entries)
+      expect(() => checkScheduleAhead(planOf(scenario.id, {}), NOW), scenario.id).not.toThrow();
+  });
+
+  it('refuses a schedule running weeks ahead (QA: deliveries two months ahead), naming the time shift', () => {
+    const plan = planOf('carrier-delay-wave', {
+      timeShiftHours: 0,
+      durationMinutes: 10080,
+      promiseDays: 30,
+      delayDays: 30,
+    });
+    let error: unknown;
+    try {
+      checkScheduleAhead(plan, NOW);
+    } catch (err) {
+      error = err;
+    }
+    expect(error).toBeInstanceOf(DrillRequestError);
+    const [issue] = (error as DrillRequestError).issues;
+    expect(issue).toMatchObject({ field: 'parameters.timeShiftHours', rule: 'not_in_future' });
+    expect(issue!.message).toMatch(
+      /^the drill's events would run to 2027-0\d-\d\dT.*more than 24 h after now: shift it at least \d+ h/,
+    );
   });
 });

@@ -22,6 +22,7 @@ import {
   drillParametersSchema,
   FINAL_DRILL_RUN_STATES,
   haltConditionsSchema,
+  MAX_EVENT_TIME_AHEAD_MS,
   resolveParameters,
   scenarioDefinitionSchema,
   topicNames,
@@ -266,6 +267,7 @@ export class DrillRunner {
       parameters,
       anchorMs: anchorOf(this.now(), parameters),
     });
+    checkScheduleAhead(plan, this.now());
     const times = plan.events.map((e) => e.time);
     return {
       scenarioId: scenario.id,
@@ -305,6 +307,7 @@ export class DrillRunner {
       parameters,
       anchorMs,
     });
+    checkScheduleAhead(plan, startedAt);
     checkPlan(plan, drillId);
     this.checkedPlans.add(plan);
     this.plans.set(id, plan);
@@ -1018,6 +1021,29 @@ function entitiesOf(plan: DrillPlan, p: ResolvedDrillParameters): DrillPreview['
     warehouseId: p.warehouseId ?? null,
     carrier: p.carrier ?? null,
   };
+}
+
+/**
+ * A drill's events must not lie further ahead than an injected event may
+ * (contracts/events.ts MAX_EVENT_TIME_AHEAD_MS, 24 h): QA ran a 7-day wave with 30 promise and 30
+ * delay days from now and got deliveries two months ahead, "last event applied" in February, and
+ * late-by-30-days orders, none of which the API would have taken from an operator. Checked against
+ * the start (events are sent after it, so a schedule within the bound then stays within it).
+ * @param nowMs the run's start (or the preview's now), ms since the epoch
+ * @throws DrillRequestError naming `parameters.timeShiftHours` and the parameters that stretch the schedule
+ */
+export function checkScheduleAhead(plan: DrillPlan, nowMs: number): void {
+  let last = -Infinity;
+  for (const e of plan.events) last = Math.max(last, Date.parse(e.time));
+  if (last - nowMs <= MAX_EVENT_TIME_AHEAD_MS) return;
+  const hours = Math.ceil((last - nowMs - MAX_EVENT_TIME_AHEAD_MS) / 3_600_000);
+  throw new DrillRequestError([
+    {
+      field: 'parameters.timeShiftHours',
+      rule: 'not_in_future',
+      message: `the drill's events would run to ${new Date(last).toISOString()}, more than ${MAX_EVENT_TIME_AHEAD_MS / 3_600_000} h after now: shift it at least ${hours} h further into the past, or shorten its span, promise or delay`,
+    },
+  ]);
 }
 
 /**

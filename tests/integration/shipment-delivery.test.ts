@@ -119,9 +119,13 @@ describe('shipment delivered by a checkpoint (live deployment)', () => {
         { kind: 'exception', time: '2024-03-04T10:00:00Z', data: { reasonCode: 'CUSTOMS_HOLD' } },
       ],
     };
+    // Each created first (the API refuses a carrier event for a shipment nobody created).
     for (const [id, evs] of Object.entries(others))
-      await inject(evs.map((e) => shipmentEvent(id, e.kind, e.time, e.data)));
-    for (const [id, evs] of Object.entries(others)) await shipmentWith(id, evs.length);
+      await inject([
+        shipmentEvent(id, 'created', '2024-03-02T09:00:00Z', createdData(`o-${id}`)),
+        ...evs.map((e) => shipmentEvent(id, e.kind, e.time, e.data)),
+      ]);
+    for (const [id, evs] of Object.entries(others)) await shipmentWith(id, evs.length + 1);
     const reported = (e: { kind: string; data: Record<string, unknown> }): string =>
       e.kind === 'exception' ? 'exception' : (e.data.status as string);
     const open = Object.values(others).filter((evs) => {
