@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ALL_EVENT_TYPES, validateEvent } from './events';
+import { TEXT_RULE_MESSAGE } from './text';
 
 const created = {
   specversion: '1.0',
@@ -90,5 +91,27 @@ describe('text fields', () => {
       fields({ ...created, data: { ...created.data, lines: [{ sku: 'A\u0000', quantity: 1 }] } }),
     ).toEqual(['data.lines.0.sku']);
     expect(validateEvent({ ...cancelled, data: { reason: 'line one\nline two\ttabbed' } }).ok).toBe(true);
+  });
+
+  it('rejects bidi overrides and isolates (spoofed file names) in the cancel reason and the exception message', () => {
+    const cancelled = {
+      ...created,
+      type: 'sct.order.cancelled.v1',
+      data: { reason: 'crushed \u202egnp.exe' },
+    };
+    const exception = {
+      ...created,
+      type: 'sct.shipment.exception.v1',
+      subject: 's-1',
+      data: { reasonCode: 'DAMAGED', message: 'see \u2067photo\u2069' },
+    };
+    for (const [event, field] of [
+      [cancelled, 'data.reason'],
+      [exception, 'data.message'],
+    ] as const) {
+      const r = validateEvent(event);
+      expect(r.ok ? [] : r.issues).toEqual([{ field, rule: 'format:regex', message: TEXT_RULE_MESSAGE }]);
+    }
+    expect(validateEvent({ ...cancelled, data: { reason: 'crushed 👨\u200d👩\u200d👧 box' } }).ok).toBe(true);
   });
 });
