@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { ALL_EVENT_TYPES, validateEvent } from './events';
+import { z } from 'zod';
+import { ALL_EVENT_TYPES, issueSummary, toFieldIssues, validateEvent } from './events';
+import { TEXT_RULE_MESSAGE } from './text';
 
 const created = {
   specversion: '1.0',
@@ -90,5 +92,70 @@ describe('text fields', () => {
       fields({ ...created, data: { ...created.data, lines: [{ sku: 'A\u0000', quantity: 1 }] } }),
     ).toEqual(['data.lines.0.sku']);
     expect(validateEvent({ ...cancelled, data: { reason: 'line one\nline two\ttabbed' } }).ok).toBe(true);
+  });
+
+  it('rejects bidi overrides and isolates (spoofed file names) in the cancel reason and the exception message', () => {
+    const cancelled = {
+      ...created,
+      type: 'sct.order.cancelled.v1',
+      data: { reason: 'crushed \u202egnp.exe' },
+    };
+    const exception = {
+      ...created,
+      type: 'sct.shipment.exception.v1',
+      subject: 's-1',
+      data: { reasonCode: 'DAMAGED', message: 'see \u2067photo\u2069' },
+    };
+    for (const [event, field] of [
+      [cancelled, 'data.reason'],
+      [exception, 'data.message'],
+    ] as const) {
+      const r = validateEvent(event);
+      expect(r.ok ? [] : r.issues).toEqual([{ field, rule: 'format:regex', message: TEXT_RULE_MESSAGE }]);
+    }
+    expect(validateEvent({ ...cancelled, data: { reason: 'crushed 👨\u200d👩\u200d👧 box' } }).ok).toBe(true);
+  });
+});
+
+describe('field issues listed once', () => {
+  it('drops exact duplicates (same field, rule and message) and keeps every distinct issue', () => {
+    const twice = z.object({
+      a: z
+        .string()
+        .refine((s) => s !== 'x', 'must not be x')
+        .refine((s) => s !== 'x', 'must not be x')
+        .refine((s) => s !== 'x', { message: 'must not be x', params: { rule: 'not_x' } }),
+      b: z.string().refine((s) => s !== 'x', 'must not be x'),
+    });
+    const parsed = twice.safeParse({ a: 'x', b: 'x' });
+    expect(parsed.success).toBe(false);
+    if (parsed.success) return;
+    expect(parsed.error.issues).toHaveLength(4);
+    expect(toFieldIssues(parsed.error)).toEqual([
+      { field: 'a', rule: 'custom', message: 'must not be x' },
+      { field: 'a', rule: 'not_x', message: 'must not be x' },
+      { field: 'b', rule: 'custom', message: 'must not be x' },
+    ]);
+  });
+
+  it('keeps both bounds of a quantity of 1e20 in the issues and names field and rule once in the summary', () => {
+    const r = validateEvent({ ...created, data: { ...created.data, lines: [{ sku: 'A', quantity: 1e20 }] } });
+    expect(r.ok).toBe(false);
+    if (r.ok) return;
+    // Two distinct messages (zod's safe-integer bound of int() and the schema's own max): both kept.
+    expect(r.issues.map((i) => `${i.field} ${i.rule}`)).toEqual([
+      'data.lines.0.quantity too_big',
+      'data.lines.0.quantity too_big',
+    ]);
+    expect(new Set(r.issues.map((i) => i.message)).size).toBe(2);
+    expect(issueSummary(r.issues)).toBe('data.lines.0.quantity too_big');
+    expect(
+      issueSummary([
+        { field: 'id', rule: 'format:uuid', message: 'm' },
+        { field: 'time', rule: 'format:datetime', message: 'm' },
+        { field: 'id', rule: 'format:uuid', message: 'other' },
+        { field: 'id', rule: 'too_big', message: 'm' },
+      ]),
+    ).toBe('id format:uuid, time format:datetime, id too_big');
   });
 });

@@ -337,18 +337,48 @@ export function validateEvent(input: unknown): ValidationResult {
 }
 
 /**
- * Turns a zod error into field-named issues. An unknown `type` gets one clear issue on `type`
- * that lists the known types, instead of zod's union noise.
+ * Turns a zod error into field-named issues, each exact one once ({@link uniqueIssues}). An
+ * unknown `type` gets one clear issue on `type` that lists the known types, instead of zod's
+ * union noise.
  */
 export function toFieldIssues(error: z.ZodError): FieldIssue[] {
-  return error.issues.flatMap((issue) =>
-    issueFields(issue.path, issue).map((field) => {
-      if (issue.code === 'invalid_union' && field === 'type') {
-        return { field, rule: 'known_event_type', message: `must be one of: ${ALL_EVENT_TYPES.join(', ')}` };
-      }
-      return { field, rule: issueRule(issue), message: issue.message };
-    }),
+  return uniqueIssues(
+    error.issues.flatMap((issue) =>
+      issueFields(issue.path, issue).map((field) => {
+        if (issue.code === 'invalid_union' && field === 'type') {
+          return {
+            field,
+            rule: 'known_event_type',
+            message: `must be one of: ${ALL_EVENT_TYPES.join(', ')}`,
+          };
+        }
+        return { field, rule: issueRule(issue), message: issue.message };
+      }),
+    ),
   );
+}
+
+/**
+ * The issues without exact repeats (same field, rule and message), first occurrences in order.
+ * Issues that differ in any of the three are all kept: a quantity of 1e20 breaks both zod's
+ * safe-integer bound and the schema's max, two `too_big` issues with different messages.
+ */
+export function uniqueIssues(issues: readonly FieldIssue[]): FieldIssue[] {
+  const seen = new Set<string>();
+  return issues.filter((i) => {
+    const key = JSON.stringify([i.field, i.rule, i.message]);
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}
+
+/**
+ * The one-line summary of issues for an error message: `field rule` pairs joined by `, `, each
+ * pair once (two messages of one rule on one field read as one: `quantity too_big`), in order.
+ */
+export function issueSummary(issues: readonly FieldIssue[]): string {
+  return [...new Set(issues.map((i) => `${i.field} ${i.rule}`))].join(', ');
 }
 
 /**

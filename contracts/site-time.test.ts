@@ -181,6 +181,27 @@ describe('KPI buckets', () => {
     expect(kpiSeries([p('2010-01-01'), p('2020-03-01')], { bucket: 'week' }).points).toHaveLength(531);
   });
 
+  it('states the bucket count of the range asked for, and the range it was clamped to, when both are too long (QA)', () => {
+    // The message used to give only the count of the clamped range ("46360 day buckets") for a
+    // range of 3.65 million days, and not say that it was clamped.
+    const data = [p('1900-01-01'), p('2026-12-04')];
+    const asked = { from: '0001-01-02', to: '9999-12-30' };
+    expect(() => kpiSeries(data, { ...asked, bucket: 'day' })).toThrow(
+      'the 3652057 day buckets from 0001-01-02 to 9999-12-30 exceed the 3660 a series may hold, and so do the ' +
+        '46359 day buckets of the range clamped to the days that hold data (1900-01-01 to 2026-12-04): ' +
+        'ask for a larger bucket or a shorter range',
+    );
+    expect(() => kpiSeries([p('0001-01-05'), p('9999-12-30')], asked)).toThrow(
+      'the 119988 month buckets from 0001-01-02 to 9999-12-30 exceed the 3660 a series may hold, and so do the ' +
+        '119988 month buckets of the range clamped to the days that hold data (0001-01-05 to 9999-12-30): ' +
+        'ask for a shorter range',
+    );
+    // No range asked: nothing was clamped, the message says only the data's count.
+    expect(() => kpiSeries(data, { bucket: 'day' })).toThrow(
+      /^the 46359 day buckets from 1900-01-01 to 2026-12-04 exceed the 3660 a series may hold: ask for/,
+    );
+  });
+
   it('ends at the last month of year 9999 without running past it', () => {
     const series = kpiSeries([p('9999-11-15')], { from: '9999-11-01', to: '9999-12-31', bucket: 'month' });
     expect(series.points.map((x) => x.start)).toEqual(['9999-11-01', '9999-12-01']);

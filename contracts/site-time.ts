@@ -185,18 +185,45 @@ export function bucketCount(from: string, to: string, bucket: KpiBucket): number
   return months(last) - months(first) + 1;
 }
 
-/** A KPI series that would need more than {@link MAX_BUCKETS} buckets (HTTP 400 at the API). */
+/** The range a KPI series was asked for, before {@link kpiSeries} clamped it to the data. */
+export interface AskedBucketRange {
+  from: string;
+  to: string;
+  bucket: KpiBucket;
+  /** Buckets of `bucket` from `from` to `to`. */
+  count: number;
+}
+
+/**
+ * A KPI series that would need more than {@link MAX_BUCKETS} buckets (HTTP 400 at the API). The
+ * message states the count of the range asked for and, when that range was clamped to the days
+ * that hold data, the clamped range and its count too (QA: "46360 day buckets" for a range of
+ * 3.65 million days, with no word of the clamp).
+ */
 export class TooManyBucketsError extends Error {
   override name = 'TooManyBucketsError';
+  /**
+   * @param bucket the bucket size of the refused (clamped) range
+   * @param count its number of buckets
+   * @param bucketAsked the caller chose the bucket size (else the range is what to change)
+   * @param range the refused range (the clamped one when `asked` is given)
+   * @param asked the range asked for, when it was clamped to `range`
+   */
   constructor(
     readonly bucket: KpiBucket,
     readonly count: number,
-    /** The caller chose the bucket size (else the range is what to change). */
     readonly bucketAsked: boolean,
+    readonly range: { from: string; to: string },
+    readonly asked?: AskedBucketRange,
   ) {
+    const limit = `exceed the ${MAX_BUCKETS} a series may hold`;
+    const first = asked ?? { ...range, bucket, count };
     super(
-      `${count} ${bucket} buckets exceed the ${MAX_BUCKETS} a series may hold: ` +
-        (bucketAsked ? 'ask for a larger bucket or a shorter range' : 'ask for a shorter range'),
+      `the ${first.count} ${first.bucket} buckets from ${first.from} to ${first.to} ${limit}` +
+        (asked
+          ? `, and so do the ${count} ${bucket} buckets of the range clamped to the days that hold data (${range.from} to ${range.to})`
+          : '') +
+        `: ${bucketAsked ? 'ask for a larger bucket or a shorter range' : 'ask for a shorter range'}`,
     );
   }
 }
@@ -211,7 +238,8 @@ export class TooManyBucketsError extends Error {
  *   to the days that hold data.
  * @param days per-day counts (any order; days outside the range are left out)
  * @throws TooManyBucketsError when even the clamped range needs more than {@link MAX_BUCKETS}
- *   buckets of the asked size (day buckets over ten years): a series with gaps would mislead
+ *   buckets of the asked size (day buckets over ten years): a series with gaps would mislead; its
+ *   message states the counts of both the range asked for and the clamped one
  */
 export function kpiSeries(
   days: readonly KpiDailyPoint[],
@@ -226,14 +254,24 @@ export function kpiSeries(
   if (!from || !to || from > to)
     return { bucket: q.bucket ?? 'day', from: from ?? null, to: to ?? null, points: [] };
   let bucket = pick(from, to);
-  if (bucketCount(from, to, bucket) > MAX_BUCKETS) {
+  const askedCount = bucketCount(from, to, bucket);
+  if (askedCount > MAX_BUCKETS) {
     if (!dataFirst || !dataLast) return { bucket, from, to, points: [] };
+    const asked = { from, to, bucket, count: askedCount };
     from = from < dataFirst ? dataFirst : from;
     to = to > dataLast ? dataLast : to;
     if (from > to) return { bucket, from, to, points: [] };
     bucket = pick(from, to);
     const count = bucketCount(from, to, bucket);
-    if (count > MAX_BUCKETS) throw new TooManyBucketsError(bucket, count, q.bucket !== undefined);
+    const clamped = from !== asked.from || to !== asked.to;
+    if (count > MAX_BUCKETS)
+      throw new TooManyBucketsError(
+        bucket,
+        count,
+        q.bucket !== undefined,
+        { from, to },
+        clamped ? asked : undefined,
+      );
   }
   const sums = new Map<string, KpiBucketPoint>();
   const empty = (start: string): KpiBucketPoint => ({

@@ -7,7 +7,7 @@ import { drillPurgeRequestSchema } from './drill-purge';
 import { drillActionSchema, drillNoteSchema, drillStartRequestSchema } from './drills';
 import { toFieldIssues } from './events';
 import { outboxDiscardSchema } from './outbox';
-import { TEXT_RULE_MESSAGE } from './text';
+import { TEXT_PATTERN, TEXT_RULE_MESSAGE } from './text';
 
 const key = { sourceTopic: 't', sourcePartition: 0, sourceOffset: '1' };
 
@@ -46,4 +46,44 @@ describe('the one text rule on every free-text request field', () => {
       expect(schema.safeParse(body('fixed the mapping: é 配送 😀\tok')).success).toBe(true);
     },
   );
+});
+
+describe('bidi controls (spoofing: "crushed \\u202egnp.exe" displays as "crushed exe.png")', () => {
+  const BIDI_CONTROLS = [
+    '\u202a',
+    '\u202b',
+    '\u202c',
+    '\u202d',
+    '\u202e',
+    '\u2066',
+    '\u2067',
+    '\u2068',
+    '\u2069',
+  ];
+
+  it.each(FREE_TEXT)(
+    '%s refuses every embedding, override and isolate control, naming the field',
+    (_, schema, body, field) => {
+      for (const bidi of BIDI_CONTROLS) {
+        const parsed = schema.safeParse(body(`crushed ${bidi}gnp.exe`));
+        expect(parsed.success, JSON.stringify(bidi)).toBe(false);
+        if (parsed.success) continue;
+        expect(toFieldIssues(parsed.error)).toEqual([
+          { field, rule: 'format:regex', message: TEXT_RULE_MESSAGE },
+        ]);
+      }
+    },
+  );
+
+  it('keeps the zero-width joiner of emoji, the other format characters and the bidi marks', () => {
+    for (const text of [
+      'family 👨\u200d👩\u200d👧', // ZWJ sequence
+      'soft\u00adhyphen', // U+00AD soft hyphen
+      'zero\u200bwidth', // U+200B zero-width space
+      'שלום (5)\u200f', // U+200F right-to-left mark after RTL text
+      'abc\u200e', // U+200E left-to-right mark
+      'مرحبا\u061c', // U+061C Arabic letter mark
+    ])
+      expect(TEXT_PATTERN.test(text), JSON.stringify(text)).toBe(true);
+  });
 });

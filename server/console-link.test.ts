@@ -101,4 +101,49 @@ describe('announceConsole', () => {
     // The dead console's own file (its token, a dead port) is gone too.
     expect(readdirSync(path.dirname(file)).sort()).toEqual(['console-link', path.basename(files!.own)]);
   });
+
+  it('takes over the shared link of a killed console restarted on the same port with a new token, and removes it on a clean stop (QA)', async () => {
+    const file = path.join(mkdtempSync(path.join(tmpdir(), 'sct-link-')), 'console-link');
+    const port = await listening();
+    // First start, then kill -9: no release, its links stay behind.
+    await announceConsole(capture(false), port.url, 'token-of-the-killed-console', file);
+    // Second start on the same port: the port answers, but it is this console's own port now.
+    const out = capture(false);
+    const files = await announceConsole(out, port.url, token, file);
+    expect(read(file)).toBe(`${files!.link}\n`);
+    expect(out.text()).not.toMatch(/another console/);
+    expect(out.text()).toContain(`${file} holds it too`);
+    expect(readdirSync(path.dirname(file)).sort()).toEqual(['console-link', path.basename(files!.own)]);
+    // Ctrl-C: both files go.
+    await port.stop();
+    await releaseConsoleLink(files);
+    expect(readdirSync(path.dirname(file))).toEqual([]);
+  });
+
+  it('a clean stop removes a shared link that names a console that no longer answers (the holder was killed)', async () => {
+    const file = path.join(mkdtempSync(path.join(tmpdir(), 'sct-link-')), 'console-link');
+    const a = await listening();
+    const b = await listening();
+    await announceConsole(capture(false), a.url, token, file);
+    const filesB = await announceConsole(capture(false), b.url, token, file);
+    await a.stop(); // killed: A never releases
+    await b.stop();
+    await releaseConsoleLink(filesB);
+    expect(existsSync(file)).toBe(false);
+    expect(existsSync(filesB!.own)).toBe(false);
+  });
+
+  it('a clean stop hands a dead shared link on to a console that answers', async () => {
+    const file = path.join(mkdtempSync(path.join(tmpdir(), 'sct-link-')), 'console-link');
+    const a = await listening();
+    const b = await listening();
+    const c = await listening();
+    await announceConsole(capture(false), a.url, token, file);
+    const filesB = await announceConsole(capture(false), b.url, token, file);
+    const filesC = await announceConsole(capture(false), c.url, token, file);
+    await a.stop(); // killed: A never releases
+    await b.stop();
+    await releaseConsoleLink(filesB);
+    expect(read(file)).toBe(`${filesC!.link}\n`);
+  });
 });

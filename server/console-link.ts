@@ -14,8 +14,13 @@
  *   console that stops while it holds it hands it to another running one (from their own files),
  *   or removes it.
  *
- * "Running" means its port accepts a connection. Two consoles starting at the same instant may
- * both see the file free; the later write wins, and both links are still in their own files.
+ * "Running" means its port accepts a connection, and it is not this console's own origin: a link
+ * to the port this console listens on, with another token, was left by a console killed before
+ * (one port, one listener; QA: after `kill -9` and a restart on the same `SCT_API_PORT` the port
+ * answered, so the dead link was kept and announced as another running console). A console that
+ * stops cleanly also removes (or hands on) a shared link that names no running console. Two
+ * consoles starting at the same instant may both see the file free; the later write wins, and
+ * both links are still in their own files.
  */
 import { chmodSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
@@ -69,7 +74,8 @@ export async function announceConsole(
     if (other !== own && !(otherLink && (await linkAnswers(otherLink)))) rmSync(other, { force: true });
   }
   const current = readLink(linkFile);
-  const sharedIsOurs = current === null || current === link || !(await linkAnswers(current));
+  const sharedIsOurs =
+    current === null || current === link || sameOrigin(current, url) || !(await linkAnswers(current));
   if (sharedIsOurs) writePrivate(linkFile, link);
   out.write(
     `\nSupply Chain Event Tracker console (headless) is up at ${url}\n` +
@@ -83,7 +89,8 @@ export async function announceConsole(
 }
 
 /**
- * Removes a stopping console's own link file; when the shared file still holds its link, writes
+ * Removes a stopping console's own link file; when the shared file still holds its link, or a
+ * link whose console no longer answers (killed; this console's own port is closed by now), writes
  * there the link of another console that answers (from the `<linkFile>-<port>` files), or removes
  * it. Never throws (a console stops anyway).
  */
@@ -91,7 +98,8 @@ export async function releaseConsoleLink(files: ConsoleLinkFiles | null): Promis
   if (!files) return;
   try {
     rmSync(files.own, { force: true });
-    if (readLink(files.shared) !== files.link) return;
+    const current = readLink(files.shared);
+    if (current === null || (current !== files.link && (await linkAnswers(current)))) return;
     for (const file of ownLinkFiles(files.shared)) {
       const other = readLink(file);
       if (other && other !== files.link && (await linkAnswers(other))) {
@@ -128,6 +136,15 @@ function readLink(file: string): string | null {
     return readFileSync(file, 'utf8').trim() || null;
   } catch {
     return null;
+  }
+}
+
+/** True when `link` points at the origin (scheme, host, port) `url`; false for an unreadable one. */
+function sameOrigin(link: string, url: string): boolean {
+  try {
+    return new URL(link).origin === new URL(url).origin;
+  } catch {
+    return false;
   }
 }
 

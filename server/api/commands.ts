@@ -14,6 +14,7 @@ import {
   type DrillIsolationRule,
   ROLE_LABELS,
   validateEvent,
+  issueSummary,
   futureTimeIssue,
   apiSourceIssue,
   EVENT_TYPES,
@@ -42,10 +43,7 @@ export class ValidationFailedError extends Error {
     readonly issues: FieldIssue[],
     readonly index?: number,
   ) {
-    super(
-      `${index === undefined ? 'event' : `event ${index}`} is invalid: ` +
-        issues.map((i) => `${i.field} ${i.rule}`).join(', '),
-    );
+    super(`${index === undefined ? 'event' : `event ${index}`} is invalid: ` + issueSummary(issues));
   }
 }
 

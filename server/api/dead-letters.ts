@@ -20,6 +20,7 @@
 import {
   DEAD_LETTER_PAYLOAD_PREVIEW_CHARS,
   DRILL_ISOLATION_RULES,
+  issueSummary,
   validateEvent,
   type DeadLetter,
   type DeadLetterKey,
@@ -88,7 +89,7 @@ export function planRedrive(payload: string): RedrivePlan {
   return {
     ok: false,
     error: 'validation_failed',
-    message: `payload is still not a valid event: ${result.issues.map((i) => `${i.field} ${i.rule}`).join(', ')}`,
+    message: `payload is still not a valid event: ${issueSummary(result.issues)}`,
     issues: result.issues,
   };
 }

@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { API_ROUTES, type StackHealth, type StartupDetail, type StartupSummary } from '../../contracts';
+import { TEXT_RULE_MESSAGE } from '../../contracts/text';
 import type { Pool } from '../../runtime/db';
 import { createLogger } from '../../runtime/logger';
 import type { RedisClient } from '../../runtime/redis';
@@ -246,6 +247,43 @@ describe('API server and the route table', () => {
     const text = await res.text();
     return { statusCode: res.status, json: <T = unknown>() => JSON.parse(text) as T };
   };
+
+  const order = (type: string, data: unknown) => ({
+    specversion: '1.0',
+    id: '3f1c2a4e-8b7d-4c2a-9e1f-0a1b2c3d4e5f',
+    source: 'test',
+    type,
+    subject: 'o-1',
+    time: '2024-03-01T12:00:00Z',
+    data,
+  });
+
+  it('refuses an event whose free text holds a bidi override with 400, naming the field (QA: spoofed file name)', async () => {
+    const res = await post(
+      '/api/events',
+      order('sct.order.cancelled.v1', { reason: 'crushed \u202egnp.exe' }),
+    );
+    expect(res.statusCode).toBe(400);
+    expect(res.json()).toMatchObject({
+      error: 'validation_failed',
+      issues: [{ field: 'data.reason', rule: 'format:regex', message: TEXT_RULE_MESSAGE }],
+    });
+  });
+
+  it('names a broken field and rule once in the message (QA: quantity 1e20 was "too_big, too_big")', async () => {
+    const res = await post(
+      '/api/events',
+      order('sct.order.created.v1', {
+        customerId: 'c-1',
+        warehouseId: 'w-1',
+        siteTimeZone: 'UTC',
+        promisedDate: '2024-03-10',
+        lines: [{ sku: 'A', quantity: 1e20 }],
+      }),
+    );
+    expect(res.statusCode).toBe(400);
+    expect(res.json<{ message: string }>().message).toBe('event is invalid: data.lines.0.quantity too_big');
+  });
 
   it('lists the drill scenario library with typed parameters and checks', async () => {
     const res = await get('/api/drills/scenarios');

@@ -70,6 +70,8 @@ import {
   summarizeStartup,
   issueFields,
   issueRule,
+  issueSummary,
+  uniqueIssues,
   drillParameterIssues,
   type FieldIssue,
 } from '../../contracts';
@@ -952,7 +954,7 @@ function sendError(
     return reply.code(403).send(body);
   }
   if (hasZodFastifySchemaValidationErrors(err)) {
-    const issues = err.validation.flatMap((v) => {
+    const parsed = err.validation.flatMap((v) => {
       // Fields and rules as events name them too (contracts/events.ts): each unknown key, `format:regex`, ...
       const issue = {
         ...(v.params as { params?: unknown; format?: unknown; keys?: unknown }),
@@ -965,11 +967,12 @@ function sendError(
         message: v.message ?? 'invalid',
       }));
     });
+    const issues = uniqueIssues(parsed);
     const named = new Set(issues.map((i) => i.field));
     issues.push(...moreIssues().filter((i) => !named.has(i.field)));
     const body: ApiError = {
       error: 'validation_failed',
-      message: `${err.validationContext ?? 'request'} is invalid: ${issues.map((i) => `${i.field} ${i.rule}`).join(', ')}`,
+      message: `${err.validationContext ?? 'request'} is invalid: ${issueSummary(issues)}`,
       issues,
     };
     return reply.code(400).send(body);

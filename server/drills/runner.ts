@@ -27,6 +27,7 @@ import {
   scenarioDefinitionSchema,
   topicNames,
   validateEvent,
+  issueSummary,
   consumerGroup,
   workersConsuming,
   type DrillCheckResult,
@@ -70,7 +71,7 @@ const RESUMABLE_STATES: readonly DrillRunState[] = ['paused', 'interrupted', 'ha
 export class DrillRequestError extends Error {
   override name = 'DrillRequestError';
   constructor(readonly issues: { field: string; rule: string; message: string }[]) {
-    super(`drill request is invalid: ${issues.map((i) => `${i.field} ${i.rule}`).join(', ')}`);
+    super(`drill request is invalid: ${issueSummary(issues)}`);
   }
 }
 
@@ -1054,10 +1055,7 @@ export function checkPlan(plan: DrillPlan, drillId: string): void {
   const own = new Set([...plan.orderIds, ...plan.shipmentIds]);
   plan.events.forEach((e, step) => {
     const v = validateEvent(e);
-    if (!v.ok)
-      throw new Error(
-        `drill step ${step} is not a valid event: ${v.issues.map((i) => `${i.field} ${i.rule}`).join(', ')}`,
-      );
+    if (!v.ok) throw new Error(`drill step ${step} is not a valid event: ${issueSummary(v.issues)}`);
     if (e.drillid !== drillId)
       throw new Error(`drill step ${step} carries drill id ${e.drillid}, not ${drillId}`);
     if (!own.has(e.subject))
