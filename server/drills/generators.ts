@@ -66,8 +66,11 @@ export function drillEventId(runId: string, step: number): string {
   return uuidv5(`${runId}:${step}`, DRILL_EVENT_NAMESPACE);
 }
 
-/** mulberry32: a small, fast, seeded PRNG; returns floats in [0, 1). */
-function prng(seed: number): () => number {
+/**
+ * mulberry32: a small, fast, seeded PRNG; returns floats in [0, 1). The project's one seeded
+ * generator (drill plans; the tests' reproducible random data use it too).
+ */
+export function seededRandom(seed: number): () => number {
   let a = seed >>> 0;
   return () => {
     a = (a + 0x6d2b79f5) >>> 0;
@@ -114,7 +117,7 @@ interface OrderCtx {
  */
 export function generateDrill(generator: DrillGenerator, input: GeneratorInput): DrillPlan {
   const p = input.parameters;
-  const rnd = prng(input.seed);
+  const rnd = seededRandom(input.seed);
   const prefix = entityPrefix(input.runId);
   const n = p.orders;
   const affected = affectedCount(n, p.affectedPercent);

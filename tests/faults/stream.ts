@@ -9,17 +9,8 @@ import { applyFactEvent, type FactRow } from '../../workers/analytics-aggregator
 import { applyOrderEvent, type OrderState } from '../../workers/order-processor/order-state';
 import { applyShipmentEvent, type ShipmentRow } from '../../workers/shipment-tracker/shipment-state';
 
-/** mulberry32: a tiny seeded PRNG (the stream must be the same on every run). */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** The seeded PRNG (the stream must be the same on every run). */
+export { seededRandom } from '../../server/drills/generators';
 
 const HOUR = 3_600_000;
 

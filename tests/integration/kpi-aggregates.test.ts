@@ -21,19 +21,9 @@ import { listOrders, totalSource } from '../../server/api/queries';
 import { listShipments } from '../../server/api/shipment-queries';
 import { countDrift } from '../support/counts';
 import { createMigratedDatabase } from '../support/harness';
+import { seededRandom as rng } from '../../server/drills/generators';
 
 let pool: Pool;
-
-/** Deterministic pseudo-random numbers (mulberry32), so a failure can be reproduced. */
-function rng(seed: number): () => number {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const SITES = ['w1', 'w2', 'w3', null] as const;
 const HOUR = 3_600_000;

@@ -16,19 +16,9 @@ import { orderFilterSql } from '../../server/api/order-filter';
 import { jumpsByCounts, listOrders } from '../../server/api/queries';
 import { countDrift } from '../support/counts';
 import { createMigratedDatabase } from '../support/harness';
+import { seededRandom as rng } from '../../server/drills/generators';
 
 let pool: Pool;
-
-/** Deterministic pseudo-random numbers (mulberry32). */
-function rng(seed: number): () => number {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const STATUSES = ['created', 'approved', 'shipped', 'delivered', 'cancelled'];
 /** Zones far apart, so the site day and the UTC day differ at both ends. */

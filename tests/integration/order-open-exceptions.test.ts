@@ -22,6 +22,7 @@ import { queryKpiFigures } from '../../runtime/kpi-query';
 import { listOrders, totalSource } from '../../server/api/queries';
 import { countDrift } from '../support/counts';
 import { createMigratedDatabase } from '../support/harness';
+import { seededRandom as rng } from '../../server/drills/generators';
 
 let pool: Pool;
 /** The two racing transactions' connections (`pool` stays free to watch them). */
@@ -38,17 +39,6 @@ afterAll(async () => {
   await writers?.end();
   await drop?.();
 });
-
-/** Deterministic pseudo-random numbers (mulberry32), so a failure can be reproduced. */
-function rng(seed: number): () => number {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const SITES = ['w1', 'w2', null] as const;
 const SHIPMENT_STATUSES = ['created', 'in_transit', 'exception', 'failed_attempt', 'delivered'];
