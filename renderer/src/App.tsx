@@ -119,7 +119,7 @@ function Screen({ route }: { route: Route }): ReactNode {
 function Breadcrumb({ route }: { route: Route }): ReactNode {
   if (route.name === 'order' || route.name === 'shipment') {
     return (
-      <h1 className="topbar__title">
+      <h1 className="topbar__title topbar__title--crumb">
         <a href={route.name === 'order' ? '#/orders' : '#/shipments'} className="topbar__crumb">
           {route.name === 'order' ? 'Orders' : 'Shipments'}
         </a>
@@ -129,7 +129,7 @@ function Breadcrumb({ route }: { route: Route }): ReactNode {
       </h1>
     );
   }
-  return <h1 className="topbar__title">{routeTitle(route)}</h1>;
+  return <h1 className="topbar__title topbar__title--fixed">{routeTitle(route)}</h1>;
 }
 
 function Console(): ReactNode {

@@ -5,7 +5,10 @@
  * - keyboard shortcuts (`?` help, `g o` / `g d` / `g p`, `/` search, `i` inject);
  * - light and dark themes following the system, with a choice kept in localStorage;
  * - the header search opening an order from the start of its id, or listing the matches;
- * - at 1280x720 no table is wider than its container and every control has a name.
+ * - at 1280x720 no table is wider than its container and every control has a name; the
+ *   exceptions queue (long carriers, tracking numbers, reasons, two site zones) and the orders
+ *   table fit without a sideways scroll; with the "N queued" and Kafka-down badges in the header
+ *   the page title stays whole and no header control is cut or covered.
  * Screenshots at 1280x720 and 1920x1080 go to test-output/screenshots/daily-use (git-ignored).
  */
 import { mkdirSync } from 'node:fs';
@@ -62,6 +65,36 @@ beforeAll(async () => {
   events.push(
     orderCreated(`${prefix}-TODAY`, { time: new Date().toISOString(), promisedDate: '2030-01-01' }),
   );
+  // Three open exceptions with long carrier names, tracking numbers, reasons and messages, at
+  // two sites and one without an order (UTC): each time names its zone.
+  const reasons = [
+    'RECIPIENT_UNAVAILABLE',
+    'ADDRESS_INCOMPLETE_APARTMENT_NUMBER',
+    'CUSTOMS_HOLD_DOCUMENTS_MISSING',
+  ];
+  reasons.forEach((reasonCode, i) => {
+    const shipment = (type: string, time: string, data: Record<string, unknown>) => ({
+      specversion: '1.0',
+      id: randomUUID(),
+      source: 'test',
+      type: `sct.shipment.${type}.v1`,
+      subject: `SX${tag}-LONG-SHIPMENT-ID-${i}`,
+      time,
+      data,
+    });
+    events.push(
+      shipment('created', '2024-05-11T09:00:00Z', {
+        ...(i < 2 ? { orderId: `${prefix}-${i}` } : {}),
+        carrier: 'Deutsche Post DHL Group International Express',
+        trackingNumber: `JJD000${tag}12345678901234567`,
+        promisedDate: '2024-05-15',
+      }),
+      shipment('exception', `2024-05-1${2 + i}T10:00:00Z`, {
+        reasonCode,
+        message: 'Recipient not at home; second attempt scheduled for the next working day, card left',
+      }),
+    );
+  });
   const res = await consoleApp.api('/api/events/batch', { method: 'POST', body: JSON.stringify({ events }) });
   expect(res.status).toBe(202);
   await waitFor('seed applied', async () => {
@@ -71,7 +104,16 @@ beforeAll(async () => {
     const w2 = (await (
       await consoleApp.api('/api/kpi/summary?from=2024-05-01&to=2024-05-31&warehouse=w-2')
     ).json()) as KpiSummary;
-    return k.deliveredOrders === 5 && k.createdOrders === 10 && k.mainTo !== null && w2.deliveredOrders === 2;
+    const exceptions = (await (await consoleApp.api('/api/exceptions?page=1&pageSize=50')).json()) as {
+      total: number;
+    };
+    return (
+      k.deliveredOrders === 5 &&
+      k.createdOrders === 10 &&
+      k.mainTo !== null &&
+      w2.deliveredOrders === 2 &&
+      exceptions.total === 3
+    );
   });
   browser = await chromium.launch({
     executablePath: CHROMIUM,
@@ -259,10 +301,23 @@ describe('1280x720', () => {
   });
 
   it('has no table wider than its container and no unnamed control on any screen', async () => {
-    const screens = ['#/', `#/orders/${prefix}-2`, '#/inject', '#/dead-letters', '#/pipeline', '#/audit'];
+    const screens = [
+      '#/',
+      `#/orders/${prefix}-2`,
+      '#/exceptions',
+      '#/orders',
+      '#/inject',
+      '#/dead-letters',
+      '#/pipeline',
+      '#/audit',
+    ];
     for (const hash of screens) {
       await page.goto(`${consoleApp.url}/${hash}`);
       await page.locator('.screen').first().waitFor();
+      if (hash === '#/exceptions')
+        await expect.poll(async () => page.getByTestId('exception-row').count(), { timeout: 20_000 }).toBe(3);
+      if (hash === '#/orders')
+        await expect.poll(async () => page.getByTestId('order-row').count(), { timeout: 20_000 }).toBe(10);
       await page.waitForTimeout(600);
       await page.screenshot({
         path: path.join(shots, `07-screen-${hash.replace(/[^a-z0-9]+/gi, '_')}-1280x720.png`),
@@ -278,6 +333,13 @@ describe('1280x720', () => {
           const b = box.getBoundingClientRect();
           if (t.right > b.right + 1)
             out.push(`table ${table.getAttribute('data-testid') ?? ''} overflows by ${t.right - b.right}px`);
+        }
+        // The exceptions queue and the orders table show every column at 1280 px: no sideways scroll.
+        for (const box of Array.from(
+          document.querySelectorAll('.table-scroll:has([data-testid="exceptions-table"]), .otable__scroll'),
+        )) {
+          if (box.scrollWidth > box.clientWidth + 1)
+            out.push(`${box.className} scrolls sideways: ${box.scrollWidth} > ${box.clientWidth}px`);
         }
         for (const el of Array.from(
           document.querySelectorAll<HTMLElement>('button, input, select, textarea, a[href]'),
@@ -297,6 +359,96 @@ describe('1280x720', () => {
         return out;
       });
       expect({ hash, problems }).toEqual({ hash, problems: [] });
+    }
+  });
+
+  it('keeps the title whole and no header control cut or covered with the queued and Kafka-down badges', async () => {
+    // Kafka down and 44 queued injections, as the health check and the outbox would say.
+    await page.route('**/api/health', async (route) => {
+      const res = await route.fetch();
+      const health = (await res.json()) as { services: { name: string; state: string }[] };
+      for (const s of health.services) if (s.name === 'kafka') s.state = 'down';
+      await route.fulfill({ response: res, json: health });
+    });
+    await page.route('**/api/outbox', async (route) => {
+      const res = await route.fetch();
+      const view = (await res.json()) as Record<string, unknown>;
+      const pending = Array.from({ length: 44 }, (_, i) => ({
+        entryId: `e2e-${i}`,
+        queuedAt: '2024-05-20T12:00:00Z',
+        operator: 'owner',
+        role: 'owner',
+        eventCount: 1,
+        types: ['sct.order.created.v1'],
+        drillIds: [],
+        events: [],
+        attempts: 1,
+        lastError: null,
+        lastAttemptAt: null,
+      }));
+      await route.fulfill({ response: res, json: { ...view, enabled: true, pending, queuedEvents: 44 } });
+    });
+    try {
+      for (const hash of ['#/', '#/exceptions', `#/orders/${prefix}-2`]) {
+        await page.goto(`${consoleApp.url}/${hash}`);
+        await page.locator('.screen').first().waitFor();
+        await page.getByTestId('outbox-badge').waitFor();
+        const live = page.getByTestId('live-indicator');
+        await expect.poll(async () => live.getAttribute('data-state'), { timeout: 20_000 }).toBe('paused');
+        // The whole label stays for screen readers (and the tooltip) when the chip shows it short.
+        expect(await live.textContent()).toContain('No new events: Kafka down');
+        await page.waitForTimeout(300);
+        await page.screenshot({
+          path: path.join(shots, `08-header-badges-${hash.replace(/[^a-z0-9]+/gi, '_')}-1280x720.png`),
+        });
+        const problems = await page.evaluate(() => {
+          const out: string[] = [];
+          const bar = document.querySelector('.topbar')!;
+          const b = bar.getBoundingClientRect();
+          const title = bar.querySelector<HTMLElement>('.topbar__title')!;
+          // A screen's title whole; a breadcrumb's words whole (its long id may end in an ellipsis).
+          const crumb = title.querySelector('.topbar__crumb');
+          if (!crumb && title.scrollWidth > title.clientWidth + 1)
+            out.push(`title "${title.textContent}" cut: ${title.scrollWidth} > ${title.clientWidth}px`);
+          const words = Array.from(title.children).slice(0, 3);
+          for (const w of words)
+            if (w.getBoundingClientRect().right > title.getBoundingClientRect().right + 1)
+              out.push(`title word "${w.textContent}" cut`);
+          // The search box shows its whole placeholder.
+          const input = bar.querySelector<HTMLInputElement>('[data-testid="lookup-input"]')!;
+          const cs = getComputedStyle(input);
+          const ctx = document.createElement('canvas').getContext('2d')!;
+          ctx.font = cs.font;
+          const needed =
+            ctx.measureText(input.placeholder).width +
+            parseFloat(cs.paddingLeft) +
+            parseFloat(cs.paddingRight);
+          if (needed > input.clientWidth + 1)
+            out.push(
+              `placeholder "${input.placeholder}" cut: ${Math.round(needed)} > ${input.clientWidth}px`,
+            );
+          // The operator's summary whole, beside a screen's title.
+          const summary = bar.querySelector<HTMLElement>('[data-testid="signed-in-summary"]');
+          if (!crumb && summary && summary.scrollWidth > summary.clientWidth + 1)
+            out.push(
+              `operator "${summary.textContent}" cut: ${summary.scrollWidth} > ${summary.clientWidth}px`,
+            );
+          // Every control inside the header, none over the next.
+          const boxes = Array.from(bar.children)
+            .filter((el) => !el.classList.contains('toolbar__spacer') && el.getClientRects().length > 0)
+            .map((el) => ({ name: el.className, r: el.getBoundingClientRect() }));
+          boxes.forEach(({ name, r }, i) => {
+            if (r.left < b.left - 1 || r.right > b.right + 1) out.push(`${name} outside the header`);
+            const next = boxes[i + 1];
+            if (next && r.right > next.r.left + 1) out.push(`${name} covers ${next.name}`);
+          });
+          return out;
+        });
+        expect({ hash, problems }).toEqual({ hash, problems: [] });
+      }
+    } finally {
+      await page.unroute('**/api/health');
+      await page.unroute('**/api/outbox');
     }
   });
 

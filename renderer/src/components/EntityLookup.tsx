@@ -3,7 +3,7 @@
  * order whose id starts with it, or lists the first few orders that do (server-side prefix
  * search; lib/entitySearch.ts).
  */
-import { useState, type FormEvent, type ReactNode } from 'react';
+import { useState, useSyncExternalStore, type FormEvent, type ReactNode } from 'react';
 import { entityIdSchema } from '../../../contracts/events';
 import { formatCount } from '../lib/format';
 import { useEntitySearch } from '../query/mutations';
@@ -13,9 +13,23 @@ import { navigate } from '../router/useRoute';
 /** Id of the search box, for the `/` shortcut (lib/shortcuts.ts). */
 export const SEARCH_INPUT_ID = 'global-search';
 
+/** Up to this width the header is crowded (badges at 1280 px): the search box is narrower. */
+const NARROW_QUERY = '(max-width: 1500px)';
+
+function subscribeNarrow(onChange: () => void): () => void {
+  if (typeof matchMedia !== 'function') return () => {};
+  const query = matchMedia(NARROW_QUERY);
+  query.addEventListener('change', onChange);
+  return () => query.removeEventListener('change', onChange);
+}
+
+const isNarrow = (): boolean => typeof matchMedia === 'function' && matchMedia(NARROW_QUERY).matches;
+
 /** The search form (`data-testid="lookup-input"`). */
 export function EntityLookup(): ReactNode {
   const [value, setValue] = useState('');
+  // A placeholder that fits the narrower box (the aria-label says it all either way).
+  const narrow = useSyncExternalStore(subscribeNarrow, isNarrow);
   /** The local refusal of a malformed id (nothing is sent then). */
   const [invalid, setInvalid] = useState<string | null>(null);
   const search = useEntitySearch();
@@ -56,7 +70,7 @@ export function EntityLookup(): ReactNode {
         id={SEARCH_INPUT_ID}
         className="input input--mono lookup__input"
         type="search"
-        placeholder="Go to id or id prefix…  ( / )"
+        placeholder={narrow ? 'Go to id…  ( / )' : 'Go to id or id prefix…  ( / )'}
         aria-label="Order or shipment id, or the start of an order, customer, shipment or tracking id"
         aria-keyshortcuts="/"
         value={value}

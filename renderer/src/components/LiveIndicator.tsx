@@ -12,6 +12,8 @@ import { useLive } from '../state/live';
  * The "Live" indicator (`data-testid="live-indicator"`): `data-state` is the stream status, or
  * `paused` while the health check reports Redis down; `data-stream` is always the stream status;
  * `data-changes` counts notifications and `data-last-change` is the time of the last one (epoch ms).
+ * A long paused label shows shortened up to 1500 px wide ("Kafka down"); the whole label stays in
+ * the text for screen readers and in the tooltip.
  */
 export function LiveIndicator(): ReactNode {
   const { status, lastChangeAt, changeCount, retryInMs, error } = useLive();
@@ -43,7 +45,16 @@ export function LiveIndicator(): ReactNode {
         className={`live__dot${changeCount > 0 ? ' live__dot--blink' : ''}`}
         aria-hidden="true"
       />
-      {view.label}
+      {view.short ? (
+        <>
+          <span className="live__long">{view.label}</span>
+          <span className="live__short" aria-hidden="true">
+            {view.short}
+          </span>
+        </>
+      ) : (
+        view.label
+      )}
     </span>
   );
 }

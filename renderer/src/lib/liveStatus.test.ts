@@ -68,7 +68,7 @@ describe('live indicator', () => {
 
   it('does not look live while Kafka is down although the stream is open (QA: green LIVE during an outage)', () => {
     const view = liveIndicatorView({ ...base, status: 'open', redis: 'up', kafka: 'down' });
-    expect(view).toMatchObject({ state: 'paused', label: 'No new events: Kafka down' });
+    expect(view).toMatchObject({ state: 'paused', label: 'No new events: Kafka down', short: 'Kafka down' });
     expect(view.title).toContain('Pipeline');
     expect(liveIndicatorView({ ...base, status: 'open', redis: 'up', kafka: 'up' }).state).toBe('open');
     // A stream that is itself down says so first.

@@ -65,6 +65,11 @@ export interface LiveIndicatorView {
   state: LiveStatus | 'paused';
   /** Visible text. */
   label: string;
+  /**
+   * Shorter visible text for a crowded header (up to 1500 px wide; `label` stays the accessible
+   * text), for the long paused labels only.
+   */
+  short?: string;
   /** Tooltip. */
   title: string;
 }
@@ -93,6 +98,7 @@ export function liveIndicatorView(input: LiveIndicatorInput): LiveIndicatorView 
     return {
       state: 'paused',
       label: 'No new events: Kafka down',
+      short: 'Kafka down',
       title:
         'Kafka is down: no event can be published or applied, so the figures stay as last applied; see the health strip and the Pipeline page',
     };
@@ -101,6 +107,7 @@ export function liveIndicatorView(input: LiveIndicatorInput): LiveIndicatorView 
     return {
       state: 'paused',
       label: `Live updates paused: Redis ${redis}`,
+      short: `Paused: Redis ${redis}`,
       title: `Change notifications travel through Redis, which is ${redis === 'degraded' ? 'not answering' : 'down'}: this screen refreshes every ${REDIS_DOWN_POLL_MS / 1000} s and catches up when Redis is back`,
     };
   }

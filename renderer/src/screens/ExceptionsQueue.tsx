@@ -28,7 +28,7 @@ const PAGE_SIZE = 50;
 function Row({ r, named, inject }: { r: ExceptionQueueRow; named: boolean; inject: boolean }): ReactNode {
   return (
     <tr data-testid="exception-row" data-shipment-id={r.shipmentId} data-status={r.status}>
-      <td>
+      <td className="exceptions__since">
         <SiteInstant value={r.since} zone={r.siteTimeZone} named={named} />
       </td>
       <td>

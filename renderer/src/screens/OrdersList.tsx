@@ -382,6 +382,8 @@ function HeaderRow(): ReactNode {
                 className={`sort${active ? ' sort--active' : ''}`}
                 onClick={() => c.sort && sortBy(c.sort)}
                 data-testid={`sort-${c.sort}`}
+                // A narrow column's heading may end in an ellipsis: the whole of it on hover.
+                title={`Sort by ${c.label.toLowerCase()}`}
               >
                 {c.label}
                 <span className="sort__arrow" aria-hidden="true">
@@ -496,7 +498,7 @@ const OrderRowView = memo(function OrderRowView({
       />
       <span role="cell" className="otable__cell otable__cell--fits num">
         {o.promisedDate ?? EMPTY}
-        <PunctualityFlag value={o.punctuality} />
+        <PunctualityFlag value={o.punctuality} compact />
       </span>
       <ZonedInstant
         cell={timeCell}
