@@ -8,9 +8,10 @@ import type { OrderEvent, ShipmentEvent, SupplyChainEvent } from '../../contract
 import { applyFactEvent, type FactRow } from '../../workers/analytics-aggregator/fact-state';
 import { applyOrderEvent, type OrderState } from '../../workers/order-processor/order-state';
 import { applyShipmentEvent, type ShipmentRow } from '../../workers/shipment-tracker/shipment-state';
+import { seededRandom } from '../../server/drills/generators';
 
 /** The seeded PRNG (the stream must be the same on every run). */
-export { seededRandom } from '../../server/drills/generators';
+export { seededRandom };
 
 const HOUR = 3_600_000;
 
