@@ -708,6 +708,11 @@ export const drillRunEventSchema = z.object({
     'checked',
     /** An operator's note (`detail` is its text): every note saved is kept here. */
     'note',
+    /**
+     * The drill was purged (`operator` asked for it, `detail` is the reason). Not stored with the
+     * run: the report adds it from the purge's record ({@link drillReportSchema} `purged`).
+     */
+    'purged',
   ]),
   operator: z.string().nullable(),
   /** Events sent when it happened. */
@@ -773,8 +778,22 @@ export const drillActionSchema = z
   .nullish();
 
 /**
+ * The purge of a run's drill (contracts/drill-purge.ts): when it was first requested, by whom and
+ * why. From the successful `drills.purge` audit row, or, without one, from the workers' record of
+ * applying it (`drill_purges_applied`: the operator named on the control record, no reason).
+ */
+export const drillRunPurgeSchema = z.object({
+  at: z.string(),
+  operator: z.string(),
+  reason: z.string().nullable(),
+});
+export type DrillRunPurge = z.infer<typeof drillRunPurgeSchema>;
+
+/**
  * `GET /api/drills/runs/:id/report` answer: everything the drill report shows: the run, the
  * scenario as it was when the run started, the entities, the timeline, the checks and the notes.
+ * Once the drill was purged, `purged` says when, by whom and why, and the timeline holds a
+ * `purged` entry at that time (a purged drill cannot be resumed; purging again changes nothing).
  */
 export const drillReportSchema = z.object({
   run: drillRunSchema,
@@ -783,6 +802,8 @@ export const drillReportSchema = z.object({
   entities: drillEntitiesSchema,
   expectedOutcome: z.array(expectedOutcomeSchema),
   timeline: z.array(drillRunEventSchema),
+  /** The purge of the run's drill, or null while it was not purged. */
+  purged: drillRunPurgeSchema.nullable(),
   generatedAt: z.string(),
 });
 export type DrillReport = z.infer<typeof drillReportSchema>;

@@ -4,6 +4,7 @@ import { API_ROUTES, type StackHealth, type StartupDetail, type StartupSummary }
 import { TEXT_RULE_MESSAGE } from '../../contracts/text';
 import type { Pool } from '../../runtime/db';
 import { createLogger } from '../../runtime/logger';
+import { ServiceUnavailableError } from '../../runtime/service-errors';
 import type { RedisClient } from '../../runtime/redis';
 import type { EventPublisher } from '../../runtime/kafka';
 import { loadScenarioLibrary } from '../drills/library';
@@ -66,21 +67,43 @@ describe('API server and the route table', () => {
     onTime: number;
     late: number;
   }[] = [];
+  /** The `detail` of each audit row written. */
+  const auditDetails: Record<string, unknown>[] = [];
+  /** A drill run the stub PostgreSQL knows (paused: it can be resumed). */
+  const pausedRun = { id: '6f1c2a4e-0000-4000-8000-00000000a11d', drillId: 'lost-parcel-6f1c2a4e' };
   let app: FastifyInstance;
   let base = '';
 
   beforeAll(async () => {
     // No services: the routes under test read only these stubs.
     const pool = {
-      query: async (sql: string) =>
-        sql.includes('FROM kpi_daily')
-          ? { rows: kpiDays }
-          : { rows: driftRow ? [{ id: 7, report: driftRow }] : [] },
+      query: async (sql: string, params: unknown[] = []) => {
+        if (sql.includes('FROM kpi_daily')) return { rows: kpiDays };
+        if (sql.includes('INSERT INTO audit_log')) {
+          auditDetails.push(JSON.parse(String(params[7])) as Record<string, unknown>);
+          return { rows: [] };
+        }
+        // The purge's checks and preview: a drill that exists and has nothing left to remove.
+        if (sql.includes('AS known')) return { rows: [{ run_id: null, state: null, known: true }] };
+        if (sql.includes('"alreadyPurged"'))
+          return { rows: [{ drillId: params[0], order_ids: [], shipment_ids: [] }] };
+        if (sql.includes('FROM drill_runs WHERE id'))
+          return {
+            rows:
+              params[0] === pausedRun.id
+                ? [{ id: pausedRun.id, drill_id: pausedRun.drillId, state: 'paused', sent_events: 3 }]
+                : [],
+          };
+        return { rows: driftRow ? [{ id: 7, report: driftRow }] : [] };
+      },
     } as unknown as Pool;
     const log = createLogger('server-test', 'info', { write: (line: string) => void logLines.push(line) });
+    const kafkaDown = async (): Promise<never> => {
+      throw new ServiceUnavailableError('kafka', 'kafka.internal:9092', 'connection refused');
+    };
     app = await buildApiServer({
       pool,
-      publisher: {} as EventPublisher,
+      publisher: { publishToEveryPartition: kafkaDown } as unknown as EventPublisher,
       log,
       drills: new DrillRunner({
         pool,
@@ -360,6 +383,40 @@ describe('API server and the route table', () => {
         ]),
       );
       expect(new Set(fields.map((f) => f.split(' ')[0])).size, path).toBe(fields.length);
+    }
+  });
+
+  it('names the drill and run in the audit row of a drill start, resume or purge that failed (QA: 503 rows named no drill)', async () => {
+    const healthBefore = health;
+    try {
+      health = {
+        services: [{ name: 'kafka', state: 'down', address: 'kafka.internal:9092', detail: 'refused' }],
+        workers: [],
+        checkedAt: '2026-12-03T10:00:00.000Z',
+      };
+      auditDetails.length = 0;
+      const start = await post('/api/drills/runs', { scenarioId: 'lost-parcel', parameters: { orders: 2 } });
+      expect(start.statusCode).toBe(503);
+      const resume = await post(`/api/drills/runs/${pausedRun.id}/resume`, {});
+      expect(resume.statusCode).toBe(503);
+      const purge = await post('/api/drills/site-closure-0badc0de/purge', { reason: 'clean up' });
+      expect(purge.statusCode).toBe(503);
+      expect(auditDetails).toHaveLength(3);
+      const [started, resumed, purged] = auditDetails;
+      expect(started).toMatchObject({ scenarioId: 'lost-parcel', error: 'broker_unavailable' });
+      // The run id chosen for the start, and the drill id the run would have had.
+      expect(started!['runId']).toMatch(/^[0-9a-f-]{36}$/);
+      expect(started!['drillId']).toBe(
+        `lost-parcel-${String(started!['runId']).replace(/-/g, '').slice(0, 8)}`,
+      );
+      expect(resumed).toEqual({
+        runId: pausedRun.id,
+        drillId: pausedRun.drillId,
+        error: 'broker_unavailable',
+      });
+      expect(purged).toEqual({ drillId: 'site-closure-0badc0de', error: 'broker_unavailable' });
+    } finally {
+      health = healthBefore;
     }
   });
 

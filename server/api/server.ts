@@ -24,6 +24,7 @@
  * serializer: fields the schema does not name are left out; an answer that breaks its schema is
  * logged as a server bug and answered 500), and `/api/openapi.json` documents them all.
  */
+import { randomUUID } from 'node:crypto';
 import { createServer } from 'node:http';
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import fastifyHelmet from '@fastify/helmet';
@@ -50,6 +51,7 @@ import {
   roleCan,
   routeKey,
   type ApiError,
+  type AuditAction,
   type ApiRoute,
   type ChangeNotification,
   type DriftReport,
@@ -82,7 +84,7 @@ import { findOperatorCredentials } from '../../runtime/operators';
 import { UNUSABLE_HASH, verifyPassword } from '../../runtime/passwords';
 import { redisKeys, type RedisClient } from '../../runtime/redis';
 import { ServiceUnavailableError } from '../../runtime/service-errors';
-import { classifyPgError } from '../../runtime/db';
+import { classifyPgError, type Pool } from '../../runtime/db';
 import { authenticate, parseBearer } from '../auth/credentials';
 import { allowedHostNames, isAllowedHost, isAllowedOrigin } from '../auth/host-origin';
 import { SessionStore, type SessionOptions } from '../auth/sessions';
@@ -103,7 +105,13 @@ import { listDeadLetters, redriveDeadLetters } from './dead-letters';
 import { discardQueued, outboxView } from './outbox';
 import { OutboxEntryBusyError, OutboxEntryNotFoundError } from '../outbox/outbox';
 import { OutboxWriteError } from '../outbox/store';
-import { DrillNotFoundError, DrillRequestError, DrillStateError, type DrillRunner } from '../drills/runner';
+import {
+  DrillNotFoundError,
+  DrillRequestError,
+  DrillStateError,
+  drillIdOf,
+  type DrillRunner,
+} from '../drills/runner';
 import { summarizeScenario } from '../drills/library';
 import { getOrder, getShipment, listOrders, lookupEntity } from './queries';
 import { JsonBodyError, parseJsonBody } from './json-body';
@@ -193,6 +201,11 @@ declare module 'fastify' {
     principal?: Principal;
     /** Set when the handler wrote the request's audit row itself. */
     audited?: boolean;
+    /**
+     * What the request is about (ids), set by its handler before acting: the audit row of a
+     * refusal or failure names it (e.g. the run and drill a failed drill start would have had).
+     */
+    auditDetail?: Record<string, unknown>;
   }
 }
 
@@ -430,10 +443,37 @@ function registerAccessControl(
       action,
       outcome: status >= 500 ? 'failed' : 'rejected',
       status,
-      detail: { error },
+      detail: { ...(await drillAuditDetail(deps.pool, action, req.params)), ...req.auditDetail, error },
     });
     return payload;
   });
+}
+
+/**
+ * What a refused or failed drill action was about, for its audit row (QA: a purge that failed
+ * with 503 while Kafka was down named no drill): the purge routes' `drillId`; the run routes'
+ * `runId` and that run's `drillId` (looked up; left out when the run is unknown or PostgreSQL
+ * cannot say). Empty for other actions. Read from the raw params: a refusal (403) comes before
+ * their validation.
+ */
+export async function drillAuditDetail(
+  pool: Pool,
+  action: AuditAction,
+  params: unknown,
+): Promise<Record<string, unknown>> {
+  if (!action.startsWith('drills.') || typeof params !== 'object' || params === null) return {};
+  const { drillId, id } = params as { drillId?: unknown; id?: unknown };
+  if (typeof drillId === 'string') return { drillId };
+  if (typeof id !== 'string') return {};
+  try {
+    const { rows } = await pool.query<{ drill_id: string }>(
+      'SELECT drill_id FROM drill_runs WHERE id::text = $1',
+      [id],
+    );
+    return rows[0] ? { runId: id, drillId: rows[0].drill_id } : { runId: id };
+  } catch {
+    return { runId: id };
+  }
 }
 
 /**
@@ -804,7 +844,12 @@ function registerRoutes(
     deps.drills.preview(req.body),
   );
   api.post('/api/drills/runs', fromTable('POST /api/drills/runs'), async (req, reply) => {
-    const run = await deps.drills.start(req.principal!, req.body);
+    // The run's id is chosen first, so a start refused or failed (503 while Kafka is down) is
+    // audited naming the run and drill it would have been, and its scenario.
+    const runId = randomUUID();
+    const scenarioId = req.body.scenarioId;
+    req.auditDetail = { runId, drillId: drillIdOf(scenarioId, runId), scenarioId };
+    const run = await deps.drills.start(req.principal!, req.body, runId);
     req.audited = true;
     return reply.code(202).send(run);
   });

@@ -2,7 +2,14 @@ import { describe, expect, it } from 'vitest';
 import { resolveParameters, type ResolvedDrillParameters } from '../../contracts';
 import { generateDrill } from './generators';
 import { loadScenarioLibrary } from './library';
-import { anchorOf, checkScheduleAhead, DrillRequestError, MAX_DRILL_BATCH, nextBatchSize } from './runner';
+import {
+  anchorOf,
+  checkScheduleAhead,
+  DrillRequestError,
+  MAX_DRILL_BATCH,
+  nextBatchSize,
+  timelineWithPurge,
+} from './runner';
 
 /**
  * The sending loop's schedule with a fixed round trip per publish (Kafka's acknowledgement plus
@@ -97,5 +104,37 @@ describe('checkScheduleAhead (drill events no further ahead than an injected eve
     expect(issue!.message).toMatch(
       /^the drill's events would run to 2027-0\d-\d\dT.*more than 24 h after now: shift it at least \d+ h/,
     );
+  });
+});
+
+describe("timelineWithPurge (a purged drill in its run's timeline, QA: the report had no purge entry)", () => {
+  const timeline = [
+    { at: '2026-12-04T10:00:00.000Z', kind: 'started', operator: 'dora', sent: 0, detail: null },
+    { at: '2026-12-04T10:01:00.000Z', kind: 'completed', operator: null, sent: 24, detail: null },
+    { at: '2026-12-04T10:09:00.000Z', kind: 'note', operator: 'dora', sent: 24, detail: 'later note' },
+  ] as const;
+
+  it('adds the purge by its time, naming the operator and the reason', () => {
+    const purge = { at: '2026-12-04T10:05:00.000Z', operator: 'ed', reason: 'drill done' };
+    expect(timelineWithPurge(timeline, purge, 24).map((t) => t.kind)).toEqual([
+      'started',
+      'completed',
+      'purged',
+      'note',
+    ]);
+    expect(timelineWithPurge(timeline, purge, 24)[2]).toEqual({
+      at: purge.at,
+      kind: 'purged',
+      operator: 'ed',
+      sent: 24,
+      detail: 'drill done',
+    });
+    expect(timelineWithPurge(timeline, { ...purge, at: '2026-12-04T11:00:00.000Z' }, 24).at(-1)?.kind).toBe(
+      'purged',
+    );
+  });
+
+  it('leaves the timeline of a drill not purged as it is', () => {
+    expect(timelineWithPurge(timeline, null, 24)).toEqual(timeline);
   });
 });

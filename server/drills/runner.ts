@@ -38,6 +38,7 @@ import {
   type DrillRunEvent,
   type DrillRunListQuery,
   type DrillRunPage,
+  type DrillRunPurge,
   type DrillRunState,
   type DrillStartRequest,
   type HaltConditions,
@@ -291,13 +292,13 @@ export class DrillRunner {
    * in the background.
    * @throws DrillRequestError, DrillStateError (`drill_active`: another run is sending),
    *   ServiceUnavailableError (503 `broker_unavailable`: the start has not completed, or Kafka is down)
+   * @param id the run's id (the API chooses it first, to audit a failed start by it); a new one by default
    */
-  async start(principal: Principal, req: DrillStartRequest): Promise<DrillRun> {
+  async start(principal: Principal, req: DrillStartRequest, id: string = randomUUID()): Promise<DrillRun> {
     const scenario = this.scenario(req.scenarioId);
     const parameters = this.resolve(scenario, req.parameters);
     if (this.active) throw this.busy();
     await this.requireBroker();
-    const id = randomUUID();
     const drillId = drillIdOf(scenario.id, id);
     const startedAt = this.now();
     const anchorMs = anchorOf(startedAt, parameters);
@@ -490,10 +491,13 @@ export class DrillRunner {
   async report(id: string): Promise<DrillReport> {
     const row = await this.row(id);
     const plan = this.planOf(row);
-    const { rows } = await this.deps.pool.query<DrillRunEvent>(
-      `SELECT at, kind, operator, sent, detail FROM drill_run_events WHERE run_id = $1 ORDER BY id`,
-      [id],
-    );
+    const [{ rows }, purged] = await Promise.all([
+      this.deps.pool.query<DrillRunEvent>(
+        `SELECT at, kind, operator, sent, detail FROM drill_run_events WHERE run_id = $1 ORDER BY id`,
+        [id],
+      ),
+      this.purgeOf(row.drill_id),
+    ]);
     return {
       run: this.toRun(row),
       scenario: {
@@ -505,7 +509,8 @@ export class DrillRunner {
       countsByType: countByType(plan.events),
       entities: entitiesOf(plan, row.parameters),
       expectedOutcome: expectedOutcome(row.scenario, row.parameters),
-      timeline: rows,
+      timeline: timelineWithPurge(rows, purged, row.sent_events),
+      purged,
       generatedAt: new Date(this.now()).toISOString(),
     };
   }
@@ -561,6 +566,26 @@ export class DrillRunner {
       [drillId],
     );
     return rows[0]?.purged === true;
+  }
+
+  /**
+   * The purge of `drillId`, or null: the first successful `drills.purge` audit row (time,
+   * operator, reason), else the earliest purge record a worker applied (`drill_purges_applied`:
+   * the operator named on the control record, no reason), as {@link purged} decides.
+   */
+  private async purgeOf(drillId: string): Promise<DrillRunPurge | null> {
+    const { rows } = await this.deps.pool.query<DrillRunPurge>(
+      `(SELECT recorded_at AS at, actor AS operator, reason, 0 AS source FROM audit_log
+         WHERE action = 'drills.purge' AND outcome = 'ok' AND detail->>'drillId' = $1
+         ORDER BY recorded_at, id LIMIT 1)
+       UNION ALL
+       (SELECT applied_at, operator, NULL, 1 FROM drill_purges_applied WHERE drill_id = $1
+         ORDER BY applied_at LIMIT 1)
+       ORDER BY source LIMIT 1`,
+      [drillId],
+    );
+    const r = rows[0];
+    return r ? { at: r.at, operator: r.operator, reason: r.reason } : null;
   }
 
   private async row(id: string): Promise<RunRow> {
@@ -997,6 +1022,29 @@ export function nextBatchSize(p: {
 /** The drill id of a run: `<scenario id>-<first 8 hex digits of the run id>`. */
 export function drillIdOf(scenarioId: string, runId: string): string {
   return `${scenarioId}-${runId.replace(/-/g, '').slice(0, 8)}`;
+}
+
+/**
+ * A run's timeline with its drill's purge as an entry (kind `purged`, the operator, the reason as
+ * detail, the run's events sent), placed by time among the stored entries; unchanged when the
+ * drill was not purged.
+ */
+export function timelineWithPurge(
+  timeline: readonly DrillRunEvent[],
+  purge: DrillRunPurge | null,
+  sent: number,
+): DrillRunEvent[] {
+  if (!purge) return [...timeline];
+  const entry: DrillRunEvent = {
+    at: purge.at,
+    kind: 'purged',
+    operator: purge.operator,
+    sent,
+    detail: purge.reason,
+  };
+  const at = Date.parse(purge.at);
+  const before = timeline.findIndex((t) => Date.parse(t.at) > at);
+  return before < 0 ? [...timeline, entry] : [...timeline.slice(0, before), entry, ...timeline.slice(before)];
 }
 
 /** Event time of a run's first order: its start plus `timeShiftHours`, on a whole second. */

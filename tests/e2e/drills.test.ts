@@ -3,8 +3,9 @@
  * PostgreSQL, Redis): the inject form's drill survives a reload and shows in a banner on every
  * screen until the operator leaves it; then a drill from the scenario library: choose it, preview,
  * run, pause (the banner and its progress survive a reload), resume, see the check results, open
- * the report (notes saved, HTML downloaded, print layout), purge it with the confirmation naming
- * what goes, and find every step in the audit log (filtered by the drill id, in the URL) and in
+ * the report (parameters with their units, notes saved, HTML downloaded, print layout), purge it
+ * with the confirmation naming what goes (the report then says when and by whom, in its timeline
+ * too, and offers the purge no more), and find every step in the audit log (filtered by the drill id, in the URL) and in
  * its CSV export. Screenshots of each step at 1280x720 and 1920x1080 go to
  * $SCT_SHOTS_DIR (default test-output/screenshots/drills).
  */
@@ -178,6 +179,19 @@ describe('drills in the console', () => {
       .getByTestId('drill-report-timeline-entry')
       .evaluateAll((rows) => rows.map((r) => r.getAttribute('data-kind')));
     expect(kinds).toEqual(expect.arrayContaining(['started', 'paused', 'resumed', 'completed']));
+    // Each value with its unit (QA: "Span 60", "Time shift -48").
+    const parameters = await page
+      .getByTestId('drill-report-parameters')
+      .locator('tr')
+      .evaluateAll((rows) => rows.map((r) => (r as HTMLElement).innerText.replace(/\s+/g, ' ').trim()));
+    expect(parameters).toEqual(
+      expect.arrayContaining([
+        'Parcels 8 orders',
+        'Span 60 minutes',
+        'Time shift -48 hours',
+        'Rate 4 events/s',
+      ]),
+    );
     await page.getByTestId('drill-notes').fill('Exceptions queue showed every lost parcel within seconds.');
     await page.getByTestId('drill-notes-save').click();
     await waitFor('note saved', async () => (await run(runId)).note?.startsWith('Exceptions queue') === true);
@@ -216,6 +230,17 @@ describe('drills in the console', () => {
       const p = (await (await consoleApp.api(`/api/drills/${drillId}/purge`)).json()) as DrillPurgePreview;
       return p.alreadyPurged && p.orders === 0 && p.shipments === 0;
     });
+    // The report says so (QA: it still offered "Purge drill…" and its timeline had no purge).
+    await dialog.getByRole('button', { name: 'Close' }).click();
+    await page.getByTestId('drill-report-purged').waitFor();
+    expect(await page.getByTestId('drill-report-purged').textContent()).toContain('e2e drill done');
+    const purgedEntry = page.locator('[data-testid="drill-report-timeline-entry"][data-kind="purged"]');
+    expect(await purgedEntry.textContent()).toContain('e2e drill done');
+    expect(await page.getByTestId('drill-purge').isDisabled()).toBe(true);
+    expect(await page.getByTestId('drill-purge-blocked').textContent()).toContain(
+      `Drill ${drillId} was purged`,
+    );
+    await shot('09b-report-purged');
   });
 
   it('finds every step in the audit log, filtered by drill id in the URL, and in its CSV export', async () => {

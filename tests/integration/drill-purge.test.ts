@@ -306,11 +306,13 @@ describe('purging a drill', () => {
     expect((await withDrill.api(`/api/orders/${D1}-o1`)).status).toBe(404);
     // Audited with the operator and the drill id; every group recorded the purge per partition.
     const audit = (await (await withDrill.api('/api/audit?action=drills.purge')).json()) as {
-      items: { operator: string; outcome: string; drillIds: string[]; reason: string }[];
+      items: { operator: string; outcome: string; status: number; drillIds: string[]; reason: string }[];
     };
     expect(audit.items).toMatchObject([
       { operator: 'lead', outcome: 'ok', drillIds: [D1], reason: 'rehearsal over' },
-      { operator: 'sup', outcome: 'rejected', status: 403 }, // the refusal of the test before
+      // The refusal of the test before, naming the drill it was about (QA: refused and failed
+      // purges named none).
+      { operator: 'sup', outcome: 'rejected', status: 403, drillIds: [D1] },
     ]);
     const applied = await withDrill.core.pool.query<{ n: number }>(
       'SELECT count(*)::int AS n FROM drill_purges_applied WHERE drill_id = $1',

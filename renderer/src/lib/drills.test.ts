@@ -10,9 +10,11 @@ import {
   escapeHtml,
   progressShare,
   hypothesisBeforePreview,
+  parameterValueText,
   progressText,
   purgeBlockedReason,
   reportFileName,
+  unitText,
 } from './drills';
 
 const scenario: ScenarioSummary = {
@@ -200,6 +202,7 @@ describe('drill report HTML', () => {
     },
     expectedOutcome: [],
     timeline: [{ at: run.startedAt, kind: 'started', operator: 'dora', sent: 0, detail: null }],
+    purged: null,
     generatedAt: '2026-12-03T10:01:00.000Z',
   };
 
@@ -207,7 +210,7 @@ describe('drill report HTML', () => {
     const html = drillReportHtml(report, 'UTC', 'notes with "quotes" & <b>tags</b>');
     expect(html).toContain('<title>Drill report carrier-delay-wave-00000000</title>');
     expect(html).toContain('A carrier runs &lt;late&gt;.');
-    expect(html).toContain('<th>orders</th><td>20</td>');
+    expect(html).toContain('<th>orders</th><td>20 orders</td>');
     expect(html).toContain('2026-12-03 10:00:00');
     expect(html).toContain('<td>PASS</td><td>Late deliveries</td>');
     expect(html).toContain('<td>FAIL</td><td>Real KPIs unchanged</td>');
@@ -216,6 +219,25 @@ describe('drill report HTML', () => {
     expect(html).toContain('times in UTC');
     expect(html).not.toMatch(/<script/i);
     expect(html).toContain('@media print');
+  });
+
+  it('shows each parameter with its unit and, once purged, when, by whom and why (QA)', () => {
+    const purged: DrillReport = {
+      ...report,
+      run: { ...run, parameters: { durationMinutes: 60, timeShiftHours: -48, affectedPercent: 20 } },
+      timeline: [
+        ...report.timeline,
+        { at: '2026-12-03T10:05:00.000Z', kind: 'purged', operator: 'ed', sent: 20, detail: 'done <now>' },
+      ],
+      purged: { at: '2026-12-03T10:05:00.000Z', operator: 'ed', reason: 'done <now>' },
+    };
+    const html = drillReportHtml(purged, 'UTC', null);
+    expect(html).toContain('<th>durationMinutes</th><td>60 minutes</td>');
+    expect(html).toContain('<th>timeShiftHours</th><td>-48 hours</td>');
+    expect(html).toContain('<th>affectedPercent</th><td>20 %</td>');
+    expect(html).toContain('<tr><th>Purged</th><td>2026-12-03 10:05:00 by ed — done &lt;now&gt;</td></tr>');
+    expect(html).toContain('<td>purged</td><td>ed</td>');
+    expect(drillReportHtml(report, 'UTC', null)).not.toContain('<th>Purged</th>');
   });
 
   it('falls back to the run note and names the file by drill id', () => {
@@ -250,5 +272,26 @@ describe('drill screen wording (QA)', () => {
       );
     for (const state of ['completed', 'stopped', 'halted', 'failed'] as const)
       expect(purgeBlockedReason({ id: 'r-1', drillId: 'd-1', state })).toBeNull();
+  });
+  it('says a purged drill has nothing left to purge (QA: its report still offered the purge)', () => {
+    for (const state of ['completed', 'stopped', 'failed'] as const)
+      expect(purgeBlockedReason({ id: 'r-1', drillId: 'd-1', state }, { operator: 'ed' })).toBe(
+        'Drill d-1 was purged by ed: nothing of it is left to remove',
+      );
+  });
+  it('shows parameter values with the units the contract gives them (QA: "Span 60", "Time shift -48")', () => {
+    expect(parameterValueText('durationMinutes', 60, 'Span')).toBe('60 minutes');
+    expect(parameterValueText('timeShiftHours', -48, 'Time shift')).toBe('-48 hours');
+    expect(parameterValueText('affectedPercent', 20, 'Delayed share')).toBe('20 %');
+    expect(parameterValueText('rate', 1, 'Rate')).toBe('1 events/s');
+    expect(parameterValueText('rate', 5000)).toBe('5,000 events/s');
+    expect(parameterValueText('delayDays', 1, 'Delay')).toBe('1 day');
+    expect(parameterValueText('orders', 5, 'Parcels')).toBe('5 orders');
+    // The label already names the unit: not twice.
+    expect(parameterValueText('promiseDays', 3, 'Promise (days)')).toBe('3');
+    expect(parameterValueText('warehouseId', 'WH-1', 'Warehouse')).toBe('WH-1');
+    expect(parameterValueText('siteTimeZone', 'UTC')).toBe('UTC');
+    expect(unitText('percent')).toBe('%');
+    expect(unitText(null)).toBeNull();
   });
 });

@@ -5,12 +5,15 @@
  * content the report page prints). No DOM; unit-tested.
  */
 import {
+  DRILL_PARAMETER_KINDS,
   DRILL_PARAMETER_NAMES,
   drillStartRequestSchema,
   parameterValueSchema,
   type DrillParameters,
   type DrillReport,
   type DrillRun,
+  type DrillRunPurge,
+  type DrillParameterName,
   type ScenarioSummary,
 } from '../../../contracts/drills';
 import { EMPTY, formatCount, formatDuration, formatInstantInZone } from './format';
@@ -182,12 +185,42 @@ export function hypothesisBeforePreview(
 
 /**
  * Why a drill cannot be purged now, or null: a run that may still send (running, paused,
- * interrupted) must be stopped first; the API refuses the purge then (409 `drill_run_active`).
+ * interrupted) must be stopped first (the API refuses the purge then, 409 `drill_run_active`);
+ * a drill already purged (the report's `purged`) has nothing left to remove (QA: the report of a
+ * purged drill still offered the purge).
  */
-export function purgeBlockedReason(run: Pick<DrillRun, 'id' | 'drillId' | 'state'>): string | null {
+export function purgeBlockedReason(
+  run: Pick<DrillRun, 'id' | 'drillId' | 'state'>,
+  purged: Pick<DrillRunPurge, 'operator'> | null = null,
+): string | null {
+  if (purged) return `Drill ${run.drillId} was purged by ${purged.operator}: nothing of it is left to remove`;
   return run.state === 'running' || run.state === 'paused' || run.state === 'interrupted'
     ? `Run ${run.id} of drill ${run.drillId} is ${run.state}: stop it first, then purge`
     : null;
+}
+
+/**
+ * How a parameter's unit (contracts/drills.ts `DRILL_PARAMETER_KINDS`, the one table the
+ * scenario form's hints use too) reads after a value: `%` for percent, the word otherwise.
+ */
+export function unitText(unit: string | null | undefined): string | null {
+  if (!unit) return null;
+  return unit === 'percent' ? '%' : unit;
+}
+
+/**
+ * A parameter's value with its unit (QA: the report said "Span 60", "Time shift -48"):
+ * `60 minutes`, `-48 hours`, `20 %`, `200 events/s`, `1 day`; the value alone for a parameter
+ * without a unit, or when its label already names the unit ("Promise (days)": `3`).
+ */
+export function parameterValueText(name: string, value: string | number, label = ''): string {
+  const kind = DRILL_PARAMETER_KINDS[name as DrillParameterName] as
+    (typeof DRILL_PARAMETER_KINDS)[DrillParameterName] | undefined;
+  const unit = unitText(kind && 'unit' in kind ? kind.unit : null);
+  if (!unit || typeof value !== 'number' || label.includes(`(${unit})`)) return String(value);
+  if (unit === '%') return `${formatCount(value)} %`;
+  const word = Math.abs(value) === 1 && unit !== 'events/s' ? unit.replace(/s$/, '') : unit;
+  return `${formatCount(value)} ${word}`;
 }
 
 /** What a run's state is called on screen. */
@@ -240,8 +273,12 @@ export function drillReportHtml(report: DrillReport, timeZone: string, notes: st
   const e = escapeHtml;
   const at = (iso: string | null): string => (iso ? formatInstantInZone(iso, timeZone, true) : EMPTY);
   const params = Object.entries(run.parameters)
-    .map(([k, v]) => `<tr><th>${e(k)}</th><td>${e(String(v))}</td></tr>`)
+    .map(([k, v]) => `<tr><th>${e(k)}</th><td>${e(parameterValueText(k, v))}</td></tr>`)
     .join('');
+  const purged = report.purged
+    ? `<tr><th>Purged</th><td>${e(at(report.purged.at))} by ${e(report.purged.operator)}` +
+      `${report.purged.reason ? ` — ${e(report.purged.reason)}` : ''}</td></tr>`
+    : '';
   const counts = Object.entries(report.countsByType)
     .map(([k, v]) => `<tr><th>${e(k)}</th><td class="num">${e(formatCount(v))}</td></tr>`)
     .join('');
@@ -288,7 +325,7 @@ table{border-collapse:collapse;width:100%}th,td{text-align:left;padding:3px 8px;
 <tr><th>Started</th><td>${e(at(run.startedAt))}</td></tr><tr><th>Ended</th><td>${e(at(run.endedAt))}</td></tr>
 <tr><th>Progress</th><td>${e(progressText(run))}</td></tr>
 <tr><th>Entities</th><td>${e(formatCount(report.entities.orders))} orders, ${e(formatCount(report.entities.shipments))} shipments</td></tr>
-</table>
+${purged}</table>
 <h2>Events by type</h2><table>${counts}</table>
 <h2>Timeline</h2><table><tr><th>Time</th><th>What</th><th>Operator</th><th class="num">Sent</th><th>Detail</th></tr>${timeline}</table>
 <h2>Check results (${e(verdict)})</h2><table><tr><th></th><th>Check</th><th>Figures</th><th>Detail</th></tr>${checks}</table>

@@ -8,6 +8,8 @@
  * Purge: removes the drill as a whole (a control event on Kafka; the workers remove its orders,
  * shipments, KPI counts and cache entries). The confirmation names what will go, counted from
  * the read models (`GET /api/drills/:drillId/purge`), and takes an optional reason (audited).
+ * Once purged, the report says when, by whom and why (the server's `purged`, also an entry of the
+ * timeline) and the purge button is disabled with that reason.
  */
 import { useState, type FormEvent, type ReactNode } from 'react';
 import type { DrillPurgePreview } from '../../../contracts/drill-purge';
@@ -19,6 +21,7 @@ import { ErrorNotice, Loading } from '../components/Notice';
 import { drillsRefusal } from '../lib/access';
 import {
   drillReportHtml,
+  parameterValueText,
   progressText,
   purgeBlockedReason,
   reportFileName,
@@ -203,7 +206,8 @@ export function DrillReportPage({ runId }: { runId: string }): ReactNode {
   const r = report.data;
   const run = r.run;
   const noteText = notes ?? run.note ?? '';
-  const blocked = purgeBlockedReason(run);
+  // A purged drill (the server says so: `purged`) has nothing left to remove.
+  const blocked = purgeBlockedReason(run, r.purged);
   // Parameters by their scenario's labels ("Warehouse", not `warehouseId`); the name if unknown.
   const specs = scenarios.data?.scenarios.find((s) => s.id === run.scenarioId)?.parameters ?? [];
   const labelOf = (name: string) => specs.find((p) => p.name === name)?.label ?? name;
@@ -306,6 +310,15 @@ export function DrillReportPage({ runId }: { runId: string }): ReactNode {
               {formatCount(r.entities.orders)} orders, {formatCount(r.entities.shipments)} shipments
             </dd>
           </div>
+          {r.purged && (
+            <div className="kv" data-testid="drill-report-purged">
+              <dt>Purged</dt>
+              <dd>
+                <Instant value={r.purged.at} /> by <span className="mono">{r.purged.operator}</span>
+                {r.purged.reason ? ` — ${r.purged.reason}` : ''}
+              </dd>
+            </div>
+          )}
         </dl>
         <p>{r.scenario.description}</p>
         <p className="drills__hypothesis">
@@ -323,7 +336,7 @@ export function DrillReportPage({ runId }: { runId: string }): ReactNode {
               {Object.entries(run.parameters).map(([k, v]) => (
                 <tr key={k}>
                   <th title={k}>{labelOf(k)}</th>
-                  <td className="mono">{String(v)}</td>
+                  <td className="mono">{parameterValueText(k, v, labelOf(k))}</td>
                 </tr>
               ))}
               <tr>

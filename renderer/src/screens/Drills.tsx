@@ -30,6 +30,7 @@ import {
   hypothesisBeforePreview,
   progressText,
   RUN_STATE_LABELS,
+  unitText,
   type ParameterIssue,
   type ParameterValues,
 } from '../lib/drills';
@@ -103,7 +104,7 @@ function ParameterField({
   const id = `${FIELD_PREFIX}${spec.name}`;
   const limits =
     spec.min !== null && spec.max !== null ? `${formatCount(spec.min)}..${formatCount(spec.max)}` : null;
-  const hint = [spec.unit, limits ? `allowed ${limits}` : null, `default ${String(spec.default)}`]
+  const hint = [unitText(spec.unit), limits ? `allowed ${limits}` : null, `default ${String(spec.default)}`]
     .filter(Boolean)
     .join(' · ');
   const listId = spec.suggestions.length > 0 ? `${id}-list` : undefined;
