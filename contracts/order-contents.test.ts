@@ -91,13 +91,13 @@ describe('order contents at the API', () => {
     expect(over?.issue.message).toBe('delivers 4 of SKU A; order O-1 has 3 ordered (no over-delivery)');
   });
 
-  it('takes the earliest creation, as the fold does; unknown lines skip the line checks', () => {
+  it('keeps the known creation (a second one is refused); unknown lines skip the line checks', () => {
     const known = new Map([
       ['O-1', { time: '2024-03-01T00:00:00Z', lines: orderedBySku([{ sku: 'A', quantity: 1 }]) }],
     ]);
     const later = created('O-1', [{ sku: 'A', quantity: 5 }], '2024-03-02T00:00:00Z');
     expect(rules([later, delivered('O-1', [{ sku: 'A', quantity: 5 }])], known)).toEqual([
-      null,
+      'subject created_once',
       'data.lines.0.quantity delivered_within_ordered',
     ]);
     const unknownLines = new Map([['O-2', { time: '2024-03-01T00:00:00Z', lines: null }]]);
@@ -157,5 +157,34 @@ describe('order and shipment state at the API', () => {
     expect(screenOrderContents([checkpoint('S-3'), create], known, shipments)[0]?.rule).toBe(
       'shipment_exists',
     );
+  });
+});
+
+describe('an order is created once at the API', () => {
+  it('refuses a second creation (QA: one dated earlier rewrote the order and let back-dated events in), not a retry', () => {
+    const first = created('O-7', [{ sku: 'A', quantity: 1 }], '2024-03-01T00:00:00Z');
+    const known = new Map<string, KnownOrder>([
+      ['O-7', { time: first.time, lines: null, eventId: first.id }],
+    ]);
+    const earlier = created('O-7', [{ sku: 'X', quantity: 1 }], '2010-01-01T00:00:00Z');
+    const [v] = screenOrderContents([earlier], known);
+    expect(v?.issue).toEqual({
+      field: 'subject',
+      rule: 'created_once',
+      message:
+        'order O-7 was created at 2024-03-01T00:00:00Z; an order is created once (send its later events to change it)',
+    });
+    // A re-send of the same event (its id) is a retry; a creation without a known id is refused.
+    expect(rules([first], known)).toEqual([null]);
+    expect(rules([first], new Map([['O-7', { time: first.time, lines: null }]]))).toEqual([
+      'subject created_once',
+    ]);
+    // Twice in one batch: the second refused; the same event twice: a retry.
+    const other = created('O-8', [{ sku: 'A', quantity: 1 }]);
+    expect(rules([other, created('O-8', [{ sku: 'A', quantity: 2 }])])).toEqual([
+      null,
+      'subject created_once',
+    ]);
+    expect(rules([other, other])).toEqual([null, null]);
   });
 });

@@ -4,6 +4,10 @@
  * of order through Kafka):
  * - an order event other than `sct.order.created.v1` names an order whose creation is known
  *   (rule `order_exists`, field `subject`): else the fold would make a phantom order of it;
+ * - a `sct.order.created.v1` names an order whose creation is not known yet, or is a retry of
+ *   that creation (same event id) (rule `created_once`, field `subject`): the fold keeps the
+ *   earliest creation, so a second one dated earlier rewrote the order's customer, site, promise
+ *   and lines, and opened the way to back-dated events;
  * - and happens at or after that creation (rule `after_creation`, field `time`): a delivery
  *   "before" its order made a negative cycle time, and the earliest delivery wins in the fold,
  *   so no later event could correct it;
@@ -26,6 +30,7 @@ import { EVENT_TYPES, type FieldIssue, type SupplyChainEvent } from './events';
 /** The rules of this module, also the API's error codes. */
 export const ORDER_CONTENT_RULES = [
   'order_exists',
+  'created_once',
   'after_creation',
   'not_delivered',
   'sku_on_order',
@@ -42,6 +47,8 @@ export interface KnownOrder {
   lines: ReadonlyMap<string, number> | null;
   /** Event time of its earliest known delivery; absent or null while not delivered. */
   deliveredAt?: string | null;
+  /** Id of the creation event (a re-send of it is a retry, not a second creation); absent: unknown. */
+  eventId?: string | null;
 }
 
 /** Ordered units by SKU of a created event's lines (lines of one SKU added up). */
@@ -49,13 +56,6 @@ export function orderedBySku(lines: readonly { sku: string; quantity: number }[]
   const out = new Map<string, number>();
   for (const l of lines) out.set(l.sku, (out.get(l.sku) ?? 0) + l.quantity);
   return out;
-}
-
-/** The earlier of two known creations (the fold keeps the earliest created event); deliveries kept. */
-function earlier(a: KnownOrder | undefined, b: KnownOrder): KnownOrder {
-  if (!a) return b;
-  const first = Date.parse(b.time) < Date.parse(a.time) ? b : a;
-  return { ...first, deliveredAt: a.deliveredAt ?? b.deliveredAt ?? null };
 }
 
 /** A refusal of rule `rule` naming `field`. */
@@ -87,10 +87,14 @@ export function screenOrderContents(
   const shipments = new Set(knownShipments);
   return events.map((e) => {
     if (e.type === EVENT_TYPES.orderCreated) {
-      orders.set(
-        e.subject,
-        earlier(orders.get(e.subject), { time: e.time, lines: orderedBySku(e.data.lines) }),
-      );
+      const before = orders.get(e.subject);
+      if (before && before.eventId !== e.id)
+        return refuse(
+          'created_once',
+          'subject',
+          `order ${e.subject} was created at ${before.time}; an order is created once (send its later events to change it)`,
+        );
+      if (!before) orders.set(e.subject, { time: e.time, lines: orderedBySku(e.data.lines), eventId: e.id });
       return null;
     }
     if (e.type === EVENT_TYPES.shipmentCreated) {

@@ -526,7 +526,10 @@ export class OrderContentError extends Error {
 
   /** 409 when the entity's state refuses the event (missing, delivered), 422 when its content is wrong. */
   get status(): 409 | 422 {
-    return this.rule === 'order_exists' || this.rule === 'shipment_exists' || this.rule === 'not_delivered'
+    return this.rule === 'order_exists' ||
+      this.rule === 'created_once' ||
+      this.rule === 'shipment_exists' ||
+      this.rule === 'not_delivered'
       ? 409
       : 422;
   }
@@ -561,7 +564,7 @@ function rememberUnclaimedCreations(pool: Pool, events: readonly SupplyChainEven
     const before = map.get(e.subject);
     if (before && Date.parse(before.time) <= Date.parse(e.time)) continue;
     map.delete(e.subject);
-    map.set(e.subject, { time: e.time, lines: orderedBySku(e.data.lines) });
+    map.set(e.subject, { time: e.time, lines: orderedBySku(e.data.lines), eventId: e.id });
     if (map.size > MAX_UNCLAIMED_CREATIONS) map.delete(map.keys().next().value!);
   }
 }
@@ -574,6 +577,8 @@ interface KnownOrderRow {
   lines: { sku: string; quantity: number }[] | null;
   /** Its earliest delivery applied or accepted, or null. */
   delivered_at: string | null;
+  /** Id of the creation event (applied: the earliest in its history). */
+  event_id: string | null;
 }
 
 /**
@@ -589,13 +594,7 @@ interface KnownOrderRow {
  * @throws OrderContentError naming the first refused event, the field and the rule
  */
 async function checkOrderContents(deps: CommandDeps, events: SupplyChainEvent[]): Promise<void> {
-  const orderIds = [
-    ...new Set(
-      events
-        .filter((e) => e.type.startsWith('sct.order.') && e.type !== EVENT_TYPES.orderCreated)
-        .map((e) => e.subject),
-    ),
-  ];
+  const orderIds = [...new Set(events.filter((e) => e.type.startsWith('sct.order.')).map((e) => e.subject))];
   const shipmentIds = [
     ...new Set(
       events
@@ -616,10 +615,12 @@ async function checkOrderContents(deps: CommandDeps, events: SupplyChainEvent[])
             `SELECT o.order_id, o.created_at,
                     (SELECT coalesce(jsonb_agg(jsonb_build_object('sku', l.sku, 'quantity', l.quantity)), '[]'::jsonb)
                        FROM order_lines l WHERE l.order_id = o.order_id AND l.quantity > 0) AS lines,
-                    least(o.delivered_at, ${deliveredClaim('o.order_id')}) AS delivered_at
+                    least(o.delivered_at, ${deliveredClaim('o.order_id')}) AS delivered_at,
+                    (SELECT e.event_id::text FROM order_events e WHERE e.order_id = o.order_id AND e.type = $2
+                      ORDER BY e.event_time, e.kafka_offset LIMIT 1) AS event_id
                FROM orders o WHERE o.order_id = ANY($1::text[]) AND o.created_at IS NOT NULL
              UNION ALL
-             SELECT k.subject, k.event_time, k.order_lines, ${deliveredClaim('k.subject')}
+             SELECT k.subject, k.event_time, k.order_lines, ${deliveredClaim('k.subject')}, k.event_id::text
                FROM event_id_claims k WHERE k.type = $2 AND k.subject = ANY($1::text[])`,
             [orderIds, EVENT_TYPES.orderCreated, EVENT_TYPES.orderDelivered],
           ),
@@ -644,7 +645,12 @@ async function checkOrderContents(deps: CommandDeps, events: SupplyChainEvent[])
   for (const row of rows) {
     const time = new Date(row.created_at).toISOString();
     const deliveredAt = row.delivered_at === null ? null : new Date(row.delivered_at).toISOString();
-    const order: KnownOrder = { time, lines: row.lines ? orderedBySku(row.lines) : null, deliveredAt };
+    const order: KnownOrder = {
+      time,
+      lines: row.lines ? orderedBySku(row.lines) : null,
+      deliveredAt,
+      eventId: row.event_id,
+    };
     const before = known.get(row.order_id);
     // The earliest creation decides, as in the fold; the read model's lines win a tie (applied).
     if (!before || Date.parse(time) < Date.parse(before.time))

@@ -263,4 +263,23 @@ describe('QA findings (issue 11)', () => {
     for (const id of ['qa-ghost-1', 'qa-over-1'])
       expect((await d.api(`/api/orders/${id}`)).status, id).toBe(404);
   });
+
+  it('refuses a second creation of an order (409 created_once), accepted or applied, and takes a retry of the first', async () => {
+    const first = orderCreated('qa-once-1');
+    expect((await inject(first)).status).toBe(202);
+    // Accepted a moment ago (its claim), then applied (the read models): an earlier-dated second
+    // creation rewrote the order's customer, site, promise and lines before.
+    const earlier = orderCreated('qa-once-1', { time: '2010-01-01T00:00:00Z', quantity: 9 });
+    for (const stage of ['accepted', 'applied']) {
+      if (stage === 'applied') await orderApplied('qa-once-1', 1);
+      const again = await inject({ ...earlier, id: randomUUID() });
+      expect(again.status, stage).toBe(409);
+      const body = (await again.json()) as ApiError;
+      expect(body.issues?.[0], stage).toMatchObject({ field: 'subject', rule: 'created_once' });
+      expect(body.message, stage).toContain('order qa-once-1 was created at 2024-03-01T12:00:00.000Z');
+    }
+    expect((await inject(first)).status).toBe(202);
+    const order = await orderApplied('qa-once-1', 1);
+    expect(order.createdAt).toBe('2024-03-01T12:00:00.000Z');
+  });
 });
