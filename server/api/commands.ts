@@ -144,14 +144,20 @@ export async function injectEvents(
   if (!retried) await checkOrderContents(deps, events);
   if (retried) return retried;
   const claimed = await claimIds(deps, events);
+  // Accepted (published or queued) without claims: the creations are remembered for the next
+  // requests' checks; a refused request changes nothing, so it is not remembered.
+  const accepted = (results: InjectResult[]): InjectResult[] => {
+    if (claimed === null) rememberUnclaimedCreations(deps.pool, events);
+    return results;
+  };
   // Not accepted after all: the ids claimed for this request are free again (a refused request changes nothing).
   const release = () =>
-    releaseEventIds(deps.pool, claimed).catch((e: unknown) =>
+    releaseEventIds(deps.pool, claimed ?? []).catch((e: unknown) =>
       deps.log.warn({ err: String(e) }, 'event id claims not released'),
     );
   const queue = async (outbox: Outbox, cause: unknown): Promise<InjectResult[]> => {
     try {
-      return await queueInjection(deps, outbox, principal, events, cause);
+      return accepted(await queueInjection(deps, outbox, principal, events, cause));
     } catch (err) {
       await release();
       throw err;
@@ -166,6 +172,7 @@ export async function injectEvents(
     await release();
     throw err;
   }
+  accepted(placed);
   // Recorded after every event is durable in Kafka: a failed audit write is logged, never thrown.
   await recordAudit(deps.pool, deps.log, {
     principal,
@@ -350,17 +357,17 @@ function otherData(used: { type: string; subject: string }): string {
  * Claims the batch's ids atomically (server/api/event-claims.ts) after every other check passed,
  * so concurrent requests cannot both use one id for two different events, and a repeated id must
  * repeat the event exactly (its data too). Skipped, like the other checks, when PostgreSQL is down.
- * @returns the ids claimed by this request (released again if Kafka refuses the batch)
+ * @returns the ids claimed by this request (released again if Kafka refuses the batch); null when
+ *   PostgreSQL refused the claims (the caller remembers the creations once the batch is accepted)
  * @throws IdempotencyConflictError naming the first conflicting id and what it names
  */
-async function claimIds(deps: CommandDeps, events: SupplyChainEvent[]): Promise<string[]> {
+async function claimIds(deps: CommandDeps, events: SupplyChainEvent[]): Promise<string[] | null> {
   let outcome: ClaimOutcome;
   try {
     outcome = await claimEventIds(deps.pool, events);
   } catch (err) {
     deps.log.warn({ err: String(err) }, 'event id claims skipped: PostgreSQL unavailable');
-    rememberUnclaimedCreations(deps.pool, events);
-    return [];
+    return null;
   }
   const first = outcome.conflicts[0];
   if (!first) return outcome.claimed;
